@@ -1,0 +1,49 @@
+import path from 'node:path'
+
+/**
+ * All configuration, read once from the environment. Every variable has a development default except
+ * those that must be set in production (a missing one stops the start-up rather than running insecurely).
+ */
+export interface Config {
+  /** `PORT`: the web server's port. Default 3000. */
+  readonly port: number
+  /** `HOST`: the address to listen on. Default 127.0.0.1 (loopback; set 0.0.0.0 behind a proxy). */
+  readonly host: string
+  /** `DATABASE_URL`: a PostgreSQL connection string for a shared deployment. Unset: the embedded SQLite database. */
+  readonly databaseUrl: string | null
+  /** `SAFERHUB_DATA_DIR`: where the embedded database and uploads live. Default `./data`. */
+  readonly dataDirectory: string
+  /** `SAFERHUB_PARTNERSHIP`: the partnership's name, shown in the header. Default "Safer Wolverhampton Partnership". */
+  readonly partnershipName: string
+  /** `SAFERHUB_DEMO`: fill an empty database with the demo data on first start ("true" unless NODE_ENV=production). */
+  readonly loadDemoData: boolean
+  /** `SESSION_SECRET`: signs session cookies. Required in production. */
+  readonly sessionSecret: string
+  /** `NODE_ENV`. */
+  readonly production: boolean
+  /** `TRUST_PROXY`: the proxy hops to trust for the client address (Express `trust proxy`). Default: none. */
+  readonly trustProxy: number
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production'
+  const required = (name: string, developmentDefault: string): string => {
+    const value = env[name]
+    if (value) return value
+    if (production) throw new Error(`${name} must be set when NODE_ENV=production`)
+    return developmentDefault
+  }
+  const port = Number(env.PORT ?? '3000')
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`)
+  return Object.freeze({
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || null,
+    dataDirectory: path.resolve(env.SAFERHUB_DATA_DIR ?? 'data'),
+    partnershipName: env.SAFERHUB_PARTNERSHIP ?? 'Safer Wolverhampton Partnership',
+    loadDemoData: (env.SAFERHUB_DEMO ?? (production ? 'false' : 'true')) === 'true',
+    sessionSecret: required('SESSION_SECRET', 'development-only-session-secret-change-me'),
+    production,
+    trustProxy: Number(env.TRUST_PROXY ?? '0'),
+  })
+}

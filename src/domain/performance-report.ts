@@ -1,0 +1,119 @@
+import type { Baseline, Indicator, IndicatorValue, PreferredDirection, Target } from './indicator.ts'
+import type { PeriodId } from './period.ts'
+
+/**
+ * The performance report (the seed's Appendix C) as data: what every renderer (HTML, CSV, XLSX, JSON, PDF,
+ * the web dashboard) prints. Built by `buildPerformanceReport` from indicators, values and baselines;
+ * nothing in here is typed in by hand, so the numbers cannot contradict each other.
+ */
+export interface PerformanceReport {
+  readonly partnership: string
+  /** The year reported on, e.g. `FY2017-18`, and the year it is compared with. */
+  readonly year: PeriodId
+  readonly previousYear: PeriodId
+  readonly yearLabel: string
+  readonly previousYearLabel: string
+  readonly themes: readonly ThemeSection[]
+  readonly summary: ReportSummary
+}
+
+export interface ThemeSection {
+  readonly theme: string
+  readonly rows: readonly IndicatorRow[]
+}
+
+export interface ReportSummary {
+  readonly indicators: number
+  readonly achieved: number
+  readonly notAchieved: number
+  readonly insufficientData: number
+  readonly realChanges: number
+  readonly withinNormalVariation: number
+}
+
+/** One figure as displayed, with the numbers behind it kept for exports. */
+export interface DisplayValue {
+  readonly period: PeriodId
+  readonly periodLabel: string
+  readonly status: IndicatorValue['status']
+  /** As the report prints it: "1495 (43.6%)", "16.3% (8/49)", "<5", "not available". */
+  readonly display: string
+  /** The headline number: the count, or the percentage (0–100) for a proportion. Null when absent. */
+  readonly number: number | null
+  readonly numerator: number | null
+  readonly denominator: number | null
+  readonly percent: number | null
+  readonly reason: string | null
+}
+
+export interface Outturn {
+  readonly year: PeriodId
+  /** Count (sum, or latest/average for a stock) or percentage for a proportion. Null when nothing was reported. */
+  readonly value: number | null
+  readonly numerator: number | null
+  readonly denominator: number | null
+  readonly display: string
+  /** How the year was formed: "sum of 4 quarters", "ratio of sums", "latest (February 2018)", "average of 6". */
+  readonly method: string
+  readonly periodsReported: number
+  readonly periodsExpected: number
+  readonly complete: boolean
+}
+
+export interface Change {
+  /** In the indicator's unit: offences, or percentage points for a proportion. */
+  readonly absolute: number
+  /** Relative change in %, rounded half away from zero to one decimal place; null when the base is 0. */
+  readonly percent: number | null
+  readonly display: string
+}
+
+export type Outcome = 'achieved' | 'not-achieved' | 'no-change' | 'insufficient-data' | 'no-preferred-direction'
+
+export interface Significance {
+  /** `poisson-exact`: two counts over equal periods; `two-proportions`: a difference of two proportions. */
+  readonly test: 'poisson-exact' | 'two-proportions'
+  readonly pValue: number
+  /** "within normal variation", "a real increase", "a real decrease". */
+  readonly reading: string
+  readonly significant: boolean
+}
+
+export interface Trend {
+  /** 'rising' | 'falling' | 'stable' | 'insufficient-data' */
+  readonly direction: 'rising' | 'falling' | 'stable' | 'insufficient-data'
+  /** Whether the trend runs the way the indicator wants ('improving'), the other way ('worsening'), or neither. */
+  readonly assessment: 'improving' | 'worsening' | 'neutral' | 'insufficient-data'
+  /** Plain words, e.g. "Rising over the last 8 quarters (about 3 a quarter)". */
+  readonly description: string
+  /** The points the trend was read from, oldest first. */
+  readonly points: readonly { readonly period: PeriodId; readonly value: number }[]
+}
+
+export interface IndicatorRow {
+  readonly indicator: Indicator
+  readonly preferredDirection: PreferredDirection
+  readonly directionLabel: string
+  readonly target: Target | null
+  readonly targetLabel: string | null
+  /** Period by period, this year and the same period last year side by side. */
+  readonly periods: readonly { readonly label: string; readonly lastYear: DisplayValue; readonly thisYear: DisplayValue }[]
+  readonly baseline: (Baseline & { readonly display: string }) | null
+  readonly outturn: Outturn
+  readonly previousOutturn: Outturn
+  readonly changeOnBaseline: Change | null
+  readonly changeOnLastYear: Change | null
+  readonly sameQuarterLastYear: Change | null
+  readonly quarterOnQuarter: Change | null
+  readonly outcome: Outcome
+  readonly outcomeLabel: string
+  readonly targetOutcome: Outcome | null
+  readonly significance: Significance | null
+  readonly trend: Trend
+  /** Next year's baseline as this year's outturn gives it (null for a fixed baseline or an incomplete year). */
+  readonly nextBaseline: number | null
+  /** Generated from the numbers above, in the report's register. */
+  readonly generatedCommentary: string
+  /** The data owner's own commentary for the latest period that has one. */
+  readonly ownerCommentary: string | null
+}

@@ -1,0 +1,206 @@
+/**
+ * Periods of the UK financial year (1 April – 31 March), held as identifiers, never as local
+ * date-times, so that British Summer Time can never move a quarter boundary.
+ *
+ * Identifiers (what is stored and imported):
+ * - financial year  `FY2017-18`
+ * - quarter         `FY2017-18-Q1`  (Q1 April–June 2017 … Q4 January–March 2018)
+ * - bi-monthly      `FY2017-18-B1`  (B1 April–May … B6 February–March)
+ * - month           `2018-01`       (a calendar month)
+ *
+ * Labels (what the report prints): "2017/18", "2017/18 Q1", "2017/18 Apr–May", "January 2018".
+ */
+export type PeriodKind = 'year' | 'quarter' | 'bi-month' | 'month'
+
+/** A period identifier, e.g. `FY2017-18-Q1`. Parse with `parsePeriod`. */
+export type PeriodId = string
+
+export interface Period {
+  readonly id: PeriodId
+  readonly kind: PeriodKind
+  /** The financial year's starting calendar year: 2017 for 2017/18. */
+  readonly financialYear: number
+  /** 1–4 for a quarter, 1–6 for a bi-month, 1–12 (April = 1) for a month, 0 for a whole year. */
+  readonly index: number
+  /** First and last calendar month covered, as `YYYY-MM`. */
+  readonly firstMonth: string
+  readonly lastMonth: string
+  readonly label: string
+}
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const
+
+/** Calendar months in the years a financial year can sensibly refer to. */
+const MIN_YEAR = 1990
+const MAX_YEAR = 2199
+
+const pad2 = (n: number) => String(n).padStart(2, '0')
+
+/** "2017/18" for 2017. */
+export function financialYearLabel(startYear: number): string {
+  return `${startYear}/${pad2((startYear + 1) % 100)}`
+}
+
+/** `FY2017-18` for 2017. */
+export function financialYearId(startYear: number): PeriodId {
+  return `FY${startYear}-${pad2((startYear + 1) % 100)}`
+}
+
+/** The calendar month (`YYYY-MM`) that is month `index` (April = 1) of financial year `startYear`. */
+function calendarMonth(startYear: number, index: number): string {
+  const zeroBased = 3 + (index - 1) // April is month 3 counting January as 0
+  const year = startYear + Math.floor(zeroBased / 12)
+  return `${year}-${pad2((zeroBased % 12) + 1)}`
+}
+
+function shortMonth(month: string): string {
+  return (MONTH_NAMES[Number(month.slice(5, 7)) - 1] ?? '').slice(0, 3)
+}
+
+function make(kind: PeriodKind, financialYear: number, index: number): Period {
+  const fy = financialYearId(financialYear)
+  const fyLabel = financialYearLabel(financialYear)
+  switch (kind) {
+    case 'year':
+      return Object.freeze({
+        id: fy,
+        kind,
+        financialYear,
+        index: 0,
+        firstMonth: calendarMonth(financialYear, 1),
+        lastMonth: calendarMonth(financialYear, 12),
+        label: fyLabel,
+      })
+    case 'quarter':
+      return Object.freeze({
+        id: `${fy}-Q${index}`,
+        kind,
+        financialYear,
+        index,
+        firstMonth: calendarMonth(financialYear, 3 * index - 2),
+        lastMonth: calendarMonth(financialYear, 3 * index),
+        label: `${fyLabel} Q${index}`,
+      })
+    case 'bi-month': {
+      const firstMonth = calendarMonth(financialYear, 2 * index - 1)
+      const lastMonth = calendarMonth(financialYear, 2 * index)
+      return Object.freeze({
+        id: `${fy}-B${index}`,
+        kind,
+        financialYear,
+        index,
+        firstMonth,
+        lastMonth,
+        label: `${fyLabel} ${shortMonth(firstMonth)}–${shortMonth(lastMonth)}`,
+      })
+    }
+    case 'month': {
+      const month = calendarMonth(financialYear, index)
+      return Object.freeze({
+        id: month,
+        kind,
+        financialYear,
+        index,
+        firstMonth: month,
+        lastMonth: month,
+        label: `${MONTH_NAMES[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`,
+      })
+    }
+  }
+}
+
+/**
+ * Reads a period identifier, or a label as the report writes it. Returns null for anything else
+ * (never guesses). The financial year's second half must follow its first: `FY2017-19` is rejected.
+ *
+ * @example parsePeriod('FY2017-18-Q1')?.label // '2017/18 Q1'
+ * @example parsePeriod('2017/18 Q4')?.id // 'FY2017-18-Q4'
+ * @example parsePeriod('2018-01')?.financialYear // 2017
+ */
+export function parsePeriod(text: string): Period | null {
+  const s = text.trim()
+  // Linear-time patterns only: anchored, no nested quantifiers.
+  let m = /^FY(\d{4})-(\d{2})(?:-([QB])(\d))?$/.exec(s) ?? /^(\d{4})\/(\d{2})(?: ([QB])(\d))?$/.exec(s)
+  if (m) {
+    const start = Number(m[1])
+    if (start < MIN_YEAR || start > MAX_YEAR || Number(m[2]) !== (start + 1) % 100) return null
+    if (!m[3]) return make('year', start, 0)
+    const index = Number(m[4])
+    if (m[3] === 'Q') return index >= 1 && index <= 4 ? make('quarter', start, index) : null
+    return index >= 1 && index <= 6 ? make('bi-month', start, index) : null
+  }
+  m = /^(\d{4})-(\d{2})$/.exec(s)
+  if (m) {
+    const year = Number(m[1])
+    const month = Number(m[2])
+    if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12) return null
+    const financialYear = month >= 4 ? year : year - 1
+    return make('month', financialYear, month >= 4 ? month - 3 : month + 9)
+  }
+  return null
+}
+
+/** Like `parsePeriod`, but throws for an unknown identifier: for identifiers the program made itself. */
+export function period(id: PeriodId): Period {
+  const p = parsePeriod(id)
+  if (!p) throw new Error(`Not a period identifier: "${id}"`)
+  return p
+}
+
+export function yearPeriod(financialYear: number): Period {
+  return make('year', financialYear, 0)
+}
+
+export function quarterPeriod(financialYear: number, quarter: number): Period {
+  return make('quarter', financialYear, quarter)
+}
+
+/** The periods of one kind that make up a financial year, in order. */
+export function periodsOfYear(financialYear: number, kind: Exclude<PeriodKind, 'year'>): Period[] {
+  const count = kind === 'quarter' ? 4 : kind === 'bi-month' ? 6 : 12
+  return Array.from({ length: count }, (_, i) => make(kind, financialYear, i + 1))
+}
+
+/** The same period one financial year earlier ("same quarter last year"). */
+export function samePeriodLastYear(p: Period): Period {
+  return make(p.kind, p.financialYear - 1, p.index)
+}
+
+/** The period immediately before, of the same kind (Q1's previous is last year's Q4). */
+export function previousPeriod(p: Period): Period {
+  if (p.kind === 'year') return make('year', p.financialYear - 1, 0)
+  if (p.index > 1) return make(p.kind, p.financialYear, p.index - 1)
+  const count = p.kind === 'quarter' ? 4 : p.kind === 'bi-month' ? 6 : 12
+  return make(p.kind, p.financialYear - 1, count)
+}
+
+/** Whether `inner` lies wholly within `outer` (a month within a quarter, a quarter within a year). */
+export function isWithin(inner: Period, outer: Period): boolean {
+  return inner.firstMonth >= outer.firstMonth && inner.lastMonth <= outer.lastMonth
+}
+
+/** Orders periods by when they start, then shorter first. */
+export function comparePeriods(a: Period, b: Period): number {
+  if (a.firstMonth !== b.firstMonth) return a.firstMonth < b.firstMonth ? -1 : 1
+  return a.lastMonth < b.lastMonth ? -1 : a.lastMonth > b.lastMonth ? 1 : 0
+}
+
+/** The quarter a calendar month (`YYYY-MM`) falls in. */
+export function quarterOfMonth(month: string): Period | null {
+  const p = parsePeriod(month)
+  if (!p || p.kind !== 'month') return null
+  return make('quarter', p.financialYear, Math.ceil(p.index / 3))
+}

@@ -1,0 +1,67 @@
+import { loadConfig } from './config.ts'
+import { createServices } from './composition-root.ts'
+import type { Command, CommandOutput } from './cli/command.ts'
+
+/**
+ * The `saferhub` command line. Every feature contributes its commands; `serve` runs the web application.
+ * `npm start` is `saferhub serve`.
+ */
+const commands: Command[] = []
+
+const output: CommandOutput = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+}
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 4)
+  return [
+    'saferhub: the Community Safety Partnership\'s performance, crime data and reports',
+    '',
+    'Usage: saferhub <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `saferhub <command> --help` for a command\'s options. Configuration is by environment variables: see README.md.',
+  ].join('\n')
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    output.out(help())
+    return 0
+  }
+  // The longest command name that the arguments start with: `import values` before `import`.
+  const match = commands
+    .filter((c) => {
+      const words = c.name.split(' ')
+      return words.every((w, i) => argv[i] === w)
+    })
+    .sort((a, b) => b.name.length - a.name.length)[0]
+  if (!match) {
+    output.err(`Unknown command: ${argv.join(' ')}\n\n${help()}`)
+    return 2
+  }
+  const args = argv.slice(match.name.split(' ').length)
+  if (args.includes('--help')) {
+    output.out(`saferhub ${match.name}: ${match.summary}\n\n${match.usage}`)
+    return 0
+  }
+  const services = await createServices(loadConfig())
+  try {
+    return await match.run(args, services, output)
+  } finally {
+    if (match.name !== 'serve') await services.close()
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code
+  },
+  (error: unknown) => {
+    output.err(error instanceof Error ? error.message : String(error))
+    process.exitCode = 1
+  },
+)

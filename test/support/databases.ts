@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { openDatabase, type Database, type DialectName } from '../../src/db/database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+
+/**
+ * The databases every repository test runs on: SQLite always, PostgreSQL when
+ * `SAFERHUB_TEST_DATABASE_URL` names a server where the test user may create databases (`.ci/run` starts one).
+ * Use as:
+ *
+ *   for (const dialect of testDialects()) {
+ *     describe(`returns repository (${dialect})`, () => {
+ *       let database: Database
+ *       beforeEach(async () => { database = await openTestDatabase(dialect) })
+ *       afterEach(() => database.close())
+ *       ...
+ *     })
+ *   }
+ */
+export function testDialects(): DialectName[] {
+  return process.env.SAFERHUB_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite']
+}
+
+/** A fresh, migrated, empty database; PostgreSQL gets a new database of its own, dropped on close. */
+export async function openTestDatabase(dialect: DialectName): Promise<Database> {
+  if (dialect === 'sqlite') {
+    const database = openDatabase({ sqliteFile: ':memory:' })
+    await migrateToLatest(database)
+    return database
+  }
+  const adminUrl = process.env.SAFERHUB_TEST_DATABASE_URL
+  if (!adminUrl) throw new Error('SAFERHUB_TEST_DATABASE_URL is not set')
+  const name = `saferhub_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const database = openDatabase({ databaseUrl: url.toString() })
+  await migrateToLatest(database)
+  return {
+    ...database,
+    async close() {
+      await database.close()
+      const cleanup = new pg.Client({ connectionString: adminUrl })
+      await cleanup.connect()
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await cleanup.end()
+    },
+  }
+}
