@@ -2,21 +2,132 @@ import path from 'node:path'
 import type { Config } from './config.ts'
 import { openDatabase, type Database } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { createAuditRepository } from './audit/audit-repository.ts'
+import { createAccountService } from './accounts/account-service.ts'
+import { prepareAccounts, securityLog } from './accounts/first-start.ts'
+import { loadDemoDataIfEmpty } from './performance/demo.ts'
+import { createPerformanceImportService } from './performance/import-service.ts'
+import { createPerformanceRepository } from './performance/performance-repository.ts'
+import { buildPerformanceReport } from './domain/build-performance-report.ts'
+import { createPerformanceReportService } from './reports/performance-report-service.ts'
+import { createCrimeRepository } from './crime/crime-repository.ts'
+import { geographyLoader } from './crime/geography/lookup-files.ts'
+import { createCrimeImportService } from './crime/ingest/import-service.ts'
+import { lookupFilePaths, readDistrictPartnershipFile } from './crime/geography/lookup-files.ts'
+import { partnershipDirectoryLoader } from './crime/reference/partnerships.ts'
+import { createReferenceRepository } from './crime/reference/reference-repository.ts'
+import { createCrimeReferenceService } from './crime/reference/reference-service.ts'
+import { createPeerGroupRepository } from './crime/peer-groups/peer-group-repository.ts'
+import { createPeerGroupService } from './crime/peer-groups/peer-group-service.ts'
+import { createHeadlinesService } from './crime/headlines/headlines-service.ts'
+
+/** For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). */
+export interface ServiceOverrides {
+  readonly database?: Database
+}
 
 /**
  * The one place where the application is put together: the database first, then repositories over it,
  * then the services built from them. The web server and the command line both start here, so they
  * always share the same rules. Routes and commands never see a database client, only services.
  */
-export async function createServices(config: Config) {
-  const database: Database = openDatabase({
-    databaseUrl: config.databaseUrl,
-    sqliteFile: path.join(config.dataDirectory, 'saferhub.sqlite'),
-  })
+export async function createServices(config: Config, overrides: ServiceOverrides = {}) {
+  const database: Database =
+    overrides.database ??
+    openDatabase({
+      databaseUrl: config.databaseUrl,
+      sqliteFile: path.join(config.dataDirectory, 'saferhub.sqlite'),
+    })
   await migrateToLatest(database)
+
+  const audit = createAuditRepository(database)
+  const performanceRepository = createPerformanceRepository(database, audit)
+  const performanceImports = createPerformanceImportService({ repository: performanceRepository })
+  // First start: an empty database gets the demo framework, so `npm start` on a fresh clone shows a report.
+  if (config.loadDemoData) {
+    try {
+      await loadDemoDataIfEmpty(performanceRepository, performanceImports)
+    } catch (error) {
+      await database.close()
+      throw error
+    }
+  }
+
+  // Accounts: sign-in, sessions, users, agencies, API tokens. On start: the usual agencies, the first
+  // administrator (one-time password printed once), and the demo accounts when the demo is on.
+  const accounts = createAccountService({
+    database,
+    audit,
+    sessionIdleMinutes: config.sessionIdleMinutes,
+    sessionAbsoluteHours: config.sessionAbsoluteHours,
+    log: securityLog(),
+  })
+  try {
+    await prepareAccounts(accounts, config)
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+
+  // Police recorded crime from data.police.uk: counts by partnership and month, over the ONS geography lookups.
+  const crimeRepository = createCrimeRepository(database)
+  const crimeGeography = geographyLoader(config.dataDirectory)
+  const crimeImports = createCrimeImportService({
+    repository: crimeRepository,
+    geography: crimeGeography,
+    servedPartnershipsSetting: config.servedPartnerships ?? null,
+    partnershipName: config.partnershipName,
+  })
+
+  // Comparing partnerships: ONS recorded crime tables, population estimates, peer groups, headline figures.
+  const partnershipDirectory = partnershipDirectoryLoader(() =>
+    readDistrictPartnershipFile(lookupFilePaths(config.dataDirectory).partnership),
+  )
+  const referenceRepository = createReferenceRepository(database)
+  const peerGroupRepository = createPeerGroupRepository(database)
+  const crimeComparisons = {
+    directory: partnershipDirectory,
+    referenceRepository,
+    reference: createCrimeReferenceService({ repository: referenceRepository, directory: partnershipDirectory }),
+    peerGroups: createPeerGroupService({
+      repository: peerGroupRepository,
+      references: referenceRepository,
+      directory: partnershipDirectory,
+    }),
+    headlines: createHeadlinesService({
+      directory: partnershipDirectory,
+      references: referenceRepository,
+      peerGroups: peerGroupRepository,
+      streetCounts: crimeRepository,
+    }),
+  }
+
   return {
     config,
     database,
+    audit,
+    accounts,
+    performance: {
+      repository: performanceRepository,
+      importService: performanceImports,
+      importFiles: performanceImports.importPerformanceFiles,
+    },
+    crime: {
+      repository: crimeRepository,
+      /** LSOA → district → partnership → force (`reference/ons/`, or the instance's own updated copy). */
+      geography: crimeGeography,
+      imports: crimeImports,
+    },
+    /** Police recorded crime compared across partnerships: `crime import-ons-tables`, `crime headlines`, … */
+    crimeComparisons,
+    reports: {
+      /** The performance report, regenerated from the stored figures (web page, downloads, `report` command). */
+      performance: createPerformanceReportService({
+        figures: performanceRepository,
+        partnership: config.partnershipName,
+        build: buildPerformanceReport,
+      }),
+    },
     async close() {
       await database.close()
     },

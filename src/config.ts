@@ -23,6 +23,22 @@ export interface Config {
   readonly production: boolean
   /** `TRUST_PROXY`: the proxy hops to trust for the client address (Express `trust proxy`). Default: none. */
   readonly trustProxy: number
+  // The accounts settings below are optional only so that a test's hand-made Config need not list them.
+  /** `SESSION_IDLE_MINUTES`: a signed-in session unused for this long ends. Default 30. */
+  readonly sessionIdleMinutes?: number
+  /** `SESSION_ABSOLUTE_HOURS`: a session ends this long after sign-in, however much it is used. Default 12. */
+  readonly sessionAbsoluteHours?: number
+  /**
+   * `SAFERHUB_ADMIN_EMAIL`: the email of the administrator created on first start (when there are no users);
+   * their one-time password is printed to the console. Default `admin@localhost`.
+   */
+  readonly firstAdministratorEmail?: string
+  /**
+   * `SAFERHUB_SERVED_PARTNERSHIPS`: the partnerships whose police.uk crime counts are also kept by LSOA (for maps and
+   * ward views): ONS codes or names, comma-separated, or `all` / `none`. Unset (null): the partnership named in
+   * `SAFERHUB_PARTNERSHIP` ("Safer Wolverhampton Partnership" → Wolverhampton), if any.
+   */
+  readonly servedPartnerships?: readonly string[] | null
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -45,5 +61,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: required('SESSION_SECRET', 'development-only-session-secret-change-me'),
     production,
     trustProxy: Number(env.TRUST_PROXY ?? '0'),
+    sessionIdleMinutes: positiveNumber(env, 'SESSION_IDLE_MINUTES', 30),
+    sessionAbsoluteHours: positiveNumber(env, 'SESSION_ABSOLUTE_HOURS', 12),
+    firstAdministratorEmail: env.SAFERHUB_ADMIN_EMAIL ?? 'admin@localhost',
+    servedPartnerships: env.SAFERHUB_SERVED_PARTNERSHIPS
+      ? Object.freeze(env.SAFERHUB_SERVED_PARTNERSHIPS.split(',').map((item) => item.trim()))
+      : null,
   })
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${text}"`)
+  return value
 }

@@ -1,12 +1,24 @@
 import { loadConfig } from './config.ts'
 import { createServices } from './composition-root.ts'
 import type { Command, CommandOutput } from './cli/command.ts'
+import { demoLoadCommand, importCommand } from './performance/cli.ts'
+import { reportCommand } from './reports/cli.ts'
+import { serveCommand } from './web/cli.ts'
+import { crimeCommands } from './crime/cli.ts'
+import { accountCommands } from './accounts/cli.ts'
 
 /**
  * The `saferhub` command line. Every feature contributes its commands; `serve` runs the web application.
  * `npm start` is `saferhub serve`.
  */
-const commands: Command[] = []
+const commands: Command[] = [
+  importCommand,
+  demoLoadCommand,
+  reportCommand,
+  serveCommand,
+  ...crimeCommands,
+  ...accountCommands,
+]
 
 const output: CommandOutput = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -16,14 +28,14 @@ const output: CommandOutput = {
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4)
   return [
-    'saferhub: the Community Safety Partnership\'s performance, crime data and reports',
+    "saferhub: the Community Safety Partnership's performance, crime data and reports",
     '',
     'Usage: saferhub <command> [options]',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `saferhub <command> --help` for a command\'s options. Configuration is by environment variables: see README.md.',
+    "Run `saferhub <command> --help` for a command's options. Configuration is by environment variables: see README.md.",
   ].join('\n')
 }
 

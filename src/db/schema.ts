@@ -1,6 +1,12 @@
+import type { AuditTables } from '../audit/audit-tables.ts'
+import type { PerformanceTables } from '../performance/tables.ts'
+import type { AccountTables } from '../accounts/accounts-schema.ts'
+import type { CrimeReferenceTables } from '../crime/reference/tables.ts'
+import type { CrimeCountTables } from '../crime/crime-repository.ts'
+
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
  * own file and they are joined here, so that repositories are typed end to end.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface DatabaseSchema {}
+export interface DatabaseSchema
+  extends PerformanceTables, AuditTables, AccountTables, CrimeReferenceTables, CrimeCountTables {}

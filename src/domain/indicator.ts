@@ -55,6 +55,11 @@ export interface Indicator {
   readonly target?: Target
   /** What a published percentage of a `count-with-share` means, e.g. "recordable offences". */
   readonly shareLabel?: string
+  /**
+   * The word for what is counted, plural: "offences", "incidents", "referrals", "young people". Used by the
+   * generated commentary ("increased by 11 offences"); without it a default is read from the name.
+   */
+  readonly unit?: string
 }
 
 /**

@@ -58,6 +58,18 @@ export interface Outturn {
   readonly periodsReported: number
   readonly periodsExpected: number
   readonly complete: boolean
+  /** For a count-with-share: the year's share in % (unrounded), e.g. 47.35 for "6,251 (47.4%)". */
+  readonly share?: number | null
+  /** The expected periods without a figure, each with its status and reason (why the year is incomplete). */
+  readonly gaps?: readonly PeriodGap[]
+}
+
+/** A period of the year that has no figure, and why ("2017/18 Q4 not available: MOJ website does not have…"). */
+export interface PeriodGap {
+  readonly period: PeriodId
+  readonly periodLabel: string
+  readonly status: IndicatorValue['status']
+  readonly reason: string | null
 }
 
 export interface Change {
@@ -66,6 +78,11 @@ export interface Change {
   /** Relative change in %, rounded half away from zero to one decimal place; null when the base is 0. */
   readonly percent: number | null
   readonly display: string
+  /** The two figures compared (count, or percentage for a proportion) and, where they are periods, which. */
+  readonly from?: number
+  readonly to?: number
+  readonly fromPeriod?: PeriodId
+  readonly toPeriod?: PeriodId
 }
 
 export type Outcome = 'achieved' | 'not-achieved' | 'no-change' | 'insufficient-data' | 'no-preferred-direction'

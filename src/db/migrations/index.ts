@@ -1,7 +1,16 @@
 import type { Migration } from 'kysely'
+import { accountsMigration } from './0002-accounts.ts'
+import * as m0001 from './0001-performance-framework.ts'
+import * as m0004 from './0004-crime-reference.ts'
+import { crimeCountsMigration } from './0003-crime-counts.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
  * One set serves SQLite and PostgreSQL (see ../schema-builder.ts).
  */
-export const migrations: Record<string, Migration> = {}
+export const migrations: Record<string, Migration> = {
+  '0001-performance-framework': m0001,
+  '0002-accounts': accountsMigration,
+  '0003-crime-counts': crimeCountsMigration,
+  '0004-crime-reference': m0004,
+}

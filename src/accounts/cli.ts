@@ -1,0 +1,233 @@
+import os from 'node:os'
+import { parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
+import type { Actor, FieldError } from './account-service.ts'
+import type { User } from './account-repository.ts'
+import { roleNames, roles } from './roles.ts'
+
+/**
+ * Account administration from the server's command line: whoever can run commands on the server already
+ * holds the database, so these act as the system (and are audited as "command line (<OS user>)").
+ * The way back in when the first administrator's one-time password was lost.
+ */
+function commandLineActor(): Actor {
+  let user = 'unknown'
+  try {
+    user = os.userInfo().username
+  } catch {
+    // No user name (some containers): the audit says "unknown".
+  }
+  return { system: `command line (${user})` }
+}
+
+function printErrors(output: CommandOutput, errors: readonly FieldError[]): number {
+  for (const error of errors) output.err(`${error.field}: ${error.message}`)
+  return 1
+}
+
+function option(options: Map<string, string | true>, name: string): string | undefined {
+  const value = options.get(name)
+  return typeof value === 'string' ? value : undefined
+}
+
+function describeUser(user: User): string {
+  const status = user.disabled ? 'disabled' : user.mustChangePassword ? 'must choose a password' : 'active'
+  return [String(user.id), user.email, user.name, roleNames[user.role], user.agency?.code ?? '-', status].join('\t')
+}
+
+export const usersListCommand: Command = {
+  name: 'users list',
+  summary: 'List the user accounts',
+  usage:
+    'Usage: saferhub users list\n\nPrints id, email, name, role, agency and status, one account a line (tab-separated).',
+  async run(_args, services, output) {
+    const users = await services.accounts.listUsers(commandLineActor())
+    output.out(['id', 'email', 'name', 'role', 'agency', 'status'].join('\t'))
+    for (const user of users) output.out(describeUser(user))
+    return 0
+  },
+}
+
+export const usersAddCommand: Command = {
+  name: 'users add',
+  summary: 'Add a user account and print its one-time password',
+  usage: [
+    'Usage: saferhub users add <email> --name "Full Name" --role <role> [--agency CODE]',
+    '',
+    `Roles: ${roles.join(', ')}. A data owner needs --agency (see \`saferhub agencies list\`).`,
+    'Prints a one-time password; the user must choose their own at first sign-in.',
+  ].join('\n'),
+  async run(args, services, output) {
+    const { options, positional } = parseOptions(args)
+    const email = positional[0]
+    if (!email) {
+      output.err(this.usage)
+      return 2
+    }
+    const agencyCode = option(options, 'agency')
+    const agency = agencyCode ? await services.accounts.repository.findAgencyByCode(agencyCode) : null
+    if (agencyCode && !agency) {
+      output.err(`agency: no agency with the code "${agencyCode}" (see \`saferhub agencies list\`)`)
+      return 1
+    }
+    const result = await services.accounts.addUser(commandLineActor(), {
+      email,
+      name: option(options, 'name') ?? '',
+      role: option(options, 'role') ?? '',
+      agencyId: agency?.id ?? null,
+    })
+    if (!result.ok) return printErrors(output, result.errors)
+    output.out(`Added ${result.user.email} (${roleNames[result.user.role]}).`)
+    output.out(`One-time password: ${result.oneTimePassword}`)
+    return 0
+  },
+}
+
+export const usersResetPasswordCommand: Command = {
+  name: 'users reset-password',
+  summary: 'Issue a new one-time password for a user (ends their sessions)',
+  usage: 'Usage: saferhub users reset-password <email>',
+  async run(args, services, output) {
+    const email = parseOptions(args).positional[0]
+    const user = email ? await services.accounts.repository.findUserByEmail(email) : null
+    if (!user) {
+      output.err(email ? `No account with the email ${email}` : this.usage)
+      return email ? 1 : 2
+    }
+    const { oneTimePassword } = await services.accounts.resetPassword(commandLineActor(), user.id)
+    output.out(`One-time password for ${user.email}: ${oneTimePassword}`)
+    output.out('They must choose their own password when they sign in with it.')
+    return 0
+  },
+}
+
+function disableCommand(disabled: boolean): Command {
+  return {
+    name: disabled ? 'users disable' : 'users enable',
+    summary: disabled ? 'Disable a user account (ends its sessions at once)' : 'Enable a disabled user account',
+    usage: `Usage: saferhub users ${disabled ? 'disable' : 'enable'} <email>`,
+    async run(args, services, output) {
+      const email = parseOptions(args).positional[0]
+      const user = email ? await services.accounts.repository.findUserByEmail(email) : null
+      if (!user) {
+        output.err(email ? `No account with the email ${email}` : this.usage)
+        return email ? 1 : 2
+      }
+      const result = await services.accounts.setUserDisabled(commandLineActor(), user.id, disabled)
+      if (!result.ok) return printErrors(output, result.errors)
+      output.out(`${result.user.email} is ${disabled ? 'disabled' : 'enabled'}.`)
+      return 0
+    },
+  }
+}
+
+export const agenciesListCommand: Command = {
+  name: 'agencies list',
+  summary: 'List the partner agencies',
+  usage: 'Usage: saferhub agencies list',
+  async run(_args, services, output) {
+    for (const agency of await services.accounts.listAgencies()) output.out(`${agency.code}\t${agency.name}`)
+    return 0
+  },
+}
+
+export const agenciesAddCommand: Command = {
+  name: 'agencies add',
+  summary: 'Add a partner agency',
+  usage: 'Usage: saferhub agencies add <CODE> --name "Agency name"',
+  async run(args, services, output) {
+    const { options, positional } = parseOptions(args)
+    const code = positional[0]
+    if (!code) {
+      output.err(this.usage)
+      return 2
+    }
+    const result = await services.accounts.addAgency(commandLineActor(), { code, name: option(options, 'name') ?? '' })
+    if (!result.ok) return printErrors(output, result.errors)
+    output.out(`Added ${result.agency.code}: ${result.agency.name}`)
+    return 0
+  },
+}
+
+export const apiTokensCreateCommand: Command = {
+  name: 'api-tokens create',
+  summary: 'Issue an API token for an agency (printed once)',
+  usage: [
+    'Usage: saferhub api-tokens create --agency CODE --name "what it is for" [--expires YYYY-MM-DD]',
+    '',
+    'The token acts for the agency with a data owner’s rights. It is printed once; only its hash is kept.',
+  ].join('\n'),
+  async run(args, services, output) {
+    const { options } = parseOptions(args)
+    const agencyCode = option(options, 'agency') ?? ''
+    const agency = await services.accounts.repository.findAgencyByCode(agencyCode)
+    if (!agency) {
+      output.err(`agency: no agency with the code "${agencyCode}" (see \`saferhub agencies list\`)`)
+      return 1
+    }
+    const expires = option(options, 'expires')
+    const result = await services.accounts.createApiToken(commandLineActor(), {
+      agencyId: agency.id,
+      name: option(options, 'name') ?? '',
+      expiresAt: expires ?? null,
+    })
+    if (!result.ok) return printErrors(output, result.errors)
+    output.out(`API token ${result.apiToken.id} for ${agency.code}: ${result.token}`)
+    output.out('Store it now: it cannot be shown again.')
+    return 0
+  },
+}
+
+export const apiTokensListCommand: Command = {
+  name: 'api-tokens list',
+  summary: 'List API tokens (never the tokens themselves)',
+  usage: 'Usage: saferhub api-tokens list',
+  async run(_args, services, output) {
+    const agencies = new Map((await services.accounts.listAgencies()).map((a) => [a.id, a.code]))
+    output.out(['id', 'agency', 'name', 'prefix', 'created', 'expires', 'revoked', 'last used'].join('\t'))
+    for (const token of await services.accounts.listApiTokens(commandLineActor())) {
+      output.out(
+        [
+          token.id,
+          agencies.get(token.agencyId) ?? token.agencyId,
+          token.name,
+          token.tokenPrefix,
+          token.createdAt,
+          token.expiresAt ?? '-',
+          token.revokedAt ?? '-',
+          token.lastUsedAt ?? '-',
+        ].join('\t'),
+      )
+    }
+    return 0
+  },
+}
+
+export const apiTokensRevokeCommand: Command = {
+  name: 'api-tokens revoke',
+  summary: 'Revoke an API token at once',
+  usage: 'Usage: saferhub api-tokens revoke <id>',
+  async run(args, services, output) {
+    const id = Number(parseOptions(args).positional[0])
+    if (!Number.isInteger(id) || id <= 0) {
+      output.err(this.usage)
+      return 2
+    }
+    const token = await services.accounts.revokeApiToken(commandLineActor(), id)
+    output.out(`API token ${token.id} (${token.tokenPrefix}…) revoked at ${token.revokedAt ?? ''}.`)
+    return 0
+  },
+}
+
+/** Every accounts command, for the `commands` list of src/main.ts. */
+export const accountCommands: readonly Command[] = [
+  usersListCommand,
+  usersAddCommand,
+  usersResetPasswordCommand,
+  disableCommand(true),
+  disableCommand(false),
+  agenciesListCommand,
+  agenciesAddCommand,
+  apiTokensCreateCommand,
+  apiTokensListCommand,
+  apiTokensRevokeCommand,
+]

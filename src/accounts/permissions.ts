@@ -1,0 +1,189 @@
+import type { Role } from './roles.ts'
+
+/**
+ * The permission policy: the one place that says who may do what. Pure (no I/O), so every path — pages,
+ * downloads, the API, exports, the command line — asks the same question with `can(user, action, resource)`
+ * and gets the same answer. Filtering in a page is never the control; this is.
+ *
+ * Agency scope: a data owner's returns are their agency's. For an agency-scoped action the resource must name
+ * its agency (`agencyId`); a resource without one is refused to a data owner (fail closed).
+ */
+export const actions = [
+  /** Read the partnership's performance report and dashboards. */
+  'report:view',
+  /**
+   * Download the report's data (CSV, XLSX, JSON, standalone HTML). Today every role that may read the report
+   * may download it (a download shows no more than the page); kept apart for exports that will show more.
+   */
+  'report:export',
+  /** Record the board's sign-off of a report. */
+  'report:sign-off',
+  /** Publish a signed-off report to the public. */
+  'report:publish',
+  /** Read an agency's returns (the figures and commentary it sent), including unapproved ones. */
+  'return:view',
+  /** Enter or change an agency's figures and commentary. */
+  'return:edit',
+  /** Define indicators, baselines and targets. */
+  'indicator:manage',
+  /** Run a bulk import that may touch every agency's figures. */
+  'import:run',
+  /** Read the audit trail. */
+  'audit:view',
+  /** Add users, change their role or agency, disable them, issue one-time passwords. */
+  'user:manage',
+  /** Add and rename agencies. */
+  'agency:manage',
+  /** Issue and revoke agencies' API tokens. */
+  'api-token:manage',
+  /** Change one's own password. */
+  'account:change-own-password',
+] as const
+
+export type Action = (typeof actions)[number]
+
+/** The actions whose resource belongs to one agency. */
+export const agencyScopedActions: ReadonlySet<Action> = new Set<Action>(['return:view', 'return:edit'])
+
+/** Who is asking: a signed-in user as loaded from the database on this request. */
+export interface Principal {
+  readonly role: Role
+  readonly agencyId: number | null
+  readonly disabled?: boolean
+  /** A user who must choose a new password may do nothing else until they have. */
+  readonly mustChangePassword?: boolean
+}
+
+/** What is asked about. `agencyId` is the agency a return belongs to. */
+export interface Resource {
+  readonly agencyId?: number | null
+}
+
+type Grant = 'all' | 'own-agency' | 'none'
+
+/**
+ * Who may do what. Administrators can do everything the partnership analyst can (in a small partnership the
+ * analyst usually is the administrator), except sign-off, which is the board's decision recorded against a
+ * named member. Board members read everything and sign off; viewers read the report (and its downloads) only.
+ */
+const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
+  administrator: {
+    'report:view': 'all',
+    'report:export': 'all',
+    'report:sign-off': 'none',
+    'report:publish': 'all',
+    'return:view': 'all',
+    'return:edit': 'all',
+    'indicator:manage': 'all',
+    'import:run': 'all',
+    'audit:view': 'all',
+    'user:manage': 'all',
+    'agency:manage': 'all',
+    'api-token:manage': 'all',
+    'account:change-own-password': 'all',
+  },
+  'partnership-analyst': {
+    'report:view': 'all',
+    'report:export': 'all',
+    'report:sign-off': 'none',
+    'report:publish': 'all',
+    'return:view': 'all',
+    'return:edit': 'all',
+    'indicator:manage': 'all',
+    'import:run': 'all',
+    'audit:view': 'all',
+    'user:manage': 'none',
+    'agency:manage': 'none',
+    'api-token:manage': 'none',
+    'account:change-own-password': 'all',
+  },
+  'data-owner': {
+    'report:view': 'all',
+    'report:export': 'all',
+    'report:sign-off': 'none',
+    'report:publish': 'none',
+    'return:view': 'own-agency',
+    'return:edit': 'own-agency',
+    'indicator:manage': 'none',
+    'import:run': 'none',
+    'audit:view': 'none',
+    'user:manage': 'none',
+    'agency:manage': 'none',
+    'api-token:manage': 'none',
+    'account:change-own-password': 'all',
+  },
+  'board-member': {
+    'report:view': 'all',
+    'report:export': 'all',
+    'report:sign-off': 'all',
+    'report:publish': 'none',
+    'return:view': 'all',
+    'return:edit': 'none',
+    'indicator:manage': 'none',
+    'import:run': 'none',
+    'audit:view': 'none',
+    'user:manage': 'none',
+    'agency:manage': 'none',
+    'api-token:manage': 'none',
+    'account:change-own-password': 'all',
+  },
+  viewer: {
+    'report:view': 'all',
+    'report:export': 'all',
+    'report:sign-off': 'none',
+    'report:publish': 'none',
+    'return:view': 'none',
+    'return:edit': 'none',
+    'indicator:manage': 'none',
+    'import:run': 'none',
+    'audit:view': 'none',
+    'user:manage': 'none',
+    'agency:manage': 'none',
+    'api-token:manage': 'none',
+    'account:change-own-password': 'all',
+  },
+}
+
+/**
+ * May this principal do this action on this resource? `null` (nobody signed in), a disabled user, an unknown
+ * role or action, and a user who must first change their password (for anything but that) are all refused.
+ *
+ * @example
+ *   can({ role: 'data-owner', agencyId: 3 }, 'return:edit', { agencyId: 3 }) // true
+ *   can({ role: 'data-owner', agencyId: 3 }, 'return:edit', { agencyId: 4 }) // false
+ *   can({ role: 'viewer', agencyId: null }, 'return:view', { agencyId: 3 }) // false
+ */
+export function can(principal: Principal | null | undefined, action: Action, resource: Resource = {}): boolean {
+  if (!principal || principal.disabled) return false
+  if (principal.mustChangePassword && action !== 'account:change-own-password') return false
+  // Object.hasOwn: a role or action from outside (a session, a token) must not reach Object.prototype.
+  if (!Object.hasOwn(policy, principal.role)) return false
+  const grants = policy[principal.role]
+  if (!Object.hasOwn(grants, action)) return false
+  const grant = grants[action]
+  if (grant === 'all') return true
+  if (grant === 'own-agency') {
+    return (
+      principal.agencyId !== null &&
+      resource.agencyId !== undefined &&
+      resource.agencyId !== null &&
+      resource.agencyId === principal.agencyId
+    )
+  }
+  return false
+}
+
+/** Thrown by `demand` when a principal may not do something; the web layer turns it into 403 (or 404). */
+export class PermissionDenied extends Error {
+  readonly action: Action
+  constructor(action: Action) {
+    super(`Not permitted: ${action}`)
+    this.name = 'PermissionDenied'
+    this.action = action
+  }
+}
+
+/** `can`, as an assertion for services: throws `PermissionDenied` when refused. */
+export function demand(principal: Principal | null | undefined, action: Action, resource: Resource = {}): void {
+  if (!can(principal, action, resource)) throw new PermissionDenied(action)
+}

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto'
+import session from 'express-session'
+import type { Kysely } from 'kysely'
+import type { DatabaseSchema } from '../db/schema.ts'
+import type { Clock } from './clock.ts'
+
+export interface SessionStoreOptions {
+  readonly db: Kysely<DatabaseSchema>
+  readonly clock: Clock
+  /** A session not used for this long ends (ASVS 7.3.1). */
+  readonly idleTimeoutSeconds: number
+  /** A session ends this long after it began however much it is used (ASVS 7.3.2). */
+  readonly absoluteTimeoutSeconds: number
+}
+
+/** What the application keeps in a session besides the cookie. */
+declare module 'express-session' {
+  interface SessionData {
+    /** The signed-in user's id. The user is loaded from the database on every request, never trusted from here. */
+    userId?: number
+    /** When this sign-in happened (ISO). */
+    signedInAt?: string
+    /** A one-off message for the next page (e.g. "Your password has been changed"). */
+    flash?: string
+    /** A one-time password an administrator just issued, kept only until the next page shows it once. */
+    oneTimePassword?: { userId: number; password: string }
+  }
+}
+
+/** Sessions are stored under a SHA-256 of their id: a copy of the table does not give anyone a live session. */
+export function sessionKey(sid: string): string {
+  return createHash('sha256').update(sid, 'utf8').digest('hex')
+}
+
+/**
+ * An express-session store in the application's own database, so that sessions survive a restart and are
+ * shared by several server processes, on SQLite and PostgreSQL alike. The idle and absolute timeouts are
+ * enforced here, on the server, by the injected clock (the browser's cookie expiry is only a courtesy).
+ */
+export class DatabaseSessionStore extends session.Store {
+  readonly #db: Kysely<DatabaseSchema>
+  readonly #clock: Clock
+  readonly #idleMs: number
+  readonly #absoluteMs: number
+
+  constructor(options: SessionStoreOptions) {
+    super()
+    this.#db = options.db
+    this.#clock = options.clock
+    this.#idleMs = options.idleTimeoutSeconds * 1000
+    this.#absoluteMs = options.absoluteTimeoutSeconds * 1000
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
+    this.read(sid).then((data) => callback(null, data), callback)
+  }
+
+  override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
+    this.write(sid, data).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    )
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.remove(sid).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    )
+  }
+
+  override touch(sid: string, _data: session.SessionData, callback?: (err?: unknown) => void): void {
+    this.extend(sid).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    )
+  }
+
+  override length(callback: (err: unknown, length?: number) => void): void {
+    this.count().then((n) => callback(null, n), callback)
+  }
+
+  override clear(callback?: (err?: unknown) => void): void {
+    this.#db
+      .deleteFrom('sessions')
+      .execute()
+      .then(
+        () => callback?.(),
+        (error: unknown) => callback?.(error),
+      )
+  }
+
+  /** The session's data, or null when there is none or it has timed out (a timed-out session is deleted). */
+  async read(sid: string): Promise<session.SessionData | null> {
+    const key = sessionKey(sid)
+    const row = await this.#db
+      .selectFrom('sessions')
+      .select(['data', 'expires_at', 'absolute_expires_at'])
+      .where('sid_hash', '=', key)
+      .executeTakeFirst()
+    if (!row) return null
+    const now = this.#clock.now().toISOString()
+    if (row.expires_at <= now || row.absolute_expires_at <= now) {
+      await this.#db.deleteFrom('sessions').where('sid_hash', '=', key).execute()
+      return null
+    }
+    return JSON.parse(row.data) as session.SessionData
+  }
+
+  /** Creates or updates a session; the idle deadline moves forward, the absolute one never does. */
+  async write(sid: string, data: session.SessionData): Promise<void> {
+    const now = this.#clock.now()
+    const userId = typeof data.userId === 'number' ? data.userId : null
+    await this.#db
+      .insertInto('sessions')
+      .values({
+        sid_hash: sessionKey(sid),
+        user_id: userId,
+        data: JSON.stringify(data),
+        expires_at: new Date(now.getTime() + this.#idleMs).toISOString(),
+        absolute_expires_at: new Date(now.getTime() + this.#absoluteMs).toISOString(),
+        created_at: now.toISOString(),
+      })
+      .onConflict((oc) =>
+        oc.column('sid_hash').doUpdateSet((eb) => ({
+          user_id: eb.ref('excluded.user_id'),
+          data: eb.ref('excluded.data'),
+          expires_at: eb.ref('excluded.expires_at'),
+        })),
+      )
+      .execute()
+  }
+
+  /** Pushes the idle deadline forward for a session still alive; never revives an expired one. */
+  async extend(sid: string): Promise<void> {
+    const now = this.#clock.now()
+    const nowIso = now.toISOString()
+    await this.#db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(now.getTime() + this.#idleMs).toISOString() })
+      .where('sid_hash', '=', sessionKey(sid))
+      .where('expires_at', '>', nowIso)
+      .where('absolute_expires_at', '>', nowIso)
+      .execute()
+  }
+
+  async remove(sid: string): Promise<void> {
+    await this.#db.deleteFrom('sessions').where('sid_hash', '=', sessionKey(sid)).execute()
+  }
+
+  /**
+   * Ends every session of a user (when they are disabled, or change their password), inside the caller's
+   * transaction when one is given. Returns how many were ended.
+   */
+  async removeAllForUser(userId: number, executor: Kysely<DatabaseSchema> = this.#db): Promise<number> {
+    const result = await executor.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  /** Deletes sessions that have timed out; returns how many. Run now and then: expired rows are useless. */
+  async prune(): Promise<number> {
+    const now = this.#clock.now().toISOString()
+    const result = await this.#db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('absolute_expires_at', '<=', now)]))
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  async count(): Promise<number> {
+    const now = this.#clock.now().toISOString()
+    const row = await this.#db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('expires_at', '>', now)
+      .where('absolute_expires_at', '>', now)
+      .executeTakeFirstOrThrow()
+    return Number(row.count)
+  }
+}

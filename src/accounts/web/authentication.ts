@@ -1,0 +1,146 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { AccountService, ApiTokenPrincipal } from '../account-service.ts'
+import type { User } from '../account-repository.ts'
+import { can, type Action, type Resource } from '../permissions.ts'
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** The signed-in user, loaded from the database on this request; absent when nobody is signed in. */
+      currentUser?: User
+      /** For API routes behind `requireApiToken`: the agency the request's token acts for. */
+      apiClient?: ApiTokenPrincipal
+    }
+  }
+}
+
+/** Paths a user who must first change their password may still use. */
+const PASSWORD_CHANGE_PATHS = new Set(['/account/change-password', '/sign-out'])
+
+/**
+ * Loads the signed-in user from the database on every request (never from the session's copy), so that a
+ * change of role or agency applies to the very next request and a disabled user is refused at once (ASVS
+ * 8.3.2). A session whose user is gone or disabled is ended. A user holding a one-time password is sent to
+ * change it before anything else.
+ */
+export function setUpAuthentication(accounts: AccountService): RequestHandler {
+  return async (req, res, next) => {
+    const userId = req.session?.userId
+    if (typeof userId !== 'number') return next()
+    const user = await accounts.currentUser(userId)
+    if (!user) {
+      accounts.log({ event: 'session-ended', reason: 'user disabled or removed', userId })
+      req.session.destroy((error: unknown) => next(error))
+      return
+    }
+    res.locals.currentUser = user
+    if (user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(req.path)) {
+      if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, '/account/change-password')
+      res.status(403)
+      return res.render('accounts/forbidden.njk', {
+        pageTitle: 'Change your password first',
+        reason: 'You must choose a new password before you can do anything else.',
+      })
+    }
+    next()
+  }
+}
+
+/** The signed-in user, or undefined. */
+export function currentUser(res: Response): User | undefined {
+  return res.locals.currentUser
+}
+
+/**
+ * A local path to come back to after signing in: only `/something` on this site (never `//host` or
+ * `/\host`, which browsers treat as another site), else `/`.
+ *
+ * @example safeReturnPath('//evil.example/') // '/'
+ */
+export function safeReturnPath(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 2000) return '/'
+  if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(value)) return '/'
+  return value
+}
+
+function refuseAnonymous(req: Request, res: Response): void {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    const returnTo = safeReturnPath(req.originalUrl)
+    res.redirect(303, returnTo === '/' ? '/sign-in' : `/sign-in?returnTo=${encodeURIComponent(returnTo)}`)
+    return
+  }
+  res.status(401)
+  res.render('accounts/forbidden.njk', {
+    pageTitle: 'Sign in to continue',
+    reason: 'Your session has ended: sign in again.',
+  })
+}
+
+/** Nobody may go further without signing in: GET is sent to the sign-in page, anything else gets 401. */
+export function requireSignIn(): RequestHandler {
+  return (req, res, next) => {
+    if (!res.locals.currentUser) return refuseAnonymous(req, res)
+    next()
+  }
+}
+
+/**
+ * Lets the request through only when the permission policy allows the signed-in user this action on the
+ * resource the request names (`resourceOf` reads it, e.g. the agency of the return in the URL). Refusals are
+ * 403 and logged as security events.
+ *
+ * @example router.get('/admin/users', requirePermission(accounts, 'user:manage'), listUsers)
+ */
+export function requirePermission(
+  accounts: Pick<AccountService, 'log'>,
+  action: Action,
+  resourceOf?: (req: Request) => Resource,
+): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const user = res.locals.currentUser
+    if (!user) return refuseAnonymous(req, res)
+    if (can(user, action, resourceOf?.(req) ?? {})) return next()
+    accounts.log({ event: 'authz-denied', userId: user.id, action, method: req.method, path: req.baseUrl + req.path })
+    res.status(403)
+    res.render('accounts/forbidden.njk', {
+      pageTitle: 'You do not have access to this page',
+      reason: 'Your account does not allow this. Ask your administrator if you need it.',
+    })
+  }
+}
+
+/** The account items of the menu for this user: administration for administrators, then their account. */
+export function accountNavigation(req: Request, res: Response): { href: string; text: string; active?: boolean }[] {
+  const user = res.locals.currentUser
+  if (!user) return [{ href: '/sign-in', text: 'Sign in', active: req.path === '/sign-in' }]
+  const items: { href: string; text: string; active?: boolean }[] = []
+  if (can(user, 'user:manage'))
+    items.push({ href: '/admin/users', text: 'Users', active: req.path.startsWith('/admin/users') })
+  items.push({
+    href: '/account/change-password',
+    text: 'Change password',
+    active: req.path === '/account/change-password',
+  })
+  items.push({ href: '/sign-out', text: 'Sign out', active: req.path === '/sign-out' })
+  return items
+}
+
+/**
+ * For machine-to-machine API routes: the request must carry `Authorization: Bearer <token>` with a live API
+ * token; `res.locals.apiClient` then names the agency it acts for (with a data owner's rights there: ask
+ * `can(res.locals.apiClient.principal, action, resource)`). Anything else is 401. Cookies play no part.
+ */
+export function requireApiToken(accounts: Pick<AccountService, 'authenticateApiToken'>): RequestHandler {
+  return async (req, res, next) => {
+    const match = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? '')
+    const client = match?.[1] ? await accounts.authenticateApiToken(match[1]) : null
+    if (!client) {
+      res.setHeader('WWW-Authenticate', 'Bearer')
+      res.status(401).json({ error: 'A valid API token is required' })
+      return
+    }
+    res.locals.apiClient = client
+    next()
+  }
+}

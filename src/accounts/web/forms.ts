@@ -1,0 +1,30 @@
+import type { FieldError } from '../account-service.ts'
+
+/**
+ * A text field of a url-encoded form body, or '' when absent. A field sent twice arrives as an array: that is
+ * never a value a form of ours sends, so it is treated as empty rather than guessed at.
+ */
+export function formField(body: unknown, name: string): string {
+  if (!body || typeof body !== 'object' || !Object.hasOwn(body, name)) return ''
+  const value = (body as Record<string, unknown>)[name]
+  return typeof value === 'string' ? value : ''
+}
+
+/** Errors in the shapes govuk-frontend wants: the error summary's list, and each field's message. */
+export function errorView(errors: readonly FieldError[]): {
+  errorList: { text: string; href: string }[]
+  fieldErrors: Record<string, { text: string }>
+} {
+  const fieldErrors: Record<string, { text: string }> = {}
+  for (const error of errors) fieldErrors[error.field] ??= { text: error.message }
+  return {
+    errorList: errors.map((e) => ({ text: e.message, href: `#${e.field}` })),
+    fieldErrors,
+  }
+}
+
+/** A route parameter that must be a positive whole number (an id), or null. */
+export function idParameter(value: unknown): number | null {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,8}$/.test(value)) return null
+  return Number(value)
+}

@@ -1,0 +1,13 @@
+/** The accounts' web pieces, in the order src/web/app.ts uses them. */
+export { setUpWebSession, sessionCookieName, redirectAfterSaving } from './session.ts'
+export { setUpCsrf, CSRF_FIELD } from './csrf.ts'
+export {
+  setUpAuthentication,
+  requireSignIn,
+  requirePermission,
+  requireApiToken,
+  accountNavigation,
+  currentUser,
+} from './authentication.ts'
+export { accountRoutes } from './routes.ts'
+export { userAdministrationRoutes } from './admin-routes.ts'

@@ -1,0 +1,56 @@
+import session from 'express-session'
+import type { Request, RequestHandler, Response } from 'express'
+import type { Config } from '../../config.ts'
+import type { AccountService } from '../account-service.ts'
+
+/**
+ * The session cookie's name. In production `__Host-` makes the browser refuse it unless it is Secure, has
+ * Path=/ and no Domain, so no sibling site can plant or read it. In development over plain http a `__Host-`
+ * cookie would be refused, so there it is an ordinary name without Secure (documented in README.md).
+ */
+export function sessionCookieName(production: boolean): string {
+  return production ? '__Host-saferhub-session' : 'saferhub-session'
+}
+
+/**
+ * express-session over the database store (sessions survive a restart and are shared by every server
+ * process). The cookie is HttpOnly, SameSite=Lax, and Secure with the `__Host-` prefix in production; it
+ * rolls forward on each request for the idle timeout, while the store enforces the idle and absolute
+ * timeouts on the server. No session is created for a visitor until something is stored in it.
+ *
+ * In production behind a TLS-terminating proxy set TRUST_PROXY, so that Express sees the request as secure
+ * and sends the Secure cookie at all.
+ */
+export function setUpWebSession(services: { accounts: AccountService; config: Config }): RequestHandler {
+  const { accounts, config } = services
+  return session({
+    name: sessionCookieName(config.production),
+    secret: config.sessionSecret,
+    store: accounts.sessions,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: {
+      httpOnly: true,
+      secure: config.production,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: accounts.idleTimeoutSeconds * 1000,
+    },
+  })
+}
+
+/**
+ * Saves the session before redirecting. express-session would save it as the response ends, but a browser
+ * follows a redirect as soon as it has the headers, and the next page could be read before the save.
+ */
+export function redirectAfterSaving(req: Request, res: Response, location: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.save((error: unknown) => {
+      if (error) return reject(error)
+      res.redirect(303, location)
+      resolve()
+    })
+  })
+}

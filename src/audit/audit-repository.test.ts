@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { afterEach, beforeEach, describe, test } from 'node:test'
+import { sql } from 'kysely'
+import type { Database } from '../db/database.ts'
+import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { GENESIS_HASH, type AuditEventInput } from './audit-chain.ts'
+import { createAuditRepository, type AuditRepository } from './audit-repository.ts'
+import { withAuditedTransaction } from './audited-transaction.ts'
+
+const fixedClock = () => new Date('2018-04-30T09:15:00.000Z')
+
+const knifeCrimeQ4: AuditEventInput = {
+  actor: 'swp-analyst',
+  action: 'update',
+  entityType: 'indicator-value',
+  entityKey: 'knife-crime/FY2017-18-Q4',
+  before: { period: 'FY2017-18-Q4', value: 66 },
+  after: { period: 'FY2017-18-Q4', value: 67 },
+  importId: 7,
+}
+
+function event(n: number): AuditEventInput {
+  return { ...knifeCrimeQ4, entityKey: `knife-crime/${n}`, after: { value: n } }
+}
+
+for (const dialect of testDialects()) {
+  describe(`audit trail (${dialect})`, () => {
+    let database: Database
+    let audit: AuditRepository
+    beforeEach(async () => {
+      database = await openTestDatabase(dialect)
+      audit = createAuditRepository(database, { now: fixedClock })
+    })
+    afterEach(() => database.close())
+
+    test('stores who, when, what, before and after, chained from the genesis hash', async () => {
+      const stored = await withAuditedTransaction(database, (trx) => audit.append(trx, knifeCrimeQ4))
+      // The hash worked out by hand from the documented rule: sha256(previous hash + canonical JSON, keys sorted).
+      const canonical =
+        '{"action":"update","actor":"swp-analyst","after":"{\\"period\\":\\"FY2017-18-Q4\\",\\"value\\":67}",' +
+        '"before":"{\\"period\\":\\"FY2017-18-Q4\\",\\"value\\":66}","entityKey":"knife-crime/FY2017-18-Q4",' +
+        '"entityType":"indicator-value","id":1,"importId":7,"occurredAt":"2018-04-30T09:15:00.000Z","requestId":null}'
+      const expectedHash = createHash('sha256')
+        .update('0000000000000000000000000000000000000000000000000000000000000000' + canonical)
+        .digest('hex')
+      const [listed] = await audit.list()
+      assert.deepEqual(listed, {
+        id: 1,
+        occurredAt: '2018-04-30T09:15:00.000Z',
+        actor: 'swp-analyst',
+        action: 'update',
+        entityType: 'indicator-value',
+        entityKey: 'knife-crime/FY2017-18-Q4',
+        before: '{"period":"FY2017-18-Q4","value":66}',
+        after: '{"period":"FY2017-18-Q4","value":67}',
+        requestId: null,
+        importId: 7,
+        previousHash: GENESIS_HASH,
+        hash: expectedHash,
+      })
+      assert.deepEqual(stored, listed)
+    })
+
+    test('each event names the hash of the one before, and the chain verifies', async () => {
+      await withAuditedTransaction(database, (trx) => audit.appendAll(trx, [event(1), event(2), event(3)]))
+      await withAuditedTransaction(database, (trx) => audit.append(trx, event(4)))
+      const events = await audit.list()
+      assert.deepEqual(
+        events.map((e) => e.id),
+        [1, 2, 3, 4],
+      )
+      for (let i = 1; i < events.length; i++) assert.equal(events[i]?.previousHash, events[i - 1]?.hash)
+      assert.deepEqual(await audit.verify(), { ok: true, checked: 4, last: { id: 4, hash: events[3]?.hash } })
+      assert.equal(await audit.count(), 4)
+    })
+
+    test('lists by record, by import and in pages', async () => {
+      await withAuditedTransaction(database, (trx) =>
+        audit.appendAll(trx, [event(1), { ...event(2), importId: 8 }, event(3)]),
+      )
+      assert.deepEqual(
+        (await audit.list({ entityKey: 'knife-crime/2' })).map((e) => e.id),
+        [2],
+      )
+      assert.deepEqual(
+        (await audit.list({ importId: 7 })).map((e) => e.id),
+        [1, 3],
+      )
+      assert.deepEqual(
+        (await audit.list({ afterId: 1, limit: 1 })).map((e) => e.id),
+        [2],
+      )
+    })
+
+    test('an event inside a transaction that fails is not kept', async () => {
+      await assert.rejects(
+        withAuditedTransaction(database, async (trx) => {
+          await audit.append(trx, event(1))
+          throw new Error('the change itself failed')
+        }),
+        /the change itself failed/,
+      )
+      assert.equal(await audit.count(), 0)
+      await withAuditedTransaction(database, (trx) => audit.append(trx, event(2)))
+      assert.deepEqual(await audit.verify(), {
+        ok: true,
+        checked: 1,
+        last: { id: 1, hash: (await audit.list())[0]?.hash },
+      })
+    })
+
+    test('the database itself refuses UPDATE and DELETE on the audit trail', async () => {
+      await withAuditedTransaction(database, (trx) => audit.appendAll(trx, [event(1), event(2)]))
+      await assert.rejects(
+        sql`update audit_events set actor = 'someone-else' where id = 1`.execute(database.db),
+        /append-only/,
+      )
+      await assert.rejects(sql`update audit_events set after = null`.execute(database.db), /append-only/)
+      await assert.rejects(sql`delete from audit_events where id = 2`.execute(database.db), /append-only/)
+      await assert.rejects(sql`delete from audit_events`.execute(database.db), /append-only/)
+      if (dialect === 'postgres') {
+        await assert.rejects(sql`truncate audit_events`.execute(database.db), /append-only/)
+      }
+      const events = await audit.list()
+      assert.equal(events.length, 2)
+      assert.equal(events[0]?.actor, 'swp-analyst')
+      assert.equal((await audit.verify()).ok, true)
+    })
+
+    test('a second event naming the same predecessor (a fork) is refused', async () => {
+      const [first] = await withAuditedTransaction(database, (trx) => audit.appendAll(trx, [event(1)]))
+      await assert.rejects(
+        sql`insert into audit_events (id, occurred_at, actor, action, entity_type, entity_key, previous_hash, hash)
+            values (2, '2018-05-01T00:00:00.000Z', 'x', 'update', 'indicator', 'k', ${GENESIS_HASH}, ${'f'.repeat(64)})`.execute(
+          database.db,
+        ),
+      )
+      assert.ok(first)
+    })
+
+    test('verification finds an altered event, a removed event and a recomputed hash', async () => {
+      await withAuditedTransaction(database, (trx) => audit.appendAll(trx, [1, 2, 3, 4, 5].map(event)))
+      // Tampering needs the protection out of the way first, as an attacker with the database owner's rights would.
+      if (dialect === 'postgres') {
+        await sql`drop trigger audit_events_no_update_or_delete on audit_events`.execute(database.db)
+      } else {
+        await sql`drop trigger audit_events_no_update`.execute(database.db)
+        await sql`drop trigger audit_events_no_delete`.execute(database.db)
+      }
+      await sql`update audit_events set after = '{"value":99}' where id = 3`.execute(database.db)
+      const altered = await audit.verify()
+      assert.equal(altered.ok, false)
+      assert.equal(!altered.ok && altered.eventId, 3)
+      assert.equal(altered.checked, 2)
+      assert.match(!altered.ok ? altered.reason : '', /altered/)
+
+      // Recomputing the altered event's own hash only moves the break to the next event.
+      const three = (await audit.list({ entityKey: 'knife-crime/3' }))[0]
+      assert.ok(three)
+      const canonical = JSON.stringify({
+        action: three.action,
+        actor: three.actor,
+        after: '{"value":99}',
+        before: three.before,
+        entityKey: three.entityKey,
+        entityType: three.entityType,
+        id: 3,
+        importId: three.importId,
+        occurredAt: three.occurredAt,
+        requestId: three.requestId,
+      })
+      const forged = createHash('sha256').update(three.previousHash).update(canonical).digest('hex')
+      await sql`update audit_events set hash = ${forged} where id = 3`.execute(database.db)
+      const moved = await audit.verify()
+      assert.equal(!moved.ok && moved.eventId, 4)
+
+      await sql`delete from audit_events where id = 4`.execute(database.db)
+      const removed = await audit.verify()
+      assert.equal(!removed.ok && removed.eventId, 5)
+      assert.match(!removed.ok ? removed.reason : '', /event 4 is missing/)
+    })
+
+    test('concurrent appends are serialised into one unbroken chain', async () => {
+      // On PostgreSQL these run on separate pooled connections at the same time; the lock orders them.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          withAuditedTransaction(database, async (trx) => {
+            await audit.append(trx, event(i))
+            await audit.append(trx, event(100 + i))
+          }),
+        ),
+      )
+      const verification = await audit.verify()
+      assert.equal(verification.ok, true)
+      assert.equal(verification.checked, 40)
+      // Both events of each transaction stay next to each other: nothing interleaved inside a transaction.
+      const events = await audit.list()
+      for (let i = 0; i < events.length; i += 2) {
+        const n = Number(events[i]?.entityKey.split('/')[1])
+        assert.equal(events[i + 1]?.entityKey, `knife-crime/${100 + n}`)
+      }
+    })
+  })
+}

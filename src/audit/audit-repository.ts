@@ -1,0 +1,183 @@
+import { sql, type Kysely, type Selectable } from 'kysely'
+import type { Database } from '../db/database.ts'
+import type { DatabaseSchema } from '../db/schema.ts'
+import {
+  auditEventHash,
+  CHAIN_START,
+  verifyAuditChain,
+  type AuditChainVerification,
+  type AuditEvent,
+  type AuditEventInput,
+  type ChainPosition,
+} from './audit-chain.ts'
+import type { AuditEventsTable } from './audit-tables.ts'
+import { AUDIT_CHAIN_LOCK } from './audited-transaction.ts'
+import { canonicalJson } from './canonical-json.ts'
+
+export interface AuditFilter {
+  readonly entityType?: string
+  readonly entityKey?: string
+  readonly actor?: string
+  readonly importId?: number
+  /** Events after this id (for paging). */
+  readonly afterId?: number
+  /** At most this many (default 1,000, at most 10,000), oldest first. */
+  readonly limit?: number
+}
+
+/**
+ * The append-only audit trail of changes to KPI definitions, baselines and values (and, later, anything
+ * else that must be accounted for).
+ */
+export interface AuditRepository {
+  /**
+   * Appends one event inside the caller's transaction, which must come from `withAuditedTransaction` so
+   * that appends are serialised. Returns the stored event.
+   */
+  append(trx: Kysely<DatabaseSchema>, event: AuditEventInput): Promise<AuditEvent>
+  /** Appends several events in order, in one go (an import's changes). */
+  appendAll(trx: Kysely<DatabaseSchema>, events: readonly AuditEventInput[]): Promise<AuditEvent[]>
+  list(filter?: AuditFilter): Promise<AuditEvent[]>
+  count(): Promise<number>
+  /** Reads the whole chain in order and checks every link; reports the first event that fails. */
+  verify(): Promise<AuditChainVerification>
+}
+
+export interface AuditRepositoryOptions {
+  /** The clock (tests pass a fixed one). */
+  readonly now?: () => Date
+}
+
+// 12 columns a row: 400 rows stay under SQLite's and PostgreSQL's limits on bound parameters.
+const INSERT_BATCH = 400
+const VERIFY_PAGE = 2_000
+
+function fromRow(row: Selectable<AuditEventsTable>): AuditEvent {
+  return {
+    id: row.id,
+    occurredAt: row.occurred_at,
+    actor: row.actor,
+    action: row.action,
+    entityType: row.entity_type,
+    entityKey: row.entity_key,
+    before: row.before,
+    after: row.after,
+    requestId: row.request_id,
+    importId: row.import_id,
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  }
+}
+
+/**
+ * @example
+ *   const audit = createAuditRepository(database)
+ *   await withAuditedTransaction(database, (trx) => audit.append(trx, { actor: 'analyst', action: 'update', … }))
+ */
+export function createAuditRepository(database: Database, options: AuditRepositoryOptions = {}): AuditRepository {
+  const now = options.now ?? (() => new Date())
+
+  async function head(trx: Kysely<DatabaseSchema>): Promise<ChainPosition> {
+    const last = await trx
+      .selectFrom('audit_events')
+      .select(['id', 'hash'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return last ?? CHAIN_START
+  }
+
+  async function appendAll(trx: Kysely<DatabaseSchema>, inputs: readonly AuditEventInput[]): Promise<AuditEvent[]> {
+    if (inputs.length === 0) return []
+    // Normally taken already by withAuditedTransaction; taking it again in the same transaction costs nothing
+    // and keeps a caller that used a plain transaction from forking the chain (it waits instead of failing).
+    if (database.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_CHAIN_LOCK)})`.execute(trx)
+    let previous = await head(trx)
+    const occurredAt = now().toISOString()
+    const events: AuditEvent[] = []
+    for (const input of inputs) {
+      const unhashed = {
+        id: previous.id + 1,
+        occurredAt,
+        actor: input.actor,
+        action: input.action,
+        entityType: input.entityType,
+        entityKey: input.entityKey,
+        before: input.before === null || input.before === undefined ? null : canonicalJson(input.before),
+        after: input.after === null || input.after === undefined ? null : canonicalJson(input.after),
+        requestId: input.requestId ?? null,
+        importId: input.importId ?? null,
+        previousHash: previous.hash,
+      }
+      const event: AuditEvent = { ...unhashed, hash: auditEventHash(unhashed) }
+      events.push(event)
+      previous = event
+    }
+    for (let i = 0; i < events.length; i += INSERT_BATCH) {
+      await trx
+        .insertInto('audit_events')
+        .values(
+          events.slice(i, i + INSERT_BATCH).map((e) => ({
+            id: e.id,
+            occurred_at: e.occurredAt,
+            actor: e.actor,
+            action: e.action,
+            entity_type: e.entityType,
+            entity_key: e.entityKey,
+            before: e.before,
+            after: e.after,
+            request_id: e.requestId,
+            import_id: e.importId,
+            previous_hash: e.previousHash,
+            hash: e.hash,
+          })),
+        )
+        .execute()
+    }
+    return events
+  }
+
+  return {
+    async append(trx, event) {
+      const [stored] = await appendAll(trx, [event])
+      return stored as AuditEvent
+    },
+    appendAll,
+    async list(filter = {}) {
+      const limit = Math.min(Math.max(filter.limit ?? 1_000, 1), 10_000)
+      let query = database.db.selectFrom('audit_events').selectAll().orderBy('id').limit(limit)
+      if (filter.entityType !== undefined) query = query.where('entity_type', '=', filter.entityType)
+      if (filter.entityKey !== undefined) query = query.where('entity_key', '=', filter.entityKey)
+      if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)
+      if (filter.importId !== undefined) query = query.where('import_id', '=', filter.importId)
+      if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId)
+      return (await query.execute()).map(fromRow)
+    },
+    async count() {
+      const row = await database.db
+        .selectFrom('audit_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+      return Number(row.n)
+    },
+    async verify() {
+      let position = CHAIN_START
+      let checked = 0
+      for (;;) {
+        const rows = await database.db
+          .selectFrom('audit_events')
+          .selectAll()
+          .where('id', '>', position.id)
+          .orderBy('id')
+          .limit(VERIFY_PAGE)
+          .execute()
+        if (rows.length === 0) return { ok: true, checked, last: position }
+        const result = verifyAuditChain(rows.map(fromRow), position)
+        if (!result.ok) return { ...result, checked: checked + result.checked }
+        checked += result.checked
+        position = result.last
+      }
+    },
+  }
+}

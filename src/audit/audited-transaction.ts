@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../db/database.ts'
+import type { DatabaseSchema } from '../db/schema.ts'
+
+/**
+ * The one way to run a change that writes audit events. It starts a transaction that already holds the
+ * write lock, so that the audit chain's "read the last hash, append the next" cannot interleave with another
+ * writer (which would fork the chain) and the records read to work out "before" are the ones replaced:
+ * - SQLite: `BEGIN IMMEDIATE` takes the database's write lock at once (a deferred `BEGIN` that reads first
+ *   can fail half-way with SQLITE_BUSY when another process wrote in between). Waits up to the busy timeout.
+ * - PostgreSQL: a transaction-scoped advisory lock, taken as the first statement (READ COMMITTED, so every
+ *   later statement sees what the previous holder committed).
+ * Everything `work` does commits together or not at all. Never nest one inside another (on SQLite the inner
+ * one would wait for the outer one's connection for ever).
+ */
+export async function withAuditedTransaction<T>(
+  database: Database,
+  work: (trx: Kysely<DatabaseSchema>) => Promise<T>,
+): Promise<T> {
+  if (database.dialect === 'sqlite') {
+    // One connection, held for the whole transaction: Kysely's SQLite driver queues every other query behind it.
+    return database.db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection)
+      try {
+        const result = await work(connection)
+        await sql`commit`.execute(connection)
+        return result
+      } catch (error) {
+        // SQLite has already rolled back after some errors (SQLITE_FULL, some I/O errors): then there is
+        // nothing to roll back and this second error would hide the first.
+        await sql`rollback`.execute(connection).catch(() => undefined)
+        throw error
+      }
+    })
+  }
+  return database.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_CHAIN_LOCK)})`.execute(trx)
+    return work(trx)
+  })
+}
+
+/**
+ * The PostgreSQL advisory lock key that serialises audited changes ("saferhub audit" as a number). Every
+ * appender takes it; a writer that does not is still stopped by the UNIQUE constraint on `previous_hash`.
+ */
+export const AUDIT_CHAIN_LOCK = 0x5afe_a0d1
+
+/** Thrown when SQLite stays locked by another process for longer than the busy timeout. */
+export class DatabaseBusyError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'The database is busy: another process (an import, or a second copy of saferhub) is writing to it. ' +
+        'Nothing was written. Try again in a moment.',
+      options,
+    )
+    this.name = 'DatabaseBusyError'
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (error === null || typeof error !== 'object' || !('code' in error)) return undefined
+  const code = (error as { code: unknown }).code
+  return typeof code === 'string' ? code : undefined
+}
+
+/** SQLITE_BUSY (and its extended codes such as SQLITE_BUSY_SNAPSHOT), or SQLITE_LOCKED. */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = errorCode(error)
+  return code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+}
+
+/** PostgreSQL serialization failure (40001) or deadlock detected (40P01): the transaction may simply be re-run. */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = errorCode(error)
+  return code === '40001' || code === '40P01'
+}
+
+export interface RetryOptions {
+  /** How many times to run `work` at most (default 3). */
+  readonly attempts?: number
+  /** The first wait between attempts, doubled each time with some jitter (default 50 ms). */
+  readonly backoffMs?: number
+}
+
+/**
+ * Runs a whole transaction again when PostgreSQL aborted it as a serialization failure or a deadlock victim,
+ * a bounded number of times; turns SQLITE_BUSY into a `DatabaseBusyError` with a message a person can act on.
+ * `work` must be the whole transaction (a retry re-reads everything).
+ *
+ * @example await retryOnConflict(() => repository.applyImport(changes, context))
+ */
+export async function retryOnConflict<T>(
+  work: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 3
+  const backoffMs = options.backoffMs ?? 50
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work(attempt)
+    } catch (error) {
+      if (isDatabaseBusy(error)) throw new DatabaseBusyError({ cause: error })
+      if (!isRetryableConflict(error) || attempt >= attempts) throw error
+      await sleep(backoffMs * 2 ** (attempt - 1) * (1 + Math.random()))
+    }
+  }
+}

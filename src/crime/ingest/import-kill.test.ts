@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { after, before, describe, it } from 'node:test'
+import { generatePoliceUkFiles } from '../../../bench/police-uk-generator.ts'
+import { openDatabase } from '../../db/database.ts'
+import { createCrimeRepository } from '../crime-repository.ts'
+import { independentCounts } from './independent-counts.ts'
+
+const CLI = fileURLToPath(new URL('../../../bin/saferhub.js', import.meta.url))
+
+interface Run {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs `saferhub crime import` in a child process; with `killWhen`, sends it SIGKILL (kill -9: no clean-up of any
+ * kind) as soon as its standard error shows that text.
+ */
+function runImport(dataDirectory: string, source: string, killWhen?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'crime', 'import', source, '--progress'], {
+      env: {
+        ...process.env,
+        SAFERHUB_DATA_DIR: dataDirectory,
+        SAFERHUB_DEMO: 'false',
+        // Every partnership kept by LSOA too: a long write, so that the kill lands inside the transaction.
+        SAFERHUB_SERVED_PARTNERSHIPS: 'all',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      if (killWhen && stderr.includes(killWhen)) child.kill('SIGKILL')
+    })
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+  })
+}
+
+async function storedState(dataDirectory: string) {
+  const database = openDatabase({ sqliteFile: path.join(dataDirectory, 'saferhub.sqlite') })
+  try {
+    const repository = createCrimeRepository(database)
+    return {
+      partnership: await repository.partnershipCounts(),
+      lsoa: await repository.lsoaCounts(),
+      months: (await repository.forceMonths()).map((m) => ({ ...m, importRunId: 0 })),
+      runs: (await repository.importRuns()).length,
+    }
+  } finally {
+    await database.close()
+  }
+}
+
+describe('an import killed part-way (kill -9) leaves the previous state intact', () => {
+  let directory: string
+  let first: string
+  let second: string
+  before(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'saferhub-kill-'))
+    // Two different versions of the same 43 force-months (January 2020, about 100,000 rows each).
+    first = path.join(directory, 'first')
+    second = path.join(directory, 'second')
+    generatePoliceUkFiles({ directory: first, months: ['2020-01'], scale: 0.2, seed: 1 })
+    generatePoliceUkFiles({ directory: second, months: ['2020-01'], scale: 0.2, seed: 2 })
+  })
+  after(() => fs.rmSync(directory, { recursive: true, force: true }))
+
+  it('keeps the first import after a second is killed while writing, and a re-run completes', async () => {
+    const data = path.join(directory, 'data')
+    const firstRun = await runImport(data, first)
+    assert.equal(firstRun.code, 0, firstRun.stderr)
+    const afterFirst = await storedState(data)
+    assert.equal(afterFirst.months.length, 43)
+
+    const killed = await runImport(data, second, 'Writing to the database')
+    assert.equal(killed.signal, 'SIGKILL', `the import finished before it could be killed:\n${killed.stdout}`)
+    assert.doesNotMatch(killed.stdout, /Imported/)
+    assert.deepEqual(await storedState(data), afterFirst)
+
+    const rerun = await runImport(data, second)
+    assert.equal(rerun.code, 0, rerun.stderr)
+    assert.match(rerun.stdout, /Force-months loaded: 43 \(0 new, 43 replacing an earlier import\)/)
+    const state = await storedState(data)
+    assert.equal(state.runs, 2)
+    // The second version's counts, as Python's csv module makes them.
+    const files = fs.readdirSync(path.join(second, '2020-01')).map((name) => path.join(second, '2020-01', name))
+    const expected = new Map<string, number>()
+    for (const figures of Object.values(independentCounts(files))) {
+      for (const [key, crimes] of Object.entries(figures.counts)) expected.set(key, (expected.get(key) ?? 0) + crimes)
+    }
+    assert.deepEqual(new Map(state.partnership.map((c) => [`${c.partnershipCode}|${c.crimeType}`, c.crimes])), expected)
+  })
+})

@@ -1,0 +1,322 @@
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import vm from 'node:vm'
+import { Worker, type MessagePort } from 'node:worker_threads'
+import yauzl, { type Entry, type ZipFile } from 'yauzl'
+import {
+  streetFileKernel,
+  type KernelSetup,
+  type StreetFileFault,
+  type StreetFileKernel,
+  type StreetFileSummary,
+} from './street-file-kernel.ts'
+
+/** Where a street-level file's bytes are: a file on disk, or an entry of a zip archive as data.police.uk serves it. */
+export type StreetFileSource =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'zip-entry'; readonly zipPath: string; readonly entryName: string }
+
+export interface ParseTask {
+  readonly id: number
+  readonly source: StreetFileSource
+  /** The month every row must have (from the file's name). */
+  readonly month: string
+}
+
+/** One file's outcome: its counts, the first fault in it, or a failure to read it at all. */
+export type ParseOutcome =
+  | { readonly id: number; readonly summary: StreetFileSummary }
+  | { readonly id: number; readonly fault: StreetFileFault }
+  | { readonly id: number; readonly failure: string }
+
+/** What the task runner needs from outside; passed in, because in a worker it runs from source text. */
+interface RunnerDependencies {
+  readonly kernel: StreetFileKernel
+  readonly fs: Pick<typeof fs, 'openSync' | 'readSync' | 'closeSync'>
+  readonly loadYauzl: () => typeof yauzl
+  readonly setup: KernelSetup
+}
+
+/**
+ * Reads and parses one file at a time, on the main thread or in a worker. Self-contained for the same reason as
+ * `streetFileKernel` (a worker runs its source text): no references to anything outside it.
+ */
+export function createTaskRunner(dependencies: RunnerDependencies) {
+  const reader = dependencies.kernel.createReader(dependencies.setup)
+  /** Open archives, with their street-level entries by name: opened once, read entry by entry. */
+  const archives = new Map<string, Promise<{ zip: ZipFile; entries: Map<string, Entry> }>>()
+
+  function openArchive(zipPath: string) {
+    let archive = archives.get(zipPath)
+    if (!archive) {
+      const zipLibrary = dependencies.loadYauzl()
+      archive = zipLibrary.openPromise(zipPath, { lazyEntries: true, autoClose: false }).then(async (zip) => {
+        const entries = new Map<string, Entry>()
+        for await (const entry of zip.eachEntry()) entries.set(entry.fileName, entry)
+        return { zip, entries }
+      })
+      archives.set(zipPath, archive)
+    }
+    return archive
+  }
+
+  async function run(
+    task: { id: number; source: StreetFileSource; month: string },
+    onProgress: (bytes: number, rows: number) => void,
+  ): Promise<
+    | { id: number; summary: StreetFileSummary }
+    | { id: number; fault: StreetFileFault }
+    | { id: number; failure: string }
+  > {
+    try {
+      const parser = reader.beginFile(task.month)
+      let rowsReported = 0
+      const report = (bytes: number) => {
+        const rows = parser.rowsParsed
+        onProgress(bytes, rows - rowsReported)
+        rowsReported = rows
+      }
+      const source = task.source
+      if (source.kind === 'file') {
+        const fd = dependencies.fs.openSync(source.path, 'r')
+        try {
+          const summary = parser.readAll((target, offset, length) => {
+            const n = dependencies.fs.readSync(fd, target, offset, length, null)
+            report(n)
+            return n
+          })
+          return { id: task.id, summary }
+        } finally {
+          dependencies.fs.closeSync(fd)
+        }
+      }
+      const archive = await openArchive(source.zipPath)
+      const entry = archive.entries.get(source.entryName)
+      if (!entry) return { id: task.id, failure: `${source.entryName} is not in ${source.zipPath}` }
+      const stream = await archive.zip.openReadStreamPromise(entry)
+      await new Promise<void>((resolve, reject) => {
+        stream.on('data', (chunk: Buffer) => {
+          try {
+            parser.feed(chunk)
+            report(chunk.length)
+          } catch (error) {
+            stream.destroy()
+            reject(error)
+          }
+        })
+        stream.on('error', reject)
+        stream.on('end', resolve)
+      })
+      const summary = parser.end()
+      report(0)
+      return { id: task.id, summary }
+    } catch (error) {
+      const fault = (error as { streetFileFault?: StreetFileFault }).streetFileFault
+      if (fault) return { id: task.id, fault }
+      return { id: task.id, failure: error instanceof Error ? error.message : String(error) }
+    }
+  }
+
+  function close(): void {
+    for (const archive of archives.values()) archive.then((a) => a.zip.close()).catch(() => undefined)
+    archives.clear()
+  }
+
+  return { run, close }
+}
+
+/**
+ * A worker's body: waits for its setup (sent once the main thread has the lookups, so that the worker can start
+ * while they are read), then takes tasks one at a time, posts progress every 4 MB and each outcome (the counts'
+ * buffer transferred, not copied).
+ */
+function workerMain(
+  port: MessagePort,
+  createRunner: (setup: KernelSetup) => ReturnType<typeof createTaskRunner>,
+): void {
+  let runner: ReturnType<typeof createTaskRunner> | null = null
+  const queue: { id: number; source: StreetFileSource; month: string }[] = []
+  let busy = false
+  let unreported = 0
+  let unreportedRows = 0
+  const progress = (bytes: number, rows: number) => {
+    unreported += bytes
+    unreportedRows += rows
+    if (unreported >= 4 << 20) {
+      port.postMessage({ type: 'progress', bytes: unreported, rows: unreportedRows })
+      unreported = 0
+      unreportedRows = 0
+    }
+  }
+  async function pump() {
+    if (busy || runner === null) return
+    busy = true
+    while (queue.length > 0) {
+      const task = queue.shift() as { id: number; source: StreetFileSource; month: string }
+      const outcome = await runner.run(task, progress)
+      if (unreported > 0 || unreportedRows > 0) {
+        port.postMessage({ type: 'progress', bytes: unreported, rows: unreportedRows })
+      }
+      unreported = 0
+      unreportedRows = 0
+      if ('summary' in outcome) {
+        port.postMessage({ type: 'outcome', outcome }, [outcome.summary.counts.buffer as ArrayBuffer])
+      } else port.postMessage({ type: 'outcome', outcome })
+    }
+    busy = false
+  }
+  port.on(
+    'message',
+    (message: {
+      type: string
+      setup?: KernelSetup
+      task?: { id: number; source: StreetFileSource; month: string }
+    }) => {
+      if (message.type === 'setup' && message.setup) {
+        runner = createRunner(message.setup)
+        void pump()
+      } else if (message.type === 'task' && message.task) {
+        queue.push(message.task)
+        void pump()
+      } else if (message.type === 'close') {
+        runner?.close()
+        port.close()
+      }
+    },
+  )
+}
+
+/**
+ * The code a worker runs. tsx's compiler wraps named functions in a `__name` helper (esbuild's keepNames), which
+ * the module defines at its top; a worker running the functions' text needs its own.
+ */
+function workerSource(yauzlPath: string): string {
+  return [
+    `'use strict'`,
+    `const __name = (target) => target`,
+    `const { parentPort } = require('node:worker_threads')`,
+    `const kernel = (${streetFileKernel.toString()})()`,
+    `const createTaskRunner = (${createTaskRunner.toString()})`,
+    `const loadYauzl = () => require(${JSON.stringify(yauzlPath)})`,
+    `;(${workerMain.toString()})(parentPort, (setup) => createTaskRunner({ kernel, fs: require('node:fs'), loadYauzl, setup }))`,
+  ].join('\n')
+}
+
+let compiled: { source: string; ok: boolean } | null = null
+
+/**
+ * Whether the workers' source is plain JavaScript. It is when the code runs through tsx (as every npm script and
+ * bin/saferhub.js do) or compiled; run by a TypeScript type-stripping loader instead, the functions' text keeps its
+ * type annotations, and the parsing falls back to this thread rather than failing.
+ */
+function compiles(source: string): boolean {
+  if (compiled?.source !== source) {
+    let ok = true
+    try {
+      new vm.Script(source)
+    } catch {
+      ok = false
+    }
+    compiled = { source, ok }
+  }
+  return compiled.ok
+}
+
+export interface ParseOptions {
+  /** Called with the bytes read and rows parsed since the last call, as parsing goes. */
+  readonly onProgress?: (bytes: number, rows: number) => void
+  /** Called with each file's outcome as soon as it is known (in no particular order). */
+  readonly onOutcome: (task: ParseTask, outcome: ParseOutcome) => void
+}
+
+export interface ParsePool {
+  /** How many worker threads (0: parsing on this thread). */
+  readonly workers: number
+  /** Parses the files; once per pool. */
+  parse(tasks: readonly ParseTask[], setup: KernelSetup, options: ParseOptions): Promise<void>
+  /** Stops the workers (also when `parse` was never called). */
+  close(): Promise<void>
+}
+
+/**
+ * Starts `workers` parsing threads (none: parse on this thread, quicker for a few small files). They start at
+ * once, before the lookups they need are read, because a thread takes a tenth of a second or more to start.
+ *
+ * @example
+ * const pool = startParsePool(2)
+ * try {
+ *   await pool.parse(tasks, { lsoaCodes, crimeTypes }, { onOutcome: (task, outcome) => … })
+ * } finally {
+ *   await pool.close()
+ * }
+ */
+export function startParsePool(workers: number): ParsePool {
+  if (workers <= 0) {
+    return {
+      workers: 0,
+      async parse(tasks, setup, options) {
+        const onProgress = options.onProgress ?? (() => undefined)
+        const runner = createTaskRunner({ kernel: streetFileKernel(), fs, loadYauzl: () => yauzl, setup })
+        try {
+          for (const task of tasks) options.onOutcome(task, await runner.run(task, onProgress))
+        } finally {
+          runner.close()
+        }
+      },
+      async close() {},
+    }
+  }
+  const source = workerSource(createRequire(import.meta.url).resolve('yauzl'))
+  if (!compiles(source)) return startParsePool(0)
+  const threads: Worker[] = []
+  // A failure before `parse` is called (a thread that cannot start) is kept for it to report.
+  let early: unknown = null
+  for (let i = 0; i < workers; i++) {
+    const thread = new Worker(source, { eval: true })
+    thread.on('error', (error) => (early ??= error))
+    threads.push(thread)
+  }
+  return {
+    workers,
+    async parse(tasks, setup, options) {
+      if (early !== null) throw early
+      const onProgress = options.onProgress ?? (() => undefined)
+      const byId = new Map(tasks.map((task) => [task.id, task]))
+      const pending = [...tasks]
+      await new Promise<void>((resolve, reject) => {
+        let outstanding = tasks.length
+        if (outstanding === 0) resolve()
+        const give = (thread: Worker) => {
+          const task = pending.shift()
+          if (task) thread.postMessage({ type: 'task', task })
+        }
+        for (const thread of threads) {
+          thread.on('message', (message: { type: string; bytes?: number; rows?: number; outcome?: ParseOutcome }) => {
+            if (message.type === 'progress') onProgress(message.bytes ?? 0, message.rows ?? 0)
+            else if (message.type === 'outcome' && message.outcome) {
+              try {
+                options.onOutcome(byId.get(message.outcome.id) as ParseTask, message.outcome)
+              } catch (error) {
+                reject(error)
+                return
+              }
+              give(thread)
+              if (--outstanding === 0) resolve()
+            }
+          })
+          thread.on('error', reject)
+          thread.on('exit', (code) => {
+            if (outstanding > 0)
+              reject(new Error(`a parsing thread stopped (exit code ${code}) before its files were done`))
+          })
+          thread.postMessage({ type: 'setup', setup })
+          give(thread)
+          give(thread)
+        }
+      })
+    },
+    async close() {
+      await Promise.all(threads.map((thread) => thread.terminate()))
+    },
+  }
+}

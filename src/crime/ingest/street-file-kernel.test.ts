@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import { describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
+import { POLICE_UK_CRIME_TYPES } from './crime-types.ts'
+import { streetFileKernel, type StreetFileFault, type StreetFileSummary } from './street-file-kernel.ts'
+
+const HEADER =
+  'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context'
+const LSOAS = ['W01001440', 'W01001441', 'E01010001', 'X99']
+const reader = streetFileKernel().createReader({ lsoaCodes: LSOAS, crimeTypes: POLICE_UK_CRIME_TYPES })
+
+/** A real-looking row with the fields that matter set. */
+function row(fields: { month?: string; force?: string; location?: string; lsoa?: string; type?: string }): string {
+  return [
+    'ab12',
+    fields.month ?? '2020-01',
+    'Gwent Police',
+    fields.force ?? 'Gwent Police',
+    '-3.193791',
+    '51.798553',
+    fields.location ?? 'On or near South Bank',
+    fields.lsoa ?? 'W01001440',
+    'Blaenau Gwent 001A',
+    fields.type ?? 'Public order',
+    'Unable to prosecute suspect',
+    '',
+  ].join(',')
+}
+
+function parse(text: string | Buffer, month = '2020-01', chunks: number[] = []): StreetFileSummary {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
+  const parser = reader.beginFile(month)
+  let at = 0
+  for (const size of chunks) {
+    parser.feed(bytes.subarray(at, Math.min(bytes.length, at + size)))
+    at = Math.min(bytes.length, at + size)
+  }
+  parser.feed(bytes.subarray(at))
+  return parser.end()
+}
+
+function faultOf(text: string, month = '2020-01'): StreetFileFault {
+  try {
+    parse(text, month)
+  } catch (error) {
+    const fault = (error as { streetFileFault?: StreetFileFault }).streetFileFault
+    if (fault) return fault
+    throw error
+  }
+  assert.fail('expected the file to be refused')
+}
+
+/** Counts as "LSOA|crime type" → rows, plus "|crime type" for rows without a location. */
+function table(summary: StreetFileSummary): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (let i = 0; i < summary.counts.length; i += 3) {
+    const lsoa = summary.counts[i] as number
+    const code = LSOAS[lsoa] ?? summary.extraLsoaCodes[lsoa - LSOAS.length]
+    out[`${code}|${POLICE_UK_CRIME_TYPES[summary.counts[i + 1] as number]}`] = summary.counts[i + 2] as number
+  }
+  summary.withoutLocation.forEach((n, type) => {
+    if (n > 0) out[`|${POLICE_UK_CRIME_TYPES[type]}`] = n
+  })
+  return out
+}
+
+describe('street-level file parser', () => {
+  it('counts rows by LSOA and crime type, and rows without a location by type', () => {
+    const text = [
+      HEADER,
+      row({}),
+      row({ type: 'Drugs' }),
+      row({}),
+      row({ lsoa: 'E01010001', type: 'Anti-social behaviour' }),
+      row({ lsoa: '', type: 'Drugs' }),
+      '',
+    ].join('\r\n')
+    const summary = parse(text)
+    assert.equal(summary.rows, 5)
+    assert.equal(summary.fallsWithin, 'Gwent Police')
+    assert.equal(summary.bytes, Buffer.byteLength(text))
+    assert.deepEqual(table(summary), {
+      'W01001440|Public order': 2,
+      'W01001440|Drugs': 1,
+      'E01010001|Anti-social behaviour': 1,
+      '|Drugs': 1,
+    })
+  })
+
+  it('reads quoted fields with commas, doubled quotes and line breaks, a byte-order mark and LF line ends', () => {
+    const text =
+      '\ufeff' +
+      [
+        HEADER,
+        row({ location: '"On or near Bank Street, Upper"' }),
+        row({ location: '"On or near ""The Square"""', type: '"Drugs"' }),
+        row({ location: '"On or near\r\nTwo\nLines"', lsoa: '"W01001441"' }),
+        row({ month: '"2020-01"', force: '"Gwent Police"' }),
+      ].join('\n')
+    const summary = parse(text)
+    assert.equal(summary.rows, 4)
+    assert.deepEqual(summary.extraLsoaCodes, []) // the quoted "W01001441" is the lookup's, not a new code
+    assert.deepEqual(table(summary), {
+      'W01001440|Public order': 2,
+      'W01001440|Drugs': 1,
+      'W01001441|Public order': 1,
+    })
+  })
+
+  it('keeps LSOA codes the lookup does not have, as extra codes', () => {
+    const summary = parse(
+      [HEADER, row({ lsoa: 'E01099999' }), row({ lsoa: 'X99' }), row({ lsoa: 'E01099999' })].join('\n'),
+    )
+    assert.deepEqual(summary.extraLsoaCodes, ['E01099999'])
+    assert.deepEqual(table(summary), { 'E01099999|Public order': 2, 'X99|Public order': 1 })
+  })
+
+  it('gives the same counts however the bytes are split into chunks', () => {
+    const text = [
+      HEADER,
+      row({ location: '"A, ""quoted""\r\nplace"' }),
+      row({ type: 'Drugs', lsoa: 'E01010001' }),
+      row({ lsoa: '' }),
+      row({ location: '""', type: '"Bicycle theft"' }),
+      '',
+    ].join('\r\n')
+    const whole = table(parse(text))
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 40 }), (chunks) => {
+        assert.deepEqual(table(parse(text, '2020-01', chunks)), whole)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('accepts a file whose last row has all its columns but no line break', () => {
+    assert.equal(parse([HEADER, row({}), row({})].join('\r\n')).rows, 2)
+    assert.equal(parse(HEADER).rows, 0)
+  })
+
+  it('reuses its buffers from file to file without carrying counts over', () => {
+    parse([HEADER, row({}), row({})].join('\n'))
+    assert.deepEqual(table(parse([HEADER, row({ type: 'Robbery' })].join('\n'))), { 'W01001440|Robbery': 1 })
+    assert.throws(() => parse([HEADER, row({}), row({ type: 'Nonsense' })].join('\n')))
+    assert.deepEqual(table(parse([HEADER, row({ type: 'Drugs' })].join('\n'))), { 'W01001440|Drugs': 1 })
+  })
+
+  it('refuses faulty files, naming the line and the reason', () => {
+    const cases: [string, string, number, RegExp][] = [
+      ['wrong header', [HEADER.replace('LSOA code', 'LSOA'), row({})].join('\n'), 1, /column 8 is "LSOA"/],
+      ['empty', '', 1, /empty/],
+      ['month', [HEADER, row({}), row({ month: '2020-02' })].join('\n'), 3, /Month "2020-02" is not the file's month/],
+      ['unclosed quote', [HEADER, row({ location: '"On or near' }), row({})].join('\n'), 2, /never closed/],
+      ['quote inside', [HEADER, row({ location: 'On "x" y' })].join('\n'), 2, /double quote inside column "Location"/],
+      ['after quote', [HEADER, row({}), row({ location: '"x" y' })].join('\n'), 3, /followed by " "/],
+      ['crime type', [HEADER, row({ type: 'Burglary ' })].join('\n'), 2, /unknown crime type "Burglary "/],
+      ['columns', [HEADER, row({}) + ',extra'].join('\n'), 2, /13 columns/],
+      ['truncated', [HEADER, row({}), row({}).slice(0, 120)].join('\n'), 3, /cut off/],
+      [
+        'force',
+        [HEADER, row({}), row({ force: 'Dyfed-Powys Police' })].join('\n'),
+        3,
+        /"Falls within" is "Dyfed-Powys/,
+      ],
+      ['carriage return', [HEADER, row({ location: 'a\rb' })].join('\n'), 2, /carriage return/],
+      [
+        'line numbers count line breaks inside quotes',
+        [HEADER, row({ location: '"a\nb\nc"' }), row({ type: 'X' })].join('\n'),
+        5,
+        /unknown crime type/,
+      ],
+    ]
+    for (const [name, text, line, reason] of cases) {
+      const fault = faultOf(text)
+      assert.equal(fault.line, line, name)
+      assert.match(fault.reason, reason, name)
+    }
+  })
+
+  it('refuses a quoted field that runs on past 1 MB instead of holding the file in memory', () => {
+    const parser = reader.beginFile('2020-01')
+    parser.feed(Buffer.from(`${HEADER}\n${row({}).replace('On or near South Bank', '"On or near')}\n`))
+    const filler = Buffer.alloc(64 * 1024, 'a')
+    assert.throws(
+      () => {
+        for (let i = 0; i < 40; i++) parser.feed(filler)
+      },
+      (error: { streetFileFault?: StreetFileFault }) => /runs on past 1 MB/.test(error.streetFileFault?.reason ?? ''),
+    )
+  })
+
+  it("agrees with Python's csv module on a real month (Gwent, January 2020)", async () => {
+    const file = fileURLToPath(
+      new URL('../../../test/fixtures/police-uk/real/2020-01-gwent-street.csv', import.meta.url),
+    )
+    const { execFileSync } = await import('node:child_process')
+    // Counted independently: Python's csv module, keyed the same way as `table` above.
+    const expected = JSON.parse(
+      execFileSync(
+        'python3',
+        [
+          '-c',
+          `import csv, collections, json, sys
+c = collections.Counter()
+for r in csv.DictReader(open(sys.argv[1], newline='')):
+    c[r['LSOA code'] + '|' + r['Crime type']] += 1
+print(json.dumps(c))`,
+          file,
+        ],
+        { encoding: 'utf8' },
+      ),
+    ) as Record<string, number>
+    const full = streetFileKernel().createReader({ lsoaCodes: [], crimeTypes: POLICE_UK_CRIME_TYPES })
+    const parser = full.beginFile('2020-01')
+    const fd = fs.openSync(file, 'r')
+    const summary = parser.readAll((target, offset, length) => fs.readSync(fd, target, offset, length, null))
+    fs.closeSync(fd)
+    const actual: Record<string, number> = {}
+    for (let i = 0; i < summary.counts.length; i += 3) {
+      const code = summary.extraLsoaCodes[summary.counts[i] as number] as string
+      actual[`${code}|${POLICE_UK_CRIME_TYPES[summary.counts[i + 1] as number]}`] = summary.counts[i + 2] as number
+    }
+    summary.withoutLocation.forEach((n, type) => {
+      if (n > 0) actual[`|${POLICE_UK_CRIME_TYPES[type]}`] = n
+    })
+    assert.deepEqual(actual, expected)
+    assert.equal(summary.rows, 4581)
+  })
+})

@@ -1,0 +1,604 @@
+/**
+ * What the parser needs to know: the LSOA codes of the lookup (a row's LSOA becomes its position in this list) and
+ * the crime types a file may contain (a row's type becomes its position in this list).
+ */
+export interface KernelSetup {
+  readonly lsoaCodes: readonly string[]
+  readonly crimeTypes: readonly string[]
+}
+
+/** What one street-level file holds, counted. */
+export interface StreetFileSummary {
+  /** Data rows (the header not counted). */
+  readonly rows: number
+  readonly bytes: number
+  /** The force every row's "Falls within" names, or null for a file with no rows. */
+  readonly fallsWithin: string | null
+  /** Rows with an empty "LSOA code" (no location), by crime type (positions as in `KernelSetup.crimeTypes`). */
+  readonly withoutLocation: readonly number[]
+  /**
+   * Rows with a location, as triples (LSOA, crime type, rows). An LSOA position at or past `lsoaCodes.length`
+   * is `extraLsoaCodes[position - lsoaCodes.length]`: a code the lookup does not have.
+   */
+  readonly counts: Int32Array
+  readonly extraLsoaCodes: readonly string[]
+}
+
+/** A faulty file's first fault: the physical line (the header is line 1) and the reason. */
+export interface StreetFileFault {
+  readonly line: number
+  readonly reason: string
+}
+
+/** A source of bytes: fills `target` from `offset` with at most `length` bytes, returns how many (0 at the end). */
+export type ReadInto = (target: Uint8Array, offset: number, length: number) => number
+
+export interface StreetFileParser {
+  /** Adds the next bytes of the file (copied: the caller may reuse `chunk`). */
+  feed(chunk: Uint8Array): void
+  /** Reads the whole file through `read` straight into the parser's buffer (no copy), then ends it. */
+  readAll(read: ReadInto): StreetFileSummary
+  /** Checks that the file ended cleanly and returns its counts. */
+  end(): StreetFileSummary
+  /** Bytes and rows parsed so far, for a progress bar. */
+  readonly bytesParsed: number
+  readonly rowsParsed: number
+}
+
+export interface StreetFileReader {
+  /** A parser for one file, whose every row's Month must be `month` (`YYYY-MM`). */
+  beginFile(month: string): StreetFileParser
+}
+
+export type StreetFileKernel = ReturnType<typeof streetFileKernel>
+
+/**
+ * The byte-level parser of data.police.uk street-level crime files: it scans the bytes for commas, quotes and line
+ * ends, decodes only the four fields it needs (Month, Falls within, LSOA code, Crime type), turns LSOA codes and
+ * crime types into small integers and counts rows by (LSOA, crime type) in a typed array. General CSV libraries
+ * build a string for every field of every row and take 5 to 20 times longer on a national year (6 million rows).
+ *
+ * It is strict RFC 4180: a field may be quoted (commas, line breaks and doubled quotes inside), a quote may not
+ * appear inside an unquoted field, a closing quote must end its field. Every row must have the 12 columns of the
+ * header, the file's month, one "Falls within" force throughout and a known crime type.
+ *
+ * Why one self-contained function: the worker threads that parse files in parallel run this function's source text
+ * (`String(streetFileKernel)`), which starts in a few milliseconds where loading TypeScript modules into a worker
+ * takes several hundred. So nothing in here may refer to anything outside it: no imports, no module constants.
+ *
+ * @example
+ * const reader = streetFileKernel().createReader({ lsoaCodes, crimeTypes: POLICE_UK_CRIME_TYPES })
+ * const parser = reader.beginFile('2020-01')
+ * parser.feed(bytes)
+ * const summary = parser.end() // throws an Error with `streetFileFault` for a faulty file
+ */
+export function streetFileKernel() {
+  const QUOTE = 34
+  const COMMA = 44
+  const LF = 10
+  const CR = 13
+  const COLUMNS = [
+    'Crime ID',
+    'Month',
+    'Reported by',
+    'Falls within',
+    'Longitude',
+    'Latitude',
+    'Location',
+    'LSOA code',
+    'LSOA name',
+    'Crime type',
+    'Last outcome category',
+    'Context',
+  ]
+  const HEADER = COLUMNS.join(',')
+  /** A real row is about 250 bytes; a "row" this long is an unclosed quote, and is not held in memory whole. */
+  const MAX_ROW_BYTES = 1 << 20
+  const CHUNK_BYTES = 1 << 20
+  /** LSOA codes of the form E01dddddd / W01dddddd index a flat table: E by the six digits, W by a million more. */
+  const FAST_LSOA_SLOTS = 2_000_000
+
+  function fault(line: number, reason: string): Error {
+    return Object.assign(new Error(`line ${line}: ${reason}`), { streetFileFault: { line, reason } })
+  }
+
+  function fastLsoaKey(code: string): number {
+    if (code.length !== 9 || code.charCodeAt(1) !== 48 || code.charCodeAt(2) !== 49) return -1
+    const first = code.charCodeAt(0)
+    if (first !== 69 && first !== 87) return -1
+    let n = 0
+    for (let i = 3; i < 9; i++) {
+      const d = code.charCodeAt(i) - 48
+      if (d < 0 || d > 9) return -1
+      n = n * 10 + d
+    }
+    return first === 87 ? 1_000_000 + n : n
+  }
+
+  /** Text of a field; a quoted field's doubled quotes become single ones. */
+  function fieldText(buf: Buffer, start: number, end: number, quoted: boolean): string {
+    const text = buf.toString('utf8', start, end)
+    return quoted ? text.replace(/""/g, '"') : text
+  }
+
+  function createReader(setup: KernelSetup): StreetFileReader {
+    const knownLsoas = setup.lsoaCodes.length
+    const typeCount = setup.crimeTypes.length
+    const fastLsoa = new Int32Array(FAST_LSOA_SLOTS)
+    const otherLsoa = new Map<string, number>()
+    setup.lsoaCodes.forEach((code, i) => {
+      const key = fastLsoaKey(code)
+      const before = key >= 0 ? (fastLsoa[key] as number) - 1 : (otherLsoa.get(code) ?? -1)
+      if (before >= 0) throw new Error(`LSOA ${code} appears twice in the LSOA lookup`)
+      if (key >= 0) fastLsoa[key] = i + 1
+      else otherLsoa.set(code, i)
+    })
+    // A crime type is found by (length, first byte, last byte), then checked byte by byte.
+    const typeBytes = setup.crimeTypes.map((name) => Buffer.from(name, 'utf8'))
+    const typeByName = new Map(setup.crimeTypes.map((name, i) => [name, i]))
+    const typeByKey = new Map<number, number>()
+    typeBytes.forEach((bytes, i) => {
+      const key = bytes.length * 65536 + (bytes[0] as number) * 256 + (bytes[bytes.length - 1] as number)
+      typeByKey.set(key, typeByKey.has(key) ? -2 : i)
+    })
+
+    // Reused from file to file: counts by (LSOA, type), and the list of slots touched, to read and reset them.
+    let counts = new Int32Array((knownLsoas + 1024) * typeCount)
+    let touched = new Int32Array(4096)
+    let touchedCount = 0
+    let buf = Buffer.allocUnsafe(CHUNK_BYTES * 2 + 1)
+    let view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+
+    // The file being read. One file at a time per reader: its state lives here rather than in closures made per
+    // file, so that the functions below stay the same objects and V8 keeps their optimised code from file to file.
+    let current = 0 // which file (a serial number); 0 when none is open
+    let serial = 0
+    let month = ''
+    let m0 = 0
+    let m1 = 0
+    let m2 = 0
+    let m3 = 0
+    let m4 = 0
+    let m5 = 0
+    let m6 = 0
+    let withoutLocation = new Int32Array(typeCount)
+    let extras = new Map<string, number>()
+    let extraCodes: string[] = []
+    let len = 0 // bytes held in buf
+    let pos = 0 // where the next row starts
+    let consumed = 0 // bytes of the file before buf[0]
+    let line = 1
+    let headerDone = false
+    let rows = 0
+    let fallsWithin: Buffer | null = null
+    let fallsWithinName: string | null = null
+
+    function lsoaIndexOf(start: number, end: number, quoted: boolean): number {
+      if (!quoted && end - start === 9 && buf[start + 1] === 48 && buf[start + 2] === 49) {
+        const first = buf[start]
+        if (first === 69 || first === 87) {
+          let n = 0
+          let ok = true
+          for (let i = start + 3; i < end; i++) {
+            const d = (buf[i] as number) - 48
+            if (d < 0 || d > 9) {
+              ok = false
+              break
+            }
+            n = n * 10 + d
+          }
+          if (ok) {
+            const slot = fastLsoa[first === 87 ? 1_000_000 + n : n] as number
+            if (slot > 0) return slot - 1
+          }
+        }
+      }
+      // The slow path: quoted, padded, not of the E01/W01 form, or not in the lookup.
+      const code = fieldText(buf, start, end, quoted).trim()
+      if (code === '') return -1
+      const key = fastLsoaKey(code)
+      const known = key >= 0 ? (fastLsoa[key] as number) - 1 : (otherLsoa.get(code) ?? -1)
+      if (known >= 0) return known
+      let extra = extras.get(code)
+      if (extra === undefined) {
+        extra = knownLsoas + extraCodes.length
+        extras.set(code, extra)
+        extraCodes.push(code)
+        if ((extra + 1) * typeCount > counts.length) {
+          const larger = new Int32Array(counts.length * 2)
+          larger.set(counts)
+          counts = larger
+        }
+      }
+      return extra
+    }
+
+    function crimeTypeOf(start: number, end: number, quoted: boolean, rowLine: number): number {
+      const length = end - start
+      if (!quoted && length > 0) {
+        const candidate = typeByKey.get(length * 65536 + (buf[start] as number) * 256 + (buf[end - 1] as number))
+        if (candidate !== undefined && candidate >= 0) {
+          const bytes = typeBytes[candidate] as Buffer
+          let same = true
+          for (let i = 1; i < length - 1; i++) {
+            if (buf[start + i] !== bytes[i]) {
+              same = false
+              break
+            }
+          }
+          if (same) return candidate
+        }
+      }
+      const name = fieldText(buf, start, end, quoted)
+      const found = typeByName.get(name)
+      if (found === undefined) throw fault(rowLine, `unknown crime type "${name}" in column "Crime type"`)
+      return found
+    }
+
+    function checkHeader(end: number): void {
+      let start = 0
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3
+      let stop = end
+      if (stop > start && buf[stop - 1] === CR) stop--
+      const header = buf.toString('utf8', start, stop)
+      if (header === HEADER) return
+      const found = header.split(',')
+      const i = COLUMNS.findIndex((name, k) => found[k] !== name)
+      const where =
+        i < 0
+          ? `it has ${found.length} columns where ${COLUMNS.length} were expected`
+          : found[i] === undefined
+            ? `column ${i + 1} ("${COLUMNS[i]}") is missing`
+            : `column ${i + 1} is "${found[i]}" where "${COLUMNS[i]}" was expected`
+      throw fault(1, `this is not a data.police.uk street-level file header: ${where}`)
+    }
+
+    /** Checks a row's Month (byte by byte against the file's) and "Falls within" (the same on every row). */
+    function checkMonthAndForce(
+      monthStart: number,
+      monthEnd: number,
+      forceStart: number,
+      forceEnd: number,
+      quotedFields: number,
+      rowLine: number,
+    ): void {
+      if (
+        quotedFields & 2
+          ? fieldText(buf, monthStart, monthEnd, true) !== month
+          : monthEnd - monthStart !== 7 ||
+            buf[monthStart] !== m0 ||
+            buf[monthStart + 1] !== m1 ||
+            buf[monthStart + 2] !== m2 ||
+            buf[monthStart + 3] !== m3 ||
+            buf[monthStart + 4] !== m4 ||
+            buf[monthStart + 5] !== m5 ||
+            buf[monthStart + 6] !== m6
+      ) {
+        const found = fieldText(buf, monthStart, monthEnd, (quotedFields & 2) !== 0)
+        throw fault(rowLine, `Month "${found}" is not the file's month, ${month}`)
+      }
+      if (fallsWithin === null) {
+        fallsWithinName = fieldText(buf, forceStart, forceEnd, (quotedFields & 8) !== 0)
+        if (fallsWithinName.trim() === '') throw fault(rowLine, 'the "Falls within" column is empty')
+        fallsWithin = Buffer.from(buf.subarray(forceStart, forceEnd))
+        return
+      }
+      const length = forceEnd - forceStart
+      let same = length === fallsWithin.length
+      for (let i = 0; same && i < length; i++) same = buf[forceStart + i] === fallsWithin[i]
+      if (!same) {
+        const found = fieldText(buf, forceStart, forceEnd, (quotedFields & 8) !== 0)
+        if (found !== fallsWithinName) {
+          throw fault(rowLine, `"Falls within" is "${found}" where earlier rows have "${fallsWithinName}"`)
+        }
+      }
+    }
+
+    function count(lsoa: number, type: number): void {
+      const slot = lsoa * typeCount + type
+      if (counts[slot] === 0) {
+        if (touchedCount === touched.length) {
+          const larger = new Int32Array(touched.length * 2)
+          larger.set(touched)
+          touched = larger
+        }
+        touched[touchedCount++] = slot
+      }
+      counts[slot] = (counts[slot] as number) + 1
+    }
+
+    /**
+     * Parses the complete rows in buf[pos, len). `final` says no more bytes will come, so a row that is cut off
+     * is an error rather than something to wait for.
+     */
+    function parse(final: boolean): void {
+      const end = len
+      const b = buf
+      const v = view
+      b[end] = LF // a sentinel: the unquoted-field loop needs no bounds check (buf always has a spare byte)
+      if (!headerDone) {
+        const eol = b.indexOf(LF, 0)
+        if (eol < 0 || eol >= end) {
+          if (end > MAX_ROW_BYTES) throw fault(1, 'the first line (the header) is longer than 1 MB')
+          if (!final) return
+          if (end === 0) throw fault(1, 'the file is empty (no header): it may have been cut off')
+          checkHeader(end)
+          pos = end
+          headerDone = true
+          line = 2
+          return
+        }
+        checkHeader(eol)
+        pos = eol + 1
+        headerDone = true
+        line = 2
+      }
+      let p = pos
+      let force = fallsWithin
+      while (p < end) {
+        const rowStart = p
+        const rowLine = line
+        let field = 0
+        let monthStart = 0
+        let monthEnd = 0
+        let forceStart = 0
+        let forceEnd = 0
+        let lsoaStart = 0
+        let lsoaEnd = 0
+        let typeStart = 0
+        let typeEnd = 0
+        let quotedFields = 0
+        let extraLines = 0
+        let incomplete = false
+        for (;;) {
+          let start = p
+          let stop: number
+          let c = b[p] as number
+          if (c === 34) {
+            // A quoted field: up to the next quote that is not doubled.
+            let q = p + 1
+            for (;;) {
+              q = b.indexOf(QUOTE, q)
+              if (q < 0 || q >= end || (q + 1 >= end && !final)) {
+                incomplete = true
+                break
+              }
+              if (q + 1 < end && b[q + 1] === QUOTE) q += 2
+              else break
+            }
+            if (incomplete) {
+              if (final) {
+                throw fault(rowLine, `a quoted field in column "${COLUMNS[field] ?? field + 1}" is never closed`)
+              }
+              if (end - rowStart > MAX_ROW_BYTES) {
+                throw fault(rowLine, `a quoted field in column "${COLUMNS[field] ?? field + 1}" runs on past 1 MB`)
+              }
+              break
+            }
+            start = p + 1
+            stop = q
+            for (let k = b.indexOf(LF, start); k >= 0 && k < stop; k = b.indexOf(LF, k + 1)) extraLines++
+            quotedFields |= 1 << field
+            p = q + 1
+            c = b[p] as number
+            if (c !== COMMA && c !== LF && c !== CR) {
+              throw fault(
+                rowLine + extraLines,
+                `a closing quote in column "${COLUMNS[field] ?? field + 1}" is followed by "${String.fromCharCode(c)}" instead of a comma or the end of the line`,
+              )
+            }
+          } else {
+            // The hot loops. First four bytes at a time while none is below 45 (a comma, quote, CR and LF all are;
+            // so is a space, which only sends the rest of the field to the byte loop): the test is the "has a byte
+            // less than n" bit trick, exact for any bytes. Then byte by byte: most bytes are above 44, so one
+            // comparison usually settles it. Literals, not the named constants, so that nothing is loaded from the
+            // enclosing scope: 44 comma, 10 LF, 13 CR, 34 quote.
+            while (p + 4 <= end) {
+              const word = v.getUint32(p, true)
+              if (((word - 0x2d2d2d2d) & ~word & 0x80808080) !== 0) break
+              p += 4
+            }
+            c = b[p] as number
+            while (c > 44 || (c !== 44 && c !== 10 && c !== 13 && c !== 34)) c = b[++p] as number
+            stop = p
+            if (c === 34) {
+              throw fault(
+                rowLine + extraLines,
+                `a double quote inside column "${COLUMNS[field] ?? field + 1}", which is not a quoted field`,
+              )
+            }
+          }
+          if (field === 1) {
+            monthStart = start
+            monthEnd = stop
+          } else if (field === 3) {
+            forceStart = start
+            forceEnd = stop
+          } else if (field === 7) {
+            lsoaStart = start
+            lsoaEnd = stop
+          } else if (field === 9) {
+            typeStart = start
+            typeEnd = stop
+          }
+          if (c === 44) {
+            field++
+            p++
+            continue
+          }
+          // The end of the line, or the end of the bytes held (the sentinel).
+          if (p >= end) {
+            if (!final) incomplete = true
+            break
+          }
+          if (c === 13) {
+            if (p + 1 >= end) {
+              if (!final) incomplete = true
+              p++
+              break
+            }
+            if (b[p + 1] !== 10) throw fault(rowLine + extraLines, 'a carriage return that does not end the line')
+            p += 2
+          } else p++
+          break
+        }
+        if (incomplete) {
+          if (end - rowStart > MAX_ROW_BYTES) throw fault(rowLine, 'a line longer than 1 MB')
+          p = rowStart
+          break
+        }
+        if (field !== 11) {
+          const ending = p >= end && final ? ' (the file ends part-way through this row: it may have been cut off)' : ''
+          throw fault(rowLine, `${field + 1} columns where the header has 12${ending}`)
+        }
+        // Month and "Falls within": checked byte by byte here, the slow function only when they differ.
+        let fine =
+          (quotedFields & 10) === 0 &&
+          monthEnd - monthStart === 7 &&
+          b[monthStart] === m0 &&
+          b[monthStart + 1] === m1 &&
+          b[monthStart + 2] === m2 &&
+          b[monthStart + 3] === m3 &&
+          b[monthStart + 4] === m4 &&
+          b[monthStart + 5] === m5 &&
+          b[monthStart + 6] === m6 &&
+          force !== null &&
+          forceEnd - forceStart === force.length
+        if (fine) {
+          const length = forceEnd - forceStart
+          let i = 0
+          const expected = force as Buffer
+          while (i < length && b[forceStart + i] === expected[i]) i++
+          fine = i === length
+        }
+        if (!fine) {
+          checkMonthAndForce(monthStart, monthEnd, forceStart, forceEnd, quotedFields, rowLine)
+          force = fallsWithin
+        }
+        const type = crimeTypeOf(typeStart, typeEnd, (quotedFields & 512) !== 0, rowLine)
+        const lsoa = lsoaEnd === lsoaStart ? -1 : lsoaIndexOf(lsoaStart, lsoaEnd, (quotedFields & 128) !== 0)
+        if (lsoa < 0) withoutLocation[type] = (withoutLocation[type] as number) + 1
+        else count(lsoa, type)
+        rows++
+        line = rowLine + 1 + extraLines
+      }
+      pos = p
+    }
+
+    /** Moves the unparsed tail of buf to its start, making room for at least `room` more bytes. */
+    function compact(room: number): void {
+      if (pos > 0) {
+        buf.copyWithin(0, pos, len)
+        consumed += pos
+        len -= pos
+        pos = 0
+      }
+      if (len + room + 1 > buf.length) {
+        const larger = Buffer.allocUnsafe(Math.max(buf.length * 2, len + room + 1))
+        buf.copy(larger, 0, 0, len)
+        buf = larger
+        view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+      }
+    }
+
+    function finish(): StreetFileSummary {
+      parse(true)
+      const triples = new Int32Array(touchedCount * 3)
+      for (let i = 0; i < touchedCount; i++) {
+        const slot = touched[i] as number
+        triples[i * 3] = Math.floor(slot / typeCount)
+        triples[i * 3 + 1] = slot % typeCount
+        triples[i * 3 + 2] = counts[slot] as number
+        counts[slot] = 0
+      }
+      touchedCount = 0
+      current = 0
+      return {
+        rows,
+        bytes: consumed + len,
+        fallsWithin: fallsWithinName,
+        withoutLocation: Array.from(withoutLocation),
+        counts: triples,
+        extraLsoaCodes: extraCodes,
+      }
+    }
+
+    /** Runs `work` for file `id`; on a fault the counts gathered so far are cleared and the file is closed. */
+    function guarded<T>(id: number, work: () => T): T {
+      if (current !== id) throw new Error('this file has been ended, or another file was begun after it')
+      try {
+        return work()
+      } catch (error) {
+        for (let i = 0; i < touchedCount; i++) counts[touched[i] as number] = 0
+        touchedCount = 0
+        current = 0
+        throw error
+      }
+    }
+
+    function beginFile(fileMonth: string): StreetFileParser {
+      if (!/^\d{4}-\d{2}$/.test(fileMonth)) throw new Error(`"${fileMonth}" is not a month (YYYY-MM)`)
+      if (current !== 0) {
+        // The previous file was abandoned part-way (its caller stopped feeding it): clear what it counted.
+        for (let i = 0; i < touchedCount; i++) counts[touched[i] as number] = 0
+        touchedCount = 0
+      }
+      const id = ++serial
+      current = id
+      month = fileMonth
+      m0 = fileMonth.charCodeAt(0)
+      m1 = fileMonth.charCodeAt(1)
+      m2 = fileMonth.charCodeAt(2)
+      m3 = fileMonth.charCodeAt(3)
+      m4 = fileMonth.charCodeAt(4)
+      m5 = fileMonth.charCodeAt(5)
+      m6 = fileMonth.charCodeAt(6)
+      withoutLocation = new Int32Array(typeCount)
+      extras = new Map()
+      extraCodes = []
+      len = 0
+      pos = 0
+      consumed = 0
+      line = 1
+      headerDone = false
+      rows = 0
+      fallsWithin = null
+      fallsWithinName = null
+      return {
+        feed(chunk: Uint8Array) {
+          guarded(id, () => {
+            compact(chunk.length)
+            buf.set(chunk, len)
+            len += chunk.length
+            parse(false)
+          })
+        },
+        readAll(read: ReadInto) {
+          return guarded(id, () => {
+            for (;;) {
+              compact(CHUNK_BYTES)
+              const n = read(buf, len, buf.length - len - 1)
+              if (n <= 0) break
+              len += n
+              parse(false)
+            }
+            return finish()
+          })
+        },
+        end() {
+          return guarded(id, finish)
+        },
+        get bytesParsed() {
+          return current === id ? consumed + pos : 0
+        },
+        get rowsParsed() {
+          return current === id ? rows : 0
+        },
+      }
+    }
+
+    return { beginFile }
+  }
+
+  return { createReader, header: HEADER }
+}

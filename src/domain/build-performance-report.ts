@@ -1,0 +1,233 @@
+import type { Baseline, Indicator, IndicatorValue } from './indicator.ts'
+import type { IndicatorRow, Outturn, PerformanceReport, ReportSummary, ThemeSection } from './performance-report.ts'
+import { periodKindOf, yearOutturn, yearPeriods } from './aggregation.ts'
+import { generateCommentary, unitOf } from './commentary.ts'
+import {
+  changeOnBaseline,
+  changeOnLastYear,
+  directionLabel,
+  judgeOutcome,
+  judgeTarget,
+  latestPeriodChanges,
+  nextBaseline,
+  outcomeLabel,
+  targetLabel,
+  testSignificance,
+} from './judgement.ts'
+import { comparePeriods, isWithin, parsePeriod, period, previousPeriod, type Period, type PeriodId } from './period.ts'
+import { percentOf } from './rounding.ts'
+import { describeTrend } from './trend.ts'
+import { displayValue, formatCountWithShare, formatFigure, formatMeasure, periodColumnLabel } from './value-display.ts'
+
+export interface PerformanceReportInput {
+  readonly partnership: string
+  /** The financial year reported on, e.g. `FY2017-18`. */
+  readonly year: PeriodId
+  /** In the order the report prints them; themes appear in the order of their first indicator. */
+  readonly indicators: readonly Indicator[]
+  /** Any values: other years feed last year, the trend and relative targets; other indicators are ignored. */
+  readonly values: readonly IndicatorValue[]
+  readonly baselines: readonly Baseline[]
+}
+
+/**
+ * The performance report (the seed's Appendix C) for one year, computed from the indicators, their values and
+ * their baselines. Every figure, judgement and sentence of commentary in it comes from the same numbers.
+ *
+ * The baseline a year is judged against is the one stored for that year when there is one (so a past judgement keeps
+ * the baseline it used), else last year's outturn when last year is complete; the row's baseline says which
+ * (`source` and `note`). Without either, the outcome is "insufficient data".
+ *
+ * @example buildPerformanceReport({ partnership: 'Safer Wolverhampton Partnership', year: 'FY2017-18', indicators,
+ *   values, baselines }).themes[0]?.rows[0]?.outcomeLabel
+ */
+export function buildPerformanceReport(input: PerformanceReportInput): PerformanceReport {
+  const year = parsePeriod(input.year)
+  if (year === null || year.kind !== 'year') {
+    throw new Error(`A performance report is for a financial year such as FY2017-18, not "${input.year}"`)
+  }
+  const previousYear = previousPeriod(year)
+
+  const valuesByIndicator = new Map<string, Map<PeriodId, IndicatorValue>>()
+  for (const v of input.values) {
+    let forIndicator = valuesByIndicator.get(v.indicatorId)
+    if (forIndicator === undefined) valuesByIndicator.set(v.indicatorId, (forIndicator = new Map()))
+    forIndicator.set(v.period, v)
+  }
+  const baselines = new Map<string, Baseline>()
+  for (const b of input.baselines) baselines.set(`${b.indicatorId}\u0000${b.year}`, b)
+
+  const themes: { theme: string; rows: IndicatorRow[] }[] = []
+  for (const indicator of input.indicators) {
+    const row = buildIndicatorRow(
+      indicator,
+      year,
+      valuesByIndicator.get(indicator.id) ?? new Map(),
+      baselines.get(`${indicator.id}\u0000${year.id}`) ?? null,
+    )
+    let section = themes.find((t) => t.theme === indicator.theme)
+    if (section === undefined) themes.push((section = { theme: indicator.theme, rows: [] }))
+    section.rows.push(row)
+  }
+
+  return {
+    partnership: input.partnership,
+    year: year.id,
+    previousYear: previousYear.id,
+    yearLabel: year.label,
+    previousYearLabel: previousYear.label,
+    themes: themes as ThemeSection[],
+    summary: summarise(themes.flatMap((t) => t.rows)),
+  }
+}
+
+/** The counts above the report's tables: how many KPIs achieved, and how many changes were real. */
+export function summarise(rows: readonly IndicatorRow[]): ReportSummary {
+  const count = (test: (row: IndicatorRow) => boolean) => rows.filter(test).length
+  return {
+    indicators: rows.length,
+    achieved: count((r) => r.outcome === 'achieved'),
+    notAchieved: count((r) => r.outcome === 'not-achieved'),
+    insufficientData: count((r) => r.outcome === 'insufficient-data'),
+    realChanges: count((r) => r.significance?.significant === true),
+    withinNormalVariation: count((r) => r.significance !== null && !r.significance.significant),
+  }
+}
+
+/** How a baseline is printed: "191", "9.9%", "9.9% (17/172)", "6,031 (42.4%)". */
+export function baselineDisplay(indicator: Indicator, baseline: Baseline): string {
+  const { numerator, denominator } = baseline
+  switch (indicator.measureType) {
+    case 'count-with-share':
+      return formatCountWithShare(
+        baseline.value,
+        numerator !== undefined && denominator !== undefined ? percentOf(numerator, denominator) : null,
+      )
+    case 'proportion':
+      return numerator !== undefined && denominator !== undefined
+        ? `${formatMeasure(indicator, baseline.value)} (${formatFigure(numerator)}/${formatFigure(denominator)})`
+        : formatMeasure(indicator, baseline.value)
+    default:
+      return formatMeasure(indicator, baseline.value)
+  }
+}
+
+/** Last year's outturn as the baseline, when no baseline is stored for the year and last year is complete. */
+function baselineFromOutturn(indicator: Indicator, year: Period, previous: Outturn): Baseline | null {
+  if (!previous.complete || previous.value === null || indicator.measureType === 'text') return null
+  return {
+    indicatorId: indicator.id,
+    year: year.id,
+    source: 'previous-outturn',
+    value: previous.value,
+    ...(previous.numerator === null ? {} : { numerator: previous.numerator }),
+    ...(previous.denominator === null ? {} : { denominator: previous.denominator }),
+    note: `The ${period(previous.year).label} outturn (no baseline is stored for ${year.label})`,
+  }
+}
+
+/**
+ * One KPI's row: its periods this year and last, baseline, outturns, changes, outcomes, significance, trend and
+ * commentary. `values` are the indicator's values by period (any years); `storedBaseline` the one stored for `year`.
+ */
+export function buildIndicatorRow(
+  indicator: Indicator,
+  year: Period,
+  values: ReadonlyMap<PeriodId, IndicatorValue>,
+  storedBaseline: Baseline | null,
+): IndicatorRow {
+  const previousYear = previousPeriod(year)
+  const outturn = yearOutturn(indicator, year.id, values)
+  const previousOutturn = yearOutturn(indicator, previousYear.id, values)
+
+  const lastYearPeriods = yearPeriods(indicator, previousYear.financialYear, values)
+  const periods = yearPeriods(indicator, year.financialYear, values).map((p, i) => ({
+    label: periodColumnLabel(p.period),
+    lastYear: lastYearPeriods[i]?.shown ?? displayValue(indicator, previousYear.id, undefined),
+    thisYear: p.shown,
+  }))
+
+  const baselineUsed = storedBaseline ?? baselineFromOutturn(indicator, year, previousOutturn)
+  const baseline = baselineUsed === null ? null : { ...baselineUsed, display: baselineDisplay(indicator, baselineUsed) }
+
+  const onBaseline = changeOnBaseline(indicator, baselineUsed, outturn)
+  const onLastYear = changeOnLastYear(indicator, previousOutturn, outturn)
+  const latest = latestPeriodChanges(indicator, year.id, values)
+  const outcome = judgeOutcome(indicator.preferredDirection, onBaseline)
+
+  const target = indicator.target ?? null
+  const reference =
+    target !== null && target.kind === 'relative' && parsePeriod(target.referenceYear)?.kind === 'year'
+      ? yearOutturn(indicator, target.referenceYear, values)
+      : null
+
+  const unit = unitOf(indicator)
+  const trend = describeTrend(
+    trendPoints(indicator, year, values),
+    indicator.preferredDirection,
+    indicator.measureType === 'proportion' ? 'percentage points' : (unit ?? undefined),
+  )
+
+  const row: Omit<IndicatorRow, 'generatedCommentary' | 'ownerCommentary'> = {
+    indicator,
+    preferredDirection: indicator.preferredDirection,
+    directionLabel: directionLabel(indicator.preferredDirection),
+    target,
+    targetLabel: target === null ? null : targetLabel(indicator, target),
+    periods,
+    baseline,
+    outturn,
+    previousOutturn,
+    changeOnBaseline: onBaseline,
+    changeOnLastYear: onLastYear,
+    sameQuarterLastYear: latest.sameQuarterLastYear,
+    quarterOnQuarter: latest.quarterOnQuarter,
+    outcome,
+    outcomeLabel: outcomeLabel(outcome),
+    targetOutcome: judgeTarget(indicator, outturn, reference),
+    significance: testSignificance(indicator, previousOutturn, outturn),
+    trend,
+    nextBaseline: nextBaseline(indicator, baselineUsed, outturn),
+  }
+  return { ...row, generatedCommentary: generateCommentary(row), ownerCommentary: ownerCommentary(values, year) }
+}
+
+/**
+ * The points the trend is read from: every period of the indicator's cadence up to the end of the year that has a
+ * figure, oldest first (two years of quarters give 8 points; more history, when stored, gives more).
+ */
+function trendPoints(
+  indicator: Indicator,
+  year: Period,
+  values: ReadonlyMap<PeriodId, IndicatorValue>,
+): { period: PeriodId; periodLabel: string; value: number }[] {
+  const kind = periodKindOf(indicator.cadence)
+  const points: { period: Period; periodLabel: string; value: number }[] = []
+  for (const v of values.values()) {
+    const p = parsePeriod(v.period)
+    if (p === null || p.kind !== kind || p.lastMonth > year.lastMonth) continue
+    const shown = displayValue(indicator, p.id, v)
+    if (shown.number !== null) points.push({ period: p, periodLabel: p.label, value: shown.number })
+  }
+  points.sort((a, b) => comparePeriods(a.period, b.period))
+  return points.map((p) => ({ period: p.period.id, periodLabel: p.periodLabel, value: p.value }))
+}
+
+/** The data owner's commentary for the latest period within the year that has one. */
+function ownerCommentary(values: ReadonlyMap<PeriodId, IndicatorValue>, year: Period): string | null {
+  let latest: { period: Period; text: string } | null = null
+  for (const v of values.values()) {
+    const text = v.commentary?.trim()
+    const p = parsePeriod(v.period)
+    if (!text || p === null || !isWithin(p, year)) continue
+    // Later periods win; at the same end, the shorter period (a quarter over the whole year) is the more recent word.
+    if (
+      latest === null ||
+      p.lastMonth > latest.period.lastMonth ||
+      (p.lastMonth === latest.period.lastMonth && p.firstMonth > latest.period.firstMonth)
+    ) {
+      latest = { period: p, text }
+    }
+  }
+  return latest?.text ?? null
+}

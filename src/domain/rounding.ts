@@ -1,0 +1,177 @@
+/**
+ * Rounding and number formatting for everything the partnership publishes.
+ *
+ * One rule everywhere: round half away from zero, applied to the decimal number the figure stands for. A binary
+ * float cannot hold most decimals exactly (1.005 is stored as 1.00499999999999989…), so rounding the stored
+ * binary value would print 1.00 where a person working on paper writes 1.01. We round the shortest decimal that
+ * reads back as the same float (what `String(value)` prints), which is the decimal that was typed in or computed.
+ *
+ * The seed report truncated where it should have rounded (10/38 printed as 26.31% instead of 26.32%) and
+ * miscalculated a change (+30 on 191 printed as +16.5% instead of +15.7%); every figure printed by the system goes
+ * through these functions so that cannot recur.
+ *
+ * Signs are the ASCII hyphen-minus ("-30"), as the report and CSV exports print them; thousands are grouped with
+ * commas ("6,031").
+ */
+
+/** Decimal places outside this range are a programming error, not data. */
+const MIN_DECIMALS = -20
+const MAX_DECIMALS = 100
+
+function checkDecimals(decimals: number): void {
+  if (!Number.isInteger(decimals) || decimals < MIN_DECIMALS || decimals > MAX_DECIMALS)
+    throw new RangeError(`decimals must be a whole number from ${MIN_DECIMALS} to ${MAX_DECIMALS}, got ${decimals}`)
+}
+
+function checkFinite(value: number, what: string): void {
+  if (!Number.isFinite(value)) throw new RangeError(`${what} must be a finite number, got ${value}`)
+}
+
+/**
+ * Rounds to `decimals` places, halves away from zero, on the decimal the float stands for (see the module
+ * comment). A result of zero is always +0, so a tiny negative never prints as "-0".
+ * `decimals` may be negative to round to tens, hundreds, …. Non-finite values come back unchanged.
+ *
+ * Exact for any percentage made by `percentOf` from whole counts below about a million: the float nearest the
+ * true quotient then reads back as the true decimal wherever a half could arise.
+ *
+ * @example
+ * roundHalfAwayFromZero(1.005, 2) // 1.01
+ * roundHalfAwayFromZero((10 / 38) * 100, 2) // 26.32
+ * roundHalfAwayFromZero(-2.5, 0) // -3
+ */
+export function roundHalfAwayFromZero(value: number, decimals: number): number {
+  checkDecimals(decimals)
+  if (!Number.isFinite(value) || value === 0) return value === 0 ? 0 : value
+  // The shortest round-trip digits and the exponent: 1.005 → "1.005e+0", 26.315789… → "2.6315789…e+1".
+  const [mantissa = '', exponentText = '0'] = Math.abs(value).toExponential().split('e')
+  const digits = mantissa.replace('.', '')
+  const exponent = Number(exponentText)
+  // How many of the digits lie before the cut: the first digit is worth 10^exponent, the last kept 10^-decimals.
+  const kept = exponent + 1 + decimals
+  if (kept < 0) return 0 // below half a unit of the last place: rounds to zero
+  if (kept >= digits.length) return value // already has no more places than asked for
+  let head = digits.slice(0, kept)
+  // The first dropped digit decides: 5 or more goes away from zero (on the magnitude, so for negatives too).
+  if ((digits[kept] ?? '0') >= '5') head = incrementDigits(head === '' ? '0' : head)
+  if (head === '' || /^0+$/.test(head)) return 0
+  // The last kept digit is worth 10^-decimals. Rebuild as "<digits>e<power>" and let the engine pick the float
+  // nearest to that exact decimal.
+  const result = Number(`${head}e${-decimals}`)
+  return value < 0 ? -result : result
+}
+
+/** Adds one to a string of decimal digits: "199" → "200", "99" → "100". */
+function incrementDigits(digits: string): string {
+  const out = digits.split('')
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i] === '9') {
+      out[i] = '0'
+    } else {
+      out[i] = String(Number(out[i]) + 1)
+      return out.join('')
+    }
+  }
+  return '1' + out.join('')
+}
+
+/** Groups the whole-number part with commas: "6031.5" → "6,031.5". */
+function groupThousands(plain: string): string {
+  const [whole = '', fraction] = plain.split('.')
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`
+}
+
+/**
+ * A fixed number of places after rounding half away from zero, with thousands grouped, and never "-0.0".
+ * `toFixed` is safe on a value already rounded to `decimals` places: it picks the nearest decimal of that length.
+ */
+function fixed(value: number, decimals: number): string {
+  const rounded = roundHalfAwayFromZero(value, decimals)
+  const magnitude = groupThousands(Math.abs(rounded).toFixed(Math.max(0, decimals)))
+  return rounded < 0 ? `-${magnitude}` : magnitude
+}
+
+/**
+ * A number to exactly `decimals` places (rounded half away from zero), thousands grouped.
+ *
+ * @example
+ * formatDecimal(1234.5, 2) // "1,234.50"
+ * formatDecimal(-0.04, 1) // "0.0"
+ */
+export function formatDecimal(value: number, decimals: number): string {
+  checkFinite(value, 'value')
+  checkDecimals(decimals)
+  return fixed(value, decimals)
+}
+
+/**
+ * A percentage (0–100 scale) as printed in the report, rounded half away from zero.
+ *
+ * @example
+ * formatPercent(15.7894) // "15.8%"
+ * formatPercent((10 / 38) * 100, 2) // "26.32%"
+ */
+export function formatPercent(percent: number, decimals = 1): string {
+  checkFinite(percent, 'percent')
+  checkDecimals(decimals)
+  return `${fixed(percent, decimals)}%`
+}
+
+/**
+ * A count with thousands grouped. A count that is not whole (the average of a stock measure, say) is printed to
+ * one decimal place rather than silently rounded to a whole number.
+ *
+ * @example
+ * formatCount(6031) // "6,031"
+ * formatCount(-30) // "-30"
+ * formatCount(34.75) // "34.8"
+ */
+export function formatCount(count: number): string {
+  checkFinite(count, 'count')
+  return fixed(count, Number.isInteger(count) ? 0 : 1)
+}
+
+/**
+ * A change in a count, with its sign: "+30", "-36", and "0" for no change.
+ *
+ * @example
+ * formatSignedCount(30) // "+30"
+ * formatSignedCount(-36) // "-36"
+ */
+export function formatSignedCount(count: number): string {
+  const text = formatCount(count)
+  return isPositive(text) ? `+${text}` : text
+}
+
+/**
+ * A relative change in %, with its sign: "+15.7%", "-2.5%", and "0.0%" when it rounds to nothing.
+ *
+ * @example
+ * formatSignedPercent((30 / 191) * 100) // "+15.7%"
+ */
+export function formatSignedPercent(percent: number, decimals = 1): string {
+  const text = formatPercent(percent, decimals)
+  return isPositive(text) ? `+${text}` : text
+}
+
+/** Whether printed text shows a number above zero (decided on the text, so 0.04 printed as "0.0" gets no sign). */
+function isPositive(text: string): boolean {
+  return !text.startsWith('-') && /[1-9]/.test(text)
+}
+
+/**
+ * The percentage `numerator` is of `denominator` (0–100 scale, unrounded), or null when the denominator is 0:
+ * a share of nothing is not 0%. Multiplies before dividing, so whole counts give the float nearest the true
+ * quotient (7 of 40 is exactly 17.5, which then rounds as a half should).
+ *
+ * @example
+ * percentOf(8, 49) // 16.3265…
+ * percentOf(3, 0) // null
+ */
+export function percentOf(numerator: number, denominator: number): number | null {
+  checkFinite(numerator, 'numerator')
+  checkFinite(denominator, 'denominator')
+  if (denominator === 0) return null
+  return (numerator * 100) / denominator
+}

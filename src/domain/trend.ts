@@ -1,0 +1,352 @@
+/**
+ * Trends over a KPI's recent periods (the report's empty "Trend" column), and statistical process control limits.
+ *
+ * A partnership's series are short (8–12 quarters) and noisy, with small counts and repeated values. So the trend
+ * is read with the Mann–Kendall test, which asks only whether later values tend to be larger than earlier ones:
+ * no straight line, no normal errors, no trouble with outliers. Its p-value is exact for series of up to 60
+ * points, ties included, and the size of the trend is the Sen slope (the median of the slopes between every
+ * pair of points), which one odd quarter cannot drag about.
+ *
+ * Control limits follow NHS England's "Making Data Count" (the XmR chart): mean ± 2.66 × the mean moving range.
+ */
+import type { Trend } from './performance-report.ts'
+import { parsePeriod, type PeriodKind } from './period.ts'
+import { formatDecimal, roundHalfAwayFromZero } from './rounding.ts'
+import { erfc } from './statistics.ts'
+
+/** A trend needs at least this many points; with 3 even a perfect rise has p = 1/3. */
+export const MINIMUM_TREND_POINTS = 4
+/** Control limits need about this many points to settle (Making Data Count). */
+export const MINIMUM_CONTROL_POINTS = 13
+/** Up to this many points the Mann–Kendall p-value is exact; beyond, the normal approximation is excellent. */
+const EXACT_MANN_KENDALL_LIMIT = 60
+const TREND_ALPHA = 0.05
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Mann–Kendall test and the Sen slope
+
+export interface MannKendallResult {
+  /** S: pairs that rise minus pairs that fall, over every pair of points (earlier, later). */
+  readonly s: number
+  /** Two-sided p-value of S under "no trend" (every ordering of the values equally likely). */
+  readonly pValue: number
+  /** `exact`: the permutation distribution of S, ties included; `normal`: the tie-corrected normal approximation. */
+  readonly method: 'exact' | 'normal'
+}
+
+/**
+ * The Mann–Kendall test for a monotonic trend in values taken at equal steps, oldest first.
+ *
+ * Exact up to 60 points (15 years of quarters, 5 of months): under "no trend" every distinct arrangement of the values (as a multiset, so ties are
+ * handled exactly) is equally likely, and S = (untied pairs) − 2 × (inversions). The number of arrangements with
+ * k inversions is the coefficient of q^k in the q-multinomial coefficient, built group by group of equal values
+ * as a product of q-binomial coefficients (all additions of positive counts, so nothing cancels). The two-sided
+ * p-value is P(|S| ≥ |S observed|).
+ *
+ * Beyond 60 points: Var(S) = [n(n−1)(2n+5) − Σ t(t−1)(2t+5)]/18 over tied groups of size t, and
+ * z = (S − sign S)/√Var(S) with the usual continuity correction.
+ *
+ * @example
+ * mannKendall([1, 2, 3, 4, 5]) // { s: 10, pValue: 0.01666…, method: 'exact' } (2 of 120 orderings are as extreme)
+ */
+export function mannKendall(values: readonly number[]): MannKendallResult {
+  const n = values.length
+  let s = 0
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) s += Math.sign((values[j] as number) - (values[i] as number))
+  const groups = tiedGroupSizes(values)
+  if (n <= EXACT_MANN_KENDALL_LIMIT) return { s, pValue: exactMannKendallPValue(n, s, groups), method: 'exact' }
+  const variance = (n * (n - 1) * (2 * n + 5) - groups.reduce((sum, t) => sum + t * (t - 1) * (2 * t + 5), 0)) / 18
+  if (s === 0 || variance === 0) return { s, pValue: 1, method: 'normal' }
+  const z = (s - Math.sign(s)) / Math.sqrt(variance)
+  return { s, pValue: Math.min(1, erfc(Math.abs(z) / Math.SQRT2)), method: 'normal' }
+}
+
+/** Sizes of the groups of equal values (1 for a value that occurs once). */
+function tiedGroupSizes(values: readonly number[]): number[] {
+  const counts = new Map<number, number>()
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
+  return [...counts.values()]
+}
+
+function exactMannKendallPValue(n: number, s: number, groups: readonly number[]): number {
+  // counts[k]: how many distinct arrangements of the values have k inversions.
+  let counts: number[] = [1]
+  let placed = 0
+  for (const size of groups) {
+    counts = multiplyPolynomials(counts, qBinomial(placed, size))
+    placed += size
+  }
+  const pairs = (n * (n - 1)) / 2
+  const tiedPairs = groups.reduce((sum, t) => sum + (t * (t - 1)) / 2, 0)
+  const untiedPairs = pairs - tiedPairs
+  const observed = Math.abs(s)
+  let total = 0
+  let extreme = 0
+  counts.forEach((count, inversions) => {
+    total += count
+    if (Math.abs(untiedPairs - 2 * inversions) >= observed) extreme += count
+  })
+  return Math.min(1, extreme / total)
+}
+
+/**
+ * The Gaussian (q-)binomial coefficient [a + b choose b]_q as coefficients of q^0, q^1, …: the number of ways to
+ * interleave b equal new values, all larger than the a already placed, by how many inversions they add.
+ * Uses [i + j; j] = [i + j − 1; j − 1] + q^j·[i + j − 1; j].
+ */
+function qBinomial(a: number, b: number): number[] {
+  // row[j] holds [i + j; j] for the current i; start with i = 0, where every coefficient is 1.
+  let row: number[][] = Array.from({ length: b + 1 }, () => [1])
+  for (let i = 1; i <= a; i++) {
+    const next: number[][] = [[1]]
+    for (let j = 1; j <= b; j++) {
+      const left = next[j - 1] as number[]
+      const up = row[j] as number[]
+      const sum = new Array<number>(Math.max(left.length, up.length + j)).fill(0)
+      left.forEach((c, k) => (sum[k] = (sum[k] ?? 0) + c))
+      up.forEach((c, k) => (sum[k + j] = (sum[k + j] ?? 0) + c))
+      next.push(sum)
+    }
+    row = next
+  }
+  return row[b] as number[]
+}
+
+function multiplyPolynomials(p: readonly number[], q: readonly number[]): number[] {
+  const product = new Array<number>(p.length + q.length - 1).fill(0)
+  p.forEach((a, i) => q.forEach((b, j) => (product[i + j] = (product[i + j] ?? 0) + a * b)))
+  return product
+}
+
+/**
+ * The Sen (Theil–Sen) slope: the median of (value_j − value_i)/(position_j − position_i) over every pair i < j.
+ * Positions default to 0, 1, 2, …; pass the periods' positions when some periods have no figure.
+ *
+ * @example
+ * senSlope([40, 49, 51, 51, 49, 49, 56, 67]) // 2.125
+ */
+export function senSlope(values: readonly number[], positions?: readonly number[]): number {
+  if (values.length < 2) throw new RangeError('a slope needs at least 2 points')
+  const at = (i: number) => (positions ? (positions[i] as number) : i)
+  const slopes: number[] = []
+  for (let i = 0; i < values.length; i++)
+    for (let j = i + 1; j < values.length; j++)
+      slopes.push(((values[j] as number) - (values[i] as number)) / (at(j) - at(i)))
+  slopes.sort((x, y) => x - y)
+  const middle = slopes.length / 2
+  return Number.isInteger(middle)
+    ? ((slopes[middle - 1] as number) + (slopes[middle] as number)) / 2
+    : (slopes[Math.floor(middle)] as number)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Describing a trend
+
+interface StepWords {
+  readonly one: string
+  readonly many: string
+  /** "a quarter", "every two months". */
+  readonly per: string
+}
+
+const STEP_WORDS: Record<PeriodKind | 'unknown', StepWords> = {
+  quarter: { one: 'quarter', many: 'quarters', per: 'a quarter' },
+  month: { one: 'month', many: 'months', per: 'a month' },
+  'bi-month': { one: 'two-month period', many: 'two-month periods', per: 'every two months' },
+  year: { one: 'year', many: 'years', per: 'a year' },
+  unknown: { one: 'period', many: 'periods', per: 'a period' },
+}
+
+/** Steps per financial year for each kind of period, to place periods on one line. */
+const STEPS_PER_YEAR: Record<PeriodKind, number> = { year: 1, quarter: 4, 'bi-month': 6, month: 12 }
+
+/**
+ * Where each point sits on the time line, in steps of its kind of period, when every point's period can be read
+ * and all are of one kind; otherwise 0, 1, 2, … (the points are then taken as consecutive).
+ */
+function placePoints(points: readonly { period: string }[]): { kind: PeriodKind | 'unknown'; positions: number[] } {
+  const periods = points.map((point) => parsePeriod(point.period))
+  const first = periods[0]
+  if (!first || periods.some((p) => p === null || p.kind !== first.kind))
+    return { kind: 'unknown', positions: points.map((_, i) => i) }
+  const positions = periods.map((p) => (p ? p.financialYear * STEPS_PER_YEAR[p.kind] + p.index : 0))
+  for (let i = 1; i < positions.length; i++)
+    if ((positions[i] as number) <= (positions[i - 1] as number))
+      throw new RangeError(
+        `trend points must be oldest first with no period twice: ${points[i]?.period} follows ${points[i - 1]?.period}`,
+      )
+  return { kind: first.kind, positions }
+}
+
+function count(n: number, words: StepWords): string {
+  return `${n} ${n === 1 ? words.one : words.many}`
+}
+
+/** "2.1", "14", "130", "0.42": two significant figures, no trailing zeros. */
+function aboutFigure(value: number): string {
+  const magnitude = Math.floor(Math.log10(Math.abs(value)))
+  const decimals = Math.max(-20, 1 - magnitude)
+  const rounded = roundHalfAwayFromZero(value, decimals)
+  const text = formatDecimal(rounded, Math.max(0, decimals))
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text
+}
+
+/** "offences" → "offence" beside a 1. */
+function unitFor(figure: string, unit: string | undefined): string {
+  if (!unit) return ''
+  return ` ${figure === '1' && unit.endsWith('s') ? unit.slice(0, -1) : unit}`
+}
+
+/**
+ * Reads the trend of a KPI's recent values, oldest first (quarters, months, …; gaps allowed: missing is not zero,
+ * so a period without a figure is simply absent).
+ *
+ * - Fewer than 4 points: `insufficient-data`.
+ * - Otherwise the Mann–Kendall test (see `mannKendall`): `rising` or `falling` only when p < 0.05, else `stable`;
+ *   "about N a quarter" is the Sen slope, to two significant figures.
+ * - assessment: `improving` when the direction is the preferred one, `worsening` when it is the opposite,
+ *   `neutral` when stable or when the indicator has no preferred direction.
+ *
+ * @example
+ * // Eight quarters, 2016/17 Q1 to 2017/18 Q4, with values 10, 12, 11, 14, 13, 15, 17, 16:
+ * describeTrend(points, 'reduce', 'offences')
+ * // { direction: 'rising', assessment: 'worsening',
+ * //   description: 'Rising over the last 8 quarters (about 1 offence a quarter)', points: […] }
+ * @throws RangeError on a value that is not a finite number, or periods out of order
+ */
+export function describeTrend(
+  points: readonly { period: string; periodLabel: string; value: number }[],
+  preferredDirection: 'increase' | 'reduce' | 'none',
+  unit?: string,
+): Trend {
+  for (const point of points)
+    if (!Number.isFinite(point.value))
+      throw new RangeError(`the value for ${point.periodLabel} is not a number (${point.value})`)
+  const { kind, positions } = placePoints(points)
+  const words = STEP_WORDS[kind]
+  const trendPoints = points.map((point) => ({ period: point.period, value: point.value }))
+
+  if (points.length < MINIMUM_TREND_POINTS) {
+    const have = points.length === 0 ? 'no figures yet' : `only ${count(points.length, words)} with figures`
+    return {
+      direction: 'insufficient-data',
+      assessment: 'insufficient-data',
+      description: `Not enough data for a trend: ${have} (at least ${MINIMUM_TREND_POINTS} are needed)`,
+      points: trendPoints,
+    }
+  }
+
+  const span = (positions[positions.length - 1] as number) - (positions[0] as number) + 1
+  const over =
+    span === points.length
+      ? `over the last ${count(span, words)}`
+      : `over the last ${count(span, words)} (${points.length} with figures)`
+  const values = points.map((point) => point.value)
+  const { s, pValue } = mannKendall(values)
+  if (pValue >= TREND_ALPHA || s === 0)
+    return { direction: 'stable', assessment: 'neutral', description: `No clear trend ${over}`, points: trendPoints }
+
+  const direction = s > 0 ? 'rising' : 'falling'
+  const slope = Math.abs(senSlope(values, positions))
+  const figure = slope === 0 ? '0' : aboutFigure(slope)
+  const size = figure === '0' ? '' : ` (about ${figure}${unitFor(figure, unit)} ${words.per})`
+  const assessment =
+    preferredDirection === 'none'
+      ? 'neutral'
+      : (direction === 'rising') === (preferredDirection === 'increase')
+        ? 'improving'
+        : 'worsening'
+  return {
+    direction,
+    assessment,
+    description: `${direction === 'rising' ? 'Rising' : 'Falling'} ${over}${size}`,
+    points: trendPoints,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Statistical process control (XmR chart)
+
+/** The special-cause rules checked, as Making Data Count (and the NHS-R "plot the dots" package) apply them. */
+export type ControlRule = 'outside-limits' | 'run-of-7' | 'trend-of-6'
+
+/** Plain words for each rule, for a chart's key or a tooltip. */
+export const CONTROL_RULE_DESCRIPTIONS: Readonly<Record<ControlRule, string>> = Object.freeze({
+  'outside-limits': 'a point outside the process limits',
+  'run-of-7': 'a run of 7 or more points all above or all below the mean',
+  'trend-of-6': '6 or more consecutive increases or decreases (7 points in a row going one way)',
+})
+
+const LIMIT_FACTOR = 2.66
+const RUN_LENGTH = 7
+/** Points in a trend: 6 consecutive increases take 7 points. */
+const TREND_POINTS = 7
+
+/**
+ * XmR control limits as NHS England's "Making Data Count": mean ± 2.66 × the mean moving range (the mean absolute
+ * difference between consecutive points), and the points that signal special-cause variation:
+ * - `outside-limits`: a point above the upper or below the lower limit;
+ * - `run-of-7`: 7 or more consecutive points on the same side of the mean (a point exactly on the mean breaks
+ *   the run);
+ * - `trend-of-6`: 6 or more consecutive increases, or decreases (an unchanged value breaks it).
+ * Every point that belongs to a signal is listed, once per rule, in order of index then rule. The "two of three
+ * points near a limit" rule of Making Data Count is not checked. Limits are not floored at zero: a caller plotting
+ * counts may do that.
+ *
+ * @returns null when there are fewer than 13 points: limits from fewer are not yet reliable
+ * @throws RangeError on a value that is not a finite number
+ */
+export function controlLimits(
+  values: readonly number[],
+): { mean: number; lower: number; upper: number; signals: { index: number; rule: string }[] } | null {
+  values.forEach((value, index) => {
+    if (!Number.isFinite(value)) throw new RangeError(`point ${index + 1} is not a number (${value})`)
+  })
+  if (values.length < MINIMUM_CONTROL_POINTS) return null
+  const n = values.length
+  const value = (i: number) => values[i] as number
+  const mean = values.reduce((sum, v) => sum + v, 0) / n
+  let movingRangeSum = 0
+  for (let i = 1; i < n; i++) movingRangeSum += Math.abs(value(i) - value(i - 1))
+  const meanMovingRange = movingRangeSum / (n - 1)
+  const lower = mean - LIMIT_FACTOR * meanMovingRange
+  const upper = mean + LIMIT_FACTOR * meanMovingRange
+
+  const flagged: Record<ControlRule, Set<number>> = {
+    'outside-limits': new Set(),
+    'run-of-7': new Set(),
+    'trend-of-6': new Set(),
+  }
+  for (let i = 0; i < n; i++) if (value(i) > upper || value(i) < lower) flagged['outside-limits'].add(i)
+  markRuns(
+    values.map((v) => Math.sign(v - mean)),
+    RUN_LENGTH,
+    0,
+    flagged['run-of-7'],
+  )
+  // Step i is the change from point i − 1 to point i; a run of 6 steps covers 7 points.
+  const steps = values.map((v, i) => (i === 0 ? 0 : Math.sign(v - value(i - 1))))
+  const trendSteps = new Set<number>()
+  markRuns(steps, TREND_POINTS - 1, 0, trendSteps)
+  for (const step of trendSteps) {
+    flagged['trend-of-6'].add(step - 1)
+    flagged['trend-of-6'].add(step)
+  }
+
+  const rules = Object.keys(flagged) as ControlRule[]
+  const signals: { index: number; rule: string }[] = []
+  for (let index = 0; index < n; index++)
+    for (const rule of rules) if (flagged[rule].has(index)) signals.push({ index, rule })
+  return { mean, lower, upper, signals }
+}
+
+/** Adds to `into` every index in a run of at least `length` equal non-`neutral` signs. */
+function markRuns(signs: readonly number[], length: number, neutral: number, into: Set<number>): void {
+  let start = 0
+  for (let i = 1; i <= signs.length; i++) {
+    if (i < signs.length && signs[i] === signs[start]) continue
+    if (signs[start] !== neutral && i - start >= length) for (let k = start; k < i; k++) into.add(k)
+    start = i
+  }
+}

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, test } from 'node:test'
+import type { CommandOutput } from '../cli/command.ts'
+import { createServices, type Services } from '../composition-root.ts'
+import { loadConfig } from '../config.ts'
+import type { Database } from '../db/database.ts'
+import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { demoLoadCommand, importCommand } from './cli.ts'
+import { DEMO_ACTOR, DEMO_DIRECTORY } from './demo.ts'
+
+function capture(): CommandOutput & { readonly outText: () => string; readonly errLines: () => string[] } {
+  const out: string[] = []
+  const err: string[] = []
+  return {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    outText: () => out.join('\n'),
+    errLines: () => err.join('\n').split('\n'),
+  }
+}
+
+const demoFile = (name: string) => path.join(DEMO_DIRECTORY, name)
+
+/** Data rows of a demo CSV file, counted as non-blank lines after the header. */
+const rows = (name: string) =>
+  readFileSync(demoFile(name), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim()).length - 1
+
+for (const dialect of testDialects()) {
+  describe(`saferhub import and demo load (${dialect})`, () => {
+    let database: Database
+    let services: Services
+    let directory: string
+    beforeEach(async () => {
+      directory = mkdtempSync(path.join(os.tmpdir(), 'saferhub-cli-'))
+      database = await openTestDatabase(dialect)
+      services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'false' }), { database })
+    })
+    afterEach(async () => {
+      await database.close()
+      rmSync(directory, { recursive: true, force: true })
+    })
+
+    test('prints every problem as file:row:column: reason, exits 1 and writes nothing', async () => {
+      const values = readFileSync(demoFile('values.csv'), 'utf8')
+        .replace('knife-crime,FY2017-18-Q4,67,', 'knife-crime,FY2017-18-Q4,67abc,')
+        .replace('knife-crime,FY2017-18-Q1,49,', 'knife-crime,FY2017-18-Q1,-49,')
+      const badFile = path.join(directory, 'values.csv')
+      writeFileSync(badFile, values)
+      // Starting up already audited the accounts' first start; the import must add nothing to it.
+      const eventsBefore = await services.audit.count()
+      const output = capture()
+      const code = await importCommand.run(
+        [demoFile('indicators.csv'), badFile, '--actor', 'swp-analyst'],
+        services,
+        output,
+      )
+      assert.equal(code, 1)
+      const lines = output.errLines()
+      // Row numbers as a spreadsheet shows them (header = row 1): the file's 39th and 42nd lines.
+      assert.match(lines[0] ?? '', new RegExp(`^${escape(badFile)}:39:value: .+`))
+      assert.match(lines[1] ?? '', new RegExp(`^${escape(badFile)}:42:value: .+`))
+      const read = rows('indicators.csv') + rows('values.csv')
+      assert.equal(
+        lines[2],
+        `Nothing was written: 2 problems in 2 rows (${read} rows read, 0 accepted, ${read} rejected).`,
+      )
+      assert.equal(lines.length, 3)
+      assert.equal(output.outText(), '')
+      assert.equal(await services.performance.repository.countIndicators(), 0)
+      assert.equal(await services.audit.count(), eventsBefore)
+    })
+
+    test('prints a summary of what was added, changed and left unchanged', async () => {
+      const files = ['indicators.csv', 'baselines.csv', 'values.csv']
+      const first = capture()
+      assert.equal(await importCommand.run([...files.map(demoFile), '--actor', 'swp-analyst'], services, first), 0)
+      const [i, b, v] = files.map(rows) as [number, number, number]
+      assert.equal(
+        first.outText(),
+        [
+          `Import 1 applied: ${i + b + v} rows read, ${i + b + v} accepted, 0 rejected.`,
+          `  indicators  ${i} added, 0 changed, 0 unchanged`,
+          `  baselines   ${b} added, 0 changed, 0 unchanged`,
+          `  values      ${v} added, 0 changed, 0 unchanged`,
+          `  ${i + b + v} audit events written.`,
+        ].join('\n'),
+      )
+      const events = await services.audit.list({ entityType: 'indicator', limit: 1 })
+      assert.equal(events[0]?.actor, 'swp-analyst')
+
+      const again = capture()
+      assert.equal(await demoLoadCommand.run([], services, again), 0)
+      assert.match(again.outText(), new RegExp(`indicators  0 added, 0 changed, ${i} unchanged`))
+      assert.match(again.outText(), / 0 audit events written\.$/)
+    })
+
+    test('names a missing file instead of importing anything', async () => {
+      await assert.rejects(
+        importCommand.run([path.join(directory, 'nowhere.csv')], services, capture()),
+        /nowhere\.csv: no such file/,
+      )
+      const output = capture()
+      assert.equal(await importCommand.run([], services, output), 2)
+      assert.match(output.errLines()[0] ?? '', /at least one file/)
+    })
+  })
+
+  describe(`first start (${dialect})`, () => {
+    let database: Database
+    beforeEach(async () => {
+      database = await openTestDatabase(dialect)
+    })
+    afterEach(() => database.close())
+
+    test('an empty database gets the demo framework once, as the actor demo-data', async () => {
+      const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' })
+      const services = await createServices(config, { database })
+      assert.equal(await services.performance.repository.countIndicators(), rows('indicators.csv'))
+      const imports = await services.performance.repository.listImports()
+      assert.deepEqual(
+        imports.map((record) => record.actor),
+        [DEMO_ACTOR],
+      )
+      // Starting again finds indicators and imports nothing.
+      const restarted = await createServices(config, { database })
+      assert.equal((await restarted.performance.repository.listImports()).length, 1)
+    })
+
+    test('with SAFERHUB_DEMO=false the database stays empty', async () => {
+      const services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'false' }), { database })
+      assert.equal(await services.performance.repository.countIndicators(), 0)
+    })
+  })
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -1,0 +1,39 @@
+/**
+ * A child process for import-service.test.ts: imports a changed value and stops dead half-way, with every
+ * row and audit event written but the transaction not committed, so that the test can kill it (SIGKILL) there.
+ * Usage: node --import tsx import-service.crash-child.ts <sqlite-file | postgres-url>
+ */
+import { writeSync } from 'node:fs'
+import { createAuditRepository } from '../audit/audit-repository.ts'
+import { openDatabase } from '../db/database.ts'
+import { readDemoFiles } from './demo.ts'
+import { createPerformanceImportService } from './import-service.ts'
+import { createPerformanceRepository } from './performance-repository.ts'
+
+const target = process.argv[2] ?? ''
+const database = openDatabase(target.startsWith('postgres') ? { databaseUrl: target } : { sqliteFile: target })
+let calls = 0
+// The repository reads its clock twice per import: as the transaction starts, and once everything is written
+// (for the import's finishing time). The second call is the place to stop.
+const now = () => {
+  if (++calls === 2) {
+    writeSync(1, 'half-way\n')
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000)
+  }
+  return new Date()
+}
+const repository = createPerformanceRepository(database, createAuditRepository(database), { now })
+const service = createPerformanceImportService({ repository })
+const files = (await readDemoFiles('csv')).map((file) =>
+  file.name === 'values.csv'
+    ? {
+        ...file,
+        content: Buffer.from(
+          file.content.toString('utf8').replace('knife-crime,FY2017-18-Q4,67,', 'knife-crime,FY2017-18-Q4,70,'),
+        ),
+      }
+    : file,
+)
+await service.importPerformanceFiles(files, 'crash-test')
+writeSync(1, 'finished\n')
+await database.close()

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto'
+import { retryOnConflict, type RetryOptions } from '../audit/audited-transaction.ts'
+import { readPerformanceImport, type ImportFile, type ImportProblem } from './import/read-performance-import.ts'
+import type { ImportSummary, PerformanceRepository } from './performance-repository.ts'
+
+/** Nothing was written: every problem found, each naming file, row, column and reason. */
+export interface RejectedImport {
+  readonly outcome: 'rejected'
+  readonly problems: readonly ImportProblem[]
+  readonly rowsRead: number
+  readonly rowsAccepted: 0
+  /** Every row read: an import is applied whole or not at all. */
+  readonly rowsRejected: number
+  /** How many distinct rows had a problem. */
+  readonly rowsWithProblems: number
+  readonly warnings: readonly ImportProblem[]
+}
+
+/** Applied in one transaction and recorded. */
+export interface AppliedImportResult {
+  readonly outcome: 'applied'
+  readonly importId: number
+  readonly rowsRead: number
+  readonly rowsAccepted: number
+  readonly rowsRejected: 0
+  readonly summary: ImportSummary
+  readonly auditEvents: number
+  /** Transactions run: more than 1 when PostgreSQL aborted one as a serialization failure or deadlock. */
+  readonly attempts: number
+  /** Things worth saying that did not stop the import, e.g. a table with a header and no rows. */
+  readonly warnings: readonly ImportProblem[]
+}
+
+export type ImportResult = RejectedImport | AppliedImportResult
+
+export interface ImportOptions {
+  /** The web request that asked for the import, for the audit trail. */
+  readonly requestId?: string | null
+}
+
+export interface PerformanceImportService {
+  /**
+   * Reads KPI definitions, baselines and values from CSV or XLSX files and stores them: all of them, in one
+   * transaction, or (when any row has a problem) none of them, not even an audit event.
+   */
+  importPerformanceFiles(files: readonly ImportFile[], actor: string, options?: ImportOptions): Promise<ImportResult>
+}
+
+export interface PerformanceImportDependencies {
+  readonly repository: PerformanceRepository
+  /** How PostgreSQL serialization failures and deadlocks are retried (default: 3 attempts). */
+  readonly retry?: RetryOptions
+  readonly now?: () => Date
+}
+
+/** Thrown when the database refuses a row the reader accepted: nothing was written. */
+export class ImportRefusedError extends Error {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`The database refused the import, so nothing was written: ${detail}`, options)
+    this.name = 'ImportRefusedError'
+  }
+}
+
+/** SQLite's SQLITE_CONSTRAINT_* codes; PostgreSQL's class 23 (integrity constraint violation). */
+function isConstraintViolation(error: unknown): boolean {
+  if (error === null || typeof error !== 'object' || !('code' in error)) return false
+  const code = String((error as { code: unknown }).code)
+  return code.startsWith('SQLITE_CONSTRAINT') || /^23\d{3}$/.test(code)
+}
+
+/**
+ * @example
+ *   const imports = createPerformanceImportService({ repository })
+ *   const result = await imports.importPerformanceFiles([{ name: 'values.csv', content }], 'analyst@council')
+ *   if (result.outcome === 'rejected') for (const p of result.problems) console.log(`${p.file}:${p.row}:${p.column}: ${p.reason}`)
+ */
+export function createPerformanceImportService(dependencies: PerformanceImportDependencies): PerformanceImportService {
+  const { repository } = dependencies
+  const now = dependencies.now ?? (() => new Date())
+
+  return {
+    async importPerformanceFiles(files, actor, options = {}) {
+      if (actor.trim() === '') throw new Error('An import needs an actor: who is importing')
+      if (files.length === 0) {
+        return rejected([{ file: '', row: 0, column: '', reason: 'no files were given' }], 0, [])
+      }
+      const startedAt = now().toISOString()
+      const known = new Map((await repository.listIndicators()).map((indicator) => [indicator.id, indicator]))
+      const read = await readPerformanceImport(files, { indicators: known })
+      if (read.problems.length > 0) return rejected(read.problems, read.rowsRead, read.warnings)
+
+      const context = {
+        actor,
+        files: files.map((file) => ({
+          name: file.name,
+          sha256: createHash('sha256').update(file.content).digest('hex'),
+          bytes: file.content.length,
+        })),
+        rowsRead: read.rowsRead,
+        startedAt,
+        requestId: options.requestId ?? null,
+      }
+      let attempts = 0
+      try {
+        const applied = await retryOnConflict(async (attempt) => {
+          attempts = attempt
+          return repository.applyImport(read, context)
+        }, dependencies.retry)
+        return {
+          outcome: 'applied',
+          importId: applied.importId,
+          rowsRead: read.rowsRead,
+          rowsAccepted: read.rowsRead,
+          rowsRejected: 0,
+          summary: applied.summary,
+          auditEvents: applied.auditEvents,
+          attempts,
+          warnings: read.warnings,
+        }
+      } catch (error) {
+        if (isConstraintViolation(error)) {
+          throw new ImportRefusedError(error instanceof Error ? error.message : String(error), { cause: error })
+        }
+        throw error
+      }
+    },
+  }
+}
+
+function rejected(
+  problems: readonly ImportProblem[],
+  rowsRead: number,
+  warnings: readonly ImportProblem[],
+): RejectedImport {
+  return {
+    outcome: 'rejected',
+    problems,
+    rowsRead,
+    rowsAccepted: 0,
+    rowsRejected: rowsRead,
+    rowsWithProblems: new Set(problems.map((p) => `${p.file}\u0000${p.row}`)).size,
+    warnings,
+  }
+}
+
+/** `file:row:column: reason`, the way compilers print errors, so editors can jump to the cell. */
+export function formatProblem(problem: ImportProblem): string {
+  return `${problem.file}:${problem.row}:${problem.column}: ${problem.reason}`
+}

@@ -1,0 +1,84 @@
+import type { Baseline, Indicator, IndicatorValue } from '../domain/indicator.ts'
+import type { PerformanceReport } from '../domain/performance-report.ts'
+import { financialYearId, parsePeriod, type PeriodId } from '../domain/period.ts'
+
+/** The three reads the report needs; the performance repository provides them (a narrow interface, not the whole). */
+export interface PerformanceFigures {
+  listIndicators(): Promise<Indicator[]>
+  listBaselines(): Promise<Baseline[]>
+  listValues(): Promise<IndicatorValue[]>
+}
+
+export type BuildPerformanceReport = (input: {
+  readonly partnership: string
+  readonly year: PeriodId
+  readonly indicators: readonly Indicator[]
+  readonly values: readonly IndicatorValue[]
+  readonly baselines: readonly Baseline[]
+}) => PerformanceReport
+
+export interface PerformanceReportService {
+  /** Financial years (`FY2017-18`) with at least one reported figure, newest first. */
+  yearsWithFigures(): Promise<PeriodId[]>
+  /** The newest of those, or null when nothing has been loaded. */
+  latestYear(): Promise<PeriodId | null>
+  /** The report for a financial year, regenerated from the stored figures; null when the year has no figures. */
+  report(year: PeriodId): Promise<PerformanceReport | null>
+}
+
+/**
+ * Regenerates the performance report from the database on every call: the figures are few (tens of KPIs × a few
+ * years of quarters) and a report read from a cache could disagree with the figures just imported.
+ */
+export function createPerformanceReportService(deps: {
+  readonly figures: PerformanceFigures
+  readonly partnership: string
+  readonly build: BuildPerformanceReport
+}): PerformanceReportService {
+  const yearsOf = (values: readonly IndicatorValue[]): PeriodId[] => {
+    const years = new Set<number>()
+    for (const value of values) {
+      if (value.status !== 'reported') continue
+      const p = parsePeriod(value.period)
+      if (p) years.add(p.financialYear)
+    }
+    return [...years].sort((a, b) => b - a).map(financialYearId)
+  }
+  return {
+    async yearsWithFigures() {
+      return yearsOf(await deps.figures.listValues())
+    },
+    async latestYear() {
+      return yearsOf(await deps.figures.listValues())[0] ?? null
+    },
+    async report(year) {
+      const p = parsePeriod(year)
+      if (!p || p.kind !== 'year') return null
+      const [indicators, baselines, values] = await Promise.all([
+        deps.figures.listIndicators(),
+        deps.figures.listBaselines(),
+        deps.figures.listValues(),
+      ])
+      if (!yearsOf(values).includes(p.id)) return null
+      return deps.build({ partnership: deps.partnership, year: p.id, indicators, values, baselines })
+    },
+  }
+}
+
+/**
+ * Reads a financial year as people type it: `2017/18`, `2017-18` (as in our URLs) or `FY2017-18`. Null otherwise.
+ *
+ * @example parseReportYear('2017-18') // 'FY2017-18'
+ * @example parseReportYear('2017-19') // null
+ */
+export function parseReportYear(text: string): PeriodId | null {
+  const trimmed = text.trim()
+  const match = /^(\d{4})-(\d{2})$/.exec(trimmed)
+  const p = parsePeriod(match ? `FY${match[1]}-${match[2]}` : trimmed)
+  return p && p.kind === 'year' ? p.id : null
+}
+
+/** `FY2017-18` → `2017-18`, the form used in URLs and file names. */
+export function yearSlug(year: PeriodId): string {
+  return year.replace(/^FY/, '')
+}

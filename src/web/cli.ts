@@ -1,0 +1,54 @@
+import http from 'node:http'
+import type { Command } from '../cli/command.ts'
+import { createApp } from './app.ts'
+
+/** `saferhub serve`: the web application, until SIGTERM or SIGINT (Ctrl+C), then a clean shutdown. */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the web application (the performance report on http://localhost:3000/ by default)',
+  usage: [
+    'Usage: saferhub serve',
+    '',
+    'Listens on HOST:PORT (default 127.0.0.1:3000). On SIGTERM or SIGINT it stops taking requests, lets the',
+    'ones in progress finish, and closes the database.',
+  ].join('\n'),
+  async run(_args, services, output) {
+    const { host, port } = services.config
+    const server = http.createServer(createApp(services))
+    // Slow-loris and idle keep-alive connections must not hold the process open for ever.
+    server.headersTimeout = 20_000
+    server.requestTimeout = 60_000
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const address = server.address()
+    const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+    const shownPort = typeof address === 'object' && address !== null ? address.port : port
+    output.out(`saferhub is serving ${services.config.partnershipName} on http://${shownHost}:${shownPort}/`)
+
+    return new Promise<number>((resolve) => {
+      let stopping = false
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) return
+        stopping = true
+        output.out(`${signal}: stopping`)
+        server.close(() => {
+          services.close().then(
+            () => resolve(0),
+            (error: unknown) => {
+              output.err(`Closing the database failed: ${error instanceof Error ? error.message : String(error)}`)
+              resolve(1)
+            },
+          )
+        })
+        server.closeIdleConnections()
+      }
+      process.once('SIGTERM', stop)
+      process.once('SIGINT', stop)
+    })
+  },
+}

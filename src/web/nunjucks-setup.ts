@@ -1,0 +1,31 @@
+import nunjucks from 'nunjucks'
+import { govukFrontendDist, reportViews, webViews } from './paths.ts'
+import { accountViews } from '../accounts/web/paths.ts'
+
+export const OGL_ATTRIBUTION = 'Contains public sector information licensed under the Open Government Licence v3.0'
+export const OGL_URL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
+
+export interface NunjucksOptions {
+  /** Re-read templates on every render (development); cached otherwise. */
+  readonly watch?: boolean
+}
+
+/**
+ * The one Nunjucks environment for pages and standalone reports: govuk-frontend's macros (`govuk/…`), the web
+ * layout and pages, and the report templates. Autoescape is ON: every `{{ value }}` is HTML-escaped, and only
+ * markup this program made itself (SVG charts built by src/charts, which escape their own text) is marked `safe`.
+ */
+export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjucks.Environment {
+  const loader = new nunjucks.FileSystemLoader([govukFrontendDist, webViews, reportViews, accountViews], {
+    noCache: options.watch ?? false,
+  })
+  const env = new nunjucks.Environment(loader, {
+    autoescape: true,
+    throwOnUndefined: false,
+    trimBlocks: true,
+    lstripBlocks: true,
+  })
+  env.addGlobal('oglAttribution', OGL_ATTRIBUTION)
+  env.addGlobal('oglUrl', OGL_URL)
+  return env
+}

@@ -1,0 +1,19 @@
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const require = createRequire(import.meta.url)
+
+/** govuk-frontend's `dist` folder (templates under `govuk/`, compiled CSS and JS in `govuk/`). */
+export const govukFrontendDist = path.join(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist')
+
+/** This folder's own templates and assets. */
+export const webDirectory = path.dirname(fileURLToPath(import.meta.url))
+export const webViews = path.join(webDirectory, 'views')
+export const webAssets = path.join(webDirectory, 'assets')
+
+/** The report templates live with the report code. */
+export const reportViews = path.join(webDirectory, '..', 'reports', 'views')
+
+/** The installed govuk-frontend's version, for cache-busting its script's URL. */
+export const govukFrontendVersion = (require('govuk-frontend/package.json') as { version: string }).version
