@@ -5,7 +5,9 @@ import { migrateToLatest } from './db/migrate.ts'
 import { createAuditRepository } from './audit/audit-repository.ts'
 import { createAccountService } from './accounts/account-service.ts'
 import { prepareAccounts, securityLog } from './accounts/first-start.ts'
-import { loadDemoDataIfEmpty } from './performance/demo.ts'
+import { DEMO_ACTOR, loadDemoDataIfEmpty } from './performance/demo.ts'
+import { createPublicationRepository } from './public/publication-repository.ts'
+import { createPublicationService } from './public/publication-service.ts'
 import { createPerformanceImportService } from './performance/import-service.ts'
 import { createPerformanceRepository } from './performance/performance-repository.ts'
 import { buildPerformanceReport } from './domain/build-performance-report.ts'
@@ -20,6 +22,7 @@ import { createCrimeReferenceService } from './crime/reference/reference-service
 import { createPeerGroupRepository } from './crime/peer-groups/peer-group-repository.ts'
 import { createPeerGroupService } from './crime/peer-groups/peer-group-service.ts'
 import { createHeadlinesService } from './crime/headlines/headlines-service.ts'
+import { createApiRepository } from './api/api-repository.ts'
 
 /** For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). */
 export interface ServiceOverrides {
@@ -44,9 +47,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const performanceRepository = createPerformanceRepository(database, audit)
   const performanceImports = createPerformanceImportService({ repository: performanceRepository })
   // First start: an empty database gets the demo framework, so `npm start` on a fresh clone shows a report.
+  let demoLoaded = false
   if (config.loadDemoData) {
     try {
-      await loadDemoDataIfEmpty(performanceRepository, performanceImports)
+      demoLoaded = (await loadDemoDataIfEmpty(performanceRepository, performanceImports)) !== null
     } catch (error) {
       await database.close()
       throw error
@@ -102,9 +106,25 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     }),
   }
 
+  // Publication to the public (src/public/): the two-person rule, and disclosure control on every public figure.
+  const performanceReports = createPerformanceReportService({
+    figures: performanceRepository,
+    partnership: config.partnershipName,
+    build: buildPerformanceReport,
+  })
+  const publication = createPublicationService({
+    repository: createPublicationRepository(database, audit),
+    reports: performanceReports,
+    rules: { minimumCount: config.sdcMinimumCount ?? 5 },
+  })
+  // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it at once.
+  if (demoLoaded) await publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
+
   return {
     config,
     database,
+    /** Publication approvals and the public (disclosure-controlled) report. */
+    publication,
     audit,
     accounts,
     performance: {
@@ -120,13 +140,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     /** Police recorded crime compared across partnerships: `crime import-ons-tables`, `crime headlines`, … */
     crimeComparisons,
+    /** The JSON API's writes (one figure at a time, version-checked, idempotent, audited). */
+    api: { writes: createApiRepository(database, audit) },
     reports: {
       /** The performance report, regenerated from the stored figures (web page, downloads, `report` command). */
-      performance: createPerformanceReportService({
-        figures: performanceRepository,
-        partnership: config.partnershipName,
-        build: buildPerformanceReport,
-      }),
+      performance: performanceReports,
     },
     async close() {
       await database.close()

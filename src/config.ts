@@ -39,6 +39,11 @@ export interface Config {
    * `SAFERHUB_PARTNERSHIP` ("Safer Wolverhampton Partnership" → Wolverhampton), if any.
    */
   readonly servedPartnerships?: readonly string[] | null
+  /**
+   * `SAFERHUB_SDC_MINIMUM_COUNT`: on public pages and downloads, counts from 1 up to one less than this are withheld
+   * ("<5"), with secondary suppression so that they cannot be worked back. A whole number, at least 1. Default 5.
+   */
+  readonly sdcMinimumCount?: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,7 +72,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     servedPartnerships: env.SAFERHUB_SERVED_PARTNERSHIPS
       ? Object.freeze(env.SAFERHUB_SERVED_PARTNERSHIPS.split(',').map((item) => item.trim()))
       : null,
+    sdcMinimumCount: wholeNumber(env, 'SAFERHUB_SDC_MINIMUM_COUNT', 5),
   })
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not "${text}"`)
+  return value
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -17,6 +17,7 @@ const expected = `
   report:publish                YY             YY                   nn          nn            nn
   return:view                   YY             YY                   Yn          YY            nn
   return:edit                   YY             YY                   Yn          nn            nn
+  return:review                 YY             YY                   nn          nn            nn
   indicator:manage              YY             YY                   nn          nn            nn
   import:run                    YY             YY                   nn          nn            nn
   audit:view                    YY             YY                   nn          nn            nn

@@ -24,6 +24,8 @@ export const actions = [
   'return:view',
   /** Enter or change an agency's figures and commentary. */
   'return:edit',
+  /** Accept an agency's submitted return, or send it back with a comment (the partnership analyst's review). */
+  'return:review',
   /** Define indicators, baselines and targets. */
   'indicator:manage',
   /** Run a bulk import that may touch every agency's figures. */
@@ -74,6 +76,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'report:publish': 'all',
     'return:view': 'all',
     'return:edit': 'all',
+    'return:review': 'all',
     'indicator:manage': 'all',
     'import:run': 'all',
     'audit:view': 'all',
@@ -89,6 +92,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'report:publish': 'all',
     'return:view': 'all',
     'return:edit': 'all',
+    'return:review': 'all',
     'indicator:manage': 'all',
     'import:run': 'all',
     'audit:view': 'all',
@@ -104,6 +108,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'report:publish': 'none',
     'return:view': 'own-agency',
     'return:edit': 'own-agency',
+    'return:review': 'none',
     'indicator:manage': 'none',
     'import:run': 'none',
     'audit:view': 'none',
@@ -119,6 +124,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'report:publish': 'none',
     'return:view': 'all',
     'return:edit': 'none',
+    'return:review': 'none',
     'indicator:manage': 'none',
     'import:run': 'none',
     'audit:view': 'none',
@@ -134,6 +140,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'report:publish': 'none',
     'return:view': 'none',
     'return:edit': 'none',
+    'return:review': 'none',
     'indicator:manage': 'none',
     'import:run': 'none',
     'audit:view': 'none',

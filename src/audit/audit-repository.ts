@@ -23,6 +23,13 @@ export interface AuditFilter {
   readonly afterId?: number
   /** At most this many (default 1,000, at most 10,000), oldest first. */
   readonly limit?: number
+  /** Events at or after this instant (ISO 8601 UTC). */
+  readonly occurredFrom?: string
+  /** Events strictly before this instant (ISO 8601 UTC). */
+  readonly occurredBefore?: string
+  /** Newest first (the audit trail page), skipping `offset` events. */
+  readonly newestFirst?: boolean
+  readonly offset?: number
 }
 
 /**
@@ -146,7 +153,14 @@ export function createAuditRepository(database: Database, options: AuditReposito
     appendAll,
     async list(filter = {}) {
       const limit = Math.min(Math.max(filter.limit ?? 1_000, 1), 10_000)
-      let query = database.db.selectFrom('audit_events').selectAll().orderBy('id').limit(limit)
+      let query = database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .orderBy('id', filter.newestFirst ? 'desc' : 'asc')
+        .limit(limit)
+      if (filter.offset) query = query.offset(filter.offset)
+      if (filter.occurredFrom !== undefined) query = query.where('occurred_at', '>=', filter.occurredFrom)
+      if (filter.occurredBefore !== undefined) query = query.where('occurred_at', '<', filter.occurredBefore)
       if (filter.entityType !== undefined) query = query.where('entity_type', '=', filter.entityType)
       if (filter.entityKey !== undefined) query = query.where('entity_key', '=', filter.entityKey)
       if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)

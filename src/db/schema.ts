@@ -3,10 +3,21 @@ import type { PerformanceTables } from '../performance/tables.ts'
 import type { AccountTables } from '../accounts/accounts-schema.ts'
 import type { CrimeReferenceTables } from '../crime/reference/tables.ts'
 import type { CrimeCountTables } from '../crime/crime-repository.ts'
+import type { ApiTables } from '../api/api-tables.ts'
+import type { ReturnTables } from '../returns/tables.ts'
+import type { PublicationTables } from '../public/publication-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
  * own file and they are joined here, so that repositories are typed end to end.
  */
 export interface DatabaseSchema
-  extends PerformanceTables, AuditTables, AccountTables, CrimeReferenceTables, CrimeCountTables {}
+  extends
+    PerformanceTables,
+    AuditTables,
+    AccountTables,
+    CrimeReferenceTables,
+    CrimeCountTables,
+    ReturnTables,
+    ApiTables,
+    PublicationTables {}

@@ -1,14 +1,6 @@
 import type { Cadence, Indicator, IndicatorValue } from './indicator.ts'
 import type { DisplayValue, Outturn, PeriodGap } from './performance-report.ts'
-import {
-  comparePeriods,
-  isWithin,
-  period,
-  periodsOfYear,
-  type Period,
-  type PeriodId,
-  type PeriodKind,
-} from './period.ts'
+import { comparePeriods, period, periodsOfYear, type Period, type PeriodId, type PeriodKind } from './period.ts'
 import { formatCount, percentOf } from './rounding.ts'
 import {
   DEFAULT_RATE_PER,
@@ -297,10 +289,4 @@ function outturnOf(indicator: Indicator, y: Period, periods: readonly YearPeriod
       return { ...nothing(`text: no arithmetic${naNote}`), display: latest?.display ?? 'no figure' }
     }
   }
-}
-
-/** Whether `p` lies within the financial year `year` (any kind of period). */
-export function inYear(p: PeriodId, year: PeriodId): boolean {
-  const inner = period(p)
-  return isWithin(inner, period(year))
 }

@@ -14,7 +14,16 @@ import {
   targetLabel,
   testSignificance,
 } from './judgement.ts'
-import { comparePeriods, isWithin, parsePeriod, period, previousPeriod, type Period, type PeriodId } from './period.ts'
+import {
+  comparePeriods,
+  isWithin,
+  parsePeriod,
+  period,
+  previousPeriod,
+  yearPeriod,
+  type Period,
+  type PeriodId,
+} from './period.ts'
 import { percentOf } from './rounding.ts'
 import { describeTrend } from './trend.ts'
 import { displayValue, formatCountWithShare, formatFigure, formatMeasure, periodColumnLabel } from './value-display.ts'
@@ -62,7 +71,7 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
     const row = buildIndicatorRow(
       indicator,
       year,
-      valuesByIndicator.get(indicator.id) ?? new Map(),
+      valuesInScope(indicator, year, valuesByIndicator.get(indicator.id)),
       baselines.get(`${indicator.id}\u0000${year.id}`) ?? null,
     )
     let section = themes.find((t) => t.theme === indicator.theme)
@@ -79,6 +88,32 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
     themes: themes as ThemeSection[],
     summary: summarise(themes.flatMap((t) => t.rows)),
   }
+}
+
+/**
+ * The values a year's row can use: from the start of the trend window (or of a relative target's reference year,
+ * if earlier) to the end of the year. Later and older values cannot change the row, and leaving them out keeps the
+ * work per row the same however long the history grows.
+ */
+function valuesInScope(
+  indicator: Indicator,
+  year: Period,
+  values: ReadonlyMap<PeriodId, IndicatorValue> | undefined,
+): Map<PeriodId, IndicatorValue> {
+  const inScope = new Map<PeriodId, IndicatorValue>()
+  if (values === undefined) return inScope
+  let from = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
+  const target = indicator.target
+  if (target?.kind === 'relative') {
+    const reference = parsePeriod(target.referenceYear)
+    if (reference !== null && reference.firstMonth < from) from = reference.firstMonth
+  }
+  for (const [id, value] of values) {
+    const p = parsePeriod(id)
+    // Unreadable ids are kept: the row's own checks report them rather than this filter hiding them.
+    if (p === null || (p.firstMonth >= from && p.lastMonth <= year.lastMonth)) inScope.set(id, value)
+  }
+  return inScope
 }
 
 /** The counts above the report's tables: how many KPIs achieved, and how many changes were real. */
@@ -196,16 +231,22 @@ export function buildIndicatorRow(
  * The points the trend is read from: every period of the indicator's cadence up to the end of the year that has a
  * figure, oldest first (two years of quarters give 8 points; more history, when stored, gives more).
  */
+/** How many financial years, ending with the report's, the trend is read over. */
+export const TREND_YEARS = 3
+
 function trendPoints(
   indicator: Indicator,
   year: Period,
   values: ReadonlyMap<PeriodId, IndicatorValue>,
 ): { period: PeriodId; periodLabel: string; value: number }[] {
   const kind = periodKindOf(indicator.cadence)
+  // The trend reads the last three financial years: recent enough to describe the indicator now, long enough
+  // (12 quarters) for a trend test to have power. Older history stays on the KPI page's chart.
+  const windowStart = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
   const points: { period: Period; periodLabel: string; value: number }[] = []
   for (const v of values.values()) {
     const p = parsePeriod(v.period)
-    if (p === null || p.kind !== kind || p.lastMonth > year.lastMonth) continue
+    if (p === null || p.kind !== kind || p.lastMonth > year.lastMonth || p.firstMonth < windowStart) continue
     const shown = displayValue(indicator, p.id, v)
     if (shown.number !== null) points.push({ period: p, periodLabel: p.label, value: shown.number })
   }

@@ -131,6 +131,19 @@ function make(kind: PeriodKind, financialYear: number, index: number): Period {
  * @example parsePeriod('2018-01')?.financialYear // 2017
  */
 export function parsePeriod(text: string): Period | null {
+  // Periods are frozen values, so a parse can be remembered: a report parses the same few dozen ids many times.
+  const cached = parsed.get(text)
+  if (cached !== undefined) return cached
+  const result = parseUncached(text)
+  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear()
+  parsed.set(text, result)
+  return result
+}
+
+const PARSE_CACHE_LIMIT = 10_000
+const parsed = new Map<string, Period | null>()
+
+function parseUncached(text: string): Period | null {
   const s = text.trim()
   // Linear-time patterns only: anchored, no nested quantifiers.
   let m = /^FY(\d{4})-(\d{2})(?:-([QB])(\d))?$/.exec(s) ?? /^(\d{4})\/(\d{2})(?: ([QB])(\d))?$/.exec(s)

@@ -69,14 +69,32 @@ function tiedGroupSizes(values: readonly number[]): number[] {
   return [...counts.values()]
 }
 
-function exactMannKendallPValue(n: number, s: number, groups: readonly number[]): number {
-  // counts[k]: how many distinct arrangements of the values have k inversions.
-  let counts: number[] = [1]
-  let placed = 0
-  for (const size of groups) {
-    counts = multiplyPolynomials(counts, qBinomial(placed, size))
-    placed += size
+/**
+ * The distribution depends only on the sizes of the tied groups, not their order (the q-multinomial coefficient is
+ * symmetric), so it is computed once per set of sizes: a report reads hundreds of series of the same length.
+ */
+const inversionDistributions = new Map<string, number[]>()
+
+function inversionDistribution(groups: readonly number[]): number[] {
+  const sizes = [...groups].sort((a, b) => a - b)
+  const key = sizes.join(',')
+  let counts = inversionDistributions.get(key)
+  if (counts === undefined) {
+    // counts[k]: how many distinct arrangements of the values have k inversions.
+    counts = [1]
+    let placed = 0
+    for (const size of sizes) {
+      counts = multiplyPolynomials(counts, qBinomial(placed, size))
+      placed += size
+    }
+    if (inversionDistributions.size > 10_000) inversionDistributions.clear()
+    inversionDistributions.set(key, counts)
   }
+  return counts
+}
+
+function exactMannKendallPValue(n: number, s: number, groups: readonly number[]): number {
+  const counts = inversionDistribution(groups)
   const pairs = (n * (n - 1)) / 2
   const tiedPairs = groups.reduce((sum, t) => sum + (t * (t - 1)) / 2, 0)
   const untiedPairs = pairs - tiedPairs

@@ -44,7 +44,22 @@ export interface PerformanceImportService {
    * transaction, or (when any row has a problem) none of them, not even an audit event.
    */
   importPerformanceFiles(files: readonly ImportFile[], actor: string, options?: ImportOptions): Promise<ImportResult>
+  /**
+   * What `importPerformanceFiles` would do with these files, writing nothing: every problem, or what would be
+   * added, changed and left unchanged.
+   */
+  previewPerformanceFiles(files: readonly ImportFile[]): Promise<ImportPreview>
 }
+
+/** A dry run: the import would be applied with these changes (nothing has been written). */
+export interface PreviewedImport {
+  readonly outcome: 'preview'
+  readonly rowsRead: number
+  readonly summary: ImportSummary
+  readonly warnings: readonly ImportProblem[]
+}
+
+export type ImportPreview = RejectedImport | PreviewedImport
 
 export interface PerformanceImportDependencies {
   readonly repository: PerformanceRepository
@@ -79,6 +94,23 @@ export function createPerformanceImportService(dependencies: PerformanceImportDe
   const now = dependencies.now ?? (() => new Date())
 
   return {
+    async previewPerformanceFiles(files) {
+      if (files.length === 0) return rejected([{ file: '', row: 0, column: '', reason: 'no files were given' }], 0, [])
+      const known = new Map((await repository.listIndicators()).map((indicator) => [indicator.id, indicator]))
+      const read = await readPerformanceImport(files, { indicators: known })
+      if (read.problems.length > 0) return rejected(read.problems, read.rowsRead, read.warnings)
+      const summary = await repository.previewImport(read, {
+        actor: 'preview',
+        files: files.map((file) => ({
+          name: file.name,
+          sha256: createHash('sha256').update(file.content).digest('hex'),
+          bytes: file.content.length,
+        })),
+        rowsRead: read.rowsRead,
+      })
+      return { outcome: 'preview', rowsRead: read.rowsRead, summary, warnings: read.warnings }
+    },
+
     async importPerformanceFiles(files, actor, options = {}) {
       if (actor.trim() === '') throw new Error('An import needs an actor: who is importing')
       if (files.length === 0) {

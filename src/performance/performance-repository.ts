@@ -117,6 +117,11 @@ export interface PerformanceRepository {
    * same import applied twice changes nothing the second time.
    */
   applyImport(changes: ImportChanges, context: ImportContext): Promise<AppliedImport>
+  /**
+   * What `applyImport` would change, without changing anything: the same code runs in a transaction that is
+   * then rolled back, so the preview can never disagree with the import.
+   */
+  previewImport(changes: ImportChanges, context: ImportContext): Promise<ImportSummary>
   /** The latest imports, newest first. */
   listImports(limit?: number): Promise<ImportRecord[]>
 }
@@ -542,6 +547,19 @@ export function createPerformanceRepository(
       return withAuditedTransaction(database, (trx) => applyImportInTransaction(trx, changes, context))
     },
 
+    async previewImport(changes, context) {
+      try {
+        await withAuditedTransaction(database, async (trx) => {
+          const { summary } = await applyImportInTransaction(trx, changes, context)
+          throw new PreviewRollback(summary)
+        })
+      } catch (error) {
+        if (error instanceof PreviewRollback) return error.summary
+        throw error
+      }
+      throw new Error('unreachable: a preview always rolls back')
+    },
+
     async listImports(limit = 50) {
       const rows = await db
         .selectFrom('imports')
@@ -551,6 +569,15 @@ export function createPerformanceRepository(
         .execute()
       return rows.map(toImportRecord)
     },
+  }
+}
+
+/** Thrown to roll a preview's transaction back, carrying what it found. */
+class PreviewRollback extends Error {
+  readonly summary: ImportSummary
+  constructor(summary: ImportSummary) {
+    super('preview: rolled back')
+    this.summary = summary
   }
 }
 

@@ -1,6 +1,9 @@
 import express from 'express'
 import type { Services } from '../composition-root.ts'
 import { performanceReportRoutes } from '../reports/routes.ts'
+import { apiRoutes } from '../api/routes.ts'
+import { apiTokenRoutes } from '../api/tokens-web/routes.ts'
+import { auditTrailRoutes } from '../audit/web/routes.ts'
 import {
   accountNavigation,
   accountRoutes,
@@ -78,8 +81,19 @@ export function createApp(services: Services, options: AppOptions = {}): express
 
   // 6. Routes. Sign-in and out, one's own account, user administration; every other page needs a signed-in
   //    user whom the permission policy (src/accounts/permissions.ts) allows.
+  // The JSON API (/api; bearer tokens or the session; problem+json errors; its own 404 under /api).
+  app.use(
+    apiRoutes({
+      accounts: services.accounts,
+      performance: services.performance.repository,
+      reports: services.reports.performance,
+      writes: services.api.writes,
+    }),
+  )
   app.use(accountRoutes(services))
   app.use(userAdministrationRoutes(services.accounts))
+  app.use(apiTokenRoutes(services.accounts))
+  app.use(auditTrailRoutes({ audit: services.audit, guard: [requirePermission(services.accounts, 'audit:view')] }))
   app.use(
     performanceReportRoutes({
       reports: services.reports.performance,

@@ -1,6 +1,15 @@
 import nunjucks from 'nunjucks'
 import { govukFrontendDist, reportViews, webViews } from './paths.ts'
 import { accountViews } from '../accounts/web/paths.ts'
+import {
+  apiTokenViews,
+  auditViews,
+  dashboardViews,
+  importViews,
+  kpiViews,
+  publicViews,
+  returnViews,
+} from './feature-views.ts'
 
 export const OGL_ATTRIBUTION = 'Contains public sector information licensed under the Open Government Licence v3.0'
 export const OGL_URL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
@@ -16,9 +25,24 @@ export interface NunjucksOptions {
  * markup this program made itself (SVG charts built by src/charts, which escape their own text) is marked `safe`.
  */
 export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjucks.Environment {
-  const loader = new nunjucks.FileSystemLoader([govukFrontendDist, webViews, reportViews, accountViews], {
-    noCache: options.watch ?? false,
-  })
+  const loader = new nunjucks.FileSystemLoader(
+    [
+      govukFrontendDist,
+      webViews,
+      reportViews,
+      accountViews,
+      auditViews,
+      apiTokenViews,
+      importViews,
+      dashboardViews,
+      kpiViews,
+      publicViews,
+      returnViews,
+    ],
+    {
+      noCache: options.watch ?? false,
+    },
+  )
   const env = new nunjucks.Environment(loader, {
     autoescape: true,
     throwOnUndefined: false,

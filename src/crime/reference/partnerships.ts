@@ -22,7 +22,7 @@ export type PartnershipLookupRow = DistrictPartnershipRow
 /**
  * The partnerships, forces and districts of the lookup, indexed. Some districts are shared by several partnerships
  * (Cumberland: Allerdale, Carlisle and Copeland) and some partnerships span several districts (Dartford and
- * Gravesham); `sharedDistricts` lists the first kind, because district figures (population, area) cannot be split
+ * Gravesham); `isWholeDistricts` tells the two apart, because district figures (population, area) cannot be split
  * between the partnerships that share a district without guessing.
  */
 export class PartnershipDirectory {

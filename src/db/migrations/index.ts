@@ -3,6 +3,9 @@ import { accountsMigration } from './0002-accounts.ts'
 import * as m0001 from './0001-performance-framework.ts'
 import * as m0004 from './0004-crime-reference.ts'
 import { crimeCountsMigration } from './0003-crime-counts.ts'
+import { apiMigration } from './0007-api.ts'
+import { returnsMigration } from './0005-returns.ts'
+import * as m0006 from './0006-publication.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -13,4 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0002-accounts': accountsMigration,
   '0003-crime-counts': crimeCountsMigration,
   '0004-crime-reference': m0004,
+  '0007-api': apiMigration,
+  '0005-returns': returnsMigration,
+  '0006-publication': m0006,
 }

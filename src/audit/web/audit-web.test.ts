@@ -1,0 +1,110 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { loadConfig } from '../../config.ts'
+import { createServices, type Services } from '../../composition-root.ts'
+import { openTestDatabase } from '../../../test/support/databases.ts'
+import { createApp } from '../../web/app.ts'
+import { TestBrowser } from '../../accounts/web/test-client.ts'
+import { demoUsers } from '../../accounts/demo-users.ts'
+
+const password = (role: string) => demoUsers.find((u) => u.role === role)?.password as string
+const email = (role: string) => demoUsers.find((u) => u.role === role)?.email as string
+
+describe('audit trail page and API token administration', () => {
+  let services: Services
+  let server: Server
+  let base: string
+
+  before(async () => {
+    const database = await openTestDatabase('sqlite')
+    services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' }), { database })
+    server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.once('listening', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  after(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    await services.close()
+  })
+
+  const signedIn = async (role: string) => {
+    const browser = new TestBrowser(base)
+    assert.equal((await browser.signIn(email(role), password(role))).status, 303)
+    return browser
+  }
+
+  it('an administrator issues a token (shown once), it works on the API, and revoking it is audited', async () => {
+    const admin = await signedIn('administrator')
+    const agencies = await services.accounts.listAgencies()
+    const yot = agencies.find((a) => a.code === 'YOT')
+    assert.ok(yot)
+    const csrf = await admin.csrfTokenOf('/admin/api-tokens/new')
+    const missing = await admin.post('/admin/api-tokens', { _csrf: csrf, agency: '', name: '' })
+    assert.equal(missing.status, 400)
+    assert.match(await missing.text(), /Select an agency from the list/)
+    const created = await admin.post('/admin/api-tokens', { _csrf: csrf, agency: String(yot.id), name: 'YOT nightly' })
+    assert.equal(created.status, 303)
+    const location = created.headers.get('location') as string
+    const shown = await (await admin.get(location)).text()
+    const token = /<code id="api-token">(shub_[A-Za-z0-9_-]{43})<\/code>/.exec(shown)?.[1]
+    assert.ok(token, 'the token is shown')
+    assert.doesNotMatch(await (await admin.get(location)).text(), /shub_[A-Za-z0-9_-]{43}/, 'and only once')
+    const list = await (await admin.get('/admin/api-tokens')).text()
+    assert.match(list, /YOT nightly/)
+    assert.doesNotMatch(list, new RegExp(token), 'the list never shows the token')
+
+    const api = (t: string) => fetch(`${base}/api/indicators`, { headers: { authorization: `Bearer ${t}` } })
+    assert.equal((await api(token)).status, 200)
+    const id = /\/admin\/api-tokens\/(\d+)\/issued/.exec(location)?.[1] as string
+    assert.equal((await admin.post(`/admin/api-tokens/${id}/revoke`, { _csrf: csrf })).status, 303)
+    assert.equal((await api(token)).status, 401)
+    const events = await services.audit.list({ entityType: 'api-token', entityKey: id })
+    assert.deepEqual(
+      events.map((e) => e.action),
+      ['create', 'revoke'],
+    )
+    assert.equal((await (await signedIn('partnership-analyst')).get('/admin/api-tokens')).status, 403)
+  })
+
+  it('lists changes newest first with before and after, filters by type, actor and date, and shows the chain check', async () => {
+    const analyst = await signedIn('partnership-analyst')
+    const all = await analyst.get('/audit')
+    assert.equal(all.status, 200)
+    const html = await all.text()
+    assert.match(html, /Chain intact/)
+    const total = await services.audit.count()
+    assert.ok(html.includes(`All ${total} events were checked`))
+
+    // The demo data's events are by "demo-data"; the token events of the test above by the administrator.
+    const byAdmin = await (await analyst.get('/audit?actor=admin%40example.org&entityType=api-token')).text()
+    const rows = [...byAdmin.matchAll(/<tr class="govuk-table__row" id="event-(\d+)">/g)].map((m) => Number(m[1]))
+    const expected = (await services.audit.list({ actor: 'admin@example.org', entityType: 'api-token' }))
+      .map((e) => e.id)
+      .reverse()
+    assert.ok(expected.length >= 2)
+    assert.deepEqual(rows, expected)
+
+    const today = new Date().toISOString().slice(0, 10)
+    const future = (await (await analyst.get('/audit?from=2099-01-01')).text()).includes('No changes match')
+    assert.ok(future, 'nothing after 2099-01-01')
+    const todays = await (await analyst.get(`/audit?from=${today}&to=${today}&entityType=api-token`)).text()
+    assert.ok(todays.includes('id="event-'), 'today’s events are found')
+    const bad = await analyst.get('/audit?from=2018-13-45')
+    assert.equal(bad.status, 400)
+    assert.match(await bad.text(), /Enter the from date as YYYY-MM-DD/)
+
+    // Paging: 50 a page, newest first.
+    const page1 = [...(await (await analyst.get('/audit')).text()).matchAll(/id="event-(\d+)"/g)].map((m) => Number(m[1]))
+    const page2 = [...(await (await analyst.get('/audit?page=2')).text()).matchAll(/id="event-(\d+)"/g)].map((m) =>
+      Number(m[1]),
+    )
+    assert.equal(page1.length, Math.min(50, total))
+    assert.equal(page1[0], total)
+    if (total > 50) assert.equal(page2[0], total - 50)
+
+    assert.equal((await (await signedIn('viewer')).get('/audit')).status, 403)
+  })
+})

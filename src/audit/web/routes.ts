@@ -1,0 +1,124 @@
+import express from 'express'
+import type { AuditRepository } from '../audit-repository.ts'
+import type { AuditEvent } from '../audit-chain.ts'
+
+/** Events per page. */
+export const AUDIT_PAGE_SIZE = 50
+
+interface AuditQuery {
+  readonly entityType: string
+  readonly actor: string
+  readonly from: string
+  readonly to: string
+  readonly page: number
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+function text(value: unknown, max = 200): string {
+  return typeof value === 'string' ? value.trim().slice(0, max) : ''
+}
+
+/** A calendar date typed in the form (YYYY-MM-DD) that really exists, or null. */
+function validDate(value: string): string | null {
+  if (!DATE.test(value)) return null
+  const date = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) ? value : null
+}
+
+function dayAfter(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + 1)
+  return d.toISOString()
+}
+
+/** Before and after, pretty-printed, for the page (the stored text is canonical JSON). */
+function pretty(json: string | null): string {
+  if (json === null) return ''
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2)
+  } catch {
+    return json
+  }
+}
+
+function row(event: AuditEvent) {
+  return {
+    id: event.id,
+    occurredAt: event.occurredAt,
+    actor: event.actor,
+    action: event.action,
+    entityType: event.entityType,
+    entityKey: event.entityKey,
+    before: pretty(event.before),
+    after: pretty(event.after),
+  }
+}
+
+/**
+ * The audit trail page (`/audit`, 'audit:view'): who changed what, when, with before and after; filtered by a
+ * GET form (entity type, actor, date range: dates are UTC days), newest first, 50 a page; and the result of
+ * checking the whole hash chain, so a tampered trail shows on the page.
+ */
+export function auditTrailRoutes(deps: {
+  readonly audit: AuditRepository
+  readonly guard: readonly express.RequestHandler[]
+}): express.Router {
+  const router = express.Router()
+  router.get('/audit', ...deps.guard, async (req, res, next) => {
+    try {
+      const query: AuditQuery = {
+        entityType: text(req.query.entityType),
+        actor: text(req.query.actor, 300),
+        from: text(req.query.from, 10),
+        to: text(req.query.to, 10),
+        page: Math.min(Math.max(Number.parseInt(text(req.query.page, 6), 10) || 1, 1), 100_000),
+      }
+      const errors: { text: string; href: string }[] = []
+      const fieldErrors: Record<string, { text: string }> = {}
+      const from = query.from ? validDate(query.from) : null
+      const to = query.to ? validDate(query.to) : null
+      if (query.from && !from) fieldErrors.from = { text: 'Enter the from date as YYYY-MM-DD, for example 2018-04-01' }
+      if (query.to && !to) fieldErrors.to = { text: 'Enter the to date as YYYY-MM-DD, for example 2018-06-30' }
+      if (from && to && from > to) fieldErrors.to = { text: 'The to date must be the same as or after the from date' }
+      for (const [field, error] of Object.entries(fieldErrors)) errors.push({ text: error.text, href: `#${field}` })
+
+      const events =
+        errors.length > 0
+          ? []
+          : await deps.audit.list({
+              newestFirst: true,
+              limit: AUDIT_PAGE_SIZE + 1,
+              offset: (query.page - 1) * AUDIT_PAGE_SIZE,
+              ...(query.entityType ? { entityType: query.entityType } : {}),
+              ...(query.actor ? { actor: query.actor } : {}),
+              ...(from ? { occurredFrom: `${from}T00:00:00.000Z` } : {}),
+              ...(to ? { occurredBefore: dayAfter(to) } : {}),
+            })
+      const hasNext = events.length > AUDIT_PAGE_SIZE
+      const link = (page: number) => {
+        const params = new URLSearchParams()
+        for (const key of ['entityType', 'actor', 'from', 'to'] as const) if (query[key]) params.set(key, query[key])
+        params.set('page', String(page))
+        return `/audit?${params.toString()}`
+      }
+      const verification = await deps.audit.verify()
+      if (errors.length > 0) res.status(400)
+      res.render('audit/audit-trail.njk', {
+        pageTitle: 'Audit trail',
+        query,
+        errorList: errors,
+        fieldErrors,
+        events: events.slice(0, AUDIT_PAGE_SIZE).map(row),
+        pagination: {
+          ...(query.page > 1 ? { previous: { href: link(query.page - 1) } } : {}),
+          ...(hasNext ? { next: { href: link(query.page + 1) } } : {}),
+        },
+        verification,
+      })
+    } catch (error) {
+      next(error)
+    }
+  })
+  return router
+}

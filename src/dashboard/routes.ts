@@ -1,0 +1,45 @@
+import express, { type RequestHandler } from 'express'
+import type { PerformanceReportService } from '../reports/performance-report-service.ts'
+import { buildDashboard } from './dashboard.ts'
+
+export interface DashboardRoutesOptions {
+  readonly reports: PerformanceReportService
+  /** Access control, run before the page (e.g. `requirePermission(accounts, 'report:view')`). */
+  readonly guard: readonly RequestHandler[]
+}
+
+/** A query field as one short string: the 'simple' query parser can still give an array for `?a=1&a=2`. */
+function field(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, 200) : ''
+}
+
+/** `/dashboard`: the current year's KPIs at a glance, filtered by a GET form (works without JavaScript). */
+export function dashboardRoutes(options: DashboardRoutesOptions): express.Router {
+  const router = express.Router()
+  router.get('/dashboard', ...options.guard, async (req, res) => {
+    const year = await options.reports.latestYear()
+    const report = year === null ? null : await options.reports.report(year)
+    if (report === null) {
+      res.render('no-figures.njk', { pageTitle: 'No performance figures yet' })
+      return
+    }
+    const dashboard = buildDashboard(report, {
+      priority: field(req.query.priority),
+      theme: field(req.query.theme),
+      dataOwner: field(req.query.dataOwner),
+    })
+    const choices = (values: string[], selected: string) => [
+      { value: '', text: 'All', selected: selected === '' },
+      ...values.map((v) => ({ value: v, text: v, selected: v === selected })),
+    ]
+    res.render('dashboard.njk', {
+      pageTitle: `Dashboard ${dashboard.yearLabel}`,
+      dashboard,
+      priorityItems: choices(dashboard.options.priorities, dashboard.filters.priority),
+      themeItems: choices(dashboard.options.themes, dashboard.filters.theme),
+      dataOwnerItems: choices(dashboard.options.dataOwners, dashboard.filters.dataOwner),
+      filtered: dashboard.filters.priority !== '' || dashboard.filters.theme !== '' || dashboard.filters.dataOwner !== '',
+    })
+  })
+  return router
+}

@@ -1,0 +1,260 @@
+import {
+  flagSmallNumbersInCommentary,
+  protectTable,
+  type DisclosureRules,
+  type PublishedCell,
+} from '../domain/disclosure-control.ts'
+import type { DisplayValue, IndicatorRow, Outturn, PerformanceReport } from '../domain/performance-report.ts'
+import type { PeriodId } from '../domain/period.ts'
+
+/**
+ * The public performance report: what the partnership has approved for publication, with disclosure control applied.
+ * Only figures that passed `protectTable` are in here; nothing else from the internal report (baselines, changes,
+ * generated commentary and trend sentences carry numbers that could give a withheld count back, so they are left out).
+ */
+export interface PublicReport {
+  readonly partnership: string
+  readonly year: PeriodId
+  readonly yearLabel: string
+  readonly previousYearLabel: string
+  readonly minimumCount: number
+  readonly publishedAt: string | null
+  readonly kpis: readonly PublicKpi[]
+}
+
+/** One figure as published: its counts and percentage after suppression, and what to print. */
+export interface PublicFigure {
+  readonly period: PeriodId
+  readonly label: string
+  /** "1495 (43.6%)", "16.3% (8/49)", "<5", "[c]", "not available". */
+  readonly display: string
+  /** The count (count, stock, count-with-share) or numerator (proportion, rate); null when withheld or missing. */
+  readonly count: number | null
+  readonly denominator: number | null
+  readonly percent: number | null
+  readonly rate: number | null
+  readonly text: string | null
+  /** True when any figure of this cell was withheld. */
+  readonly suppressed: boolean
+}
+
+export interface PublicKpi {
+  readonly id: string
+  readonly name: string
+  readonly priority: string
+  readonly theme: string
+  readonly dataOwner: string
+  readonly measureType: IndicatorRow['indicator']['measureType']
+  readonly directionLabel: string
+  readonly outcomeLabel: string
+  readonly trend: IndicatorRow['trend']['assessment']
+  readonly significance: string | null
+  readonly thisYear: { readonly periods: readonly PublicFigure[]; readonly total: PublicFigure }
+  readonly lastYear: { readonly periods: readonly PublicFigure[]; readonly total: PublicFigure }
+  /** The data owner's commentary, or null when there is none or it is withheld. */
+  readonly commentary: string | null
+  readonly commentaryWithheld: boolean
+  /** Which count cells are parts of which totals, for a reader (and the tests) to check nothing can be differenced. */
+  readonly relations: readonly { readonly total: string; readonly parts: readonly string[] }[]
+}
+
+interface Cell {
+  readonly key: string
+  readonly label: string
+  readonly period: PeriodId
+  readonly shown: Pick<DisplayValue, 'status' | 'display' | 'number' | 'numerator' | 'denominator' | 'percent'>
+  readonly reported: boolean
+}
+
+function outturnCell(outturn: Outturn, label: string, row: IndicatorRow): Cell['shown'] {
+  const reported = outturn.value !== null
+  const count = row.indicator.measureType === 'count-with-share'
+  return {
+    status: reported ? 'reported' : 'not-yet-available',
+    display: outturn.display,
+    number: outturn.value,
+    numerator: count ? (outturn.numerator ?? impliedShare(outturn.value, outturn.share ?? null)) : outturn.numerator,
+    denominator: count ? outturn.value : outturn.denominator,
+    percent: count ? (outturn.share ?? null) : outturn.numerator === null ? outturn.value : null,
+  }
+  void label
+}
+
+/** The share count a published percentage of a count gives away: it is protected like any other count. */
+function impliedShare(count: number | null, percent: number | null): number | null {
+  return count === null || percent === null ? null : Math.round((count * percent) / 100)
+}
+
+/**
+ * Applies disclosure control to every KPI of a report. Per KPI, one table: each period's figures and the year's, this
+ * year and last, with the year total as the sum of the periods that were reported (so secondary suppression covers
+ * differencing), and every percentage as a ratio of its counts (withheld with them). Commentary that
+ * `flagSmallNumbersInCommentary` flags is withheld (never rewritten).
+ */
+export function protectReport(
+  report: PerformanceReport,
+  rules: DisclosureRules,
+  publishedAt: string | null = null,
+): PublicReport {
+  return {
+    partnership: report.partnership,
+    year: report.year,
+    yearLabel: report.yearLabel,
+    previousYearLabel: report.previousYearLabel,
+    minimumCount: rules.minimumCount,
+    publishedAt,
+    kpis: report.themes.flatMap((t) => t.rows).map((row) => protectRow(report, row, rules)),
+  }
+}
+
+function protectRow(report: PerformanceReport, row: IndicatorRow, rules: DisclosureRules): PublicKpi {
+  const type = row.indicator.measureType
+  const years = [
+    {
+      prefix: 'this',
+      periods: row.periods.map((p) => p.thisYear),
+      outturn: row.outturn,
+      label: report.yearLabel,
+      year: report.year,
+    },
+    {
+      prefix: 'last',
+      periods: row.periods.map((p) => p.lastYear),
+      outturn: row.previousOutturn,
+      label: report.previousYearLabel,
+      year: report.previousYear,
+    },
+  ]
+  const counts: Record<string, number | null> = {}
+  const totals: { total: string; parts: string[] }[] = []
+  const ratios: Record<string, { numerator: string; denominator: string }> = {}
+  const cells: Record<string, Cell[]> = { this: [], last: [] }
+  const totalCells: Record<string, Cell> = {}
+
+  for (const y of years) {
+    const list = y.periods.map(
+      (shown, i): Cell => ({
+        key: `${y.prefix}-p${i + 1}`,
+        label: shown.periodLabel,
+        period: shown.period,
+        shown,
+        reported: shown.status === 'reported',
+      }),
+    )
+    const total: Cell = {
+      key: `${y.prefix}-year`,
+      label: y.label,
+      period: y.year,
+      shown: outturnCell(y.outturn, y.label, row),
+      reported: y.outturn.value !== null,
+    }
+    cells[y.prefix] = list
+    totalCells[y.prefix] = total
+    const summed = type === 'count' || type === 'count-with-share' || type === 'proportion' || type === 'rate'
+    for (const cell of [...list, total]) {
+      const s = cell.shown
+      if (!cell.reported || type === 'text') continue
+      if (type === 'count' || type === 'stock') counts[`${cell.key}:n`] = s.number
+      if (type === 'count-with-share') {
+        counts[`${cell.key}:n`] = s.number
+        counts[`${cell.key}:share`] = s.numerator ?? impliedShare(s.number, s.percent)
+        ratios[`${cell.key}:pct`] = { numerator: `${cell.key}:share`, denominator: `${cell.key}:n` }
+      }
+      if (type === 'proportion' || type === 'rate') {
+        counts[`${cell.key}:n`] = s.numerator
+        counts[`${cell.key}:d`] = s.denominator
+        if (type === 'proportion') ratios[`${cell.key}:pct`] = { numerator: `${cell.key}:n`, denominator: `${cell.key}:d` }
+      }
+    }
+    // A year is the sum of the periods that were reported (missing is never zero), so that is the relation a reader
+    // could subtract along. Stocks are never summed. A year made from fewer periods than reported has no relation.
+    const reportedParts = list.filter((c) => c.reported)
+    if (summed && total.reported && y.outturn.periodsReported === reportedParts.length && reportedParts.length > 0) {
+      for (const suffix of type === 'count' ? ['n'] : type === 'count-with-share' ? ['n', 'share'] : ['n', 'd']) {
+        const parts = reportedParts.map((c) => `${c.key}:${suffix}`).filter((k) => counts[k] !== undefined)
+        if (parts.length === reportedParts.length && counts[`${total.key}:${suffix}`] !== undefined) {
+          totals.push({ total: `${total.key}:${suffix}`, parts })
+        }
+      }
+    }
+  }
+
+  const table = protectTable({ counts, totals, ratios }, rules)
+  const figure = (cell: Cell): PublicFigure => publicFigure(cell, type, table, rules, row)
+
+  const owner = row.ownerCommentary
+  const flagged = owner !== null && flagSmallNumbersInCommentary(owner, rules).length > 0
+  return {
+    id: row.indicator.id,
+    name: row.indicator.name,
+    priority: row.indicator.priority,
+    theme: row.indicator.theme,
+    dataOwner: row.indicator.dataOwner,
+    measureType: type,
+    directionLabel: row.directionLabel,
+    outcomeLabel: row.outcomeLabel,
+    trend: row.trend.assessment,
+    significance: row.significance === null ? null : row.significance.reading,
+    thisYear: { periods: (cells.this ?? []).map(figure), total: figure(totalCells.this as Cell) },
+    lastYear: { periods: (cells.last ?? []).map(figure), total: figure(totalCells.last as Cell) },
+    commentary: flagged ? null : owner,
+    commentaryWithheld: flagged,
+    relations: totals,
+  }
+}
+
+function publicFigure(
+  cell: Cell,
+  type: PublicKpi['measureType'],
+  table: ReturnType<typeof protectTable>,
+  rules: DisclosureRules,
+  row: IndicatorRow,
+): PublicFigure {
+  const base = { period: cell.period, label: cell.label }
+  const empty = { count: null, denominator: null, percent: null, rate: null, text: null }
+  if (!cell.reported) return { ...base, ...empty, display: cell.shown.display, suppressed: false }
+  if (type === 'text') {
+    const text = cell.shown.display
+    const flagged = flagSmallNumbersInCommentary(text, rules).length > 0
+    return { ...base, ...empty, display: flagged ? '[c]' : text, text: flagged ? null : text, suppressed: flagged }
+  }
+  const n = table.counts[`${cell.key}:n`]
+  const d = table.counts[`${cell.key}:d`]
+  const share = table.counts[`${cell.key}:share`]
+  const pct = table.ratios[`${cell.key}:pct`]
+  const withheld = (c: PublishedCell | undefined) => c !== undefined && c.suppressed !== null
+  const suppressed = withheld(n) || withheld(d) || withheld(share) || withheld(pct)
+  switch (type) {
+    case 'count':
+    case 'stock':
+      return { ...base, ...empty, count: n?.value ?? null, display: n?.display || cell.shown.display, suppressed }
+    case 'count-with-share': {
+      const count = n?.value ?? null
+      const percent = pct?.value ?? null
+      const display =
+        count === null ? (n?.display ?? '[c]') : `${count.toLocaleString('en-GB')}${pct ? ` (${pct.display || 'share not given'})` : ''}`
+      return { ...base, ...empty, count, percent, display, suppressed }
+    }
+    case 'proportion': {
+      if (n === undefined && d === undefined) {
+        // A percentage published without its counts (as the source published it): nothing here to protect.
+        return { ...base, ...empty, percent: cell.shown.percent, display: cell.shown.display, suppressed: false }
+      }
+      const count = n?.value ?? null
+      const denominator = d?.value ?? null
+      const percent = pct?.value ?? null
+      const display =
+        percent === null
+          ? `${pct?.display || '[c]'} (${n?.display || '[c]'}/${d?.display || '[c]'})`
+          : `${pct?.display} (${count}/${denominator})`
+      return { ...base, ...empty, count, denominator, percent, display, suppressed }
+    }
+    case 'rate': {
+      const count = n?.value ?? null
+      const rate = count === null ? null : cell.shown.number
+      const display = rate === null ? (n?.display ?? '[c]') : cell.shown.display
+      void row
+      return { ...base, ...empty, count, rate, display, suppressed }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { PeriodId } from '../domain/period.ts'
+
+/** One approval of a year's report for publication. */
+export interface Approval {
+  readonly year: PeriodId
+  /** `publish` ('report:publish'), `sign-off` (the board's, 'report:sign-off') or `demo` (the demo loader). */
+  readonly kind: 'publish' | 'sign-off' | 'demo'
+  readonly userId: number | null
+  /** Who approved: a user's email, or "demo-data". */
+  readonly actor: string
+  readonly approvedAt: string
+}
+
+export interface PublicationStatus {
+  readonly published: boolean
+  /** When the approval that completed publication was given; null while unpublished. */
+  readonly publishedAt: string | null
+  readonly approvals: readonly Approval[]
+  /** What is still needed, in words, while unpublished. */
+  readonly needs: string | null
+}
+
+/**
+ * The two-person rule (ASVS 2.3.5): a year's report is published once it has approvals from two different people,
+ * at least one of them a publish approval ('report:publish', an analyst or administrator); the other may be the
+ * board's sign-off or a second publish approval. One person's two approvals count once. The demo loader's record
+ * (`demo`) publishes the demo year by itself: it is demo data, not a partnership's decision.
+ *
+ * @example publicationStatus([{ kind: 'publish', actor: 'a@x', … }, { kind: 'sign-off', actor: 'b@x', … }]).published // true
+ */
+export function publicationStatus(approvals: readonly Approval[]): PublicationStatus {
+  const ordered = [...approvals].sort((a, b) => a.approvedAt.localeCompare(b.approvedAt))
+  const people = new Set<string>()
+  let publishSeen = false
+  for (const approval of ordered) {
+    if (approval.kind === 'demo') return { published: true, publishedAt: approval.approvedAt, approvals, needs: null }
+    people.add(approval.actor.toLowerCase())
+    if (approval.kind === 'publish') publishSeen = true
+    if (publishSeen && people.size >= 2) {
+      return { published: true, publishedAt: approval.approvedAt, approvals, needs: null }
+    }
+  }
+  const needs = !publishSeen
+    ? people.size === 0
+      ? 'A publish approval (analyst or administrator) and a second approval by someone else (board sign-off or another publish approval).'
+      : 'A publish approval by an analyst or administrator other than the person who has already approved.'
+    : 'A second approval by someone else: the board’s sign-off, or a publish approval by another analyst or administrator.'
+  return { published: false, publishedAt: null, approvals, needs }
+}

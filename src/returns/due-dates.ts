@@ -1,0 +1,59 @@
+import { parsePeriod, type PeriodId } from '../domain/period.ts'
+
+/**
+ * Due dates and lateness of quarterly returns. A due date is a calendar date (`YYYY-MM-DD`), never an instant:
+ * "due 28 days after the quarter ends" means the same day on a wall calendar in England whatever the clocks do.
+ * Whether something was on time is decided on the Europe/London date it happened, so that a return sent at
+ * 00:30 BST on the 29th is late even though it is still the 28th in UTC.
+ */
+
+/** The default: returns are due four weeks after the quarter ends (a partnership may set another number). */
+export const DEFAULT_DAYS_AFTER_QUARTER_END = 28
+
+/** Calendar arithmetic on a date without a time zone (done in UTC, where every day has 24 hours). */
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+/** The last day of a calendar month `YYYY-MM`. */
+function lastDayOfMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number]
+  // Day 0 of the next month is the last day of this one.
+  return new Date(Date.UTC(year, m, 0)).toISOString().slice(0, 10)
+}
+
+/**
+ * The date a quarter's return is due: `days` after the quarter's last day.
+ *
+ * @example dueDate('FY2017-18-Q4', 28) // '2018-04-28' (31 March + 28 days)
+ */
+export function dueDate(quarter: PeriodId, days: number = DEFAULT_DAYS_AFTER_QUARTER_END): string {
+  const p = parsePeriod(quarter)
+  if (!p || p.kind !== 'quarter') throw new RangeError(`Not a quarter: "${quarter}"`)
+  if (!Number.isInteger(days) || days < 0 || days > 366) throw new RangeError(`Days after quarter end: ${days}`)
+  return addDays(lastDayOfMonth(p.lastMonth), days)
+}
+
+const londonDateFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
+
+/**
+ * The calendar date in England at an instant, `YYYY-MM-DD`.
+ *
+ * @example londonDate(new Date('2018-04-28T23:30:00Z')) // '2018-04-29' (BST: 00:30 on the 29th)
+ */
+export function londonDate(instant: Date): string {
+  // en-CA formats as YYYY-MM-DD.
+  return londonDateFormat.format(instant)
+}
+
+/** Whether something done at `instant` was after the due date (dates compared in Europe/London). */
+export function isAfterDueDate(instant: Date, due: string): boolean {
+  return londonDate(instant) > due
+}

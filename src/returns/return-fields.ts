@@ -1,0 +1,82 @@
+import type { Indicator, IndicatorValue } from '../domain/indicator.ts'
+import type { PeriodId } from '../domain/period.ts'
+import type { ImportProblem } from '../performance/import/read-performance-import.ts'
+import { rowReader } from '../performance/import/row-reader.ts'
+import type { RawCell } from '../performance/import/raw-table.ts'
+import { readValueRow } from '../performance/import/value-rows.ts'
+
+/**
+ * Reading one KPI's boxes of a return form with the SAME rules as an imported values row (src/performance/import/
+ * value-rows.ts): no negative counts, numerator within denominator, a status or a figure but not both, a reason for
+ * a missing figure, the percentage agreeing with its counts. A form is a one-row values table.
+ */
+
+/** The boxes of one KPI on the form, named as the values table's columns. */
+export const ITEM_FIELDS = [
+  'status',
+  'value',
+  'numerator',
+  'denominator',
+  'percent',
+  'text',
+  'reason',
+  'commentary',
+] as const
+export type ItemField = (typeof ITEM_FIELDS)[number]
+
+/** The form field (and element id) for a KPI's box: `knife-crime-value`. */
+export function fieldName(indicatorId: string, field: ItemField | 'confirm'): string {
+  return `${indicatorId}-${field}`
+}
+
+export interface ItemProblem {
+  /** The form field the problem is about (for the error summary's link and the inline message). */
+  readonly field: string
+  readonly message: string
+}
+
+export type ItemInput = Readonly<Partial<Record<ItemField, string>>>
+
+/** True when every box of the KPI was left empty (a draft may leave KPIs for later). */
+export function isBlankItem(input: ItemInput): boolean {
+  return ITEM_FIELDS.every((f) =>
+    f === 'status' ? (input[f] ?? '') === '' || input[f] === 'reported' : (input[f] ?? '').trim() === '',
+  )
+}
+
+/**
+ * The KPI's value as the boxes give it, or the problems with them (each naming its box).
+ *
+ * @example readItem(knifeCrime, 'FY2018-19-Q1', { value: '-3' }).problems[0].message // '"-3" is negative: …'
+ */
+export function readItem(
+  indicator: Indicator,
+  period: PeriodId,
+  input: ItemInput,
+): { value: IndicatorValue; problems: [] } | { value: null; problems: ItemProblem[] } {
+  const cells: RawCell[] = []
+  const columns = new Map<string, number>()
+  const put = (column: string, text: string) => {
+    columns.set(column, cells.length)
+    cells.push(text === '' ? { kind: 'empty' } : { kind: 'text', text })
+  }
+  put('indicator', indicator.id)
+  put('period', period)
+  for (const field of ITEM_FIELDS) {
+    // "reported" is the form's way of saying "no status": the values table leaves the column empty for it.
+    const raw = input[field] ?? ''
+    put(field, field === 'status' && raw === 'reported' ? '' : raw)
+  }
+  const problems: ImportProblem[] = []
+  const reader = rowReader('return form', { row: 1, cells }, columns, problems)
+  const value = readValueRow(reader, (id) => (id === indicator.id ? indicator : undefined))
+  if (value && problems.length === 0) return { value, problems: [] }
+  const known = new Set<string>(ITEM_FIELDS)
+  return {
+    value: null,
+    problems: problems.map((p) => ({
+      field: fieldName(indicator.id, known.has(p.column) ? (p.column as ItemField) : 'value'),
+      message: `${indicator.name}: ${p.reason}`,
+    })),
+  }
+}

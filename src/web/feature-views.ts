@@ -1,0 +1,17 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** The audit trail page's templates, named `audit/…`. */
+export const auditViews = path.join(src, 'audit', 'web', 'views')
+/** The API token administration's templates, named `api-tokens/…`. */
+export const apiTokenViews = path.join(src, 'api', 'tokens-web', 'views')
+/** The browser imports' templates, named `imports/…`. */
+export const importViews = path.join(src, 'imports-web', 'views')
+/** The dashboard (`dashboard.njk`), the KPI page (`kpi-page.njk`) and the public pages (`public-*.njk`, `publication.njk`). */
+export const dashboardViews = path.join(src, 'dashboard', 'views')
+export const kpiViews = path.join(src, 'kpi', 'views')
+export const publicViews = path.join(src, 'public', 'views')
+/** Quarterly returns, review and sign-off, named `returns/…`. */
+export const returnViews = path.join(src, 'returns', 'views')
