@@ -72,6 +72,7 @@ export default defineConfig({
       PORT: String(port),
       SAFERHUB_DATA_DIR: process.env.SAFERHUB_E2E_DATA_DIR,
       SAFERHUB_DEMO: 'true',
+      DATABASE_URL: '',
     },
   },
 })

@@ -23,6 +23,9 @@ import { createPeerGroupRepository } from './crime/peer-groups/peer-group-reposi
 import { createPeerGroupService } from './crime/peer-groups/peer-group-service.ts'
 import { createHeadlinesService } from './crime/headlines/headlines-service.ts'
 import { createApiRepository } from './api/api-repository.ts'
+import { createReturnsRepository } from './returns/returns-repository.ts'
+import { createReturnsService } from './returns/returns-service.ts'
+import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 
 /** For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). */
 export interface ServiceOverrides {
@@ -120,9 +123,19 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it at once.
   if (demoLoaded) await publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
 
+  // Quarterly returns from data owners, the analyst's review and the board's sign-off (src/returns/).
+  const returns = createReturnsService({
+    repository: createReturnsRepository(database, audit),
+    figures: performanceRepository,
+    report: (year) => performanceReports.report(year),
+    daysAfterQuarterEnd: DEFAULT_DAYS_AFTER_QUARTER_END,
+  })
+
   return {
     config,
     database,
+    /** Quarterly returns, review, sign-off and quarter locks. */
+    returns,
     /** Publication approvals and the public (disclosure-controlled) report. */
     publication,
     audit,

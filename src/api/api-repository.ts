@@ -120,7 +120,8 @@ export function createApiRepository(database: Database, audit: AuditRepository, 
         }
         const figure = figureOf(request.value)
         const existing = await currentValue(trx, figure.indicatorId, figure.period)
-        if (request.expectedVersion === undefined && existing) return { outcome: 'precondition-required', current: existing }
+        if (request.expectedVersion === undefined && existing)
+          return { outcome: 'precondition-required', current: existing }
         if (request.expectedVersion !== undefined && request.expectedVersion !== (existing?.version ?? 0)) {
           return { outcome: 'conflict', current: existing }
         }

@@ -30,7 +30,10 @@ for (const dialect of testDialects()) {
       const agencies = await services.accounts.listAgencies()
       const agencyId = (code: string) => agencies.find((a) => a.code === code)?.id as number
       const issue = async (code: string) => {
-        const result = await services.accounts.createApiToken({ system: 'test' }, { agencyId: agencyId(code), name: code })
+        const result = await services.accounts.createApiToken(
+          { system: 'test' },
+          { agencyId: agencyId(code), name: code },
+        )
         assert.ok(result.ok)
         return result
       }
@@ -160,7 +163,10 @@ for (const dialect of testDialects()) {
       })
       assert.equal(response.status, 422)
       const problem = (await response.json()) as { errors: { pointer: string }[] }
-      assert.ok(problem.errors.some((e) => e.pointer === '/numerator'), JSON.stringify(problem))
+      assert.ok(
+        problem.errors.some((e) => e.pointer === '/numerator'),
+        JSON.stringify(problem),
+      )
     })
 
     it('creates, updates with If-Match, and answers a stale If-Match with 409 and the current version', async () => {
@@ -209,9 +215,14 @@ for (const dialect of testDialects()) {
       const reused = await put(path, yotToken, { value: 30 }, headers)
       assert.equal(reused.status, 422)
       // The same key from another client is another request.
-      const otherClient = await put('/api/indicators/first-time-entrants/values/FY2018-19-Q2', yotToken, { value: 1 }, {
-        'idempotency-key': 'another',
-      })
+      const otherClient = await put(
+        '/api/indicators/first-time-entrants/values/FY2018-19-Q2',
+        yotToken,
+        { value: 1 },
+        {
+          'idempotency-key': 'another',
+        },
+      )
       assert.equal(otherClient.status, 201)
     })
 
@@ -240,7 +251,11 @@ for (const dialect of testDialects()) {
       const withoutToken = await analyst.request(path, { method: 'PUT', body, headers: json })
       assert.equal(withoutToken.status, 403)
       const token = await analyst.csrfTokenOf('/account/change-password')
-      const withToken = await analyst.request(path, { method: 'PUT', body, headers: { ...json, 'x-csrf-token': token } })
+      const withToken = await analyst.request(path, {
+        method: 'PUT',
+        body,
+        headers: { ...json, 'x-csrf-token': token },
+      })
       assert.equal(withToken.status, 201)
 
       const viewer = new TestBrowser(base)

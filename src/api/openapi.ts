@@ -4,7 +4,13 @@
  */
 export function openApiDocument(): Record<string, unknown> {
   const problem = { $ref: '#/components/responses/Problem' }
-  const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'Indicator id' }
+  const idParameter = {
+    name: 'id',
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+    description: 'Indicator id',
+  }
   const periodParameter = {
     name: 'period',
     in: 'path',

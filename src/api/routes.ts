@@ -239,7 +239,9 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
       }
       const parsed = valueBodySchema.safeParse(req.body)
       if (!parsed.success) {
-        return sendProblem(res, 400, 'Bad request', 'The figure is not valid.', { errors: schemaProblems(parsed.error) })
+        return sendProblem(res, 400, 'Bad request', 'The figure is not valid.', {
+          errors: schemaProblems(parsed.error),
+        })
       }
       const read = await readValueBody(indicator, String(req.params.period), parsed.data)
       if (!read.ok) {
@@ -294,7 +296,11 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
         case 'unchanged': {
           const created = outcome.outcome === 'saved' && outcome.created
           res.setHeader('ETag', `"${outcome.value.version}"`)
-          if (created) res.setHeader('Location', `/api/indicators/${encodeURIComponent(indicator.id)}/values/${outcome.value.period}`)
+          if (created)
+            res.setHeader(
+              'Location',
+              `/api/indicators/${encodeURIComponent(indicator.id)}/values/${outcome.value.period}`,
+            )
           res.status(created ? 201 : 200).json(valueJson(outcome.value))
           return
         }

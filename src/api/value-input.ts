@@ -71,6 +71,7 @@ export async function readValueBody(
     }
   }
   const [value] = read.values
-  if (!value || read.values.length !== 1) return { ok: false, problems: [{ pointer: '', detail: 'no figure was read' }] }
+  if (!value || read.values.length !== 1)
+    return { ok: false, problems: [{ pointer: '', detail: 'no figure was read' }] }
   return { ok: true, value }
 }

@@ -38,7 +38,8 @@ export function dashboardRoutes(options: DashboardRoutesOptions): express.Router
       priorityItems: choices(dashboard.options.priorities, dashboard.filters.priority),
       themeItems: choices(dashboard.options.themes, dashboard.filters.theme),
       dataOwnerItems: choices(dashboard.options.dataOwners, dashboard.filters.dataOwner),
-      filtered: dashboard.filters.priority !== '' || dashboard.filters.theme !== '' || dashboard.filters.dataOwner !== '',
+      filtered:
+        dashboard.filters.priority !== '' || dashboard.filters.theme !== '' || dashboard.filters.dataOwner !== '',
     })
   })
   return router

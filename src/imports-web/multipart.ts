@@ -63,7 +63,9 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
 /** A file name as the browser sent it, reduced to its last path part and printable characters. */
 function safeFileName(name: string): string {
   const last = name.split(/[\\/]/).pop() ?? ''
-  return last.replace(/[\x00-\x1f\x7f]/g, '').slice(0, 200) || 'upload'
+  // Control characters removed (code points below 32, and DEL).
+  const printable = [...last].filter((c) => c.charCodeAt(0) >= 32 && c.charCodeAt(0) !== 127).join('')
+  return printable.slice(0, 200) || 'upload'
 }
 
 /**

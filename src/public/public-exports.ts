@@ -8,7 +8,19 @@ export function publicReportCsv(report: PublicReport): string {
   const rows: (string | number | null)[][] = []
   for (const kpi of report.kpis) {
     const add = (year: string, kind: 'period' | 'year', f: PublicFigure) =>
-      rows.push([kpi.id, kpi.name, year, f.label, kind, f.display, f.count, f.denominator, f.percent, f.rate, f.suppressed ? 'yes' : 'no'])
+      rows.push([
+        kpi.id,
+        kpi.name,
+        year,
+        f.label,
+        kind,
+        f.display,
+        f.count,
+        f.denominator,
+        f.percent,
+        f.rate,
+        f.suppressed ? 'yes' : 'no',
+      ])
     for (const [year, data] of [
       [report.previousYearLabel, kpi.lastYear],
       [report.yearLabel, kpi.thisYear],

@@ -66,7 +66,7 @@ interface Cell {
   readonly reported: boolean
 }
 
-function outturnCell(outturn: Outturn, label: string, row: IndicatorRow): Cell['shown'] {
+function outturnCell(outturn: Outturn, row: IndicatorRow): Cell['shown'] {
   const reported = outturn.value !== null
   const count = row.indicator.measureType === 'count-with-share'
   return {
@@ -77,7 +77,6 @@ function outturnCell(outturn: Outturn, label: string, row: IndicatorRow): Cell['
     denominator: count ? outturn.value : outturn.denominator,
     percent: count ? (outturn.share ?? null) : outturn.numerator === null ? outturn.value : null,
   }
-  void label
 }
 
 /** The share count a published percentage of a count gives away: it is protected like any other count. */
@@ -132,20 +131,18 @@ function protectRow(report: PerformanceReport, row: IndicatorRow, rules: Disclos
   const totalCells: Record<string, Cell> = {}
 
   for (const y of years) {
-    const list = y.periods.map(
-      (shown, i): Cell => ({
-        key: `${y.prefix}-p${i + 1}`,
-        label: shown.periodLabel,
-        period: shown.period,
-        shown,
-        reported: shown.status === 'reported',
-      }),
-    )
+    const list = y.periods.map((shown, i): Cell => ({
+      key: `${y.prefix}-p${i + 1}`,
+      label: shown.periodLabel,
+      period: shown.period,
+      shown,
+      reported: shown.status === 'reported',
+    }))
     const total: Cell = {
       key: `${y.prefix}-year`,
       label: y.label,
       period: y.year,
-      shown: outturnCell(y.outturn, y.label, row),
+      shown: outturnCell(y.outturn, row),
       reported: y.outturn.value !== null,
     }
     cells[y.prefix] = list
@@ -163,7 +160,8 @@ function protectRow(report: PerformanceReport, row: IndicatorRow, rules: Disclos
       if (type === 'proportion' || type === 'rate') {
         counts[`${cell.key}:n`] = s.numerator
         counts[`${cell.key}:d`] = s.denominator
-        if (type === 'proportion') ratios[`${cell.key}:pct`] = { numerator: `${cell.key}:n`, denominator: `${cell.key}:d` }
+        if (type === 'proportion')
+          ratios[`${cell.key}:pct`] = { numerator: `${cell.key}:n`, denominator: `${cell.key}:d` }
       }
     }
     // A year is the sum of the periods that were reported (missing is never zero), so that is the relation a reader
@@ -180,7 +178,7 @@ function protectRow(report: PerformanceReport, row: IndicatorRow, rules: Disclos
   }
 
   const table = protectTable({ counts, totals, ratios }, rules)
-  const figure = (cell: Cell): PublicFigure => publicFigure(cell, type, table, rules, row)
+  const figure = (cell: Cell): PublicFigure => publicFigure(cell, type, table, rules)
 
   const owner = row.ownerCommentary
   const flagged = owner !== null && flagSmallNumbersInCommentary(owner, rules).length > 0
@@ -208,7 +206,6 @@ function publicFigure(
   type: PublicKpi['measureType'],
   table: ReturnType<typeof protectTable>,
   rules: DisclosureRules,
-  row: IndicatorRow,
 ): PublicFigure {
   const base = { period: cell.period, label: cell.label }
   const empty = { count: null, denominator: null, percent: null, rate: null, text: null }
@@ -232,7 +229,9 @@ function publicFigure(
       const count = n?.value ?? null
       const percent = pct?.value ?? null
       const display =
-        count === null ? (n?.display ?? '[c]') : `${count.toLocaleString('en-GB')}${pct ? ` (${pct.display || 'share not given'})` : ''}`
+        count === null
+          ? (n?.display ?? '[c]')
+          : `${count.toLocaleString('en-GB')}${pct ? ` (${pct.display || 'share not given'})` : ''}`
       return { ...base, ...empty, count, percent, display, suppressed }
     }
     case 'proportion': {
@@ -250,11 +249,11 @@ function publicFigure(
       return { ...base, ...empty, count, denominator, percent, display, suppressed }
     }
     case 'rate': {
+      // A rate is published only beside a published count: with the population it would give a withheld count back.
+      // A rate published without its count (as the source gave it) has nothing here to protect.
+      if (suppressed) return { ...base, ...empty, display: n?.display || '[c]', suppressed }
       const count = n?.value ?? null
-      const rate = count === null ? null : cell.shown.number
-      const display = rate === null ? (n?.display ?? '[c]') : cell.shown.display
-      void row
-      return { ...base, ...empty, count, rate, display, suppressed }
+      return { ...base, ...empty, count, rate: cell.shown.number, display: cell.shown.display, suppressed }
     }
   }
 }

@@ -41,10 +41,13 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     })
   }
 
-  router.get('/', async (_req, res) => {
+  router.get('/', async (_req, res, next) => {
     const [latest] = await publication.publishedYears()
     const report = latest === undefined ? null : await publication.publicReport(latest)
     if (report === null) {
+      // Nothing published yet: a signed-in user goes on to the internal report (src/reports/routes.ts), which
+      // checks their permission and says how to load figures when there are none.
+      if (res.locals.currentUser) return next()
       res.render('public-nothing-published.njk', { pageTitle: 'Nothing published yet' })
       return
     }

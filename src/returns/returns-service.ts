@@ -174,6 +174,9 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
   }
 
   return {
+    /** Every agency (for finding one by the code in a URL; access is checked on the return itself). */
+    agencies: (): Promise<Agency[]> => deps.repository.listAgencies(),
+
     /** Where each agency's return for a quarter stands (for those who may see every agency's returns). */
     async overview(user: ReturnsUser, periodId: string): Promise<QuarterOverview> {
       const p = quarterOf(periodId)

@@ -1,9 +1,17 @@
 import express from 'express'
 import type { Services } from '../composition-root.ts'
 import { performanceReportRoutes } from '../reports/routes.ts'
+import { dashboardRoutes } from '../dashboard/routes.ts'
+import { kpiRoutes } from '../kpi/routes.ts'
+import { publicRoutes } from '../public/routes.ts'
 import { apiRoutes } from '../api/routes.ts'
 import { apiTokenRoutes } from '../api/tokens-web/routes.ts'
 import { auditTrailRoutes } from '../audit/web/routes.ts'
+import { importRoutes } from '../imports-web/routes.ts'
+import { returnsRoutes } from '../returns/routes.ts'
+import { crimeWebRoutes } from '../crime/web/routes.ts'
+import { can } from '../accounts/permissions.ts'
+import { createUploadStore } from '../imports-web/upload-store.ts'
 import {
   accountNavigation,
   accountRoutes,
@@ -68,12 +76,24 @@ export function createApp(services: Services, options: AppOptions = {}): express
       ...(res.locals.currentUser
         ? [
             {
-              href: '/',
-              text: 'Performance report',
-              active: req.path === '/' || req.path.startsWith('/reports/performance'),
+              href: '/dashboard',
+              text: 'Dashboard',
+              active: req.path === '/dashboard' || req.path.startsWith('/kpis/'),
             },
+            {
+              href: '/reports/performance',
+              text: 'Performance report',
+              active: req.path.startsWith('/reports/performance') || req.path.startsWith('/publication/'),
+            },
+            ...(can(res.locals.currentUser, 'return:view', { agencyId: res.locals.currentUser.agencyId }) ||
+            can(res.locals.currentUser, 'return:view')
+              ? [{ href: '/returns', text: 'Returns', active: req.path.startsWith('/returns') }]
+              : []),
+            { href: '/crime', text: 'Crime', active: req.path === '/crime' || req.path.startsWith('/crime/') },
           ]
         : []),
+      // The public report of the latest published year: the home page, for everybody.
+      { href: '/', text: 'Published report', active: req.path === '/' || req.path.startsWith('/public/') },
       ...accountNavigation(req, res),
     ]
     next()
@@ -93,12 +113,53 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(accountRoutes(services))
   app.use(userAdministrationRoutes(services.accounts))
   app.use(apiTokenRoutes(services.accounts))
+  app.use(
+    importRoutes({
+      accounts: services.accounts,
+      imports: services.performance.importService,
+      uploads: createUploadStore(config.dataDirectory),
+    }),
+  )
   app.use(auditTrailRoutes({ audit: services.audit, guard: [requirePermission(services.accounts, 'audit:view')] }))
+  // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
+  app.use(returnsRoutes({ returns: services.returns, accounts: services.accounts }))
+  // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
+  // before the internal report's router so that `/` is the public report.
+  app.use(
+    publicRoutes({
+      publication: services.publication,
+      signedInGuard: [requirePermission(services.accounts, 'report:view')],
+      publishGuard: [requirePermission(services.accounts, 'report:publish')],
+      signOffGuard: [requirePermission(services.accounts, 'report:sign-off')],
+    }),
+  )
+  app.use(
+    dashboardRoutes({
+      reports: services.reports.performance,
+      guard: [requirePermission(services.accounts, 'report:view')],
+    }),
+  )
+  app.use(
+    kpiRoutes({
+      performance: services.performance.repository,
+      audit: services.audit,
+      guard: [requirePermission(services.accounts, 'report:view')],
+    }),
+  )
   app.use(
     performanceReportRoutes({
       reports: services.reports.performance,
       nunjucks,
       guard: [requirePermission(services.accounts, 'report:view')],
+    }),
+  )
+
+  // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
+  app.use(
+    crimeWebRoutes({
+      services,
+      viewGuard: [requirePermission(services.accounts, 'report:view')],
+      importGuard: [requirePermission(services.accounts, 'import:run')],
     }),
   )
 

@@ -15,3 +15,5 @@ export const kpiViews = path.join(src, 'kpi', 'views')
 export const publicViews = path.join(src, 'public', 'views')
 /** Quarterly returns, review and sign-off, named `returns/…`. */
 export const returnViews = path.join(src, 'returns', 'views')
+/** The crime overview and the crime imports, named `crime/…`. */
+export const crimeViews = path.join(src, 'crime', 'web', 'views')

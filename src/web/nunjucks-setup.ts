@@ -9,6 +9,7 @@ import {
   kpiViews,
   publicViews,
   returnViews,
+  crimeViews,
 } from './feature-views.ts'
 
 export const OGL_ATTRIBUTION = 'Contains public sector information licensed under the Open Government Licence v3.0'
@@ -38,6 +39,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       kpiViews,
       publicViews,
       returnViews,
+      crimeViews,
     ],
     {
       noCache: options.watch ?? false,

@@ -86,7 +86,6 @@ export const routeManifest: readonly RouteAccess[] = [
   },
 
   // The performance report and its downloads (src/reports/routes.ts).
-  { method: 'GET', path: '/', access: 'report:view' },
   { method: 'GET', path: '/reports/performance', access: 'report:view' },
   {
     method: 'GET',
@@ -94,6 +93,32 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'report:view',
     sample: { own: '/reports/performance/2017-18' },
   },
+  // The public report (src/public/routes.ts): no sign-in; only published years, only disclosure-controlled figures.
+  { method: 'GET', path: '/', access: 'public' },
+  { method: 'GET', path: '/public/performance', access: 'public' },
+  {
+    method: 'GET',
+    path: '/public/performance/:file',
+    access: 'public',
+    sample: { own: '/public/performance/2017-18' },
+  },
+  // Publication approvals (src/public/routes.ts): two different approvers, at least one with 'report:publish'.
+  { method: 'GET', path: '/publication/:year', access: 'report:view', sample: { own: '/publication/2017-18' } },
+  {
+    method: 'POST',
+    path: '/publication/:year/publish',
+    access: 'report:publish',
+    sample: { own: '/publication/2017-18/publish' },
+  },
+  {
+    method: 'POST',
+    path: '/publication/:year/sign-off',
+    access: 'report:sign-off',
+    sample: { own: '/publication/2017-18/sign-off' },
+  },
+  // The dashboard and the KPI pages (src/dashboard/routes.ts, src/kpi/routes.ts).
+  { method: 'GET', path: '/dashboard', access: 'report:view' },
+  { method: 'GET', path: '/kpis/:file', access: 'report:view', sample: { own: '/kpis/knife-crime' } },
   // The JSON API (src/api/routes.ts): bearer token or signed-in session; 401 problem+json when neither.
   { method: 'GET', path: '/api/openapi.json', access: 'public', api: true },
   { method: 'GET', path: '/api/indicators', access: 'report:view', api: true },
@@ -158,4 +183,59 @@ export const routeManifest: readonly RouteAccess[] = [
 
   // The audit trail (src/audit/web/routes.ts).
   { method: 'GET', path: '/audit', access: 'audit:view' },
+  // Imports from the browser with a preview (src/imports-web/routes.ts). An upload is visible only to its uploader.
+  { method: 'GET', path: '/imports', access: 'import:run' },
+  { method: 'POST', path: '/imports', access: 'import:run' },
+  { method: 'GET', path: '/imports/:upload', access: 'import:run' },
+  { method: 'POST', path: '/imports/:upload/confirm', access: 'import:run' },
+
+  // Police recorded crime: the overview and the crime imports (src/crime/web/routes.ts).
+  { method: 'GET', path: '/crime', access: 'report:view' },
+  { method: 'GET', path: '/crime/months.csv', access: 'report:view' },
+  { method: 'GET', path: '/crime/imports', access: 'import:run' },
+  { method: 'POST', path: '/crime/imports', access: 'import:run' },
+
+  // Quarterly returns, review and sign-off (src/returns/routes.ts). A return belongs to an agency: another agency's
+  // data owner gets 404. The overview of a quarter is for those who see every agency's returns.
+  { method: 'GET', path: '/returns', access: 'signed-in' },
+  { method: 'GET', path: '/returns/:period', access: 'return:view', sample: { own: '/returns/FY2017-18-Q4' } },
+  {
+    method: 'GET',
+    path: '/returns/:period/signed-off',
+    access: 'report:view',
+    sample: { own: '/returns/FY2017-18-Q4/signed-off' },
+  },
+  {
+    method: 'POST',
+    path: '/returns/:period/sign-off',
+    access: 'report:sign-off',
+    sample: { own: '/returns/FY2017-18-Q4/sign-off' },
+  },
+  {
+    method: 'POST',
+    path: '/returns/:period/reopen',
+    access: 'report:sign-off',
+    sample: { own: '/returns/FY2017-18-Q4/reopen' },
+  },
+  {
+    method: 'GET',
+    path: '/returns/:period/:agency',
+    access: 'return:view',
+    agencyScoped: true,
+    sample: { own: '/returns/FY2017-18-Q4/WMP', other: '/returns/FY2017-18-Q4/YOT' },
+  },
+  {
+    method: 'POST',
+    path: '/returns/:period/:agency',
+    access: 'return:edit',
+    agencyScoped: true,
+    sample: { own: '/returns/FY2017-18-Q4/WMP', other: '/returns/FY2017-18-Q4/YOT' },
+  },
+  {
+    method: 'POST',
+    path: '/returns/:period/:agency/review',
+    access: 'return:review',
+    agencyScoped: true,
+    sample: { own: '/returns/FY2017-18-Q4/WMP/review', other: '/returns/FY2017-18-Q4/YOT/review' },
+  },
 ]

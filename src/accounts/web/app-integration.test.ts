@@ -41,9 +41,12 @@ for (const dialect of testDialects()) {
 
     it('sends a visitor to sign in, for the report and its downloads alike; monitoring stays open', async () => {
       const visitor = new TestBrowser(base)
+      // The home page is the published report, for everybody (src/public/); the internal report needs sign-in.
       const home = await visitor.get('/')
-      assert.equal(home.status, 303)
-      assert.equal(home.headers.get('location'), '/sign-in')
+      assert.equal(home.status, 200)
+      const internal = await visitor.get('/reports/performance/2017-18')
+      assert.equal(internal.status, 303)
+      assert.equal(internal.headers.get('location'), '/sign-in?returnTo=%2Freports%2Fperformance%2F2017-18')
       const download = await visitor.get('/reports/performance/2017-18.csv')
       assert.equal(download.status, 303)
       assert.equal(download.headers.get('location'), '/sign-in?returnTo=%2Freports%2Fperformance%2F2017-18.csv')

@@ -51,7 +51,11 @@ export function apiTokenRoutes(accounts: AccountService): express.Router {
       form,
       agencyItems: [
         { value: '', text: 'Select an agency' },
-        ...agencies.map((a) => ({ value: String(a.id), text: `${a.name} (${a.code})`, selected: String(a.id) === form.agency })),
+        ...agencies.map((a) => ({
+          value: String(a.id),
+          text: `${a.name} (${a.code})`,
+          selected: String(a.id) === form.agency,
+        })),
       ],
       ...errorView(errors),
     })

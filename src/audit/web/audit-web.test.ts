@@ -97,7 +97,9 @@ describe('audit trail page and API token administration', () => {
     assert.match(await bad.text(), /Enter the from date as YYYY-MM-DD/)
 
     // Paging: 50 a page, newest first.
-    const page1 = [...(await (await analyst.get('/audit')).text()).matchAll(/id="event-(\d+)"/g)].map((m) => Number(m[1]))
+    const page1 = [...(await (await analyst.get('/audit')).text()).matchAll(/id="event-(\d+)"/g)].map((m) =>
+      Number(m[1]),
+    )
     const page2 = [...(await (await analyst.get('/audit?page=2')).text()).matchAll(/id="event-(\d+)"/g)].map((m) =>
       Number(m[1]),
     )

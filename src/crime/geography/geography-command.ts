@@ -88,9 +88,10 @@ export const crimeGeographyUpdateCommand: Command = {
         fallbackDirectory: SHIPPED_LOOKUP_DIRECTORY,
       })
       if (typeof lsoaLookup === 'string') {
+        const lsoas = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'LSOA' : 'LSOAs'}`
         output.out(
-          `LSOA lookup: ${summary.lsoaAdded} LSOAs added, ${summary.lsoaChanged} moved to another district, ` +
-            `${summary.lsoaTotal} in all.`,
+          `LSOA lookup: ${lsoas(summary.lsoaAdded)} added, ${lsoas(summary.lsoaChanged)} moved to another district, ` +
+            `${lsoas(summary.lsoaTotal)} in all.`,
         )
       }
       if (summary.partnershipRows !== null) output.out(`Partnership lookup: ${summary.partnershipRows} rows.`)

@@ -1,0 +1,130 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { loadConfig } from '../config.ts'
+import { createServices, type Services } from '../composition-root.ts'
+import { openTestDatabase } from '../../test/support/databases.ts'
+import { createApp } from '../web/app.ts'
+import { TestBrowser } from '../accounts/web/test-client.ts'
+import { demoUsers } from '../accounts/demo-users.ts'
+
+const user = (role: string) => demoUsers.find((u) => u.role === role) as (typeof demoUsers)[number]
+
+describe('imports from the browser, with a preview', () => {
+  let services: Services
+  let server: Server
+  let base: string
+  let dataDirectory: string
+  let analyst: TestBrowser
+  let csrf: string
+
+  before(async () => {
+    dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-imports-'))
+    const database = await openTestDatabase('sqlite')
+    const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true', SAFERHUB_DATA_DIR: dataDirectory })
+    services = await createServices(config, { database })
+    server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.once('listening', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    analyst = new TestBrowser(base)
+    assert.equal(
+      (await analyst.signIn(user('partnership-analyst').email, user('partnership-analyst').password)).status,
+      303,
+    )
+    csrf = await analyst.csrfTokenOf('/account/change-password')
+  })
+  after(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    await services.close()
+    await rm(dataDirectory, { recursive: true, force: true })
+  })
+
+  const upload = (browser: TestBrowser, token: string, files: { name: string; content: string | Buffer }[]) => {
+    const form = new FormData()
+    for (const file of files) form.append('files', new Blob([file.content]), file.name)
+    return browser.request(`/imports?_csrf=${token}`, { method: 'POST', body: form })
+  }
+  const count = async (table: 'indicator_values' | 'audit_events' | 'imports') =>
+    Number(
+      (
+        await services.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+  const counts = async () => [await count('indicator_values'), await count('audit_events'), await count('imports')]
+
+  it('previews without writing, then applies on confirmation, once', async () => {
+    // Knife crime 2017/18 Q1 and Q2 are both 49 in the demo data: Q1 60 is a change, 2018/19 Q1 is new, Q2 unchanged.
+    const csv =
+      'indicator,period,value\r\nknife-crime,FY2017-18-Q1,60\r\nknife-crime,FY2018-19-Q1,41\r\nknife-crime,FY2017-18-Q2,49\r\n'
+    const before = await counts()
+    const uploaded = await upload(analyst, csrf, [{ name: 'values.csv', content: csv }])
+    assert.equal(uploaded.status, 303)
+    const location = uploaded.headers.get('location') as string
+    assert.match(location, /^\/imports\/[0-9a-f]{32}$/)
+    const preview = (await (await analyst.get(location)).text()).replace(/\s+/g, ' ')
+    assert.match(preview, /id="changes-values">.*?>1<\/td>.*?>1<\/td>.*?>1<\/td>/)
+    assert.deepEqual(await counts(), before, 'the preview wrote nothing')
+
+    const confirmed = await analyst.post(`${location}/confirm`, { _csrf: csrf })
+    assert.equal(confirmed.status, 303)
+    assert.equal((await services.performance.repository.getValue('knife-crime', 'FY2017-18-Q1'))?.value, 60)
+    assert.equal((await services.performance.repository.getValue('knife-crime', 'FY2018-19-Q1'))?.value, 41)
+    const [values, events, imports] = await counts()
+    assert.deepEqual(
+      [values, events, imports],
+      [(before[0] as number) + 1, (before[1] as number) + 2, (before[2] as number) + 1],
+    )
+    assert.match(await (await analyst.get('/imports')).text(), /applied/)
+
+    const again = await analyst.post(`${location}/confirm`, { _csrf: csrf })
+    assert.equal(again.status, 303)
+    assert.deepEqual(await counts(), [values, events, imports], 'a second confirmation writes nothing')
+  })
+
+  it('a bad file shows every problem with its row and column, and nothing can be applied', async () => {
+    const csv =
+      'indicator,period,value\r\nknife-crime,FY2017-18-Q1,-3\r\nno-such-kpi,FY2017-18-Q1,4\r\nknife-crime,FY2017-18-Q9,5\r\n'
+    const before = await counts()
+    const uploaded = await upload(analyst, csrf, [{ name: 'bad.csv', content: csv }])
+    const location = uploaded.headers.get('location') as string
+    const page = await (await analyst.get(location)).text()
+    const rows = [
+      ...page.matchAll(
+        /<tr class="govuk-table__row app-import-problem">\s*<td[^>]*>([^<]*)<\/td>\s*<td[^>]*>([^<]*)<\/td>\s*<td[^>]*>([^<]*)<\/td>/g,
+      ),
+    ].map((m) => [m[1], m[2], m[3]])
+    assert.deepEqual(rows, [
+      ['bad.csv', '2', 'value'],
+      ['bad.csv', '3', 'indicator'],
+      ['bad.csv', '4', 'period'],
+    ])
+    assert.doesNotMatch(page, /Confirm and import/)
+    assert.equal((await analyst.post(`${location}/confirm`, { _csrf: csrf })).status, 303)
+    assert.deepEqual(await counts(), before)
+  })
+
+  it('refuses an upload over 10 MB with 413, another user’s upload is 404, and a viewer may not import', async () => {
+    const big = await upload(analyst, csrf, [{ name: 'big.csv', content: Buffer.alloc(10 * 1024 * 1024 + 10, 0x41) }])
+    assert.equal(big.status, 413)
+    const uploaded = await upload(analyst, csrf, [
+      { name: 'v.csv', content: 'indicator,period,value\r\nknife-crime,FY2017-18-Q3,1\r\n' },
+    ])
+    const location = uploaded.headers.get('location') as string
+    const admin = new TestBrowser(base)
+    await admin.signIn(user('administrator').email, user('administrator').password)
+    assert.equal((await admin.get(location)).status, 404)
+    const viewer = new TestBrowser(base)
+    await viewer.signIn(user('viewer').email, user('viewer').password)
+    assert.equal((await viewer.get('/imports')).status, 403)
+    const noCsrf = await upload(analyst, 'wrong', [{ name: 'v.csv', content: 'x' }])
+    assert.equal(noCsrf.status, 403)
+  })
+})

@@ -1,0 +1,135 @@
+import express, { type NextFunction, type Request, type Response } from 'express'
+import type { AccountService } from '../accounts/account-service.ts'
+import { requirePermission } from '../accounts/web/authentication.ts'
+import { redirectAfterSaving } from '../accounts/web/session.ts'
+import type { ChangeCounts } from '../performance/performance-repository.ts'
+import type { PerformanceImportService } from '../performance/import-service.ts'
+import { BadMultipart, parseMultipart, readBody, UploadTooLarge } from './multipart.ts'
+import type { UploadStore } from './upload-store.ts'
+
+/** The largest upload accepted, counted while it streams in. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+const MAX_FILES = 10
+
+declare module 'express-session' {
+  interface SessionData {
+    /** A one-off message for the imports page. */
+    importFlash?: string
+  }
+}
+
+function summaryText(counts: { indicators: ChangeCounts; baselines: ChangeCounts; values: ChangeCounts }): string {
+  const part = (name: string, c: ChangeCounts) =>
+    `${name}: ${c.added} added, ${c.changed} changed, ${c.unchanged} unchanged`
+  return [
+    part('Indicators', counts.indicators),
+    part('Baselines', counts.baselines),
+    part('Values', counts.values),
+  ].join('; ')
+}
+
+/**
+ * Imports from the browser (`/imports`, 'import:run'): upload CSV or XLSX files; see, before anything is
+ * written, every problem (file, row, column, reason) or what would be added, changed and left unchanged; then
+ * confirm, which applies exactly the previewed bytes (kept server-side under an opaque id) all-or-nothing. A
+ * second confirmation of the same upload changes nothing and shows the first result.
+ */
+export function importRoutes(deps: {
+  readonly accounts: AccountService
+  readonly imports: PerformanceImportService
+  readonly uploads: UploadStore
+}): express.Router {
+  const router = express.Router()
+  router.use('/imports', requirePermission(deps.accounts, 'import:run'))
+
+  const user = (res: Response) => {
+    const found = res.locals.currentUser
+    if (!found) throw new Error('requirePermission lets no anonymous request through')
+    return found
+  }
+  const wrap =
+    (handler: (req: Request, res: Response, next: NextFunction) => Promise<void>) =>
+    (req: Request, res: Response, next: NextFunction) =>
+      handler(req, res, next).catch(next)
+
+  const renderForm = (res: Response, status: number, error?: string, flash?: string) => {
+    res.status(status).render('imports/upload.njk', {
+      pageTitle: error ? 'Error: Import figures' : 'Import figures',
+      error,
+      flash,
+    })
+  }
+
+  router.get(
+    '/imports',
+    wrap(async (req, res) => {
+      const flash = req.session.importFlash
+      if (flash !== undefined) delete req.session.importFlash
+      renderForm(res, 200, undefined, flash)
+    }),
+  )
+
+  router.post(
+    '/imports',
+    wrap(async (req, res) => {
+      if (!req.is('multipart/form-data')) return renderForm(res, 400, 'Select one or more CSV or XLSX files')
+      let body
+      try {
+        body = parseMultipart(await readBody(req, MAX_UPLOAD_BYTES), req.headers['content-type'] ?? '')
+      } catch (error) {
+        if (error instanceof UploadTooLarge)
+          return renderForm(res, 413, 'The files must be smaller than 10 MB in total')
+        if (error instanceof BadMultipart) return renderForm(res, 400, 'The upload could not be read: try again')
+        throw error
+      }
+      const files = body.files.filter((f) => f.field === 'files')
+      if (files.length === 0) return renderForm(res, 400, 'Select one or more CSV or XLSX files')
+      if (files.length > MAX_FILES) return renderForm(res, 400, `Select ${MAX_FILES} files or fewer`)
+      const upload = await deps.uploads.save(
+        user(res).id,
+        files.map((f) => ({ name: f.name, content: f.content })),
+        new Date(),
+      )
+      res.redirect(303, `/imports/${upload.id}`)
+    }),
+  )
+
+  router.get(
+    '/imports/:upload',
+    wrap(async (req, res, next) => {
+      const upload = await deps.uploads.find(String(req.params.upload), user(res).id)
+      if (!upload) return next()
+      const preview = upload.applied
+        ? null
+        : await deps.imports.previewPerformanceFiles(await deps.uploads.files(upload))
+      res.render('imports/preview.njk', {
+        pageTitle: preview?.outcome === 'rejected' ? 'Error: Import figures' : 'Check the import',
+        upload,
+        preview,
+        summaryRows:
+          preview?.outcome === 'preview'
+            ? (['indicators', 'baselines', 'values'] as const).map((kind) => ({ kind, ...preview.summary[kind] }))
+            : [],
+      })
+    }),
+  )
+
+  router.post(
+    '/imports/:upload/confirm',
+    wrap(async (req, res, next) => {
+      const upload = await deps.uploads.find(String(req.params.upload), user(res).id)
+      if (!upload) return next()
+      if (upload.applied) {
+        req.session.importFlash = `This import was already applied (import ${upload.applied.importId}). ${upload.applied.summaryText}.`
+        return redirectAfterSaving(req, res, '/imports')
+      }
+      const result = await deps.imports.importPerformanceFiles(await deps.uploads.files(upload), user(res).email)
+      if (result.outcome === 'rejected') return res.redirect(303, `/imports/${upload.id}`)
+      const text = summaryText(result.summary)
+      await deps.uploads.markApplied(upload, { importId: result.importId, summaryText: text })
+      req.session.importFlash = `Import ${result.importId} applied. ${text}.`
+      await redirectAfterSaving(req, res, '/imports')
+    }),
+  )
+  return router
+}

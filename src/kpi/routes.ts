@@ -1,0 +1,63 @@
+import express, { type RequestHandler } from 'express'
+import { can } from '../accounts/permissions.ts'
+import type { AuditRepository } from '../audit/audit-repository.ts'
+import type { PerformanceRepository } from '../performance/performance-repository.ts'
+import { attachment } from '../web/content-disposition.ts'
+import { buildKpiPage, kpiCsv } from './kpi-page.ts'
+
+export interface KpiRoutesOptions {
+  readonly performance: Pick<PerformanceRepository, 'listIndicators' | 'listValues' | 'listBaselines'>
+  readonly audit: Pick<AuditRepository, 'list'>
+  /** `requirePermission(accounts, 'report:view')`; the audit history is shown only with 'audit:view'. */
+  readonly guard: readonly RequestHandler[]
+}
+
+const KPI_FILE = /^([a-z0-9][a-z0-9-]{0,99})(\.csv)?$/
+
+/** `/kpis/knife-crime`: one KPI in full; `/kpis/knife-crime.csv`: its stored figures. */
+export function kpiRoutes(options: KpiRoutesOptions): express.Router {
+  const router = express.Router()
+  router.get('/kpis/:file', ...options.guard, async (req, res, next) => {
+    const match = KPI_FILE.exec(String(req.params.file))
+    if (!match) return next()
+    const id = match[1] as string
+    const indicator = (await options.performance.listIndicators()).find((i) => i.id === id)
+    if (!indicator) return next()
+    const [values, baselines] = await Promise.all([
+      options.performance.listValues({ indicatorIds: [id] }),
+      options.performance.listBaselines({ indicatorIds: [id] }),
+    ])
+    const page = buildKpiPage(indicator, values, baselines)
+    if (match[2]) {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8')
+      res.setHeader('Content-Disposition', attachment(`kpi-${id}.csv`))
+      res.send(kpiCsv(page))
+      return
+    }
+    let auditHistory: { when: string; who: string; action: string; record: string }[] | null = null
+    if (can(res.locals.currentUser, 'audit:view')) {
+      const events = [
+        ...(await options.audit.list({ entityType: 'indicator', entityKey: id, limit: 10_000 })),
+        ...(await options.audit.list({ entityType: 'baseline', limit: 10_000 })).filter((e) =>
+          e.entityKey.startsWith(`${id}/`),
+        ),
+        ...(await options.audit.list({ entityType: 'indicator-value', limit: 10_000 })).filter((e) =>
+          e.entityKey.startsWith(`${id}/`),
+        ),
+      ].sort((a, b) => b.id - a.id)
+      auditHistory = events.slice(0, 200).map((e) => ({
+        when: e.occurredAt,
+        who: e.actor,
+        action: e.action,
+        record: `${e.entityType} ${e.entityKey}`,
+      }))
+    }
+    res.render('kpi-page.njk', {
+      pageTitle: indicator.name,
+      page,
+      csvHref: `/kpis/${id}.csv`,
+      auditHistory,
+    })
+  })
+  return router
+}

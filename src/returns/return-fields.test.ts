@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { Indicator } from '../domain/indicator.ts'
+import { isBlankItem, readItem } from './return-fields.ts'
+
+const youthCustody: Indicator = {
+  id: 'youth-custody',
+  name: 'Youth custody (% of court disposals)',
+  theme: 'Reducing Reoffending',
+  priority: 'Reducing Reoffending',
+  definition: 'Reducing youth custody numbers - % of court disposals',
+  dataOwner: 'YOT',
+  cadence: 'quarterly',
+  measureType: 'proportion',
+  preferredDirection: 'reduce',
+  hiddenHarm: false,
+}
+const entrants: Indicator = {
+  ...youthCustody,
+  id: 'first-time-entrants',
+  name: 'First time entrants',
+  measureType: 'count',
+}
+
+describe('a return form’s boxes, read with the import rules', () => {
+  it('reads a proportion and a count as the values table would', () => {
+    const read = readItem(youthCustody, 'FY2018-19-Q1', { status: 'reported', numerator: '7', denominator: '46' })
+    assert.deepEqual(read.problems, [])
+    assert.equal(read.value?.numerator, 7)
+    assert.equal(read.value?.denominator, 46)
+    assert.equal(read.value?.status, 'reported')
+    assert.equal(readItem(entrants, 'FY2018-19-Q1', { value: '26' }).value?.value, 26)
+  })
+
+  it('blocks a negative count, a numerator above its denominator, and a figure beside a status', () => {
+    const negative = readItem(entrants, 'FY2018-19-Q1', { value: '-3' })
+    assert.equal(negative.value, null)
+    assert.deepEqual(
+      negative.problems.map((p) => p.field),
+      ['first-time-entrants-value'],
+    )
+    assert.match(negative.problems[0]?.message ?? '', /is negative/)
+    const above = readItem(youthCustody, 'FY2018-19-Q1', { numerator: '60', denominator: '50' })
+    assert.match(above.problems[0]?.message ?? '', /numerator \(60\) is above the denominator \(50\)/)
+    assert.equal(above.problems[0]?.field, 'youth-custody-numerator')
+    const both = readItem(entrants, 'FY2018-19-Q1', { status: 'suppressed', value: '3', reason: '<5' })
+    assert.match(both.problems[0]?.message ?? '', /status is suppressed, so value must be empty/)
+    const noReason = readItem(entrants, 'FY2018-19-Q1', { status: 'not-yet-available' })
+    assert.equal(noReason.problems[0]?.field, 'first-time-entrants-reason')
+    const ok = readItem(entrants, 'FY2018-19-Q1', { status: 'suppressed', reason: '<5' })
+    assert.equal(ok.value?.status, 'suppressed')
+    assert.equal(ok.value?.value, null)
+  })
+
+  it('tells an untouched KPI from one with something in it', () => {
+    assert.equal(isBlankItem({}), true)
+    assert.equal(isBlankItem({ status: 'reported', value: ' ' }), true)
+    assert.equal(isBlankItem({ commentary: 'later' }), false)
+    assert.equal(isBlankItem({ status: 'not-collected' }), false)
+  })
+})

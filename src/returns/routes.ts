@@ -1,0 +1,479 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
+import type { AccountService } from '../accounts/account-service.ts'
+import { can, PermissionDenied } from '../accounts/permissions.ts'
+import { requirePermission } from '../accounts/web/authentication.ts'
+import { formField } from '../accounts/web/forms.ts'
+import type { Indicator, ValueStatus } from '../domain/indicator.ts'
+import { quarterOfMonth } from '../domain/period.ts'
+import { londonDate } from './due-dates.ts'
+import { fieldName, ITEM_FIELDS, type ItemProblem } from './return-fields.ts'
+import type { AgencyReturn, ReturnItem } from './returns-repository.ts'
+import { ReturnNotFound, type ReturnPage, type ReturnsService, type ReturnsUser } from './returns-service.ts'
+import { VALUE_STATUSES } from '../performance/import/value-rows.ts'
+
+/** Which figure boxes each measure type shows (the same columns the values table uses for it). */
+const FIGURE_BOXES: Readonly<
+  Record<Indicator['measureType'], readonly ('value' | 'numerator' | 'denominator' | 'percent' | 'text')[]>
+> = {
+  count: ['value'],
+  stock: ['value'],
+  proportion: ['numerator', 'denominator', 'percent'],
+  'count-with-share': ['value', 'numerator', 'percent'],
+  rate: ['numerator', 'denominator', 'value'],
+  text: ['text'],
+}
+
+const BOX_LABELS: Readonly<Record<string, string>> = {
+  value: 'Figure',
+  numerator: 'Numerator (how many)',
+  denominator: 'Denominator (out of)',
+  percent: 'Percentage (only where no counts were published)',
+  text: 'Result',
+}
+
+const STATUS_LABELS: Readonly<Record<ValueStatus, string>> = {
+  reported: 'A figure is given',
+  'not-yet-available': 'Not yet available',
+  'not-collected': 'Not collected for this period',
+  'not-applicable': 'Not applicable this period',
+  suppressed: 'Suppressed (small number)',
+}
+
+const RETURN_STATUS_LABELS: Readonly<Record<AgencyReturn['status'], string>> = {
+  draft: 'Draft',
+  submitted: 'Submitted',
+  accepted: 'Accepted',
+  'sent-back': 'Sent back',
+}
+
+const ARRIVAL_LABELS = { in: 'In', late: 'In late', missing: 'Missing', 'not-yet-due': 'Not yet due' } as const
+
+const QUARTER_PATTERN = /^FY\d{4}-\d{2}-Q[1-4]$/
+const AGENCY_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/
+
+function numberText(n: number | null): string {
+  return n === null ? '' : String(n)
+}
+
+/** The boxes of a stored item, as form values. */
+function boxesOf(item: ReturnItem | null): Record<string, string> {
+  if (!item) return {}
+  return {
+    status: item.status,
+    value: numberText(item.value),
+    numerator: numberText(item.numerator),
+    denominator: numberText(item.denominator),
+    percent: numberText(item.percent),
+    text: item.text ?? '',
+    reason: item.reason ?? '',
+    commentary: item.commentary ?? '',
+  }
+}
+
+/** The form's fields for every KPI, from the request body. */
+function postedFields(body: unknown, indicators: readonly Indicator[]): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const indicator of indicators) {
+    for (const f of [...ITEM_FIELDS, 'confirm'] as const) {
+      const name = fieldName(indicator.id, f)
+      fields[name] = formField(body, name)
+    }
+  }
+  return fields
+}
+
+/** The quarter that ended most recently on the calendar in England. */
+export function latestEndedQuarter(now: Date): string {
+  const today = londonDate(now)
+  const current = quarterOfMonth(today.slice(0, 7))
+  if (!current) throw new Error(`No quarter for ${today}`)
+  const index = current.index === 1 ? 4 : current.index - 1
+  const year = current.index === 1 ? current.financialYear - 1 : current.financialYear
+  return `FY${year}-${String((year + 1) % 100).padStart(2, '0')}-Q${index}`
+}
+
+export interface ReturnsRoutesDeps {
+  readonly returns: ReturnsService
+  readonly accounts: Pick<AccountService, 'log'>
+  readonly now?: () => Date
+}
+
+/**
+ * Quarterly returns over the web: the quarter's overview for reviewers, each agency's return (a data owner's form),
+ * the analyst's review, and the board's sign-off and reopening. Every handler asks the service, which checks the
+ * permission policy against the agency of the return as stored, never against anything the request says about it.
+ */
+export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
+  const { returns, accounts } = deps
+  const now = deps.now ?? (() => new Date())
+  const router = express.Router()
+
+  const userOf = (res: Response): ReturnsUser => {
+    const user = res.locals.currentUser
+    if (!user) throw new Error('requireSignIn lets no anonymous request through')
+    return user
+  }
+
+  const forbidden = (res: Response) => {
+    res.status(403)
+    res.render('accounts/forbidden.njk', {
+      pageTitle: 'You do not have access to this page',
+      reason: 'Your account does not allow this. Ask your administrator if you need it.',
+    })
+  }
+
+  /** Runs a handler; an unknown or hidden object is 404, a refused action 403 (logged). */
+  const handle =
+    (handler: (req: Request, res: Response) => Promise<void>): RequestHandler =>
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        await handler(req, res)
+      } catch (error) {
+        if (error instanceof ReturnNotFound) return next()
+        if (error instanceof PermissionDenied) {
+          const user = res.locals.currentUser
+          accounts.log({
+            event: 'authz-denied',
+            ...(user ? { userId: user.id } : {}),
+            action: error.action,
+            method: req.method,
+            path: req.path,
+          })
+          return forbidden(res)
+        }
+        throw error
+      }
+    }
+
+  const signedIn: RequestHandler = (req, res, next) => {
+    if (res.locals.currentUser) return next()
+    if (req.method === 'GET') return res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(req.originalUrl)}`)
+    res.status(401)
+    res.render('accounts/forbidden.njk', {
+      pageTitle: 'Sign in to continue',
+      reason: 'Your session has ended: sign in again.',
+    })
+  }
+
+  const periodParam = (req: Request): string => {
+    const p = req.params.period
+    if (typeof p !== 'string' || !QUARTER_PATTERN.test(p)) throw new ReturnNotFound()
+    return p
+  }
+
+  /** The agency named in the URL (its code), as an id; unknown → 404. Access is checked on the id by the service. */
+  const agencyParam = async (req: Request): Promise<number> => {
+    const code = req.params.agency
+    if (typeof code !== 'string' || !AGENCY_CODE_PATTERN.test(code)) throw new ReturnNotFound()
+    const agency = (await returns.agencies()).find((a) => a.code.toLowerCase() === code.toLowerCase())
+    if (!agency) throw new ReturnNotFound()
+    return agency.id
+  }
+
+  const returnPath = (period: string, code: string) => `/returns/${period}/${encodeURIComponent(code)}`
+
+  const takeFlash = (req: Request): string | undefined => {
+    const flash = req.session?.flash
+    if (flash !== undefined) delete req.session.flash
+    return typeof flash === 'string' ? flash : undefined
+  }
+
+  function renderReturn(
+    req: Request,
+    res: Response,
+    page: ReturnPage,
+    options: {
+      status?: number
+      values?: Readonly<Record<string, string>>
+      problems?: readonly ItemProblem[]
+      warnings?: Readonly<Record<string, string>>
+      conflict?: boolean
+      locked?: boolean
+      reviewProblems?: readonly ItemProblem[]
+      reviewComment?: string
+    } = {},
+  ) {
+    const user = userOf(res)
+    const problems = options.problems ?? []
+    const fieldErrors: Record<string, { text: string }> = {}
+    for (const p of [...problems, ...(options.reviewProblems ?? [])]) fieldErrors[p.field] ??= { text: p.message }
+    const locked = page.quarter?.locked === true
+    const state = page.returned?.status ?? null
+    const editable = can(user, 'return:edit', { agencyId: page.agency.id }) && !locked && state !== 'accepted'
+    const lines = page.lines.map((line) => {
+      const stored = boxesOf(line.item)
+      const value = (f: string) => {
+        const name = fieldName(line.indicator.id, f as 'value')
+        return options.values ? (options.values[name] ?? '') : (stored[f] ?? '')
+      }
+      const warning = options.warnings?.[line.indicator.id] ?? line.item?.warning ?? null
+      const status = value('status') || 'reported'
+      return {
+        id: line.indicator.id,
+        name: line.indicator.name,
+        definition: line.indicator.definition.replace(/\.\s*$/, ''),
+        measureType: line.indicator.measureType,
+        lastYear: line.lastYear,
+        boxes: FIGURE_BOXES[line.indicator.measureType].map((box) => ({
+          id: fieldName(line.indicator.id, box),
+          label: BOX_LABELS[box] ?? box,
+          value: value(box),
+          multiline: box === 'text',
+          error: fieldErrors[fieldName(line.indicator.id, box)],
+        })),
+        status: {
+          id: fieldName(line.indicator.id, 'status'),
+          items: VALUE_STATUSES.map((s) => ({ value: s, text: STATUS_LABELS[s], selected: s === status })),
+          error: fieldErrors[fieldName(line.indicator.id, 'status')],
+          text: STATUS_LABELS[status as ValueStatus] ?? status,
+        },
+        reason: {
+          id: fieldName(line.indicator.id, 'reason'),
+          value: value('reason'),
+          error: fieldErrors[fieldName(line.indicator.id, 'reason')],
+        },
+        commentary: {
+          id: fieldName(line.indicator.id, 'commentary'),
+          value: value('commentary'),
+          error: fieldErrors[fieldName(line.indicator.id, 'commentary')],
+        },
+        warning,
+        confirm: {
+          id: fieldName(line.indicator.id, 'confirm'),
+          checked: options.values
+            ? options.values[fieldName(line.indicator.id, 'confirm')] === 'yes'
+            : line.item?.warningConfirmedBy != null,
+          error: fieldErrors[fieldName(line.indicator.id, 'confirm')],
+        },
+        confirmedBy: line.item?.warningConfirmedBy ?? null,
+      }
+    })
+    const title = `${page.agency.name}: return for ${page.period.label}`
+    res.status(options.status ?? 200)
+    res.render('returns/return.njk', {
+      pageTitle: problems.length > 0 || options.conflict || options.locked ? `Error: ${title}` : title,
+      title,
+      page,
+      lines,
+      flash: takeFlash(req),
+      errorList: [...problems, ...(options.reviewProblems ?? [])].map((p) => ({
+        text: p.message,
+        href: `#${p.field}`,
+      })),
+      fieldErrors,
+      conflict: options.conflict === true,
+      locked,
+      lockedRefusal: options.locked === true,
+      editable,
+      state,
+      stateLabel: state ? RETURN_STATUS_LABELS[state] : 'Not started',
+      version: page.returned ? String(page.returned.version) : '',
+      canReview: can(user, 'return:review', { agencyId: page.agency.id }) && state === 'submitted' && !locked,
+      reviewComment: options.reviewComment ?? '',
+      path: returnPath(page.period.id, page.agency.code),
+    })
+  }
+
+  router.get(
+    '/returns',
+    signedIn,
+    handle(async (_req, res) => {
+      const user = res.locals.currentUser
+      const quarter = latestEndedQuarter(now())
+      // A data owner goes straight to their agency's return; reviewers to the quarter's overview.
+      if (user?.role === 'data-owner' && user.agency) return res.redirect(303, returnPath(quarter, user.agency.code))
+      res.redirect(303, `/returns/${quarter}`)
+    }),
+  )
+
+  router.get(
+    '/returns/:period',
+    requirePermission(accounts, 'return:view'),
+    handle(async (req, res) => {
+      const user = userOf(res)
+      const overview = await returns.overview(user, periodParam(req))
+      res.render('returns/overview.njk', {
+        pageTitle: `Returns for ${overview.period.label}`,
+        overview,
+        flash: takeFlash(req),
+        rows: overview.rows.map((r) => ({
+          ...r,
+          stateLabel: r.returned ? RETURN_STATUS_LABELS[r.returned.status] : 'Not started',
+          arrivalLabel: ARRIVAL_LABELS[r.arrival],
+          path: returnPath(overview.period.id, r.agency.code),
+        })),
+        canSignOff: can(user, 'report:sign-off'),
+        errorList: [],
+        fieldErrors: {},
+      })
+    }),
+  )
+
+  router.get(
+    '/returns/:period/signed-off',
+    requirePermission(accounts, 'report:view'),
+    handle(async (req, res) => {
+      const period = periodParam(req)
+      const snapshot = await returns.signedOffReport(userOf(res), period)
+      res.render('returns/signed-off.njk', { pageTitle: 'Signed-off report', period, snapshot })
+    }),
+  )
+
+  router.post(
+    '/returns/:period/sign-off',
+    requirePermission(accounts, 'report:sign-off'),
+    handle(async (req, res) => {
+      const period = periodParam(req)
+      const user = userOf(res)
+      // An explicit confirmation: a stray or empty POST never locks a quarter.
+      if (formField(req.body, 'confirm') !== 'yes') {
+        const overview = await returns.overview(user, period)
+        res.status(400)
+        res.render('returns/overview.njk', {
+          pageTitle: `Error: Returns for ${overview.period.label}`,
+          overview,
+          rows: [],
+          canSignOff: true,
+          errorList: [{ text: 'Confirm that the board has signed off this quarter', href: '#confirm' }],
+          fieldErrors: { confirm: { text: 'Confirm that the board has signed off this quarter' } },
+        })
+        return
+      }
+      const locked = await returns.signOff(user, period)
+      req.session.flash = locked ? 'The quarter is signed off and locked.' : 'The quarter was already signed off.'
+      res.redirect(303, `/returns/${period}`)
+    }),
+  )
+
+  router.post(
+    '/returns/:period/reopen',
+    requirePermission(accounts, 'report:sign-off'),
+    handle(async (req, res) => {
+      const period = periodParam(req)
+      const user = userOf(res)
+      const result = await returns.reopen(user, period, formField(req.body, 'reason'))
+      if (result.kind === 'invalid') {
+        const overview = await returns.overview(user, period)
+        res.status(400)
+        res.render('returns/overview.njk', {
+          pageTitle: `Error: Returns for ${overview.period.label}`,
+          overview,
+          rows: [],
+          canSignOff: true,
+          errorList: result.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+          fieldErrors: Object.fromEntries(result.problems.map((p) => [p.field, { text: p.message }])),
+        })
+        return
+      }
+      req.session.flash = result.kind === 'reopened' ? 'The quarter is reopened.' : 'The quarter was not locked.'
+      res.redirect(303, `/returns/${period}`)
+    }),
+  )
+
+  router.get(
+    '/returns/:period/:agency',
+    signedIn,
+    handle(async (req, res) => {
+      const period = periodParam(req)
+      const page = await returns.returnPage(userOf(res), period, await agencyParam(req))
+      renderReturn(req, res, page)
+    }),
+  )
+
+  router.post(
+    '/returns/:period/:agency',
+    signedIn,
+    handle(async (req, res) => {
+      const user = userOf(res)
+      const period = periodParam(req)
+      const agencyId = await agencyParam(req)
+      const page = await returns.returnPage(user, period, agencyId)
+      const intent = formField(req.body, 'intent')
+      const versionText = formField(req.body, 'version')
+      const version = versionText === '' ? null : /^[1-9]\d{0,8}$/.test(versionText) ? Number(versionText) : undefined
+      const fields = postedFields(
+        req.body,
+        page.lines.map((l) => l.indicator),
+      )
+      if ((intent !== 'save' && intent !== 'submit') || version === undefined) {
+        // Not a form of ours (no button pressed, a version that is not a number): nothing is saved.
+        if (!can(user, 'return:edit', { agencyId })) throw new PermissionDenied('return:edit')
+        return renderReturn(req, res, page, {
+          status: 400,
+          values: fields,
+          problems: [{ field: 'save', message: 'Choose “Save draft” or “Submit return”' }],
+        })
+      }
+      const result = await returns.saveReturn(user, period, agencyId, { version, intent, fields })
+      switch (result.kind) {
+        case 'saved':
+          req.session.flash = intent === 'submit' ? 'Your return has been submitted.' : 'Your draft has been saved.'
+          return res.redirect(303, returnPath(period, page.agency.code))
+        case 'invalid':
+          return renderReturn(req, res, page, {
+            status: 400,
+            values: fields,
+            problems: result.problems,
+            warnings: result.warnings,
+          })
+        case 'conflict':
+          // The figures now stored are shown (the page is read again); the editor's own changes were not saved.
+          return renderReturn(req, res, await returns.returnPage(user, period, agencyId), {
+            status: 409,
+            conflict: true,
+          })
+        case 'locked':
+          return renderReturn(req, res, await returns.returnPage(user, period, agencyId), { status: 409, locked: true })
+        case 'wrong-state':
+          return renderReturn(req, res, await returns.returnPage(user, period, agencyId), {
+            status: 409,
+            problems: [{ field: 'save', message: 'This return has been accepted: it can no longer be changed' }],
+          })
+      }
+    }),
+  )
+
+  router.post(
+    '/returns/:period/:agency/review',
+    signedIn,
+    handle(async (req, res) => {
+      const user = userOf(res)
+      const period = periodParam(req)
+      const agencyId = await agencyParam(req)
+      const page = await returns.returnPage(user, period, agencyId)
+      if (!can(user, 'return:review', { agencyId })) throw new PermissionDenied('return:review')
+      const decision = formField(req.body, 'decision')
+      const comment = formField(req.body, 'comment')
+      const versionText = formField(req.body, 'version')
+      if ((decision !== 'accept' && decision !== 'send-back') || !/^[1-9]\d{0,8}$/.test(versionText)) {
+        return renderReturn(req, res, page, {
+          status: 400,
+          reviewProblems: [{ field: 'comment', message: 'Choose “Accept return” or “Send back”' }],
+          reviewComment: comment,
+        })
+      }
+      const result = await returns.review(user, period, agencyId, { version: Number(versionText), decision, comment })
+      switch (result.kind) {
+        case 'saved':
+          req.session.flash = decision === 'accept' ? 'The return is accepted.' : 'The return is sent back.'
+          return res.redirect(303, returnPath(period, page.agency.code))
+        case 'invalid':
+          return renderReturn(req, res, page, { status: 400, reviewProblems: result.problems, reviewComment: comment })
+        case 'conflict':
+          return renderReturn(req, res, await returns.returnPage(user, period, agencyId), {
+            status: 409,
+            conflict: true,
+          })
+        case 'locked':
+          return renderReturn(req, res, page, { status: 409, locked: true })
+        case 'wrong-state':
+          return renderReturn(req, res, page, {
+            status: 409,
+            reviewProblems: [{ field: 'comment', message: 'Only a submitted return can be accepted or sent back' }],
+          })
+      }
+    }),
+  )
+
+  return router
+}
