@@ -128,7 +128,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     repository: createReturnsRepository(database, audit),
     figures: performanceRepository,
     report: (year) => performanceReports.report(year),
-    daysAfterQuarterEnd: DEFAULT_DAYS_AFTER_QUARTER_END,
+    daysAfterQuarterEnd: config.returnsDueDays ?? DEFAULT_DAYS_AFTER_QUARTER_END,
   })
 
   return {

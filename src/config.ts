@@ -44,6 +44,11 @@ export interface Config {
    * ("<5"), with secondary suppression so that they cannot be worked back. A whole number, at least 1. Default 5.
    */
   readonly sdcMinimumCount?: number
+  /**
+   * `SAFERHUB_RETURNS_DUE_DAYS`: quarterly returns are due this many days after the quarter ends (a date in
+   * Europe/London). A whole number, at least 1. Default 28.
+   */
+  readonly returnsDueDays?: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -74,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? Object.freeze(env.SAFERHUB_SERVED_PARTNERSHIPS.split(',').map((item) => item.trim()))
       : null,
     sdcMinimumCount: wholeNumber(env, 'SAFERHUB_SDC_MINIMUM_COUNT', 5),
+    returnsDueDays: wholeNumber(env, 'SAFERHUB_RETURNS_DUE_DAYS', 28),
   })
 }
 

@@ -154,10 +154,14 @@ function protectRow(report: PerformanceReport, row: IndicatorRow, rules: Disclos
       if (type === 'count' || type === 'stock') counts[`${cell.key}:n`] = s.number
       if (type === 'count-with-share') {
         counts[`${cell.key}:n`] = s.number
-        counts[`${cell.key}:share`] = s.numerator ?? impliedShare(s.number, s.percent)
-        ratios[`${cell.key}:pct`] = { numerator: `${cell.key}:share`, denominator: `${cell.key}:n` }
+        const share = s.numerator ?? impliedShare(s.number, s.percent)
+        if (share !== null) {
+          counts[`${cell.key}:share`] = share
+          ratios[`${cell.key}:pct`] = { numerator: `${cell.key}:share`, denominator: `${cell.key}:n` }
+        }
       }
-      if (type === 'proportion' || type === 'rate') {
+      // A percentage published without its counts (as the source published it) has no counts here to protect.
+      if ((type === 'proportion' || type === 'rate') && s.numerator !== null && s.denominator !== null) {
         counts[`${cell.key}:n`] = s.numerator
         counts[`${cell.key}:d`] = s.denominator
         if (type === 'proportion')
@@ -228,10 +232,11 @@ function publicFigure(
     case 'count-with-share': {
       const count = n?.value ?? null
       const percent = pct?.value ?? null
+      // No share beside a count of 0 (nothing to share out) or where the source gave none.
       const display =
         count === null
-          ? (n?.display ?? '[c]')
-          : `${count.toLocaleString('en-GB')}${pct ? ` (${pct.display || 'share not given'})` : ''}`
+          ? n?.display || '[c]'
+          : `${count.toLocaleString('en-GB')}${pct?.display ? ` (${pct.display})` : ''}`
       return { ...base, ...empty, count, percent, display, suppressed }
     }
     case 'proportion': {

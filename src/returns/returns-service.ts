@@ -42,7 +42,7 @@ export interface ReturnsServiceDeps {
   readonly figures: ReturnsFigures
   /** Builds the year's report from the stored figures (the report service). */
   readonly report: (year: string) => Promise<PerformanceReport | null>
-  /** Returns are due this many days after the quarter ends. */
+  /** Returns are due this many days after the quarter ends (0 to 366; anything else is refused at start-up). */
   readonly daysAfterQuarterEnd: number
   readonly now?: () => Date
 }
@@ -110,6 +110,8 @@ export const REOPEN_REASON_LIMIT = 2000
  */
 export function createReturnsService(deps: ReturnsServiceDeps) {
   const now = deps.now ?? (() => new Date())
+  // Checked at start-up rather than on the first page that needs a due date.
+  dueDate('FY2017-18-Q1', deps.daysAfterQuarterEnd)
   const actorOf = (user: ReturnsUser, requestId?: string): Actor => ({ name: user.email, requestId: requestId ?? null })
 
   /** A quarter from its identifier, or not found. */

@@ -118,7 +118,9 @@ for (const dialect of testDialects()) {
 
       assert.equal((await policeReturn('FY2018-19-Q1', 'submit', '560', '1700')).status, 303)
       const overview = decode(await (await analyst.get('/returns/FY2018-19-Q1')).text())
-      assert.match(overview, /West Midlands Police[\s\S]*Submitted/)
+      // Submitted now, years after its due date (28 July 2018): in, but late. YOT has sent nothing: missing.
+      assert.match(overview, /West Midlands Police<\/a>[\s\S]*?Submitted[\s\S]*?In late/)
+      assert.match(overview, /Youth Offending Team<\/a>[\s\S]*?Not started[\s\S]*?Missing/)
 
       assert.equal((await review('FY2018-19-Q1', 'WMP', 'accept')).status, 303)
       const value = await services.performance.repository.getValue('proven-reoffending', 'FY2018-19-Q1')

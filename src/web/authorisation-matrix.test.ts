@@ -2,6 +2,9 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { loadConfig } from '../config.ts'
 import { createServices, type Services } from '../composition-root.ts'
 import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
@@ -11,6 +14,7 @@ import { TestBrowser, type TestResponse } from '../accounts/web/test-client.ts'
 import { createApp } from './app.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
 import { declaredRoutes } from './route-table.ts'
+import { createUploadStore } from '../imports-web/upload-store.ts'
 
 /**
  * The authorisation matrix: every route of the manifest × every role (the demo users, plus a data owner of a
@@ -45,6 +49,9 @@ interface World {
   readonly people: Who[]
   /** Values for `{placeholder}`s in the manifest's samples. */
   readonly placeholders: Readonly<Record<string, string>>
+  /** Who made the objects of `personal` routes. */
+  readonly personalObjectOwner: number
+  readonly dataDirectory: string
   /** Canaries actually stored: the test says which it could seed. */
   readonly seededCanaries: readonly string[]
 }
@@ -62,7 +69,8 @@ async function signIn(base: string, credentials: { email: string; password: stri
 
 async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   const database = await openTestDatabase(dialect)
-  const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' })
+  const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-matrix-'))
+  const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true', SAFERHUB_DATA_DIR: dataDirectory })
   const services = await createServices(config, { database })
   const server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
   await new Promise((resolve) => server.once('listening', resolve))
@@ -101,7 +109,22 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   })
   assert.ok(target.ok)
 
+  // An API token whose "issued" and "revoke" pages the token administration routes show.
+  const apiToken = await services.accounts.createApiToken(system, {
+    agencyId: agencyIds[AGENCY_A] ?? 0,
+    name: 'matrix',
+  })
+  assert.ok(apiToken.ok, JSON.stringify(apiToken))
+
   const users = await services.accounts.listUsers(system)
+  // An import upload awaiting confirmation, made by the analyst: personal to them (see `personal` in the manifest).
+  const analyst = users.find((u) => u.role === 'partnership-analyst')
+  assert.ok(analyst, 'the demo analyst exists')
+  const upload = await createUploadStore(dataDirectory).save(
+    analyst.id,
+    [{ name: 'values.csv', content: Buffer.from('indicator,period,value\r\nknife-crime,FY2017-18-Q3,56\r\n') }],
+    new Date(),
+  )
   const people: Who[] = []
   for (const credentials of [...demoUsers, SECOND_OWNER]) {
     const user = users.find((u) => u.email === credentials.email)
@@ -126,7 +149,9 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
     base,
     agencyIds,
     people,
-    placeholders: { user: String(target.user.id) },
+    placeholders: { user: String(target.user.id), apiToken: String(apiToken.apiToken.id), upload: upload.id },
+    personalObjectOwner: analyst.id,
+    dataDirectory,
     seededCanaries,
   }
 }
@@ -147,12 +172,15 @@ async function seedCanaries(services: Services): Promise<string[]> {
 type Expectation = 'allowed' | 'forbidden' | 'hidden' | 'anonymous'
 
 /** What the policy says this person may do with this route for an object of `agencyId`. */
-function expectationFor(route: RouteAccess, who: Who, agencyId: number | null): Expectation {
+function expectationFor(route: RouteAccess, who: Who, agencyId: number | null, world: World): Expectation {
   if (route.access === 'public') return 'allowed'
   if (who.principal === null) return 'anonymous'
   if (route.access === 'signed-in') return 'allowed'
   const resource = agencyId === null ? {} : { agencyId }
-  if (can(who.principal, route.access, resource)) return 'allowed'
+  if (can(who.principal, route.access, resource)) {
+    // Someone else's personal object does not exist for them, permission or not.
+    return route.personal && who.principal.id !== world.personalObjectOwner ? 'hidden' : 'allowed'
+  }
   // Refused here but allowed for an object of their own agency: another agency's object, which for an
   // agency-scoped route does not exist for them.
   if (route.agencyScoped && can(who.principal, route.access, { agencyId: who.principal.agencyId })) return 'hidden'
@@ -244,6 +272,7 @@ for (const dialect of testDialects()) {
       world.server.closeAllConnections()
       await new Promise((resolve) => world.server.close(resolve))
       await world.services.close()
+      await rm(world.dataDirectory, { recursive: true, force: true })
     })
 
     it('lists every route the application serves in the route manifest, and nothing it does not serve', () => {
@@ -268,7 +297,12 @@ for (const dialect of testDialects()) {
       const failures: string[] = []
       let requests = 0
       for (const route of routeManifest) {
-        const samples = samplePaths(route, world)
+        let samples: ReturnType<typeof samplePaths>
+        try {
+          samples = samplePaths(route, world)
+        } catch (error) {
+          samples = error instanceof Error ? error.message : String(error)
+        }
         if (typeof samples === 'string') {
           failures.push(samples)
           continue
@@ -276,7 +310,7 @@ for (const dialect of testDialects()) {
         for (const who of world.people) {
           for (const sample of samples) {
             const agencyId = sample.agency === null ? null : (world.agencyIds[sample.agency] ?? null)
-            const expected = expectationFor(route, who, agencyId)
+            const expected = expectationFor(route, who, agencyId, world)
             const response = await send(route, who, sample.path)
             requests++
             const problem = judge(expected, route, response)

@@ -27,6 +27,11 @@ export interface RouteAccess {
    * one when a new kind of object needs it). A route with parameters needs at least `own`.
    */
   readonly sample?: { readonly own?: string; readonly other?: string }
+  /**
+   * True when the object belongs to the person who made it (an uploaded import awaiting confirmation): anyone
+   * else, even with the permission, is told it does not exist (404). The matrix test's `{upload}` is the analyst's.
+   */
+  readonly personal?: boolean
   /** API routes answer 401 (not a redirect to the sign-in page) when nobody is signed in. */
   readonly api?: boolean
 }
@@ -186,8 +191,20 @@ export const routeManifest: readonly RouteAccess[] = [
   // Imports from the browser with a preview (src/imports-web/routes.ts). An upload is visible only to its uploader.
   { method: 'GET', path: '/imports', access: 'import:run' },
   { method: 'POST', path: '/imports', access: 'import:run' },
-  { method: 'GET', path: '/imports/:upload', access: 'import:run' },
-  { method: 'POST', path: '/imports/:upload/confirm', access: 'import:run' },
+  {
+    method: 'GET',
+    path: '/imports/:upload',
+    access: 'import:run',
+    personal: true,
+    sample: { own: '/imports/{upload}' },
+  },
+  {
+    method: 'POST',
+    path: '/imports/:upload/confirm',
+    access: 'import:run',
+    personal: true,
+    sample: { own: '/imports/{upload}/confirm' },
+  },
 
   // Police recorded crime: the overview and the crime imports (src/crime/web/routes.ts).
   { method: 'GET', path: '/crime', access: 'report:view' },
