@@ -39,7 +39,18 @@ function random(seed: number): () => number {
   }
 }
 
-const types: MeasureType[] = ['count', 'count', 'count', 'count', 'count', 'count', 'proportion', 'proportion', 'count-with-share', 'stock']
+const types: MeasureType[] = [
+  'count',
+  'count',
+  'count',
+  'count',
+  'count',
+  'count',
+  'proportion',
+  'proportion',
+  'count-with-share',
+  'stock',
+]
 const indicators: Indicator[] = Array.from({ length: indicatorCount }, (_, i) => {
   const measureType = types[i % types.length] as MeasureType
   return {
@@ -70,7 +81,14 @@ function valuesFor(partnership: number): IndicatorValue[] {
         const roll = next()
         const base = { indicatorId: indicator.id, period: periodId, text: null, percent: null, commentary: null }
         if (roll < 0.01) {
-          values.push({ ...base, status: 'not-yet-available', value: null, numerator: null, denominator: null, reason: 'Not yet received' })
+          values.push({
+            ...base,
+            status: 'not-yet-available',
+            value: null,
+            numerator: null,
+            denominator: null,
+            reason: 'Not yet received',
+          })
           continue
         }
         const count = Math.max(0, Math.round(level * (0.8 + 0.4 * next())))
@@ -80,10 +98,24 @@ function valuesFor(partnership: number): IndicatorValue[] {
         }
         switch (indicator.measureType) {
           case 'proportion':
-            values.push({ ...base, status: 'reported', value: null, numerator: Math.floor(count * next()), denominator: count, reason: null })
+            values.push({
+              ...base,
+              status: 'reported',
+              value: null,
+              numerator: Math.floor(count * next()),
+              denominator: count,
+              reason: null,
+            })
             break
           case 'count-with-share':
-            values.push({ ...base, status: 'reported', value: count, numerator: Math.floor(count * next()), denominator: null, reason: null })
+            values.push({
+              ...base,
+              status: 'reported',
+              value: count,
+              numerator: Math.floor(count * next()),
+              denominator: null,
+              reason: null,
+            })
             break
           default:
             values.push({ ...base, status: 'reported', value: count, numerator: null, denominator: null, reason: null })
@@ -145,13 +177,17 @@ const computed = time(() => {
 })
 
 const env = createNunjucksEnvironment()
-const renderedHtml = time(() => computed.result.latest.reduce((bytes, r) => bytes + performanceReportStandaloneHtml(env, r).length, 0))
+const renderedHtml = time(() =>
+  computed.result.latest.reduce((bytes, r) => bytes + performanceReportStandaloneHtml(env, r).length, 0),
+)
 const renderedCsv = time(() => computed.result.latest.reduce((bytes, r) => bytes + performanceReportCsv(r).length, 0))
 
 const ratio = (ms: number) => (ms / reference.ms).toFixed(1)
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
 console.log('')
-console.log(`Reference: plain loop summing ${valueCount.toLocaleString('en-GB')} values by indicator and year: ${reference.ms.toFixed(0)} ms`)
+console.log(
+  `Reference: plain loop summing ${valueCount.toLocaleString('en-GB')} values by indicator and year: ${reference.ms.toFixed(0)} ms`,
+)
 console.log(
   `Outturns, outcomes, significance, trends and commentary: ${computed.result.rows.toLocaleString('en-GB')} KPI rows in ` +
     `${(partnerships * years).toLocaleString('en-GB')} reports: ${computed.ms.toFixed(0)} ms ` +

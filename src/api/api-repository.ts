@@ -1,3 +1,4 @@
+import { lockedQuartersFor } from '../returns/quarter-locks.ts'
 import type { Kysely } from 'kysely'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { withAuditedTransaction } from '../audit/audited-transaction.ts'
@@ -29,6 +30,8 @@ export type SaveValueOutcome =
   | { readonly outcome: 'precondition-required'; readonly current: StoredIndicatorValue }
   | { readonly outcome: 'replayed'; readonly answer: StoredAnswer }
   | { readonly outcome: 'key-reused' }
+  /** The figure's quarter has been signed off and locked: nothing was written. */
+  | { readonly outcome: 'locked'; readonly quarter: string }
 
 export interface SaveValueRequest {
   readonly value: IndicatorValue
@@ -47,7 +50,7 @@ export interface SaveValueRequest {
 /**
  * The API's writes: one figure at a time, with its version check, its audit event and its idempotency record
  * in ONE audited transaction, so that a retry, a concurrent editor or a crash can never give two writes or a
- * lost update. (The quarterly returns service will take these writes over once it exists, for its quarter lock.)
+ * lost update; a figure of a signed-off quarter is refused (src/returns/quarter-locks.ts).
  */
 export interface ApiRepository {
   saveValue(request: SaveValueRequest): Promise<SaveValueOutcome>
@@ -119,6 +122,8 @@ export function createApiRepository(database: Database, audit: AuditRepository, 
           }
         }
         const figure = figureOf(request.value)
+        const locked = (await lockedQuartersFor(trx, database.dialect, [figure.period])).get(figure.period)
+        if (locked !== undefined) return { outcome: 'locked', quarter: locked }
         const existing = await currentValue(trx, figure.indicatorId, figure.period)
         if (request.expectedVersion === undefined && existing)
           return { outcome: 'precondition-required', current: existing }

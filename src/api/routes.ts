@@ -5,7 +5,7 @@ import { agencyCodeForDataOwner, defaultAgencies } from '../accounts/default-age
 import { can, type Action, type Principal } from '../accounts/permissions.ts'
 import { canonicalJson } from '../audit/canonical-json.ts'
 import type { Indicator } from '../domain/indicator.ts'
-import { parsePeriod } from '../domain/period.ts'
+import { parsePeriod, period } from '../domain/period.ts'
 import type { PerformanceRepository, StoredIndicatorValue } from '../performance/performance-repository.ts'
 import { parseReportYear, type PerformanceReportService } from '../reports/performance-report-service.ts'
 import { performanceReportJson } from '../reports/json.ts'
@@ -278,6 +278,14 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
         }
         case 'key-reused':
           return sendProblem(res, 422, 'Unprocessable content', 'This Idempotency-Key was used for another request.')
+        case 'locked':
+          return sendProblem(
+            res,
+            423,
+            'Locked',
+            `${period(outcome.quarter).label} has been signed off and locked: an analyst must reopen it before its figures can change.`,
+            { lockedQuarter: outcome.quarter },
+          )
         case 'precondition-required':
           return sendProblem(
             res,

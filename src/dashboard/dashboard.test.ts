@@ -66,5 +66,8 @@ describe('the dashboard', () => {
       ['first-time-entrants', 'youth-custody'],
     )
     assert.match(html, /data-count="shown">2</)
+    assert.doesNotMatch(html, /href="\/publication\//, 'a viewer approves nothing')
+    const board = await app.signedIn('board-member')
+    assert.match(await (await board.get('/dashboard')).text(), /href="\/publication\/2017-18"/)
   })
 })

@@ -1,5 +1,6 @@
 import express, { type RequestHandler } from 'express'
-import type { PerformanceReportService } from '../reports/performance-report-service.ts'
+import { can } from '../accounts/permissions.ts'
+import { yearSlug, type PerformanceReportService } from '../reports/performance-report-service.ts'
 import { buildDashboard } from './dashboard.ts'
 
 export interface DashboardRoutesOptions {
@@ -38,6 +39,12 @@ export function dashboardRoutes(options: DashboardRoutesOptions): express.Router
       priorityItems: choices(dashboard.options.priorities, dashboard.filters.priority),
       themeItems: choices(dashboard.options.themes, dashboard.filters.theme),
       dataOwnerItems: choices(dashboard.options.dataOwners, dashboard.filters.dataOwner),
+      // Those who approve publication get a way to the approvals of this year.
+      publicationHref:
+        can(res.locals.currentUser, 'report:publish') || can(res.locals.currentUser, 'report:sign-off')
+          ? `/publication/${yearSlug(report.year)}`
+          : null,
+      reportHref: `/reports/performance/${yearSlug(report.year)}`,
       filtered:
         dashboard.filters.priority !== '' || dashboard.filters.theme !== '' || dashboard.filters.dataOwner !== '',
     })

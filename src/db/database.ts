@@ -33,6 +33,14 @@ pg.types.setTypeParser(1700, (value) => Number(value))
 export function openDatabase(options: DatabaseOptions): Database {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
+    // An idle pooled connection that the server ends (a restart, an administrator's pg_terminate_backend) makes
+    // the pool emit 'error'; without a listener that would crash the whole process. The pool drops the client
+    // and the next query opens a new connection, so noting it is enough.
+    pool.on('error', (error) => {
+      process.stderr.write(
+        `${JSON.stringify({ level: 'warn', event: 'database-connection-lost', message: error.message })}\n`,
+      )
+    })
     const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) })
     return { db, dialect: 'postgres', close: () => db.destroy() }
   }

@@ -18,7 +18,7 @@ function attack(input: ProtectedTableInput, published: ReturnType<typeof protect
   const known = new Map<string, number>()
   for (const [key, cell] of Object.entries(published.counts)) if (cell.value !== null) known.set(key, cell.value)
   const recovered = new Map<string, number>()
-  for (let progress = true; progress; ) {
+  for (let progress = true; progress;) {
     progress = false
     for (const { total, parts } of input.totals ?? []) {
       const unknown = [total, ...parts].filter((k) => !known.has(k))
@@ -100,7 +100,8 @@ describe('disclosure control', () => {
           const counts: Record<string, number | null> = {}
           thisYear.forEach((v, i) => (counts[`t${i}`] = v))
           lastYear.forEach((v, i) => (counts[`l${i}`] = v))
-          const sum = (vs: (number | null)[]) => (vs.some((v) => v === null) ? null : vs.reduce((s: number, v) => s + (v as number), 0))
+          const sum = (vs: (number | null)[]) =>
+            vs.some((v) => v === null) ? null : vs.reduce((s: number, v) => s + (v as number), 0)
           counts.tTotal = sum(thisYear)
           counts.lTotal = sum(lastYear)
           const input: ProtectedTableInput = {
@@ -136,7 +137,10 @@ describe('disclosure control', () => {
       [1],
     )
     assert.match(flags[0]?.excerpt ?? '', /One female/)
-    assert.deepEqual(flagSmallNumbersInCommentary('79 were race related, 5 were homophobic with 1 transgender.', rules).length, 1)
+    assert.deepEqual(
+      flagSmallNumbersInCommentary('79 were race related, 5 were homophobic with 1 transgender.', rules).length,
+      1,
+    )
     assert.deepEqual(flagSmallNumbersInCommentary('There were 2 referrals this quarter.', rules), [])
   })
 })

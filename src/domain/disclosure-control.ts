@@ -64,7 +64,8 @@ export function isSmallCount(count: number, rules: DisclosureRules): boolean {
  * // q1 "<5" (small count), q4 "[c]" (complement: the smallest other part), the rest published
  */
 export function protectTable(input: ProtectedTableInput, rules: DisclosureRules): ProtectedTable {
-  if (!Number.isInteger(rules.minimumCount) || rules.minimumCount < 1) throw new Error('minimumCount must be a whole number of at least 1')
+  if (!Number.isInteger(rules.minimumCount) || rules.minimumCount < 1)
+    throw new Error('minimumCount must be a whole number of at least 1')
   const withheld = new Map<string, SuppressionReason>()
   const known = (key: string) => input.counts[key] !== null && input.counts[key] !== undefined
 
@@ -76,7 +77,7 @@ export function protectTable(input: ProtectedTableInput, rules: DisclosureRules)
   // route to a withheld figure is handled by withholding the ratio below; ratios never force counts.
   // Secondary suppression over the totals, until stable. Each pass withholds at least one more cell or stops,
   // so it ends after at most as many passes as there are cells.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
     for (const relation of input.totals ?? []) {
       const cells = [relation.total, ...relation.parts]
@@ -98,7 +99,8 @@ export function protectTable(input: ProtectedTableInput, rules: DisclosureRules)
   for (const [key, count] of Object.entries(input.counts)) {
     const reason = withheld.get(key) ?? null
     if (count === null) counts[key] = { value: null, display: '', suppressed: null }
-    else if (reason === 'small-count') counts[key] = { value: null, display: `<${rules.minimumCount}`, suppressed: reason }
+    else if (reason === 'small-count')
+      counts[key] = { value: null, display: `<${rules.minimumCount}`, suppressed: reason }
     else if (reason) counts[key] = { value: null, display: '[c]', suppressed: reason }
     else {
       const value = rules.roundTo ? roundToMultiple(count, rules.roundTo) : count
@@ -146,7 +148,17 @@ export interface CommentaryFlag {
  * // [{ number: 1, excerpt: 'One female received a custodial sentence.' }]
  */
 export function flagSmallNumbersInCommentary(text: string, rules: DisclosureRules): CommentaryFlag[] {
-  const words: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 }
+  const words: Record<string, number> = {
+    one: 1,
+    two: 2,
+    three: 3,
+    four: 4,
+    five: 5,
+    six: 6,
+    seven: 7,
+    eight: 8,
+    nine: 9,
+  }
   const flags: CommentaryFlag[] = []
   for (const sentence of text.split(/(?<=[.!?])\s+/)) {
     if (!SENSITIVE_WORDS.test(sentence)) continue

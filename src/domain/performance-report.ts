@@ -114,7 +114,11 @@ export interface IndicatorRow {
   readonly target: Target | null
   readonly targetLabel: string | null
   /** Period by period, this year and the same period last year side by side. */
-  readonly periods: readonly { readonly label: string; readonly lastYear: DisplayValue; readonly thisYear: DisplayValue }[]
+  readonly periods: readonly {
+    readonly label: string
+    readonly lastYear: DisplayValue
+    readonly thisYear: DisplayValue
+  }[]
   readonly baseline: (Baseline & { readonly display: string }) | null
   readonly outturn: Outturn
   readonly previousOutturn: Outturn

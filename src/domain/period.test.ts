@@ -1,9 +1,17 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { parsePeriod, previousPeriod, quarterOfMonth, samePeriodLastYear, periodsOfYear, isWithin, period } from './period.ts'
+import {
+  parsePeriod,
+  previousPeriod,
+  quarterOfMonth,
+  samePeriodLastYear,
+  periodsOfYear,
+  isWithin,
+  period,
+} from './period.ts'
 
 describe('periods of the financial year', () => {
-  it('reads identifiers and the report\'s labels alike', () => {
+  it("reads identifiers and the report's labels alike", () => {
     assert.equal(parsePeriod('FY2017-18-Q1')?.label, '2017/18 Q1')
     assert.equal(parsePeriod('2017/18 Q4')?.id, 'FY2017-18-Q4')
     assert.equal(parsePeriod('FY2017-18')?.label, '2017/18')
@@ -27,7 +35,17 @@ describe('periods of the financial year', () => {
   })
 
   it('rejects what it cannot read instead of guessing', () => {
-    for (const bad of ['FY2017-19', '2017/18 Q5', 'FY2017-18-B7', '2018-13', '2018-00', '12abc', '', 'Q1 2017', 'FY2017-18-Q0'])
+    for (const bad of [
+      'FY2017-19',
+      '2017/18 Q5',
+      'FY2017-18-B7',
+      '2018-13',
+      '2018-00',
+      '12abc',
+      '',
+      'Q1 2017',
+      'FY2017-18-Q0',
+    ])
       assert.equal(parsePeriod(bad), null, bad)
   })
 

@@ -226,41 +226,71 @@ for (const dialect of testDialects()) {
     })
 
     if (dialect === 'postgres') {
-      test('a transaction PostgreSQL aborts as a deadlock victim is run again', async () => {
-        await service.importPerformanceFiles(demo, 'demo-data')
+      /**
+       * A second session holds the knife-crime row, waits until the import queues behind it, then asks for the
+       * audit lock the import holds: a deadlock. PostgreSQL aborts whichever session's deadlock check runs once
+       * the cycle exists; that is the import's when its one-second check comes after the cycle closed (the second
+       * session checks later still: by ten seconds where it may change its own deadlock_timeout). On a loaded
+       * machine the second session may be the victim instead; then the round is run again with another name.
+       */
+      async function deadlockRound(round: number): Promise<{ result: ImportResult; otherWasVictim: boolean }> {
+        const name = `Knife crime (round ${round})`
         const renamed = readFileSync(path.join(DEMO_DIRECTORY, 'indicators.csv'), 'utf8').replace(
           'knife-crime,Knife crime: violent crimes',
-          'knife-crime,Knife crime (all ages): violent crimes',
+          `knife-crime,${name}: violent crimes`,
         )
-        // A second session holds the knife-crime row, waits for the import to queue behind it, then asks for
-        // the audit lock the import holds: a deadlock, which PostgreSQL breaks by aborting the import (its
-        // wait began first, so its deadlock check runs first).
         let importing: Promise<ImportResult> | undefined
+        let otherWasVictim = false
         await database.db.connection().execute(async (other) => {
           await sql`begin`.execute(other)
-          await sql`update indicators set name = name where id = 'knife-crime'`.execute(other)
-          importing = service.importPerformanceFiles([csv('indicators.csv', renamed)], 'swp-analyst')
-          // Watched from outside the transaction: inside one, pg_stat_activity is a snapshot that never changes.
-          for (let waited = 0; ; waited++) {
-            const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock'`.execute(database.db)
-            if ((rows[0]?.n ?? 0) > 0) break
-            assert.ok(waited < 500, 'the import never waited for the row lock')
-            await new Promise((resolve) => setTimeout(resolve, 20))
+          try {
+            await sql`savepoint before_setting`.execute(other)
+            await sql`set local deadlock_timeout = '10s'`.execute(other).catch(async () => {
+              await sql`rollback to savepoint before_setting`.execute(other)
+            })
+            await sql`update indicators set name = name where id = 'knife-crime'`.execute(other)
+            importing = service.importPerformanceFiles([csv('indicators.csv', renamed)], 'swp-analyst')
+            // Watched from outside the transaction: inside one, pg_stat_activity is a snapshot that never changes.
+            for (let waited = 0; ; waited++) {
+              const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock'`.execute(database.db)
+              if ((rows[0]?.n ?? 0) > 0) break
+              assert.ok(waited < 500, 'the import never waited for the row lock')
+              await new Promise((resolve) => setTimeout(resolve, 20))
+            }
+            await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_CHAIN_LOCK)})`.execute(other)
+            await sql`commit`.execute(other)
+          } catch (error) {
+            await sql`rollback`.execute(other)
+            if ((error as { code?: string }).code !== '40P01') throw error
+            otherWasVictim = true
           }
-          await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_CHAIN_LOCK)})`.execute(other)
-          await sql`commit`.execute(other)
         })
         const result = await importing
         assert.ok(result?.outcome === 'applied')
-        assert.equal(result.attempts, 2)
-        assert.deepEqual(result.summary.indicators, {
+        const knifeCrime = (await repository.listIndicators()).find((i) => i.id === 'knife-crime')
+        assert.match(knifeCrime?.name ?? '', new RegExp(`^Knife crime \\(round ${round}\\)`))
+        return { result, otherWasVictim }
+      }
+
+      test('a transaction PostgreSQL aborts as a deadlock victim is run again', async () => {
+        await service.importPerformanceFiles(demo, 'demo-data')
+        let retried: ImportResult | undefined
+        for (let round = 1; round <= 3 && !retried; round++) {
+          const { result, otherWasVictim } = await deadlockRound(round)
+          if (otherWasVictim) {
+            assert.equal(result.outcome === 'applied' && result.attempts, 1)
+            continue
+          }
+          retried = result
+        }
+        assert.ok(retried?.outcome === 'applied', 'the import was never the deadlock victim in three rounds')
+        assert.equal(retried.attempts, 2)
+        assert.deepEqual(retried.summary.indicators, {
           added: 0,
           changed: 1,
           unchanged: demoRows('indicators.csv') - 1,
         })
-        const knifeCrime = (await repository.listIndicators()).find((i) => i.id === 'knife-crime')
-        assert.match(knifeCrime?.name ?? '', /^Knife crime \(all ages\)/)
         assert.equal((await audit.verify()).ok, true)
       })
     }

@@ -1,6 +1,13 @@
+import { QuarterLockedError } from '../returns/quarter-locks.ts'
+import { period } from '../domain/period.ts'
 import { createHash } from 'node:crypto'
 import { retryOnConflict, type RetryOptions } from '../audit/audited-transaction.ts'
-import { readPerformanceImport, type ImportFile, type ImportProblem } from './import/read-performance-import.ts'
+import {
+  readPerformanceImport,
+  type ImportFile,
+  type ImportProblem,
+  type PerformanceImport,
+} from './import/read-performance-import.ts'
 import type { ImportSummary, PerformanceRepository } from './performance-repository.ts'
 
 /** Nothing was written: every problem found, each naming file, row, column and reason. */
@@ -99,15 +106,18 @@ export function createPerformanceImportService(dependencies: PerformanceImportDe
       const known = new Map((await repository.listIndicators()).map((indicator) => [indicator.id, indicator]))
       const read = await readPerformanceImport(files, { indicators: known })
       if (read.problems.length > 0) return rejected(read.problems, read.rowsRead, read.warnings)
-      const summary = await repository.previewImport(read, {
-        actor: 'preview',
-        files: files.map((file) => ({
-          name: file.name,
-          sha256: createHash('sha256').update(file.content).digest('hex'),
-          bytes: file.content.length,
-        })),
-        rowsRead: read.rowsRead,
-      })
+      const summary = await lockedAsProblems(files, read, () =>
+        repository.previewImport(read, {
+          actor: 'preview',
+          files: files.map((file) => ({
+            name: file.name,
+            sha256: createHash('sha256').update(file.content).digest('hex'),
+            bytes: file.content.length,
+          })),
+          rowsRead: read.rowsRead,
+        }),
+      )
+      if ('outcome' in summary) return summary
       return { outcome: 'preview', rowsRead: read.rowsRead, summary, warnings: read.warnings }
     },
 
@@ -150,12 +160,45 @@ export function createPerformanceImportService(dependencies: PerformanceImportDe
           warnings: read.warnings,
         }
       } catch (error) {
+        if (error instanceof QuarterLockedError) return lockedRejection(files, read, error)
         if (isConstraintViolation(error)) {
           throw new ImportRefusedError(error instanceof Error ? error.message : String(error), { cause: error })
         }
         throw error
       }
     },
+  }
+}
+
+/**
+ * A figure of a signed-off quarter would change: the import is refused as a whole, with one problem per period
+ * (the rows are not known at this depth: the periods name them).
+ */
+function lockedRejection(
+  files: readonly ImportFile[],
+  read: PerformanceImport,
+  error: QuarterLockedError,
+): RejectedImport {
+  const file = files.map((f) => f.name).join(', ')
+  const problems = [...error.periods].map(([periodId, quarter]) => ({
+    file,
+    row: 0,
+    column: 'period',
+    reason: `${periodId}: ${period(quarter).label} has been signed off and locked; an analyst must reopen it before its figures can change`,
+  }))
+  return rejected(problems, read.rowsRead, read.warnings)
+}
+
+async function lockedAsProblems<T>(
+  files: readonly ImportFile[],
+  read: PerformanceImport,
+  work: () => Promise<T>,
+): Promise<T | RejectedImport> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof QuarterLockedError) return lockedRejection(files, read, error)
+    throw error
   }
 }
 

@@ -1,3 +1,4 @@
+import { lockedQuartersFor, QuarterLockedError } from '../returns/quarter-locks.ts'
 import { createHash } from 'node:crypto'
 import type { Insertable, Kysely, Selectable } from 'kysely'
 import type { AuditEventInput } from '../audit/audit-chain.ts'
@@ -454,12 +455,20 @@ export function createPerformanceRepository(
     }
     const newValues: Insertable<IndicatorValuesTable>[] = []
     const incomingValues = lastOfEachKey(changes.values.map(valueColumns), (c) => recordKey(c.indicator_id, c.period))
+    // Unchanged figures of a signed-off quarter are fine (a re-import changes nothing); a changed one is refused.
+    const lockedQuarters = await lockedQuartersFor(trx, database.dialect, periods)
+    const lockedChanges = new Map<PeriodId, PeriodId>()
     for (const columns of incomingValues) {
       const after = toValue(columns)
       const key = recordKey(after.indicatorId, after.period)
       const existing = existingValues.get(key)
       if (existing && canonicalJson(existing.value) === canonicalJson(after)) {
         valueCounts.unchanged++
+        continue
+      }
+      const lockedQuarter = lockedQuarters.get(after.period)
+      if (lockedQuarter !== undefined) {
+        lockedChanges.set(after.period, lockedQuarter)
         continue
       }
       const version = existing ? existing.version + 1 : 1
@@ -478,6 +487,7 @@ export function createPerformanceRepository(
       const before = existing ? { ...existing.value, version: existing.version } : null
       event('indicator-value', key, before, { ...after, version })
     }
+    if (lockedChanges.size > 0) throw new QuarterLockedError(lockedChanges)
     for (const batch of chunks(newValues, INSERT_BATCH))
       await trx.insertInto('indicator_values').values(batch).execute()
 

@@ -165,6 +165,8 @@ for (const dialect of testDialects())
       assert.equal((await board.post('/publication/2016-17/publish', { _csrf: await token(board) })).status, 403)
       assert.equal((await analyst.post('/publication/2016-17/sign-off', { _csrf: await token(analyst) })).status, 403)
 
+      // A year without figures cannot be approved.
+      assert.equal((await analyst.post('/publication/2030-31/publish', { _csrf: await token(analyst) })).status, 404)
       const first = await analyst.post('/publication/2016-17/publish', { _csrf: await token(analyst) })
       assert.equal(first.status, 303)
       assert.equal((await new TestBrowser(app.base).get('/public/performance/2016-17')).status, 404, 'one approver')

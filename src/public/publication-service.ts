@@ -9,6 +9,8 @@ import type { PublicationRepository } from './publication-repository.ts'
 export interface PublicationService {
   /** The approvals of a year and whether it is published. */
   status(year: PeriodId): Promise<PublicationStatus>
+  /** Whether a year has figures to publish (only those can be approved). */
+  hasFigures(year: PeriodId): Promise<boolean>
   /** Published years, newest first. */
   publishedYears(): Promise<PeriodId[]>
   /**
@@ -39,6 +41,9 @@ export function createPublicationService(deps: {
   return {
     rules,
     status,
+    async hasFigures(year) {
+      return (await reports.yearsWithFigures()).includes(year)
+    },
     async publishedYears() {
       const byYear = new Map<string, Awaited<ReturnType<typeof repository.listApprovals>>>()
       for (const approval of await repository.listApprovals()) {

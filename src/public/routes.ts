@@ -79,7 +79,7 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
   // Publication: who has approved a year, and the approval forms for those who may give them.
   router.get('/publication/:year', ...options.signedInGuard, async (req, res, next) => {
     const year = parseReportYear(String(req.params.year))
-    if (year === null) return next()
+    if (year === null || !(await publication.hasFigures(year))) return next()
     const status = await publication.status(year)
     const user = res.locals.currentUser
     res.render('publication.njk', {
@@ -100,7 +100,7 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     async (req, res, next) => {
       const year = parseReportYear(String(req.params.year))
       const user = res.locals.currentUser
-      if (year === null || !user) return next()
+      if (year === null || !user || !(await publication.hasFigures(year))) return next()
       const { recorded } = await publication.approve(user, year, kind)
       res.redirect(303, `/publication/${yearSlug(year)}?recorded=${recorded ? 'yes' : 'already'}`)
     }

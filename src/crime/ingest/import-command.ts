@@ -121,7 +121,7 @@ export const crimeImportCommand: Command = {
     '',
     'Options:',
     '  --progress    show a progress bar on standard error even when it is not a terminal',
-    '  --workers N   parse with N worker threads (default: none below 64 MB, else 2)',
+    '  --workers N   parse with N worker threads (default: none below 256 MB, else 2)',
   ].join('\n'),
   async run(args, services, output: CommandOutput) {
     const { options, positional } = parseOptions(args)

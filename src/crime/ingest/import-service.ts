@@ -44,7 +44,7 @@ export interface ImportProgress {
 export type ImportPhase = 'reading' | 'writing'
 
 export interface CrimeImportOptions {
-  /** Worker threads; by default none for less than 64 MB (their start-up would cost more than they save), else 2. */
+  /** Worker threads; by default none below 256 MB (their start-up would cost more than they save), else 2. */
   readonly workers?: number
   readonly onProgress?: (progress: ImportProgress) => void
   readonly onPhase?: (phase: ImportPhase) => void
@@ -104,7 +104,11 @@ export interface CrimeImportDependencies {
   readonly now?: () => Date
 }
 
-const AUTOMATIC_WORKERS_FROM_BYTES = 64 << 20
+/**
+ * Below this, one thread: starting two workers (and their parsers' first, unoptimised megabytes) cost more than they
+ * saved on a national month (117 MB: 0.47 s on one thread, 1.2 s with two, on the 2-core benchmark machine).
+ */
+const AUTOMATIC_WORKERS_FROM_BYTES = 256e6
 
 /** Code-point order, as the databases' binary collation sorts the text keys (not `localeCompare`). */
 function compareText(a: string, b: string): number {
@@ -146,7 +150,7 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
       options.workers ?? (bytesTotal < AUTOMATIC_WORKERS_FROM_BYTES ? 0 : Math.min(2, os.availableParallelism())),
     )
     // The threads start while the lookups are read.
-    const pool = startParsePool(workers)
+    const pool = startParsePool(workers, crimeTypes)
     try {
       return await importFiles(paths, listing, bytesTotal, pool, started, options)
     } finally {

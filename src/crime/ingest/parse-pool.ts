@@ -7,7 +7,7 @@ import {
   streetFileKernel,
   type KernelSetup,
   type StreetFileFault,
-  type StreetFileKernel,
+  type StreetFileReader,
   type StreetFileSummary,
 } from './street-file-kernel.ts'
 
@@ -31,10 +31,9 @@ export type ParseOutcome =
 
 /** What the task runner needs from outside; passed in, because in a worker it runs from source text. */
 interface RunnerDependencies {
-  readonly kernel: StreetFileKernel
+  readonly reader: StreetFileReader
   readonly fs: Pick<typeof fs, 'openSync' | 'readSync' | 'closeSync'>
   readonly loadYauzl: () => typeof yauzl
-  readonly setup: KernelSetup
 }
 
 /**
@@ -42,7 +41,7 @@ interface RunnerDependencies {
  * `streetFileKernel` (a worker runs its source text): no references to anything outside it.
  */
 export function createTaskRunner(dependencies: RunnerDependencies) {
-  const reader = dependencies.kernel.createReader(dependencies.setup)
+  const reader = dependencies.reader
   /** Open archives, with their street-level entries by name: opened once, read entry by entry. */
   const archives = new Map<string, Promise<{ zip: ZipFile; entries: Map<string, Entry> }>>()
 
@@ -132,7 +131,8 @@ export function createTaskRunner(dependencies: RunnerDependencies) {
  */
 function workerMain(
   port: MessagePort,
-  createRunner: (setup: KernelSetup) => ReturnType<typeof createTaskRunner>,
+  reader: StreetFileReader,
+  createRunner: (reader: StreetFileReader) => ReturnType<typeof createTaskRunner>,
 ): void {
   let runner: ReturnType<typeof createTaskRunner> | null = null
   const queue: { id: number; source: StreetFileSource; month: string }[] = []
@@ -173,7 +173,8 @@ function workerMain(
       task?: { id: number; source: StreetFileSource; month: string }
     }) => {
       if (message.type === 'setup' && message.setup) {
-        runner = createRunner(message.setup)
+        reader.configure(message.setup)
+        runner = createRunner(reader)
         void pump()
       } else if (message.type === 'task' && message.task) {
         queue.push(message.task)
@@ -194,12 +195,23 @@ function workerSource(yauzlPath: string): string {
   return [
     `'use strict'`,
     `const __name = (target) => target`,
-    `const { parentPort } = require('node:worker_threads')`,
+    `const { parentPort, workerData } = require('node:worker_threads')`,
     `const kernel = (${streetFileKernel.toString()})()`,
     `const createTaskRunner = (${createTaskRunner.toString()})`,
     `const loadYauzl = () => require(${JSON.stringify(yauzlPath)})`,
-    `;(${workerMain.toString()})(parentPort, (setup) => createTaskRunner({ kernel, fs: require('node:fs'), loadYauzl, setup }))`,
+    // Made ready on made-up LSOAs (its tables allocated, its code given type feedback) while the main thread reads
+    // the real lookups; they replace the made-up ones when they come.
+    `const reader = kernel.createReader(workerData)`,
+    `;(${workerMain.toString()})(parentPort, reader, (reader) => createTaskRunner({ reader, fs: require('node:fs'), loadYauzl }))`,
   ].join('\n')
+}
+
+/** LSOA-shaped codes and the real crime types, for a worker to make its parser ready before the real lookups come. */
+function warmUpSetup(crimeTypes: readonly string[]): KernelSetup {
+  const lsoaCodes: string[] = []
+  for (let i = 0; i < 2000; i++)
+    lsoaCodes.push(`${i % 10 === 0 ? 'W' : 'E'}01${String(1000 + i * 13).padStart(6, '0')}`)
+  return { lsoaCodes, crimeTypes }
 }
 
 let compiled: { source: string; ok: boolean } | null = null
@@ -243,20 +255,21 @@ export interface ParsePool {
  * once, before the lookups they need are read, because a thread takes a tenth of a second or more to start.
  *
  * @example
- * const pool = startParsePool(2)
+ * const pool = startParsePool(2, POLICE_UK_CRIME_TYPES)
  * try {
  *   await pool.parse(tasks, { lsoaCodes, crimeTypes }, { onOutcome: (task, outcome) => … })
  * } finally {
  *   await pool.close()
  * }
  */
-export function startParsePool(workers: number): ParsePool {
+export function startParsePool(workers: number, crimeTypes: readonly string[]): ParsePool {
   if (workers <= 0) {
     return {
       workers: 0,
       async parse(tasks, setup, options) {
         const onProgress = options.onProgress ?? (() => undefined)
-        const runner = createTaskRunner({ kernel: streetFileKernel(), fs, loadYauzl: () => yauzl, setup })
+        const reader = streetFileKernel().createReader(setup)
+        const runner = createTaskRunner({ reader, fs, loadYauzl: () => yauzl })
         try {
           for (const task of tasks) options.onOutcome(task, await runner.run(task, onProgress))
         } finally {
@@ -267,12 +280,13 @@ export function startParsePool(workers: number): ParsePool {
     }
   }
   const source = workerSource(createRequire(import.meta.url).resolve('yauzl'))
-  if (!compiles(source)) return startParsePool(0)
+  if (!compiles(source)) return startParsePool(0, crimeTypes)
   const threads: Worker[] = []
   // A failure before `parse` is called (a thread that cannot start) is kept for it to report.
   let early: unknown = null
+  const workerData = warmUpSetup(crimeTypes)
   for (let i = 0; i < workers; i++) {
-    const thread = new Worker(source, { eval: true })
+    const thread = new Worker(source, { eval: true, workerData })
     thread.on('error', (error) => (early ??= error))
     threads.push(thread)
   }

@@ -156,6 +156,14 @@ describe('street-level file parser', () => {
       ['quote inside', [HEADER, row({ location: 'On "x" y' })].join('\n'), 2, /double quote inside column "Location"/],
       ['after quote', [HEADER, row({}), row({ location: '"x" y' })].join('\n'), 3, /followed by " "/],
       ['crime type', [HEADER, row({ type: 'Burglary ' })].join('\n'), 2, /unknown crime type "Burglary "/],
+      // Near misses. "\u0002urglary" has the length and last byte of "Burglary" and a first byte 64 away from "B":
+      // the type table (keyed on those, modulo 64) gives "Burglary" for it, and only comparing every byte refuses it.
+      ...['\u0002urglary', 'Xurglary', 'Burglarx', 'B', ''].map((type): [string, string, number, RegExp] => [
+        `crime type ${JSON.stringify(type)}`,
+        [HEADER, row({}), row({ type })].join('\n'),
+        3,
+        new RegExp(`unknown crime type "${type}"`),
+      ]),
       ['columns', [HEADER, row({}) + ',extra'].join('\n'), 2, /13 columns/],
       ['truncated', [HEADER, row({}), row({}).slice(0, 120)].join('\n'), 3, /cut off/],
       [

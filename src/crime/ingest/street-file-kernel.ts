@@ -46,8 +46,10 @@ export interface StreetFileParser {
 }
 
 export interface StreetFileReader {
-  /** A parser for one file, whose every row's Month must be `month` (`YYYY-MM`). */
+  /** A parser for one file, whose every row's Month must be `month` (`YYYY-MM`). One file at a time. */
   beginFile(month: string): StreetFileParser
+  /** Replaces the lookups (between files). */
+  configure(setup: KernelSetup): void
 }
 
 export type StreetFileKernel = ReturnType<typeof streetFileKernel>
@@ -101,6 +103,11 @@ export function streetFileKernel() {
     return Object.assign(new Error(`line ${line}: ${reason}`), { streetFileFault: { line, reason } })
   }
 
+  /** Where a crime type of this length, first and last byte sits in the type table (12 bits). */
+  function typeSlot(length: number, first: number, last: number): number {
+    return ((length & 63) << 6) | ((first * 31 + last) & 63)
+  }
+
   function fastLsoaKey(code: string): number {
     if (code.length !== 9 || code.charCodeAt(1) !== 48 || code.charCodeAt(2) !== 49) return -1
     const first = code.charCodeAt(0)
@@ -120,29 +127,46 @@ export function streetFileKernel() {
     return quoted ? text.replace(/""/g, '"') : text
   }
 
-  function createReader(setup: KernelSetup): StreetFileReader {
-    const knownLsoas = setup.lsoaCodes.length
-    const typeCount = setup.crimeTypes.length
+  function createReader(initialSetup: KernelSetup): StreetFileReader {
+    // The lookups: replaced by `configure`, so that a worker can warm the parser up before it has them.
+    let setup = initialSetup
+    let knownLsoas = 0
+    let typeCount = 0
     const fastLsoa = new Int32Array(FAST_LSOA_SLOTS)
-    const otherLsoa = new Map<string, number>()
-    setup.lsoaCodes.forEach((code, i) => {
-      const key = fastLsoaKey(code)
-      const before = key >= 0 ? (fastLsoa[key] as number) - 1 : (otherLsoa.get(code) ?? -1)
-      if (before >= 0) throw new Error(`LSOA ${code} appears twice in the LSOA lookup`)
-      if (key >= 0) fastLsoa[key] = i + 1
-      else otherLsoa.set(code, i)
-    })
-    // A crime type is found by (length, first byte, last byte), then checked byte by byte.
-    const typeBytes = setup.crimeTypes.map((name) => Buffer.from(name, 'utf8'))
-    const typeByName = new Map(setup.crimeTypes.map((name, i) => [name, i]))
-    const typeByKey = new Map<number, number>()
-    typeBytes.forEach((bytes, i) => {
-      const key = bytes.length * 65536 + (bytes[0] as number) * 256 + (bytes[bytes.length - 1] as number)
-      typeByKey.set(key, typeByKey.has(key) ? -2 : i)
-    })
+    let otherLsoa = new Map<string, number>()
+    let typeBytes: Buffer[] = []
+    let typeByName = new Map<string, number>()
+    /** A crime type by (length, first and last byte): its position, -1 none, -2 several (then by name). */
+    const typeSlots = new Int16Array(4096)
+
+    function configure(next: KernelSetup): void {
+      if (current !== 0) throw new Error('a file is being read: finish it before changing the lookups')
+      setup = next
+      knownLsoas = next.lsoaCodes.length
+      typeCount = next.crimeTypes.length
+      fastLsoa.fill(0)
+      otherLsoa = new Map()
+      next.lsoaCodes.forEach((code, i) => {
+        const key = fastLsoaKey(code)
+        const before = key >= 0 ? (fastLsoa[key] as number) - 1 : (otherLsoa.get(code) ?? -1)
+        if (before >= 0) throw new Error(`LSOA ${code} appears twice in the LSOA lookup`)
+        if (key >= 0) fastLsoa[key] = i + 1
+        else otherLsoa.set(code, i)
+      })
+      // A crime type is found by (length, first byte, last byte), then checked byte by byte.
+      typeBytes = next.crimeTypes.map((name) => Buffer.from(name, 'utf8'))
+      typeByName = new Map(next.crimeTypes.map((name, i) => [name, i]))
+      typeSlots.fill(-1)
+      typeBytes.forEach((bytes, i) => {
+        const slot = typeSlot(bytes.length, bytes[0] as number, bytes[bytes.length - 1] as number)
+        typeSlots[slot] = typeSlots[slot] === -1 ? i : -2
+      })
+      counts = new Int32Array((knownLsoas + 1024) * typeCount)
+      touchedCount = 0
+    }
 
     // Reused from file to file: counts by (LSOA, type), and the list of slots touched, to read and reset them.
-    let counts = new Int32Array((knownLsoas + 1024) * typeCount)
+    let counts = new Int32Array(0)
     let touched = new Int32Array(4096)
     let touchedCount = 0
     let buf = Buffer.allocUnsafe(CHUNK_BYTES * 2 + 1)
@@ -154,7 +178,7 @@ export function streetFileKernel() {
     let serial = 0
     let month = ''
     let monthBytes = [0, 0, 0, 0, 0, 0, 0]
-    let withoutLocation = new Int32Array(typeCount)
+    let withoutLocation = new Int32Array(0)
     let extras = new Map<string, number>()
     let extraCodes: string[] = []
     let len = 0 // bytes held in buf
@@ -208,18 +232,16 @@ export function streetFileKernel() {
 
     function crimeTypeOf(start: number, end: number, quoted: boolean, rowLine: number): number {
       const length = end - start
-      if (!quoted && length > 0) {
-        const candidate = typeByKey.get(length * 65536 + (buf[start] as number) * 256 + (buf[end - 1] as number))
-        if (candidate !== undefined && candidate >= 0) {
+      if (!quoted && length > 0 && length < 64) {
+        const candidate = typeSlots[typeSlot(length, buf[start] as number, buf[end - 1] as number)] as number
+        if (candidate >= 0) {
+          // The table only narrows it down: every byte is compared (a typo must not pass as its neighbour).
           const bytes = typeBytes[candidate] as Buffer
-          let same = true
-          for (let i = 1; i < length - 1; i++) {
-            if (buf[start + i] !== bytes[i]) {
-              same = false
-              break
-            }
+          if (bytes.length === length) {
+            let i = 0
+            while (i < length && buf[start + i] === bytes[i]) i++
+            if (i === length) return candidate
           }
-          if (same) return candidate
         }
       }
       const name = fieldText(buf, start, end, quoted)
@@ -599,23 +621,26 @@ export function streetFileKernel() {
       }
     }
 
-    // A few made-up rows through every path of the parser (quoted fields, both line ends, a row split between
-    // chunks, no location) before the first real file: V8 then has type feedback for all of its code when it first
-    // optimises it, part-way through that file, instead of optimising, meeting an unvisited path, dropping back to
-    // the interpreter and optimising again (a tenth of a second each time, we measured).
-    if (knownLsoas > 0 && typeCount > 1) {
+    /**
+     * A few made-up rows through every path of the parser (quoted fields, both line ends, a row split between
+     * chunks, no location, an LSOA the lookup lacks) before the first real file. V8 then has type feedback for all
+     * of the parser when it first optimises it, part-way through that file, instead of optimising, meeting a path
+     * not yet run, dropping back to the interpreter and optimising again (a tenth of a second each time, measured).
+     * More made-up rows, to have it optimised before the first file, cost more than they saved.
+     */
+    function warmUp(): void {
+      if (knownLsoas === 0 || typeCount < 2) return
       const rowOf = (id: string, location: string, lsoa: string, type: string) =>
         `${id},2000-01,Police,Police,-1.0,50.0,${location},${lsoa},Area 001A,${type},Outcome,`
       const lsoa = setup.lsoaCodes[0] as string
+      const type = setup.crimeTypes[1] as string
       const sample = Buffer.from(
         [
           HEADER,
-          rowOf('a1', '"On or near ""The Close"", Upper"', lsoa, setup.crimeTypes[1] as string),
+          rowOf('a1', '"On or near ""The Close"", Upper"', lsoa, type),
           rowOf('', 'No Location', '', setup.crimeTypes[0] as string),
-          rowOf('b2', 'On or near Road', `"${lsoa}"`, `"${setup.crimeTypes[1]}"`) +
-            '\n' +
-            rowOf('c3', 'On or near Road', 'E01999999', setup.crimeTypes[1] as string),
-          rowOf('d4', 'On or near Road', lsoa, setup.crimeTypes[1] as string),
+          rowOf('b2', 'On or near Road', `"${lsoa}"`, `"${type}"`) + '\n' + rowOf('c3', 'Road', 'E01999999', type),
+          rowOf('d4', 'On or near Road', lsoa, type),
         ].join('\r\n'),
       )
       for (let round = 0; round < 2; round++) {
@@ -626,7 +651,10 @@ export function streetFileKernel() {
       }
     }
 
-    return { beginFile }
+    configure(initialSetup)
+    warmUp()
+
+    return { beginFile, configure }
   }
 
   return { createReader, header: HEADER }
