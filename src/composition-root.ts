@@ -114,6 +114,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     figures: performanceRepository,
     partnership: config.partnershipName,
     build: buildPerformanceReport,
+    dataVersion: () => audit.latestId(),
   })
   const publication = createPublicationService({
     repository: createPublicationRepository(database, audit),

@@ -62,6 +62,27 @@ for (const dialect of testDialects()) {
       assert.deepEqual(stored, listed)
     })
 
+    test('finds the events of one KPI by key prefix, taking % and _ literally, and reports the newest id', async () => {
+      assert.equal(await audit.latestId(), 0)
+      const keys = [
+        'knife-crime/FY2017-18-Q1',
+        'knife-crime-2/FY2017-18-Q1',
+        'knife%/x',
+        'knife_crime/FY2017-18-Q2',
+        'knife-crime/FY2017-18-Q2',
+      ]
+      await withAuditedTransaction(database, (trx) =>
+        audit.appendAll(
+          trx,
+          keys.map((entityKey) => ({ ...knifeCrimeQ4, entityKey })),
+        ),
+      )
+      const found = async (prefix: string) => (await audit.list({ entityKeyPrefix: prefix })).map((e) => e.entityKey)
+      assert.deepEqual(await found('knife-crime/'), ['knife-crime/FY2017-18-Q1', 'knife-crime/FY2017-18-Q2'])
+      assert.deepEqual(await found('knife%/'), ['knife%/x'])
+      assert.equal(await audit.latestId(), keys.length)
+    })
+
     test('each event names the hash of the one before, and the chain verifies', async () => {
       await withAuditedTransaction(database, (trx) => audit.appendAll(trx, [event(1), event(2), event(3)]))
       await withAuditedTransaction(database, (trx) => audit.append(trx, event(4)))

@@ -17,6 +17,8 @@ import { canonicalJson } from './canonical-json.ts'
 export interface AuditFilter {
   readonly entityType?: string
   readonly entityKey?: string
+  /** Keys that start with this, e.g. `knife-crime/` for every value of one KPI (compared exactly, no wildcards). */
+  readonly entityKeyPrefix?: string
   readonly actor?: string
   readonly importId?: number
   /** Events after this id (for paging). */
@@ -46,6 +48,11 @@ export interface AuditRepository {
   appendAll(trx: Kysely<DatabaseSchema>, events: readonly AuditEventInput[]): Promise<AuditEvent[]>
   list(filter?: AuditFilter): Promise<AuditEvent[]>
   count(): Promise<number>
+  /**
+   * The id of the newest event, 0 when there is none. Every change to the figures is audited in the transaction
+   * that makes it, so this number moves whenever the data does: a cheap version stamp for caches.
+   */
+  latestId(): Promise<number>
   /** Reads the whole chain in order and checks every link; reports the first event that fails. */
   verify(): Promise<AuditChainVerification>
 }
@@ -151,6 +158,13 @@ export function createAuditRepository(database: Database, options: AuditReposito
       return stored as AuditEvent
     },
     appendAll,
+    async latestId() {
+      const row = await database.db
+        .selectFrom('audit_events')
+        .select((eb) => eb.fn.max('id').as('latest'))
+        .executeTakeFirst()
+      return Number(row?.latest ?? 0)
+    },
     async list(filter = {}) {
       const limit = Math.min(Math.max(filter.limit ?? 1_000, 1), 10_000)
       let query = database.db
@@ -163,6 +177,11 @@ export function createAuditRepository(database: Database, options: AuditReposito
       if (filter.occurredBefore !== undefined) query = query.where('occurred_at', '<', filter.occurredBefore)
       if (filter.entityType !== undefined) query = query.where('entity_type', '=', filter.entityType)
       if (filter.entityKey !== undefined) query = query.where('entity_key', '=', filter.entityKey)
+      if (filter.entityKeyPrefix !== undefined) {
+        // substr rather than LIKE: no wildcard to escape, and the same answer under every collation.
+        const prefix = filter.entityKeyPrefix
+        query = query.where(sql<string>`substr(entity_key, 1, ${prefix.length})`, '=', prefix)
+      }
       if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)
       if (filter.importId !== undefined) query = query.where('import_id', '=', filter.importId)
       if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId)

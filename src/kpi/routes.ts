@@ -38,12 +38,8 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
     if (can(res.locals.currentUser, 'audit:view')) {
       const events = [
         ...(await options.audit.list({ entityType: 'indicator', entityKey: id, limit: 10_000 })),
-        ...(await options.audit.list({ entityType: 'baseline', limit: 10_000 })).filter((e) =>
-          e.entityKey.startsWith(`${id}/`),
-        ),
-        ...(await options.audit.list({ entityType: 'indicator-value', limit: 10_000 })).filter((e) =>
-          e.entityKey.startsWith(`${id}/`),
-        ),
+        ...(await options.audit.list({ entityType: 'baseline', entityKeyPrefix: `${id}/`, limit: 10_000 })),
+        ...(await options.audit.list({ entityType: 'indicator-value', entityKeyPrefix: `${id}/`, limit: 10_000 })),
       ].sort((a, b) => b.id - a.id)
       auditHistory = events.slice(0, 200).map((e) => ({
         when: e.occurredAt,

@@ -384,6 +384,9 @@ export function streetFileKernel() {
       }
       // The file's state in locals for the loop; written back at the end.
       const noLocation = withoutLocation
+      const slots = typeSlots
+      const names = typeBytes
+      const lsoaSlots = fastLsoa
       const [m0, m1, m2, m3, m4, m5, m6] = monthBytes
       let force = fallsWithin
       let rowCount = rows
@@ -502,16 +505,53 @@ export function streetFileKernel() {
           checkMonthAndForce(monthStart, monthEnd, forceStart, forceEnd, quotedFields, rowLine)
           force = fallsWithin
         }
-        const type = crimeTypeOf(typeStart, typeEnd, (quotedFields & 512) !== 0, rowLine)
-        const lsoa = lsoaEnd === lsoaStart ? -1 : lsoaIndexOf(lsoaStart, lsoaEnd, (quotedFields & 128) !== 0)
+        // Crime type and LSOA: the usual forms here, anything else (quoted, unknown, odd) in the functions.
+        let type = -1
+        const typeLength = typeEnd - typeStart
+        if ((quotedFields & 512) === 0 && typeLength > 0 && typeLength < 64) {
+          const candidate = slots[typeSlot(typeLength, b[typeStart] as number, b[typeEnd - 1] as number)] as number
+          if (candidate >= 0) {
+            const bytes = names[candidate] as Buffer
+            if (bytes.length === typeLength) {
+              let i = 0
+              while (i < typeLength && b[typeStart + i] === bytes[i]) i++
+              if (i === typeLength) type = candidate
+            }
+          }
+        }
+        if (type < 0) type = crimeTypeOf(typeStart, typeEnd, (quotedFields & 512) !== 0, rowLine)
+        let lsoa = -1
+        if (lsoaEnd !== lsoaStart) {
+          const first = b[lsoaStart] as number
+          if (
+            (quotedFields & 128) === 0 &&
+            lsoaEnd - lsoaStart === 9 &&
+            (first === 69 || first === 87) &&
+            b[lsoaStart + 1] === 48 &&
+            b[lsoaStart + 2] === 49
+          ) {
+            const d3 = (b[lsoaStart + 3] as number) - 48
+            const d4 = (b[lsoaStart + 4] as number) - 48
+            const d5 = (b[lsoaStart + 5] as number) - 48
+            const d6 = (b[lsoaStart + 6] as number) - 48
+            const d7 = (b[lsoaStart + 7] as number) - 48
+            const d8 = (b[lsoaStart + 8] as number) - 48
+            // Each digit 0–9: as unsigned numbers, anything else is 10 or more.
+            if (d3 >>> 0 < 10 && d4 >>> 0 < 10 && d5 >>> 0 < 10 && d6 >>> 0 < 10 && d7 >>> 0 < 10 && d8 >>> 0 < 10) {
+              const n = ((((d3 * 10 + d4) * 10 + d5) * 10 + d6) * 10 + d7) * 10 + d8
+              lsoa = (lsoaSlots[first === 87 ? 1_000_000 + n : n] as number) - 1
+            }
+          }
+          if (lsoa < 0) lsoa = lsoaIndexOf(lsoaStart, lsoaEnd, (quotedFields & 128) !== 0)
+        }
         if (lsoa < 0) noLocation[type] = (noLocation[type] as number) + 1
         else count(lsoa, type)
         rowCount++
         nextLine = rowLine + 1 + extraLines
-        // Kept up to date row by row, so that a fault thrown by the next row leaves them right.
-        rows = rowCount
-        line = nextLine
       }
+      // Written back once per chunk: after a fault the file is abandoned, so they need not be right then.
+      rows = rowCount
+      line = nextLine
       pos = p
     }
 
