@@ -47,7 +47,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.set('trust proxy', config.trustProxy)
   app.set('query parser', 'simple')
 
-  const nunjucks = createNunjucksEnvironment({ watch: !config.production })
+  const nunjucks = createNunjucksEnvironment({ watch: config.reloadTemplates })
   nunjucks.express(app)
   app.set('view engine', 'njk')
   app.locals.partnershipName = config.partnershipName
