@@ -114,20 +114,51 @@ for (const dialect of testDialects()) {
 
     it('changes nothing when any part of a replacement fails', async () => {
       await repository.replaceForceMonths(run, [forceMonth('gwent', '2020-01', [['W14000015', 'Burglary', 2]])])
-      const before = await repository.partnershipCounts()
+      const before = {
+        counts: await repository.partnershipCounts(),
+        lsoa: await repository.lsoaCounts(),
+        months: await repository.forceMonths(),
+        runs: await repository.importRuns(),
+      }
+      const after = async () => ({
+        counts: await repository.partnershipCounts(),
+        lsoa: await repository.lsoaCounts(),
+        months: await repository.forceMonths(),
+        runs: await repository.importRuns(),
+      })
+      // The database refuses the last statement (a reason its check does not allow), after the old rows were
+      // deleted and the new counts inserted: the whole transaction is rolled back.
+      const badReason = {
+        ...forceMonth('gwent', '2020-02', [['W14000022', 'Drugs', 1]]),
+        unmappedLsoas: [{ lsoaCode: 'E01099999', reason: 'guessed' as 'not-in-lookup', rows: 1 }],
+      }
+      await assert.rejects(
+        repository.replaceForceMonths(run, [forceMonth('gwent', '2020-01', [['W14000022', 'Drugs', 7]]), badReason]),
+      )
+      assert.deepEqual(await after(), before)
+      // Counts the repository refuses before it starts: none is written either.
+      await assert.rejects(
+        repository.replaceForceMonths(run, [forceMonth('gwent', '2020-01', [['W14000022', 'Drugs', 0]])]),
+        /above zero, not 0/,
+      )
+      await assert.rejects(
+        repository.replaceForceMonths(run, [forceMonth('gwent', '2020-01', [['W14000022', 'Arson', 2]])]),
+        /"Arson" is not a data.police.uk crime type/,
+      )
       await assert.rejects(
         repository.replaceForceMonths(run, [
-          forceMonth('gwent', '2020-01', [['W14000022', 'Drugs', 7]]),
-          // A count of zero breaks a check constraint, after the first force-month's rows went in.
-          forceMonth('gwent', '2020-02', [['W14000022', 'Drugs', 0]]),
+          forceMonth('gwent', '2020-01', [
+            ['W14000022', 'Drugs', 2],
+            ['W14000022', 'Drugs', 3],
+          ]),
         ]),
+        /two counts for Drugs/,
       )
-      assert.deepEqual(await repository.partnershipCounts(), before)
-      assert.equal((await repository.importRuns()).length, 1)
       await assert.rejects(
         repository.replaceForceMonths(run, [forceMonth('gwent', '2020-03', []), forceMonth('gwent', '2020-03', [])]),
         /gwent 2020-03 is given twice/,
       )
+      assert.deepEqual(await after(), before)
     })
 
     it('inserts more rows than fit in one statement', async () => {

@@ -142,7 +142,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   people.push({ label: 'signed out', principal: null, credentials: null, browser: anonymous, csrf: '' })
 
   for (const who of people) if (!who.credentials) who.csrf = await csrfOf(who.browser, false)
-  const seededCanaries = await seedCanaries(services)
+  const seededCanaries = await seedCanaries(services, agencyIds)
   return {
     services,
     server,
@@ -157,15 +157,25 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
 }
 
 /**
- * Puts each agency's canary where only that agency (and the partnership's reviewers) may read it. Agency-scoped
- * records (returns) are the only such place; until the returns feature offers a way to store a draft, nothing is
- * seeded, and the canary check covers only what is returned.
+ * Puts each agency's canary where only that agency (and the partnership's reviewers) may read it: as the reason on
+ * a draft return for 2017/18 Q4 (a KPI each agency owns in the demo data), saved through the returns service as that
+ * agency's data owner would.
  */
-async function seedCanaries(services: Services): Promise<string[]> {
+async function seedCanaries(services: Services, agencyIds: Readonly<Record<string, number>>): Promise<string[]> {
+  const kpiOf: Record<string, string> = { [AGENCY_A]: 'godoc-active-gang-members', [AGENCY_B]: 'first-time-entrants' }
   const seeded: string[] = []
-  const returns = (services as unknown as Record<string, unknown>).returns
-  if (returns === undefined) return seeded
-  // The returns service landed: seed through it (see wireCanary below once its API is known).
+  for (const [agency, canary] of Object.entries(CANARIES)) {
+    const agencyId = agencyIds[agency] as number
+    const kpi = kpiOf[agency] as string
+    const owner = { role: 'data-owner' as const, agencyId, email: `canary-${agency}@example.org` }
+    const saved = await services.returns.saveReturn(owner, 'FY2017-18-Q4', agencyId, {
+      version: null,
+      intent: 'save',
+      fields: { [`${kpi}-status`]: 'not-yet-available', [`${kpi}-reason`]: canary },
+    })
+    assert.equal(saved.kind, 'saved', `${agency}'s canary draft is stored: ${JSON.stringify(saved)}`)
+    seeded.push(canary)
+  }
   return seeded
 }
 
@@ -332,6 +342,14 @@ for (const dialect of testDialects()) {
       assert.deepEqual(failures, [], `${failures.length} of ${requests} requests broke the policy`)
       // Every route × 7 people at least: the matrix was really walked.
       assert.ok(requests >= routeManifest.length * world.people.length)
+    })
+
+    it("seeded each agency's canary where that agency's own data owner does see it (so the leak check can fail)", async () => {
+      assert.deepEqual(world.seededCanaries, Object.values(CANARIES))
+      const owner = world.people.find((p) => p.label === `data-owner (${AGENCY_A})`)
+      assert.ok(owner)
+      const page = await (await owner.browser.get(`/returns/FY2017-18-Q4/${AGENCY_A}`)).text()
+      assert.ok(page.includes(CANARIES[AGENCY_A] as string), "agency A's canary on its own return page")
     })
 
     it('the data owners really belong to different agencies, and the matrix asks both', () => {
