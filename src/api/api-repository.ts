@@ -1,3 +1,4 @@
+import { toStoredValue, toValue, valueColumns } from '../performance/performance-repository.ts'
 import { lockedQuartersFor } from '../returns/quarter-locks.ts'
 import type { Kysely } from 'kysely'
 import type { AuditRepository } from '../audit/audit-repository.ts'
@@ -5,7 +6,7 @@ import { withAuditedTransaction } from '../audit/audited-transaction.ts'
 import { canonicalJson } from '../audit/canonical-json.ts'
 import type { Database } from '../db/database.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
-import type { IndicatorValue, ValueStatus } from '../domain/indicator.ts'
+import type { IndicatorValue } from '../domain/indicator.ts'
 import type { StoredIndicatorValue } from '../performance/performance-repository.ts'
 
 /** An idempotency key as the client sent it, with who sent it and a digest of what they asked. */
@@ -65,38 +66,12 @@ async function currentValue(trx: Executor, indicatorId: string, period: string):
     .where('indicator_id', '=', indicatorId)
     .where('period', '=', period)
     .executeTakeFirst()
-  if (!row) return null
-  return {
-    indicatorId: row.indicator_id,
-    period: row.period,
-    status: row.status as ValueStatus,
-    value: row.value,
-    numerator: row.numerator,
-    denominator: row.denominator,
-    percent: row.percent,
-    text: row.text,
-    reason: row.reason,
-    commentary: row.commentary,
-    version: row.version,
-    updatedAt: row.updated_at,
-    updatedBy: row.updated_by,
-  }
+  return row ? toStoredValue(row) : null
 }
 
 /** The figure without its bookkeeping, in the form the audit trail and comparisons use. */
 function figureOf(value: IndicatorValue): IndicatorValue {
-  return {
-    indicatorId: value.indicatorId,
-    period: value.period,
-    status: value.status,
-    value: value.value,
-    numerator: value.numerator,
-    denominator: value.denominator,
-    percent: value.percent,
-    text: value.text,
-    reason: value.reason,
-    commentary: value.commentary,
-  }
+  return toValue(valueColumns(value))
 }
 
 /**

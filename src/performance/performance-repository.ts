@@ -223,7 +223,8 @@ function toBaseline(row: BaselineColumns): Baseline {
 
 type ValueColumns = Omit<Insertable<IndicatorValuesTable>, 'id' | 'version' | 'updated_at' | 'updated_by'>
 
-function valueColumns(value: IndicatorValue): ValueColumns {
+/** A figure as the columns of `indicator_values` (also used by the API's single-figure writes). */
+export function valueColumns(value: IndicatorValue): ValueColumns {
   return {
     indicator_id: value.indicatorId,
     period: value.period,
@@ -238,7 +239,7 @@ function valueColumns(value: IndicatorValue): ValueColumns {
   }
 }
 
-function toValue(row: ValueColumns): IndicatorValue {
+export function toValue(row: ValueColumns): IndicatorValue {
   return {
     indicatorId: row.indicator_id,
     period: row.period,
@@ -253,7 +254,7 @@ function toValue(row: ValueColumns): IndicatorValue {
   }
 }
 
-function toStoredValue(row: Selectable<IndicatorValuesTable>): StoredIndicatorValue {
+export function toStoredValue(row: Selectable<IndicatorValuesTable>): StoredIndicatorValue {
   return { ...toValue(row), version: row.version, updatedAt: row.updated_at, updatedBy: row.updated_by }
 }
 
