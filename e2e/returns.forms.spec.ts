@@ -32,10 +32,7 @@ test('a return: refused figure, draft, submit, send back, accept, board sign-off
   const summary = page.locator('.govuk-error-summary')
   await expect(summary).toContainText('There is a problem')
   const message = 'Active gang members discussed at GODOC: "-3" is negative: a figure cannot be negative'
-  await expect(summary.getByRole('link', { name: message })).toHaveAttribute(
-    'href',
-    '#godoc-active-gang-members-value',
-  )
+  await expect(summary.getByRole('link', { name: message })).toHaveAttribute('href', '#godoc-active-gang-members-value')
   await expect(page.locator('#godoc-active-gang-members-value-error')).toContainText('a figure cannot be negative')
   // Nothing was saved, but what was typed is kept.
   await expect(page.locator('#proven-reoffending-numerator')).toHaveValue('120')

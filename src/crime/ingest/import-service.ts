@@ -129,7 +129,6 @@ function compareText(a: string, b: string): number {
  */
 export function createCrimeImportService(dependencies: CrimeImportDependencies) {
   const crimeTypes = POLICE_UK_CRIME_TYPES as readonly string[]
-  const typeCount = crimeTypes.length
 
   async function importPaths(paths: readonly string[], options: CrimeImportOptions = {}): Promise<ImportSummary> {
     const started = performance.now()
@@ -182,7 +181,6 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
     // Per-file results, mapped to partnerships as they arrive so that no file's LSOA counts are held for long.
     const results = new Map<number, { file: StreetFile; force: PoliceForce; counts: ForceMonthCounts }>()
     const outside = new Map<string, number>()
-    const partnershipSlots = new Int32Array(geography.partnerships.length * typeCount)
     let rowsDone = 0
     let bytesDone = 0
     let filesDone = 0
@@ -190,60 +188,57 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
       .map((file, id) => ({ id, source: file.source, month: file.month }))
       .sort((a, b) => (files[b.id] as StreetFile).size - (files[a.id] as StreetFile).size)
 
+    /** A file's counts, summed by partnership in the parser, as what is stored for its force-month. */
     const mapFile = (file: StreetFile, force: PoliceForce, summary: StreetFileSummary): ForceMonthCounts => {
       const knownLsoas = geography.lsoaCodes.length
-      const touched: number[] = []
+      let rowsOutsideForce = 0
+      const partnershipCounts: PartnershipCount[] = []
+      const groups = summary.groupCounts
+      for (let i = 0; i < groups.length; i += 3) {
+        const p = geography.partnerships[groups[i] as number] as GeographyPartnership
+        const crimes = groups[i + 2] as number
+        partnershipCounts.push({
+          partnershipCode: p.code,
+          crimeType: crimeTypes[groups[i + 1] as number] as string,
+          crimes,
+        })
+        if (force.forceAreaCode !== null && p.forceAreaCode !== force.forceAreaCode) {
+          rowsOutsideForce += crimes
+          const key = `${force.id}\u0000${p.code}`
+          outside.set(key, (outside.get(key) ?? 0) + crimes)
+        }
+      }
+      // By LSOA: the served partnerships' LSOAs, and those no partnership could be found for.
       const lsoaCounts: LsoaCount[] = []
       const unmapped = new Map<string, UnmappedLsoa>()
-      let rowsOutsideForce = 0
       let rowsUnmapped = 0
       const triples = summary.counts
       for (let i = 0; i < triples.length; i += 3) {
         const lsoa = triples[i] as number
-        const type = triples[i + 1] as number
         const rows = triples[i + 2] as number
         const partnership = lsoa < knownLsoas ? (geography.lsoaPartnership[lsoa] as number) : -1
-        if (partnership < 0) {
-          const code =
-            lsoa < knownLsoas
-              ? (geography.lsoaCodes[lsoa] as string)
-              : (summary.extraLsoaCodes[lsoa - knownLsoas] as string)
-          const reason = geography.unmappedReasonAt(lsoa) ?? 'not-in-lookup'
-          const before = unmapped.get(code)
-          unmapped.set(code, { lsoaCode: code, reason, rows: (before?.rows ?? 0) + rows })
-          rowsUnmapped += rows
-          continue
-        }
-        const slot = partnership * typeCount + type
-        if (partnershipSlots[slot] === 0) touched.push(slot)
-        partnershipSlots[slot] = (partnershipSlots[slot] as number) + rows
-        const p = geography.partnerships[partnership] as GeographyPartnership
-        if (force.forceAreaCode !== null && p.forceAreaCode !== force.forceAreaCode) {
-          rowsOutsideForce += rows
-          const key = `${force.id}\u0000${p.code}`
-          outside.set(key, (outside.get(key) ?? 0) + rows)
-        }
-        if (isServed[partnership] === 1) {
+        if (partnership >= 0) {
           lsoaCounts.push({
             lsoaCode: geography.lsoaCodes[lsoa] as string,
-            partnershipCode: p.code,
-            crimeType: crimeTypes[type] as string,
+            partnershipCode: (geography.partnerships[partnership] as GeographyPartnership).code,
+            crimeType: crimeTypes[triples[i + 1] as number] as string,
             crimes: rows,
           })
+          continue
         }
+        const code =
+          lsoa < knownLsoas
+            ? (geography.lsoaCodes[lsoa] as string)
+            : (summary.extraLsoaCodes[lsoa - knownLsoas] as string)
+        const reason = geography.unmappedReasonAt(lsoa) ?? 'not-in-lookup'
+        const before = unmapped.get(code)
+        unmapped.set(code, { lsoaCode: code, reason, rows: (before?.rows ?? 0) + rows })
+        rowsUnmapped += rows
       }
-      const partnershipCounts: PartnershipCount[] = touched
-        .map((slot) => {
-          const crimes = partnershipSlots[slot] as number
-          partnershipSlots[slot] = 0
-          return {
-            partnershipCode: (geography.partnerships[Math.floor(slot / typeCount)] as GeographyPartnership).code,
-            crimeType: crimeTypes[slot % typeCount] as string,
-            crimes,
-          }
-        })
-        // In the stored key's order, so that the database appends rather than inserts in the middle of its index.
-        .sort((a, b) => compareText(a.partnershipCode, b.partnershipCode) || compareText(a.crimeType, b.crimeType))
+      // In the stored key's order, so that the database appends rather than inserts in the middle of its index.
+      partnershipCounts.sort(
+        (a, b) => compareText(a.partnershipCode, b.partnershipCode) || compareText(a.crimeType, b.crimeType),
+      )
       lsoaCounts.sort((a, b) => compareText(a.lsoaCode, b.lsoaCode) || compareText(a.crimeType, b.crimeType))
       return {
         policeForce: force.id,
@@ -286,7 +281,7 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
     options.onPhase?.('reading')
     await pool.parse(
       tasks,
-      { lsoaCodes: geography.lsoaCodes, crimeTypes },
+      { lsoaCodes: geography.lsoaCodes, crimeTypes, lsoaGroups: geography.lsoaPartnership, detailedGroups: isServed },
       {
         onProgress(bytes, rows) {
           bytesDone += bytes

@@ -117,6 +117,42 @@ describe('street-level file parser', () => {
     assert.deepEqual(table(summary), { 'E01099999|Public order': 2, 'X99|Public order': 1 })
   })
 
+  it('sums counts by group (partnership) when given groups, keeping detailed groups and ungrouped LSOAs by LSOA', () => {
+    // W01001440 and W01001441 in group 0, E01010001 in group 1 (detailed), X99 in none.
+    const grouped = streetFileKernel().createReader({
+      lsoaCodes: LSOAS,
+      crimeTypes: POLICE_UK_CRIME_TYPES,
+      lsoaGroups: Int32Array.from([0, 0, 1, -1]),
+      detailedGroups: Uint8Array.from([0, 1]),
+    })
+    const parser = grouped.beginFile('2020-01')
+    parser.feed(
+      Buffer.from(
+        [
+          HEADER,
+          row({}),
+          row({ lsoa: 'W01001441' }),
+          row({ lsoa: 'W01001441', type: 'Drugs' }),
+          row({ lsoa: 'E01010001' }),
+          row({ lsoa: 'X99' }),
+          row({ lsoa: 'E01099999' }),
+          '',
+        ].join('\n'),
+      ),
+    )
+    const summary = parser.end()
+    const triples = (array: Int32Array) => {
+      const out: string[] = []
+      for (let i = 0; i < array.length; i += 3)
+        out.push(`${array[i]}|${POLICE_UK_CRIME_TYPES[array[i + 1] as number]}|${array[i + 2]}`)
+      return out.sort()
+    }
+    assert.deepEqual(triples(summary.groupCounts), ['0|Drugs|1', '0|Public order|2', '1|Public order|1'])
+    // By LSOA: E01010001 (position 2, a detailed group), X99 (3, no group), E01099999 (4: the first code not in the lookup).
+    assert.deepEqual(triples(summary.counts), ['2|Public order|1', '3|Public order|1', '4|Public order|1'])
+    assert.deepEqual(summary.extraLsoaCodes, ['E01099999'])
+  })
+
   it('gives the same counts however the bytes are split into chunks', () => {
     const text = [
       HEADER,

@@ -5,6 +5,14 @@
 export interface KernelSetup {
   readonly lsoaCodes: readonly string[]
   readonly crimeTypes: readonly string[]
+  /**
+   * The group (partnership) of each LSOA, by position, or -1 for none. With groups, a file's counts come back by
+   * group, summed in the worker (a national year is 4 million LSOA counts but 60,000 partnership ones), and by LSOA
+   * only for LSOAs without a group and for groups in `detailedGroups`.
+   */
+  readonly lsoaGroups?: Int32Array
+  /** 1 for each group whose counts are wanted by LSOA too. */
+  readonly detailedGroups?: Uint8Array
 }
 
 /** What one street-level file holds, counted. */
@@ -17,10 +25,13 @@ export interface StreetFileSummary {
   /** Rows with an empty "LSOA code" (no location), by crime type (positions as in `KernelSetup.crimeTypes`). */
   readonly withoutLocation: readonly number[]
   /**
-   * Rows with a location, as triples (LSOA, crime type, rows). An LSOA position at or past `lsoaCodes.length`
-   * is `extraLsoaCodes[position - lsoaCodes.length]`: a code the lookup does not have.
+   * Rows with a location, as triples (LSOA, crime type, rows): every LSOA without groups, else those without a group
+   * and those of detailed groups. An LSOA position at or past `lsoaCodes.length` is
+   * `extraLsoaCodes[position - lsoaCodes.length]`: a code the lookup does not have.
    */
   readonly counts: Int32Array
+  /** With groups: rows in LSOAs that have one, as triples (group, crime type, rows). */
+  readonly groupCounts: Int32Array
   readonly extraLsoaCodes: readonly string[]
 }
 
@@ -163,10 +174,17 @@ export function streetFileKernel() {
       })
       counts = new Int32Array((knownLsoas + 1024) * typeCount)
       touchedCount = 0
+      // Sums by group and the slots used, sized for the most groups there can be (every LSOA its own).
+      let groupCount = 0
+      if (next.lsoaGroups) for (const g of next.lsoaGroups) if (g >= groupCount) groupCount = g + 1
+      groupSums = new Int32Array(groupCount * typeCount)
+      groupKeys = new Int32Array(groupCount * typeCount)
     }
 
     // Reused from file to file: counts by (LSOA, type), and the list of slots touched, to read and reset them.
     let counts = new Int32Array(0)
+    let groupSums = new Int32Array(0)
+    let groupKeys = new Int32Array(0)
     let touched = new Int32Array(4096)
     let touchedCount = 0
     let buf = Buffer.allocUnsafe(CHUNK_BYTES * 2 + 1)
@@ -573,22 +591,47 @@ export function streetFileKernel() {
 
     function finish(): StreetFileSummary {
       parse(true)
-      const triples = new Int32Array(touchedCount * 3)
+      const groups = setup.lsoaGroups
+      const detailed = setup.detailedGroups
+      let lsoaTriples = new Int32Array(touchedCount * 3)
+      let lsoaUsed = 0
+      let groupTouched = 0
       for (let i = 0; i < touchedCount; i++) {
         const slot = touched[i] as number
-        triples[i * 3] = Math.floor(slot / typeCount)
-        triples[i * 3 + 1] = slot % typeCount
-        triples[i * 3 + 2] = counts[slot] as number
+        const lsoa = Math.floor(slot / typeCount)
+        const type = slot % typeCount
+        const n = counts[slot] as number
         counts[slot] = 0
+        const group = groups !== undefined && lsoa < knownLsoas ? (groups[lsoa] as number) : -1
+        if (group >= 0) {
+          const key = group * typeCount + type
+          if (groupSums[key] === 0) groupKeys[groupTouched++] = key
+          groupSums[key] = (groupSums[key] as number) + n
+        }
+        if (groups === undefined || group < 0 || detailed?.[group] === 1) {
+          lsoaTriples[lsoaUsed++] = lsoa
+          lsoaTriples[lsoaUsed++] = type
+          lsoaTriples[lsoaUsed++] = n
+        }
       }
       touchedCount = 0
       current = 0
+      if (lsoaUsed < lsoaTriples.length) lsoaTriples = lsoaTriples.slice(0, lsoaUsed)
+      const groupTriples = new Int32Array(groupTouched * 3)
+      for (let i = 0; i < groupTouched; i++) {
+        const key = groupKeys[i] as number
+        groupTriples[i * 3] = Math.floor(key / typeCount)
+        groupTriples[i * 3 + 1] = key % typeCount
+        groupTriples[i * 3 + 2] = groupSums[key] as number
+        groupSums[key] = 0
+      }
       return {
         rows,
         bytes: consumed + len,
         fallsWithin: fallsWithinName,
         withoutLocation: Array.from(withoutLocation),
-        counts: triples,
+        counts: lsoaTriples,
+        groupCounts: groupTriples,
         extraLsoaCodes: extraCodes,
       }
     }

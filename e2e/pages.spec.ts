@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises'
+import { expect, test } from './fixtures.ts'
+
+/**
+ * The reading pages: the public report (signed out), the dashboard with a filter, one KPI's page and the publication
+ * page. Figures are those of the seed report (Safer Wolverhampton Partnership Annual Report 2017-18, Appendix C):
+ * knife crime 40, 49, 51, 51 in 2016/17 (baseline 191) and 49, 49, 56, 67 in 2017/18 (221).
+ */
+
+test('signed out: the published report at / and at its own address, and the list of published years', async ({
+  page,
+}) => {
+  await page.goto('/')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'Safer Wolverhampton Partnership: performance report 2017/18',
+  )
+  await expect(page.getByRole('navigation', { name: 'Menu' })).not.toContainText('Sign out')
+  await page.goto('/public/performance')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Published performance reports')
+  await page.getByRole('link', { name: '2017/18' }).click()
+  await expect(page).toHaveURL(/\/public\/performance\/2017-18$/)
+  const knife = page.getByRole('table', { name: /^Knife crime: .*2016\/17 and 2017\/18$/ })
+  await expect(knife).toContainText('40')
+  await expect(knife).toContainText('67')
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('a[href="/public/performance/2017-18.csv"]').click(),
+  ])
+  const csv = await readFile(await download.path(), 'utf8')
+  expect(csv.length).toBeGreaterThan(100)
+})
+
+test('the dashboard: filtering by priority keeps only that priority’s KPIs, and works as a plain GET form', async ({
+  page,
+  signInAs,
+}) => {
+  await signInAs('viewer')
+  await page.goto('/dashboard')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard 2017/18')
+  await expect(page.locator('a[href="/kpis/proven-reoffending"]')).toHaveCount(1)
+  await page.locator('#priority').selectOption('Violence Prevention')
+  await page.getByRole('button', { name: 'Apply filters' }).click()
+  await expect(page).toHaveURL(/\/dashboard\?(.*&)?priority=Violence\+Prevention/)
+  await expect(page.locator('#priority')).toHaveValue('Violence Prevention')
+  await expect(page.locator('a[href="/kpis/knife-crime"]')).toHaveCount(1)
+  // Proven reoffending belongs to "Reducing Reoffending": filtered out.
+  await expect(page.locator('a[href="/kpis/proven-reoffending"]')).toHaveCount(0)
+  await page.locator('a[href="/kpis/knife-crime"]').click()
+  await expect(page).toHaveURL(/\/kpis\/knife-crime$/)
+})
+
+test('a KPI page: chart with a text alternative, the table of every figure, and the CSV', async ({
+  page,
+  signInAs,
+}) => {
+  await signInAs('viewer')
+  await page.goto('/kpis/knife-crime')
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Knife crime')
+  const chart = page.locator('svg.app-chart')
+  await expect(chart).toHaveAttribute('role', 'img')
+  // The chart is named by its title and described: both must exist in the page.
+  const labelledBy = (await chart.getAttribute('aria-labelledby')) ?? ''
+  expect(labelledBy.split(' ').length).toBe(2)
+  for (const id of labelledBy.split(' ')) await expect(page.locator(`[id="${id}"]`)).toHaveCount(1)
+
+  const table = page.getByRole('table', { name: /every stored figure$/ })
+  const rows = table.locator('tbody tr')
+  await expect(rows).toHaveCount(8)
+  await expect(rows.nth(0)).toContainText('2016/17 Q1')
+  await expect(rows.nth(0)).toContainText('40')
+  await expect(rows.nth(7)).toContainText('2017/18 Q4')
+  await expect(rows.nth(7)).toContainText('67')
+  await expect(page.locator('body')).toContainText('191')
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('a[href="/kpis/knife-crime.csv"]').click(),
+  ])
+  const lines = (await readFile(await download.path(), 'utf8'))
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/)
+  expect(lines[0]).toContain('"Period"')
+  const values = lines.slice(1).map((l) => Number(l.split(',')[4]))
+  expect(values).toEqual([40, 49, 51, 51, 49, 49, 56, 67])
+})
+
+test('publication: the analyst and the board approve the 2017/18 report', async ({ page, signInAs }) => {
+  await signInAs('partnership-analyst')
+  await page.goto('/publication/2017-18')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Publication of the 2017/18 report')
+  await expect(page.locator('#publication-state')).toContainText('Published')
+  await page.getByRole('button', { name: 'Approve for publication' }).click()
+  await expect(page).toHaveURL(/\/publication\/2017-18\?recorded=(yes|already)$/)
+  await expect(page.locator('.govuk-notification-banner')).toBeVisible()
+  await expect(page.getByRole('table')).toContainText('analyst@example.org')
+
+  await page.context().clearCookies()
+  await signInAs('board-member')
+  await page.goto('/publication/2017-18')
+  await expect(page.getByRole('button', { name: 'Approve for publication' })).toHaveCount(0)
+  await page.getByRole('button', { name: 'Sign off for the board' }).click()
+  await expect(page.locator('.govuk-notification-banner')).toContainText(
+    /Your approval has been recorded\.|You had already given this approval/,
+  )
+  await page.getByRole('link', { name: 'See the public page' }).click()
+  await expect(page).toHaveURL(/\/public\/performance\/2017-18$/)
+})
