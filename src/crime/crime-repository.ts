@@ -170,8 +170,8 @@ function lengthen(row: Record<string, unknown>): [string, number][] {
 const nonEmpty = (values: readonly string[]): string[] => [...values, '']
 
 /**
- * Rows per bulk INSERT: a national year is about 15,000 partnership rows (and a few hundred thousand LSOA rows when
- * every partnership is served); in statements of this size one statement's JSON or arrays stay a few megabytes.
+ * Rows per bulk INSERT: a national year is 10,000 to 50,000 partnership rows (and a few hundred thousand LSOA rows
+ * when every partnership is served); in statements of this size one statement's JSON or arrays stay a few megabytes.
  */
 const BULK_ROWS = 20_000
 

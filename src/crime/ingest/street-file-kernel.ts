@@ -69,7 +69,8 @@ export type StreetFileKernel = ReturnType<typeof streetFileKernel>
  * The byte-level parser of data.police.uk street-level crime files: it scans the bytes for commas, quotes and line
  * ends, decodes only the four fields it needs (Month, Falls within, LSOA code, Crime type), turns LSOA codes and
  * crime types into small integers and counts rows by (LSOA, crime type) in a typed array. General CSV libraries
- * build a string for every field of every row and take 5 to 20 times longer on a national year (6 million rows).
+ * build a string for every field of every row: csv-parse took 13 s for a national month (117 MB) that this reads in
+ * 0.3 to 0.8 s on the same machine.
  *
  * It is strict RFC 4180: a field may be quoted (commas, line breaks and doubled quotes inside), a quote may not
  * appear inside an unquoted field, a closing quote must end its field. Every row must have the 12 columns of the
