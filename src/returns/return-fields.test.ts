@@ -32,6 +32,26 @@ describe('a return form’s boxes, read with the import rules', () => {
     assert.equal(readItem(entrants, 'FY2018-19-Q1', { value: '26' }).value?.value, 26)
   })
 
+  it('points a problem about a figure the form does not show at a box it does show (the error summary link)', () => {
+    // A proportion's form has numerator, denominator and percent boxes, no "value": an empty submission's problem
+    // must link to a field that exists on the page.
+    const empty = readItem(youthCustody, 'FY2018-19-Q1', { status: 'reported' })
+    assert.equal(empty.value, null)
+    assert.ok(empty.problems.length > 0)
+    for (const p of empty.problems)
+      assert.ok(
+        [
+          'youth-custody-numerator',
+          'youth-custody-denominator',
+          'youth-custody-percent',
+          'youth-custody-status',
+          'youth-custody-reason',
+          'youth-custody-commentary',
+        ].includes(p.field),
+        p.field,
+      )
+  })
+
   it('blocks a negative count, a numerator above its denominator, and a figure beside a status', () => {
     const negative = readItem(entrants, 'FY2018-19-Q1', { value: '-3' })
     assert.equal(negative.value, null)

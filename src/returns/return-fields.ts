@@ -24,6 +24,18 @@ export const ITEM_FIELDS = [
 ] as const
 export type ItemField = (typeof ITEM_FIELDS)[number]
 
+/** Which figure boxes each measure type shows (the same columns the values table uses for it). */
+export const FIGURE_BOXES: Readonly<
+  Record<Indicator['measureType'], readonly ('value' | 'numerator' | 'denominator' | 'percent' | 'text')[]>
+> = {
+  count: ['value'],
+  stock: ['value'],
+  proportion: ['numerator', 'denominator', 'percent'],
+  'count-with-share': ['value', 'numerator', 'percent'],
+  rate: ['numerator', 'denominator', 'value'],
+  text: ['text'],
+}
+
 /** The form field (and element id) for a KPI's box: `knife-crime-value`. */
 export function fieldName(indicatorId: string, field: ItemField | 'confirm'): string {
   return `${indicatorId}-${field}`
@@ -71,11 +83,18 @@ export function readItem(
   const reader = rowReader('return form', { row: 1, cells }, columns, problems)
   const value = readValueRow(reader, (id) => (id === indicator.id ? indicator : undefined))
   if (value && problems.length === 0) return { value, problems: [] }
-  const known = new Set<string>(ITEM_FIELDS)
+  // A problem about a figure the form does not show for this measure type (a proportion has no "value" box) points
+  // at the first box it does show, so that the error summary's link lands on a field.
+  const shown: readonly string[] = FIGURE_BOXES[indicator.measureType]
+  const figureFields = new Set<string>(['value', 'numerator', 'denominator', 'percent', 'text'])
+  const fieldFor = (column: string): ItemField =>
+    (ITEM_FIELDS as readonly string[]).includes(column) && (shown.includes(column) || !figureFields.has(column))
+      ? (column as ItemField)
+      : (shown[0] as ItemField)
   return {
     value: null,
     problems: problems.map((p) => ({
-      field: fieldName(indicator.id, known.has(p.column) ? (p.column as ItemField) : 'value'),
+      field: fieldName(indicator.id, fieldFor(p.column)),
       message: `${indicator.name}: ${p.reason}`,
     })),
   }

@@ -10,18 +10,7 @@ import { fieldName, ITEM_FIELDS, type ItemProblem } from './return-fields.ts'
 import type { AgencyReturn, ReturnItem } from './returns-repository.ts'
 import { ReturnNotFound, type ReturnPage, type ReturnsService, type ReturnsUser } from './returns-service.ts'
 import { VALUE_STATUSES } from '../performance/import/value-rows.ts'
-
-/** Which figure boxes each measure type shows (the same columns the values table uses for it). */
-const FIGURE_BOXES: Readonly<
-  Record<Indicator['measureType'], readonly ('value' | 'numerator' | 'denominator' | 'percent' | 'text')[]>
-> = {
-  count: ['value'],
-  stock: ['value'],
-  proportion: ['numerator', 'denominator', 'percent'],
-  'count-with-share': ['value', 'numerator', 'percent'],
-  rate: ['numerator', 'denominator', 'value'],
-  text: ['text'],
-}
+import { FIGURE_BOXES } from './return-fields.ts'
 
 const BOX_LABELS: Readonly<Record<string, string>> = {
   value: 'Figure',
