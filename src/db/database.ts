@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
+import { createRequire } from 'node:module'
+import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, SqliteAdapter } from 'kysely'
 import pg from 'pg'
 import type { DatabaseSchema } from './schema.ts'
@@ -27,6 +28,30 @@ pg.types.setTypeParser(20, (value) => Number(value))
 pg.types.setTypeParser(1700, (value) => Number(value))
 
 /**
+ * The SQLite driver for this Node.js. better-sqlite3 12 (what Node 20 can run: 13 needs Node 22 and crashed on 20
+ * in our measurements) aborts the process on Node 24.19 and later: Node 24 changed `node::ObjectWrap`, and a
+ * Statement collected by an idle garbage collection trips `Assertion failed: (env) != nullptr` (seen in our CI on
+ * Node 24.21; better-sqlite3 issue #1515). Version 13 uses Node-API and does not, so on Node 22 and later the
+ * optional dependency `better-sqlite3-napi` (better-sqlite3 13 under another name; npm skips it on Node 20 by its
+ * engines field) is used. Same API, same SQLite file format.
+ */
+export function sqliteDriver(): typeof BetterSqlite3 {
+  const require = createRequire(import.meta.url)
+  const major = Number(process.versions.node.split('.')[0])
+  if (major >= 22) {
+    try {
+      return require('better-sqlite3-napi') as typeof BetterSqlite3
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error
+      process.stderr.write(
+        `${JSON.stringify({ level: 'warn', event: 'sqlite-driver', message: 'better-sqlite3-napi is not installed: better-sqlite3 12 can abort on Node 24; run npm install' })}\n`,
+      )
+    }
+  }
+  return require('better-sqlite3') as typeof BetterSqlite3
+}
+
+/**
  * Opens the embedded SQLite database (WAL, synchronous=FULL so every commit is fsynced, foreign keys on,
  * a busy timeout so a second process waits instead of failing) or PostgreSQL.
  */
@@ -46,7 +71,8 @@ export function openDatabase(options: DatabaseOptions): Database {
   }
   const file = options.sqliteFile ?? ':memory:'
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
-  const sqlite = new BetterSqlite3(file)
+  const Sqlite = sqliteDriver()
+  const sqlite = new Sqlite(file)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')

@@ -4,11 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, test } from 'node:test'
-import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { createAuditRepository, type AuditRepository } from '../audit/audit-repository.ts'
 import { AUDIT_CHAIN_LOCK, DatabaseBusyError } from '../audit/audited-transaction.ts'
-import { openDatabase, type Database } from '../db/database.ts'
+import { openDatabase, sqliteDriver, type Database } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
@@ -307,6 +306,7 @@ describe('importing while another process holds the SQLite database', () => {
   test('SQLITE_BUSY becomes a clear error, nothing is written, and the next try works', async () => {
     const file = path.join(directory, 'saferhub.sqlite')
     // The application's settings, with a short busy timeout so that the test does not wait five seconds.
+    const BetterSqlite3 = sqliteDriver()
     const connection = new BetterSqlite3(file)
     connection.pragma('journal_mode = WAL')
     connection.pragma('foreign_keys = ON')

@@ -68,11 +68,12 @@ describe('an import killed part-way (kill -9) leaves the previous state intact',
   let second: string
   before(() => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'saferhub-kill-'))
-    // Two different versions of the same 43 force-months (January 2020, about 100,000 rows each).
+    // Two different versions of the same 86 force-months (January and February 2020, 43 forces, about 200,000 rows
+    // each): enough that writing them takes a few tenths of a second, the window the kill must land in.
     first = path.join(directory, 'first')
     second = path.join(directory, 'second')
-    generatePoliceUkFiles({ directory: first, months: ['2020-01'], scale: 0.2, seed: 1 })
-    generatePoliceUkFiles({ directory: second, months: ['2020-01'], scale: 0.2, seed: 2 })
+    generatePoliceUkFiles({ directory: first, months: ['2020-01', '2020-02'], scale: 0.2, seed: 1 })
+    generatePoliceUkFiles({ directory: second, months: ['2020-01', '2020-02'], scale: 0.2, seed: 2 })
   })
   after(() => fs.rmSync(directory, { recursive: true, force: true }))
 
@@ -81,7 +82,7 @@ describe('an import killed part-way (kill -9) leaves the previous state intact',
     const firstRun = await runImport(data, first)
     assert.equal(firstRun.code, 0, firstRun.stderr)
     const afterFirst = await storedState(data)
-    assert.equal(afterFirst.months.length, 43)
+    assert.equal(afterFirst.months.length, 86)
 
     const killed = await runImport(data, second, 'Writing to the database')
     assert.equal(killed.signal, 'SIGKILL', `the import finished before it could be killed:\n${killed.stdout}`)
@@ -90,15 +91,23 @@ describe('an import killed part-way (kill -9) leaves the previous state intact',
 
     const rerun = await runImport(data, second)
     assert.equal(rerun.code, 0, rerun.stderr)
-    assert.match(rerun.stdout, /Force-months loaded: 43 \(0 new, 43 replacing an earlier import\)/)
+    assert.match(rerun.stdout, /Force-months loaded: 86 \(0 new, 86 replacing an earlier import\)/)
     const state = await storedState(data)
     assert.equal(state.runs, 2)
     // The second version's counts, as Python's csv module makes them.
-    const files = fs.readdirSync(path.join(second, '2020-01')).map((name) => path.join(second, '2020-01', name))
+    const files = ['2020-01', '2020-02'].flatMap((month) =>
+      fs.readdirSync(path.join(second, month)).map((name) => path.join(second, month, name)),
+    )
     const expected = new Map<string, number>()
-    for (const figures of Object.values(independentCounts(files))) {
-      for (const [key, crimes] of Object.entries(figures.counts)) expected.set(key, (expected.get(key) ?? 0) + crimes)
+    for (const [file, figures] of Object.entries(independentCounts(files))) {
+      const month = path.basename(file).slice(0, 7)
+      for (const [key, crimes] of Object.entries(figures.counts)) {
+        expected.set(`${month}|${key}`, (expected.get(`${month}|${key}`) ?? 0) + crimes)
+      }
     }
-    assert.deepEqual(new Map(state.partnership.map((c) => [`${c.partnershipCode}|${c.crimeType}`, c.crimes])), expected)
+    assert.deepEqual(
+      new Map(state.partnership.map((c) => [`${c.month}|${c.partnershipCode}|${c.crimeType}`, c.crimes])),
+      expected,
+    )
   })
 })
