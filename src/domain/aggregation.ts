@@ -164,6 +164,20 @@ function outturnOf(indicator: Indicator, y: Period, periods: readonly YearPeriod
     method,
   })
   if (periodsReported === 0) return nothing(`no ${periodNoun(kind, 2)} reported${naNote}`)
+  // Figures published without their counts cannot be weighted: the plain mean is the only honest year figure,
+  // and the method says so.
+  const unweightedMean = (figures: readonly number[], published: string): Outturn => {
+    const value = mean(figures)
+    return {
+      ...base,
+      value,
+      numerator: null,
+      denominator: null,
+      share: null,
+      display: formatMeasure(indicator, value) + partNote,
+      method: `unweighted mean of the published ${published} of ${over}${naNote} (counts not given)`,
+    }
+  }
 
   switch (indicator.measureType) {
     case 'count': {
@@ -193,18 +207,10 @@ function outturnOf(indicator: Indicator, y: Period, periods: readonly YearPeriod
           method: `ratio of the sums over ${over}${naNote}`,
         }
       }
-      // Published percentages without their counts cannot be weighted: the plain mean is the only honest figure,
-      // and the method says so.
-      const value = mean(shown.map((d) => d.percent ?? 0))
-      return {
-        ...base,
-        value,
-        numerator: null,
-        denominator: null,
-        share: null,
-        display: formatMeasure(indicator, value) + partNote,
-        method: `unweighted mean of the published percentages of ${over}${naNote} (counts not given)`,
-      }
+      return unweightedMean(
+        shown.map((d) => d.percent ?? 0),
+        'percentages',
+      )
     }
     case 'count-with-share': {
       const count = sum(shown.map((d) => d.number ?? 0))
@@ -273,16 +279,10 @@ function outturnOf(indicator: Indicator, y: Period, periods: readonly YearPeriod
           method: `ratio of the sums over ${over}${naNote}, per ${formatCount(ratePer)}`,
         }
       }
-      const value = mean(shown.map((d) => d.number ?? 0))
-      return {
-        ...base,
-        value,
-        numerator: null,
-        denominator: null,
-        share: null,
-        display: formatMeasure(indicator, value) + partNote,
-        method: `unweighted mean of the published rates of ${over}${naNote} (counts not given)`,
-      }
+      return unweightedMean(
+        shown.map((d) => d.number ?? 0),
+        'rates',
+      )
     }
     case 'text': {
       const latest = [...shown].sort((a, b) => comparePeriods(period(a.period), period(b.period))).at(-1)
