@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { ImportFile } from '../performance/import/read-performance-import.ts'
 
@@ -16,11 +16,19 @@ export interface UploadRecord {
 const ID = /^[0-9a-f]{32}$/
 
 /**
+ * How long an upload is kept: long enough to preview, fix nothing and confirm the same day, short enough that
+ * commentary (which may name people) does not pile up in the data directory. An applied upload's files are
+ * removed at once; its small record stays until then, so that confirming twice still says "already applied".
+ */
+export const UPLOAD_RETENTION_HOURS = 24
+const RETENTION_MS = UPLOAD_RETENTION_HOURS * 60 * 60 * 1000
+
+/**
  * Uploaded import files, kept in the data directory under an opaque random id between the preview and the
  * confirmation, so that what is applied is exactly what was previewed (never uploaded again). Files are stored
  * under numbered names (the browser's file names are only recorded), so a name can never escape the folder.
  */
-export function createUploadStore(dataDirectory: string) {
+export function createUploadStore(dataDirectory: string, now: () => Date = () => new Date()) {
   const root = path.join(dataDirectory, 'uploads')
   const folder = (id: string) => path.join(root, id)
 
@@ -45,10 +53,11 @@ export function createUploadStore(dataDirectory: string) {
       return stored
     },
 
-    /** The upload, only for the user who made it (anyone else is told it does not exist). */
+    /** The upload, only for the user who made it (anyone else is told it does not exist), while it is kept. */
     async find(id: string, userId: number): Promise<UploadRecord | null> {
       const found = await record(id)
-      return found && found.userId === userId ? found : null
+      if (!found || found.userId !== userId) return null
+      return now().getTime() - Date.parse(found.uploadedAt) > RETENTION_MS ? null : found
     },
 
     async files(upload: UploadRecord): Promise<ImportFile[]> {
@@ -61,10 +70,38 @@ export function createUploadStore(dataDirectory: string) {
       )
     },
 
+    /** Records that the upload was applied, then removes its files: the figures are in the database now. */
     async markApplied(upload: UploadRecord, applied: NonNullable<UploadRecord['applied']>): Promise<void> {
       await writeFile(path.join(folder(upload.id), 'upload.json'), JSON.stringify({ ...upload, applied }), {
         mode: 0o600,
       })
+      for (const index of upload.fileNames.keys())
+        await rm(path.join(folder(upload.id), `file-${index}`), { force: true })
+    },
+
+    /**
+     * Removes every upload older than the retention period (and any folder left half-written, by its age on disk).
+     * Run at start-up and hourly by the server. Returns how many were removed.
+     */
+    async prune(): Promise<number> {
+      let names: string[]
+      try {
+        names = await readdir(root)
+      } catch {
+        return 0 // no uploads yet
+      }
+      let removed = 0
+      const cutoff = now().getTime() - RETENTION_MS
+      for (const name of names) {
+        if (!ID.test(name)) continue
+        const found = await record(name)
+        const madeAt = found ? Date.parse(found.uploadedAt) : (await stat(folder(name))).mtimeMs
+        if (!(madeAt >= cutoff)) {
+          await rm(folder(name), { recursive: true, force: true })
+          removed++
+        }
+      }
+      return removed
     },
   }
 }

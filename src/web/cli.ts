@@ -1,5 +1,6 @@
 import http from 'node:http'
 import type { Command } from '../cli/command.ts'
+import { createUploadStore } from '../imports-web/upload-store.ts'
 import { createApp } from './app.ts'
 
 /** `saferhub serve`: the web application, until SIGTERM or SIGINT (Ctrl+C), then a clean shutdown. */
@@ -30,11 +31,22 @@ export const serveCommand: Command = {
     const shownPort = typeof address === 'object' && address !== null ? address.port : port
     output.out(`saferhub is serving ${services.config.partnershipName} on http://${shownHost}:${shownPort}/`)
 
+    // Uploaded import files are kept only while they are needed (see UPLOAD_RETENTION_HOURS).
+    const uploads = createUploadStore(services.config.dataDirectory)
+    const prune = () =>
+      uploads.prune().catch((error: unknown) => {
+        output.err(`Removing old uploads failed: ${error instanceof Error ? error.message : String(error)}`)
+      })
+    void prune()
+    const pruning = setInterval(() => void prune(), 60 * 60 * 1000)
+    pruning.unref()
+
     return new Promise<number>((resolve) => {
       let stopping = false
       const stop = (signal: NodeJS.Signals) => {
         if (stopping) return
         stopping = true
+        clearInterval(pruning)
         output.out(`${signal}: stopping`)
         server.close(() => {
           services.close().then(
