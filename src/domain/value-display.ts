@@ -147,8 +147,22 @@ export function displayValue(
   periodId: PeriodId,
   value: IndicatorValue | undefined,
 ): DisplayValue {
-  const p = period(periodId)
-  if (value === undefined) return absent(p, 'not-yet-available', 'no figure has been submitted')
+  if (value === undefined) return absent(period(periodId), 'not-yet-available', 'no figure has been submitted')
+  // A report shows each value several times (its year's columns, last year's, the trend, the latest changes), and
+  // formatting dominated the report's cost (a quarter of it in `npm run bench`): each value's display is made once.
+  const remembered = shownValues.get(value)
+  if (remembered !== undefined && remembered.indicator === indicator && remembered.periodId === periodId) {
+    return remembered.shown
+  }
+  const shown = Object.freeze(showValue(indicator, period(periodId), value))
+  shownValues.set(value, { indicator, periodId, shown })
+  return shown
+}
+
+/** The display of each value object (values are immutable records; the entry goes when the value does). */
+const shownValues = new WeakMap<IndicatorValue, { indicator: Indicator; periodId: PeriodId; shown: DisplayValue }>()
+
+function showValue(indicator: Indicator, p: Period, value: IndicatorValue): DisplayValue {
   if (value.status !== 'reported') return absent(p, value.status, value.reason)
   const base = {
     period: p.id,
