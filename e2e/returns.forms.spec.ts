@@ -105,3 +105,82 @@ test('a return: refused figure, draft, submit, send back, accept, board sign-off
   await expect(page.locator('.govuk-summary-list')).toContainText('Signed off by the board: locked')
   await expect(page.getByRole('button', { name: 'Save draft' })).toHaveCount(0)
 })
+
+/**
+ * A return with monthly KPIs: Public Health's six "criminal justice clients" KPIs are reported by month, so the return
+ * holds three months of each under the KPI's heading. The partnership analyst enters it (the demo has no Public Health
+ * user): a month's refused figure is named and linked from the error summary, then the return is submitted, accepted,
+ * and the months appear among the KPI's figures. Each project on its own quarter, as above.
+ */
+test('a return with monthly KPIs: a box set per month, a refused month, submit, accept', async ({
+  page,
+  signInAs,
+}, testInfo) => {
+  // Nineteen KPI-months to fill, and every page scanned with axe: more than the default minute on a busy machine.
+  test.setTimeout(120_000)
+  const noScript = testInfo.project.name === 'no-javascript'
+  const quarter = noScript ? 'FY2025-26-Q2' : 'FY2025-26-Q1'
+  const [first, second, third] = noScript
+    ? [
+        ['2025-07', 'July 2025'],
+        ['2025-08', 'August 2025'],
+        ['2025-09', 'September 2025'],
+      ]
+    : [
+        ['2025-04', 'April 2025'],
+        ['2025-05', 'May 2025'],
+        ['2025-06', 'June 2025'],
+      ]
+  const months = [first, second, third] as [string, string][]
+  const kpi = 'Criminal justice clients in treatment: opiate'
+  const opiate = 'cj-clients-in-treatment-opiate'
+  const returnPath = `/returns/${quarter}/PH`
+  const banner = page.locator('.govuk-notification-banner')
+
+  await signInAs('partnership-analyst')
+  await page.goto(returnPath)
+  await expect(page.locator('.govuk-caption-l')).toHaveText('Public Health')
+  // One group per KPI, a heading per month inside it, and boxes whose labels name the KPI and the month.
+  const group = page.getByRole('group', { name: kpi })
+  for (const [, label] of months) await expect(group.getByRole('heading', { level: 3, name: label })).toBeVisible()
+  for (const [i, [, label]] of months.entries()) {
+    await page.getByLabel(`Figure – ${kpi}, ${label}`, { exact: true }).fill(['31', '-5', '28'][i] as string)
+    await page.getByLabel(`Percentage (only where no counts were published) – ${kpi}, ${label}`).fill('22')
+  }
+  await page.getByRole('button', { name: 'Save draft' }).click()
+
+  await expect(page).toHaveTitle(/^Error: /)
+  const link = page.locator('.govuk-error-summary').getByRole('link', {
+    name: `${kpi}, ${second[1]}: "-5" is negative: a count cannot be negative`,
+  })
+  await expect(link).toHaveAttribute('href', `#${opiate}--${second[0]}-value`)
+  await expect(page.locator(`#${opiate}--${second[0]}-value-error`)).toContainText('a count cannot be negative')
+  await expect(page.locator(`#${opiate}--${third[0]}-value`)).toHaveValue('28')
+
+  await page.locator(`#${opiate}--${second[0]}-value`).fill('29')
+  await page.getByRole('button', { name: 'Save draft' }).click()
+  await expect(banner).toContainText('Your draft has been saved.')
+  await expect(page.locator(`#${opiate}--${second[0]}-value`)).toHaveValue('29')
+
+  // Every other KPI-month is not collected this quarter, with a reason; then the return is submitted.
+  const statuses = page.locator('select[id$="-status"]')
+  for (let i = 0; i < (await statuses.count()); i++) {
+    const id = (await statuses.nth(i).getAttribute('id')) as string
+    if (id.startsWith(`${opiate}--`)) continue
+    await statuses.nth(i).selectOption('not-collected')
+    await page.locator(`#${id.replace(/-status$/, '-reason')}`).fill('Not in this quarter’s extract')
+  }
+  await page.getByRole('button', { name: 'Submit return' }).click()
+  await expect(banner).toContainText('Your return has been submitted.')
+
+  await page.getByRole('button', { name: 'Accept return' }).click()
+  await expect(banner).toContainText('The return is accepted.')
+  const row = page.getByRole('row', { name: new RegExp(`^${kpi} ${second[1]}`) })
+  await expect(row).toContainText('Figure: 29')
+
+  // The accepted months are the KPI's figures now.
+  await page.goto(`/kpis/${opiate}`)
+  for (const [i, [month]] of months.entries()) {
+    await expect(page.locator(`#kpi-figures tr[data-period="${month}"]`)).toContainText(`${[31, 29, 28][i]} (22%)`)
+  }
+})

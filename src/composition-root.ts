@@ -5,9 +5,12 @@ import { migrateToLatest } from './db/migrate.ts'
 import { createAuditRepository } from './audit/audit-repository.ts'
 import { createAccountService } from './accounts/account-service.ts'
 import { prepareAccounts, securityLog } from './accounts/first-start.ts'
+import { createTwoStepService } from './accounts/two-step/two-step-service.ts'
 import { DEMO_ACTOR, loadDemoDataIfEmpty } from './performance/demo.ts'
 import { createPublicationRepository } from './public/publication-repository.ts'
 import { createPublicationService } from './public/publication-service.ts'
+import { createCommentaryReviewRepository } from './public/commentary-review-repository.ts'
+import { roleNames } from './accounts/roles.ts'
 import { createPerformanceImportService } from './performance/import-service.ts'
 import { createPerformanceRepository } from './performance/performance-repository.ts'
 import { buildPerformanceReport } from './domain/build-performance-report.ts'
@@ -21,6 +24,7 @@ import { createReferenceRepository } from './crime/reference/reference-repositor
 import { createCrimeReferenceService } from './crime/reference/reference-service.ts'
 import { createPeerGroupRepository } from './crime/peer-groups/peer-group-repository.ts'
 import { createPeerGroupService } from './crime/peer-groups/peer-group-service.ts'
+import { districtProfileLoader } from './crime/peer-groups/district-profile.ts'
 import { createHeadlinesService } from './crime/headlines/headlines-service.ts'
 import { createApiRepository } from './api/api-repository.ts'
 import { createReturnsRepository } from './returns/returns-repository.ts'
@@ -76,6 +80,17 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     throw error
   }
 
+  // Two-step sign-in (authenticator app, recovery codes), as SAFERHUB_TWO_STEP says; secrets sealed under a key
+  // derived from SESSION_SECRET.
+  const twoStep = createTwoStepService({
+    database,
+    audit,
+    accounts,
+    policy: config.twoStepPolicy ?? 'required',
+    applicationSecret: config.sessionSecret,
+    issuer: config.partnershipName,
+  })
+
   // Police recorded crime from data.police.uk: counts by partnership and month, over the ONS geography lookups.
   const crimeRepository = createCrimeRepository(database)
   const crimeGeography = geographyLoader(config.dataDirectory)
@@ -100,6 +115,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       repository: peerGroupRepository,
       references: referenceRepository,
       directory: partnershipDirectory,
+      profile: districtProfileLoader(config.dataDirectory),
     }),
     headlines: createHeadlinesService({
       directory: partnershipDirectory,
@@ -114,12 +130,19 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     figures: performanceRepository,
     partnership: config.partnershipName,
     build: buildPerformanceReport,
-    dataVersion: () => audit.latestId(),
+    // Sign-in events (entity "user") change nothing the report shows: they must not make every sign-in rebuild it.
+    dataVersion: () => audit.latestId({ ignoring: ['user'] }),
   })
   const publication = createPublicationService({
     repository: createPublicationRepository(database, audit),
+    reviews: createCommentaryReviewRepository(database, audit),
     reports: performanceReports,
     rules: { minimumCount: config.sdcMinimumCount ?? 5 },
+    // Approvers and reviewers by name and role, for readers who are not shown colleagues' emails.
+    people: async (userId) => {
+      const user = await accounts.findUser({ system: 'publication' }, userId)
+      return user === null ? null : { name: user.name, roleName: roleNames[user.role] }
+    },
   })
   // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it at once.
   if (demoLoaded) await publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
@@ -141,6 +164,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     publication,
     audit,
     accounts,
+    /** Two-step sign-in: setting it up, the second step at sign-in, administrators' resets. */
+    twoStep,
     performance: {
       repository: performanceRepository,
       importService: performanceImports,

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { isTwoStepPolicy, twoStepPolicies, type TwoStepPolicy } from './accounts/two-step/two-step-policy.ts'
 
 /**
  * All configuration, read once from the environment. Every variable has a development default except
@@ -54,6 +55,13 @@ export interface Config {
    * Europe/London). A whole number, at least 1. Default 28.
    */
   readonly returnsDueDays?: number
+  /**
+   * `SAFERHUB_TWO_STEP`: who must use two-step sign-in (an authenticator app): `required` (everyone; the default),
+   * `administrators` (administrators and partnership analysts) or `optional`. Default `optional` when the demo is on
+   * (`SAFERHUB_DEMO=true`) outside production, so that the demo users sign in with the README's passwords alone.
+   * Absent from a hand-made Config: treated as `required`.
+   */
+  readonly twoStepPolicy?: TwoStepPolicy
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return developmentDefault
   }
   const port = Number(env.PORT ?? '3000')
+  const loadDemoData = (env.SAFERHUB_DEMO ?? (production ? 'false' : 'true')) === 'true'
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not "${env.PORT}"`)
   return Object.freeze({
@@ -73,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || null,
     dataDirectory: path.resolve(env.SAFERHUB_DATA_DIR ?? 'data'),
     partnershipName: env.SAFERHUB_PARTNERSHIP ?? 'Safer Wolverhampton Partnership',
-    loadDemoData: (env.SAFERHUB_DEMO ?? (production ? 'false' : 'true')) === 'true',
+    loadDemoData,
     sessionSecret: required('SESSION_SECRET', 'development-only-session-secret-change-me'),
     production,
     trustProxy: Number(env.TRUST_PROXY ?? '0'),
@@ -86,7 +95,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     sdcMinimumCount: wholeNumber(env, 'SAFERHUB_SDC_MINIMUM_COUNT', 5),
     returnsDueDays: wholeNumber(env, 'SAFERHUB_RETURNS_DUE_DAYS', 28),
+    // The demo accounts (public passwords) exist only outside production, and so does the demo's default.
+    twoStepPolicy: twoStepPolicySetting(env, loadDemoData && !production),
   })
+}
+
+function twoStepPolicySetting(env: NodeJS.ProcessEnv, demo: boolean): TwoStepPolicy {
+  const text = env.SAFERHUB_TWO_STEP
+  if (text === undefined || text === '') return demo ? 'optional' : 'required'
+  if (!isTwoStepPolicy(text)) {
+    throw new Error(`SAFERHUB_TWO_STEP must be ${twoStepPolicies.join(', ')} or unset, not "${text}"`)
+  }
+  return text
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

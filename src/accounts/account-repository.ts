@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { DatabaseSchema } from '../db/schema.ts'
 import type { ApiTokensTable, UsersTable } from './accounts-schema.ts'
+import { ownerNameKey } from './data-owner-names.ts'
 import { isRole, type Role } from './roles.ts'
 
 /** A partner agency. */
@@ -8,6 +9,19 @@ export interface Agency {
   readonly id: number
   readonly code: string
   readonly name: string
+}
+
+/** A partner agency with the names it goes by in the performance framework's Owner column (in the order given). */
+export interface AgencyWithOwnerNames extends Agency {
+  readonly ownerNames: readonly string[]
+}
+
+/** How many people and machines act for an agency. */
+export interface AgencyCounts {
+  /** Accounts of the agency that are not disabled. */
+  readonly activeUsers: number
+  /** API tokens of the agency neither revoked nor expired. */
+  readonly liveApiTokens: number
 }
 
 /** A user as the application sees them (never with the password hash). */
@@ -97,8 +111,53 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>) {
     executor.selectFrom('users').leftJoin('agencies', 'agencies.id', 'users.agency_id').select(userColumns)
 
   return {
-    async listAgencies(executor: Executor = db): Promise<Agency[]> {
-      return executor.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name').execute()
+    /** Every agency, by name, each with its owner names. */
+    async listAgencies(executor: Executor = db): Promise<AgencyWithOwnerNames[]> {
+      const [agencies, names] = await Promise.all([
+        executor.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name').orderBy('code').execute(),
+        executor.selectFrom('agency_owner_names').select(['agency_id', 'name']).orderBy('id').execute(),
+      ])
+      const byAgency = new Map<number, string[]>()
+      for (const row of names) byAgency.set(row.agency_id, [...(byAgency.get(row.agency_id) ?? []), row.name])
+      return agencies.map((a) => ({ ...a, ownerNames: byAgency.get(a.id) ?? [] }))
+    },
+
+    /** Replaces an agency's owner names with these, in this order (the caller checks them first). */
+    async replaceOwnerNames(agencyId: number, names: readonly string[], executor: Executor = db): Promise<void> {
+      await executor.deleteFrom('agency_owner_names').where('agency_id', '=', agencyId).execute()
+      if (names.length === 0) return
+      await executor
+        .insertInto('agency_owner_names')
+        .values(names.map((name) => ({ agency_id: agencyId, name, name_key: ownerNameKey(name) })))
+        .execute()
+    },
+
+    /** Active users and live API tokens per agency id (agencies with neither are absent). */
+    async agencyCounts(now: string, executor: Executor = db): Promise<Map<number, AgencyCounts>> {
+      const [users, tokens] = await Promise.all([
+        executor
+          .selectFrom('users')
+          .select(['agency_id', (eb) => eb.fn.countAll<number>().as('count')])
+          .where('disabled', '=', 0)
+          .where('agency_id', 'is not', null)
+          .groupBy('agency_id')
+          .execute(),
+        executor
+          .selectFrom('api_tokens')
+          .select(['agency_id', (eb) => eb.fn.countAll<number>().as('count')])
+          .where('revoked_at', 'is', null)
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+          .groupBy('agency_id')
+          .execute(),
+      ])
+      const counts = new Map<number, AgencyCounts>()
+      const entry = (id: number) => counts.get(id) ?? { activeUsers: 0, liveApiTokens: 0 }
+      for (const row of users) {
+        if (row.agency_id === null) continue
+        counts.set(row.agency_id, { ...entry(row.agency_id), activeUsers: Number(row.count) })
+      }
+      for (const row of tokens) counts.set(row.agency_id, { ...entry(row.agency_id), liveApiTokens: Number(row.count) })
+      return counts
     },
 
     async findAgency(id: number, executor: Executor = db): Promise<Agency | null> {

@@ -4,8 +4,17 @@ import type { AuditRepository } from '../audit/audit-repository.ts'
 import { withAuditedTransaction } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
-import { createAccountRepository, normaliseEmail, type Agency, type ApiToken, type User } from './account-repository.ts'
+import {
+  createAccountRepository,
+  normaliseEmail,
+  type Agency,
+  type AgencyCounts,
+  type AgencyWithOwnerNames,
+  type ApiToken,
+  type User,
+} from './account-repository.ts'
 import { systemClock, type Clock } from './clock.ts'
+import { ownerNameKey, readOwnerNames } from './data-owner-names.ts'
 import { defaultAgencies } from './default-agencies.ts'
 import { demoUsers } from './demo-users.ts'
 import {
@@ -19,6 +28,7 @@ import {
 import { can, PermissionDenied, type Action, type Principal } from './permissions.ts'
 import { isRole, roleNeedsAgency, type Role } from './roles.ts'
 import { DatabaseSessionStore } from './session-store.ts'
+import { addressForAudit, emailForAudit, signInAuditActions, type SignInAuditAction } from './sign-in-audit.ts'
 import { createSignInThrottle, throttleSource, type ThrottlePolicy } from './sign-in-throttle.ts'
 
 /** Who is making a change: a signed-in user, or the system itself (first start, demo data, the command line). */
@@ -67,6 +77,20 @@ export interface NewUser {
   readonly agencyId: number | null
 }
 
+/** A new partner agency: its code is its stable key (imports, URLs, the API) and never changes. */
+export interface NewAgency {
+  readonly code: string
+  readonly name: string
+  /** The names it goes by in the framework's Owner column, one a line as typed (blank lines ignored). */
+  readonly ownerNames?: readonly string[]
+}
+
+/** What an administrator may change about an agency: its name and its owner names (never its code). */
+export interface AgencyUpdate {
+  readonly name: string
+  readonly ownerNames: readonly string[]
+}
+
 export interface UserUpdate {
   readonly name: string
   readonly role: string
@@ -107,6 +131,30 @@ export function createAccountService(options: AccountServiceOptions) {
   const nowIso = () => clock.now().toISOString()
 
   const actorName = (actor: Actor) => ('user' in actor ? actor.user.email : actor.system)
+
+  /**
+   * Records an authentication event (sign-in, failure, throttling, sign-out) in the audit trail, in a transaction
+   * of its own. The key is the user's id, or `unknown` when the email typed is not an account. How many such rows
+   * anyone without a password can cause is bounded by the sign-in throttle (see `signIn`).
+   */
+  async function auditAuthentication(event: {
+    readonly action: SignInAuditAction
+    readonly actor: string
+    readonly userId: number | null
+    readonly before?: unknown
+    readonly after: Readonly<Record<string, unknown>>
+  }): Promise<void> {
+    await withAuditedTransaction(database, (trx) =>
+      audit.append(trx, {
+        actor: event.actor,
+        action: event.action,
+        entityType: 'user',
+        entityKey: event.userId === null ? 'unknown' : String(event.userId),
+        before: event.before ?? null,
+        after: event.after,
+      }),
+    )
+  }
 
   /** The system may do anything; a user only what the policy allows, checked against the stored user. */
   function demandActor(actor: Actor, action: Action): void {
@@ -171,6 +219,53 @@ export function createAccountService(options: AccountServiceOptions) {
     return { token, tokenHash: apiTokenHash(token) }
   }
 
+  /** What the audit trail keeps of an agency. */
+  const agencySnapshot = (agency: AgencyWithOwnerNames) => ({
+    id: agency.id,
+    code: agency.code,
+    name: agency.name,
+    ownerNames: [...agency.ownerNames],
+  })
+
+  function checkAgencyName(name: string, errors: FieldError[]): string {
+    const trimmed = name.trim()
+    if (!trimmed) errors.push({ field: 'name', message: 'Enter the agency’s name' })
+    else if ([...trimmed].length > MAXIMUM_NAME_LENGTH) {
+      errors.push({ field: 'name', message: `Name must be ${MAXIMUM_NAME_LENGTH} characters or fewer` })
+    }
+    return trimmed
+  }
+
+  /**
+   * Reads and checks an agency's owner names against every other agency (`others`): a name may not be another
+   * agency's code or owner name, so that one owner text can never name two agencies. Errors go on `ownerNames`.
+   */
+  function checkOwnerNames(
+    lines: readonly string[],
+    others: readonly AgencyWithOwnerNames[],
+    errors: FieldError[],
+  ): string[] {
+    const { names, problems } = readOwnerNames(lines)
+    for (const { name, line } of names) {
+      const key = ownerNameKey(name)
+      const holder = others.find(
+        (a) => ownerNameKey(a.code) === key || a.ownerNames.some((n) => ownerNameKey(n) === key),
+      )
+      if (holder) {
+        const what = ownerNameKey(holder.code) === key ? 'the code' : 'already a name'
+        problems.push({
+          line,
+          message: `Line ${line}: “${name}” is ${what} of ${holder.name} (${holder.code}): remove it there first`,
+        })
+      }
+    }
+    // In the order of the lines; a problem with the whole list (line 0) last.
+    const order = (line: number) => (line === 0 ? Number.MAX_SAFE_INTEGER : line)
+    problems.sort((a, b) => order(a.line) - order(b.line))
+    for (const problem of problems) errors.push({ field: 'ownerNames', message: problem.message })
+    return names.map((n) => n.name)
+  }
+
   return {
     repository,
     sessions,
@@ -184,36 +279,68 @@ export function createAccountService(options: AccountServiceOptions) {
     /**
      * Checks an email and password. Unknown emails, disabled accounts and wrong passwords get the same answer
      * ('refused') after the same argon2 work; throttled attempts are not checked at all.
+     *
+     * Every outcome goes to the security log and to the audit trail (action `sign-in`, `sign-in-failed` or
+     * `sign-in-throttled`, entity `user`, the email as typed if it looks like one, the client's address; never the
+     * password). The audit rows an attacker can cause are bounded: a failure is recorded only for an attempt the
+     * throttle let through and counted, and a throttled attempt only when it is the first refused in its wait, so
+     * there are at most two rows per counted failure, and the throttle allows an address (an IPv6 /64) about 120
+     * counted failures a day with the default policy (20, then waits doubling to 15 minutes).
      */
     async signIn(attempt: { email: string; password: string; source: string | undefined }): Promise<SignInOutcome> {
       const email = normaliseEmail(attempt.email).slice(0, MAXIMUM_EMAIL_LENGTH + 1)
       const source = throttleSource(attempt.source)
+      const address = addressForAudit(attempt.source)
       const decision = await throttle.begin(email, source)
       if (!decision.allowed) {
         log({ event: 'sign-in', outcome: 'throttled', source, retryAfterSeconds: decision.retryAfterSeconds })
+        if (decision.firstRefusal) {
+          const user = await repository.findUserByEmail(email)
+          await auditAuthentication({
+            action: signInAuditActions.throttled,
+            actor: emailForAudit(attempt.email),
+            userId: user?.id ?? null,
+            after: { address, retryAfterSeconds: decision.retryAfterSeconds, throttledBy: decision.throttledBy },
+          })
+        }
         return { outcome: 'throttled', retryAfterSeconds: decision.retryAfterSeconds }
       }
-      if (attempt.password.length > MAXIMUM_SIGN_IN_PASSWORD_LENGTH) {
-        log({ event: 'sign-in', outcome: 'refused', reason: 'password-too-long', source })
+      const credentials = await repository.findCredentials({ email })
+      const refuse = async (reason: string): Promise<SignInOutcome> => {
+        const userId = credentials?.user.id ?? null
+        log({ event: 'sign-in', outcome: 'refused', reason, userId, source })
+        await auditAuthentication({
+          action: signInAuditActions.failed,
+          actor: emailForAudit(attempt.email),
+          userId,
+          after: { reason, address },
+        })
         return { outcome: 'refused' }
       }
-      const credentials = await repository.findCredentials({ email })
+      if (attempt.password.length > MAXIMUM_SIGN_IN_PASSWORD_LENGTH) return refuse('password too long')
       if (!credentials || credentials.passwordHash === null || credentials.user.disabled) {
         await verifyAgainstDummy(attempt.password)
-        log({ event: 'sign-in', outcome: 'refused', userId: credentials?.user.id ?? null, source })
-        return { outcome: 'refused' }
+        const reason = !credentials ? 'no such account' : credentials.user.disabled ? 'account disabled' : 'no password'
+        return refuse(reason)
       }
-      if (!(await verifyPassword(credentials.passwordHash, attempt.password))) {
-        log({ event: 'sign-in', outcome: 'refused', userId: credentials.user.id, source })
-        return { outcome: 'refused' }
-      }
+      if (!(await verifyPassword(credentials.passwordHash, attempt.password))) return refuse('wrong password')
       await throttle.succeeded(decision.attempt)
       const at = nowIso()
       const rehash = needsRehash(credentials.passwordHash) ? await hashPassword(attempt.password) : undefined
-      await repository.updateUser(credentials.user.id, {
-        at,
-        lastSignedInAt: at,
-        ...(rehash ? { passwordHash: rehash } : {}),
+      await withAuditedTransaction(database, async (trx) => {
+        await repository.updateUser(
+          credentials.user.id,
+          { at, lastSignedInAt: at, ...(rehash ? { passwordHash: rehash } : {}) },
+          trx,
+        )
+        await audit.append(trx, {
+          actor: credentials.user.email,
+          action: signInAuditActions.signedIn,
+          entityType: 'user',
+          entityKey: String(credentials.user.id),
+          before: { lastSignedInAt: credentials.user.lastSignedInAt },
+          after: { lastSignedInAt: at, address, ...(rehash ? { passwordRehashed: true } : {}) },
+        })
       })
       log({ event: 'sign-in', outcome: 'signed-in', userId: credentials.user.id, source })
       // Housekeeping rides on sign-ins (no timers to stop): timed-out sessions and forgotten failure counts go.
@@ -221,6 +348,28 @@ export function createAccountService(options: AccountServiceOptions) {
       await throttle.prune()
       return { outcome: 'signed-in', user: { ...credentials.user, lastSignedInAt: at } }
     },
+
+    /**
+     * Records that a user signed out (security log and audit trail). The web layer ends the session; a sign-out
+     * needs a signed-in session, so these rows are bounded by sign-ins.
+     */
+    async recordSignOut(userId: number, source: string | undefined): Promise<void> {
+      log({ event: 'sign-out', userId })
+      const user = await repository.findUser(userId)
+      if (!user) return
+      await auditAuthentication({
+        action: signInAuditActions.signedOut,
+        actor: user.email,
+        userId,
+        after: { address: addressForAudit(source) },
+      })
+    },
+
+    /**
+     * Records another authentication event in the audit trail the same way (for example a second sign-in step).
+     * Only for events whose number is bounded by the sign-in throttle or by sign-ins: see `signIn`.
+     */
+    recordAuthenticationEvent: auditAuthentication,
 
     /**
      * The user behind a session, read from the database on every request so that a change of role or agency,
@@ -245,8 +394,17 @@ export function createAccountService(options: AccountServiceOptions) {
       }
       const { user, passwordHash } = credentials
       const errors: FieldError[] = []
+      const address = addressForAudit(input.source)
       const decision = await throttle.begin(user.email, throttleSource(input.source))
       if (!decision.allowed) {
+        if (decision.firstRefusal) {
+          await auditAuthentication({
+            action: signInAuditActions.passwordChangeRefused,
+            actor: user.email,
+            userId,
+            after: { reason: 'throttled', address, retryAfterSeconds: decision.retryAfterSeconds },
+          })
+        }
         const minutes = Math.ceil(decision.retryAfterSeconds / 60)
         return {
           ok: false,
@@ -264,6 +422,13 @@ export function createAccountService(options: AccountServiceOptions) {
         !(await verifyPassword(passwordHash, input.currentPassword))
       ) {
         errors.push({ field: 'currentPassword', message: 'Your current password is not right' })
+        // Counted by the throttle like a failed sign-in, so bounded the same way.
+        await auditAuthentication({
+          action: signInAuditActions.passwordChangeRefused,
+          actor: user.email,
+          userId,
+          after: { reason: 'current password wrong', address },
+        })
       } else await throttle.succeeded(decision.attempt)
       const problem = input.newPassword
         ? passwordProblem(input.newPassword, { email: user.email, name: user.name })
@@ -286,11 +451,11 @@ export function createAccountService(options: AccountServiceOptions) {
         const ended = await sessions.removeAllForUser(userId, trx)
         await audit.append(trx, {
           actor: user.email,
-          action: 'change-own-password',
+          action: signInAuditActions.passwordChanged,
           entityType: 'user',
           entityKey: String(userId),
           before: { passwordChangedAt: user.passwordChangedAt, mustChangePassword: user.mustChangePassword },
-          after: { passwordChangedAt: at, mustChangePassword: false, sessionsEnded: ended },
+          after: { passwordChangedAt: at, mustChangePassword: false, sessionsEnded: ended, address },
         })
         return findUserOrThrow(userId, trx)
       })
@@ -308,8 +473,15 @@ export function createAccountService(options: AccountServiceOptions) {
       return repository.findUser(userId)
     },
 
-    async listAgencies(): Promise<Agency[]> {
+    /** Every agency with its owner names (the KPIs' owners are matched against these), by name. */
+    async listAgencies(): Promise<AgencyWithOwnerNames[]> {
       return repository.listAgencies()
+    },
+
+    /** Active users and live API tokens per agency id, for the agencies pages. */
+    async agencyCounts(actor: Actor): Promise<Map<number, AgencyCounts>> {
+      demandActor(actor, 'agency:view')
+      return repository.agencyCounts(nowIso())
     },
 
     /** Adds a user with a one-time password (shown once to the administrator; the user must change it). */
@@ -459,32 +631,83 @@ export function createAccountService(options: AccountServiceOptions) {
       })
     },
 
-    async addAgency(actor: Actor, input: { code: string; name: string }): Promise<Result<{ agency: Agency }>> {
+    /**
+     * Adds a partner agency with its owner names. The code is unique whatever its case and may be nobody's owner
+     * name; the owner names may be no other agency's code or owner name. Audited; nothing is written on error.
+     */
+    async addAgency(actor: Actor, input: NewAgency): Promise<Result<{ agency: AgencyWithOwnerNames }>> {
       demandActor(actor, 'agency:manage')
       return withAuditedTransaction(database, async (trx) => {
+        // In the order the form asks: code, name, owner names.
         const errors: FieldError[] = []
         const code = input.code.trim()
-        const name = input.name.trim()
+        const agencies = await repository.listAgencies(trx)
         if (!/^[A-Za-z0-9][A-Za-z0-9 &-]{0,19}$/.test(code)) {
           errors.push({ field: 'code', message: 'Enter a short code of up to 20 letters, digits, spaces, & or -' })
-        } else if (await repository.findAgencyByCode(code, trx)) {
-          errors.push({ field: 'code', message: 'There is already an agency with this code' })
+        } else {
+          const key = ownerNameKey(code)
+          const sameCode = agencies.find((a) => ownerNameKey(a.code) === key)
+          const namedSo = agencies.find((a) => a.ownerNames.some((n) => ownerNameKey(n) === key))
+          if (sameCode) errors.push({ field: 'code', message: 'There is already an agency with this code' })
+          else if (namedSo) {
+            errors.push({
+              field: 'code',
+              message: `“${code}” is a name of ${namedSo.name} (${namedSo.code}) in the Owner column: choose another code`,
+            })
+          }
         }
-        if (!name) errors.push({ field: 'name', message: 'Enter the agency’s name' })
-        else if ([...name].length > MAXIMUM_NAME_LENGTH) {
-          errors.push({ field: 'name', message: `Name must be ${MAXIMUM_NAME_LENGTH} characters or fewer` })
-        }
+        const name = checkAgencyName(input.name, errors)
+        const ownerNames = checkOwnerNames(input.ownerNames ?? [], agencies, errors)
         if (errors.length > 0) return { ok: false, errors }
-        const agency = await repository.insertAgency({ code, name, at: nowIso() }, trx)
+        const inserted = await repository.insertAgency({ code, name, at: nowIso() }, trx)
+        await repository.replaceOwnerNames(inserted.id, ownerNames, trx)
+        const agency: AgencyWithOwnerNames = { ...inserted, ownerNames }
         await audit.append(trx, {
           actor: actorName(actor),
           action: 'create',
           entityType: 'agency',
           entityKey: String(agency.id),
           before: null,
-          after: agency,
+          after: agencySnapshot(agency),
         })
         return { ok: true, agency }
+      })
+    },
+
+    /**
+     * Renames an agency and replaces its owner names (its code never changes: imports and the API use it). The
+     * KPIs it owns follow the names at once. Audited with before and after; nothing is written on error, and
+     * nothing at all when nothing changed.
+     */
+    async updateAgency(
+      actor: Actor,
+      agencyId: number,
+      input: AgencyUpdate,
+    ): Promise<Result<{ agency: AgencyWithOwnerNames; changed: boolean }>> {
+      demandActor(actor, 'agency:manage')
+      return withAuditedTransaction(database, async (trx) => {
+        const agencies = await repository.listAgencies(trx)
+        const before = agencies.find((a) => a.id === agencyId)
+        if (!before) throw new NotFound(`No agency ${agencyId}`)
+        const errors: FieldError[] = []
+        const name = checkAgencyName(input.name, errors)
+        const others = agencies.filter((a) => a.id !== agencyId)
+        const ownerNames = checkOwnerNames(input.ownerNames, others, errors)
+        if (errors.length > 0) return { ok: false, errors }
+        const after: AgencyWithOwnerNames = { ...before, name, ownerNames }
+        const namesChanged = JSON.stringify(before.ownerNames) !== JSON.stringify(ownerNames)
+        if (name === before.name && !namesChanged) return { ok: true, agency: before, changed: false }
+        if (name !== before.name) await repository.updateAgency(agencyId, { name }, trx)
+        if (namesChanged) await repository.replaceOwnerNames(agencyId, ownerNames, trx)
+        await audit.append(trx, {
+          actor: actorName(actor),
+          action: 'update',
+          entityType: 'agency',
+          entityKey: String(agencyId),
+          before: agencySnapshot(before),
+          after: agencySnapshot(after),
+        })
+        return { ok: true, agency: after, changed: true }
       })
     },
 
@@ -493,15 +716,17 @@ export function createAccountService(options: AccountServiceOptions) {
       return withAuditedTransaction(database, async (trx) => {
         if ((await repository.listAgencies(trx)).length > 0) return 0
         const at = nowIso()
-        for (const { code, name } of defaultAgencies) {
-          const agency = await repository.insertAgency({ code, name, at }, trx)
+        for (const { code, name, dataOwnerNames } of defaultAgencies) {
+          const inserted = await repository.insertAgency({ code, name, at }, trx)
+          const ownerNames = readOwnerNames(dataOwnerNames).names.map((n) => n.name)
+          await repository.replaceOwnerNames(inserted.id, ownerNames, trx)
           await audit.append(trx, {
             actor: 'first-start',
             action: 'create',
             entityType: 'agency',
-            entityKey: String(agency.id),
+            entityKey: String(inserted.id),
             before: null,
-            after: agency,
+            after: agencySnapshot({ ...inserted, ownerNames }),
           })
         }
         return defaultAgencies.length

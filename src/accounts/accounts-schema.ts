@@ -10,6 +10,7 @@ export interface AccountTables {
   sessions: SessionsTable
   sign_in_throttle: SignInThrottleTable
   api_tokens: ApiTokensTable
+  agency_owner_names: AgencyOwnerNamesTable
 }
 
 /** A partner agency: the police, the Youth Offending Team, Public Health, the fire service… */
@@ -19,6 +20,18 @@ export interface AgenciesTable {
   code: string
   name: string
   created_at: string
+}
+
+/**
+ * The names an agency goes by in the performance framework's Owner column (migration 0008), which decide the KPIs
+ * it owns (src/accounts/data-owner-names.ts). `name_key` is `ownerNameKey(name)`, unique across agencies.
+ */
+export interface AgencyOwnerNamesTable {
+  id: Generated<number>
+  agency_id: number
+  /** As the administrator typed it (trimmed, single spaces). */
+  name: string
+  name_key: string
 }
 
 export interface UsersTable {
@@ -65,6 +78,8 @@ export interface SignInThrottleTable {
   kind: string
   failures: number
   last_failure_at: string
+  /** The `last_failure_at` whose wait has had its first refused attempt audited (migration 0012); else null. */
+  refusal_reported_at: string | null
 }
 
 /** Tokens for machine access on behalf of an agency. Only a SHA-256 of the token is kept. */

@@ -101,4 +101,38 @@ describe('accounts command line (sqlite)', () => {
     assert.ok(out.includes('NPS\tNational Probation Service'))
     assert.equal(await run('agencies', 'add', 'NPS', '--name', 'Again'), 1)
   })
+
+  it('renames an agency and adds or removes its owner names, audited as the command line', async () => {
+    assert.equal(await run('agencies', 'add', 'NPS', '--name', 'Probation'), 0)
+    assert.equal(await run('agencies', 'rename', 'nps', '--name', 'National Probation Service'), 0)
+    assert.equal(await run('agencies', 'owner-names', 'NPS', '--add', 'Probation Service'), 0)
+    assert.equal(await run('agencies', 'owner-names', 'NPS', '--add', 'NPS Analyst'), 0)
+    assert.equal(await run('agencies', 'owner-names', 'NPS', '--remove', 'probation  service'), 0)
+    out.length = 0
+    assert.equal(await run('agencies', 'owner-names', 'NPS'), 0)
+    assert.deepEqual(out, ['NPS Analyst'])
+    const nps = (await accounts.listAgencies()).find((a) => a.code === 'NPS')
+    assert.equal(nps?.name, 'National Probation Service')
+    const events = await database.db
+      .selectFrom('audit_events')
+      .select(['actor', 'action'])
+      .where('entity_type', '=', 'agency')
+      .where('entity_key', '=', String(nps?.id))
+      .orderBy('id')
+      .execute()
+    assert.deepEqual(
+      events.map((e) => e.action),
+      ['create', 'update', 'update', 'update', 'update'],
+    )
+    assert.match(events[1]?.actor ?? '', /^command line \(/)
+
+    err.length = 0
+    assert.equal(await run('agencies', 'owner-names', 'NPS', '--add', 'WMP Analyst'), 1)
+    assert.deepEqual(err, [
+      'ownerNames: “WMP Analyst” is already a name of West Midlands Police (WMP): remove it there first',
+    ])
+    assert.equal(await run('agencies', 'owner-names', 'NPS', '--remove', 'Nobody'), 1)
+    assert.equal(await run('agencies', 'rename', 'NOPE', '--name', 'X'), 1)
+    assert.equal(await run('agencies', 'rename', 'NPS'), 2)
+  })
 })

@@ -1,7 +1,9 @@
 import os from 'node:os'
 import { parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
+import type { Services } from '../composition-root.ts'
 import type { Actor, FieldError } from './account-service.ts'
 import type { User } from './account-repository.ts'
+import { ownerNameKey } from './data-owner-names.ts'
 import { roleNames, roles } from './roles.ts'
 
 /**
@@ -100,6 +102,33 @@ export const usersResetPasswordCommand: Command = {
   },
 }
 
+export const usersResetTwoStepCommand: Command = {
+  name: 'users reset-two-step',
+  summary: 'Reset a user’s two-step sign-in (lost phone and recovery codes; ends their sessions)',
+  usage: [
+    'Usage: saferhub users reset-two-step <email>',
+    '',
+    'Deletes the user’s authenticator key and recovery codes and ends their sessions. Where SAFERHUB_TWO_STEP',
+    'requires two-step sign-in for them, they set it up again when they next sign in. Audited.',
+  ].join('\n'),
+  async run(args, services, output) {
+    const email = parseOptions(args).positional[0]
+    const user = email ? await services.accounts.repository.findUserByEmail(email) : null
+    if (!user) {
+      output.err(email ? `No account with the email ${email}` : this.usage)
+      return email ? 1 : 2
+    }
+    const { wasOn } = await services.twoStep.reset(commandLineActor(), user.id)
+    output.out(
+      wasOn
+        ? `Two-step sign-in for ${user.email} is reset; their sessions have ended.`
+        : `${user.email} did not have two-step sign-in set up; their sessions have ended.`,
+    )
+    if (services.twoStep.requiredFor(user)) output.out('They must set it up again when they next sign in.')
+    return 0
+  },
+}
+
 function disableCommand(disabled: boolean): Command {
   return {
     name: disabled ? 'users disable' : 'users enable',
@@ -144,6 +173,84 @@ export const agenciesAddCommand: Command = {
     const result = await services.accounts.addAgency(commandLineActor(), { code, name: option(options, 'name') ?? '' })
     if (!result.ok) return printErrors(output, result.errors)
     output.out(`Added ${result.agency.code}: ${result.agency.name}`)
+    return 0
+  },
+}
+
+/** The agency with this code (case ignored), or null after saying so. */
+async function agencyByCode(services: Services, code: string | undefined, output: CommandOutput) {
+  const agency = (await services.accounts.listAgencies()).find((a) => ownerNameKey(a.code) === ownerNameKey(code ?? ''))
+  if (!agency) output.err(`agency: no agency with the code "${code ?? ''}" (see \`saferhub agencies list\`)`)
+  return agency ?? null
+}
+
+export const agenciesRenameCommand: Command = {
+  name: 'agencies rename',
+  summary: 'Change an agency’s name (its code never changes)',
+  usage: 'Usage: saferhub agencies rename <CODE> --name "New name"',
+  async run(args, services, output) {
+    const { options, positional } = parseOptions(args)
+    const name = option(options, 'name')
+    if (!positional[0] || name === undefined) {
+      output.err(this.usage)
+      return 2
+    }
+    const agency = await agencyByCode(services, positional[0], output)
+    if (!agency) return 1
+    const result = await services.accounts.updateAgency(commandLineActor(), agency.id, {
+      name,
+      ownerNames: agency.ownerNames,
+    })
+    if (!result.ok) return printErrors(output, result.errors)
+    output.out(result.changed ? `${agency.code} is now: ${result.agency.name}` : 'Nothing was changed.')
+    return 0
+  },
+}
+
+export const agenciesOwnerNamesCommand: Command = {
+  name: 'agencies owner-names',
+  summary: 'List, add or remove the names an agency goes by in the KPI framework’s Owner column',
+  usage: [
+    'Usage: saferhub agencies owner-names <CODE> [--add "Name" | --remove "Name"]',
+    '',
+    'A KPI belongs to the agency whose code, or one of whose owner names, its Owner column gives (case and spacing',
+    'ignored). A name can belong to one agency only. Without --add or --remove, prints the names, one a line.',
+  ].join('\n'),
+  async run(args, services, output) {
+    const { options, positional } = parseOptions(args)
+    const add = option(options, 'add')
+    const remove = option(options, 'remove')
+    if (!positional[0] || (add !== undefined && remove !== undefined)) {
+      output.err(this.usage)
+      return 2
+    }
+    const agency = await agencyByCode(services, positional[0], output)
+    if (!agency) return 1
+    if (add === undefined && remove === undefined) {
+      for (const name of agency.ownerNames) output.out(name)
+      return 0
+    }
+    if (remove !== undefined && !agency.ownerNames.some((n) => ownerNameKey(n) === ownerNameKey(remove))) {
+      output.err(`ownerNames: ${agency.code} has no owner name "${remove}"`)
+      return 1
+    }
+    const ownerNames =
+      add !== undefined
+        ? [...agency.ownerNames, add]
+        : agency.ownerNames.filter((n) => ownerNameKey(n) !== ownerNameKey(remove ?? ''))
+    const result = await services.accounts.updateAgency(commandLineActor(), agency.id, {
+      name: agency.name,
+      ownerNames,
+    })
+    // The form's "Line n:" means nothing here: one name was given.
+    if (!result.ok)
+      return printErrors(
+        output,
+        result.errors.map((e) => ({ ...e, message: e.message.replace(/^Line \d+: /, '') })),
+      )
+    output.out(
+      result.changed ? `${agency.code}'s owner names: ${result.agency.ownerNames.join('; ')}` : 'Nothing was changed.',
+    )
     return 0
   },
 }
@@ -223,10 +330,13 @@ export const accountCommands: readonly Command[] = [
   usersListCommand,
   usersAddCommand,
   usersResetPasswordCommand,
+  usersResetTwoStepCommand,
   disableCommand(true),
   disableCommand(false),
   agenciesListCommand,
   agenciesAddCommand,
+  agenciesRenameCommand,
+  agenciesOwnerNamesCommand,
   apiTokensCreateCommand,
   apiTokensListCommand,
   apiTokensRevokeCommand,

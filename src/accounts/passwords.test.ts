@@ -1,9 +1,12 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { hash } from '@node-rs/argon2'
+import { dictionary } from '@zxcvbn-ts/language-common'
+import { demoUsers } from './demo-users.ts'
 import {
   generateOneTimePassword,
   hashPassword,
+  isBreachedPassword,
   needsRehash,
   passwordProblem,
   verifyAgainstDummy,
@@ -79,6 +82,57 @@ describe('password rules', () => {
   })
 })
 
+describe('breached passwords (the 10,000 most common of zxcvbn-ts passwords-common)', () => {
+  // The list as the package ships it, most common first: positions below are 0-based indexes into it.
+  const list = dictionary['passwords-common']
+  const breachedMessage = /list of passwords stolen in data breaches/
+
+  it('knows the usual suspects, whatever their case', () => {
+    for (const password of ['password1', 'iloveyou', 'PASSWORD1', 'ILoveYou', 'trustno1', 'letmein', '123456']) {
+      assert.equal(isBreachedPassword(password), true, password)
+    }
+    assert.equal(isBreachedPassword('maple-quartz-ribbon'), false)
+  })
+
+  it('takes the first 10,000 entries and no more', () => {
+    assert.equal(list.length, 49_233)
+    assert.equal(isBreachedPassword(list[0] as string), true) // '123456'
+    assert.equal(isBreachedPassword(list[9_999] as string), true)
+    assert.equal(isBreachedPassword(list[10_000] as string), false)
+    assert.equal(isBreachedPassword(list[49_232] as string), false)
+  })
+
+  it('refuses a breached password of 12 characters or more, and says why', () => {
+    // 'leavemealone', 'sonyericsson' and 'flvbybcnhfnjh' (positions 4,251, 6,439 and 9,908): long enough to pass the
+    // length rule, and not on the short list of common passwords, so only the breached list refuses them.
+    for (const position of [4_251, 6_439, 9_908]) {
+      const password = list[position] as string
+      assert.ok([...password].length >= 12, password)
+      assert.match(passwordProblem(password, {}) ?? '', breachedMessage, password)
+      assert.match(passwordProblem(password.toUpperCase(), {}) ?? '', breachedMessage, password)
+    }
+    assert.match(passwordProblem('LeaveMeAlone', {}) ?? '', breachedMessage)
+  })
+
+  it('keeps the other rules: a short breached password gets the length message', () => {
+    assert.equal(passwordProblem('password1', {}), 'Password must be 12 characters or more')
+    assert.equal(passwordProblem('iloveyou', {}), 'Password must be 12 characters or more')
+  })
+
+  it('accepts a long entry from beyond the first 10,000', () => {
+    // Position 10,048 is '123456789987654321': in the list, but not among the 10,000 most common.
+    assert.equal(list[10_048], '123456789987654321')
+    assert.equal(passwordProblem(list[10_048] as string, {}), null)
+  })
+
+  it('lets the demo users keep their published passwords', () => {
+    for (const demo of demoUsers) {
+      assert.equal(isBreachedPassword(demo.password), false, demo.email)
+      assert.equal(passwordProblem(demo.password, { email: demo.email, name: demo.name }), null, demo.email)
+    }
+  })
+})
+
 describe('one-time passwords', () => {
   it('are five groups of four unambiguous characters, different each time, and pass the rules', () => {
     const seen = new Set<string>()
@@ -86,6 +140,7 @@ describe('one-time passwords', () => {
       const password = generateOneTimePassword()
       assert.match(password, /^[a-hjkmnp-z2-9]{4}(-[a-hjkmnp-z2-9]{4}){4}$/)
       assert.equal(passwordProblem(password, {}), null)
+      assert.equal(isBreachedPassword(password), false)
       seen.add(password)
     }
     assert.equal(seen.size, 50)

@@ -22,6 +22,7 @@ const expected = `
   import:run                    YY             YY                   nn          nn            nn
   audit:view                    YY             YY                   nn          nn            nn
   user:manage                   YY             nn                   nn          nn            nn
+  agency:view                   YY             YY                   nn          nn            nn
   agency:manage                 YY             nn                   nn          nn            nn
   api-token:manage              YY             nn                   nn          nn            nn
   account:change-own-password   YY             YY                   YY          YY            YY

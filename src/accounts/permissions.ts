@@ -34,7 +34,13 @@ export const actions = [
   'audit:view',
   /** Add users, change their role or agency, disable them, issue one-time passwords. */
   'user:manage',
-  /** Add and rename agencies. */
+  /**
+   * See the partner agencies and which KPIs each owns (the names each goes by in the framework's Owner column, and
+   * the KPIs that match no agency). The analyst needs it to keep the framework's owners right; only administrators
+   * change agencies.
+   */
+  'agency:view',
+  /** Add and rename agencies, and change the names they go by in the Owner column. */
   'agency:manage',
   /** Issue and revoke agencies' API tokens. */
   'api-token:manage',
@@ -81,6 +87,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'import:run': 'all',
     'audit:view': 'all',
     'user:manage': 'all',
+    'agency:view': 'all',
     'agency:manage': 'all',
     'api-token:manage': 'all',
     'account:change-own-password': 'all',
@@ -97,6 +104,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'import:run': 'all',
     'audit:view': 'all',
     'user:manage': 'none',
+    'agency:view': 'all',
     'agency:manage': 'none',
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
@@ -113,6 +121,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'import:run': 'none',
     'audit:view': 'none',
     'user:manage': 'none',
+    'agency:view': 'none',
     'agency:manage': 'none',
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
@@ -129,6 +138,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'import:run': 'none',
     'audit:view': 'none',
     'user:manage': 'none',
+    'agency:view': 'none',
     'agency:manage': 'none',
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
@@ -145,6 +155,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'import:run': 'none',
     'audit:view': 'none',
     'user:manage': 'none',
+    'agency:view': 'none',
     'agency:manage': 'none',
     'api-token:manage': 'none',
     'account:change-own-password': 'all',

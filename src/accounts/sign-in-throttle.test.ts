@@ -63,15 +63,60 @@ for (const dialect of testDialects()) {
       for (let i = 0; i < 3; i++) assert.equal((await throttle.begin('jane@example.org', '203.0.113.9')).allowed, true)
       // Three failures from one address: 60 s to wait (account 3 < 4, source 3 < 5 are still free).
       const refused = await throttle.begin('jane@example.org', '203.0.113.9')
-      assert.deepEqual(refused, { allowed: false, retryAfterSeconds: 60 })
+      assert.deepEqual(refused, {
+        allowed: false,
+        retryAfterSeconds: 60,
+        throttledBy: ['account-source'],
+        firstRefusal: true,
+      })
       // A refused attempt is not counted: after 60 s the next try is allowed.
       clock.advance({ seconds: 60 })
       assert.equal((await throttle.begin('jane@example.org', '203.0.113.9')).allowed, true)
       // That was the 4th failure for the account: 10 s for everyone, 120 s (60 × 2) for this address.
       const elsewhere = await throttle.begin('jane@example.org', '198.51.100.7')
-      assert.deepEqual(elsewhere, { allowed: false, retryAfterSeconds: 10 })
+      assert.deepEqual(elsewhere, {
+        allowed: false,
+        retryAfterSeconds: 10,
+        throttledBy: ['account'],
+        firstRefusal: true,
+      })
       clock.advance({ seconds: 10 })
       assert.equal((await throttle.begin('jane@example.org', '198.51.100.7')).allowed, true)
+    })
+
+    it('reports only the first attempt refused in each wait, so refusals cannot be multiplied', async () => {
+      const throttle = createSignInThrottle(database, clock, policy)
+      const refusals = async (n: number) => {
+        const firsts: boolean[] = []
+        for (let i = 0; i < n; i++) {
+          const decision = await throttle.begin('jane@example.org', '203.0.113.9')
+          assert.equal(decision.allowed, false)
+          if (!decision.allowed) firsts.push(decision.firstRefusal)
+        }
+        return firsts
+      }
+      for (let i = 0; i < 3; i++) await throttle.begin('jane@example.org', '203.0.113.9')
+      // Wait 1 (60 s after the 3rd failure): a hundred refused attempts, one reported.
+      assert.deepEqual(await refusals(100), [true, ...Array<boolean>(99).fill(false)])
+      clock.advance({ seconds: 30 })
+      assert.deepEqual(await refusals(3), [false, false, false])
+      // After the wait the 4th failure is counted; it starts wait 2 (120 s here, 10 s for the account): reported once.
+      clock.advance({ seconds: 30 })
+      assert.equal((await throttle.begin('jane@example.org', '203.0.113.9')).allowed, true)
+      const next = await throttle.begin('jane@example.org', '203.0.113.9')
+      assert.deepEqual(next, {
+        allowed: false,
+        retryAfterSeconds: 120,
+        throttledBy: ['account-source', 'account'],
+        firstRefusal: true,
+      })
+      // The account's 10 s are over, the address's 120 s are not: still the same wait, not reported again.
+      clock.advance({ seconds: 11 })
+      assert.deepEqual(await refusals(5), [false, false, false, false, false])
+      // Another address meets the account's wait only, which ended: allowed, and it counts the 5th failure.
+      assert.equal((await throttle.begin('jane@example.org', '198.51.100.7')).allowed, true)
+      const fromThere = await throttle.begin('jane@example.org', '198.51.100.7')
+      assert.equal(!fromThere.allowed && fromThere.firstRefusal, true)
     })
 
     it('a success clears the account’s counts but takes only one failure off the source', async () => {

@@ -92,7 +92,18 @@ export interface ThrottledAttempt {
 
 export type ThrottleDecision =
   | { readonly allowed: true; readonly attempt: ThrottledAttempt }
-  | { readonly allowed: false; readonly retryAfterSeconds: number }
+  | {
+      readonly allowed: false
+      readonly retryAfterSeconds: number
+      /** Which counts make this attempt wait. */
+      readonly throttledBy: readonly ThrottleKind[]
+      /**
+       * True for the first attempt refused in this wait (one of the counts above has a failure newer than any wait
+       * reported so far). The audit trail records only these: refused attempts cost an attacker nothing, so one
+       * row each would let anyone fill the database; this way there is at most one per counted failure.
+       */
+      readonly firstRefusal: boolean
+    }
 
 function keyHash(kind: ThrottleKind, value: string): string {
   return createHash('sha256').update(`${kind}\u0000${value}`, 'utf8').digest('hex')
@@ -129,7 +140,7 @@ export function createSignInThrottle(database: Database, clock: Clock, policy: T
           .execute()
         let query = trx
           .selectFrom('sign_in_throttle')
-          .select(['key_hash', 'kind', 'failures', 'last_failure_at'])
+          .select(['key_hash', 'kind', 'failures', 'last_failure_at', 'refusal_reported_at'])
           .where(
             'key_hash',
             'in',
@@ -139,15 +150,34 @@ export function createSignInThrottle(database: Database, clock: Clock, policy: T
         const rows = await query.execute()
         let waitMs = 0
         const counted = new Map<string, number>()
+        const waiting: (typeof rows)[number][] = []
         for (const key of keys) {
           const row = rows.find((r) => r.key_hash === key.hash)
           const failures = !row || row.last_failure_at < forgetBefore ? 0 : row.failures
           counted.set(key.hash, failures)
           if (!row || failures === 0) continue
           const until = new Date(row.last_failure_at).getTime() + throttleDelaySeconds(failures, rules[key.kind]) * 1000
+          if (until > now.getTime()) waiting.push(row)
           waitMs = Math.max(waitMs, until - now.getTime())
         }
-        if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waitMs / 1000) } as const
+        if (waitMs > 0) {
+          // A count's wait only shrinks until its next failure is counted, so any count that will hold back a later
+          // attempt in this wait is holding this one back too: marking them all now reports the wait once.
+          const unreported = waiting.filter((row) => row.refusal_reported_at !== row.last_failure_at)
+          for (const row of unreported) {
+            await trx
+              .updateTable('sign_in_throttle')
+              .set({ refusal_reported_at: row.last_failure_at })
+              .where('key_hash', '=', row.key_hash)
+              .execute()
+          }
+          return {
+            allowed: false,
+            retryAfterSeconds: Math.ceil(waitMs / 1000),
+            throttledBy: waiting.map((row) => row.kind as ThrottleKind),
+            firstRefusal: unreported.length > 0,
+          } as const
+        }
         for (const key of keys) {
           await trx
             .updateTable('sign_in_throttle')

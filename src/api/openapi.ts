@@ -15,8 +15,12 @@ export function openApiDocument(): Record<string, unknown> {
     name: 'period',
     in: 'path',
     required: true,
-    schema: { type: 'string', examples: ['FY2017-18-Q1', 'FY2017-18', '2018-01'] },
-    description: 'Period id: a financial year, quarter, bi-month or month',
+    schema: { type: 'string', examples: ['FY2017-18-Q1', '2018-01', 'FY2017-18-B6', 'FY2017-18'] },
+    description:
+      'Period id: a financial year, quarter, bi-month or month. A figure is sent for a period of the indicator’s ' +
+      'cadence: a quarter (FY2017-18-Q1) for a quarterly indicator, a calendar month (2018-01) for a monthly one, a ' +
+      'two-month period (FY2017-18-B1 is April–May) for a bi-monthly one, the financial year (FY2017-18) for an ' +
+      'annual one.',
   }
   const readResponses = (schema: unknown) => ({
     '200': { description: 'OK', content: { 'application/json': { schema } } },
@@ -83,9 +87,13 @@ export function openApiDocument(): Record<string, unknown> {
         put: {
           summary: 'Send or correct a figure (an agency’s own indicators only)',
           description:
-            'Checked with the same rules as an import. To replace an existing figure send If-Match with the version ' +
+            'Checked with the same rules as an import and a quarterly return, including that the period is of the ' +
+            'indicator’s cadence (422 otherwise): one request per indicator per period, so a monthly indicator’s ' +
+            'quarter is three requests, one per month. To replace an existing figure send If-Match with the version ' +
             'you read (409 with the current version when it has changed; 428 without If-Match). Send an ' +
-            'Idempotency-Key to make a retry safe: a repeated request returns the first answer without writing again.',
+            'Idempotency-Key to make a retry safe: a repeated request returns the first answer without writing ' +
+            'again. A figure belongs to the quarter its period ends in (June–July is Q2’s, a financial year Q4’s); ' +
+            'once the board has signed that quarter off, the figure is locked (423, with lockedQuarter).',
           parameters: [
             idParameter,
             periodParameter,
@@ -112,6 +120,7 @@ export function openApiDocument(): Record<string, unknown> {
             '409': problem,
             '415': problem,
             '422': problem,
+            '423': problem,
             '428': problem,
           },
         },
@@ -149,6 +158,7 @@ export function openApiDocument(): Record<string, unknown> {
               items: { type: 'object', properties: { pointer: { type: 'string' }, detail: { type: 'string' } } },
             },
             currentVersion: { type: 'integer' },
+            lockedQuarter: { type: 'string', description: 'With 423: the signed-off quarter, e.g. FY2017-18-Q1' },
           },
         },
         Indicator: {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
-import { agencyCodeForDataOwner, defaultAgencies } from '../accounts/default-agencies.ts'
+import { agencyForDataOwner } from '../accounts/data-owner-names.ts'
 import { can, type Action, type Principal } from '../accounts/permissions.ts'
 import { canonicalJson } from '../audit/canonical-json.ts'
 import type { Indicator } from '../domain/indicator.ts'
@@ -133,19 +133,14 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
       work(req, res).catch(next)
     }
 
+  /** The agency that owns a KPI: by code or by the owner names stored for each agency (data-owner-names.ts). */
   async function agencyIdOf(indicator: Indicator): Promise<number | null> {
-    const agencies = await deps.accounts.listAgencies()
-    const code = agencyCodeForDataOwner(indicator.dataOwner, [
-      ...defaultAgencies,
-      ...agencies.map((a) => ({ code: a.code, name: a.name, dataOwnerNames: [a.name] })),
-    ])
-    return agencies.find((a) => a.code === code)?.id ?? null
+    return agencyForDataOwner(indicator.dataOwner, await deps.accounts.listAgencies())?.id ?? null
   }
 
   async function indicatorJson(indicator: Indicator) {
     const agencies = await deps.accounts.listAgencies()
-    const agencyId = await agencyIdOf(indicator)
-    return { ...indicator, agency: agencies.find((a) => a.id === agencyId)?.code ?? null }
+    return { ...indicator, agency: agencyForDataOwner(indicator.dataOwner, agencies)?.code ?? null }
   }
 
   async function findIndicator(id: unknown): Promise<Indicator | undefined> {

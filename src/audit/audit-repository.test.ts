@@ -81,6 +81,12 @@ for (const dialect of testDialects()) {
       assert.deepEqual(await found('knife-crime/'), ['knife-crime/FY2017-18-Q1', 'knife-crime/FY2017-18-Q2'])
       assert.deepEqual(await found('knife%/'), ['knife%/x'])
       assert.equal(await audit.latestId(), keys.length)
+      // Sign-in events (entity "user") after them move the newest id, but not the newest id ignoring users.
+      const signIns = [1, 2, 3].map(() => ({ ...knifeCrimeQ4, entityType: 'user', entityKey: '7', action: 'sign-in' }))
+      await withAuditedTransaction(database, (trx) => audit.appendAll(trx, signIns))
+      assert.equal(await audit.latestId(), keys.length + 3)
+      assert.equal(await audit.latestId({ ignoring: ['user'] }), keys.length)
+      assert.equal(await audit.latestId({ ignoring: ['user', knifeCrimeQ4.entityType] }), 0)
     })
 
     test('each event names the hash of the one before, and the chain verifies', async () => {

@@ -20,6 +20,8 @@ export interface AuditFilter {
   /** Keys that start with this, e.g. `knife-crime/` for every value of one KPI (compared exactly, no wildcards). */
   readonly entityKeyPrefix?: string
   readonly actor?: string
+  /** Only events whose action is one of these (e.g. the sign-in events); an empty list matches nothing. */
+  readonly actions?: readonly string[]
   readonly importId?: number
   /** Events after this id (for paging). */
   readonly afterId?: number
@@ -52,7 +54,7 @@ export interface AuditRepository {
    * The id of the newest event, 0 when there is none. Every change to the figures is audited in the transaction
    * that makes it, so this number moves whenever the data does: a cheap version stamp for caches.
    */
-  latestId(): Promise<number>
+  latestId(options?: { readonly ignoring?: readonly string[] }): Promise<number>
   /** Reads the whole chain in order and checks every link; reports the first event that fails. */
   verify(): Promise<AuditChainVerification>
 }
@@ -158,12 +160,25 @@ export function createAuditRepository(database: Database, options: AuditReposito
       return stored as AuditEvent
     },
     appendAll,
-    async latestId() {
+    async latestId(options = {}) {
+      const ignoring = options.ignoring ?? []
+      if (ignoring.length === 0) {
+        const row = await database.db
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.max('id').as('latest'))
+          .executeTakeFirst()
+        return Number(row?.latest ?? 0)
+      }
+      // Newest first along the primary key, stopping at the first event of another kind: cheap however many of the
+      // ignored kind (sign-in events, say) came last.
       const row = await database.db
         .selectFrom('audit_events')
-        .select((eb) => eb.fn.max('id').as('latest'))
+        .select('id')
+        .where('entity_type', 'not in', ignoring)
+        .orderBy('id', 'desc')
+        .limit(1)
         .executeTakeFirst()
-      return Number(row?.latest ?? 0)
+      return Number(row?.id ?? 0)
     },
     async list(filter = {}) {
       const limit = Math.min(Math.max(filter.limit ?? 1_000, 1), 10_000)
@@ -183,6 +198,10 @@ export function createAuditRepository(database: Database, options: AuditReposito
         query = query.where(sql<string>`substr(entity_key, 1, ${prefix.length})`, '=', prefix)
       }
       if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)
+      if (filter.actions !== undefined) {
+        if (filter.actions.length === 0) return []
+        query = query.where('action', 'in', filter.actions)
+      }
       if (filter.importId !== undefined) query = query.where('import_id', '=', filter.importId)
       if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId)
       return (await query.execute()).map(fromRow)

@@ -5,6 +5,7 @@ import { crimeKpiCommand, headlinesCommand } from './headlines/cli.ts'
 import {
   peerGroupEnterCommand,
   peerGroupImportCommand,
+  peerGroupProfileCommand,
   peerGroupProposeCommand,
   peerGroupShowCommand,
 } from './peer-groups/cli.ts'
@@ -23,4 +24,5 @@ export const crimeCommands: Command[] = [
   peerGroupEnterCommand,
   peerGroupProposeCommand,
   peerGroupShowCommand,
+  peerGroupProfileCommand,
 ]

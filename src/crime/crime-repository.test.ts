@@ -161,6 +161,62 @@ for (const dialect of testDialects()) {
       assert.deepEqual(await after(), before)
     })
 
+    it('writes force-months in batches into one transaction, committed once or rolled back', async () => {
+      const { importedAt, source, files, bytesRead, servedPartnerships } = run
+      const start = () => repository.startReplacement({ importedAt, source, files, bytesRead, servedPartnerships })
+      const first = await start()
+      await first.write([forceMonth('gwent', '2020-01', [['W14000022', 'Burglary', 5]])])
+      await first.write([forceMonth('south-wales', '2020-01', [['W14000022', 'Drugs', 1]])])
+      assert.deepEqual(await first.commit(), { runId: 1, replaced: [] })
+      const state = async () => ({
+        counts: await repository.partnershipCounts(),
+        months: await repository.forceMonths(),
+        runs: await repository.importRuns(),
+      })
+      const committed = await state()
+      assert.deepEqual(committed.counts, [
+        { partnershipCode: 'W14000022', month: '2020-01', crimeType: 'Burglary', crimes: 5 },
+        { partnershipCode: 'W14000022', month: '2020-01', crimeType: 'Drugs', crimes: 1 },
+      ])
+      // The run's rows and force-months are those written: (5 + 3) + (1 + 3) rows in two force-months.
+      assert.deepEqual(
+        committed.runs.map((r) => [r.id, r.rowsRead, r.forceMonths]),
+        [[1, 12, 2]],
+      )
+
+      const abandoned = await start()
+      await abandoned.write([forceMonth('gwent', '2020-01', [['W14000022', 'Robbery', 9]])])
+      await abandoned.rollback()
+      await abandoned.rollback()
+      assert.deepEqual(await state(), committed)
+
+      const twice = await start()
+      await twice.write([forceMonth('gwent', '2020-02', [['W14000022', 'Robbery', 9]])])
+      await assert.rejects(
+        twice.write([forceMonth('gwent', '2020-02', [['W14000022', 'Drugs', 2]])]),
+        /gwent 2020-02 is given twice/,
+      )
+      await assert.rejects(twice.commit(), /rolled back/)
+      assert.deepEqual(await state(), committed)
+
+      const replacing = await start()
+      await replacing.write([forceMonth('gwent', '2020-01', [['W14000022', 'Robbery', 9]])])
+      const { runId, replaced } = await replacing.commit()
+      assert.deepEqual(replaced, [{ policeForce: 'gwent', month: '2020-01' }])
+      // Two runs kept (the rolled-back ones left none); the id is the database's (PostgreSQL does not reuse ids).
+      assert.deepEqual(
+        (await repository.importRuns()).map((r) => [r.id === runId, r.rowsRead]),
+        [
+          [false, 12],
+          [true, 12],
+        ],
+      )
+      assert.deepEqual(await repository.partnershipCounts(), [
+        { partnershipCode: 'W14000022', month: '2020-01', crimeType: 'Drugs', crimes: 1 },
+        { partnershipCode: 'W14000022', month: '2020-01', crimeType: 'Robbery', crimes: 9 },
+      ])
+    })
+
     it('inserts more rows than fit in one statement', async () => {
       const many: [string, string, number][] = []
       for (let i = 0; i < 50_010; i++) many.push([`E22${String(i).padStart(6, '0')}`, 'Drugs', (i % 7) + 1])

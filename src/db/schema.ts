@@ -6,6 +6,7 @@ import type { CrimeCountTables } from '../crime/crime-repository.ts'
 import type { ApiTables } from '../api/api-tables.ts'
 import type { ReturnTables } from '../returns/tables.ts'
 import type { PublicationTables } from '../public/publication-tables.ts'
+import type { TwoStepTables } from '../accounts/two-step/two-step-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -20,4 +21,5 @@ export interface DatabaseSchema
     CrimeCountTables,
     ReturnTables,
     ApiTables,
-    PublicationTables {}
+    PublicationTables,
+    TwoStepTables {}

@@ -224,7 +224,13 @@ export function buildIndicatorRow(
     trend,
     nextBaseline: nextBaseline(indicator, baselineUsed, outturn),
   }
-  return { ...row, generatedCommentary: generateCommentary(row), ownerCommentary: ownerCommentary(values, year) }
+  const owner = ownerCommentary(values, year)
+  return {
+    ...row,
+    generatedCommentary: generateCommentary(row),
+    ownerCommentary: owner?.text ?? null,
+    ownerCommentaryPeriod: owner?.period.id ?? null,
+  }
 }
 
 /**
@@ -255,7 +261,10 @@ function trendPoints(
 }
 
 /** The data owner's commentary for the latest period within the year that has one. */
-function ownerCommentary(values: ReadonlyMap<PeriodId, IndicatorValue>, year: Period): string | null {
+function ownerCommentary(
+  values: ReadonlyMap<PeriodId, IndicatorValue>,
+  year: Period,
+): { period: Period; text: string } | null {
   let latest: { period: Period; text: string } | null = null
   for (const v of values.values()) {
     const text = v.commentary?.trim()
@@ -270,5 +279,5 @@ function ownerCommentary(values: ReadonlyMap<PeriodId, IndicatorValue>, year: Pe
       latest = { period: p, text }
     }
   }
-  return latest?.text ?? null
+  return latest
 }

@@ -138,6 +138,9 @@ const SENSITIVE_WORDS =
 
 export interface CommentaryFlag {
   readonly number: number
+  /** The number as written ("One", "2"), and the sensitive word of its sentence: what a reviewer is shown. */
+  readonly token: string
+  readonly word: string
   readonly excerpt: string
 }
 
@@ -145,7 +148,7 @@ export interface CommentaryFlag {
  * Finds small numbers (1 to minimumCount - 1, as digits or words) within a few words of a sensitive word.
  *
  * @example flagSmallNumbersInCommentary('One female received a custodial sentence.', { minimumCount: 5 })
- * // [{ number: 1, excerpt: 'One female received a custodial sentence.' }]
+ * // [{ number: 1, token: 'One', word: 'female', excerpt: 'One female received a custodial sentence.' }]
  */
 export function flagSmallNumbersInCommentary(text: string, rules: DisclosureRules): CommentaryFlag[] {
   const words: Record<string, number> = {
@@ -166,10 +169,25 @@ export function flagSmallNumbersInCommentary(text: string, rules: DisclosureRule
       const token = (match[1] as string).toLowerCase()
       const number = words[token] ?? Number(token)
       if (isSmallCount(number, rules)) {
-        flags.push({ number, excerpt: sentence.trim() })
+        flags.push({
+          number,
+          token: match[1] as string,
+          word: nearestSensitiveWord(sentence, match.index),
+          excerpt: sentence.trim(),
+        })
         break
       }
     }
   }
   return flags
+}
+
+/** The sensitive word of a sentence nearest to a position (the number flagged), for the reviewer to see. */
+function nearestSensitiveWord(sentence: string, at: number): string {
+  let nearest = { word: '', distance: Infinity }
+  for (const found of sentence.matchAll(new RegExp(SENSITIVE_WORDS.source, 'gi'))) {
+    const distance = Math.abs(found.index - at)
+    if (distance < nearest.distance) nearest = { word: found[0], distance }
+  }
+  return nearest.word
 }

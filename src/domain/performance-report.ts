@@ -137,4 +137,6 @@ export interface IndicatorRow {
   readonly generatedCommentary: string
   /** The data owner's own commentary for the latest period that has one. */
   readonly ownerCommentary: string | null
+  /** The period `ownerCommentary` was written for (the publication review lists it); absent in hand-made rows. */
+  readonly ownerCommentaryPeriod?: PeriodId | null
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import {
   parsePeriod,
   previousPeriod,
+  nextPeriod,
   quarterOfMonth,
   samePeriodLastYear,
   periodsOfYear,
@@ -53,6 +54,18 @@ describe('periods of the financial year', () => {
     assert.equal(previousPeriod(period('FY2017-18-Q1')).id, 'FY2016-17-Q4')
     assert.equal(samePeriodLastYear(period('FY2017-18-Q3')).id, 'FY2016-17-Q3')
     assert.equal(previousPeriod(period('2018-01')).id, '2017-12')
+  })
+
+  it('steps forward across the year boundary, and undoes a step back', () => {
+    assert.equal(nextPeriod(period('FY2017-18-Q4')).id, 'FY2018-19-Q1')
+    assert.equal(nextPeriod(period('FY2017-18-Q2')).id, 'FY2017-18-Q3')
+    assert.equal(nextPeriod(period('FY2017-18-B6')).id, 'FY2018-19-B1')
+    assert.equal(nextPeriod(period('2017-12')).id, '2018-01')
+    assert.equal(nextPeriod(period('2018-03')).id, '2018-04')
+    assert.equal(nextPeriod(period('FY2017-18')).id, 'FY2018-19')
+    for (const id of ['FY2017-18-Q1', 'FY2017-18-B1', '2017-04', 'FY2017-18']) {
+      assert.equal(nextPeriod(previousPeriod(period(id))).id, id)
+    }
   })
 
   it('divides a year into 4 quarters, 6 bi-months and 12 months that lie within it', () => {

@@ -200,6 +200,14 @@ export function previousPeriod(p: Period): Period {
   return make(p.kind, p.financialYear - 1, count)
 }
 
+/** The period immediately after, of the same kind (Q4's next is next year's Q1). */
+export function nextPeriod(p: Period): Period {
+  if (p.kind === 'year') return make('year', p.financialYear + 1, 0)
+  const count = p.kind === 'quarter' ? 4 : p.kind === 'bi-month' ? 6 : 12
+  if (p.index < count) return make(p.kind, p.financialYear, p.index + 1)
+  return make(p.kind, p.financialYear + 1, 1)
+}
+
 /** Whether `inner` lies wholly within `outer` (a month within a quarter, a quarter within a year). */
 export function isWithin(inner: Period, outer: Period): boolean {
   return inner.firstMonth >= outer.firstMonth && inner.lastMonth <= outer.lastMonth

@@ -1,13 +1,30 @@
+import ExcelJS from 'exceljs'
+import { safeCell, type Cell } from '../reports/cell-safety.ts'
 import { tableToCsv } from '../reports/csv.ts'
 import type { ExportTable } from '../reports/export-tables.ts'
-import type { PublicFigure, PublicReport } from './public-report.ts'
+import { OGL_ATTRIBUTION } from '../web/nunjucks-setup.ts'
+import type { PublicFigure, PublicKpi, PublicReport } from './public-report.ts'
 
-/** Every published figure, one row each: the protected figures only (withheld ones are blank with their marker). */
-export function publicReportCsv(report: PublicReport): string {
-  const column = (header: string, description: string) => ({ header, description, width: 16, format: 'text' as const })
-  const rows: (string | number | null)[][] = []
+/** Where a KPI's published commentary comes from, in the words of the downloads. */
+function commentarySource(kpi: PublicKpi): string {
+  if (kpi.commentary !== null) return kpi.commentaryReworded ? 'partnership wording' : 'data owner'
+  return kpi.commentaryWithheld ? 'withheld' : ''
+}
+
+/**
+ * Every published figure, one row each: the protected figures only (withheld ones are blank with their marker). The
+ * KPI's published commentary (as released, or the partnership's wording) is on the year row of the reported year.
+ */
+export function publicFiguresTable(report: PublicReport): ExportTable {
+  const column = (header: string, description: string, width = 16) => ({
+    header,
+    description,
+    width,
+    format: 'text' as const,
+  })
+  const rows: Cell[][] = []
   for (const kpi of report.kpis) {
-    const add = (year: string, kind: 'period' | 'year', f: PublicFigure) =>
+    const add = (year: string, kind: 'period' | 'year', f: PublicFigure, withCommentary: boolean) =>
       rows.push([
         kpi.id,
         kpi.name,
@@ -20,20 +37,22 @@ export function publicReportCsv(report: PublicReport): string {
         f.percent,
         f.rate,
         f.suppressed ? 'yes' : 'no',
+        withCommentary ? kpi.commentary : null,
+        withCommentary ? commentarySource(kpi) : null,
       ])
-    for (const [year, data] of [
-      [report.previousYearLabel, kpi.lastYear],
-      [report.yearLabel, kpi.thisYear],
+    for (const [year, data, reported] of [
+      [report.previousYearLabel, kpi.lastYear, false],
+      [report.yearLabel, kpi.thisYear, true],
     ] as const) {
-      for (const f of data.periods) add(year, 'period', f)
-      add(year, 'year', data.total)
+      for (const f of data.periods) add(year, 'period', f, false)
+      add(year, 'year', data.total, reported)
     }
   }
-  const table: ExportTable = {
+  return {
     name: 'Published figures',
     columns: [
       column('KPI id', 'Stable code of the KPI'),
-      column('KPI', 'Name of the KPI'),
+      column('KPI', 'Name of the KPI', 40),
       column('Year', 'Financial year'),
       column('Period', 'Period or year'),
       column('Kind', 'period or year total'),
@@ -43,10 +62,64 @@ export function publicReportCsv(report: PublicReport): string {
       column('Percent', 'Percentage, blank when withheld'),
       column('Rate', 'For a rate, blank when withheld'),
       column('Withheld', 'Whether any figure of this cell was withheld'),
+      column(
+        'Commentary',
+        `The data owner's commentary on ${report.yearLabel}, on that year's "year" row only; blank when there is none or it is withheld`,
+        60,
+      ),
+      column(
+        'Commentary source',
+        'data owner (as written, or released after review), partnership wording (published instead of commentary that could identify someone), or withheld (awaiting review)',
+        20,
+      ),
     ],
     rows,
   }
-  return tableToCsv(table)
+}
+
+/** The published figures as CSV (the same table as the XLSX download). */
+export function publicReportCsv(report: PublicReport): string {
+  return tableToCsv(publicFiguresTable(report))
+}
+
+/**
+ * The published figures as an Excel workbook: the "Published figures" sheet (the CSV's table: numbers as number
+ * cells, every text cell through the formula-injection guard) and a "Notes" sheet (columns, suppression, licence).
+ */
+export async function publicReportXlsx(report: PublicReport): Promise<Buffer> {
+  const table = publicFiguresTable(report)
+  const workbook = new ExcelJS.Workbook()
+  workbook.creator = 'saferhub'
+  workbook.title = `${report.partnership}: published performance report ${report.yearLabel}`
+  const sheet = workbook.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] })
+  sheet.columns = table.columns.map((c) => ({ header: c.header, width: c.width }))
+  sheet.getRow(1).values = table.columns.map((c) => safeCell(c.header))
+  sheet.getRow(1).font = { bold: true }
+  for (const row of table.rows) sheet.addRow(row.map((cell) => safeCell(cell)))
+  sheet.autoFilter = `A1:${sheet.getColumn(table.columns.length).letter}${table.rows.length + 1}`
+
+  const notes = workbook.addWorksheet('Notes')
+  notes.columns = [{ width: 28 }, { width: 100 }]
+  const note = (label: string, value: string) => notes.addRow([safeCell(label), safeCell(value)])
+  notes.addRow([safeCell(`${report.partnership}: published performance report ${report.yearLabel}`)]).font = {
+    bold: true,
+  }
+  note('Year', report.yearLabel)
+  note('Compared with', report.previousYearLabel)
+  note(
+    'Small numbers',
+    `Counts from 1 to ${report.minimumCount - 1} are shown as <${report.minimumCount}; a figure that would let one be worked out (from a total or a percentage) is shown as [c].`,
+  )
+  note(
+    'Text that looks like a formula',
+    'Text beginning with = + - @ (or a tab or line break) is shown with a leading apostrophe so that no spreadsheet runs it as a formula.',
+  )
+  note('Licence', OGL_ATTRIBUTION)
+  notes.addRow([])
+  notes.addRow([safeCell(`Sheet "${table.name}"`)]).font = { bold: true }
+  for (const column of table.columns) note(column.header, column.description)
+  notes.getColumn(2).alignment = { wrapText: true, vertical: 'top' }
+  return Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer)
 }
 
 /** The public report as JSON: the protected figures only. */

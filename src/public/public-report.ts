@@ -6,6 +6,7 @@ import {
 } from '../domain/disclosure-control.ts'
 import type { DisplayValue, IndicatorRow, Outturn, PerformanceReport } from '../domain/performance-report.ts'
 import type { PeriodId } from '../domain/period.ts'
+import { publicCommentary, type CommentaryDecision } from './commentary-review.ts'
 
 /**
  * The public performance report: what the partnership has approved for publication, with disclosure control applied.
@@ -51,9 +52,14 @@ export interface PublicKpi {
   readonly significance: string | null
   readonly thisYear: { readonly periods: readonly PublicFigure[]; readonly total: PublicFigure }
   readonly lastYear: { readonly periods: readonly PublicFigure[]; readonly total: PublicFigure }
-  /** The data owner's commentary, or null when there is none or it is withheld. */
+  /**
+   * What is published of the data owner's commentary: as written, as released after review, or the partnership's
+   * wording for publication; null when there is none or it is withheld.
+   */
   readonly commentary: string | null
   readonly commentaryWithheld: boolean
+  /** True when `commentary` is the partnership's wording, published instead of the data owner's. */
+  readonly commentaryReworded: boolean
   /** Which count cells are parts of which totals, for a reader (and the tests) to check nothing can be differenced. */
   readonly relations: readonly { readonly total: string; readonly parts: readonly string[] }[]
 }
@@ -88,12 +94,14 @@ function impliedShare(count: number | null, percent: number | null): number | nu
  * Applies disclosure control to every KPI of a report. Per KPI, one table: each period's figures and the year's, this
  * year and last, with the year total as the sum of the periods that were reported (so secondary suppression covers
  * differencing), and every percentage as a ratio of its counts (withheld with them). Commentary that
- * `flagSmallNumbersInCommentary` flags is withheld (never rewritten).
+ * `flagSmallNumbersInCommentary` flags is withheld (never rewritten automatically) unless a reviewer's decision
+ * about that exact text (`decisions`, by KPI id) releases it or gives a wording to publish instead.
  */
 export function protectReport(
   report: PerformanceReport,
   rules: DisclosureRules,
   publishedAt: string | null = null,
+  decisions: ReadonlyMap<string, CommentaryDecision> = new Map(),
 ): PublicReport {
   return {
     partnership: report.partnership,
@@ -102,11 +110,18 @@ export function protectReport(
     previousYearLabel: report.previousYearLabel,
     minimumCount: rules.minimumCount,
     publishedAt,
-    kpis: report.themes.flatMap((t) => t.rows).map((row) => protectRow(report, row, rules)),
+    kpis: report.themes
+      .flatMap((t) => t.rows)
+      .map((row) => protectRow(report, row, rules, decisions.get(row.indicator.id) ?? null)),
   }
 }
 
-function protectRow(report: PerformanceReport, row: IndicatorRow, rules: DisclosureRules): PublicKpi {
+function protectRow(
+  report: PerformanceReport,
+  row: IndicatorRow,
+  rules: DisclosureRules,
+  decision: CommentaryDecision | null,
+): PublicKpi {
   const type = row.indicator.measureType
   const years = [
     {
@@ -184,8 +199,7 @@ function protectRow(report: PerformanceReport, row: IndicatorRow, rules: Disclos
   const table = protectTable({ counts, totals, ratios }, rules)
   const figure = (cell: Cell): PublicFigure => publicFigure(cell, type, table, rules)
 
-  const owner = row.ownerCommentary
-  const flagged = owner !== null && flagSmallNumbersInCommentary(owner, rules).length > 0
+  const commentary = publicCommentary(row.ownerCommentary, decision, rules)
   return {
     id: row.indicator.id,
     name: row.indicator.name,
@@ -199,8 +213,9 @@ function protectRow(report: PerformanceReport, row: IndicatorRow, rules: Disclos
     significance: row.significance === null ? null : row.significance.reading,
     thisYear: { periods: (cells.this ?? []).map(figure), total: figure(totalCells.this as Cell) },
     lastYear: { periods: (cells.last ?? []).map(figure), total: figure(totalCells.last as Cell) },
-    commentary: flagged ? null : owner,
-    commentaryWithheld: flagged,
+    commentary: commentary.text,
+    commentaryWithheld: commentary.text === null && commentary.state !== 'none',
+    commentaryReworded: commentary.state === 'reworded',
     relations: totals,
   }
 }

@@ -1,8 +1,12 @@
 import type { Generated } from 'kysely'
 
-/** The publication tables (created by src/db/migrations/0006-publication.ts). Times are ISO 8601 UTC text. */
+/**
+ * The publication tables (created by src/db/migrations/0006-publication.ts and 0010-commentary-review.ts). Times
+ * are ISO 8601 UTC text.
+ */
 export interface PublicationTables {
   report_approvals: ReportApprovalsTable
+  commentary_reviews: CommentaryReviewsTable
 }
 
 export interface ReportApprovalsTable {
@@ -15,4 +19,22 @@ export interface ReportApprovalsTable {
   /** The approver's email (or "demo-data"), as the audit trail names them. */
   actor: string
   approved_at: string
+}
+
+/** The latest review decision about one KPI's withheld commentary in one year (the history is in the audit trail). */
+export interface CommentaryReviewsTable {
+  id: Generated<number>
+  year: string
+  indicator_id: string
+  /** The period the commentary was written for, as shown to the reviewer. */
+  period: string | null
+  /** SHA-256 (hex) of the exact commentary the decision was made about. */
+  text_sha256: string
+  decision: 'release' | 'reword' | 'withhold'
+  /** The wording to publish instead: present exactly for `reword`. */
+  public_text: string | null
+  user_id: number | null
+  /** The reviewer's email, as the audit trail names them. */
+  decided_by: string
+  decided_at: string
 }

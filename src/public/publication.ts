@@ -47,3 +47,36 @@ export function publicationStatus(approvals: readonly Approval[]): PublicationSt
     : 'A second approval by someone else: the board’s sign-off, or a publish approval by another analyst or administrator.'
   return { published: false, publishedAt: null, approvals, needs }
 }
+
+/** What an approval's kind is called on the publication page. */
+export const approvalKindLabels: Readonly<Record<Approval['kind'], string>> = Object.freeze({
+  publish: 'Publish approval',
+  'sign-off': 'Board sign-off',
+  demo: 'Demo data loader',
+})
+
+/** A person as colleagues without access to the accounts or the audit trail see them: a name and a role. */
+export interface Person {
+  readonly name: string
+  readonly roleName: string
+}
+
+/**
+ * How the publication page names someone who approved or reviewed: by email for those who may see emails anyway
+ * (`showEmail`: they manage accounts or read the audit trail, which names people by email), otherwise by name and
+ * role, so that a viewer or a board member is not shown colleagues' addresses. `person` is the user behind `userId`
+ * (null when unknown); a record with no user (the demo loader) is named by its actor, unless that looks like an email.
+ *
+ * @example personLabel({ actor: 'ann@x.org', userId: 2 }, { name: 'Ann Lee', roleName: 'Partnership analyst' }, false)
+ * // 'Ann Lee (Partnership analyst)'
+ */
+export function personLabel(
+  record: { readonly actor: string; readonly userId: number | null },
+  person: Person | null,
+  showEmail: boolean,
+): string {
+  if (showEmail) return record.actor
+  if (person !== null) return `${person.name} (${person.roleName})`
+  if (record.userId === null && !record.actor.includes('@')) return record.actor
+  return 'A former user'
+}

@@ -1,9 +1,11 @@
 import express, { type RequestHandler } from 'express'
 import { can } from '../accounts/permissions.ts'
-import { period } from '../domain/period.ts'
+import { formField } from '../accounts/web/forms.ts'
+import { period, type PeriodId } from '../domain/period.ts'
 import { parseReportYear, yearSlug } from '../reports/performance-report-service.ts'
 import { attachment, fileSlug } from '../web/content-disposition.ts'
-import { publicReportCsv, publicReportJson } from './public-exports.ts'
+import type { ReviewFieldError } from './commentary-review.ts'
+import { publicReportCsv, publicReportJson, publicReportXlsx } from './public-exports.ts'
 import type { PublicationService } from './publication-service.ts'
 import type { PublicReport } from './public-report.ts'
 
@@ -15,11 +17,20 @@ export interface PublicRoutesOptions {
   readonly signOffGuard: readonly RequestHandler[]
 }
 
-const PUBLIC_FILE = /^(\d{4}-\d{2})(?:\.(csv|json))?$/
+const PUBLIC_FILE = /^(\d{4}-\d{2})(?:\.(csv|json|xlsx))?$/
+
+const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const
+
+/** A KPI id as the import formats allow it (lower-case letters, digits and hyphens). */
+const KPI_ID = /^[a-z0-9][a-z0-9-]{0,99}$/
 
 function publicDownloads(year: string) {
   const base = `/public/performance/${yearSlug(year)}`
-  return { page: base, csv: `${base}.csv`, json: `${base}.json` }
+  return { page: base, csv: `${base}.csv`, json: `${base}.json`, xlsx: `${base}.xlsx` }
 }
 
 /**
@@ -27,7 +38,8 @@ function publicDownloads(year: string) {
  * with `.csv` and `.json` downloads of the protected figures. Only published years, only protected figures: an
  * unpublished year is a 404 exactly as a year that does not exist.
  *
- * The publication pages (signed in): `/publication/2017-18` the approvals so far; POST `…/publish` and `…/sign-off`.
+ * The publication pages (signed in): `/publication/2017-18` the approvals so far and the withheld commentary; POST
+ * `…/publish` and `…/sign-off` (approvals), `…/commentary/<kpi>` (a review decision).
  */
 export function publicRoutes(options: PublicRoutesOptions): express.Router {
   const router = express.Router()
@@ -68,31 +80,67 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     if (!match || year === null) return next()
     const report = await publication.publicReport(year)
     if (report === null) return next()
-    const format = match[2]
+    const format = match[2] as keyof typeof CONTENT_TYPES | undefined
     if (format === undefined) return renderPublic(res, report)
     const name = `${fileSlug(report.partnership) || 'partnership'}-published-performance-${yearSlug(report.year)}.${format}`
-    res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+    const body =
+      format === 'csv'
+        ? publicReportCsv(report)
+        : format === 'xlsx'
+          ? await publicReportXlsx(report)
+          : publicReportJson(report)
+    res.setHeader('Content-Type', CONTENT_TYPES[format])
     res.setHeader('Content-Disposition', attachment(name))
-    res.send(format === 'csv' ? publicReportCsv(report) : publicReportJson(report))
+    res.send(body)
   })
 
-  // Publication: who has approved a year, and the approval forms for those who may give them.
-  router.get('/publication/:year', ...options.signedInGuard, async (req, res, next) => {
-    const year = parseReportYear(String(req.params.year))
-    if (year === null || !(await publication.hasFigures(year))) return next()
-    const status = await publication.status(year)
+  /**
+   * The publication page: who has approved a year, the approval forms for those who may give them, and the data
+   * owners' commentary withheld from the public page with the review form for those with 'report:publish'. With a
+   * refused review, the same page again (400) with the error summary and what was typed.
+   */
+  const renderPublication = async (
+    req: express.Request,
+    res: express.Response,
+    year: PeriodId,
+    review: { indicatorId: string; errors: readonly ReviewFieldError[]; values: Record<string, string> } | null = null,
+  ): Promise<boolean> => {
     const user = res.locals.currentUser
-    res.render('publication.njk', {
-      pageTitle: `Publication of the ${period(year).label} report`,
-      yearLabel: period(year).label,
+    if (!user) return false
+    const page = await publication.publicationPage(user, year)
+    if (page === null) return false
+    const label = period(year).label
+    const flash = req.session.flash
+    if (flash !== undefined) delete req.session.flash
+    const fieldId = (field: ReviewFieldError['field']) => `${field}-${review?.indicatorId ?? ''}`
+    res.status(review === null ? 200 : 400).render('publication.njk', {
+      pageTitle: `${review === null ? '' : 'Error: '}Publication of the ${label} report`,
+      yearLabel: label,
       slug: yearSlug(year),
-      status,
+      page,
+      minimumCount: publication.rules.minimumCount,
       mayPublish: can(user, 'report:publish'),
       maySignOff: can(user, 'report:sign-off'),
       recorded: req.query.recorded === 'yes',
       already: req.query.recorded === 'already',
+      flash: review === null ? flash : undefined,
       publicPage: publicDownloads(year).page,
+      errorList: review?.errors.map((e) => ({ text: e.message, href: `#${fieldId(e.field)}` })) ?? [],
+      review:
+        review === null
+          ? null
+          : {
+              indicatorId: review.indicatorId,
+              values: review.values,
+              fieldErrors: Object.fromEntries(review.errors.map((e) => [e.field, { text: e.message }])),
+            },
     })
+    return true
+  }
+
+  router.get('/publication/:year', ...options.signedInGuard, async (req, res, next) => {
+    const year = parseReportYear(String(req.params.year))
+    if (year === null || !(await renderPublication(req, res, year))) return next()
   })
 
   const approve =
@@ -106,5 +154,30 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     }
   router.post('/publication/:year/publish', ...options.publishGuard, approve('publish'))
   router.post('/publication/:year/sign-off', ...options.signOffGuard, approve('sign-off'))
+
+  // A review decision about one KPI's withheld commentary: POST, then redirect to the page (303) or the page again
+  // with the problem (400). Nothing is written unless the whole decision is acceptable.
+  router.post('/publication/:year/commentary/:kpi', ...options.publishGuard, async (req, res, next) => {
+    const year = parseReportYear(String(req.params.year))
+    const indicatorId = String(req.params.kpi)
+    const user = res.locals.currentUser
+    if (year === null || !user || !KPI_ID.test(indicatorId)) return next()
+    const input = {
+      textHash: formField(req.body, 'textHash'),
+      decision: formField(req.body, 'decision'),
+      publicText: formField(req.body, 'publicText'),
+    }
+    const result = await publication.reviewCommentary(user, year, indicatorId, input)
+    if (result.outcome === 'not-found') return next()
+    if (result.outcome === 'invalid') {
+      const values = { decision: input.decision, publicText: input.publicText }
+      await renderPublication(req, res, year, { indicatorId, errors: result.errors, values })
+      return
+    }
+    req.session.flash = result.changed
+      ? 'Your decision about the commentary has been recorded.'
+      : 'That was already the decision: nothing has changed.'
+    res.redirect(303, `/publication/${yearSlug(year)}#commentary-${indicatorId}`)
+  })
   return router
 }

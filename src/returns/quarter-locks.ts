@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DialectName } from '../db/database.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import { parsePeriod, type PeriodId } from '../domain/period.ts'
+import { reportingQuarterOf } from './due-periods.ts'
 
 /**
  * The board's sign-off locks a quarter (src/returns). Every path that writes figures — a return, an import, the
@@ -9,8 +10,10 @@ import { parsePeriod, type PeriodId } from '../domain/period.ts'
  * lock commits: on SQLite write transactions are serial; on PostgreSQL the locked rows are read FOR SHARE, so a
  * lock being taken waits for this transaction, or this one sees it.
  *
- * Returns, for each given period that overlaps a locked quarter (the quarter itself, a month or bi-month within
- * it, or the year holding it), the locked quarter's id.
+ * Returns, for each given period whose figure a locked quarter's return carries, the locked quarter's id: a period
+ * belongs to the quarter it ENDS in (./due-periods.ts): the quarter itself, its months, the two-month periods ending
+ * in it (June–July is Q2's), and for Q4 the financial year. A period that merely overlaps a signed-off quarter is
+ * not locked by it: its figure could not be known when that quarter was signed off, and it comes in a later return.
  */
 export async function lockedQuartersFor(
   trx: Kysely<DatabaseSchema>,
@@ -21,13 +24,13 @@ export async function lockedQuartersFor(
   if (periods.length === 0) return found
   let query = trx.selectFrom('return_periods').select('period').where('locked', '=', 1)
   if (dialect === 'postgres') query = query.forShare()
-  const locked = (await query.execute()).flatMap((row) => parsePeriod(row.period) ?? [])
-  if (locked.length === 0) return found
+  const locked = new Set((await query.execute()).map((row) => row.period))
+  if (locked.size === 0) return found
   for (const id of new Set(periods)) {
     const p = parsePeriod(id)
     if (p === null) continue
-    const quarter = locked.find((q) => p.firstMonth <= q.lastMonth && q.firstMonth <= p.lastMonth)
-    if (quarter) found.set(id, quarter.id)
+    const quarter = reportingQuarterOf(p).id
+    if (locked.has(quarter)) found.set(id, quarter)
   }
   return found
 }

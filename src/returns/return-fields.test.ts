@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Indicator } from '../domain/indicator.ts'
-import { isBlankItem, readItem } from './return-fields.ts'
+import { period } from '../domain/period.ts'
+import { isBlankItem, itemBoxes, readItem } from './return-fields.ts'
 
 const youthCustody: Indicator = {
   id: 'youth-custody',
@@ -77,5 +78,27 @@ describe('a return form’s boxes, read with the import rules', () => {
     assert.equal(isBlankItem({ status: 'reported', value: ' ' }), true)
     assert.equal(isBlankItem({ commentary: 'later' }), false)
     assert.equal(isBlankItem({ status: 'not-collected' }), false)
+  })
+
+  it('names a month’s boxes with the month, and keeps a quarterly KPI’s own quarter plain', () => {
+    const monthly: Indicator = { ...entrants, id: 'cj-clients', name: 'CJ clients', cadence: 'monthly' }
+    const q1 = period('FY2018-19-Q1')
+    assert.deepEqual(itemBoxes(entrants, q1, q1), { prefix: 'first-time-entrants', title: 'First time entrants' })
+    const may = itemBoxes(monthly, period('2018-05'), q1)
+    assert.deepEqual(may, { prefix: 'cj-clients--2018-05', title: 'CJ clients, May 2018' })
+    const negative = readItem(monthly, '2018-05', { value: '-1' }, may)
+    assert.deepEqual(
+      negative.problems.map((p) => [p.field, p.message.slice(0, 26)]),
+      [['cj-clients--2018-05-value', 'CJ clients, May 2018: "-1"']],
+    )
+    assert.equal(readItem(monthly, '2018-05', { value: '12' }, may).value?.period, '2018-05')
+    // A quarter for a monthly KPI breaks the import's cadence rule: the problem lands on a box the page shows.
+    const wrongKind = readItem(monthly, 'FY2018-19-Q1', { value: '12' })
+    assert.equal(wrongKind.value, null)
+    assert.deepEqual(
+      wrongKind.problems.map((p) => p.field),
+      ['cj-clients-value'],
+    )
+    assert.match(wrongKind.problems[0]?.message ?? '', /reported monthly/)
   })
 })

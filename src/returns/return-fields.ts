@@ -1,5 +1,5 @@
 import type { Indicator, IndicatorValue } from '../domain/indicator.ts'
-import type { PeriodId } from '../domain/period.ts'
+import type { Period, PeriodId } from '../domain/period.ts'
 import type { ImportProblem } from '../performance/import/read-performance-import.ts'
 import { rowReader } from '../performance/import/row-reader.ts'
 import type { RawCell } from '../performance/import/raw-table.ts'
@@ -36,9 +36,32 @@ export const FIGURE_BOXES: Readonly<
   text: ['text'],
 }
 
-/** The form field (and element id) for a KPI's box: `knife-crime-value`. */
-export function fieldName(indicatorId: string, field: ItemField | 'confirm'): string {
-  return `${indicatorId}-${field}`
+/**
+ * Where a KPI's boxes for one period sit on a quarter's return form: the prefix of their field names, and the title
+ * messages name them by.
+ */
+export interface ItemBoxes {
+  /** `knife-crime` for a quarterly KPI's own quarter; `cj-clients-in-treatment-opiate--2017-04` for a month. */
+  readonly prefix: string
+  /** "Knife crime"; "CJ clients in treatment (opiate), April 2017". */
+  readonly title: string
+}
+
+/**
+ * The boxes of a KPI's figure for `period` on the return for `quarter`. A quarterly KPI's figure for the quarter keeps
+ * the plain, readable names (`knife-crime-value`, as before returns held other periods); any other period's names
+ * carry its id after a double hyphen (`cj-clients-in-treatment-opiate--2017-04-value`), which no KPI id can contain
+ * (import rule: lower-case words joined by single hyphens), so two boxes can never share a name.
+ */
+export function itemBoxes(indicator: Indicator, period: Period, quarter: Period): ItemBoxes {
+  return period.id === quarter.id
+    ? { prefix: indicator.id, title: indicator.name }
+    : { prefix: `${indicator.id}--${period.id}`, title: `${indicator.name}, ${period.label}` }
+}
+
+/** The form field (and element id) of a box: `knife-crime-value`, `cj-clients-in-treatment-opiate--2017-04-value`. */
+export function fieldName(prefix: string, field: ItemField | 'confirm'): string {
+  return `${prefix}-${field}`
 }
 
 export interface ItemProblem {
@@ -57,7 +80,8 @@ export function isBlankItem(input: ItemInput): boolean {
 }
 
 /**
- * The KPI's value as the boxes give it, or the problems with them (each naming its box).
+ * The KPI's value for `period` as the boxes give it, or the problems with them (each naming its box, under `boxes`:
+ * by default the KPI's own plain names). A period of the wrong kind for the KPI's cadence is a problem, as in an import.
  *
  * @example readItem(knifeCrime, 'FY2018-19-Q1', { value: '-3' }).problems[0].message // '"-3" is negative: …'
  */
@@ -65,6 +89,7 @@ export function readItem(
   indicator: Indicator,
   period: PeriodId,
   input: ItemInput,
+  boxes: ItemBoxes = { prefix: indicator.id, title: indicator.name },
 ): { value: IndicatorValue; problems: [] } | { value: null; problems: ItemProblem[] } {
   const cells: RawCell[] = []
   const columns = new Map<string, number>()
@@ -94,8 +119,8 @@ export function readItem(
   return {
     value: null,
     problems: problems.map((p) => ({
-      field: fieldName(indicator.id, fieldFor(p.column)),
-      message: `${indicator.name}: ${p.reason}`,
+      field: fieldName(boxes.prefix, fieldFor(p.column)),
+      message: `${boxes.title}: ${p.reason}`,
     })),
   }
 }

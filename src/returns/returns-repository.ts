@@ -1,18 +1,22 @@
 import { createHash } from 'node:crypto'
-import type { Kysely, Selectable } from 'kysely'
+import type { Kysely, Selectable, Updateable } from 'kysely'
 import type { Database } from '../db/database.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import type { AuditEventInput } from '../audit/audit-chain.ts'
 import { withAuditedTransaction } from '../audit/audited-transaction.ts'
 import { canonicalJson } from '../audit/canonical-json.ts'
-import type { IndicatorValue, ValueStatus } from '../domain/indicator.ts'
+import type { IndicatorValue } from '../domain/indicator.ts'
 import type { PeriodId } from '../domain/period.ts'
+import { toValue, valueColumns } from '../performance/performance-repository.ts'
 import type { AgencyReturnsTable, ReturnItemsTable, ReturnPeriodsTable } from './tables.ts'
 
 export type ReturnStatus = 'draft' | 'submitted' | 'accepted' | 'sent-back'
 
-/** One KPI's figure in a return, with the plausibility warning the sender confirmed (if there was one). */
+/**
+ * One KPI's figure for one period in a return (the quarter, or a month, two months or the year that ends in it: see
+ * due-periods.ts), with the plausibility warning the sender confirmed (if there was one).
+ */
 export interface ReturnItem extends IndicatorValue {
   readonly warning: string | null
   readonly warningConfirmedBy: string | null
@@ -51,9 +55,11 @@ export interface Agency {
   readonly id: number
   readonly code: string
   readonly name: string
+  /** The names it goes by in the framework's Owner column, which decide the KPIs it owns (agency_owner_names). */
+  readonly ownerNames?: readonly string[]
 }
 
-/** A KPI's figure to save, and the warning confirmed for it. */
+/** A KPI's figure for one period (`value.period`) to save, and the warning confirmed for it. */
 export interface NewReturnItem {
   readonly value: IndicatorValue
   readonly warning: string | null
@@ -124,16 +130,7 @@ export interface ReturnsRepositoryOptions {
 
 function toItem(row: Selectable<ReturnItemsTable>): ReturnItem {
   return {
-    indicatorId: row.indicator_id,
-    period: '',
-    status: row.status as ValueStatus,
-    value: row.value,
-    numerator: row.numerator,
-    denominator: row.denominator,
-    percent: row.percent,
-    text: row.text,
-    reason: row.reason,
-    commentary: row.commentary,
+    ...toValue(row),
     warning: row.warning,
     warningConfirmedBy: row.warning_confirmed_by,
     warningConfirmedAt: row.warning_confirmed_at,
@@ -154,7 +151,7 @@ function toReturn(row: Selectable<AgencyReturnsTable>, items: readonly Selectabl
     reviewComment: row.review_comment,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
-    items: items.map((i) => ({ ...toItem(i), period: row.period })),
+    items: items.map(toItem),
   }
 }
 
@@ -185,21 +182,14 @@ function auditPeriod(p: ReturnPeriod | null): unknown {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
-/** The indicator value a return item becomes when accepted (the figures only, as the values table keeps them). */
-function asValue(item: ReturnItem): IndicatorValue {
-  return {
-    indicatorId: item.indicatorId,
-    period: item.period,
-    status: item.status,
-    value: item.value,
-    numerator: item.numerator,
-    denominator: item.denominator,
-    percent: item.percent,
-    text: item.text,
-    reason: item.reason,
-    commentary: item.commentary,
-  }
-}
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Items in the order a return lists them: by KPI id, then by period (a KPI's periods in one return are of one kind,
+ * and months, two-month periods and quarters sort by their ids). Code-point order, the same on both databases.
+ */
+const byIndicatorThenPeriod = (a: Selectable<ReturnItemsTable>, b: Selectable<ReturnItemsTable>) =>
+  compareText(a.indicator_id, b.indicator_id) || compareText(a.period, b.period)
 
 // ---- The repository -----------------------------------------------------------------------------------------
 
@@ -229,13 +219,60 @@ export function createReturnsRepository(
       .where('period', '=', period)
       .executeTakeFirst()
     if (!row) return null
-    const items = await executor
-      .selectFrom('return_items')
+    const items = await executor.selectFrom('return_items').selectAll().where('return_id', '=', row.id).execute()
+    return toReturn(row, items.sort(byIndicatorThenPeriod))
+  }
+
+  /** Changes the quarter's row and reads it back as it now is. */
+  async function updatePeriod(
+    trx: Kysely<DatabaseSchema>,
+    period: PeriodId,
+    changes: Updateable<ReturnPeriodsTable>,
+  ): Promise<ReturnPeriod> {
+    await trx.updateTable('return_periods').set(changes).where('period', '=', period).execute()
+    const row = await trx
+      .selectFrom('return_periods')
       .selectAll()
-      .where('return_id', '=', row.id)
-      .orderBy('indicator_id')
-      .execute()
-    return toReturn(row, items)
+      .where('period', '=', period)
+      .executeTakeFirstOrThrow()
+    return toPeriod(row)
+  }
+
+  /**
+   * Makes an accepted return item the partnership's figure for its KPI and period (what the report reads), as an
+   * import would: an unchanged figure writes nothing and returns null; otherwise the audit event of the change.
+   */
+  async function writeAcceptedValue(
+    trx: Kysely<DatabaseSchema>,
+    item: ReturnItem,
+    actor: Actor,
+    at: string,
+  ): Promise<AuditEventInput | null> {
+    const columns = valueColumns(item)
+    const value = toValue(columns)
+    const existing = await trx
+      .selectFrom('indicator_values')
+      .selectAll()
+      .where('indicator_id', '=', value.indicatorId)
+      .where('period', '=', value.period)
+      .executeTakeFirst()
+    const previous: IndicatorValue | null = existing ? toValue(existing) : null
+    if (previous && canonicalJson(previous) === canonicalJson(value)) return null
+    const stamp = { updated_at: at, updated_by: actor.name }
+    if (existing) {
+      await trx
+        .updateTable('indicator_values')
+        .set({ ...columns, ...stamp, version: existing.version + 1 })
+        .where('id', '=', existing.id)
+        .execute()
+    } else {
+      await trx
+        .insertInto('indicator_values')
+        .values({ ...columns, ...stamp, version: 1 })
+        .execute()
+    }
+    const key = `${value.indicatorId}/${value.period}`
+    return event(actor, previous ? 'update' : 'create', 'indicator-value', key, previous, value)
   }
 
   /** The quarter's row, created when missing, and locked against concurrent change on PostgreSQL. */
@@ -283,7 +320,9 @@ export function createReturnsRepository(
   return {
     async listAgencies() {
       const rows = await db.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name').execute()
-      return rows
+      // With the owner names, which decide the KPIs each agency owns (src/accounts/data-owner-names.ts).
+      const names = await db.selectFrom('agency_owner_names').select(['agency_id', 'name']).orderBy('id').execute()
+      return rows.map((a) => ({ ...a, ownerNames: names.filter((n) => n.agency_id === a.id).map((n) => n.name) }))
     },
 
     async getPeriod(period) {
@@ -305,12 +344,7 @@ export function createReturnsRepository(
       const ids = rows.map((r) => r.id)
       const items =
         ids.length === 0 ? [] : await db.selectFrom('return_items').selectAll().where('return_id', 'in', ids).execute()
-      return rows.map((r) =>
-        toReturn(
-          r,
-          items.filter((i) => i.return_id === r.id).sort((a, b) => a.indicator_id.localeCompare(b.indicator_id)),
-        ),
-      )
+      return rows.map((r) => toReturn(r, items.filter((i) => i.return_id === r.id).sort(byIndicatorThenPeriod)))
     },
 
     async saveReturn(input) {
@@ -368,15 +402,7 @@ export function createReturnsRepository(
             .values(
               input.items.map(({ value: v, warning, confirmed }) => ({
                 return_id: id,
-                indicator_id: v.indicatorId,
-                status: v.status,
-                value: v.value,
-                numerator: v.numerator,
-                denominator: v.denominator,
-                percent: v.percent,
-                text: v.text,
-                reason: v.reason,
-                commentary: v.commentary,
+                ...valueColumns(v),
                 warning,
                 warning_confirmed_by: warning !== null && confirmed ? input.actor.name : null,
                 warning_confirmed_at: warning !== null && confirmed ? at : null,
@@ -424,63 +450,12 @@ export function createReturnsRepository(
           .execute()
         const events: AuditEventInput[] = []
         if (accepting) {
-          // The accepted figures become the partnership's figures for the quarter (what the report reads).
+          // Each accepted item becomes the partnership's figure for its own period: the quarter, or a month, two
+          // months or the year that the quarter's return carries (every one of them ends in this quarter, so this
+          // quarter's lock, read above, is the lock that covers them: quarter-locks.ts).
           for (const item of before.items) {
-            const value = asValue(item)
-            const existing = await trx
-              .selectFrom('indicator_values')
-              .selectAll()
-              .where('indicator_id', '=', value.indicatorId)
-              .where('period', '=', value.period)
-              .executeTakeFirst()
-            const columns = {
-              status: value.status,
-              value: value.value,
-              numerator: value.numerator,
-              denominator: value.denominator,
-              percent: value.percent,
-              text: value.text,
-              reason: value.reason,
-              commentary: value.commentary,
-              updated_at: at,
-              updated_by: input.actor.name,
-            }
-            let previous: IndicatorValue | null = null
-            if (existing) {
-              previous = {
-                indicatorId: existing.indicator_id,
-                period: existing.period,
-                status: existing.status as ValueStatus,
-                value: existing.value,
-                numerator: existing.numerator,
-                denominator: existing.denominator,
-                percent: existing.percent,
-                text: existing.text,
-                reason: existing.reason,
-                commentary: existing.commentary,
-              }
-              if (canonicalJson(previous) === canonicalJson(value)) continue
-              await trx
-                .updateTable('indicator_values')
-                .set({ ...columns, version: existing.version + 1 })
-                .where('id', '=', existing.id)
-                .execute()
-            } else {
-              await trx
-                .insertInto('indicator_values')
-                .values({ indicator_id: value.indicatorId, period: value.period, ...columns, version: 1 })
-                .execute()
-            }
-            events.push(
-              event(
-                input.actor,
-                previous ? 'update' : 'create',
-                'indicator-value',
-                `${value.indicatorId}/${value.period}`,
-                previous,
-                value,
-              ),
-            )
+            const change = await writeAcceptedValue(trx, item, input.actor, at)
+            if (change) events.push(change)
           }
         }
         const after = (await readReturn(trx, input.agencyId, input.period)) as AgencyReturn
@@ -504,18 +479,13 @@ export function createReturnsRepository(
         const at = now().toISOString()
         const before = await periodForUpdate(trx, input.period, input.dueDate, at)
         if (before.locked) return null
-        await trx
-          .updateTable('return_periods')
-          .set({ locked: 1, locked_at: at, locked_by: input.actor.name, version: before.version + 1, updated_at: at })
-          .where('period', '=', input.period)
-          .execute()
-        const after = toPeriod(
-          await trx
-            .selectFrom('return_periods')
-            .selectAll()
-            .where('period', '=', input.period)
-            .executeTakeFirstOrThrow(),
-        )
+        const after = await updatePeriod(trx, input.period, {
+          locked: 1,
+          locked_at: at,
+          locked_by: input.actor.name,
+          version: before.version + 1,
+          updated_at: at,
+        })
         await audit.append(
           trx,
           event(input.actor, 'lock', 'return-period', input.period, auditPeriod(before), auditPeriod(after)),
@@ -534,18 +504,11 @@ export function createReturnsRepository(
           .executeTakeFirst()
         if (!row || row.locked !== 1 || row.version !== input.version) return false
         const before = toPeriod(row)
-        await trx
-          .updateTable('return_periods')
-          .set({ signed_off_report: JSON.stringify(input.report), version: row.version + 1, updated_at: at })
-          .where('period', '=', input.period)
-          .execute()
-        const after = toPeriod(
-          await trx
-            .selectFrom('return_periods')
-            .selectAll()
-            .where('period', '=', input.period)
-            .executeTakeFirstOrThrow(),
-        )
+        const after = await updatePeriod(trx, input.period, {
+          signed_off_report: JSON.stringify(input.report),
+          version: row.version + 1,
+          updated_at: at,
+        })
         await audit.append(
           trx,
           event(
@@ -569,18 +532,13 @@ export function createReturnsRepository(
         const row = await query.executeTakeFirst()
         if (!row || row.locked !== 1) return null
         const before = toPeriod(row)
-        await trx
-          .updateTable('return_periods')
-          .set({ locked: 0, locked_at: null, locked_by: null, version: row.version + 1, updated_at: at })
-          .where('period', '=', input.period)
-          .execute()
-        const after = toPeriod(
-          await trx
-            .selectFrom('return_periods')
-            .selectAll()
-            .where('period', '=', input.period)
-            .executeTakeFirstOrThrow(),
-        )
+        const after = await updatePeriod(trx, input.period, {
+          locked: 0,
+          locked_at: null,
+          locked_by: null,
+          version: row.version + 1,
+          updated_at: at,
+        })
         await audit.append(
           trx,
           event(input.actor, 'reopen', 'return-period', input.period, auditPeriod(before), {

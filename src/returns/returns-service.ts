@@ -1,12 +1,30 @@
 import { can, demand, PermissionDenied, type Action, type Principal } from '../accounts/permissions.ts'
-import { agencyCodeForDataOwner } from '../accounts/default-agencies.ts'
+import { agencyForDataOwner } from '../accounts/data-owner-names.ts'
 import type { Baseline, Indicator, IndicatorValue } from '../domain/indicator.ts'
 import type { PerformanceReport } from '../domain/performance-report.ts'
-import { comparePeriods, financialYearId, parsePeriod, samePeriodLastYear, type Period } from '../domain/period.ts'
+import {
+  comparePeriods,
+  financialYearId,
+  nextPeriod,
+  parsePeriod,
+  samePeriodLastYear,
+  type Period,
+} from '../domain/period.ts'
 import { displayValue } from '../domain/value-display.ts'
 import { dueDate, isAfterDueDate, londonDate } from './due-dates.ts'
+import { duePeriods } from './due-periods.ts'
 import { plausibilityWarning } from './plausibility.ts'
-import { fieldName, isBlankItem, ITEM_FIELDS, readItem, type ItemInput, type ItemProblem } from './return-fields.ts'
+import {
+  FIGURE_BOXES,
+  fieldName,
+  isBlankItem,
+  ITEM_FIELDS,
+  itemBoxes,
+  readItem,
+  type ItemBoxes,
+  type ItemInput,
+  type ItemProblem,
+} from './return-fields.ts'
 import type {
   Actor,
   Agency,
@@ -64,11 +82,21 @@ export interface QuarterOverview {
   readonly rows: readonly OverviewRow[]
 }
 
+/** One period of a KPI in a return: its own boxes, with the same period last year beside them. */
+export interface ReturnEntry {
+  readonly period: Period
+  /** The same period last year (quarter, month, two months or year), as the report prints it. */
+  readonly lastYear: string
+  /** Where the period's boxes sit on the form (field names and the title messages use). */
+  readonly boxes: ItemBoxes
+  readonly item: ReturnItem | null
+}
+
+/** A KPI in a return, with the periods of it the quarter's return asks for (see due-periods.ts). */
 export interface ReturnLine {
   readonly indicator: Indicator
-  /** Last year's same quarter, as the report prints it. */
-  readonly lastYear: string
-  readonly item: ReturnItem | null
+  /** Oldest first: the quarter; or its three months; the two-month periods ending in it; the year (Q4). */
+  readonly entries: readonly ReturnEntry[]
 }
 
 export interface ReturnPage {
@@ -78,6 +106,11 @@ export interface ReturnPage {
   readonly quarter: ReturnPeriod | null
   readonly returned: AgencyReturn | null
   readonly lines: readonly ReturnLine[]
+  /**
+   * When nothing is due this quarter (an agency whose KPIs are all annual, say): the next quarter with something
+   * due, so that its data owner is told when to come back instead of being shown "not found".
+   */
+  readonly nextDue: Period | null
 }
 
 /** The PerformanceReport the board signed off, with the baselines it was judged against. */
@@ -123,14 +156,24 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
 
   /** The agency's code an indicator belongs to, matching its data owner text against the agencies we know. */
   function ownerOf(indicator: Indicator, agencies: readonly Agency[]): Agency | undefined {
-    const code = agencyCodeForDataOwner(indicator.dataOwner) ?? indicator.dataOwner.trim()
-    return agencies.find((a) => a.code.toLowerCase() === code.toLowerCase())
+    // By code or by the owner names an administrator gave the agency (src/accounts/data-owner-names.ts).
+    return agencyForDataOwner(indicator.dataOwner, agencies)
   }
 
-  /** The KPIs due from an agency for a quarter: the quarterly ones it owns. */
-  async function dueIndicators(agency: Agency, agencies: readonly Agency[]): Promise<Indicator[]> {
+  /**
+   * The KPIs due from an agency for a quarter, each with its periods due: every KPI it owns that has a period ending
+   * in the quarter (an annual KPI only in Q4).
+   */
+  async function dueIndicators(
+    agency: Agency,
+    agencies: readonly Agency[],
+    quarter: Period,
+  ): Promise<{ indicator: Indicator; periods: Period[] }[]> {
     const indicators = await deps.figures.listIndicators()
-    return indicators.filter((i) => i.cadence === 'quarterly' && ownerOf(i, agencies)?.id === agency.id)
+    return indicators
+      .filter((i) => ownerOf(i, agencies)?.id === agency.id)
+      .map((indicator) => ({ indicator, periods: duePeriods(indicator.cadence, quarter) }))
+      .filter((due) => due.periods.length > 0)
   }
 
   /**
@@ -161,14 +204,17 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
     return londonDate(now()) > due ? 'missing' : 'not-yet-due'
   }
 
-  /** The KPI's earlier reported figures (quarters before this one, oldest first), as the report reads them. */
+  /**
+   * The KPI's earlier reported figures at the same cadence as `before` (months against months, quarters against
+   * quarters), oldest first, as the report reads them.
+   */
   function history(indicator: Indicator, values: readonly IndicatorValue[], before: Period): number[] {
     return values
       .filter((v) => v.indicatorId === indicator.id && v.status === 'reported')
       .map((v) => ({ v, p: parsePeriod(v.period) }))
       .filter(
         (x): x is { v: IndicatorValue; p: Period } =>
-          x.p !== null && x.p.kind === 'quarter' && comparePeriods(x.p, before) < 0,
+          x.p !== null && x.p.kind === before.kind && comparePeriods(x.p, before) < 0,
       )
       .sort((a, b) => comparePeriods(a.p, b.p))
       .map((x) => displayValue(indicator, x.p.id, x.v).number)
@@ -185,7 +231,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       // The whole quarter's picture is the reviewers' (analyst, board); a data owner works from their own return.
       demand(user, 'return:view')
       const agencies = await deps.repository.listAgencies()
-      const indicators = (await deps.figures.listIndicators()).filter((i) => i.cadence === 'quarterly')
+      const indicators = (await deps.figures.listIndicators()).filter((i) => duePeriods(i.cadence, p).length > 0)
       const [quarter, returns] = await Promise.all([deps.repository.getPeriod(p.id), deps.repository.listReturns(p.id)])
       const due = quarter?.dueDate ?? dueDate(p.id, deps.daysAfterQuarterEnd)
       const rows: OverviewRow[] = []
@@ -198,26 +244,44 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       return { period: p, dueDate: due, quarter, rows }
     },
 
-    /** One agency's return for a quarter, with last year's same quarter beside each KPI. */
+    /** One agency's return for a quarter: each KPI's periods due, with the same period last year beside each. */
     async returnPage(user: ReturnsUser, periodId: string, agencyId: number): Promise<ReturnPage> {
       const p = quarterOf(periodId)
       const { agency, agencies } = await agencyFor(user, 'return:view', agencyId)
-      const indicators = await dueIndicators(agency, agencies)
-      if (indicators.length === 0) throw new ReturnNotFound()
-      const lastYear = samePeriodLastYear(p)
-      const values = await deps.figures.listValues({ indicatorIds: indicators.map((i) => i.id) })
+      const due = await dueIndicators(agency, agencies, p)
+      if (due.length === 0) {
+        // An agency that owns KPIs, none due this quarter, has a return page that says when the next one is due.
+        let next = p
+        for (let step = 0; step < 4; step++) {
+          next = nextPeriod(next)
+          if ((await dueIndicators(agency, agencies, next)).length > 0) {
+            const [quarter, returned] = await Promise.all([
+              deps.repository.getPeriod(p.id),
+              deps.repository.getReturn(agency.id, p.id),
+            ])
+            const dueBy = quarter?.dueDate ?? dueDate(p.id, deps.daysAfterQuarterEnd)
+            return { period: p, dueDate: dueBy, agency, quarter, returned, lines: [], nextDue: next }
+          }
+        }
+        throw new ReturnNotFound()
+      }
+      const values = await deps.figures.listValues({ indicatorIds: due.map((d) => d.indicator.id) })
       const [quarter, returned] = await Promise.all([
         deps.repository.getPeriod(p.id),
         deps.repository.getReturn(agency.id, p.id),
       ])
-      const lines = indicators.map((indicator) => ({
+      const lines: ReturnLine[] = due.map(({ indicator, periods }) => ({
         indicator,
-        lastYear: displayValue(
-          indicator,
-          lastYear.id,
-          values.find((v) => v.indicatorId === indicator.id && v.period === lastYear.id),
-        ).display,
-        item: returned?.items.find((i) => i.indicatorId === indicator.id) ?? null,
+        entries: periods.map((period) => {
+          const lastYear = samePeriodLastYear(period).id
+          const last = values.find((v) => v.indicatorId === indicator.id && v.period === lastYear)
+          return {
+            period,
+            lastYear: displayValue(indicator, lastYear, last).display,
+            boxes: itemBoxes(indicator, period, p),
+            item: returned?.items.find((i) => i.indicatorId === indicator.id && i.period === period.id) ?? null,
+          }
+        }),
       }))
       return {
         period: p,
@@ -226,13 +290,15 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         quarter,
         returned,
         lines,
+        nextDue: null,
       }
     },
 
     /**
-     * Saves a draft or submits a return. `fields` are the form's boxes (see return-fields.ts). Hard rules block;
-     * a figure far from the KPI's own history needs its "I have checked this figure" box ticked to be submitted,
-     * and the confirmation is stored. `version` is the version the editor's form was made from (null if new).
+     * Saves a draft or submits a return. `fields` are the form's boxes (see return-fields.ts), one set per KPI per
+     * period due. Hard rules block; a figure far from the KPI's own history at the same cadence needs its "I have
+     * checked this figure" box ticked to be submitted, and the confirmation is stored. `version` is the version the
+     * editor's form was made from (null if new). The warnings returned are keyed by the boxes' prefix.
      */
     async saveReturn(
       user: ReturnsUser,
@@ -247,44 +313,48 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
     ): Promise<SaveResult> {
       const p = quarterOf(periodId)
       const { agency, agencies } = await agencyFor(user, 'return:edit', agencyId)
-      const indicators = await dueIndicators(agency, agencies)
-      if (indicators.length === 0) throw new ReturnNotFound()
-      const values = await deps.figures.listValues({ indicatorIds: indicators.map((i) => i.id) })
+      const due = await dueIndicators(agency, agencies, p)
+      if (due.length === 0) throw new ReturnNotFound()
+      const values = await deps.figures.listValues({ indicatorIds: due.map((d) => d.indicator.id) })
       const submitting = input.intent === 'submit'
       const problems: ItemProblem[] = []
       const warnings: Record<string, string> = {}
       const items: NewReturnItem[] = []
-      for (const indicator of indicators) {
-        const boxes: Record<string, string> = {}
-        for (const f of ITEM_FIELDS) boxes[f] = input.fields[fieldName(indicator.id, f)] ?? ''
-        const itemInput = boxes as ItemInput
-        if (isBlankItem(itemInput)) {
-          if (submitting) {
-            problems.push({
-              field: fieldName(indicator.id, 'value'),
-              message: `${indicator.name}: enter the figure, or choose why there is none and give a reason`,
-            })
+      for (const { indicator, periods } of due) {
+        for (const period of periods) {
+          const boxes = itemBoxes(indicator, period, p)
+          const typed: Record<string, string> = {}
+          for (const f of ITEM_FIELDS) typed[f] = input.fields[fieldName(boxes.prefix, f)] ?? ''
+          const itemInput = typed as ItemInput
+          if (isBlankItem(itemInput)) {
+            if (submitting) {
+              // Points at the first box the page shows for this measure type (a proportion has no "value" box).
+              problems.push({
+                field: fieldName(boxes.prefix, FIGURE_BOXES[indicator.measureType][0] ?? 'status'),
+                message: `${boxes.title}: enter the figure, or choose why there is none and give a reason`,
+              })
+            }
+            continue
           }
-          continue
-        }
-        const read = readItem(indicator, p.id, itemInput)
-        if (read.value === null) {
-          problems.push(...read.problems)
-          continue
-        }
-        const figure = displayValue(indicator, p.id, read.value).number
-        const warning = figure === null ? null : plausibilityWarning(history(indicator, values, p), figure)
-        const confirmed = input.fields[fieldName(indicator.id, 'confirm')] === 'yes'
-        if (warning !== null) {
-          warnings[indicator.id] = warning
-          if (submitting && !confirmed) {
-            problems.push({
-              field: fieldName(indicator.id, 'confirm'),
-              message: `${indicator.name}: check this figure — ${warning}. If it is right, tick “I have checked this figure”`,
-            })
+          const read = readItem(indicator, period.id, itemInput, boxes)
+          if (read.value === null) {
+            problems.push(...read.problems)
+            continue
           }
+          const figure = displayValue(indicator, period.id, read.value).number
+          const warning = figure === null ? null : plausibilityWarning(history(indicator, values, period), figure)
+          const confirmed = input.fields[fieldName(boxes.prefix, 'confirm')] === 'yes'
+          if (warning !== null) {
+            warnings[boxes.prefix] = warning
+            if (submitting && !confirmed) {
+              problems.push({
+                field: fieldName(boxes.prefix, 'confirm'),
+                message: `${boxes.title}: check this figure — ${warning}. If it is right, tick “I have checked this figure”`,
+              })
+            }
+          }
+          items.push({ value: read.value, warning, confirmed })
         }
-        items.push({ value: read.value, warning, confirmed })
       }
       if (problems.length > 0) return { kind: 'invalid', problems, warnings }
       return deps.repository.saveReturn({

@@ -163,6 +163,19 @@ for (const dialect of testDialects()) {
       assert.equal(unconfirmed.status, 400, 'an empty form does not lock a quarter')
       assert.equal((await board.post(`${overviewPath}/sign-off`, { _csrf: token, confirm: 'yes' })).status, 303)
 
+      // Who signed off: the analyst (who reads the audit trail, where people are named by email) sees the email;
+      // the board and a viewer see the name and role, never a colleague's address.
+      const boardEmail = credentials('board-member').email
+      const byName = 'Demo Board Member (Board member)'
+      const analystView = await (await analyst.get(overviewPath)).text()
+      assert.ok(analystView.includes(boardEmail) && !analystView.includes(byName))
+      const boardView = await (await board.get(overviewPath)).text()
+      assert.ok(boardView.includes(byName) && !boardView.includes(boardEmail))
+      const viewerSnapshot = await viewer.get(`${overviewPath}/signed-off`)
+      assert.equal(viewerSnapshot.status, 200)
+      const viewerText = await viewerSnapshot.text()
+      assert.ok(viewerText.includes(byName) && !viewerText.includes(boardEmail))
+
       const refused = await policeReturn('FY2018-19-Q3', 'submit', '510', '1700')
       assert.equal(refused.status, 409)
       assert.match(await refused.text(), /Nothing was saved: the quarter is locked/)
@@ -327,6 +340,89 @@ for (const dialect of testDialects()) {
         'FY2017-18-Q4',
       )
       assert.equal(snapshot?.baselines.find((b) => b.indicatorId === 'knife-crime')?.value, 191)
+    })
+
+    it('a monthly KPI: a box set per month under the KPI, labels naming both, errors linked to the month’s box', async () => {
+      // Public Health owns the six monthly "criminal justice clients" KPIs; the analyst enters the return for them.
+      const quarter = 'FY2018-19-Q4'
+      const path = `/returns/${quarter}/PH`
+      const opiate = 'cj-clients-in-treatment-opiate'
+      const html = decode(mainOf(await (await analyst.get(path)).text()))
+      assert.match(
+        html,
+        /<h2 class="govuk-fieldset__heading">Criminal justice clients in treatment: opiate<\/h2>[\s\S]*?>January 2019<\/h3>[\s\S]*?>February 2019<\/h3>[\s\S]*?>March 2019<\/h3>[\s\S]*?<h2 class="govuk-fieldset__heading">Criminal justice clients in treatment: other drugs/,
+      )
+      // January 2018, the seed report's "Output for Jan 2018": 37 (24%), beside January 2019; nothing for February.
+      assert.match(
+        html,
+        new RegExp(`id="${opiate}--2019-01-last-year">Same month last year: <strong>37 \\(24%\\)</strong>`),
+      )
+      assert.match(
+        html,
+        new RegExp(`id="${opiate}--2019-02-last-year">Same month last year: <strong>not available</strong>`),
+      )
+      assert.match(
+        html,
+        new RegExp(
+          `for="${opiate}--2019-02-value">\\s*Figure<span class="govuk-visually-hidden"> – Criminal justice clients in treatment: opiate, February 2019</span>`,
+        ),
+      )
+      assert.match(
+        html,
+        new RegExp(`id="${opiate}--2019-02-value"[^>]*aria-describedby="${opiate}--2019-02-last-year"`),
+      )
+
+      // Every box not collected, but the opiate clients' three months; February's is negative.
+      const page = await services.returns.returnPage(
+        { role: 'partnership-analyst', agencyId: null, email: 'test' },
+        quarter,
+        await agencyId('PH'),
+      )
+      const fields: Record<string, string> = {}
+      for (const entry of page.lines.flatMap((l) => l.entries)) {
+        fields[`${entry.boxes.prefix}-status`] = 'not-collected'
+        fields[`${entry.boxes.prefix}-reason`] = 'Not in the PH extract'
+      }
+      const months = { '2019-01': '36', '2019-02': '-2', '2019-03': '33' }
+      for (const [month, figure] of Object.entries(months)) {
+        Object.assign(fields, {
+          [`${opiate}--${month}-status`]: 'reported',
+          [`${opiate}--${month}-reason`]: '',
+          [`${opiate}--${month}-value`]: figure,
+          [`${opiate}--${month}-percent`]: '23',
+        })
+      }
+      const send = async () =>
+        analyst.post(path, { _csrf: await analyst.csrfTokenOf(path), version: '', intent: 'submit', ...fields })
+      const refused = await send()
+      assert.equal(refused.status, 400)
+      const errors = decode(await refused.text())
+      assert.match(
+        errors,
+        new RegExp(
+          `<a href="#${opiate}--2019-02-value">Criminal justice clients in treatment: opiate, February 2019: "-2" is negative`,
+        ),
+      )
+      assert.match(
+        errors,
+        new RegExp(`class="govuk-input govuk-input--width-10 govuk-input--error" id="${opiate}--2019-02-value"`),
+      )
+      assert.match(errors, new RegExp(`id="${opiate}--2019-03-value"[^>]*value="33"`), 'what was typed is kept')
+      assert.equal(await storedReturn('PH', quarter), null)
+
+      fields[`${opiate}--2019-02-value`] = '35'
+      assert.equal((await send()).status, 303)
+      assert.equal((await review(quarter, 'PH', 'accept')).status, 303)
+      for (const [month, figure] of Object.entries({ ...months, '2019-02': '35' })) {
+        const value = await services.performance.repository.getValue(opiate, month)
+        assert.equal(value?.value, Number(figure), month)
+      }
+      // The accepted return reads as a table: a row per KPI per month.
+      const accepted = decode(mainOf(await (await analyst.get(path)).text()))
+      assert.match(
+        accepted,
+        /Criminal justice clients in treatment: opiate<\/th>\s*<td class="govuk-table__cell">February 2019<\/td>/,
+      )
     })
 
     /** The return as stored, read as the partnership analyst would. */

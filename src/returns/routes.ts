@@ -1,14 +1,23 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
-import { can, PermissionDenied } from '../accounts/permissions.ts'
+import { can, PermissionDenied, type Principal } from '../accounts/permissions.ts'
+import { roleNames } from '../accounts/roles.ts'
 import { requirePermission } from '../accounts/web/authentication.ts'
 import { formField } from '../accounts/web/forms.ts'
 import type { Indicator, ValueStatus } from '../domain/indicator.ts'
-import { quarterOfMonth } from '../domain/period.ts'
+import { quarterOfMonth, type PeriodKind } from '../domain/period.ts'
+import { escapeXml } from '../charts/svg.ts'
 import { londonDate } from './due-dates.ts'
-import { fieldName, ITEM_FIELDS, type ItemProblem } from './return-fields.ts'
+import { fieldName, ITEM_FIELDS, type ItemField, type ItemProblem } from './return-fields.ts'
 import type { AgencyReturn, ReturnItem } from './returns-repository.ts'
-import { ReturnNotFound, type ReturnPage, type ReturnsService, type ReturnsUser } from './returns-service.ts'
+import {
+  ReturnNotFound,
+  type ReturnEntry,
+  type ReturnLine,
+  type ReturnPage,
+  type ReturnsService,
+  type ReturnsUser,
+} from './returns-service.ts'
 import { VALUE_STATUSES } from '../performance/import/value-rows.ts'
 import { FIGURE_BOXES } from './return-fields.ts'
 
@@ -59,16 +68,97 @@ function boxesOf(item: ReturnItem | null): Record<string, string> {
   }
 }
 
-/** The form's fields for every KPI, from the request body. */
-function postedFields(body: unknown, indicators: readonly Indicator[]): Record<string, string> {
+/** The form's fields for every KPI and period on the page, from the request body. */
+function postedFields(body: unknown, lines: readonly ReturnLine[]): Record<string, string> {
   const fields: Record<string, string> = {}
-  for (const indicator of indicators) {
+  for (const entry of lines.flatMap((l) => l.entries)) {
     for (const f of [...ITEM_FIELDS, 'confirm'] as const) {
-      const name = fieldName(indicator.id, f)
+      const name = fieldName(entry.boxes.prefix, f)
       fields[name] = formField(body, name)
     }
   }
   return fields
+}
+
+/** What a KPI's boxes on a quarter's return are for, by the kind of its periods (due-periods.ts). */
+const PERIODS_HINTS: Readonly<Record<PeriodKind, string>> = {
+  month: 'A figure for each month of the quarter.',
+  'bi-month': 'A figure for each two-month period that ends in this quarter.',
+  quarter: '',
+  year: 'A figure for the whole financial year, which ends with this quarter.',
+}
+
+/** "Same month last year", "Same quarter last year", … for a period's kind. */
+const LAST_YEAR_LABELS: Readonly<Record<PeriodKind, string>> = {
+  month: 'Same month last year',
+  'bi-month': 'Same two months last year',
+  quarter: 'Same quarter last year',
+  year: 'Last year',
+}
+
+/**
+ * A label naming its KPI and period for screen readers (WCAG 2.4.6): "Figure" on screen, under the KPI's heading,
+ * is "Figure – CJ clients in treatment (opiate), April 2017" to assistive technology.
+ */
+function labelHtml(text: string, entry: ReturnEntry): string {
+  return `${escapeXml(text)}<span class="govuk-visually-hidden"> – ${escapeXml(entry.boxes.title)}</span>`
+}
+
+/** One period's boxes of a KPI, as the template shows them: what was typed (after a refusal) or what is stored. */
+function entryView(
+  indicator: Indicator,
+  entry: ReturnEntry,
+  typed: Readonly<Record<string, string>> | undefined,
+  warnings: Readonly<Record<string, string>> | undefined,
+  fieldErrors: Readonly<Record<string, { text: string }>>,
+) {
+  const stored = boxesOf(entry.item)
+  const name = (f: ItemField | 'confirm') => fieldName(entry.boxes.prefix, f)
+  const value = (f: ItemField) => (typed ? (typed[name(f)] ?? '') : (stored[f] ?? ''))
+  const status = value('status') || 'reported'
+  const lastYearId = `${entry.boxes.prefix}-last-year`
+  return {
+    prefix: entry.boxes.prefix,
+    periodLabel: entry.period.label,
+    lastYearId,
+    lastYearLabel: LAST_YEAR_LABELS[entry.period.kind],
+    lastYear: entry.lastYear,
+    boxes: FIGURE_BOXES[indicator.measureType].map((box) => ({
+      id: name(box),
+      label: BOX_LABELS[box] ?? box,
+      labelHtml: labelHtml(BOX_LABELS[box] ?? box, entry),
+      value: value(box),
+      multiline: box === 'text',
+      error: fieldErrors[name(box)],
+    })),
+    status: {
+      id: name('status'),
+      labelHtml: labelHtml('Is there a figure?', entry),
+      items: VALUE_STATUSES.map((s) => ({ value: s, text: STATUS_LABELS[s], selected: s === status })),
+      error: fieldErrors[name('status')],
+      text: STATUS_LABELS[status as ValueStatus] ?? status,
+    },
+    reason: {
+      id: name('reason'),
+      labelHtml: labelHtml('Reason (only when there is no figure)', entry),
+      value: value('reason'),
+      error: fieldErrors[name('reason')],
+    },
+    commentary: {
+      id: name('commentary'),
+      labelHtml: labelHtml('Commentary', entry),
+      value: value('commentary'),
+      error: fieldErrors[name('commentary')],
+    },
+    warning: warnings?.[entry.boxes.prefix] ?? entry.item?.warning ?? null,
+    confirm: {
+      id: name('confirm'),
+      labelHtml: labelHtml('I have checked this figure and it is right', entry),
+      checked: typed ? typed[name('confirm')] === 'yes' : entry.item?.warningConfirmedBy != null,
+      error: fieldErrors[name('confirm')],
+    },
+    confirmedBy: entry.item?.warningConfirmedBy ?? null,
+  }
 }
 
 /** The quarter that ended most recently on the calendar in England. */
@@ -83,7 +173,7 @@ export function latestEndedQuarter(now: Date): string {
 
 export interface ReturnsRoutesDeps {
   readonly returns: ReturnsService
-  readonly accounts: Pick<AccountService, 'log'>
+  readonly accounts: Pick<AccountService, 'log' | 'repository'>
   readonly now?: () => Date
 }
 
@@ -101,6 +191,18 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
     const user = res.locals.currentUser
     if (!user) throw new Error('requireSignIn lets no anonymous request through')
     return user
+  }
+
+  /**
+   * Who signed off or locked, as the reader may see them: the email to those who read the audit trail (where people
+   * are named by email anyway), name and role to everyone else, so that a viewer does not collect colleagues'
+   * addresses.
+   */
+  async function personShown(reader: Principal, email: string | null | undefined): Promise<string | null> {
+    if (!email) return null
+    if (can(reader, 'audit:view')) return email
+    const person = await accounts.repository.findUserByEmail(email)
+    return person ? `${person.name} (${roleNames[person.role]})` : 'a former user'
   }
 
   const forbidden = (res: Response) => {
@@ -189,54 +291,18 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
     const locked = page.quarter?.locked === true
     const state = page.returned?.status ?? null
     const editable = can(user, 'return:edit', { agencyId: page.agency.id }) && !locked && state !== 'accepted'
-    const lines = page.lines.map((line) => {
-      const stored = boxesOf(line.item)
-      const value = (f: string) => {
-        const name = fieldName(line.indicator.id, f as 'value')
-        return options.values ? (options.values[name] ?? '') : (stored[f] ?? '')
-      }
-      const warning = options.warnings?.[line.indicator.id] ?? line.item?.warning ?? null
-      const status = value('status') || 'reported'
-      return {
-        id: line.indicator.id,
-        name: line.indicator.name,
-        definition: line.indicator.definition.replace(/\.\s*$/, ''),
-        measureType: line.indicator.measureType,
-        lastYear: line.lastYear,
-        boxes: FIGURE_BOXES[line.indicator.measureType].map((box) => ({
-          id: fieldName(line.indicator.id, box),
-          label: BOX_LABELS[box] ?? box,
-          value: value(box),
-          multiline: box === 'text',
-          error: fieldErrors[fieldName(line.indicator.id, box)],
-        })),
-        status: {
-          id: fieldName(line.indicator.id, 'status'),
-          items: VALUE_STATUSES.map((s) => ({ value: s, text: STATUS_LABELS[s], selected: s === status })),
-          error: fieldErrors[fieldName(line.indicator.id, 'status')],
-          text: STATUS_LABELS[status as ValueStatus] ?? status,
-        },
-        reason: {
-          id: fieldName(line.indicator.id, 'reason'),
-          value: value('reason'),
-          error: fieldErrors[fieldName(line.indicator.id, 'reason')],
-        },
-        commentary: {
-          id: fieldName(line.indicator.id, 'commentary'),
-          value: value('commentary'),
-          error: fieldErrors[fieldName(line.indicator.id, 'commentary')],
-        },
-        warning,
-        confirm: {
-          id: fieldName(line.indicator.id, 'confirm'),
-          checked: options.values
-            ? options.values[fieldName(line.indicator.id, 'confirm')] === 'yes'
-            : line.item?.warningConfirmedBy != null,
-          error: fieldErrors[fieldName(line.indicator.id, 'confirm')],
-        },
-        confirmedBy: line.item?.warningConfirmedBy ?? null,
-      }
-    })
+    const lines = page.lines.map((line) => ({
+      id: line.indicator.id,
+      name: line.indicator.name,
+      definition: line.indicator.definition.replace(/\.\s*$/, ''),
+      measureType: line.indicator.measureType,
+      // A quarterly KPI's one box set needs no heading of its own; months, two-month periods and years do.
+      headed: line.entries.some((e) => e.period.id !== page.period.id),
+      periodsHint: PERIODS_HINTS[line.entries[0]?.period.kind ?? 'quarter'],
+      entries: line.entries.map((entry) =>
+        entryView(line.indicator, entry, options.values, options.warnings, fieldErrors),
+      ),
+    }))
     const title = `${page.agency.name}: return for ${page.period.label}`
     res.status(options.status ?? 200)
     res.render('returns/return.njk', {
@@ -282,6 +348,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       const user = userOf(res)
       const overview = await returns.overview(user, periodParam(req))
       res.render('returns/overview.njk', {
+        lockedBy: await personShown(user, overview.quarter?.lockedBy),
         pageTitle: `Returns for ${overview.period.label}`,
         overview,
         flash: takeFlash(req),
@@ -303,8 +370,10 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
     requirePermission(accounts, 'report:view'),
     handle(async (req, res) => {
       const period = periodParam(req)
-      const snapshot = await returns.signedOffReport(userOf(res), period)
-      res.render('returns/signed-off.njk', { pageTitle: 'Signed-off report', period, snapshot })
+      const user = userOf(res)
+      const snapshot = await returns.signedOffReport(user, period)
+      const signedOffBy = await personShown(user, snapshot?.signedOffBy)
+      res.render('returns/signed-off.njk', { pageTitle: 'Signed-off report', period, snapshot, signedOffBy })
     }),
   )
 
@@ -319,6 +388,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
         const overview = await returns.overview(user, period)
         res.status(400)
         res.render('returns/overview.njk', {
+          lockedBy: await personShown(user, overview.quarter?.lockedBy),
           pageTitle: `Error: Returns for ${overview.period.label}`,
           overview,
           rows: [],
@@ -345,6 +415,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
         const overview = await returns.overview(user, period)
         res.status(400)
         res.render('returns/overview.njk', {
+          lockedBy: await personShown(user, overview.quarter?.lockedBy),
           pageTitle: `Error: Returns for ${overview.period.label}`,
           overview,
           rows: [],
@@ -365,6 +436,9 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
     handle(async (req, res) => {
       const period = periodParam(req)
       const page = await returns.returnPage(userOf(res), period, await agencyParam(req))
+      if (page.lines.length === 0) {
+        return res.render('returns/nothing-due.njk', { pageTitle: `Nothing due for ${page.period.label}`, page })
+      }
       renderReturn(req, res, page)
     }),
   )
@@ -377,13 +451,11 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       const period = periodParam(req)
       const agencyId = await agencyParam(req)
       const page = await returns.returnPage(user, period, agencyId)
+      if (page.lines.length === 0) throw new ReturnNotFound() // nothing due: there is no form to post
       const intent = formField(req.body, 'intent')
       const versionText = formField(req.body, 'version')
       const version = versionText === '' ? null : /^[1-9]\d{0,8}$/.test(versionText) ? Number(versionText) : undefined
-      const fields = postedFields(
-        req.body,
-        page.lines.map((l) => l.indicator),
-      )
+      const fields = postedFields(req.body, page.lines)
       if ((intent !== 'save' && intent !== 'submit') || version === undefined) {
         // Not a form of ours (no button pressed, a version that is not a number): nothing is saved.
         if (!can(user, 'return:edit', { agencyId })) throw new PermissionDenied('return:edit')

@@ -1,6 +1,9 @@
 import type { Generated } from 'kysely'
 
-/** The returns tables as Kysely sees them (created by src/db/migrations/0005-returns.ts). Times are ISO UTC text. */
+/**
+ * The returns tables as Kysely sees them (created by src/db/migrations/0005-returns.ts; return items' periods by
+ * 0009-return-item-periods.ts). Times are ISO UTC text.
+ */
 export interface ReturnPeriodsTable {
   /** A quarter, `FY2017-18-Q1`. */
   period: string
@@ -33,6 +36,8 @@ export interface AgencyReturnsTable {
 export interface ReturnItemsTable {
   return_id: number
   indicator_id: string
+  /** The period the figure is for (0009-return-item-periods): the quarter, or a month, two months or the year. */
+  period: string
   status: string
   value: number | null
   numerator: number | null

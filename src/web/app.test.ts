@@ -25,7 +25,8 @@ interface Running {
 
 async function start(dialect: 'sqlite' | 'postgres', demo: boolean): Promise<Running> {
   const database = await openTestDatabase(dialect)
-  const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: demo ? 'true' : 'false' })
+  // The viewer below signs in with the password alone (two-step sign-in is tested in src/accounts/two-step/).
+  const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: demo ? 'true' : 'false', SAFERHUB_TWO_STEP: 'optional' })
   const services = await createServices(config, { database })
   const logged: Record<string, unknown>[] = []
   const logger: Logger = { log: (level, message, fields) => logged.push({ level, message, ...fields }) }

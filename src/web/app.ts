@@ -20,6 +20,7 @@ import {
   setUpCsrf,
   setUpWebSession,
   userAdministrationRoutes,
+  agencyAdministrationRoutes,
 } from '../accounts/web/index.ts'
 import { errorHandler, notFound } from './errors.ts'
 import { setUpHealthChecks } from './health.ts'
@@ -111,7 +112,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
     }),
   )
   app.use(accountRoutes(services))
-  app.use(userAdministrationRoutes(services.accounts))
+  app.use(userAdministrationRoutes(services.accounts, services.twoStep))
+  app.use(agencyAdministrationRoutes({ accounts: services.accounts, indicators: services.performance.repository }))
   app.use(apiTokenRoutes(services.accounts))
   app.use(
     importRoutes({

@@ -149,7 +149,12 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
     base,
     agencyIds,
     people,
-    placeholders: { user: String(target.user.id), apiToken: String(apiToken.apiToken.id), upload: upload.id },
+    placeholders: {
+      user: String(target.user.id),
+      apiToken: String(apiToken.apiToken.id),
+      upload: upload.id,
+      agency: String(agencyIds[AGENCY_A]),
+    },
     personalObjectOwner: analyst.id,
     dataDirectory,
     seededCanaries,

@@ -59,6 +59,20 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/account/change-password', access: 'signed-in' },
   { method: 'POST', path: '/account/change-password', access: 'signed-in' },
 
+  // Two-step sign-in (src/accounts/two-step/web/routes.ts). The second step serves a half-signed-in session
+  // (password right, code to come), which every other route treats as nobody's: public here, and each sends a
+  // session without a half sign-in to /sign-in. Tested across every route in src/accounts/two-step/.
+  { method: 'GET', path: '/sign-in/two-step', access: 'public' },
+  { method: 'POST', path: '/sign-in/two-step', access: 'public' },
+  { method: 'GET', path: '/sign-in/recovery-code', access: 'public' },
+  { method: 'POST', path: '/sign-in/recovery-code', access: 'public' },
+  { method: 'GET', path: '/sign-in/two-step/set-up', access: 'public' },
+  { method: 'POST', path: '/sign-in/two-step/set-up', access: 'public' },
+  { method: 'GET', path: '/account/two-step', access: 'signed-in' },
+  { method: 'POST', path: '/account/two-step', access: 'signed-in' },
+  { method: 'POST', path: '/account/two-step/recovery-codes', access: 'signed-in' },
+  { method: 'POST', path: '/account/two-step/turn-off', access: 'signed-in' },
+
   // User administration (src/accounts/web/admin-routes.ts).
   { method: 'GET', path: '/admin/users', access: 'user:manage' },
   { method: 'GET', path: '/admin/users/new', access: 'user:manage' },
@@ -89,6 +103,20 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'user:manage',
     sample: { own: '/admin/users/{user}/reset-password' },
   },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/reset-two-step',
+    access: 'user:manage',
+    sample: { own: '/admin/users/{user}/reset-two-step' },
+  },
+
+  // Partner agencies and the KPIs each owns (src/accounts/web/agency-routes.ts): the analyst sees, the administrator
+  // changes.
+  { method: 'GET', path: '/admin/agencies', access: 'agency:view' },
+  { method: 'GET', path: '/admin/agencies/new', access: 'agency:manage' },
+  { method: 'POST', path: '/admin/agencies', access: 'agency:manage' },
+  { method: 'GET', path: '/admin/agencies/:id', access: 'agency:view', sample: { own: '/admin/agencies/{agency}' } },
+  { method: 'POST', path: '/admin/agencies/:id', access: 'agency:manage', sample: { own: '/admin/agencies/{agency}' } },
 
   // The performance report and its downloads (src/reports/routes.ts).
   { method: 'GET', path: '/reports/performance', access: 'report:view' },
@@ -120,6 +148,13 @@ export const routeManifest: readonly RouteAccess[] = [
     path: '/publication/:year/sign-off',
     access: 'report:sign-off',
     sample: { own: '/publication/2017-18/sign-off' },
+  },
+  // A review decision about a data owner's withheld commentary (youth custody's is withheld in the demo data).
+  {
+    method: 'POST',
+    path: '/publication/:year/commentary/:kpi',
+    access: 'report:publish',
+    sample: { own: '/publication/2017-18/commentary/youth-custody' },
   },
   // The dashboard and the KPI pages (src/dashboard/routes.ts, src/kpi/routes.ts).
   { method: 'GET', path: '/dashboard', access: 'report:view' },

@@ -12,6 +12,7 @@ import { createNunjucksEnvironment } from '../../web/nunjucks-setup.ts'
 import { openTestDatabase, testDialects } from '../../../test/support/databases.ts'
 import { createAccountService, type AccountService } from '../account-service.ts'
 import { fakeClock } from '../clock.ts'
+import { createTwoStepService } from '../two-step/two-step-service.ts'
 import { idParameter } from './forms.ts'
 import {
   accountNavigation,
@@ -43,11 +44,13 @@ interface TestApp {
 }
 
 async function startTestApp(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): Promise<TestApp> {
-  const config: Config = loadConfig({ SAFERHUB_DEMO: 'false', ...env })
+  // Two-step sign-in is tested in src/accounts/two-step/: here, the password alone signs in.
+  const config: Config = loadConfig({ SAFERHUB_DEMO: 'false', SAFERHUB_TWO_STEP: 'optional', ...env })
   const database = await openTestDatabase(dialect)
+  const audit = createAuditRepository(database, { now: () => clock.now() })
   const accounts = createAccountService({
     database,
-    audit: createAuditRepository(database, { now: () => clock.now() }),
+    audit,
     clock,
     throttlePolicy: {
       accountAndSource: { threshold: 3, baseDelaySeconds: 60, maxDelaySeconds: 3600 },
@@ -57,7 +60,15 @@ async function startTestApp(dialect: 'sqlite' | 'postgres', env: Record<string, 
     },
   })
   await accounts.createDefaultAgencies()
-  const services = { accounts, config }
+  const twoStep = createTwoStepService({
+    database,
+    audit,
+    accounts,
+    policy: config.twoStepPolicy ?? 'required',
+    applicationSecret: config.sessionSecret,
+    issuer: config.partnershipName,
+  })
+  const services = { accounts, config, twoStep }
   const app = express()
   app.set('trust proxy', config.trustProxy)
   createNunjucksEnvironment().express(app)

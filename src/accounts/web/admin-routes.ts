@@ -5,6 +5,7 @@ import { roleDescriptions, roleNames, roles } from '../roles.ts'
 import { requirePermission } from './authentication.ts'
 import { errorView, formField, idParameter } from './forms.ts'
 import { redirectAfterSaving } from './session.ts'
+import type { TwoStepService } from '../two-step/two-step-service.ts'
 
 interface UserForm {
   readonly name: string
@@ -53,7 +54,11 @@ function userRow(user: User) {
  * name, role and agency, disable and enable, issue a new one-time password. Every route asks the permission
  * policy (`user:manage`); the service asks again, against the user loaded on this request.
  */
-export function userAdministrationRoutes(accounts: AccountService): express.Router {
+export function userAdministrationRoutes(
+  accounts: AccountService,
+  /** Two-step sign-in: its status on the user page and the administrator's reset (src/accounts/two-step/). */
+  twoStep?: Pick<TwoStepService, 'status' | 'reset'>,
+): express.Router {
   const router = express.Router()
   router.use('/admin/users', requirePermission(accounts, 'user:manage'))
 
@@ -148,6 +153,7 @@ export function userAdministrationRoutes(accounts: AccountService): express.Rout
       pageTitle: errors.length > 0 ? `Error: ${user.name}` : user.name,
       flash: takeFlash(req),
       user: { ...userRow(user), disabled: user.disabled, isSelf: user.id === res.locals.currentUser?.id },
+      twoStep: twoStep ? await twoStep.status(user) : null,
       form,
       roleItems: roleItems(form.role),
       agencyItems: agencyItems(agencies, form.agency),
@@ -226,6 +232,21 @@ export function userAdministrationRoutes(accounts: AccountService): express.Rout
       await redirectAfterSaving(req, res, `/admin/users/${user.id}/one-time-password`)
     }),
   )
+
+  if (twoStep) {
+    router.post(
+      '/admin/users/:id/reset-two-step',
+      withUser(async (req, res, userId) => {
+        // One's own is turned off on one's own two-step page (after the password again), not here.
+        if (userId === res.locals.currentUser?.id) return res.redirect(303, '/account/two-step')
+        const { wasOn } = await twoStep.reset(actor(res), userId)
+        req.session.flash = wasOn
+          ? 'Two-step sign-in is reset and every session of the account has ended. Where it is required, the user sets it up again when they next sign in.'
+          : 'Two-step sign-in was not set up for this account. Every session of the account has ended.'
+        await redirectAfterSaving(req, res, `/admin/users/${userId}`)
+      }),
+    )
+  }
 
   return router
 }

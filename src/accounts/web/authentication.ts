@@ -117,11 +117,14 @@ export function accountNavigation(req: Request, res: Response): { href: string; 
   const items: { href: string; text: string; active?: boolean }[] = []
   if (can(user, 'user:manage'))
     items.push({ href: '/admin/users', text: 'Users', active: req.path.startsWith('/admin/users') })
+  if (can(user, 'agency:view'))
+    items.push({ href: '/admin/agencies', text: 'Agencies', active: req.path.startsWith('/admin/agencies') })
   items.push({
     href: '/account/change-password',
     text: 'Change password',
     active: req.path === '/account/change-password',
   })
+  items.push({ href: '/account/two-step', text: 'Two-step sign-in', active: req.path.startsWith('/account/two-step') })
   items.push({ href: '/sign-out', text: 'Sign out', active: req.path === '/sign-out' })
   return items
 }

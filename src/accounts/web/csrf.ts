@@ -28,7 +28,7 @@ function tokenFromRequest(req: Request): string | undefined {
  * Requests carrying `Authorization: Bearer` (the API, with an agency token, no cookie) are exempt: a browser
  * never adds that header to a cross-site request on its own.
  *
- * Parses url-encoded form bodies (small limit) so that the token can be read. Puts the token in
+ * Parses url-encoded form bodies (with limits) so that the token can be read. Puts the token in
  * `res.locals.csrfToken` for signed-in pages; a page for visitors not signed in (sign-in) asks for it itself
  * with `req.csrfToken()`, so that no session is made for every passing visitor.
  */
@@ -38,7 +38,9 @@ export function setUpCsrf(): express.Router {
     getTokenFromRequest: tokenFromRequest,
     skipCsrfProtection: (req) => /^Bearer\s/i.test(req.headers.authorization ?? ''),
   })
-  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }))
+  // Big enough for the largest form, a quarterly return: an agency owning 60 monthly KPIs sends 180 periods of up
+  // to 8 boxes, and each commentary may hold 5,000 characters (up to three times that once url-encoded).
+  router.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 5000 }))
   const crossSite: RequestHandler = (req, res, next) => {
     const site = req.headers['sec-fetch-site']
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method)

@@ -11,3 +11,4 @@ export {
 } from './authentication.ts'
 export { accountRoutes } from './routes.ts'
 export { userAdministrationRoutes } from './admin-routes.ts'
+export { agencyAdministrationRoutes } from './agency-routes.ts'

@@ -5,6 +5,8 @@ import { roleNames } from '../roles.ts'
 import { requireSignIn, safeReturnPath } from './authentication.ts'
 import { errorView, formField } from './forms.ts'
 import { sessionCookieName } from './session.ts'
+import type { TwoStepService } from '../two-step/two-step-service.ts'
+import { continueToSecondStep, twoStepRoutes } from '../two-step/web/routes.ts'
 
 /** Regenerates the session (a new id: the old one stops working) and stores what the new one carries. */
 function startFreshSession(req: Request, values: { userId: number; flash?: string }): Promise<void> {
@@ -35,8 +37,12 @@ function waitText(seconds: number): string {
  * Signing in and out, the user's own account page and changing their password. Forms post back to the same
  * address; success redirects (POST-redirect-GET); every page works without JavaScript.
  */
-export function accountRoutes(services: { accounts: AccountService; config: Config }): express.Router {
-  const { accounts, config } = services
+export function accountRoutes(services: {
+  accounts: AccountService
+  config: Config
+  twoStep: TwoStepService
+}): express.Router {
+  const { accounts, config, twoStep } = services
   const router = express.Router()
 
   const renderSignIn = (
@@ -97,6 +103,8 @@ export function accountRoutes(services: { accounts: AccountService; config: Conf
         errors: [{ field: 'email', message: 'Enter a correct email address and password' }],
       })
     }
+    // Two-step sign-in: half signed in until the second step (src/accounts/two-step/web/routes.ts).
+    if (await continueToSecondStep(req, res, { accounts, twoStep }, result.user, returnTo)) return
     // A new session id at sign-in: a session id planted before sign-in is worthless after it (ASVS 7.2.4).
     await startFreshSession(req, { userId: result.user.id })
     res.redirect(303, result.user.mustChangePassword ? '/account/change-password' : returnTo)
@@ -114,7 +122,7 @@ export function accountRoutes(services: { accounts: AccountService; config: Conf
         req.session.destroy((error: unknown) => (error ? reject(error) : resolve())),
       )
     }
-    if (typeof userId === 'number') accounts.log({ event: 'sign-out', userId })
+    if (typeof userId === 'number') await accounts.recordSignOut(userId, req.ip)
     res.clearCookie(sessionCookieName(config.production), {
       path: '/',
       httpOnly: true,
@@ -159,6 +167,9 @@ export function accountRoutes(services: { accounts: AccountService; config: Conf
     await startFreshSession(req, { userId: user.id, flash: 'Your password has been changed.' })
     res.redirect(303, '/account')
   })
+
+  // The second step at sign-in, and setting up two-step sign-in (src/accounts/two-step/web/routes.ts).
+  router.use(twoStepRoutes({ accounts, twoStep }))
 
   return router
 }

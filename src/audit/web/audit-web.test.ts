@@ -88,7 +88,7 @@ describe('audit trail page and API token administration', () => {
     assert.deepEqual(rows, expected)
 
     const today = new Date().toISOString().slice(0, 10)
-    const future = (await (await analyst.get('/audit?from=2099-01-01')).text()).includes('No changes match')
+    const future = (await (await analyst.get('/audit?from=2099-01-01')).text()).includes('No events match')
     assert.ok(future, 'nothing after 2099-01-01')
     const todays = await (await analyst.get(`/audit?from=${today}&to=${today}&entityType=api-token`)).text()
     assert.ok(todays.includes('id="event-'), 'today’s events are found')
@@ -108,5 +108,49 @@ describe('audit trail page and API token administration', () => {
     if (total > 50) assert.equal(page2[0], total - 50)
 
     assert.equal((await (await signedIn('viewer')).get('/audit')).status, 403)
+  })
+
+  it('shows sign-in events, filtered by kind, with the email typed and never the password', async () => {
+    const stranger = new TestBrowser(base)
+    assert.equal((await stranger.signIn('Board@Example.org', 'not the board password')).status, 401)
+    const board = await signedIn('board-member')
+    const signOutToken = await board.csrfTokenOf('/sign-out')
+    assert.equal((await board.post('/sign-out', { _csrf: signOutToken })).status, 303)
+
+    const admin = await signedIn('administrator')
+    const eventIds = (html: string) => [...html.matchAll(/id="event-(\d+)"/g)].map((m) => Number(m[1]))
+    const newestFirst = async (actions: readonly string[]) =>
+      (await services.audit.list({ actions, newestFirst: true, limit: 50 })).map((e) => e.id)
+
+    const failed = await admin.get('/audit?action=sign-in-failed')
+    assert.equal(failed.status, 200)
+    const failedHtml = await failed.text()
+    assert.deepEqual(eventIds(failedHtml), await newestFirst(['sign-in-failed']))
+    assert.ok(eventIds(failedHtml).length >= 1)
+    assert.match(failedHtml, /Sign-in failed: sign-in-failed user/)
+    assert.ok(failedHtml.includes('board@example.org'), 'the email as typed, normalised')
+    assert.ok(!failedHtml.includes('not the board password'))
+    assert.match(failedHtml, /<option value="sign-in-failed" selected>/)
+
+    // Every kind at once: sign-ins (this test's and the earlier ones), the failure and the sign-out, nothing else.
+    const all = await (await admin.get('/audit?action=sign-in-events')).text()
+    const kinds = ['sign-in', 'sign-in-failed', 'sign-in-throttled', 'sign-out']
+    const expected = await newestFirst([...kinds, 'change-own-password', 'change-own-password-refused'])
+    assert.deepEqual(eventIds(all), expected)
+    const stored = await services.audit.list({ actions: ['sign-out'] })
+    assert.equal(stored.at(-1)?.actor, email('board-member'))
+    assert.ok(eventIds(all).includes(stored.at(-1)?.id ?? -1))
+
+    // Any action can be asked for by address (a link from elsewhere); nonsense is refused with a message.
+    const byAddress = await (await admin.get('/audit?action=create&entityType=api-token')).text()
+    assert.deepEqual(
+      eventIds(byAddress),
+      (await services.audit.list({ actions: ['create'], entityType: 'api-token', newestFirst: true })).map((e) => e.id),
+    )
+    const bad = await admin.get('/audit?action=%3Cscript%3E')
+    assert.equal(bad.status, 400)
+    const badHtml = await bad.text()
+    assert.match(badHtml, /Choose an event from the list/)
+    assert.ok(!badHtml.includes('<script>'))
   })
 })

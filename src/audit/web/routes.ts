@@ -1,13 +1,39 @@
 import express from 'express'
+import { SIGN_IN_AUDIT_ACTIONS, signInAuditActions } from '../../accounts/sign-in-audit.ts'
 import type { AuditRepository } from '../audit-repository.ts'
 import type { AuditEvent } from '../audit-chain.ts'
 
 /** Events per page. */
 export const AUDIT_PAGE_SIZE = 50
 
+/** The "Event" filter's value for every kind of sign-in event at once. */
+export const SIGN_IN_EVENTS = 'sign-in-events'
+
+/** What the page says of the authentication events (src/accounts/sign-in-audit.ts), beside the action's own name. */
+const ACTION_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  [signInAuditActions.signedIn]: 'Signed in',
+  [signInAuditActions.failed]: 'Sign-in failed',
+  [signInAuditActions.throttled]: 'Sign-in refused: too many failures, must wait',
+  [signInAuditActions.signedOut]: 'Signed out',
+  [signInAuditActions.passwordChanged]: 'Changed their own password',
+  [signInAuditActions.passwordChangeRefused]: 'Password change refused',
+  [signInAuditActions.secondStep]: 'Second step of sign-in accepted',
+  [signInAuditActions.secondStepFailed]: 'Second step of sign-in failed',
+  [signInAuditActions.secondStepThrottled]: 'Second step refused: too many failures, must wait',
+  [signInAuditActions.twoStepTurnedOn]: 'Turned two-step sign-in on',
+  [signInAuditActions.twoStepTurnedOff]: 'Turned two-step sign-in off',
+  [signInAuditActions.newRecoveryCodes]: 'Made new recovery codes',
+  [signInAuditActions.twoStepReset]: 'Two-step sign-in reset by an administrator',
+}
+
+/** An action as stored (`reopen`, `sign-in-failed`): lower-case words joined by hyphens. */
+const ACTION = /^[a-z][a-z0-9-]{0,59}$/
+
 interface AuditQuery {
   readonly entityType: string
   readonly actor: string
+  /** '' (any), SIGN_IN_EVENTS, or one action. */
+  readonly action: string
   readonly from: string
   readonly to: string
   readonly page: number
@@ -42,12 +68,24 @@ function pretty(json: string | null): string {
   }
 }
 
+/** The options of the "Event" filter: any, every sign-in event, each sign-in event, and an action asked for by URL. */
+function eventOptions(selected: string) {
+  const items = [
+    { value: '', text: 'Any event' },
+    { value: SIGN_IN_EVENTS, text: 'Sign-in events of every kind' },
+    ...SIGN_IN_AUDIT_ACTIONS.map((action) => ({ value: action, text: ACTION_DESCRIPTIONS[action] ?? action })),
+  ]
+  if (selected && !items.some((item) => item.value === selected)) items.push({ value: selected, text: selected })
+  return items.map((item) => ({ ...item, selected: item.value === selected }))
+}
+
 function row(event: AuditEvent) {
   return {
     id: event.id,
     occurredAt: event.occurredAt,
     actor: event.actor,
     action: event.action,
+    description: ACTION_DESCRIPTIONS[event.action] ?? null,
     entityType: event.entityType,
     entityKey: event.entityKey,
     before: pretty(event.before),
@@ -56,9 +94,10 @@ function row(event: AuditEvent) {
 }
 
 /**
- * The audit trail page (`/audit`, 'audit:view'): who changed what, when, with before and after; filtered by a
- * GET form (entity type, actor, date range: dates are UTC days), newest first, 50 a page; and the result of
- * checking the whole hash chain, so a tampered trail shows on the page.
+ * The audit trail page (`/audit`, 'audit:view'): who changed what, when, with before and after, and the sign-in
+ * events (sign-in, failure, throttling, sign-out, password change); filtered by a GET form (entity type, actor, event,
+ * date range: dates are UTC days), newest first, 50 a page; and the result of checking the whole hash chain, so a
+ * tampered trail shows on the page.
  */
 export function auditTrailRoutes(deps: {
   readonly audit: AuditRepository
@@ -70,12 +109,15 @@ export function auditTrailRoutes(deps: {
       const query: AuditQuery = {
         entityType: text(req.query.entityType),
         actor: text(req.query.actor, 300),
+        action: text(req.query.action, 60),
         from: text(req.query.from, 10),
         to: text(req.query.to, 10),
         page: Math.min(Math.max(Number.parseInt(text(req.query.page, 6), 10) || 1, 1), 100_000),
       }
       const errors: { text: string; href: string }[] = []
       const fieldErrors: Record<string, { text: string }> = {}
+      // In the order of the form, so that the error summary is too.
+      if (query.action && !ACTION.test(query.action)) fieldErrors.action = { text: 'Choose an event from the list' }
       const from = query.from ? validDate(query.from) : null
       const to = query.to ? validDate(query.to) : null
       if (query.from && !from) fieldErrors.from = { text: 'Enter the from date as YYYY-MM-DD, for example 2018-04-01' }
@@ -92,13 +134,18 @@ export function auditTrailRoutes(deps: {
               offset: (query.page - 1) * AUDIT_PAGE_SIZE,
               ...(query.entityType ? { entityType: query.entityType } : {}),
               ...(query.actor ? { actor: query.actor } : {}),
+              ...(query.action
+                ? { actions: query.action === SIGN_IN_EVENTS ? SIGN_IN_AUDIT_ACTIONS : [query.action] }
+                : {}),
               ...(from ? { occurredFrom: `${from}T00:00:00.000Z` } : {}),
               ...(to ? { occurredBefore: dayAfter(to) } : {}),
             })
       const hasNext = events.length > AUDIT_PAGE_SIZE
       const link = (page: number) => {
         const params = new URLSearchParams()
-        for (const key of ['entityType', 'actor', 'from', 'to'] as const) if (query[key]) params.set(key, query[key])
+        for (const key of ['entityType', 'actor', 'action', 'from', 'to'] as const) {
+          if (query[key]) params.set(key, query[key])
+        }
         params.set('page', String(page))
         return `/audit?${params.toString()}`
       }
@@ -110,6 +157,7 @@ export function auditTrailRoutes(deps: {
         errorList: errors,
         fieldErrors,
         events: events.slice(0, AUDIT_PAGE_SIZE).map(row),
+        eventOptions: eventOptions(fieldErrors.action ? '' : query.action),
         pagination: {
           ...(query.page > 1 ? { previous: { href: link(query.page - 1) } } : {}),
           ...(hasNext ? { next: { href: link(query.page + 1) } } : {}),

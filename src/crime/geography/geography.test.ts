@@ -93,6 +93,14 @@ describe('the shipped ONS geography', () => {
         )
       else assert.equal(s.partnershipCode, null)
       assert.match(s.source, /Order 20(18|19|20|22)/)
+      // Each Order is cited with its SI number (of the Order's own year) and the day its districts were abolished,
+      // as checked against legislation.gov.uk (reference/ons/README.md).
+      for (const order of s.source.split(', then ')) {
+        const m = /^The .+ Order (\d{4}), SI (\d{4})\/\d+ \(districts abolished 1 April (\d{4})\)$/.exec(order)
+        assert.ok(m, `${s.oldDistrictName}: "${order}"`)
+        assert.equal(m[2], m[1])
+        assert.ok(Number(m[3]) > Number(m[1]), `${s.oldDistrictName}: abolished after the Order was made`)
+      }
     }
   })
 

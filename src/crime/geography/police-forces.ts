@@ -6,6 +6,27 @@
  * British Transport Police and the Police Service of Northern Ireland publish files too, but police no police
  * force area of England and Wales: their rows are still mapped to the partnership where each crime happened,
  * and none of them counts as "outside the force's own partnerships".
+ *
+ * Where each entry was confirmed (every identifier and name below agrees with all of these sources):
+ * - identifiers and names: the data.police.uk `/api/forces` listing (https://data.police.uk/api/forces), as
+ *   captured in public code that calls it (e.g. the force lists in the GitHub repositories searched for
+ *   `"id": "avon-and-somerset"`; 44 entries, British Transport Police excluded from that listing by design);
+ * - the file names and the "Reported by"/"Falls within" values, in real archive files: the project's own copies
+ *   (`gwent`, `cumbria`, `north-yorkshire`), and the November 2016 archive month held in the public GitHub
+ *   repository mconnellyada/police (`2016-11-<id>-street.csv` or `-outcomes.csv`, same two columns), which
+ *   confirms every other force except the two marked below. City of London Police, Metropolitan Police Service
+ *   and Avon and Somerset Constabulary were also seen in rows quoted by other public repositories;
+ * - file names of recent months (2025-12, 2026-04) listed in public repositories: every identifier below except
+ *   `greater-manchester` and `btp` (which those lists leave out) appears there;
+ * - the ONS force area codes: the PFA23 code and name of `reference/ons/district-partnership-force.csv`
+ *   (checked by `geography.test.ts`).
+ * NOT confirmed from a real file (the API listing only): the "Falls within" values of Greater Manchester Police
+ * and the Police Service of Northern Ireland. Greater Manchester Police's street-level data has been missing or
+ * incomplete since July 2019 (police.uk's notice, as the press quoted it: "Due to a change in IT systems no crime,
+ * outcome or stop and search data is available from July 2019 onwards"; GMP in 2023: "we are still not able to
+ * share data with Police.uk in a consistent and accurate way"): a month it has not published is missing, never
+ * zero, and a month it has published may be short. A file whose "Falls within" value is not listed here is
+ * refused with its name, never guessed.
  */
 export interface PoliceForce {
   /** data.police.uk's identifier, as in the archive's file names: `gwent`, `west-midlands`. */
@@ -31,6 +52,7 @@ export const POLICE_FORCES: readonly PoliceForce[] = Object.freeze([
   { id: 'dyfed-powys', name: 'Dyfed-Powys Police', forceAreaCode: 'W15000004' },
   { id: 'essex', name: 'Essex Police', forceAreaCode: 'E23000028' },
   { id: 'gloucestershire', name: 'Gloucestershire Constabulary', forceAreaCode: 'E23000037' },
+  // "Falls within" value from the API listing only; street-level data missing or incomplete from July 2019.
   { id: 'greater-manchester', name: 'Greater Manchester Police', forceAreaCode: 'E23000005' },
   { id: 'gwent', name: 'Gwent Police', forceAreaCode: 'W15000002' },
   { id: 'hampshire', name: 'Hampshire Constabulary', forceAreaCode: 'E23000030' },
@@ -61,6 +83,7 @@ export const POLICE_FORCES: readonly PoliceForce[] = Object.freeze([
   { id: 'west-yorkshire', name: 'West Yorkshire Police', forceAreaCode: 'E23000010' },
   { id: 'wiltshire', name: 'Wiltshire Police', forceAreaCode: 'E23000038' },
   { id: 'btp', name: 'British Transport Police', forceAreaCode: null },
+  // "Falls within" value from the API listing only (file names `…-northern-ireland-street.csv` confirmed).
   { id: 'northern-ireland', name: 'Police Service of Northern Ireland', forceAreaCode: null },
 ])
 

@@ -238,7 +238,7 @@ for (const dialect of testDialects()) {
       assert.equal(proposal.group.members.length, 15)
       assert.equal(proposal.group.members[0]?.code, 'E22000341')
       assert.equal(proposal.group.method, 'proposed')
-      assert.match(proposal.group.methodNote ?? '', /Euclidean distance over z-scores of 9 variables/)
+      assert.match(proposal.group.methodNote ?? '', /Euclidean distance over z-scores of 7 variables/)
       const distances = proposal.group.members.map((m) => m.distance as number)
       assert.deepEqual(
         distances,

@@ -20,6 +20,7 @@ describe('proposeNearestNeighbours', () => {
     p.neighbours.forEach((n, i) => assert.ok(Math.abs(n.distance - expected[i]!) < 1e-12, `${n.code} ${n.distance}`))
     assert.ok(Math.abs(p.standardisation[0]!.sd - 1.479019945774904) < 1e-12)
     assert.equal(p.standardisation[1]!.mean, 10)
+    assert.equal(p.candidates, 4)
   })
 
   it('returns only the number asked for, and says when there are fewer', () => {

@@ -24,6 +24,8 @@ export interface NeighbourCandidate {
 export interface NeighbourProposal {
   /** The nearest candidates, nearest first (the target itself not included). */
   readonly neighbours: readonly { readonly code: string; readonly name: string; readonly distance: number }[]
+  /** How many candidates (the target included) the variables were standardised over. */
+  readonly candidates: number
   /** Per variable: its mean and standard deviation over the candidates, and whether it was used. */
   readonly standardisation: readonly {
     readonly variable: string
@@ -78,5 +80,5 @@ export function proposeNearestNeighbours(
   if (others.length < count) {
     notes.push(`Only ${others.length} other areas have every variable, fewer than the ${count} asked for.`)
   }
-  return { neighbours: others.slice(0, count), standardisation, notes }
+  return { neighbours: others.slice(0, count), candidates: n, standardisation, notes }
 }

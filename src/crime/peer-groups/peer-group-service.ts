@@ -3,10 +3,11 @@ import type { PartnershipDirectory } from '../reference/partnerships.ts'
 import type { ImportFile } from '../reference/read-ons-tables.ts'
 import { yearEndingLabel, type TableProblem } from '../reference/recorded-crime-table.ts'
 import type { ReferenceRepository } from '../reference/reference-repository.ts'
+import { districtProfileLoader, type DistrictProfileTable } from './district-profile.ts'
 import { proposeNearestNeighbours, type NeighbourProposal } from './nearest-neighbours.ts'
 import { isIsoDate, readPeerGroupFile, type PeerGroup } from './peer-group.ts'
 import type { PeerGroupRepository, StoredPeerGroup } from './peer-group-repository.ts'
-import { peerGroupVariables } from './peer-group-variables.ts'
+import { peerGroupVariables, type PeerVariable } from './peer-group-variables.ts'
 
 export type PeerGroupImportResult =
   | {
@@ -30,7 +31,9 @@ export interface PeerGroupProposal {
   /** Ready to save: method `proposed`, members nearest first, the partnership itself first at distance 0. */
   readonly group: PeerGroup
   readonly proposal: NeighbourProposal
-  readonly variables: readonly string[]
+  readonly variables: readonly PeerVariable[]
+  /** Each member's values (same order as `group.members` and `variables`), for the analyst to judge the group. */
+  readonly memberValues: readonly (readonly number[])[]
   readonly excluded: readonly { readonly code: string; readonly name: string; readonly reason: string }[]
 }
 
@@ -45,8 +48,10 @@ export interface PeerGroupService {
    * Proposes a most similar group by nearest neighbours over public variables (see `peer-group-variables.ts`):
    * the partnership and its `size − 1` nearest neighbours. Not saved: call `save` once the user has checked it.
    */
-  propose(partnershipCode: string, options?: { size?: number }): Promise<PeerGroupProposal>
+  propose(partnershipCode: string, options?: { size?: number; includeCrimeRate?: boolean }): Promise<PeerGroupProposal>
   save(group: PeerGroup, actor: string): Promise<number>
+  /** Reads the district profile again (after `saferhub crime peer-group profile` wrote a new one). */
+  reloadProfile(): DistrictProfileTable
   list(partnershipCode: string): Promise<StoredPeerGroup[]>
   current(partnershipCode: string, name?: string): Promise<StoredPeerGroup | null>
 }
@@ -55,6 +60,8 @@ export interface PeerGroupDependencies {
   readonly repository: PeerGroupRepository
   readonly references: ReferenceRepository
   readonly directory: () => PartnershipDirectory
+  /** The districts' mid-year profile (`district-profile.ts`); default: the one the project ships. */
+  readonly profile?: (() => DistrictProfileTable) & { reload?: () => DistrictProfileTable }
   readonly today?: () => string
 }
 
@@ -63,6 +70,7 @@ export const DEFAULT_GROUP_SIZE = 15
 
 export function createPeerGroupService(dependencies: PeerGroupDependencies): PeerGroupService {
   const { repository, references } = dependencies
+  const profile = dependencies.profile ?? districtProfileLoader(null)
   const today = dependencies.today ?? (() => new Date().toISOString().slice(0, 10))
   const applied = async (groups: readonly PeerGroup[], actor: string, notes: readonly TableProblem[], sha: string) => {
     const ids = await repository.save(groups, actor)
@@ -108,26 +116,30 @@ export function createPeerGroupService(dependencies: PeerGroupDependencies): Pee
       const directory = dependencies.directory()
       const self = directory.byCode(partnershipCode)
       if (!self) throw new Error(`${partnershipCode} is not a partnership of the ONS lookup`)
-      const years = await references.populationYears()
-      const populationYear = years[0]
-      if (populationYear === undefined) {
-        throw new Error('No population estimates are stored: run `saferhub crime import-population FILE` first')
-      }
       const crimeYear = (await references.listRecordedCrimeYears()).find((y) => y.dataset === 'ons-pfa-tables')
       if (!crimeYear) {
         throw new Error('No ONS recorded crime tables are stored: run `saferhub crime import-ons-tables FILE` first')
       }
       const built = peerGroupVariables({
         directory,
-        populations: await references.populationOf(populationYear),
-        populationYear,
-        districtAreas: await references.districtAreas(),
+        profile: profile(),
         recordedCrime: await references.recordedCrime('ons-pfa-tables', crimeYear.yearEnding),
         recordedCrimeLabel: yearEndingLabel(crimeYear.yearEnding),
+        includeCrimeRate: options.includeCrimeRate ?? true,
       })
       const left = built.excluded.find((e) => e.code === partnershipCode)
-      if (left) throw new Error(`${self.name} cannot be given a proposal: ${left.reason}`)
-      const proposal = proposeNearestNeighbours(partnershipCode, built.candidates, built.variables, size - 1)
+      if (left) {
+        throw new Error(
+          `${self.name} cannot be given a proposal: ${left.reason}. Enter or import its group instead ` +
+            '(saferhub crime peer-group enter | import).',
+        )
+      }
+      const proposal = proposeNearestNeighbours(
+        partnershipCode,
+        built.candidates,
+        built.variables.map((v) => v.name),
+        size - 1,
+      )
       const group: PeerGroup = {
         partnershipCode,
         name: `Nearest neighbours (${today()})`,
@@ -140,7 +152,9 @@ export function createPeerGroupService(dependencies: PeerGroupDependencies): Pee
           ...proposal.neighbours.map((n) => ({ code: n.code, distance: n.distance })),
         ],
       }
-      return { group, proposal, variables: built.variables, excluded: built.excluded }
+      const values = new Map(built.candidates.map((c) => [c.code, c.values]))
+      const memberValues = group.members.map((m) => values.get(m.code) ?? [])
+      return { group, proposal, variables: built.variables, memberValues, excluded: built.excluded }
     },
 
     async save(group, actor) {
@@ -148,6 +162,8 @@ export function createPeerGroupService(dependencies: PeerGroupDependencies): Pee
       const [id] = await repository.save([group], actor)
       return id as number
     },
+
+    reloadProfile: () => (profile.reload ?? profile)(),
 
     list: (code) => repository.list(code),
     current: (code, name) => repository.current(code, name),

@@ -6,6 +6,11 @@ import { crimeCountsMigration } from './0003-crime-counts.ts'
 import { apiMigration } from './0007-api.ts'
 import { returnsMigration } from './0005-returns.ts'
 import * as m0006 from './0006-publication.ts'
+import * as m0010 from './0010-commentary-review.ts'
+import { agencyOwnerNamesMigration } from './0008-agency-owner-names.ts'
+import { returnItemPeriodsMigration } from './0009-return-item-periods.ts'
+import { signInAuditMigration } from './0012-sign-in-audit.ts'
+import { twoStepMigration } from './0011-two-step.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -19,4 +24,9 @@ export const migrations: Record<string, Migration> = {
   '0007-api': apiMigration,
   '0005-returns': returnsMigration,
   '0006-publication': m0006,
+  '0008-agency-owner-names': agencyOwnerNamesMigration,
+  '0009-return-item-periods': returnItemPeriodsMigration,
+  '0010-commentary-review': m0010,
+  '0012-sign-in-audit': signInAuditMigration,
+  '0011-two-step': twoStepMigration,
 }
