@@ -1,5 +1,5 @@
 /**
- * `npm run bench:crime [-- --scale 0.1] [-- --workers 2] [-- --seed 1] [-- --repeat 3] [-- --fresh]`
+ * `npm run bench:crime [-- --scale 0.1] [-- --workers 2] [-- --seed 1] [-- --repeat 3] [-- --fresh] [-- --baseline DIR]`
  *
  * The street-level ingest against two references measured in the same run on the same files:
  * - `cat files > /dev/null`: reading the bytes, the floor;
@@ -15,6 +15,10 @@
  * disturbed. Every run's time is printed too.
  *
  * Generated files are kept in the temporary folder between runs (same scale and seed), unless --fresh.
+ *
+ * `--baseline DIR`: another checkout of saferhub (an earlier commit, say: `git archive COMMIT | tar -x -C DIR`, with
+ * a `node_modules` link) whose ingest runs too, interleaved with the others, into a database of its own: a change's
+ * before and after measured in the same run, since on a shared machine figures from different times do not compare.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -33,6 +37,11 @@ const scale = Number(options.get('scale') ?? '1')
 const seed = Number(options.get('seed') ?? '1')
 const workers = options.get('workers')
 const repeat = Number(options.get('repeat') ?? '3')
+const baselineOption = options.get('baseline')
+const baseline = typeof baselineOption === 'string' ? path.resolve(baselineOption) : null
+if (baseline !== null && !fs.existsSync(path.join(baseline, 'bench', 'crime-ingest-run.ts'))) {
+  throw new Error(`--baseline ${baseline}: no bench/crime-ingest-run.ts there`)
+}
 if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error('--repeat must be a whole number, 1 or more')
 if (!(scale > 0 && scale <= 2)) throw new Error('--scale must be more than 0 and at most 2')
 const YEAR = ['2019-04', '2019-05', '2019-06', '2019-07', '2019-08', '2019-09'].concat([
@@ -138,8 +147,9 @@ async function duckAggregate(): Promise<{ seconds: number; rows: [string, string
 // 3. saferhub: the whole ingest (geography, parse, map, aggregate, commit) into a fresh SQLite file, in a child
 //    process of its own (its peak memory is its own), then one more month into the same database.
 const databaseFile = path.join(root, 'bench.sqlite')
-const removeDatabase = () => {
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${databaseFile}${suffix}`, { force: true })
+const baselineDatabaseFile = path.join(root, 'baseline.sqlite')
+const removeDatabase = (file = databaseFile) => {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true })
 }
 const runner = fileURLToPath(new URL('./crime-ingest-run.ts', import.meta.url))
 const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url))
@@ -156,12 +166,13 @@ interface RunResult {
   processSeconds: number
 }
 
-function ingest(directory: string): Promise<RunResult> {
+/** One import in a process of its own: this checkout's, or the baseline's (into a database of its own). */
+function ingest(directory: string, checkout: string | null = null): Promise<RunResult> {
   const args = [
-    tsx,
-    runner,
+    checkout === null ? tsx : path.join(checkout, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+    checkout === null ? runner : path.join(checkout, 'bench', 'crime-ingest-run.ts'),
     '--database',
-    databaseFile,
+    checkout === null ? databaseFile : baselineDatabaseFile,
     ...(typeof workers === 'string' ? ['--workers', workers] : []),
     directory,
   ]
@@ -177,7 +188,13 @@ function ingest(directory: string): Promise<RunResult> {
     })
   })
 }
-const runs: { cat: number; duck: number; year: RunResult; month: RunResult }[] = []
+const runs: {
+  cat: number
+  duck: number
+  year: RunResult
+  month: RunResult
+  baseline: { year: RunResult; month: RunResult } | null
+}[] = []
 let duckRows: [string, string, string, number][] = []
 for (let r = 0; r < repeat; r++) {
   const cat = timed(catAll).seconds
@@ -186,9 +203,18 @@ for (let r = 0; r < repeat; r++) {
   removeDatabase()
   const year = await ingest(yearDirectory)
   const month = await ingest(monthDirectory)
-  runs.push({ cat, duck: duck.seconds, year, month })
+  let before: { year: RunResult; month: RunResult } | null = null
+  if (baseline !== null) {
+    removeDatabase(baselineDatabaseFile)
+    before = { year: await ingest(yearDirectory, baseline), month: await ingest(monthDirectory, baseline) }
+  }
+  runs.push({ cat, duck: duck.seconds, year, month, baseline: before })
   process.stderr.write(
-    `run ${r + 1}: cat ${cat.toFixed(2)} s, DuckDB ${duck.seconds.toFixed(2)} s, year ${year.seconds.toFixed(2)} s, month ${month.seconds.toFixed(2)} s\n`,
+    `run ${r + 1}: cat ${cat.toFixed(2)} s, DuckDB ${duck.seconds.toFixed(2)} s, year ${year.seconds.toFixed(2)} s, month ${month.seconds.toFixed(2)} s` +
+      (before
+        ? `; baseline year ${before.year.seconds.toFixed(2)} s, month ${before.month.seconds.toFixed(2)} s`
+        : '') +
+      '\n',
   )
 }
 connection.closeSync()
@@ -225,7 +251,7 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(0)
 const rate = (bytes: number, seconds: number) => `${(bytes / 1e6 / seconds).toFixed(0)} MB/s`
 const rowsRate = (rows: number, seconds: number) => `${(rows / 1e6 / seconds).toFixed(2)} M rows/s`
 const phases = (r: RunResult) =>
-  `    of which: listing and lookups ${r.phaseSeconds.lookups.toFixed(2)} s, reading and parsing ${r.phaseSeconds.reading.toFixed(2)} s, writing ${r.phaseSeconds.writing.toFixed(2)} s`
+  `    of which: listing and lookups ${r.phaseSeconds.lookups.toFixed(2)} s, reading and parsing ${r.phaseSeconds.reading.toFixed(2)} s (with workers, writing too), writing left after that and the commit ${r.phaseSeconds.writing.toFixed(2)} s`
 const line = (label: string, seconds: number, extra = '') =>
   `  ${label.padEnd(52)} ${seconds.toFixed(2).padStart(6)} s  ${extra}`
 const report = [
@@ -258,10 +284,29 @@ const report = [
   `Goals: year <= DuckDB: ${year.seconds <= duckSeconds ? 'met' : 'not met'}; month < 0.5 s: ${
     month.seconds < 0.5 ? 'met' : 'not met'
   }; peak memory < 300 MB: ${peakMemory < 300e6 ? 'met' : 'not met'}`,
+  ...(baseline === null
+    ? []
+    : [
+        `Baseline (${baseline}): year ${best(
+          (r) => r.baseline?.year.seconds ?? Infinity,
+          (t) => t,
+        ).toFixed(2)} s (ratio to DuckDB ${(
+          best(
+            (r) => r.baseline?.year.seconds ?? Infinity,
+            (t) => t,
+          ) / duckSeconds
+        ).toFixed(2)}), month ${best(
+          (r) => r.baseline?.month.seconds ?? Infinity,
+          (t) => t,
+        ).toFixed(2)} s; every run: year ${runs
+          .map((r) => r.baseline?.year.seconds.toFixed(2))
+          .join(', ')}; month ${runs.map((r) => r.baseline?.month.seconds.toFixed(2)).join(', ')}`,
+      ]),
   `Every run (s): DuckDB ${runs.map((r) => r.duck.toFixed(2)).join(', ')}; year ${runs
     .map((r) => r.year.seconds.toFixed(2))
     .join(', ')}; month ${runs.map((r) => r.month.seconds.toFixed(2)).join(', ')}`,
 ]
 process.stdout.write(`${report.join('\n')}\n`)
 removeDatabase()
+removeDatabase(baselineDatabaseFile)
 if (!same) process.exitCode = 1

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright'
-import { test as base, expect, type Browser } from '@playwright/test'
+import { test as base, expect, type Browser, type Page } from '@playwright/test'
 import { demoUsers } from '../src/accounts/demo-users.ts'
 import type { Role } from '../src/accounts/roles.ts'
 
@@ -7,7 +7,7 @@ import type { Role } from '../src/accounts/roles.ts'
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 
 /** An HTML page as the server sent it while the test ran (after a GET or a POST). */
-interface VisitedPage {
+export interface VisitedPage {
   readonly url: string
   readonly html: string
 }
@@ -60,6 +60,43 @@ async function axeViolations(browser: Browser, baseURL: string, visited: readonl
   return problems
 }
 
+/**
+ * Keeps every HTML page `page` is sent (not redirects, downloads or what its frames load) in `visited`, for axe.
+ * Returns a function that waits until the last of them has been read.
+ */
+export function recordVisitedPages(page: Page, visited: VisitedPage[]): () => Promise<void> {
+  const pending: Promise<void>[] = []
+  page.on('response', (response) => {
+    const request = response.request()
+    if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return
+    if (response.status() >= 300 && response.status() < 400) return
+    const type = response.headers()['content-type'] ?? ''
+    const disposition = response.headers()['content-disposition'] ?? ''
+    if (!type.startsWith('text/html') || disposition.startsWith('attachment')) return
+    pending.push(
+      response.text().then(
+        (html) => void visited.push({ url: response.url(), html }),
+        () => undefined,
+      ),
+    )
+  })
+  return async () => {
+    await Promise.all(pending)
+  }
+}
+
+/** Signs `page` in through the form as the demo user of a role; it ends on the account page. */
+export async function signInOn(page: Page, role: Role): Promise<void> {
+  const user = demoUsers.find((u) => u.role === role)
+  if (!user) throw new Error(`No demo user for ${role}`)
+  // Lands on the (small) account page, so that no test pays for scanning a page it did not ask for.
+  await page.goto('/sign-in?returnTo=%2Faccount')
+  await page.locator('#email').fill(user.email)
+  await page.locator('#password').fill(user.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page).not.toHaveURL(/\/sign-in/)
+}
+
 interface Fixtures {
   /** Signs in through the form as the demo user of a role; ends on the page after sign-in. */
   signInAs: (role: Role) => Promise<void>
@@ -83,39 +120,16 @@ export const test = base.extend<Fixtures>({
       dialogs.push(`${dialog.type()}: ${dialog.message()}`)
       void dialog.dismiss()
     })
-    const pending: Promise<void>[] = []
-    page.on('response', (response) => {
-      const request = response.request()
-      if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return
-      if (response.status() >= 300 && response.status() < 400) return
-      const type = response.headers()['content-type'] ?? ''
-      const disposition = response.headers()['content-disposition'] ?? ''
-      if (!type.startsWith('text/html') || disposition.startsWith('attachment')) return
-      pending.push(
-        response.text().then(
-          (html) => void visitedPages.push({ url: response.url(), html }),
-          () => undefined,
-        ),
-      )
-    })
+    const allRead = recordVisitedPages(page, visitedPages)
     await use(page)
-    await Promise.all(pending)
+    await allRead()
     expect(dialogs, 'no script on any page opened a dialog').toEqual([])
     if (testInfo.status !== testInfo.expectedStatus) return
     const problems = await axeViolations(browser, baseURL ?? '', visitedPages)
     expect(problems, `accessibility problems on ${visitedPages.length} pages:\n${problems.join('\n')}`).toEqual([])
   },
   signInAs: async ({ page }, use) => {
-    await use(async (role: Role) => {
-      const user = demoUsers.find((u) => u.role === role)
-      if (!user) throw new Error(`No demo user for ${role}`)
-      // Lands on the (small) account page, so that no test pays for scanning a page it did not ask for.
-      await page.goto('/sign-in?returnTo=%2Faccount')
-      await page.locator('#email').fill(user.email)
-      await page.locator('#password').fill(user.password)
-      await page.getByRole('button', { name: 'Sign in' }).click()
-      await expect(page).not.toHaveURL(/\/sign-in/)
-    })
+    await use((role: Role) => signInOn(page, role))
   },
 })
 

@@ -1,7 +1,5 @@
 import type { Browser, Locator, Page } from '@playwright/test'
-import { demoUsers } from '../src/accounts/demo-users.ts'
-import type { Role } from '../src/accounts/roles.ts'
-import { expect, test } from './fixtures.ts'
+import { expect, recordVisitedPages, signInOn, test } from './fixtures.ts'
 
 /**
  * Two journeys around one return being worked on by more than one person, with JavaScript on and off (the
@@ -25,17 +23,6 @@ function box(page: Page, kpi: string, label: string): Locator {
   return page.getByRole('group', { name: kpi }).getByLabel(new RegExp(`^\\s*${label}`))
 }
 
-/** Signs in through the form as the demo user of a role, on any page (the fixture's `signInAs` serves `page`). */
-async function signIn(page: Page, role: Role): Promise<void> {
-  const user = demoUsers.find((u) => u.role === role)
-  if (!user) throw new Error(`No demo user for ${role}`)
-  await page.goto('/sign-in?returnTo=%2Faccount')
-  await page.locator('#email').fill(user.email)
-  await page.locator('#password').fill(user.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page).not.toHaveURL(/\/sign-in/)
-}
-
 /**
  * A second person's browser: a context of its own (its own session), with JavaScript as the project says. Every
  * HTML page it is sent is added to `visitedPages`, so the fixture checks those with axe too; `close` waits for them.
@@ -47,23 +34,11 @@ async function secondBrowser(
 ): Promise<{ page: Page; close: () => Promise<void> }> {
   const context = await browser.newContext(options)
   const page = await context.newPage()
-  const pending: Promise<void>[] = []
-  page.on('response', (response) => {
-    const request = response.request()
-    if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return
-    if (response.status() >= 300 && response.status() < 400) return
-    if (!(response.headers()['content-type'] ?? '').startsWith('text/html')) return
-    pending.push(
-      response.text().then(
-        (html) => void visitedPages.push({ url: response.url(), html }),
-        () => undefined,
-      ),
-    )
-  })
+  const allRead = recordVisitedPages(page, visitedPages)
   return {
     page,
     close: async () => {
-      await Promise.all(pending)
+      await allRead()
       await context.close()
     },
   }
@@ -85,7 +60,7 @@ test('the board signs off a quarter, a data owner can no longer save, the board 
   const owner = await secondBrowser(browser, { baseURL: baseURL ?? '', javaScriptEnabled }, visitedPages)
   try {
     // The data owner opens the return and starts typing.
-    await signIn(owner.page, 'data-owner')
+    await signInOn(owner.page, 'data-owner')
     await owner.page.goto(returnPath)
     await expect(owner.page.getByRole('heading', { level: 1 })).toHaveText(`Return for ${label}`)
     await box(owner.page, GODOC, 'Figure').fill('27')
@@ -172,7 +147,7 @@ test('two editors on one return: the second is told of the conflict, sees the sa
   try {
     await signInAs('data-owner')
     await page.goto(returnPath)
-    await signIn(second.page, 'data-owner')
+    await signInOn(second.page, 'data-owner')
     await second.page.goto(returnPath)
     await expect(box(second.page, GODOC, 'Figure')).toHaveValue('')
 

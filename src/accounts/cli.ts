@@ -1,5 +1,4 @@
-import os from 'node:os'
-import { parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
+import { operatingSystemUser, optionValue, parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
 import type { Services } from '../composition-root.ts'
 import type { Actor, FieldError } from './account-service.ts'
 import type { User } from './account-repository.ts'
@@ -12,13 +11,8 @@ import { roleNames, roles } from './roles.ts'
  * The way back in when the first administrator's one-time password was lost.
  */
 function commandLineActor(): Actor {
-  let user = 'unknown'
-  try {
-    user = os.userInfo().username
-  } catch {
-    // No user name (some containers): the audit says "unknown".
-  }
-  return { system: `command line (${user})` }
+  // No user name (some containers): the audit says "unknown".
+  return { system: `command line (${operatingSystemUser() ?? 'unknown'})` }
 }
 
 function printErrors(output: CommandOutput, errors: readonly FieldError[]): number {
@@ -26,9 +20,16 @@ function printErrors(output: CommandOutput, errors: readonly FieldError[]): numb
   return 1
 }
 
-function option(options: Map<string, string | true>, name: string): string | undefined {
-  const value = options.get(name)
-  return typeof value === 'string' ? value : undefined
+/**
+ * The user whose email is the command's one argument; else says what is wrong and gives the exit code (2 without an
+ * email, 1 when no account has it).
+ */
+async function userOfArgument(args: readonly string[], services: Services, output: CommandOutput, usage: string) {
+  const email = parseOptions(args).positional[0]
+  const user = email ? await services.accounts.repository.findUserByEmail(email) : null
+  if (user) return user
+  output.err(email ? `No account with the email ${email}` : usage)
+  return email ? 1 : 2
 }
 
 function describeUser(user: User): string {
@@ -65,7 +66,7 @@ export const usersAddCommand: Command = {
       output.err(this.usage)
       return 2
     }
-    const agencyCode = option(options, 'agency')
+    const agencyCode = optionValue(options, 'agency')
     const agency = agencyCode ? await services.accounts.repository.findAgencyByCode(agencyCode) : null
     if (agencyCode && !agency) {
       output.err(`agency: no agency with the code "${agencyCode}" (see \`saferhub agencies list\`)`)
@@ -73,8 +74,8 @@ export const usersAddCommand: Command = {
     }
     const result = await services.accounts.addUser(commandLineActor(), {
       email,
-      name: option(options, 'name') ?? '',
-      role: option(options, 'role') ?? '',
+      name: optionValue(options, 'name') ?? '',
+      role: optionValue(options, 'role') ?? '',
       agencyId: agency?.id ?? null,
     })
     if (!result.ok) return printErrors(output, result.errors)
@@ -89,12 +90,8 @@ export const usersResetPasswordCommand: Command = {
   summary: 'Issue a new one-time password for a user (ends their sessions)',
   usage: 'Usage: saferhub users reset-password <email>',
   async run(args, services, output) {
-    const email = parseOptions(args).positional[0]
-    const user = email ? await services.accounts.repository.findUserByEmail(email) : null
-    if (!user) {
-      output.err(email ? `No account with the email ${email}` : this.usage)
-      return email ? 1 : 2
-    }
+    const user = await userOfArgument(args, services, output, this.usage)
+    if (typeof user === 'number') return user
     const { oneTimePassword } = await services.accounts.resetPassword(commandLineActor(), user.id)
     output.out(`One-time password for ${user.email}: ${oneTimePassword}`)
     output.out('They must choose their own password when they sign in with it.')
@@ -112,12 +109,8 @@ export const usersResetTwoStepCommand: Command = {
     'requires two-step sign-in for them, they set it up again when they next sign in. Audited.',
   ].join('\n'),
   async run(args, services, output) {
-    const email = parseOptions(args).positional[0]
-    const user = email ? await services.accounts.repository.findUserByEmail(email) : null
-    if (!user) {
-      output.err(email ? `No account with the email ${email}` : this.usage)
-      return email ? 1 : 2
-    }
+    const user = await userOfArgument(args, services, output, this.usage)
+    if (typeof user === 'number') return user
     const { wasOn } = await services.twoStep.reset(commandLineActor(), user.id)
     output.out(
       wasOn
@@ -135,12 +128,8 @@ function disableCommand(disabled: boolean): Command {
     summary: disabled ? 'Disable a user account (ends its sessions at once)' : 'Enable a disabled user account',
     usage: `Usage: saferhub users ${disabled ? 'disable' : 'enable'} <email>`,
     async run(args, services, output) {
-      const email = parseOptions(args).positional[0]
-      const user = email ? await services.accounts.repository.findUserByEmail(email) : null
-      if (!user) {
-        output.err(email ? `No account with the email ${email}` : this.usage)
-        return email ? 1 : 2
-      }
+      const user = await userOfArgument(args, services, output, this.usage)
+      if (typeof user === 'number') return user
       const result = await services.accounts.setUserDisabled(commandLineActor(), user.id, disabled)
       if (!result.ok) return printErrors(output, result.errors)
       output.out(`${result.user.email} is ${disabled ? 'disabled' : 'enabled'}.`)
@@ -170,7 +159,10 @@ export const agenciesAddCommand: Command = {
       output.err(this.usage)
       return 2
     }
-    const result = await services.accounts.addAgency(commandLineActor(), { code, name: option(options, 'name') ?? '' })
+    const result = await services.accounts.addAgency(commandLineActor(), {
+      code,
+      name: optionValue(options, 'name') ?? '',
+    })
     if (!result.ok) return printErrors(output, result.errors)
     output.out(`Added ${result.agency.code}: ${result.agency.name}`)
     return 0
@@ -190,7 +182,7 @@ export const agenciesRenameCommand: Command = {
   usage: 'Usage: saferhub agencies rename <CODE> --name "New name"',
   async run(args, services, output) {
     const { options, positional } = parseOptions(args)
-    const name = option(options, 'name')
+    const name = optionValue(options, 'name')
     if (!positional[0] || name === undefined) {
       output.err(this.usage)
       return 2
@@ -218,8 +210,8 @@ export const agenciesOwnerNamesCommand: Command = {
   ].join('\n'),
   async run(args, services, output) {
     const { options, positional } = parseOptions(args)
-    const add = option(options, 'add')
-    const remove = option(options, 'remove')
+    const add = optionValue(options, 'add')
+    const remove = optionValue(options, 'remove')
     if (!positional[0] || (add !== undefined && remove !== undefined)) {
       output.err(this.usage)
       return 2
@@ -265,16 +257,16 @@ export const apiTokensCreateCommand: Command = {
   ].join('\n'),
   async run(args, services, output) {
     const { options } = parseOptions(args)
-    const agencyCode = option(options, 'agency') ?? ''
+    const agencyCode = optionValue(options, 'agency') ?? ''
     const agency = await services.accounts.repository.findAgencyByCode(agencyCode)
     if (!agency) {
       output.err(`agency: no agency with the code "${agencyCode}" (see \`saferhub agencies list\`)`)
       return 1
     }
-    const expires = option(options, 'expires')
+    const expires = optionValue(options, 'expires')
     const result = await services.accounts.createApiToken(commandLineActor(), {
       agencyId: agency.id,
-      name: option(options, 'name') ?? '',
+      name: optionValue(options, 'name') ?? '',
       expiresAt: expires ?? null,
     })
     if (!result.ok) return printErrors(output, result.errors)

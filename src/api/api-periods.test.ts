@@ -6,11 +6,14 @@ import { loadConfig } from '../config.ts'
 import { createServices, type Services } from '../composition-root.ts'
 import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
 import { createApp } from '../web/app.ts'
+import { TestBrowser } from '../accounts/web/test-client.ts'
+import { demoUsers } from '../accounts/demo-users.ts'
 
 /*
- * The API's figures for KPIs that are not quarterly: a monthly KPI's figures go one month at a time, with the same
- * rules as a quarterly return, and the board's sign-off of the quarter a month ends in locks it. Public Health owns
- * the demo framework's monthly "criminal justice clients" KPIs; West Midlands Police its quarterly ones.
+ * Figures written directly through the API (by an analyst: agencies send theirs in their return) for KPIs that are
+ * not quarterly: a monthly KPI's figures go one month at a time, with the same rules as a quarterly return, and the
+ * board's sign-off of the quarter a month ends in locks it. Public Health owns the demo framework's monthly
+ * "criminal justice clients" KPIs; West Midlands Police its quarterly ones.
  */
 
 const OPIATE = 'cj-clients-in-treatment-opiate'
@@ -20,8 +23,8 @@ for (const dialect of testDialects()) {
     let services: Services
     let server: Server
     let base: string
-    let phToken: string
-    let wmpToken: string
+    let analyst: TestBrowser
+    let csrf: string
 
     before(async () => {
       const database = await openTestDatabase(dialect)
@@ -29,15 +32,11 @@ for (const dialect of testDialects()) {
       server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
       await new Promise((resolve) => server.once('listening', resolve))
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-      const agencies = await services.accounts.listAgencies()
-      const issue = async (code: string) => {
-        const agencyId = agencies.find((a) => a.code === code)?.id as number
-        const result = await services.accounts.createApiToken({ system: 'test' }, { agencyId, name: code })
-        assert.ok(result.ok)
-        return result.token
-      }
-      phToken = await issue('PH')
-      wmpToken = await issue('WMP')
+      const credentials = demoUsers.find((u) => u.role === 'partnership-analyst')
+      assert.ok(credentials)
+      analyst = new TestBrowser(base)
+      assert.equal((await analyst.signIn(credentials.email, credentials.password)).status, 303)
+      csrf = await analyst.csrfTokenOf('/account/change-password')
     })
 
     after(async () => {
@@ -46,41 +45,40 @@ for (const dialect of testDialects()) {
       await services.close()
     })
 
-    const put = (indicator: string, period: string, token: string, body: unknown) =>
-      fetch(`${base}/api/indicators/${indicator}/values/${period}`, {
+    const put = async (indicator: string, period: string, body: unknown) => {
+      const response = await analyst.request(`/api/indicators/${indicator}/values/${period}`, {
         method: 'PUT',
         body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
       })
+      return { status: response.status, json: async () => JSON.parse(await response.text()) as unknown }
+    }
 
     it('takes a monthly KPI’s figure for a month, and refuses a quarter for it with the import’s reason', async () => {
-      const created = await put(OPIATE, '2019-05', phToken, { value: 31, percent: 22 })
+      const created = await put(OPIATE, '2019-05', { value: 31, percent: 22 })
       assert.equal(created.status, 201)
       const stored = await services.performance.repository.getValue(OPIATE, '2019-05')
       assert.equal(stored?.value, 31)
       assert.equal(stored?.percent, 22)
 
-      const quarter = await put(OPIATE, 'FY2019-20-Q1', phToken, { value: 93, percent: 22 })
+      const quarter = await put(OPIATE, 'FY2019-20-Q1', { value: 93, percent: 22 })
       assert.equal(quarter.status, 422)
       const problem = (await quarter.json()) as { errors: { pointer: string; detail: string }[] }
       assert.equal(problem.errors[0]?.pointer, '/period')
       assert.match(problem.errors[0]?.detail ?? '', /reported monthly: use a month such as 2018-01/)
       assert.equal(await services.performance.repository.getValue(OPIATE, 'FY2019-20-Q1'), null)
-      // A client that sends quarterly figures only is unchanged.
-      assert.equal(
-        (await put('proven-reoffending', 'FY2019-20-Q1', wmpToken, { numerator: 5, denominator: 50 })).status,
-        201,
-      )
+      // A quarterly KPI still takes its quarter.
+      assert.equal((await put('proven-reoffending', 'FY2019-20-Q1', { numerator: 5, denominator: 50 })).status, 201)
     })
 
     it('locks a month with the quarter it ends in, and only that quarter', async () => {
       const board = { role: 'board-member' as const, agencyId: null, email: 'board@example.org' }
       assert.ok(await services.returns.signOff(board, 'FY2021-22-Q1'))
-      const june = await put(OPIATE, '2021-06', phToken, { value: 30, percent: 20 })
+      const june = await put(OPIATE, '2021-06', { value: 30, percent: 20 })
       assert.equal(june.status, 423)
       assert.equal(((await june.json()) as { lockedQuarter: string }).lockedQuarter, 'FY2021-22-Q1')
       assert.equal(await services.performance.repository.getValue(OPIATE, '2021-06'), null)
-      assert.equal((await put(OPIATE, '2021-07', phToken, { value: 30, percent: 20 })).status, 201)
+      assert.equal((await put(OPIATE, '2021-07', { value: 30, percent: 20 })).status, 201)
     })
 
     it('says so in the OpenAPI document', async () => {
@@ -90,6 +88,7 @@ for (const dialect of testDialects()) {
       const operation = document.paths['/api/indicators/{id}/values/{period}']?.put
       assert.ok(operation)
       assert.match(operation.description ?? '', /a monthly indicator’s quarter is three requests, one per month/)
+      assert.match(operation.description ?? '', /^For partnership analysts and administrators/)
       assert.ok('423' in operation.responses)
     })
   })

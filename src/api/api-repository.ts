@@ -55,9 +55,34 @@ export interface SaveValueRequest {
  */
 export interface ApiRepository {
   saveValue(request: SaveValueRequest): Promise<SaveValueOutcome>
+  /**
+   * The answer first given to a request with this idempotency key from this client (`replayed`), `key-reused` when
+   * the key came with a different request, or null when the key is new.
+   */
+  findAnswer(idempotency: IdempotencyRequest): Promise<IdempotencyLookup | null>
+  /**
+   * Keeps the answer to a request with an idempotency key, for its retries. For writes made by another service in
+   * its own transaction (a quarterly return): the first answer stored for a key stays.
+   */
+  rememberAnswer(idempotency: IdempotencyRequest, answer: StoredAnswer): Promise<void>
 }
 
+export type IdempotencyLookup =
+  { readonly outcome: 'replayed'; readonly answer: StoredAnswer } | { readonly outcome: 'key-reused' }
+
 type Executor = Kysely<DatabaseSchema>
+
+async function lookUp(executor: Executor, idempotency: IdempotencyRequest): Promise<IdempotencyLookup | null> {
+  const seen = await executor
+    .selectFrom('api_idempotency_keys')
+    .selectAll()
+    .where('client', '=', idempotency.client)
+    .where('idempotency_key', '=', idempotency.key)
+    .executeTakeFirst()
+  if (!seen) return null
+  if (seen.request_hash !== idempotency.requestHash) return { outcome: 'key-reused' }
+  return { outcome: 'replayed', answer: { status: seen.status, body: JSON.parse(seen.body) as unknown } }
+}
 
 async function currentValue(trx: Executor, indicatorId: string, period: string): Promise<StoredIndicatorValue | null> {
   const row = await trx
@@ -85,16 +110,8 @@ export function createApiRepository(database: Database, audit: AuditRepository, 
       return withAuditedTransaction(database, async (trx) => {
         const { idempotency } = request
         if (idempotency) {
-          const seen = await trx
-            .selectFrom('api_idempotency_keys')
-            .selectAll()
-            .where('client', '=', idempotency.client)
-            .where('idempotency_key', '=', idempotency.key)
-            .executeTakeFirst()
-          if (seen) {
-            if (seen.request_hash !== idempotency.requestHash) return { outcome: 'key-reused' }
-            return { outcome: 'replayed', answer: { status: seen.status, body: JSON.parse(seen.body) as unknown } }
-          }
+          const seen = await lookUp(trx, idempotency)
+          if (seen) return seen
         }
         const figure = figureOf(request.value)
         const locked = (await lockedQuartersFor(trx, database.dialect, [figure.period])).get(figure.period)
@@ -168,6 +185,27 @@ export function createApiRepository(database: Database, audit: AuditRepository, 
         }
         return outcome === 'saved' ? { outcome, created, value: saved } : { outcome, value: saved }
       })
+    },
+
+    findAnswer(idempotency) {
+      return lookUp(database.db, idempotency)
+    },
+
+    async rememberAnswer(idempotency, answer) {
+      await database.db
+        .insertInto('api_idempotency_keys')
+        .values({
+          client: idempotency.client,
+          idempotency_key: idempotency.key,
+          request_hash: idempotency.requestHash,
+          status: answer.status,
+          body: JSON.stringify(answer.body),
+          created_at: now().toISOString(),
+        })
+        // Two requests with one key that raced past the look-up: the first answer stored stays, and the later write
+        // (already committed) is not turned into a server error.
+        .onConflict((oc) => oc.columns(['client', 'idempotency_key']).doNothing())
+        .execute()
     },
   }
 }

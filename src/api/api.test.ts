@@ -18,7 +18,6 @@ for (const dialect of testDialects()) {
     let server: Server
     let base: string
     let wmpToken: string
-    let yotToken: string
     let revokedToken: string
 
     before(async () => {
@@ -38,7 +37,6 @@ for (const dialect of testDialects()) {
         return result
       }
       wmpToken = (await issue('WMP')).token
-      yotToken = (await issue('YOT')).token
       const revoked = await issue('WMP')
       revokedToken = revoked.token
       await services.accounts.revokeApiToken({ system: 'test' }, revoked.apiToken.id)
@@ -132,37 +130,61 @@ for (const dialect of testDialects()) {
       assert.equal(response.headers.get('access-control-allow-origin'), null)
     })
 
-    it('a token of agency A cannot write agency B’s KPI (403) and nothing is written', async () => {
+    it('an agency’s token may not write a figure directly, its own KPI’s or another’s: 403 pointing to its return', async () => {
       const rows = await countRows('indicator_values')
       const events = await countRows('audit_events')
-      const response = await put('/api/indicators/first-time-entrants/values/FY2018-19-Q1', wmpToken, { value: 30 })
-      assert.equal(response.status, 403)
-      assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/)
+      for (const kpi of ['proven-reoffending', 'first-time-entrants']) {
+        const response = await put(`/api/indicators/${kpi}/values/FY2018-19-Q1`, wmpToken, { value: 30 })
+        assert.equal(response.status, 403)
+        assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/)
+        const problem = (await response.json()) as { returnsEndpoint: string }
+        assert.equal(problem.returnsEndpoint, '/api/returns/FY2018-19-Q1/WMP')
+      }
       assert.equal(await countRows('indicator_values'), rows)
       assert.equal(await countRows('audit_events'), events)
     })
 
+    /** The demo analyst, signed in, with the session's CSRF token: who may write a figure directly. */
+    async function signedIn(role: 'partnership-analyst' | 'administrator') {
+      const credentials = demoUsers.find((u) => u.role === role)
+      assert.ok(credentials)
+      const browser = new TestBrowser(base)
+      assert.equal((await browser.signIn(credentials.email, credentials.password)).status, 303)
+      const csrf = await browser.csrfTokenOf('/account/change-password')
+      return {
+        email: credentials.email,
+        put: (path: string, body: unknown, headers: Record<string, string> = {}) =>
+          browser.request(path, {
+            method: 'PUT',
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+            headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, ...headers },
+          }),
+      }
+    }
+
     it('refuses an agency (or any unknown field) in the body with 400, writing nothing', async () => {
+      const analyst = await signedIn('partnership-analyst')
       const rows = await countRows('indicator_values')
       const otherAgency = (await services.accounts.listAgencies()).find((a) => a.code === 'YOT')?.id
-      const response = await put('/api/indicators/proven-reoffending/values/FY2018-19-Q1', wmpToken, {
+      const response = await analyst.put('/api/indicators/proven-reoffending/values/FY2018-19-Q1', {
         numerator: 500,
         denominator: 1600,
         agencyId: otherAgency,
       })
       assert.equal(response.status, 400)
-      const problem = (await response.json()) as { errors: { pointer: string }[] }
+      const problem = JSON.parse(await response.text()) as { errors: { pointer: string }[] }
       assert.equal(problem.errors[0]?.pointer, '/agencyId')
       assert.equal(await countRows('indicator_values'), rows)
     })
 
     it('checks a figure with the import rules: numerator above denominator is 422 naming the field', async () => {
-      const response = await put('/api/indicators/proven-reoffending/values/FY2018-19-Q1', wmpToken, {
+      const analyst = await signedIn('partnership-analyst')
+      const response = await analyst.put('/api/indicators/proven-reoffending/values/FY2018-19-Q1', {
         numerator: 1800,
         denominator: 1739,
       })
       assert.equal(response.status, 422)
-      const problem = (await response.json()) as { errors: { pointer: string }[] }
+      const problem = JSON.parse(await response.text()) as { errors: { pointer: string }[] }
       assert.ok(
         problem.errors.some((e) => e.pointer === '/numerator'),
         JSON.stringify(problem),
@@ -170,24 +192,25 @@ for (const dialect of testDialects()) {
     })
 
     it('creates, updates with If-Match, and answers a stale If-Match with 409 and the current version', async () => {
+      const analyst = await signedIn('partnership-analyst')
       const path = '/api/indicators/proven-reoffending/values/FY2018-19-Q2'
-      const created = await put(path, wmpToken, { numerator: 500, denominator: 1600 })
+      const created = await analyst.put(path, { numerator: 500, denominator: 1600 })
       assert.equal(created.status, 201)
       assert.equal(created.headers.get('etag'), '"1"')
       const stored = await services.performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2')
       assert.equal(stored?.numerator, 500)
-      assert.equal(stored?.updatedBy.startsWith('api-token:'), true)
+      assert.equal(stored?.updatedBy, analyst.email)
 
-      const withoutIfMatch = await put(path, wmpToken, { numerator: 501, denominator: 1600 })
+      const withoutIfMatch = await analyst.put(path, { numerator: 501, denominator: 1600 })
       assert.equal(withoutIfMatch.status, 428)
 
-      const updated = await put(path, wmpToken, { numerator: 510, denominator: 1600 }, { 'if-match': '"1"' })
+      const updated = await analyst.put(path, { numerator: 510, denominator: 1600 }, { 'if-match': '"1"' })
       assert.equal(updated.status, 200)
-      assert.equal(((await updated.json()) as { version: number }).version, 2)
+      assert.equal((JSON.parse(await updated.text()) as { version: number }).version, 2)
 
-      const stale = await put(path, wmpToken, { numerator: 520, denominator: 1600 }, { 'if-match': '"1"' })
+      const stale = await analyst.put(path, { numerator: 520, denominator: 1600 }, { 'if-match': '"1"' })
       assert.equal(stale.status, 409)
-      const problem = (await stale.json()) as { currentVersion: number; current: { numerator: number } }
+      const problem = JSON.parse(await stale.text()) as { currentVersion: number; current: { numerator: number } }
       assert.equal(problem.currentVersion, 2)
       assert.equal(problem.current.numerator, 510)
       assert.equal(
@@ -197,13 +220,14 @@ for (const dialect of testDialects()) {
     })
 
     it('an idempotent retry returns the first answer and writes once', async () => {
+      const analyst = await signedIn('partnership-analyst')
       const path = '/api/indicators/first-time-entrants/values/FY2018-19-Q1'
       const events = await countRows('audit_events')
-      const headers = { 'idempotency-key': 'yot-upload-2018-07-10-0001' }
-      const first = await put(path, yotToken, { value: 29, commentary: 'Nightly upload' }, headers)
+      const headers = { 'idempotency-key': 'analyst-correction-2018-07-10-0001' }
+      const first = await analyst.put(path, { value: 29, commentary: 'Corrected by the analyst' }, headers)
       assert.equal(first.status, 201)
       const firstBody = await first.text()
-      const retry = await put(path, yotToken, { value: 29, commentary: 'Nightly upload' }, headers)
+      const retry = await analyst.put(path, { value: 29, commentary: 'Corrected by the analyst' }, headers)
       assert.equal(retry.status, 201)
       assert.equal(await retry.text(), firstBody)
       assert.equal(retry.headers.get('idempotent-replayed'), 'true')
@@ -212,30 +236,25 @@ for (const dialect of testDialects()) {
       const audit = await services.audit.list({ entityKey: 'first-time-entrants/FY2018-19-Q1' })
       assert.equal(audit.length, 1)
 
-      const reused = await put(path, yotToken, { value: 30 }, headers)
+      const reused = await analyst.put(path, { value: 30 }, headers)
       assert.equal(reused.status, 422)
-      // The same key from another client is another request.
-      const otherClient = await put(
+      // The same key from another client (the administrator) is another request.
+      const administrator = await signedIn('administrator')
+      const otherClient = await administrator.put(
         '/api/indicators/first-time-entrants/values/FY2018-19-Q2',
-        yotToken,
         { value: 1 },
-        {
-          'idempotency-key': 'another',
-        },
+        headers,
       )
       assert.equal(otherClient.status, 201)
     })
 
     it('malformed JSON and a non-JSON body are problems, not crashes', async () => {
+      const analyst = await signedIn('partnership-analyst')
       const path = '/api/indicators/proven-reoffending/values/FY2018-19-Q3'
-      const bad = await call(path, wmpToken, {
-        method: 'PUT',
-        body: '{"numerator": ',
-        headers: { 'content-type': 'application/json' },
-      })
+      const bad = await analyst.put(path, '{"numerator": ')
       assert.equal(bad.status, 400)
       assert.match(bad.headers.get('content-type') ?? '', /problem\+json/)
-      const text = await call(path, wmpToken, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/plain' } })
+      const text = await analyst.put(path, 'x', { 'content-type': 'text/plain' })
       assert.equal(text.status, 415)
     })
 

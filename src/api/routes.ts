@@ -1,59 +1,39 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
 import { agencyForDataOwner } from '../accounts/data-owner-names.ts'
-import { can, type Action, type Principal } from '../accounts/permissions.ts'
-import { canonicalJson } from '../audit/canonical-json.ts'
+import { can, type Action } from '../accounts/permissions.ts'
 import type { Indicator } from '../domain/indicator.ts'
 import { parsePeriod, period } from '../domain/period.ts'
 import type { PerformanceRepository, StoredIndicatorValue } from '../performance/performance-repository.ts'
 import { parseReportYear, type PerformanceReportService } from '../reports/performance-report-service.ts'
 import { performanceReportJson } from '../reports/json.ts'
+import { reportingQuarterOf } from '../returns/due-periods.ts'
+import type { ReturnsService } from '../returns/returns-service.ts'
 import type { ApiRepository } from './api-repository.ts'
+import { caller, parseIdempotencyKey, parseIfMatch, requestDigest } from './caller.ts'
 import { openApiDocument } from './openapi.ts'
 import { sendProblem } from './problem.ts'
+import { addReturnRoutes, apiReturnPath, RETURN_BODY_LIMIT } from './return-routes.ts'
 import { readValueBody, schemaProblems, valueBodySchema } from './value-input.ts'
+
+export { parseIfMatch } from './caller.ts'
 
 export interface ApiDependencies {
   readonly accounts: Pick<AccountService, 'authenticateApiToken' | 'listAgencies' | 'log'>
   readonly performance: Pick<PerformanceRepository, 'listIndicators' | 'listValues' | 'getValue'>
   readonly reports: PerformanceReportService
   readonly writes: ApiRepository
+  /** Quarterly returns: the same service the return pages call. */
+  readonly returns: Pick<ReturnsService, 'agencies' | 'authorise' | 'returnPage' | 'saveReturn'>
 }
 
-/** Who is calling: an agency's system (bearer token) or a signed-in person (session cookie). */
-interface ApiCaller {
-  readonly principal: Principal
-  /** For the audit trail. */
-  readonly actor: string
-  /** For idempotency keys: a key is only ever matched for the same caller. */
-  readonly client: string
-}
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Locals {
-      /** Set by the API's authentication for API routes. */
-      apiCaller?: ApiCaller
-    }
-  }
-}
-
-function caller(res: Response): ApiCaller {
-  const found = res.locals.apiCaller
-  if (!found) throw new Error('the API authentication runs before every API route')
-  return found
-}
-
-/** `If-Match: "3"`, `3` or `W/"3"` → 3; absent → undefined; anything else → null. */
-export function parseIfMatch(header: string | undefined): number | null | undefined {
-  if (header === undefined) return undefined
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header)
-  return match?.[1] ? Number(match[1]) : null
-}
+/**
+ * Changing a figure directly, outside a return, is what an import does: the analyst's and the administrator's
+ * work. A data owner (and an agency's token, which acts as one) sends figures in the quarterly return, where the
+ * analyst reviews them before they become the partnership's.
+ */
+const DIRECT_FIGURE_WRITE: Action = 'import:run'
 
 function valueJson(value: StoredIndicatorValue) {
   return {
@@ -77,8 +57,10 @@ function valueJson(value: StoredIndicatorValue) {
  * The JSON API under `/api` (described at `/api/openapi.json`). Agencies' systems call it with an API token
  * (`Authorization: Bearer shub_…`, no cookie, so no CSRF token); signed-in people may call it from the browser
  * with their session (and then CSRF protection applies to writes, as to forms). Every route asks the same
- * permission policy as the pages; the agency a figure belongs to comes from the stored indicator, never from the
- * request. Errors are `application/problem+json`. No CORS headers: other sites' scripts may not call it.
+ * permission policy as the pages. Agencies send figures in their quarterly return (`/api/returns/…`, through the
+ * returns service, so the analyst reviews them as on the web); only analysts and administrators write a figure
+ * directly (`PUT /api/indicators/{id}/values/{period}`, as an import would). Errors are `application/problem+json`.
+ * No CORS headers: other sites' scripts may not call it.
  */
 export function apiRoutes(deps: ApiDependencies): express.Router {
   const router = express.Router()
@@ -100,9 +82,11 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
           return sendProblem(res, 401, 'Unauthorised', 'The API token is missing, unknown, expired or revoked.')
         }
         res.locals.apiCaller = {
+          kind: 'token',
           principal: client.principal,
           actor: `api-token:${client.tokenId} (${client.agency.code})`,
           client: `token:${client.tokenId}`,
+          agencyCode: client.agency.code,
         }
         return next()
       }
@@ -111,7 +95,13 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
         res.setHeader('WWW-Authenticate', 'Bearer')
         return sendProblem(res, 401, 'Unauthorised', 'Send an API token (Authorization: Bearer …) or sign in.')
       }
-      res.locals.apiCaller = { principal: user, actor: user.email, client: `user:${user.id}` }
+      res.locals.apiCaller = {
+        kind: 'session',
+        principal: user,
+        actor: user.email,
+        client: `user:${user.id}`,
+        agencyCode: user.agency?.code ?? null,
+      }
       next()
     } catch (error) {
       next(error)
@@ -132,11 +122,6 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
     (req: Request, res: Response, next: NextFunction): void => {
       work(req, res).catch(next)
     }
-
-  /** The agency that owns a KPI: by code or by the owner names stored for each agency (data-owner-names.ts). */
-  async function agencyIdOf(indicator: Indicator): Promise<number | null> {
-    return agencyForDataOwner(indicator.dataOwner, await deps.accounts.listAgencies())?.id ?? null
-  }
 
   async function indicatorJson(indicator: Indicator) {
     const agencies = await deps.accounts.listAgencies()
@@ -214,8 +199,32 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
 
   const jsonBody = express.json({ limit: '64kb', strict: true, type: () => true })
 
+  /**
+   * Only those who may change figures directly (DIRECT_FIGURE_WRITE). A data owner or an agency's token is told to
+   * send the figure in its quarterly return instead, with the return it belongs in.
+   */
+  const directWriters = (req: Request, res: Response, next: NextFunction): void => {
+    const { kind, principal, actor, agencyCode } = caller(res)
+    if (kind === 'session' && can(principal, DIRECT_FIGURE_WRITE)) return next()
+    deps.accounts.log({ event: 'authz-denied', actor, action: DIRECT_FIGURE_WRITE, method: req.method, path: req.path })
+    const sendsReturns = agencyCode !== null && can(principal, 'return:edit', { agencyId: principal.agencyId })
+    if (!sendsReturns) return sendProblem(res, 403, 'Forbidden', 'Your account or token does not allow this.')
+    const figurePeriod = parsePeriod(String(req.params.period))
+    const quarter = figurePeriod ? reportingQuarterOf(figurePeriod).id : '{quarter}'
+    sendProblem(
+      res,
+      403,
+      'Forbidden',
+      'An agency sends its figures in its quarterly return, which the partnership analyst reviews before they ' +
+        'become the partnership’s figures: PUT the return (intent "save" or "submit") at returnsEndpoint. ' +
+        'Only analysts and administrators change a figure directly.',
+      { returnsEndpoint: apiReturnPath(quarter, agencyCode) },
+    )
+  }
+
   router.put(
     '/api/indicators/:id/values/:period',
+    directWriters,
     (req, res, next) => {
       if (!req.is('application/json')) {
         return sendProblem(res, 415, 'Unsupported media type', 'Send the figure as application/json.')
@@ -224,14 +233,9 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
     },
     jsonBody,
     handle(async (req, res) => {
-      const { principal, actor, client } = caller(res)
+      const { actor, client } = caller(res)
       const indicator = await findIndicator(req.params.id)
       if (!indicator) return sendProblem(res, 404, 'Not found', 'There is no indicator with this id.')
-      // Visible to every role that may read the report, so another agency's indicator is 403, not 404.
-      if (!can(principal, 'return:edit', { agencyId: await agencyIdOf(indicator) })) {
-        deps.accounts.log({ event: 'authz-denied', actor, action: 'return:edit', method: req.method, path: req.path })
-        return sendProblem(res, 403, 'Forbidden', 'Your agency does not own this indicator’s figures.')
-      }
       const parsed = valueBodySchema.safeParse(req.body)
       if (!parsed.success) {
         return sendProblem(res, 400, 'Bad request', 'The figure is not valid.', {
@@ -248,13 +252,11 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
       if (expectedVersion === null) {
         return sendProblem(res, 400, 'Bad request', 'If-Match must be the version you last read, e.g. "3".')
       }
-      const keyHeader = req.headers['idempotency-key']
-      if (keyHeader !== undefined && (typeof keyHeader !== 'string' || !IDEMPOTENCY_KEY.test(keyHeader))) {
+      const keyHeader = parseIdempotencyKey(req.headers['idempotency-key'])
+      if (keyHeader === null) {
         return sendProblem(res, 400, 'Bad request', 'Idempotency-Key must be 1 to 200 printable characters.')
       }
-      const requestHash = createHash('sha256')
-        .update(canonicalJson({ path: req.path, body: parsed.data, ifMatch: expectedVersion ?? null }))
-        .digest('hex')
+      const requestHash = requestDigest(req.path, parsed.data, expectedVersion)
       const outcome = await deps.writes.saveValue({
         value: read.value,
         expectedVersion,
@@ -278,7 +280,7 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
             res,
             423,
             'Locked',
-            `${period(outcome.quarter).label} has been signed off and locked: an analyst must reopen it before its figures can change.`,
+            `${period(outcome.quarter).label} has been signed off and locked: the board must reopen it (with a reason) before its figures can change.`,
             { lockedQuarter: outcome.quarter },
           )
         case 'precondition-required':
@@ -311,6 +313,8 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
     }),
   )
 
+  addReturnRoutes(router, { returns: deps.returns, writes: deps.writes, accounts: deps.accounts })
+
   // Anything else under /api: a problem document, not the HTML 404 page.
   router.use('/api', (_req, res) => sendProblem(res, 404, 'Not found', 'There is no such API route.'))
 
@@ -318,7 +322,14 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
   router.use('/api', ((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500
     if (status === 400) return sendProblem(res, 400, 'Bad request', 'The body is not valid JSON.')
-    if (status === 413) return sendProblem(res, 413, 'Content too large', 'The body is larger than 64 KB.')
+    if (status === 413) {
+      return sendProblem(
+        res,
+        413,
+        'Content too large',
+        `The body is too large: a figure may be 64 KB at most, a return ${RETURN_BODY_LIMIT.toUpperCase()}.`,
+      )
+    }
     next(error)
   }) as express.ErrorRequestHandler)
 

@@ -33,16 +33,20 @@ function csvField(value: string): string {
   return `"${value.replace(/"/g, '""')}"`
 }
 
-/** Zod's issues as field problems with JSON Pointers. */
-export function schemaProblems(error: z.ZodError): FieldProblem[] {
+/** Zod's issues as field problems with JSON Pointers (`/agencyId`, `/items/0/agency`). */
+export function schemaProblems(
+  error: z.ZodError,
+  unknownFieldHint = 'only the figure may be sent (the agency comes from the token, the version from If-Match)',
+): FieldProblem[] {
   return error.issues.map((issue) => {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
-    const path = keys.length > 0 ? keys.map((k) => `/${k}`).join(', ') : `/${issue.path.map(String).join('/')}`
+    const at = issue.path.map((p) => `/${String(p)}`).join('')
+    const pointer = keys.length > 0 ? keys.map((k) => `${at}/${k}`).join(', ') : at
     const detail =
       issue.code === 'unrecognized_keys'
-        ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}: only the figure may be sent (the agency comes from the token, the version from If-Match)`
+        ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}: ${unknownFieldHint}`
         : issue.message
-    return { pointer: path, detail }
+    return { pointer, detail }
   })
 }
 

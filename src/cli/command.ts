@@ -1,3 +1,4 @@
+import os from 'node:os'
 import type { Services } from '../composition-root.ts'
 
 /** A command of the `saferhub` command line. Each feature exports its own from its `cli.ts`. */
@@ -36,4 +37,38 @@ export function parseOptions(args: readonly string[]): { options: Map<string, st
     } else positional.push(arg)
   }
   return { options, positional }
+}
+
+/** The value of `--name value` (or `--name=value`); undefined when the option is absent or given without a value. */
+export function optionValue(options: ReadonlyMap<string, string | true>, name: string): string | undefined {
+  const value = options.get(name)
+  return typeof value === 'string' ? value : undefined
+}
+
+/**
+ * The one FILE a command takes, or null after printing "Give one file." and the usage (the command then exits 2).
+ *
+ * @example const file = oneFileArgument(positional, this.usage, output); if (file === null) return 2
+ */
+export function oneFileArgument(positional: readonly string[], usage: string, output: CommandOutput): string | null {
+  if (positional.length === 1) return positional[0] as string
+  output.err(`Give one file.\n\n${usage}`)
+  return null
+}
+
+/**
+ * The operating-system user running the command, for the audit trail; null where the system has no name for them
+ * (some containers have no passwd entry for the user).
+ */
+export function operatingSystemUser(): string | null {
+  try {
+    return os.userInfo().username
+  } catch {
+    return null
+  }
+}
+
+/** Who runs an import from the command line when no `--actor` is given: `cli:<user name>`. */
+export function defaultCommandActor(): string {
+  return `cli:${operatingSystemUser() ?? process.env.USER ?? 'unknown'}`
 }

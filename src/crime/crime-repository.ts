@@ -124,6 +124,27 @@ export interface ImportRunRecord {
   readonly servedPartnerships: readonly string[]
 }
 
+/** Force-months as rows of the tables they are stored in. */
+interface LaidOut {
+  readonly forceMonths: readonly ForceMonthCounts[]
+  readonly partnershipRows: (string | number)[][]
+  readonly lsoaRows: (string | number)[][]
+  readonly unmappedRows: (string | number)[][]
+}
+
+/** A replacement of force-months under way, in one open transaction: nothing is visible until `commit`. */
+export interface ForceMonthReplacement {
+  /**
+   * Replaces these force-months (their old rows deleted, the new ones inserted) inside the transaction. A force-month
+   * given twice, in one call or two, or a bad count, rolls the whole replacement back and rejects.
+   */
+  write(forceMonths: readonly ForceMonthCounts[]): Promise<void>
+  /** Commits everything written; returns the run's id and which force-months were there before. */
+  commit(): Promise<{ runId: number; replaced: { policeForce: string; month: string }[] }>
+  /** Rolls everything back (nothing changes); does nothing once committed or already rolled back. */
+  rollback(): Promise<void>
+}
+
 export interface ForceMonthRecord {
   readonly policeForce: string
   readonly month: string
@@ -181,21 +202,22 @@ type BulkColumn = readonly [name: string, type: 'text' | 'integer']
 const TYPE_BULK_COLUMNS: readonly BulkColumn[] = TYPE_COLUMNS.map((column) => [column, 'integer'] as const)
 
 /**
- * Long counts (one per crime type) as wide rows (one per key, a count per crime type): `key` names the row, and
- * rows keep the order their keys first appear in.
+ * One force-month's long counts (one per crime type) as wide rows (one per key, a count per crime type), appended
+ * to `into` in the order their keys first appear. `key` names the row within the force-month (a partnership or LSOA
+ * code: no string is built per count); `where` names the force-month and the kind of key in messages.
  */
-function widen<T>(
+function widen<T extends { readonly crimeType: string; readonly crimes: number }>(
   counts: readonly T[],
+  where: string,
   key: (count: T) => string,
   cells: (count: T) => (string | number)[],
-  crimeType: (count: T) => string,
-  crimes: (count: T) => number,
-): (string | number)[][] {
+  into: (string | number)[][],
+): void {
   const rows = new Map<string, (string | number)[]>()
   for (const count of counts) {
-    const type = TYPE_INDEX.get(crimeType(count))
-    if (type === undefined) throw new Error(`"${crimeType(count)}" is not a data.police.uk crime type`)
-    const n = crimes(count)
+    const type = TYPE_INDEX.get(count.crimeType)
+    if (type === undefined) throw new Error(`"${count.crimeType}" is not a data.police.uk crime type`)
+    const n = count.crimes
     if (!Number.isInteger(n) || n < 1) throw new Error(`a count must be a whole number above zero, not ${n}`)
     const id = key(count)
     let row = rows.get(id)
@@ -203,12 +225,12 @@ function widen<T>(
       row = cells(count)
       for (let i = 0; i < TYPE_COLUMNS.length; i++) row.push(0)
       rows.set(id, row)
+      into.push(row)
     }
     const at = row.length - TYPE_COLUMNS.length + type
-    if (row[at] !== 0) throw new Error(`${id} has two counts for ${crimeType(count)}`)
+    if (row[at] !== 0) throw new Error(`${where} ${id} has two counts for ${count.crimeType}`)
     row[at] = n
   }
-  return [...rows.values()]
 }
 
 /**
@@ -260,63 +282,95 @@ export function createCrimeRepository(database: Database) {
     }
   }
 
-  return {
-    /**
-     * Replaces the given force-months, all in one transaction: their old counts are deleted and the new ones
-     * inserted, or (on any failure, or if the process is killed part-way) nothing changes at all.
-     * Returns the run's id and which of the force-months were there before.
-     */
-    async replaceForceMonths(
-      run: ImportRunRecord,
-      forceMonths: readonly ForceMonthCounts[],
-    ): Promise<{ runId: number; replaced: { policeForce: string; month: string }[] }> {
-      const byMonth = new Map<string, string[]>()
-      for (const fm of forceMonths) {
-        const forces = byMonth.get(fm.month) ?? []
-        if (forces.includes(fm.policeForce)) throw new Error(`${fm.policeForce} ${fm.month} is given twice`)
-        forces.push(fm.policeForce)
-        byMonth.set(fm.month, forces)
-      }
-      // Checked and laid out before the transaction, so that a bad count stops it before any row is touched; month
-      // by month, as the count tables are keyed, so that the database appends rather than inserts.
-      const byMonthThenForce = [...forceMonths].sort((a, b) =>
-        a.month < b.month ? -1 : a.month > b.month ? 1 : a.policeForce < b.policeForce ? -1 : 1,
+  /** Laid out for the count tables (checked before any statement runs): rows in their key order. */
+  function layOut(forceMonths: readonly ForceMonthCounts[]): LaidOut {
+    const keys = new Set<string>()
+    for (const fm of forceMonths) {
+      const key = `${fm.policeForce} ${fm.month}`
+      if (keys.has(key)) throw new Error(`${key} is given twice`)
+      keys.add(key)
+    }
+    // Month by month, as the count tables are keyed, so that the database appends rather than inserts.
+    const byMonthThenForce = [...forceMonths].sort((a, b) =>
+      a.month < b.month ? -1 : a.month > b.month ? 1 : a.policeForce < b.policeForce ? -1 : 1,
+    )
+    const partnershipRows: (string | number)[][] = []
+    const lsoaRows: (string | number)[][] = []
+    const unmappedRows: (string | number)[][] = []
+    for (const fm of byMonthThenForce) {
+      const where = `${fm.policeForce} ${fm.month}`
+      widen(
+        fm.partnershipCounts,
+        `${where} partnership`,
+        (c) => c.partnershipCode,
+        (c) => [fm.month, fm.policeForce, c.partnershipCode],
+        partnershipRows,
       )
-      const partnershipRows: (string | number)[][] = []
-      const lsoaRows: (string | number)[][] = []
-      const unmappedRows: (string | number)[][] = []
-      for (const fm of byMonthThenForce) {
-        const where = `${fm.policeForce} ${fm.month}`
-        partnershipRows.push(
-          ...widen(
-            fm.partnershipCounts,
-            (c) => `${where} partnership ${c.partnershipCode}`,
-            (c) => [fm.month, fm.policeForce, c.partnershipCode],
-            (c) => c.crimeType,
-            (c) => c.crimes,
-          ),
-        )
-        lsoaRows.push(
-          ...widen(
-            fm.lsoaCounts,
-            (c) => `${where} LSOA ${c.lsoaCode}`,
-            (c) => [fm.month, fm.policeForce, c.lsoaCode, c.partnershipCode],
-            (c) => c.crimeType,
-            (c) => c.crimes,
-          ),
-        )
-        for (const u of fm.unmappedLsoas) unmappedRows.push([fm.policeForce, fm.month, u.lsoaCode, u.reason, u.rows])
+      widen(
+        fm.lsoaCounts,
+        `${where} LSOA`,
+        (c) => c.lsoaCode,
+        (c) => [fm.month, fm.policeForce, c.lsoaCode, c.partnershipCode],
+        lsoaRows,
+      )
+      for (const u of fm.unmappedLsoas) unmappedRows.push([fm.policeForce, fm.month, u.lsoaCode, u.reason, u.rows])
+    }
+    return { forceMonths: byMonthThenForce, partnershipRows, lsoaRows, unmappedRows }
+  }
+
+  /**
+   * Opens the transaction of an import: the force-months already stored are read (to know which are replaced) and
+   * the run is recorded; its rows and force-months are counted as they are written and set at the commit.
+   */
+  async function startReplacement(
+    run: Omit<ImportRunRecord, 'rowsRead'>,
+  ): Promise<ForceMonthReplacement & { writeLaidOut(rows: LaidOut): Promise<void> }> {
+    const trx = await db.startTransaction().execute()
+    let runId: number
+    const stored = new Set<string>()
+    try {
+      for (const row of await trx.selectFrom('crime_force_months').select(['police_force', 'month']).execute()) {
+        stored.add(`${row.police_force} ${row.month}`)
       }
-      return db.transaction().execute(async (trx) => {
-        const replaced: { policeForce: string; month: string }[] = []
-        for (const [month, forces] of byMonth) {
-          const rows = await trx
-            .selectFrom('crime_force_months')
-            .select(['police_force', 'month'])
-            .where('month', '=', month)
-            .where('police_force', 'in', forces)
-            .execute()
-          for (const row of rows) replaced.push({ policeForce: row.police_force, month: row.month })
+      ;({ id: runId } = await trx
+        .insertInto('crime_import_runs')
+        .values({
+          imported_at: run.importedAt,
+          source: run.source,
+          files: run.files,
+          bytes_read: run.bytesRead,
+          rows_read: 0,
+          force_months: 0,
+          served_partnerships: run.servedPartnerships.join(','),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow())
+    } catch (error) {
+      await trx.rollback().execute()
+      throw error
+    }
+    const written = new Set<string>()
+    const replaced: { policeForce: string; month: string }[] = []
+    let rowsRead = 0
+    let state: 'open' | 'committed' | 'rolled back' = 'open'
+    const rollback = async () => {
+      if (state !== 'open') return
+      state = 'rolled back'
+      await trx.rollback().execute()
+    }
+
+    async function writeLaidOut(rows: LaidOut): Promise<void> {
+      if (state !== 'open') throw new Error(`this replacement has been ${state}`)
+      try {
+        const byMonth = new Map<string, string[]>()
+        for (const fm of rows.forceMonths) {
+          const key = `${fm.policeForce} ${fm.month}`
+          if (written.has(key)) throw new Error(`${key} is given twice`)
+          written.add(key)
+          rowsRead += fm.rowsRead
+          if (!stored.has(key)) continue
+          replaced.push({ policeForce: fm.policeForce, month: fm.month })
+          byMonth.set(fm.month, [...(byMonth.get(fm.month) ?? []), fm.policeForce])
         }
         for (const table of [
           'crime_partnership_counts',
@@ -326,19 +380,6 @@ export function createCrimeRepository(database: Database) {
         ] as const) {
           await deleteForceMonths(trx, table, byMonth)
         }
-        const { id: runId } = await trx
-          .insertInto('crime_import_runs')
-          .values({
-            imported_at: run.importedAt,
-            source: run.source,
-            files: run.files,
-            bytes_read: run.bytesRead,
-            rows_read: run.rowsRead,
-            force_months: forceMonths.length,
-            served_partnerships: run.servedPartnerships.join(','),
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
         await bulkInsert(
           trx,
           'crime_force_months',
@@ -353,7 +394,7 @@ export function createCrimeRepository(database: Database) {
             ['rows_outside_force', 'integer'],
             ['rows_unmapped', 'integer'],
           ],
-          forceMonths.map((fm) => [
+          rows.forceMonths.map((fm) => [
             fm.policeForce,
             fm.month,
             runId,
@@ -373,13 +414,13 @@ export function createCrimeRepository(database: Database) {
           trx,
           'crime_partnership_counts',
           [...key, ['partnership_code', 'text'], ...TYPE_BULK_COLUMNS],
-          partnershipRows,
+          rows.partnershipRows,
         )
         await bulkInsert(
           trx,
           'crime_lsoa_counts',
           [...key, ['lsoa_code', 'text'], ['partnership_code', 'text'], ...TYPE_BULK_COLUMNS],
-          lsoaRows,
+          rows.lsoaRows,
         )
         await bulkInsert(
           trx,
@@ -391,10 +432,67 @@ export function createCrimeRepository(database: Database) {
             ['reason', 'text'],
             ['rows', 'integer'],
           ],
-          unmappedRows,
+          rows.unmappedRows,
         )
-        return { runId, replaced }
-      })
+      } catch (error) {
+        await rollback()
+        throw error
+      }
+    }
+
+    async function write(forceMonths: readonly ForceMonthCounts[]): Promise<void> {
+      let rows: LaidOut
+      try {
+        rows = layOut(forceMonths)
+      } catch (error) {
+        await rollback()
+        throw error
+      }
+      await writeLaidOut(rows)
+    }
+
+    async function commit() {
+      if (state !== 'open') throw new Error(`this replacement has been ${state}`)
+      try {
+        await trx
+          .updateTable('crime_import_runs')
+          .set({ rows_read: rowsRead, force_months: written.size })
+          .where('id', '=', runId)
+          .execute()
+        state = 'committed'
+        await trx.commit().execute()
+      } catch (error) {
+        if (state === 'open') await rollback()
+        throw error
+      }
+      return { runId, replaced }
+    }
+
+    return { write, writeLaidOut, commit, rollback }
+  }
+
+  return {
+    /**
+     * Opens an import's transaction, to write force-months into as they come (an import with worker threads writes
+     * each file's as soon as it is parsed) and commit once, or roll back: until the commit nothing is visible, and a
+     * process killed part-way leaves the previous state.
+     */
+    startReplacement: (run: Omit<ImportRunRecord, 'rowsRead'>): Promise<ForceMonthReplacement> => startReplacement(run),
+
+    /**
+     * Replaces the given force-months, all in one transaction: their old counts are deleted and the new ones
+     * inserted, or (on any failure, or if the process is killed part-way) nothing changes at all.
+     * Returns the run's id and which of the force-months were there before.
+     */
+    async replaceForceMonths(
+      run: ImportRunRecord,
+      forceMonths: readonly ForceMonthCounts[],
+    ): Promise<{ runId: number; replaced: { policeForce: string; month: string }[] }> {
+      // Checked and laid out before the transaction, so that a bad count stops it before any row is touched.
+      const rows = layOut(forceMonths)
+      const replacement = await startReplacement(run)
+      await replacement.writeLaidOut(rows)
+      return replacement.commit()
     },
 
     /** The force-months loaded, by force then month. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { buildDashboard } from './dashboard.ts'
-import { startDemoApp, type RunningApp } from '../public/test-app.ts'
+import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 
 // The demo framework, read independently of the application.
 const indicators = parse(readFileSync(new URL('../../demo/performance-framework/indicators.csv', import.meta.url)), {

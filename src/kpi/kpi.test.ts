@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
-import { startDemoApp, type RunningApp } from '../public/test-app.ts'
+import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 
 const stored = (
   parse(readFileSync(new URL('../../demo/performance-framework/values.csv', import.meta.url)), {

@@ -1,22 +1,12 @@
 import { readFile, stat } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
-import { parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
+import { defaultCommandActor, parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
 import type { ImportFile } from './import/read-performance-import.ts'
 import { formatProblem, type ImportResult } from './import-service.ts'
 import { loadDemoData } from './demo.ts'
 
 /** Larger files are refused before they are read: a quarter's returns are a few kilobytes. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024
-
-function defaultActor(): string {
-  try {
-    return `cli:${os.userInfo().username}`
-  } catch {
-    // No passwd entry (some containers): fall back to the environment.
-    return `cli:${process.env.USER ?? 'unknown'}`
-  }
-}
 
 /**
  * Prints the outcome; returns the exit code. `shownNames` maps the names the importer saw (file names) back to
@@ -101,7 +91,7 @@ export const importCommand: Command = {
       return 2
     }
     const shownNames = new Map(files.map((file, i) => [file.name, positional[i] as string]))
-    const result = await services.performance.importFiles(files, actor ?? defaultActor())
+    const result = await services.performance.importFiles(files, actor ?? defaultCommandActor())
     return report(result, output, shownNames)
   },
 }

@@ -184,7 +184,7 @@ function lockedRejection(
     file,
     row: 0,
     column: 'period',
-    reason: `${periodId}: ${period(quarter).label} has been signed off and locked; an analyst must reopen it before its figures can change`,
+    reason: `${periodId}: ${period(quarter).label} has been signed off and locked; the board must reopen it (with a reason) before its figures can change`,
   }))
   return rejected(problems, read.rowsRead, read.warnings)
 }

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import { TestBrowser } from '../accounts/web/test-client.ts'
 import { testDialects } from '../../test/support/databases.ts'
-import { startDemoApp, type RunningApp } from './test-app.ts'
+import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 
 /**
  * The review of withheld commentary on the publication page, over the demo data (the seed report's Appendix C): the

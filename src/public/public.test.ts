@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { TestBrowser } from '../accounts/web/test-client.ts'
 import { publicationStatus, type Approval } from './publication.ts'
-import { startDemoApp, type RunningApp } from './test-app.ts'
+import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import { testDialects } from '../../test/support/databases.ts'
 
 interface Figure {

@@ -42,7 +42,7 @@ export class QuarterLockedError extends Error {
     const quarters = [...new Set(periods.values())].map((q) => parsePeriod(q)?.label ?? q)
     super(
       `${quarters.join(', ')} ${quarters.length === 1 ? 'has' : 'have'} been signed off and locked: ` +
-        'an analyst must reopen the quarter (with a reason) before its figures can change',
+        'the board must reopen the quarter (with a reason) before its figures can change',
     )
     this.name = 'QuarterLockedError'
     this.periods = periods

@@ -225,6 +225,15 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
     /** Every agency (for finding one by the code in a URL; access is checked on the return itself). */
     agencies: (): Promise<Agency[]> => deps.repository.listAgencies(),
 
+    /**
+     * Asks, before anything else is read, whether `user` may view or edit an agency's returns, with the same answer
+     * every method below gives: throws ReturnNotFound (another agency's, for someone limited to their own) or
+     * PermissionDenied. For callers that must refuse before reading a request's body (the JSON API).
+     */
+    authorise(user: ReturnsUser, action: 'return:view' | 'return:edit', agencyId: number): void {
+      refuse(user, action, agencyId)
+    },
+
     /** Where each agency's return for a quarter stands (for those who may see every agency's returns). */
     async overview(user: ReturnsUser, periodId: string): Promise<QuarterOverview> {
       const p = quarterOf(periodId)

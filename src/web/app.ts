@@ -109,6 +109,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
       performance: services.performance.repository,
       reports: services.reports.performance,
       writes: services.api.writes,
+      returns: services.returns,
     }),
   )
   app.use(accountRoutes(services))

@@ -1,13 +1,8 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { loadConfig } from '../config.ts'
-import { createServices, type Services } from '../composition-root.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import type { Services } from '../composition-root.ts'
+import { testDialects } from '../../test/support/databases.ts'
+import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import { demoUsers } from '../accounts/demo-users.ts'
 import { can, type Principal } from '../accounts/permissions.ts'
 import { TestBrowser, type TestResponse } from '../accounts/web/test-client.ts'
@@ -41,17 +36,13 @@ interface Who {
   csrf: string
 }
 
-interface World {
-  readonly services: Services
-  readonly server: Server
-  readonly base: string
+interface World extends RunningApp {
   readonly agencyIds: Readonly<Record<string, number>>
   readonly people: Who[]
   /** Values for `{placeholder}`s in the manifest's samples. */
   readonly placeholders: Readonly<Record<string, string>>
   /** Who made the objects of `personal` routes. */
   readonly personalObjectOwner: number
-  readonly dataDirectory: string
   /** Canaries actually stored: the test says which it could seed. */
   readonly seededCanaries: readonly string[]
 }
@@ -68,13 +59,9 @@ async function signIn(base: string, credentials: { email: string; password: stri
 }
 
 async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
-  const database = await openTestDatabase(dialect)
-  const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-matrix-'))
-  const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true', SAFERHUB_DATA_DIR: dataDirectory })
-  const services = await createServices(config, { database })
-  const server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const app = await startDemoApp(dialect, { dataDirectoryPrefix: 'saferhub-matrix-' })
+  const { services, base, dataDirectory } = app
+  assert.ok(dataDirectory)
 
   const system = { system: 'authorisation-matrix-test' }
   const agencies = await services.accounts.listAgencies()
@@ -144,9 +131,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   for (const who of people) if (!who.credentials) who.csrf = await csrfOf(who.browser, false)
   const seededCanaries = await seedCanaries(services, agencyIds)
   return {
-    services,
-    server,
-    base,
+    ...app,
     agencyIds,
     people,
     placeholders: {
@@ -156,7 +141,6 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
       agency: String(agencyIds[AGENCY_A]),
     },
     personalObjectOwner: analyst.id,
-    dataDirectory,
     seededCanaries,
   }
 }
@@ -283,12 +267,7 @@ for (const dialect of testDialects()) {
     before(async () => {
       world = await startWorld(dialect)
     })
-    after(async () => {
-      world.server.closeAllConnections()
-      await new Promise((resolve) => world.server.close(resolve))
-      await world.services.close()
-      await rm(world.dataDirectory, { recursive: true, force: true })
-    })
+    after(() => world.stop())
 
     it('lists every route the application serves in the route manifest, and nothing it does not serve', () => {
       const app = createApp(world.services, { logger: { log: () => {} } })

@@ -186,16 +186,35 @@ export const routeManifest: readonly RouteAccess[] = [
       other: '/api/indicators/first-time-entrants/values/FY2017-18-Q1',
     },
   },
-  // Indicators are visible to every reader, so another agency's indicator is 403 (not 404) for a data owner.
+  // A figure written directly, outside a return: analysts and administrators only (as an import); a data owner or an
+  // agency's token is refused with 403 pointing to its quarterly return.
   {
     method: 'PUT',
     path: '/api/indicators/:id/values/:period',
-    access: 'return:edit',
+    access: 'import:run',
     api: true,
     sample: {
       own: '/api/indicators/proven-reoffending/values/FY2017-18-Q1',
       other: '/api/indicators/first-time-entrants/values/FY2017-18-Q1',
     },
+  },
+  // An agency's quarterly return through the API (src/api/return-routes.ts): the returns service, as on the pages;
+  // another agency's return is 404.
+  {
+    method: 'GET',
+    path: '/api/returns/:quarter/:agency',
+    access: 'return:view',
+    agencyScoped: true,
+    api: true,
+    sample: { own: '/api/returns/FY2017-18-Q4/WMP', other: '/api/returns/FY2017-18-Q4/YOT' },
+  },
+  {
+    method: 'PUT',
+    path: '/api/returns/:quarter/:agency',
+    access: 'return:edit',
+    agencyScoped: true,
+    api: true,
+    sample: { own: '/api/returns/FY2017-18-Q4/WMP', other: '/api/returns/FY2017-18-Q4/YOT' },
   },
   {
     method: 'GET',

@@ -1,15 +1,11 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
 import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
-import { loadConfig } from '../config.ts'
-import { createServices, type Services } from '../composition-root.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
-import { demoUsers } from '../accounts/demo-users.ts'
+import { testDialects } from '../../test/support/databases.ts'
+import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import { TestBrowser } from '../accounts/web/test-client.ts'
-import { createApp } from './app.ts'
+import { roles } from '../accounts/roles.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
 
 /**
@@ -23,27 +19,13 @@ const IMAGE = '"><img src=x onerror=alert(1)>'
 /** What either payload looks like when it would run: the raw tags. */
 const LIVE = [/<script>alert\(1\)/i, /<img src=x onerror/i]
 
-interface World {
-  readonly services: Services
-  readonly server: Server
-  readonly base: string
+interface World extends RunningApp {
   readonly placeholders: Readonly<Record<string, string>>
 }
 
-async function signIn(base: string, role: string): Promise<TestBrowser> {
-  const credentials = demoUsers.find((u) => u.role === role)
-  assert.ok(credentials, role)
-  const browser = new TestBrowser(base)
-  assert.equal((await browser.signIn(credentials.email, credentials.password)).status, 303, `${role} signs in`)
-  return browser
-}
-
 async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
-  const database = await openTestDatabase(dialect)
-  const services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' }), { database })
-  const server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const app = await startDemoApp(dialect)
+  const { services } = app
 
   // Hostile text everywhere a person can type it: a KPI's name and definition, commentary, an agency, a user.
   const csv = (value: string) => `"${value.replace(/"/g, '""')}"`
@@ -76,7 +58,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
     agencyId: agency.agency.id,
   })
   assert.ok(user.ok, JSON.stringify(user))
-  return { services, server, base, placeholders: { user: String(user.user.id) } }
+  return { ...app, placeholders: { user: String(user.user.id) } }
 }
 
 /** The concrete path a manifest route is requested at here (its sample, placeholders filled). */
@@ -93,14 +75,10 @@ for (const dialect of testDialects()) {
     before(async () => {
       world = await startWorld(dialect)
     })
-    after(async () => {
-      world.server.closeAllConnections()
-      await new Promise((resolve) => world.server.close(resolve))
-      await world.services.close()
-    })
+    after(() => world.stop())
 
     it('refuses every state-changing route without the CSRF token, signed in or not, with 403', async () => {
-      const admin = await signIn(world.base, 'administrator')
+      const admin = await world.signedIn('administrator')
       const anonymous = new TestBrowser(world.base)
       await anonymous.csrfTokenOf('/sign-in') // a session, so that only the token is missing
       const unsafe = routeManifest.filter((r) => r.method !== 'GET')
@@ -136,8 +114,8 @@ for (const dialect of testDialects()) {
       const failures: string[] = []
       let pages = 0
       const escapedSeen = new Set<string>()
-      for (const role of ['administrator', 'partnership-analyst', 'data-owner', 'board-member', 'viewer']) {
-        const browser = await signIn(world.base, role)
+      for (const role of roles) {
+        const browser = await world.signedIn(role)
         for (const route of routeManifest.filter((r) => r.method === 'GET' && !r.path.startsWith('/assets/'))) {
           for (const path of pathsOf(route, world)) {
             const response = await browser.get(path)
@@ -158,14 +136,14 @@ for (const dialect of testDialects()) {
     })
 
     it('lists the hostile agency escaped in the user administration form', async () => {
-      const admin = await signIn(world.base, 'administrator')
+      const admin = await world.signedIn('administrator')
       const html = await (await admin.get('/admin/users/new')).text()
       assert.ok(html.includes('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'), 'the agency is in the list, escaped')
       for (const live of LIVE) assert.doesNotMatch(html, live)
     })
 
     it('keeps stored script inert in the CSV, XLSX, JSON and standalone HTML downloads', async () => {
-      const viewer = await signIn(world.base, 'viewer')
+      const viewer = await world.signedIn('viewer')
       const csvResponse = await viewer.get('/reports/performance/2017-18-summary.csv')
       assert.equal(csvResponse.headers.get('x-content-type-options'), 'nosniff')
       assert.match(csvResponse.headers.get('content-disposition') ?? '', /^attachment/)

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import pg from 'pg'
 import { openDatabase, type Database, type DialectName } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
@@ -28,6 +31,36 @@ export async function openTestDatabase(dialect: DialectName): Promise<Database> 
     await migrateToLatest(database)
     return database
   }
+  const database = await openEmptyTestDatabase('postgres')
+  await migrateToLatest(database)
+  return database
+}
+
+/** A database with no tables yet, for a migration's own test, and a way to open a second connection to it. */
+export interface EmptyTestDatabase extends Database {
+  /** Another connection to the same database, to see what has been committed (close it too). */
+  reopen(): Database
+}
+
+/**
+ * A fresh database with no tables at all (openTestDatabase migrates to the latest, which a migration's test does
+ * not want): SQLite in a file of its own (so that `reopen` reaches the same data), or a PostgreSQL database of its
+ * own. Either is removed on close.
+ */
+export async function openEmptyTestDatabase(dialect: DialectName): Promise<EmptyTestDatabase> {
+  if (dialect === 'sqlite') {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'saferhub-test-'))
+    const sqliteFile = path.join(directory, 'test.sqlite')
+    const database = openDatabase({ sqliteFile })
+    return {
+      ...database,
+      reopen: () => openDatabase({ sqliteFile }),
+      async close() {
+        await database.close()
+        rmSync(directory, { recursive: true, force: true })
+      },
+    }
+  }
   const adminUrl = process.env.SAFERHUB_TEST_DATABASE_URL
   if (!adminUrl) throw new Error('SAFERHUB_TEST_DATABASE_URL is not set')
   const name = `saferhub_test_${randomBytes(6).toString('hex')}`
@@ -38,9 +71,9 @@ export async function openTestDatabase(dialect: DialectName): Promise<Database> 
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   const database = openDatabase({ databaseUrl: url.toString() })
-  await migrateToLatest(database)
   return {
     ...database,
+    reopen: () => openDatabase({ databaseUrl: url.toString() }),
     async close() {
       await database.close()
       const cleanup = new pg.Client({ connectionString: adminUrl })

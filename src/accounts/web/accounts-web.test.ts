@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
 import express from 'express'
 import { createAuditRepository } from '../../audit/audit-repository.ts'
 import { loadConfig, type Config } from '../../config.ts'
@@ -10,6 +8,8 @@ import type { Database } from '../../db/database.ts'
 import { errorHandler, notFound } from '../../web/errors.ts'
 import { createNunjucksEnvironment } from '../../web/nunjucks-setup.ts'
 import { openTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { serveForTest } from '../../../test/support/web-app.ts'
+import { addUserWithPassword } from '../../../test/support/accounts.ts'
 import { createAccountService, type AccountService } from '../account-service.ts'
 import { fakeClock } from '../clock.ts'
 import { createTwoStepService } from '../two-step/two-step-service.ts'
@@ -98,18 +98,15 @@ async function startTestApp(dialect: 'sqlite' | 'postgres', env: Record<string, 
   })
   app.use(notFound())
   app.use(errorHandler(silentLogger))
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const listening = await serveForTest(app)
+  const baseUrl = listening.base
   return {
     accounts,
     database,
     baseUrl,
     browser: () => new TestBrowser(baseUrl),
     async close() {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await listening.close()
       await database.close()
     },
   }
@@ -124,19 +121,7 @@ async function addUser(
   password = 'correct horse battery staple',
 ) {
   const agency = agencyCode ? await t.accounts.repository.findAgencyByCode(agencyCode) : null
-  const added = await t.accounts.addUser(
-    { system: 'test' },
-    { email, name: `Test ${role}`, role, agencyId: agency?.id ?? null },
-  )
-  assert.ok(added.ok)
-  const changed = await t.accounts.changeOwnPassword(added.user.id, {
-    currentPassword: added.oneTimePassword,
-    newPassword: password,
-    confirmPassword: password,
-    source: 'test',
-  })
-  assert.ok(changed.ok)
-  return changed.user
+  return addUserWithPassword(t.accounts, { email, role, agencyId: agency?.id ?? null, password })
 }
 
 const SESSION = 'saferhub-session'

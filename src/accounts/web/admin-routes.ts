@@ -1,10 +1,10 @@
-import express, { type NextFunction, type Request, type Response } from 'express'
+import express, { type Request, type Response } from 'express'
 import { NotFound, type AccountService, type FieldError } from '../account-service.ts'
 import type { Agency, User } from '../account-repository.ts'
 import { roleDescriptions, roleNames, roles } from '../roles.ts'
-import { requirePermission } from './authentication.ts'
-import { errorView, formField, idParameter } from './forms.ts'
-import { redirectAfterSaving } from './session.ts'
+import { permittedActor as actor, requirePermission } from './authentication.ts'
+import { errorView, formField, idParameter, withIdParameter as withUser } from './forms.ts'
+import { redirectAfterSaving, takeFlash } from './session.ts'
 import type { TwoStepService } from '../two-step/two-step-service.ts'
 
 interface UserForm {
@@ -61,31 +61,6 @@ export function userAdministrationRoutes(
 ): express.Router {
   const router = express.Router()
   router.use('/admin/users', requirePermission(accounts, 'user:manage'))
-
-  const actor = (res: Response) => {
-    const user = res.locals.currentUser
-    if (!user) throw new Error('requirePermission lets no anonymous request through')
-    return { user }
-  }
-
-  const takeFlash = (req: Request) => {
-    const flash = req.session?.flash
-    if (flash !== undefined) delete req.session.flash
-    return flash
-  }
-
-  const withUser =
-    (handler: (req: Request, res: Response, userId: number) => Promise<void>) =>
-    async (req: Request, res: Response, next: NextFunction) => {
-      const userId = idParameter(req.params.id)
-      if (userId === null) return next()
-      try {
-        await handler(req, res, userId)
-      } catch (error) {
-        if (error instanceof NotFound) return next()
-        throw error
-      }
-    }
 
   router.get('/admin/users', async (req, res) => {
     const users = await accounts.listUsers(actor(res))

@@ -1,17 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { loadConfig } from '../../config.ts'
-import { createServices, type Services } from '../../composition-root.ts'
-import { createApp } from '../../web/app.ts'
-import { openTestDatabase, testDialects } from '../../../test/support/databases.ts'
-import { demoUsers } from '../demo-users.ts'
-import type { Role } from '../roles.ts'
-import { TestBrowser } from './test-client.ts'
+import { testDialects } from '../../../test/support/databases.ts'
+import { startDemoApp, type RunningApp } from '../../../test/support/web-app.ts'
 
 /*
  * The agencies pages over the whole application with the demo data (its 34 KPIs, the Owner column of the seed
@@ -20,30 +10,7 @@ import { TestBrowser } from './test-client.ts'
  * dialect; each test changes only what it names.
  */
 
-interface World {
-  readonly services: Services
-  readonly server: Server
-  readonly base: string
-  readonly dataDirectory: string
-}
-
-async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
-  const database = await openTestDatabase(dialect)
-  const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-agencies-'))
-  const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true', SAFERHUB_DATA_DIR: dataDirectory })
-  const services = await createServices(config, { database })
-  const server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  return { services, server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, dataDirectory }
-}
-
-async function signIn(world: World, role: Role): Promise<TestBrowser> {
-  const demo = demoUsers.find((u) => u.role === role)
-  assert.ok(demo, role)
-  const browser = new TestBrowser(world.base)
-  assert.equal((await browser.signIn(demo.email, demo.password)).status, 303, `${role} signs in`)
-  return browser
-}
+type World = RunningApp
 
 /** The text of the page without tags, with white space collapsed, for reading what a person sees. */
 function visibleText(html: string): string {
@@ -71,17 +38,12 @@ for (const dialect of testDialects()) {
   describe(`agencies on the web (${dialect})`, () => {
     let world: World
     before(async () => {
-      world = await startWorld(dialect)
+      world = await startDemoApp(dialect, { dataDirectoryPrefix: 'saferhub-agencies-' })
     })
-    after(async () => {
-      world.server.closeAllConnections()
-      await new Promise((resolve) => world.server.close(resolve))
-      await world.services.close()
-      await rm(world.dataDirectory, { recursive: true, force: true })
-    })
+    after(() => world.stop())
 
     it('the list: each agency with its KPIs, active users and live tokens; every demo KPI belongs to an agency', async () => {
-      const admin = await signIn(world, 'administrator')
+      const admin = await world.signedIn('administrator')
       const response = await admin.get('/admin/agencies')
       assert.equal(response.status, 200)
       const html = await response.text()
@@ -118,7 +80,7 @@ for (const dialect of testDialects()) {
       })
       assert.ok(added.ok && gone.ok)
       await world.services.accounts.setUserDisabled(system, gone.user.id, true)
-      const admin = await signIn(world, 'administrator')
+      const admin = await world.signedIn('administrator')
       const html = await (await admin.get('/admin/agencies')).text()
       assert.deepEqual(agencyRow(html, 'WMFS').slice(3), ['1', '1', '1'])
       // The agency's page lists its users (both, the disabled one marked) for an administrator.
@@ -128,7 +90,7 @@ for (const dialect of testDialects()) {
     })
 
     it('the analyst sees agencies and their KPIs but can change nothing; other roles are refused', async () => {
-      const analyst = await signIn(world, 'partnership-analyst')
+      const analyst = await world.signedIn('partnership-analyst')
       const list = await analyst.get('/admin/agencies')
       assert.equal(list.status, 200)
       const listHtml = await list.text()
@@ -150,14 +112,14 @@ for (const dialect of testDialects()) {
       assert.equal((await world.services.accounts.listAgencies()).find((a) => a.id === ph.id)?.name, 'Public Health')
 
       for (const role of ['viewer', 'board-member', 'data-owner'] as const) {
-        const browser = await signIn(world, role)
+        const browser = await world.signedIn(role)
         assert.equal((await browser.get('/admin/agencies')).status, 403, role)
         assert.equal((await browser.get(`/admin/agencies/${ph.id}`)).status, 403, role)
       }
     })
 
     it('adding an agency: the error summary names each field, what was typed is kept, nothing is written', async () => {
-      const admin = await signIn(world, 'administrator')
+      const admin = await world.signedIn('administrator')
       const token = await admin.csrfTokenOf('/admin/agencies/new')
       const before = await auditCount(world)
       const agenciesBefore = (await world.services.accounts.listAgencies()).length
@@ -193,7 +155,7 @@ for (const dialect of testDialects()) {
     })
 
     it('a KPI follows its owner name from one agency to another: list, agency page, returns and API agree', async () => {
-      const admin = await signIn(world, 'administrator')
+      const admin = await world.signedIn('administrator')
       const agencies = await world.services.accounts.listAgencies()
       const swp = agencies.find((a) => a.code === 'SWP')
       assert.ok(swp)
@@ -237,7 +199,7 @@ for (const dialect of testDialects()) {
     })
 
     it('renaming: the code stays, before and after are audited; saving unchanged writes nothing', async () => {
-      const admin = await signIn(world, 'administrator')
+      const admin = await world.signedIn('administrator')
       const yot = (await world.services.accounts.listAgencies()).find((a) => a.code === 'YOT')
       assert.ok(yot)
       const pagePath = `/admin/agencies/${yot.id}`
@@ -292,7 +254,7 @@ for (const dialect of testDialects()) {
         { code: 'HOST', name: `Agency ${hostile}`, ownerNames: [`Owner ${hostile}`] },
       )
       assert.ok(added.ok, JSON.stringify(!added.ok && added.errors))
-      const admin = await signIn(world, 'administrator')
+      const admin = await world.signedIn('administrator')
       for (const page of ['/admin/agencies', `/admin/agencies/${added.agency.id}`]) {
         const html = await (await admin.get(page)).text()
         assert.doesNotMatch(html, /<script>alert|<img src=x/, page)
@@ -301,7 +263,7 @@ for (const dialect of testDialects()) {
     })
 
     it('an unknown agency is not found', async () => {
-      const admin = await signIn(world, 'administrator')
+      const admin = await world.signedIn('administrator')
       assert.equal((await admin.get('/admin/agencies/999999')).status, 404)
       assert.equal((await admin.get('/admin/agencies/abc')).status, 404)
       const token = await admin.csrfTokenOf('/admin/agencies/new')

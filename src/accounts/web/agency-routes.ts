@@ -1,13 +1,13 @@
-import express, { type NextFunction, type Request, type Response } from 'express'
+import express, { type Request, type Response } from 'express'
 import type { Indicator } from '../../domain/indicator.ts'
 import { NotFound, type AccountService, type FieldError } from '../account-service.ts'
 import type { AgencyCounts, AgencyWithOwnerNames } from '../account-repository.ts'
 import { kpiOwnership, ownerNameLines, type KpiOwnership } from '../data-owner-names.ts'
 import { can } from '../permissions.ts'
 import { roleNames } from '../roles.ts'
-import { requirePermission } from './authentication.ts'
-import { errorView, formField, idParameter } from './forms.ts'
-import { redirectAfterSaving } from './session.ts'
+import { permittedActor as actor, requirePermission } from './authentication.ts'
+import { errorView, formField, withIdParameter as withAgency } from './forms.ts'
+import { redirectAfterSaving, takeFlash } from './session.ts'
 
 /** What the agencies pages need besides accounts: the framework's KPIs, to show which agency owns which. */
 export interface AgencyRoutesDependencies {
@@ -49,31 +49,6 @@ export function agencyAdministrationRoutes(deps: AgencyRoutesDependencies): expr
   const router = express.Router()
   router.use('/admin/agencies', requirePermission(accounts, 'agency:view'))
   const manage = requirePermission(accounts, 'agency:manage')
-
-  const actor = (res: Response) => {
-    const user = res.locals.currentUser
-    if (!user) throw new Error('requirePermission lets no anonymous request through')
-    return { user }
-  }
-
-  const takeFlash = (req: Request) => {
-    const flash = req.session?.flash
-    if (flash !== undefined) delete req.session.flash
-    return flash
-  }
-
-  const withAgency =
-    (handler: (req: Request, res: Response, agencyId: number) => Promise<void>) =>
-    async (req: Request, res: Response, next: NextFunction) => {
-      const agencyId = idParameter(req.params.id)
-      if (agencyId === null) return next()
-      try {
-        await handler(req, res, agencyId)
-      } catch (error) {
-        if (error instanceof NotFound) return next()
-        throw error
-      }
-    }
 
   async function overview(res: Response) {
     const [agencies, counts, indicators] = await Promise.all([

@@ -1,11 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { loadConfig } from '../../config.ts'
-import { createServices, type Services } from '../../composition-root.ts'
-import { createApp } from '../../web/app.ts'
-import { openTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { testDialects } from '../../../test/support/databases.ts'
+import { startDemoApp, type RunningApp } from '../../../test/support/web-app.ts'
 import { demoUsers } from '../demo-users.ts'
 import { TestBrowser } from './test-client.ts'
 
@@ -22,22 +18,14 @@ const demo = (role: string) => {
 
 for (const dialect of testDialects()) {
   describe(`accounts in the whole application (${dialect})`, () => {
-    let services: Services
-    let server: Server
+    let app: RunningApp
     let base: string
 
     before(async () => {
-      const database = await openTestDatabase(dialect)
-      services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' }), { database })
-      server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
-      await new Promise((resolve) => server.once('listening', resolve))
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      app = await startDemoApp(dialect)
+      base = app.base
     })
-    after(async () => {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-      await services.close()
-    })
+    after(() => app.stop())
 
     it('sends a visitor to sign in, for the report and its downloads alike; monitoring stays open', async () => {
       const visitor = new TestBrowser(base)

@@ -53,6 +53,16 @@ export function currentUser(res: Response): User | undefined {
 }
 
 /**
+ * The signed-in user as the account service's actor, on a route behind `requirePermission`. Throws when there is
+ * none, which can only mean the route was mounted without its permission check.
+ */
+export function permittedActor(res: Response): { readonly user: User } {
+  const user = res.locals.currentUser
+  if (!user) throw new Error('requirePermission lets no anonymous request through')
+  return { user }
+}
+
+/**
  * A local path to come back to after signing in: only `/something` on this site (never `//host` or
  * `/\host`, which browsers treat as another site), else `/`.
  *

@@ -3,34 +3,18 @@ import type { Config } from '../../config.ts'
 import type { AccountService, FieldError } from '../account-service.ts'
 import { roleNames } from '../roles.ts'
 import { requireSignIn, safeReturnPath } from './authentication.ts'
-import { errorView, formField } from './forms.ts'
-import { sessionCookieName } from './session.ts'
+import { errorView, formField, waitText } from './forms.ts'
+import { regenerateSession, sessionCookieName, takeFlash } from './session.ts'
 import type { TwoStepService } from '../two-step/two-step-service.ts'
 import { continueToSecondStep, twoStepRoutes } from '../two-step/web/routes.ts'
 
 /** Regenerates the session (a new id: the old one stops working) and stores what the new one carries. */
 function startFreshSession(req: Request, values: { userId: number; flash?: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.regenerate((error: unknown) => {
-      if (error) return reject(error)
-      req.session.userId = values.userId
-      req.session.signedInAt = new Date().toISOString()
-      if (values.flash) req.session.flash = values.flash
-      req.session.save((saveError: unknown) => (saveError ? reject(saveError) : resolve()))
-    })
+  return regenerateSession(req, (session) => {
+    session.userId = values.userId
+    session.signedInAt = new Date().toISOString()
+    if (values.flash) session.flash = values.flash
   })
-}
-
-function takeFlash(req: Request): string | undefined {
-  const flash = req.session?.flash
-  if (flash !== undefined) delete req.session.flash
-  return flash
-}
-
-function waitText(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
-  const minutes = Math.ceil(seconds / 60)
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`
 }
 
 /**

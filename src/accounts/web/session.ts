@@ -42,6 +42,20 @@ export function setUpWebSession(services: { accounts: AccountService; config: Co
 }
 
 /**
+ * Gives the session a new id (the old one stops working, so nothing planted before carries over), lets `fill` store
+ * what the new one carries, and saves it before going on.
+ */
+export function regenerateSession(req: Request, fill: (session: Request['session']) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.regenerate((error: unknown) => {
+      if (error) return reject(error)
+      fill(req.session)
+      req.session.save((saveError: unknown) => (saveError ? reject(saveError) : resolve()))
+    })
+  })
+}
+
+/**
  * Saves the session before redirecting. express-session would save it as the response ends, but a browser
  * follows a redirect as soon as it has the headers, and the next page could be read before the save.
  */
@@ -53,4 +67,14 @@ export function redirectAfterSaving(req: Request, res: Response, location: strin
       resolve()
     })
   })
+}
+
+/**
+ * The one-off message ("Changes saved.") a form left in the session for the page it redirected to, taken out as it is
+ * shown, so that a reload does not show it again.
+ */
+export function takeFlash(req: Request): string | undefined {
+  const flash = req.session?.flash
+  if (flash !== undefined) delete req.session.flash
+  return flash
 }

@@ -23,18 +23,22 @@ interface Run {
  * Runs `saferhub crime import` in a child process; with `killWhen`, sends it SIGKILL (kill -9: no clean-up of any
  * kind) as soon as its standard error shows that text.
  */
-function runImport(dataDirectory: string, source: string, killWhen?: string): Promise<Run> {
+function runImport(dataDirectory: string, source: string, workers: number, killWhen?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'crime', 'import', source, '--progress'], {
-      env: {
-        ...process.env,
-        SAFERHUB_DATA_DIR: dataDirectory,
-        SAFERHUB_DEMO: 'false',
-        // Every partnership kept by LSOA too: a long write, so that the kill lands inside the transaction.
-        SAFERHUB_SERVED_PARTNERSHIPS: 'all',
+    const child = spawn(
+      process.execPath,
+      [CLI, 'crime', 'import', source, '--progress', '--workers', String(workers)],
+      {
+        env: {
+          ...process.env,
+          SAFERHUB_DATA_DIR: dataDirectory,
+          SAFERHUB_DEMO: 'false',
+          // Every partnership kept by LSOA too: a long write, so that the kill lands inside the transaction.
+          SAFERHUB_SERVED_PARTNERSHIPS: 'all',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    )
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -77,37 +81,41 @@ describe('an import killed part-way (kill -9) leaves the previous state intact',
   })
   after(() => fs.rmSync(directory, { recursive: true, force: true }))
 
-  it('keeps the first import after a second is killed while writing, and a re-run completes', async () => {
-    const data = path.join(directory, 'data')
-    const firstRun = await runImport(data, first)
-    assert.equal(firstRun.code, 0, firstRun.stderr)
-    const afterFirst = await storedState(data)
-    assert.equal(afterFirst.months.length, 86)
+  // On this thread the force-months are written after the reading; with worker threads, each as its file is read,
+  // in a transaction opened at the first file (where "Writing to the database" is printed) and committed at the end.
+  for (const workers of [0, 2]) {
+    it(`keeps the first import after a second is killed while writing, and a re-run completes (${workers === 0 ? 'one thread' : `${workers} worker threads`})`, async () => {
+      const data = path.join(directory, `data-${workers}`)
+      const firstRun = await runImport(data, first, workers)
+      assert.equal(firstRun.code, 0, firstRun.stderr)
+      const afterFirst = await storedState(data)
+      assert.equal(afterFirst.months.length, 86)
 
-    const killed = await runImport(data, second, 'Writing to the database')
-    assert.equal(killed.signal, 'SIGKILL', `the import finished before it could be killed:\n${killed.stdout}`)
-    assert.doesNotMatch(killed.stdout, /Imported/)
-    assert.deepEqual(await storedState(data), afterFirst)
+      const killed = await runImport(data, second, workers, 'Writing to the database')
+      assert.equal(killed.signal, 'SIGKILL', `the import finished before it could be killed:\n${killed.stdout}`)
+      assert.doesNotMatch(killed.stdout, /Imported/)
+      assert.deepEqual(await storedState(data), afterFirst)
 
-    const rerun = await runImport(data, second)
-    assert.equal(rerun.code, 0, rerun.stderr)
-    assert.match(rerun.stdout, /Force-months loaded: 86 \(0 new, 86 replacing an earlier import\)/)
-    const state = await storedState(data)
-    assert.equal(state.runs, 2)
-    // The second version's counts, as Python's csv module makes them.
-    const files = ['2020-01', '2020-02'].flatMap((month) =>
-      fs.readdirSync(path.join(second, month)).map((name) => path.join(second, month, name)),
-    )
-    const expected = new Map<string, number>()
-    for (const [file, figures] of Object.entries(independentCounts(files))) {
-      const month = path.basename(file).slice(0, 7)
-      for (const [key, crimes] of Object.entries(figures.counts)) {
-        expected.set(`${month}|${key}`, (expected.get(`${month}|${key}`) ?? 0) + crimes)
+      const rerun = await runImport(data, second, workers)
+      assert.equal(rerun.code, 0, rerun.stderr)
+      assert.match(rerun.stdout, /Force-months loaded: 86 \(0 new, 86 replacing an earlier import\)/)
+      const state = await storedState(data)
+      assert.equal(state.runs, 2)
+      // The second version's counts, as Python's csv module makes them.
+      const files = ['2020-01', '2020-02'].flatMap((month) =>
+        fs.readdirSync(path.join(second, month)).map((name) => path.join(second, month, name)),
+      )
+      const expected = new Map<string, number>()
+      for (const [file, figures] of Object.entries(independentCounts(files))) {
+        const month = path.basename(file).slice(0, 7)
+        for (const [key, crimes] of Object.entries(figures.counts)) {
+          expected.set(`${month}|${key}`, (expected.get(`${month}|${key}`) ?? 0) + crimes)
+        }
       }
-    }
-    assert.deepEqual(
-      new Map(state.partnership.map((c) => [`${c.month}|${c.partnershipCode}|${c.crimeType}`, c.crimes])),
-      expected,
-    )
-  })
+      assert.deepEqual(
+        new Map(state.partnership.map((c) => [`${c.month}|${c.partnershipCode}|${c.crimeType}`, c.crimes])),
+        expected,
+      )
+    })
+  }
 })

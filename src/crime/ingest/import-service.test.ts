@@ -207,6 +207,74 @@ for (const dialect of testDialects()) {
       assert.deepEqual(await storedState(repository), before)
     })
 
+    it('with worker threads, writes each force-month as it is read, and rolls them back for a later fault', async () => {
+      await imports.importPaths([path.join(REAL, '2020-04-gwent-street.csv')], { workers: 0 })
+      const before = await storedState(repository)
+      const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'saferhub-streaming-'))
+      try {
+        // Gwent's January 2020 rows, as February 2021, twenty times over (19 MB), the last row's Month wrong: the
+        // files are read in month order, so this one last, whichever thread takes it, and its fault is found only at
+        // its end, long after the four other real months were read and written into the open transaction.
+        const lines = fs.readFileSync(path.join(REAL, '2020-01-gwent-street.csv'), 'utf8').split('\r\n').slice(0, -1)
+        const rows = lines.slice(1).map((line) => line.replace(',2020-01,', ',2021-02,'))
+        const many = Array.from({ length: 20 }, () => rows).flat()
+        const last = many.length - 1
+        many[last] = (many[last] as string).replace(',2021-02,', ',2020-02,')
+        const bad = path.join(directory, '2021-02-gwent-street.csv')
+        fs.writeFileSync(bad, `${[lines[0], ...many].join('\r\n')}\r\n`)
+        const others = realFiles.filter((f) => !f.endsWith('2020-01-gwent-street.csv'))
+        let batches = 0
+        const watched = createCrimeImportService({
+          repository: {
+            ...repository,
+            async startReplacement(run) {
+              const replacement = await repository.startReplacement(run)
+              return {
+                ...replacement,
+                write(forceMonths) {
+                  batches++
+                  return replacement.write(forceMonths)
+                },
+              }
+            },
+          },
+          geography: () => geography,
+          servedPartnershipsSetting: SERVED,
+          partnershipName: '',
+        })
+        const error = await watched.importPaths([bad, ...others], { workers: 2 }).then(
+          () => assert.fail('the faulty file was imported'),
+          (e: unknown) => e,
+        )
+        assert.ok(error instanceof CrimeImportError)
+        assert.deepEqual(
+          error.problems.map((p) => [p.file, p.line]),
+          [[bad, many.length + 1]],
+        )
+        assert.ok(batches > 0, 'no force-month was written before the fault was found')
+        assert.deepEqual(await storedState(repository), before)
+
+        // The same files without the faulty one: written as they are read, committed, counted as Python counts.
+        const summary = await imports.importPaths(others, { workers: 2 })
+        assert.equal(summary.workers, 2)
+        const expected = { ...expectedReal }
+        delete expected[path.join(REAL, '2020-01-gwent-street.csv')]
+        assert.deepEqual((await repository.partnershipCounts()).sort(byKey), expectedPartnershipCounts(expected))
+        assert.deepEqual((await repository.lsoaCounts()).sort(byKey), expectedLsoaCounts(expected))
+        assert.deepEqual(
+          summary.forceMonths.map((fm) => [fm.policeForce, fm.month, fm.replaced]),
+          [
+            ['cumbria', '2016-03', false],
+            ['gwent', '2020-04', true],
+            ['gwent', '2020-12', false],
+            ['north-yorkshire', '2019-01', false],
+          ],
+        )
+      } finally {
+        fs.rmSync(directory, { recursive: true, force: true })
+      }
+    })
+
     it('reports LSOAs the lookup does not have, and keeps them out of every partnership', async () => {
       const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'saferhub-unmapped-'))
       try {

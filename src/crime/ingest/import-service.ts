@@ -2,6 +2,7 @@ import os from 'node:os'
 import type {
   CrimeRepository,
   ForceMonthCounts,
+  ForceMonthReplacement,
   LsoaCount,
   PartnershipCount,
   UnmappedLsoa,
@@ -41,6 +42,10 @@ export interface ImportProgress {
   readonly filesTotal: number
 }
 
+/**
+ * 'reading': the files are being read. 'writing': the import's transaction is open and force-months are being
+ * written; with worker threads that is from the first file parsed, while the others are still read.
+ */
 export type ImportPhase = 'reading' | 'writing'
 
 export interface CrimeImportOptions {
@@ -78,7 +83,10 @@ export interface ImportSummary {
   readonly bytes: number
   readonly rows: number
   readonly seconds: number
-  /** Where the time went: listing the files and reading the lookups; reading, parsing and mapping; writing. */
+  /**
+   * Where the time went: listing the files and reading the lookups; reading, parsing and mapping (with worker
+   * threads, most of the writing too); the writing left after the last file was read, and the commit.
+   */
   readonly phaseSeconds: { readonly lookups: number; readonly reading: number; readonly writing: number }
   readonly workers: number
   readonly forceMonths: readonly ForceMonthOutcome[]
@@ -106,9 +114,26 @@ export interface CrimeImportDependencies {
 
 /**
  * Below this, one thread: starting two workers (and their parsers' first, unoptimised megabytes) cost more than they
- * saved on a national month (117 MB: 0.47 s on one thread, 1.2 s with two, on the 2-core benchmark machine).
+ * saved on a national month (117 MB: 0.23–0.31 s on one thread, 0.3–0.6 s with two, on the 2-core benchmark machine).
  */
 const AUTOMATIC_WORKERS_FROM_BYTES = 256e6
+
+/**
+ * With worker threads, force-months are written in about this many batches, each once its files' share of the
+ * import's bytes is parsed: a national year's 516 force-months in 24 batches rather than 516 (a batch is a few
+ * statements, each prepared anew), and at most a twenty-fourth of the writing left after the reading.
+ */
+const STREAMED_BATCHES = 24
+
+/** What the summary needs of a force-month once its counts are written. */
+type ForceMonthOutline = Omit<ForceMonthCounts, 'partnershipCounts' | 'lsoaCounts'> & {
+  readonly lsoaCountsStored: number
+}
+
+function outline(counts: ForceMonthCounts): ForceMonthOutline {
+  const { partnershipCounts: _partnershipCounts, lsoaCounts, ...rest } = counts
+  return { ...rest, lsoaCountsStored: lsoaCounts.length }
+}
 
 /** Code-point order, as the databases' binary collation sorts the text keys (not `localeCompare`). */
 function compareText(a: string, b: string): number {
@@ -178,15 +203,29 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
     const isServed = new Uint8Array(geography.partnerships.length)
     for (const p of served) isServed[p.index] = 1
 
-    // Per-file results, mapped to partnerships as they arrive so that no file's LSOA counts are held for long.
-    const results = new Map<number, { file: StreetFile; force: PoliceForce; counts: ForceMonthCounts }>()
-    const outside = new Map<string, number>()
+    // Per-file results, mapped to partnerships as they arrive so that no file's LSOA counts are held for long; what
+    // the summary needs is kept, the counts only until they are written.
+    const results = new Map<number, { file: StreetFile; force: PoliceForce; counts: ForceMonthOutline }>()
+    /** 1 for each partnership (by position) that got rows. */
+    const touchedPartnerships = new Uint8Array(geography.partnerships.length)
+    /** Force-months by "force month", the first file that gave each; those that more than one file gave. */
+    const seen = new Map<string, StreetFile>()
+    const duplicated = new Set<string>()
+    /** Rows each force's files counted in partnerships of other force areas, by partnership position. */
+    const outside = new Map<string, Float64Array>()
     let rowsDone = 0
     let bytesDone = 0
     let filesDone = 0
+    // In the stored key's order (month, then force): the force-months then reach the database nearly in order, and
+    // are appended to its tables rather than inserted among earlier ones. The threads take the next file as each
+    // finishes one, so they end within a file of each other (at most 17 MB, a few hundredths of a second).
     const tasks: ParseTask[] = files
       .map((file, id) => ({ id, source: file.source, month: file.month }))
-      .sort((a, b) => (files[b.id] as StreetFile).size - (files[a.id] as StreetFile).size)
+      .sort((a, b) => {
+        const fa = files[a.id] as StreetFile
+        const fb = files[b.id] as StreetFile
+        return compareText(fa.month, fb.month) || compareText(fa.forceId, fb.forceId) || a.id - b.id
+      })
 
     /** A file's counts, summed by partnership in the parser, as what is stored for its force-month. */
     const mapFile = (file: StreetFile, force: PoliceForce, summary: StreetFileSummary): ForceMonthCounts => {
@@ -194,18 +233,24 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
       let rowsOutsideForce = 0
       const partnershipCounts: PartnershipCount[] = []
       const groups = summary.groupCounts
+      let outsideOfForce = outside.get(force.id)
       for (let i = 0; i < groups.length; i += 3) {
-        const p = geography.partnerships[groups[i] as number] as GeographyPartnership
+        const index = groups[i] as number
+        const p = geography.partnerships[index] as GeographyPartnership
         const crimes = groups[i + 2] as number
         partnershipCounts.push({
           partnershipCode: p.code,
           crimeType: crimeTypes[groups[i + 1] as number] as string,
           crimes,
         })
+        touchedPartnerships[index] = 1
         if (force.forceAreaCode !== null && p.forceAreaCode !== force.forceAreaCode) {
           rowsOutsideForce += crimes
-          const key = `${force.id}\u0000${p.code}`
-          outside.set(key, (outside.get(key) ?? 0) + crimes)
+          if (!outsideOfForce) {
+            outsideOfForce = new Float64Array(geography.partnerships.length)
+            outside.set(force.id, outsideOfForce)
+          }
+          outsideOfForce[index] = (outsideOfForce[index] as number) + crimes
         }
       }
       // By LSOA: the served partnerships' LSOAs, and those no partnership could be found for.
@@ -278,71 +323,134 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
       }
     }
 
-    options.onPhase?.('reading')
-    await pool.parse(
-      tasks,
-      { lsoaCodes: geography.lsoaCodes, crimeTypes, lsoaGroups: geography.lsoaPartnership, detailedGroups: isServed },
-      {
-        onProgress(bytes, rows) {
-          bytesDone += bytes
-          rowsDone += rows
-          options.onProgress?.({ bytesDone, bytesTotal, rowsDone, filesDone, filesTotal: files.length })
-        },
-        onOutcome(task, outcome) {
-          const file = files[task.id] as StreetFile
-          filesDone++
-          if ('fault' in outcome) {
-            problems.push({ file: file.displayName, line: outcome.fault.line, reason: outcome.fault.reason })
-          } else if ('failure' in outcome) {
-            problems.push({ file: file.displayName, line: null, reason: outcome.failure })
-          } else if (problems.length === 0) {
-            const force = forceOf(file, outcome.summary)
-            if ('reason' in force) problems.push(force)
-            else results.set(task.id, { file, force, counts: mapFile(file, force, outcome.summary) })
-          }
-          options.onProgress?.({ bytesDone, bytesTotal, rowsDone, filesDone, filesTotal: files.length })
-        },
-      },
-    )
-
-    // The same force-month twice (a file in a folder and in an archive, say) is ambiguous: refuse it.
-    const seen = new Map<string, StreetFile>()
-    for (const { file, force } of [...results.values()].sort((a, b) =>
-      a.file.displayName < b.file.displayName ? -1 : 1,
-    )) {
-      const key = `${force.id} ${file.month}`
-      const other = seen.get(key)
-      if (other) {
-        problems.push({
-          file: file.displayName,
-          line: null,
-          reason: `${force.name} ${file.month} is also in ${other.displayName}: import one of them`,
+    // Writing. With worker threads, the force-months are written as their files are parsed (in about 24 batches),
+    // into one transaction opened at the first batch and committed once every file is read without a problem: this
+    // thread is otherwise idle, and the import's wall time is then the parsing and little more. On this thread
+    // alone (a few files), they are written together after the reading, so that the transaction (which holds
+    // SQLite's one connection) is short.
+    const streaming = workers > 0
+    const importedAt = (dependencies.now?.() ?? new Date()).toISOString()
+    const waiting: ForceMonthCounts[] = []
+    let waitingBytes = 0
+    const batchBytes = bytesTotal / STREAMED_BATCHES
+    // In an object: TypeScript does not see closures assign a `let`, and would take it for null below.
+    const transaction: { replacement: ForceMonthReplacement | null } = { replacement: null }
+    let writer: Promise<void> | null = null
+    let writeFailure: { error: unknown } | null = null
+    let writingAnnounced = false
+    const writeWaiting = async () => {
+      const replacement = (transaction.replacement ??= await dependencies.repository.startReplacement({
+        importedAt,
+        source: paths.join(', '),
+        files: files.length,
+        bytesRead: bytesTotal,
+        servedPartnerships: served.map((p) => p.code),
+      }))
+      if (!writingAnnounced) options.onPhase?.('writing')
+      writingAnnounced = true
+      // Whatever arrived while the last batch was written goes in the next: batches grow when writing lags.
+      while (waiting.length > 0 && problems.length === 0) {
+        waitingBytes = 0
+        await replacement.write(waiting.splice(0))
+      }
+    }
+    /** Starts writing what waits, unless a write is under way (it takes what waits when it is done). */
+    const write = () => {
+      writer ??= writeWaiting()
+        .catch((error: unknown) => {
+          writeFailure = { error }
         })
-      } else seen.set(key, file)
+        .finally(() => {
+          writer = null
+          if (waitingBytes >= batchBytes && problems.length === 0 && writeFailure === null) write()
+        })
     }
-    if (problems.length > 0) {
-      throw new CrimeImportError([...problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)))
+    const finishWriting = async () => {
+      while (writer !== null) await writer
     }
 
-    options.onPhase?.('writing')
-    const readingDone = performance.now()
+    options.onPhase?.('reading')
+    let replaced: { policeForce: string; month: string }[]
+    let readingDone: number
+    try {
+      await pool.parse(
+        tasks,
+        { lsoaCodes: geography.lsoaCodes, crimeTypes, lsoaGroups: geography.lsoaPartnership, detailedGroups: isServed },
+        {
+          onProgress(bytes, rows) {
+            bytesDone += bytes
+            rowsDone += rows
+            options.onProgress?.({ bytesDone, bytesTotal, rowsDone, filesDone, filesTotal: files.length })
+          },
+          onOutcome(task, outcome) {
+            const file = files[task.id] as StreetFile
+            filesDone++
+            if ('fault' in outcome) {
+              problems.push({ file: file.displayName, line: outcome.fault.line, reason: outcome.fault.reason })
+            } else if ('failure' in outcome) {
+              problems.push({ file: file.displayName, line: null, reason: outcome.failure })
+            } else if (problems.length === 0) {
+              const force = forceOf(file, outcome.summary)
+              if ('reason' in force) problems.push(force)
+              else {
+                const counts = mapFile(file, force, outcome.summary)
+                results.set(task.id, { file, force, counts: outline(counts) })
+                const key = `${force.id} ${file.month}`
+                if (seen.has(key)) duplicated.add(key)
+                else {
+                  seen.set(key, file)
+                  waiting.push(counts)
+                  waitingBytes += file.size
+                  if (streaming && waitingBytes >= batchBytes) write()
+                }
+              }
+            }
+            options.onProgress?.({ bytesDone, bytesTotal, rowsDone, filesDone, filesTotal: files.length })
+          },
+        },
+      )
+
+      // The same force-month twice (a file in a folder and in an archive, say) is ambiguous: refuse it, naming each
+      // file after the first by name (whichever was parsed first).
+      if (duplicated.size > 0) {
+        const firstOf = new Map<string, StreetFile>()
+        for (const { file, force } of [...results.values()].sort((a, b) =>
+          a.file.displayName < b.file.displayName ? -1 : 1,
+        )) {
+          const key = `${force.id} ${file.month}`
+          if (!duplicated.has(key)) continue
+          const other = firstOf.get(key)
+          if (other) {
+            problems.push({
+              file: file.displayName,
+              line: null,
+              reason: `${force.name} ${file.month} is also in ${other.displayName}: import one of them`,
+            })
+          } else firstOf.set(key, file)
+        }
+      }
+      if (problems.length > 0) {
+        throw new CrimeImportError([...problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)))
+      }
+
+      readingDone = performance.now()
+      write()
+      await finishWriting()
+      if (writeFailure !== null) throw (writeFailure as { error: unknown }).error
+      if (transaction.replacement === null) throw new Error('the import wrote nothing')
+      ;({ replaced } = await transaction.replacement.commit())
+    } catch (error) {
+      // Nothing is written: a problem in a file, a thread or the database rolls back whatever was.
+      await finishWriting()
+      await transaction.replacement?.rollback()
+      throw error
+    }
+    const writingDone = performance.now()
+    const replacedKeys = new Set(replaced.map((r) => `${r.policeForce} ${r.month}`))
     const forceMonths = [...results.values()]
       .map((r) => r.counts)
       .sort((a, b) => compareText(a.policeForce, b.policeForce) || compareText(a.month, b.month))
     const rows = forceMonths.reduce((sum, fm) => sum + fm.rowsRead, 0)
-    const { replaced } = await dependencies.repository.replaceForceMonths(
-      {
-        importedAt: (dependencies.now?.() ?? new Date()).toISOString(),
-        source: paths.join(', '),
-        files: files.length,
-        bytesRead: bytesTotal,
-        rowsRead: rows,
-        servedPartnerships: served.map((p) => p.code),
-      },
-      forceMonths,
-    )
-    const writingDone = performance.now()
-    const replacedKeys = new Set(replaced.map((r) => `${r.policeForce} ${r.month}`))
 
     const unmappedTotals = new Map<string, UnmappedLsoa>()
     for (const fm of forceMonths) {
@@ -351,7 +459,6 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
         unmappedTotals.set(u.lsoaCode, { ...u, rows: (before?.rows ?? 0) + u.rows })
       }
     }
-    const touchedPartnerships = new Set(forceMonths.flatMap((fm) => fm.partnershipCounts.map((c) => c.partnershipCode)))
     return {
       files: files.length,
       skipped: listing.skipped,
@@ -379,26 +486,31 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
       rowsOutsideForce: forceMonths.reduce((sum, fm) => sum + fm.rowsOutsideForce, 0),
       rowsUnmapped: forceMonths.reduce((sum, fm) => sum + fm.rowsUnmapped, 0),
       outside: [...outside]
-        .map(([key, rowsOutside]) => {
-          const [policeForce, partnershipCode] = key.split('\u0000') as [string, string]
-          const p = geography.partnershipByCode(partnershipCode) as GeographyPartnership
-          return {
-            policeForce,
-            partnershipCode,
-            partnershipName: p.name,
-            forceAreaName: p.forceAreaName,
-            rows: rowsOutside,
-          }
-        })
+        .flatMap(([policeForce, byPartnership]) =>
+          geography.partnerships.flatMap((p, index) => {
+            const rowsOutside = byPartnership[index] as number
+            return rowsOutside > 0
+              ? [
+                  {
+                    policeForce,
+                    partnershipCode: p.code,
+                    partnershipName: p.name,
+                    forceAreaName: p.forceAreaName,
+                    rows: rowsOutside,
+                  },
+                ]
+              : []
+          }),
+        )
         .sort((a, b) => b.rows - a.rows || a.partnershipName.localeCompare(b.partnershipName)),
       unmappedLsoas: [...unmappedTotals.values()].sort(
         (a, b) => b.rows - a.rows || a.lsoaCode.localeCompare(b.lsoaCode),
       ),
       sharedDistricts: geography.sharedDistricts.filter((d) =>
-        d.partnerships.some((p) => touchedPartnerships.has(p.code)),
+        d.partnerships.some((p) => touchedPartnerships[geography.partnershipByCode(p.code)?.index ?? -1] === 1),
       ),
       servedPartnerships: served,
-      lsoaCountsStored: forceMonths.reduce((sum, fm) => sum + fm.lsoaCounts.length, 0),
+      lsoaCountsStored: forceMonths.reduce((sum, fm) => sum + fm.lsoaCountsStored, 0),
     }
   }
 

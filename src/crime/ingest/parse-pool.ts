@@ -126,8 +126,10 @@ export function createTaskRunner(dependencies: RunnerDependencies) {
 
 /**
  * A worker's body: waits for its setup (sent once the main thread has the lookups, so that the worker can start
- * while they are read), then takes tasks one at a time, posts progress every 16 MB and each outcome (the counts'
- * buffer transferred, not copied).
+ * while they are read) and the list of tasks, then takes the next task not yet taken, by any thread, until none is
+ * left: the shared counter (an atomic add) hands them out with no message to the main thread and back, which, busy
+ * writing to the database, would leave a thread that has finished a 2 MB file waiting. It posts progress every
+ * 16 MB and each outcome (the counts' buffers transferred, not copied).
  */
 function workerMain(
   port: MessagePort,
@@ -135,8 +137,6 @@ function workerMain(
   createRunner: (reader: StreetFileReader) => ReturnType<typeof createTaskRunner>,
 ): void {
   let runner: ReturnType<typeof createTaskRunner> | null = null
-  const queue: { id: number; source: StreetFileSource; month: string }[] = []
-  let busy = false
   let unreported = 0
   let unreportedRows = 0
   const progress = (bytes: number, rows: number) => {
@@ -149,12 +149,10 @@ function workerMain(
       unreportedRows = 0
     }
   }
-  async function pump() {
-    if (busy || runner === null) return
-    busy = true
-    while (queue.length > 0) {
-      const task = queue.shift() as { id: number; source: StreetFileSource; month: string }
-      const outcome = await runner.run(task, progress)
+  async function work(tasks: { id: number; source: StreetFileSource; month: string }[], next: Int32Array) {
+    const run = (runner as ReturnType<typeof createTaskRunner>).run
+    for (let i = Atomics.add(next, 0, 1); i < tasks.length; i = Atomics.add(next, 0, 1)) {
+      const outcome = await run(tasks[i] as { id: number; source: StreetFileSource; month: string }, progress)
       if (unreported > 0 || unreportedRows > 0) {
         port.postMessage({ type: 'progress', bytes: unreported, rows: unreportedRows })
       }
@@ -167,22 +165,20 @@ function workerMain(
         ])
       } else port.postMessage({ type: 'outcome', outcome })
     }
-    busy = false
   }
   port.on(
     'message',
     (message: {
       type: string
       setup?: KernelSetup
-      task?: { id: number; source: StreetFileSource; month: string }
+      tasks?: { id: number; source: StreetFileSource; month: string }[]
+      next?: Int32Array
     }) => {
       if (message.type === 'setup' && message.setup) {
         reader.configure(message.setup)
         runner = createRunner(reader)
-        void pump()
-      } else if (message.type === 'task' && message.task) {
-        queue.push(message.task)
-        void pump()
+      } else if (message.type === 'tasks' && message.tasks && message.next) {
+        void work(message.tasks, message.next)
       } else if (message.type === 'close') {
         runner?.close()
         port.close()
@@ -300,14 +296,11 @@ export function startParsePool(workers: number, crimeTypes: readonly string[]): 
       if (early !== null) throw early
       const onProgress = options.onProgress ?? (() => undefined)
       const byId = new Map(tasks.map((task) => [task.id, task]))
-      const pending = [...tasks]
+      // The next task to take, shared by the threads (each takes one with an atomic add).
+      const next = new Int32Array(new SharedArrayBuffer(4))
       await new Promise<void>((resolve, reject) => {
         let outstanding = tasks.length
         if (outstanding === 0) resolve()
-        const give = (thread: Worker) => {
-          const task = pending.shift()
-          if (task) thread.postMessage({ type: 'task', task })
-        }
         for (const thread of threads) {
           thread.on('message', (message: { type: string; bytes?: number; rows?: number; outcome?: ParseOutcome }) => {
             if (message.type === 'progress') onProgress(message.bytes ?? 0, message.rows ?? 0)
@@ -318,7 +311,6 @@ export function startParsePool(workers: number, crimeTypes: readonly string[]): 
                 reject(error)
                 return
               }
-              give(thread)
               if (--outstanding === 0) resolve()
             }
           })
@@ -328,8 +320,7 @@ export function startParsePool(workers: number, crimeTypes: readonly string[]): 
               reject(new Error(`a parsing thread stopped (exit code ${code}) before its files were done`))
           })
           thread.postMessage({ type: 'setup', setup })
-          give(thread)
-          give(thread)
+          thread.postMessage({ type: 'tasks', tasks, next })
         }
       })
     },

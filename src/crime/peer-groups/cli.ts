@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { parseOptions, type Command } from '../../cli/command.ts'
+import { oneFileArgument, optionValue, parseOptions, type Command } from '../../cli/command.ts'
 import { instanceLookupDirectory } from '../geography/lookup-files.ts'
 import { actorFrom, readCommandFile } from '../reference/cli.ts'
 import { formatTableProblem } from '../reference/recorded-crime-table.ts'
@@ -20,12 +20,10 @@ export const peerGroupImportCommand: Command = {
   ].join('\n'),
   async run(args, services, output) {
     const { options, positional } = parseOptions(args)
-    if (positional.length !== 1) {
-      output.err(`Give one file.\n\n${this.usage}`)
-      return 2
-    }
+    const filePath = oneFileArgument(positional, this.usage, output)
+    if (filePath === null) return 2
     const result = await services.crimeComparisons.peerGroups.importFile(
-      await readCommandFile(positional[0] as string),
+      await readCommandFile(filePath),
       actorFrom(options),
     )
     if (result.outcome === 'rejected') {
@@ -52,15 +50,11 @@ export const peerGroupEnterCommand: Command = {
   ].join('\n'),
   async run(args, services, output) {
     const { options } = parseOptions(args)
-    const get = (key: string) => {
-      const v = options.get(key)
-      return typeof v === 'string' ? v : null
-    }
-    const partnership = get('partnership')
-    const name = get('name')
-    const source = get('source')
-    const asOf = get('as-of')
-    const members = get('members')
+    const partnership = optionValue(options, 'partnership')
+    const name = optionValue(options, 'name')
+    const source = optionValue(options, 'source')
+    const asOf = optionValue(options, 'as-of')
+    const members = optionValue(options, 'members')
     if (!partnership || !name || !source || !asOf || !members) {
       output.err(`--partnership, --name, --source, --as-of and --members are required.\n\n${this.usage}`)
       return 2
@@ -240,16 +234,14 @@ export const peerGroupProfileCommand: Command = {
   ].join('\n'),
   async run(args, services, output) {
     const { options, positional } = parseOptions(args)
-    if (positional.length !== 1) {
-      output.err(`Give one file.\n\n${this.usage}`)
-      return 2
-    }
+    const filePath = oneFileArgument(positional, this.usage, output)
+    if (filePath === null) return 2
     const into = options.get('into')
     if (into === true) {
       output.err(`--into needs a folder.\n\n${this.usage}`)
       return 2
     }
-    const read = await readDistrictProfileWorkbook(await readCommandFile(positional[0] as string))
+    const read = await readDistrictProfileWorkbook(await readCommandFile(filePath))
     if (!read.table) {
       for (const p of read.problems) output.err(formatTableProblem(p))
       output.err(`Nothing was written: ${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}.`)

@@ -5,8 +5,9 @@ import { parse } from 'csv-parse/sync'
 import { instanceLookupDirectory } from '../geography/lookup-files.ts'
 import { openWorkbook } from '../reference/open-workbook.ts'
 import type { ImportFile } from '../reference/read-ons-tables.ts'
+import { DISTRICT_CODE, DISTRICT_GEOGRAPHIES } from '../reference/read-population.ts'
 import type { TableProblem } from '../reference/recorded-crime-table.ts'
-import { columnLetter, findSheet, sheetRows, type PlainCell } from '../reference/workbook-cells.ts'
+import { cellText, columnLetter, findSheet, sheetRows, type SheetCell } from '../reference/workbook-cells.ts'
 
 /**
  * What a proposed most similar group needs to know about each local authority district, from one ONS mid-year
@@ -52,18 +53,6 @@ const COLUMNS = [
   'moves_in_and_out',
 ] as const
 
-const DISTRICT_CODE = /^[EW]0[6-9]\d{6}$/
-const DISTRICT_GEOGRAPHIES = new Set([
-  'unitary authority',
-  'non-metropolitan district',
-  'metropolitan district',
-  'london borough',
-])
-
-type Cell = PlainCell | { readonly unreadable: string } | undefined
-const text = (cell: Cell): string =>
-  cell === null || cell === undefined || typeof cell === 'object' ? '' : String(cell).trim()
-
 /**
  * Reads the profile from an ONS mid-year estimates workbook. Never throws for bad content: every problem names the
  * file, sheet, row, column and reason, and no table is returned when there is any.
@@ -87,19 +76,19 @@ export async function readDistrictProfileWorkbook(
       return null
     }
     const rows = sheetRows(sheet)
-    const at = rows.findIndex((r) => text(r.cells[0]).toLowerCase() === 'code')
+    const at = rows.findIndex((r) => cellText(r.cells[0]).toLowerCase() === 'code')
     if (at < 0) {
       problem(name, 0, '', 'no header row starting "Code"')
       return null
     }
-    const header = (rows[at] as (typeof rows)[number]).cells.map((c) => text(c).toLowerCase())
+    const header = (rows[at] as (typeof rows)[number]).cells.map((c) => cellText(c).toLowerCase())
     const title = rows
       .slice(0, at)
-      .map((r) => text(r.cells[0]))
+      .map((r) => cellText(r.cells[0]))
       .join(' ')
     const body = rows.slice(at + 1).filter((r) => {
-      const code = text(r.cells[0])
-      return DISTRICT_CODE.test(code) && DISTRICT_GEOGRAPHIES.has(text(r.cells[2]).toLowerCase())
+      const code = cellText(r.cells[0])
+      return DISTRICT_CODE.test(code) && DISTRICT_GEOGRAPHIES.has(cellText(r.cells[2]).toLowerCase())
     })
     return { header, title, body, headerRow: (rows[at] as (typeof rows)[number]).row }
   }
@@ -108,9 +97,14 @@ export async function readDistrictProfileWorkbook(
     if (i < 0) problem(sheet, found.headerRow, '', `no "${heading}" column`)
     return i
   }
-  const count = (sheet: string, row: number, index: number, cell: Cell): number => {
+  const count = (sheet: string, row: number, index: number, cell: SheetCell): number => {
     if (typeof cell === 'number' && Number.isInteger(cell) && cell >= 0) return cell
-    problem(sheet, row, columnLetter(index), `a count must be a whole number, not "${text(cell) || 'an empty cell'}"`)
+    problem(
+      sheet,
+      row,
+      columnLetter(index),
+      `a count must be a whole number, not "${cellText(cell) || 'an empty cell'}"`,
+    )
     return 0
   }
 
@@ -142,11 +136,11 @@ export async function readDistrictProfileWorkbook(
   const area = column('MYE5', areas, 'Area (sq km)')
   if (problems.length > 0) return { table: null, problems }
 
-  const movesByCode = new Map(moves.body.map((r) => [text(r.cells[0]), r]))
-  const areaByCode = new Map(areas.body.map((r) => [text(r.cells[0]), r]))
+  const movesByCode = new Map(moves.body.map((r) => [cellText(r.cells[0]), r]))
+  const areaByCode = new Map(areas.body.map((r) => [cellText(r.cells[0]), r]))
   const districts = new Map<string, DistrictProfile>()
   for (const { row, cells } of ages.body) {
-    const code = text(cells[0])
+    const code = cellText(cells[0])
     if (districts.has(code)) {
       problem('MYE2 - Persons', row, 'A', `${code} appears twice`)
       continue
@@ -167,8 +161,8 @@ export async function readDistrictProfileWorkbook(
     for (let a = 65; a <= 90; a++) aged65AndOver += byAge(a)
     const m = movesByCode.get(code)
     const ar = areaByCode.get(code)
-    if (!m) problem('MYE3', 0, '', `${code} (${text(cells[1])}) is not in MYE3`)
-    if (!ar) problem('MYE5', 0, '', `${code} (${text(cells[1])}) is not in MYE5`)
+    if (!m) problem('MYE3', 0, '', `${code} (${cellText(cells[1])}) is not in MYE3`)
+    if (!ar) problem('MYE5', 0, '', `${code} (${cellText(cells[1])}) is not in MYE5`)
     if (!m || !ar) continue
     const movesInAndOut = flows.reduce((s, i) => s + count('MYE3', m.row, i, m.cells[i]), 0)
     if (count('MYE3', m.row, mye3Population, m.cells[mye3Population]) !== population) {
@@ -181,7 +175,7 @@ export async function readDistrictProfileWorkbook(
     }
     districts.set(code, {
       code,
-      name: text(cells[1]),
+      name: cellText(cells[1]),
       population,
       areaSqKm: km2,
       aged16To29,

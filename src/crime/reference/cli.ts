@@ -1,7 +1,12 @@
 import { readFile, stat } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
-import { parseOptions, type Command, type CommandOutput } from '../../cli/command.ts'
+import {
+  defaultCommandActor,
+  oneFileArgument,
+  parseOptions,
+  type Command,
+  type CommandOutput,
+} from '../../cli/command.ts'
 import { readAliasFile } from './read-csv-extract.ts'
 import type { ImportFile } from './read-ons-tables.ts'
 import { formatTableProblem, isYearEnding } from './recorded-crime-table.ts'
@@ -14,11 +19,7 @@ const MAX_FILE_BYTES = 50 * 1024 * 1024
 export function actorFrom(options: Map<string, string | true>): string {
   const actor = options.get('actor')
   if (typeof actor === 'string' && actor.trim() !== '') return actor.trim()
-  try {
-    return `cli:${os.userInfo().username}`
-  } catch {
-    return `cli:${process.env.USER ?? 'unknown'}`
-  }
+  return defaultCommandActor()
 }
 
 /** Reads a file named on the command line, refusing what is not a regular file or is too large. */
@@ -79,10 +80,8 @@ export const importOnsTablesCommand: Command = {
   ].join('\n'),
   async run(args, services, output) {
     const { options, positional } = parseOptions(args)
-    if (positional.length !== 1) {
-      output.err(`Give one file.\n\n${this.usage}`)
-      return 2
-    }
+    const filePath = oneFileArgument(positional, this.usage, output)
+    if (filePath === null) return 2
     let aliases: Map<string, string> | undefined
     const aliasPath = options.get('aliases')
     if (aliasPath !== undefined) {
@@ -102,7 +101,7 @@ export const importOnsTablesCommand: Command = {
       output.err('--year-ending needs a month written YYYY-MM, e.g. 2024-12')
       return 2
     }
-    const file = await readCommandFile(positional[0] as string)
+    const file = await readCommandFile(filePath)
     const result = await services.crimeComparisons.reference.importRecordedCrime(file, actorFrom(options), {
       ...(aliases ? { aliases } : {}),
       ...(typeof yearEnding === 'string' ? { yearEnding } : {}),
@@ -124,12 +123,12 @@ export const importPopulationCommand: Command = {
   ].join('\n'),
   async run(args, services, output) {
     const { options, positional } = parseOptions(args)
-    if (positional.length !== 1) {
-      output.err(`Give one file.\n\n${this.usage}`)
-      return 2
-    }
-    const file = await readCommandFile(positional[0] as string)
-    const result = await services.crimeComparisons.reference.importPopulation(file, actorFrom(options))
+    const filePath = oneFileArgument(positional, this.usage, output)
+    if (filePath === null) return 2
+    const result = await services.crimeComparisons.reference.importPopulation(
+      await readCommandFile(filePath),
+      actorFrom(options),
+    )
     return reportReferenceImport(result, output)
   },
 }

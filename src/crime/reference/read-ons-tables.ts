@@ -10,7 +10,7 @@ import {
   type TableProblem,
 } from './recorded-crime-table.ts'
 import { openWorkbook } from './open-workbook.ts'
-import { columnLetter, findSheet, sheetRows, type PlainCell } from './workbook-cells.ts'
+import { cellText, columnLetter, findSheet, sheetRows, type PlainCell, type SheetCell } from './workbook-cells.ts'
 
 /**
  * Reads the ONS "Police force area data tables" workbook (e.g. `policeforceareatablesyedecember2024.xlsx`),
@@ -226,17 +226,15 @@ function parseSheet(
     problems.push({ file: fileName, sheet: sheetName, row, column, reason })
   const note = (row: number, column: string, reason: string) =>
     notes.push({ file: fileName, sheet: sheetName, row, column, reason })
-  const text = (cell: PlainCell | { readonly unreadable: string } | undefined): string =>
-    cell === null || cell === undefined ? '' : typeof cell === 'object' ? '' : String(cell).trim()
 
-  const title = rows[0] ? text(rows[0].cells[0]) : ''
+  const title = rows[0] ? cellText(rows[0].cells[0]) : ''
   const yearEnding = yearEndingIn(title)
-  const headerIndex = rows.findIndex((r) => normaliseHeading(text(r.cells[0])) === IDENTITY_HEADINGS.forceCode)
+  const headerIndex = rows.findIndex((r) => normaliseHeading(cellText(r.cells[0])) === IDENTITY_HEADINGS.forceCode)
   if (headerIndex < 0) {
     problem(0, '', 'no header row (a row starting "Police Force Area code") was found')
     return { yearEnding, rows: [] }
   }
-  const header = (rows[headerIndex] as (typeof rows)[number]).cells.map((c) => normaliseHeading(text(c)))
+  const header = (rows[headerIndex] as (typeof rows)[number]).cells.map((c) => normaliseHeading(cellText(c)))
   const identity = {} as Record<keyof typeof IDENTITY_HEADINGS, number>
   for (const [field, heading] of Object.entries(IDENTITY_HEADINGS) as [keyof typeof IDENTITY_HEADINGS, string][]) {
     const index = header.indexOf(heading)
@@ -261,7 +259,7 @@ function parseSheet(
     if (kind === 'rates' && heading.startsWith('population figures')) {
       populationColumn = {
         index,
-        note: text((rows[headerIndex] as (typeof rows)[number]).cells[index]).replace(/\s+/g, ' '),
+        note: cellText((rows[headerIndex] as (typeof rows)[number]).cells[index]).replace(/\s+/g, ' '),
       }
       return
     }
@@ -276,13 +274,13 @@ function parseSheet(
   const parsed: ParsedRow[] = []
   const seen = new Map<string, number>()
   for (const { row, cells } of rows.slice(headerIndex + 1)) {
-    const forceCode = text(cells[identity.forceCode])
-    const forceName = text(cells[identity.forceName])
+    const forceCode = cellText(cells[identity.forceCode])
+    const forceName = cellText(cells[identity.forceName])
       .replace(/\[note \d+\]/gi, '')
       .trim()
-    const partnershipCode = text(cells[identity.partnershipCode])
-    const partnershipName = text(cells[identity.partnershipName])
-    if (cells.every((c) => text(c) === '')) continue
+    const partnershipCode = cellText(cells[identity.partnershipCode])
+    const partnershipName = cellText(cells[identity.partnershipName])
+    if (cells.every((c) => cellText(c) === '')) continue
     if (!forceCode) {
       problem(row, columnLetter(identity.forceCode), 'no police force area code')
       continue
@@ -405,10 +403,7 @@ function parseSheet(
 }
 
 /** A figure, null for "no figure", or the reason it cannot be read. */
-function readFigure(
-  cell: PlainCell | { readonly unreadable: string } | undefined,
-  kind: SheetKind,
-): number | null | string {
+function readFigure(cell: SheetCell, kind: SheetKind): number | null | string {
   if (cell === null || cell === undefined) return null
   if (typeof cell === 'object') return `${cell.unreadable} where a figure was expected`
   if (typeof cell === 'number') {

@@ -3,7 +3,7 @@ import type { PartnershipDirectory } from './partnerships.ts'
 import type { ImportFile } from './read-ons-tables.ts'
 import type { TableProblem } from './recorded-crime-table.ts'
 import { openWorkbook } from './open-workbook.ts'
-import { columnLetter, findSheet, sheetRows, type PlainCell } from './workbook-cells.ts'
+import { cellText, columnLetter, findSheet, sheetRows } from './workbook-cells.ts'
 
 /**
  * Reads the ONS mid-year population estimates workbook (e.g. `LAD23_Mid_Year_pop_2011_to_2023.xlsx`):
@@ -31,17 +31,16 @@ export interface PopulationImport {
   readonly notes: readonly TableProblem[]
 }
 
-const DISTRICT_GEOGRAPHIES = new Set([
+/** The ONS code of a local authority district (E06–E09, W06–W09): what partnerships are built from. */
+export const DISTRICT_CODE = /^[EW]0[6-9]\d{6}$/
+
+/** A district's Geography in the mid-year estimates, lower-cased (other rows are regions, counties, countries). */
+export const DISTRICT_GEOGRAPHIES: ReadonlySet<string> = new Set([
   'unitary authority',
   'non-metropolitan district',
   'metropolitan district',
   'london borough',
 ])
-
-type Cell = PlainCell | { readonly unreadable: string } | undefined
-
-const text = (cell: Cell): string =>
-  cell === null || cell === undefined || typeof cell === 'object' ? '' : String(cell).trim()
 
 /**
  * Reads the workbook. Never throws for bad content: every problem names file, sheet, row, column and reason.
@@ -66,10 +65,10 @@ export async function readPopulationEstimates(
   const mye4 = findSheet(workbook.worksheets, 'MYE4')
   if (!mye4) return fail('MYE4', 0, '', 'the workbook has no sheet MYE4 (ONS mid-year estimates summary)')
   const rows = sheetRows(mye4)
-  const headerIndex = rows.findIndex((r) => text(r.cells[0]).toLowerCase() === 'code')
+  const headerIndex = rows.findIndex((r) => cellText(r.cells[0]).toLowerCase() === 'code')
   if (headerIndex < 0) return fail('MYE4', 0, '', 'no header row starting "Code" was found')
   const headerRow = rows[headerIndex] as (typeof rows)[number]
-  const header = headerRow.cells.map((c) => text(c).toLowerCase())
+  const header = headerRow.cells.map((c) => cellText(c).toLowerCase())
   const nameColumn = header.indexOf('name')
   const geographyColumn = header.indexOf('geography')
   if (nameColumn < 0 || geographyColumn < 0) return fail('MYE4', headerRow.row, '', 'no "Name" or "Geography" column')
@@ -82,10 +81,10 @@ export async function readPopulationEstimates(
 
   const districts = new Map<string, { name: string; geography: string; population: Map<number, number> }>()
   for (const { row, cells } of rows.slice(headerIndex + 1)) {
-    const code = text(cells[0])
-    const geography = text(cells[geographyColumn])
+    const code = cellText(cells[0])
+    const geography = cellText(cells[geographyColumn])
     if (!code || !DISTRICT_GEOGRAPHIES.has(geography.toLowerCase())) continue
-    if (!/^[EW]0[6-9]\d{6}$/.test(code)) {
+    if (!DISTRICT_CODE.test(code)) {
       problems.push({ file: file.name, sheet: 'MYE4', row, column: 'A', reason: `"${code}" is not a district code` })
       continue
     }
@@ -97,18 +96,18 @@ export async function readPopulationEstimates(
     for (const { index, year } of yearColumns) {
       const cell = cells[index]
       if (typeof cell === 'number' && Number.isInteger(cell) && cell > 0) population.set(year, cell)
-      else if (text(cell) === '' || /^\[x\]$/i.test(text(cell))) continue
+      else if (cellText(cell) === '' || /^\[x\]$/i.test(cellText(cell))) continue
       else {
         problems.push({
           file: file.name,
           sheet: 'MYE4',
           row,
           column: columnLetter(index),
-          reason: `a population must be a whole number above 0, not "${text(cell) || 'an unreadable cell'}"`,
+          reason: `a population must be a whole number above 0, not "${cellText(cell) || 'an unreadable cell'}"`,
         })
       }
     }
-    districts.set(code, { name: text(cells[nameColumn]), geography, population })
+    districts.set(code, { name: cellText(cells[nameColumn]), geography, population })
   }
   if (districts.size === 0) return fail('MYE4', 0, '', 'no local authority districts were found')
 
@@ -164,8 +163,8 @@ function readMye5Areas(
   const sheet = findSheet(sheets, 'MYE5')
   if (!sheet) return null
   const rows = sheetRows(sheet)
-  const headerIndex = rows.findIndex((r) => text(r.cells[0]).toLowerCase() === 'code')
-  const header = rows[headerIndex]?.cells.map((c) => text(c).toLowerCase()) ?? []
+  const headerIndex = rows.findIndex((r) => cellText(r.cells[0]).toLowerCase() === 'code')
+  const header = rows[headerIndex]?.cells.map((c) => cellText(c).toLowerCase()) ?? []
   const areaColumn = header.findIndex((h) => h.startsWith('area (sq km)'))
   if (headerIndex < 0 || areaColumn < 0) {
     problems.push({ file: fileName, sheet: 'MYE5', row: 0, column: '', reason: 'no header with "Area (sq km)"' })
@@ -173,8 +172,8 @@ function readMye5Areas(
   }
   const out = new Map<string, number>()
   for (const { row, cells } of rows.slice(headerIndex + 1)) {
-    const code = text(cells[0])
-    if (!/^[EW]0[6-9]\d{6}$/.test(code)) continue
+    const code = cellText(cells[0])
+    if (!DISTRICT_CODE.test(code)) continue
     const area = cells[areaColumn]
     if (typeof area === 'number' && Number.isFinite(area) && area > 0) out.set(code, area)
     else {
@@ -198,12 +197,12 @@ function readMye6MedianAges(
   const sheet = findSheet(sheets, 'MYE6')
   if (!sheet) return null
   const rows = sheetRows(sheet)
-  const headerIndex = rows.findIndex((r) => text(r.cells[0]).toLowerCase() === 'code')
+  const headerIndex = rows.findIndex((r) => cellText(r.cells[0]).toLowerCase() === 'code')
   if (headerIndex < 0) {
     problems.push({ file: fileName, sheet: 'MYE6', row: 0, column: '', reason: 'no header row starting "Code"' })
     return null
   }
-  const header = (rows[headerIndex] as (typeof rows)[number]).cells.map((c) => text(c).toLowerCase())
+  const header = (rows[headerIndex] as (typeof rows)[number]).cells.map((c) => cellText(c).toLowerCase())
   const yearColumns: { index: number; year: number }[] = []
   header.forEach((h, index) => {
     const m = /^mid-(\d{4})$/.exec(h)
@@ -211,13 +210,13 @@ function readMye6MedianAges(
   })
   const out = new Map<string, Map<number, number>>()
   for (const { row, cells } of rows.slice(headerIndex + 1)) {
-    const code = text(cells[0])
-    if (!/^[EW]0[6-9]\d{6}$/.test(code)) continue
+    const code = cellText(cells[0])
+    if (!DISTRICT_CODE.test(code)) continue
     const ages = new Map<number, number>()
     for (const { index, year } of yearColumns) {
       const v = cells[index]
       if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 120) ages.set(year, v)
-      else if (text(v) !== '') {
+      else if (cellText(v) !== '') {
         problems.push({
           file: fileName,
           sheet: 'MYE6',

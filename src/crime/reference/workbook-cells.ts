@@ -25,6 +25,14 @@ export function plainCell(value: CellValue): PlainCell | { readonly unreadable: 
   return { unreadable: 'a value of an unknown kind' }
 }
 
+/** A cell as `sheetRows` gives it; undefined past the last cell of its row. */
+export type SheetCell = PlainCell | { readonly unreadable: string } | undefined
+
+/** A cell's text, trimmed: '' for an empty or unreadable cell; a number as JavaScript writes it (12, 0.5). */
+export function cellText(cell: SheetCell): string {
+  return cell === null || cell === undefined || typeof cell === 'object' ? '' : String(cell).trim()
+}
+
 /** The sheet whose name, trimmed, is `name` (the ONS workbook has names such as "Table P4 " with a space). */
 export function findSheet(sheets: readonly Worksheet[], name: string): Worksheet | null {
   const wanted = name.trim().toLowerCase()

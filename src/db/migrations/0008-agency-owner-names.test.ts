@@ -1,15 +1,10 @@
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { Migrator, type Migration } from 'kysely'
-import pg from 'pg'
 import { createAuditRepository } from '../../audit/audit-repository.ts'
 import { withAuditedTransaction } from '../../audit/audited-transaction.ts'
-import { openDatabase, type Database, type DialectName } from '../database.ts'
-import { testDialects } from '../../../test/support/databases.ts'
+import type { Database } from '../database.ts'
+import { openEmptyTestDatabase, testDialects, type EmptyTestDatabase } from '../../../test/support/databases.ts'
 import { migrations } from './index.ts'
 import { OWNER_NAMES_MIGRATION_ACTOR } from './0008-agency-owner-names.ts'
 
@@ -18,49 +13,6 @@ import { OWNER_NAMES_MIGRATION_ACTOR } from './0008-agency-owner-names.ts'
  * the names the code matched them by until then (the default agencies' lists, and each agency's own name), with an
  * audit event each, and the audit chain still verifies.
  */
-
-/** Opens another connection to the same database, to see what is committed. */
-let reopen: () => Database
-
-/**
- * An empty, unmigrated database (openTestDatabase migrates to the latest, which is not what this test wants). SQLite
- * in a file, so that a second connection can check that the migration committed.
- */
-async function openEmptyDatabase(dialect: DialectName): Promise<Database> {
-  if (dialect === 'sqlite') {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'saferhub-0008-'))
-    const sqliteFile = path.join(directory, 'test.sqlite')
-    reopen = () => openDatabase({ sqliteFile })
-    const database = openDatabase({ sqliteFile })
-    return {
-      ...database,
-      async close() {
-        await database.close()
-        rmSync(directory, { recursive: true, force: true })
-      },
-    }
-  }
-  const adminUrl = process.env.SAFERHUB_TEST_DATABASE_URL as string
-  const name = `saferhub_test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  const database = openDatabase({ databaseUrl: url.toString() })
-  reopen = () => openDatabase({ databaseUrl: url.toString() })
-  return {
-    ...database,
-    async close() {
-      await database.close()
-      const cleanup = new pg.Client({ connectionString: adminUrl })
-      await cleanup.connect()
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await cleanup.end()
-    },
-  }
-}
 
 function migrator(database: Database): Migrator {
   return new Migrator({
@@ -77,9 +29,9 @@ async function migrateTo(database: Database, name: string): Promise<void> {
 
 for (const dialect of testDialects()) {
   describe(`migration 0008: agencies' owner names (${dialect})`, () => {
-    let database: Database
+    let database: EmptyTestDatabase
     beforeEach(async () => {
-      database = await openEmptyDatabase(dialect)
+      database = await openEmptyTestDatabase(dialect)
       await migrateTo(database, '0007-api')
     })
     afterEach(() => database.close())
@@ -162,7 +114,7 @@ for (const dialect of testDialects()) {
       assert.equal((await audit.verify()).ok, true)
 
       // Committed: another connection sees the names (the migration left no transaction open).
-      const other = reopen()
+      const other = database.reopen()
       try {
         const seen = await other.db.selectFrom('agency_owner_names').select('name').execute()
         assert.equal(seen.length, 8)

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { Migrator, sql, type Migration } from 'kysely'
-import pg from 'pg'
-import { openDatabase, type Database, type DialectName } from '../database.ts'
-import { testDialects } from '../../../test/support/databases.ts'
+import type { Database } from '../database.ts'
+import { openEmptyTestDatabase, testDialects } from '../../../test/support/databases.ts'
 import { migrations } from './index.ts'
 import { returnItemPeriodsMigration } from './0009-return-item-periods.ts'
 
@@ -17,36 +15,12 @@ async function migrate(database: Database, set: Record<string, Migration>): Prom
   if (error) throw error
 }
 
-/** An empty, unmigrated database: SQLite in memory, or a PostgreSQL database of its own, dropped on close. */
-async function emptyDatabase(dialect: DialectName): Promise<Database> {
-  if (dialect === 'sqlite') return openDatabase({ sqliteFile: ':memory:' })
-  const adminUrl = process.env.SAFERHUB_TEST_DATABASE_URL as string
-  const name = `saferhub_test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  const database = openDatabase({ databaseUrl: url.toString() })
-  return {
-    ...database,
-    async close() {
-      await database.close()
-      const cleanup = new pg.Client({ connectionString: adminUrl })
-      await cleanup.connect()
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await cleanup.end()
-    },
-  }
-}
-
 for (const dialect of testDialects()) {
   describe(`migration ${THIS}: a return made before it keeps its figures, under its quarter (${dialect})`, () => {
     let database: Database
 
     before(async () => {
-      database = await emptyDatabase(dialect)
+      database = await openEmptyTestDatabase(dialect)
       // The schema as it was before this migration, holding one return with two KPIs' figures.
       await migrate(database, Object.fromEntries(Object.entries(migrations).filter(([name]) => name < THIS)))
       const { db } = database

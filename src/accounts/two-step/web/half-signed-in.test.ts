@@ -1,16 +1,9 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { loadConfig } from '../../../config.ts'
-import { createServices, type Services } from '../../../composition-root.ts'
-import { openTestDatabase, testDialects } from '../../../../test/support/databases.ts'
+import { testDialects } from '../../../../test/support/databases.ts'
+import { startDemoApp, type RunningApp } from '../../../../test/support/web-app.ts'
 import { demoUsers } from '../../demo-users.ts'
 import { TestBrowser, type TestResponse } from '../../web/test-client.ts'
-import { createApp } from '../../../web/app.ts'
 import { routeManifest, type RouteAccess } from '../../../web/route-manifest.ts'
 import { codeAt } from '../testing/independent-totp.ts'
 
@@ -57,10 +50,8 @@ function send(visitor: Visitor, route: RouteAccess, target: string): Promise<Tes
 
 for (const dialect of testDialects()) {
   describe(`a half-signed-in session on every route (${dialect})`, () => {
-    let services: Services
-    let server: Server
+    let app: RunningApp
     let base: string
-    let dataDirectory: string
     let analystKey: string
 
     /** Signs in with the password only; the browser is left half signed in at `expected`. */
@@ -73,18 +64,12 @@ for (const dialect of testDialects()) {
 
     before(async () => {
       assert.ok(viewer && analyst)
-      const database = await openTestDatabase(dialect)
-      dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-two-step-'))
-      const config = loadConfig({
-        NODE_ENV: 'test',
-        SAFERHUB_DEMO: 'true',
-        SAFERHUB_TWO_STEP: 'required',
-        SAFERHUB_DATA_DIR: dataDirectory,
+      app = await startDemoApp(dialect, {
+        env: { SAFERHUB_TWO_STEP: 'required' },
+        dataDirectoryPrefix: 'saferhub-two-step-',
       })
-      services = await createServices(config, { database })
-      server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
-      await new Promise((resolve) => server.once('listening', resolve))
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      base = app.base
+      const { services } = app
       // The analyst has two-step sign-in on (set up as the page does it, with a code from their "phone").
       const user = await services.accounts.repository.findUserByEmail(analyst.email)
       assert.ok(user)
@@ -98,12 +83,7 @@ for (const dialect of testDialects()) {
       assert.ok(confirmed.ok)
     })
 
-    after(async () => {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-      await services.close()
-      await rm(dataDirectory, { recursive: true, force: true })
-    })
+    after(() => app.stop())
 
     it('gets what a visitor who never signed in gets, on every route but the second step', async () => {
       assert.ok(viewer && analyst)

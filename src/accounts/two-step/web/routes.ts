@@ -2,8 +2,8 @@ import express, { type Request, type Response } from 'express'
 import type { AccountService, FieldError } from '../../account-service.ts'
 import type { User } from '../../account-repository.ts'
 import { requireSignIn, safeReturnPath } from '../../web/authentication.ts'
-import { errorView, formField } from '../../web/forms.ts'
-import { redirectAfterSaving } from '../../web/session.ts'
+import { errorView, formField, waitText } from '../../web/forms.ts'
+import { redirectAfterSaving, regenerateSession, takeFlash } from '../../web/session.ts'
 import type { Enrolment, SecondStepOutcome, TwoStepService } from '../two-step-service.ts'
 import { qrCodeSvg } from './qr-code.ts'
 
@@ -41,34 +41,32 @@ const SIGN_IN_RECOVERY_PATH = '/sign-in/recovery-code'
 const SIGN_IN_SET_UP_PATH = '/sign-in/two-step/set-up'
 const ACCOUNT_PATH = '/account/two-step'
 
+/** The two forms of the second step at sign-in: a code from the authenticator app, or a recovery code instead. */
+interface SecondStepForm {
+  readonly path: string
+  readonly template: string
+  readonly title: string
+  readonly recovery: boolean
+}
+const CODE_FORM: SecondStepForm = {
+  path: SIGN_IN_CODE_PATH,
+  template: 'accounts/two-step/code.njk',
+  title: 'Enter the code from your authenticator app',
+  recovery: false,
+}
+const RECOVERY_FORM: SecondStepForm = {
+  path: SIGN_IN_RECOVERY_PATH,
+  template: 'accounts/two-step/recovery-code.njk',
+  title: 'Enter a recovery code',
+  recovery: true,
+}
+
 export interface TwoStepRouteServices {
   readonly accounts: AccountService
   readonly twoStep: TwoStepService
 }
 
-function regenerateSession(req: Request, fill: (session: Request['session']) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.regenerate((error: unknown) => {
-      if (error) return reject(error)
-      fill(req.session)
-      req.session.save((saveError: unknown) => (saveError ? reject(saveError) : resolve()))
-    })
-  })
-}
-
-function waitText(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
-  const minutes = Math.ceil(seconds / 60)
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`
-}
-
 const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' })
-
-function takeFlash(req: Request): string | undefined {
-  const flash = req.session?.flash
-  if (flash !== undefined) delete req.session.flash
-  return flash
-}
 
 /**
  * Called by the sign-in form once the password is right. When the user has two-step sign-in on, or the policy
@@ -163,6 +161,54 @@ export function twoStepRoutes(services: TwoStepRouteServices): express.Router {
   const afterSignIn = (user: User, pending: PendingSignIn) =>
     user.mustChangePassword ? '/account/change-password' : pending.returnTo
 
+  const renderSecondStep = (
+    form: SecondStepForm,
+    req: Request,
+    res: Response,
+    status: number,
+    errors: readonly FieldError[] = [],
+  ) => {
+    res.status(status)
+    res.render(form.template, {
+      pageTitle: errors.length > 0 ? `Error: ${form.title}` : form.title,
+      csrfToken: req.csrfToken?.(),
+      ...errorView(errors),
+    })
+  }
+
+  /**
+   * A page of the half sign-in: only for a session half signed in with `next` to do (see `refuse`). A page opened by
+   * someone signed in already goes home instead; a form they post is refused like anyone else's.
+   */
+  const halfSignedIn =
+    (
+      next: PendingSignIn['next'],
+      handler: (req: Request, res: Response, pending: PendingSignIn, user: User) => Promise<void> | void,
+    ) =>
+    async (req: Request, res: Response) => {
+      if ((req.method === 'GET' || req.method === 'HEAD') && res.locals.currentUser) return res.redirect(303, '/')
+      const state = await pendingOf(req, next)
+      if (state.state !== 'ok') return refuse(res, state)
+      await handler(req, res, state.pending, state.user)
+    }
+
+  /** A wrong, used or throttled code: the form again saying why, or (no longer set up) sign in again. */
+  function refuseCode(
+    form: SecondStepForm,
+    req: Request,
+    res: Response,
+    outcome: Exclude<SecondStepOutcome, { outcome: 'accepted' }>,
+  ): void {
+    if (outcome.outcome === 'throttled') res.setHeader('Retry-After', String(outcome.retryAfterSeconds))
+    if (outcome.outcome === 'refused' && outcome.reason === 'not-set-up') {
+      delete req.session.twoStepPending
+      return refuse(res, { state: 'expired' })
+    }
+    renderSecondStep(form, req, res, outcome.outcome === 'throttled' ? 429 : 401, [
+      { field: 'code', message: refusalMessage(outcome, form.recovery) },
+    ])
+  }
+
   function refusalMessage(outcome: Exclude<SecondStepOutcome, { outcome: 'accepted' }>, recovery: boolean): string {
     if (outcome.outcome === 'throttled') {
       return `Too many wrong codes. Wait ${waitText(outcome.retryAfterSeconds)}, then try again`
@@ -181,92 +227,54 @@ export function twoStepRoutes(services: TwoStepRouteServices): express.Router {
     }
   }
 
-  // The second step: a code from the authenticator app.
-  const renderCode = (req: Request, res: Response, status: number, errors: readonly FieldError[] = []) => {
-    res.status(status)
-    res.render('accounts/two-step/code.njk', {
-      pageTitle:
-        errors.length > 0
-          ? 'Error: Enter the code from your authenticator app'
-          : 'Enter the code from your authenticator app',
-      csrfToken: req.csrfToken?.(),
-      ...errorView(errors),
-    })
+  // The second step: a code from the authenticator app, or a recovery code instead.
+  for (const form of [CODE_FORM, RECOVERY_FORM]) {
+    router.get(
+      form.path,
+      halfSignedIn('enter-code', (req, res) => renderSecondStep(form, req, res, 200)),
+    )
   }
 
-  router.get(SIGN_IN_CODE_PATH, async (req, res) => {
-    if (res.locals.currentUser) return res.redirect(303, '/')
-    const state = await pendingOf(req, 'enter-code')
-    if (state.state !== 'ok') return refuse(res, state)
-    renderCode(req, res, 200)
-  })
+  router.post(
+    CODE_FORM.path,
+    halfSignedIn('enter-code', async (req, res, pending, user) => {
+      const code = formField(req.body, 'code').replace(/[\s-]/g, '')
+      if (!code) {
+        return renderSecondStep(CODE_FORM, req, res, 400, [
+          { field: 'code', message: 'Enter the code from your authenticator app' },
+        ])
+      }
+      if (!/^\d{6}$/.test(code)) {
+        return renderSecondStep(CODE_FORM, req, res, 400, [
+          { field: 'code', message: 'The code must be 6 digits, like 123456' },
+        ])
+      }
+      const outcome = await twoStep.verifyCode(user.id, code, req.ip)
+      if (outcome.outcome !== 'accepted') return refuseCode(CODE_FORM, req, res, outcome)
+      await completeSignIn(req, pending)
+      res.redirect(303, afterSignIn(user, pending))
+    }),
+  )
 
-  router.post(SIGN_IN_CODE_PATH, async (req, res) => {
-    const state = await pendingOf(req, 'enter-code')
-    if (state.state !== 'ok') return refuse(res, state)
-    const code = formField(req.body, 'code').replace(/[\s-]/g, '')
-    if (!code)
-      return renderCode(req, res, 400, [{ field: 'code', message: 'Enter the code from your authenticator app' }])
-    if (!/^\d{6}$/.test(code)) {
-      return renderCode(req, res, 400, [{ field: 'code', message: 'The code must be 6 digits, like 123456' }])
-    }
-    const outcome = await twoStep.verifyCode(state.user.id, code, req.ip)
-    if (outcome.outcome === 'accepted') {
-      await completeSignIn(req, state.pending)
-      return res.redirect(303, afterSignIn(state.user, state.pending))
-    }
-    if (outcome.outcome === 'throttled') res.setHeader('Retry-After', String(outcome.retryAfterSeconds))
-    if (outcome.outcome === 'refused' && outcome.reason === 'not-set-up') {
-      delete req.session.twoStepPending
-      return refuse(res, { state: 'expired' })
-    }
-    renderCode(req, res, outcome.outcome === 'throttled' ? 429 : 401, [
-      { field: 'code', message: refusalMessage(outcome, false) },
-    ])
-  })
-
-  // The second step with a recovery code instead.
-  const renderRecovery = (req: Request, res: Response, status: number, errors: readonly FieldError[] = []) => {
-    res.status(status)
-    res.render('accounts/two-step/recovery-code.njk', {
-      pageTitle: errors.length > 0 ? 'Error: Enter a recovery code' : 'Enter a recovery code',
-      csrfToken: req.csrfToken?.(),
-      ...errorView(errors),
-    })
-  }
-
-  router.get(SIGN_IN_RECOVERY_PATH, async (req, res) => {
-    if (res.locals.currentUser) return res.redirect(303, '/')
-    const state = await pendingOf(req, 'enter-code')
-    if (state.state !== 'ok') return refuse(res, state)
-    renderRecovery(req, res, 200)
-  })
-
-  router.post(SIGN_IN_RECOVERY_PATH, async (req, res) => {
-    const state = await pendingOf(req, 'enter-code')
-    if (state.state !== 'ok') return refuse(res, state)
-    const code = formField(req.body, 'code')
-    if (!code.trim()) return renderRecovery(req, res, 400, [{ field: 'code', message: 'Enter a recovery code' }])
-    const outcome = await twoStep.verifyRecoveryCode(state.user.id, code, req.ip)
-    if (outcome.outcome === 'accepted') {
+  router.post(
+    RECOVERY_FORM.path,
+    halfSignedIn('enter-code', async (req, res, pending, user) => {
+      const code = formField(req.body, 'code')
+      if (!code.trim()) {
+        return renderSecondStep(RECOVERY_FORM, req, res, 400, [{ field: 'code', message: 'Enter a recovery code' }])
+      }
+      const outcome = await twoStep.verifyRecoveryCode(user.id, code, req.ip)
+      if (outcome.outcome !== 'accepted') return refuseCode(RECOVERY_FORM, req, res, outcome)
       const left = outcome.recoveryCodesLeft ?? 0
       await completeSignIn(
         req,
-        state.pending,
+        pending,
         `You signed in with a recovery code. You have ${left} left: if you have lost your phone, set up two-step sign-in again below.`,
       )
       // To the two-step page: someone using a recovery code has usually lost their phone.
-      return res.redirect(303, state.user.mustChangePassword ? '/account/change-password' : ACCOUNT_PATH)
-    }
-    if (outcome.outcome === 'throttled') res.setHeader('Retry-After', String(outcome.retryAfterSeconds))
-    if (outcome.outcome === 'refused' && outcome.reason === 'not-set-up') {
-      delete req.session.twoStepPending
-      return refuse(res, { state: 'expired' })
-    }
-    renderRecovery(req, res, outcome.outcome === 'throttled' ? 429 : 401, [
-      { field: 'code', message: refusalMessage(outcome, true) },
-    ])
-  })
+      res.redirect(303, user.mustChangePassword ? '/account/change-password' : ACCOUNT_PATH)
+    }),
+  )
 
   /** The secret being set up for this user: the one in the session while it is fresh, else a new one. */
   function enrolmentFor(req: Request, user: User, lifetimeMinutes: number): Enrolment {
@@ -284,6 +292,12 @@ export function twoStepRoutes(services: TwoStepRouteServices): express.Router {
       startedAt: clock.now().toISOString(),
     }
     return enrolment
+  }
+
+  /** The secret this user was shown to set up, as kept in the session (sealed), or null. */
+  function keptEnrolment(req: Request, user: User): Enrolment | null {
+    const kept = req.session.twoStepEnrolment
+    return kept && kept.userId === user.id ? twoStep.enrolment(user, kept.sealedSecret) : null
   }
 
   async function renderSetUp(
@@ -326,38 +340,38 @@ export function twoStepRoutes(services: TwoStepRouteServices): express.Router {
   }
 
   // Setting it up at sign-in, when the policy requires it and the user has not yet (before anything else).
-  router.get(SIGN_IN_SET_UP_PATH, async (req, res) => {
-    if (res.locals.currentUser) return res.redirect(303, '/')
-    const state = await pendingOf(req, 'set-up')
-    if (state.state !== 'ok') return refuse(res, state)
-    const enrolment = enrolmentFor(req, state.user, PENDING_SIGN_IN_MINUTES)
-    await renderSetUp(req, res, 200, { user: state.user, enrolment, action: SIGN_IN_SET_UP_PATH, atSignIn: true })
-  })
+  router.get(
+    SIGN_IN_SET_UP_PATH,
+    halfSignedIn('set-up', async (req, res, _pending, user) => {
+      const enrolment = enrolmentFor(req, user, PENDING_SIGN_IN_MINUTES)
+      await renderSetUp(req, res, 200, { user, enrolment, action: SIGN_IN_SET_UP_PATH, atSignIn: true })
+    }),
+  )
 
-  router.post(SIGN_IN_SET_UP_PATH, async (req, res) => {
-    const state = await pendingOf(req, 'set-up')
-    if (state.state !== 'ok') return refuse(res, state)
-    const kept = req.session.twoStepEnrolment
-    const enrolment = kept && kept.userId === state.user.id ? twoStep.enrolment(state.user, kept.sealedSecret) : null
-    if (!enrolment) return res.redirect(303, SIGN_IN_SET_UP_PATH)
-    const result = await twoStep.confirmEnrolment(state.user, enrolment.sealedSecret, formField(req.body, 'code'))
-    if (!result.ok) {
-      return renderSetUp(req, res, 400, {
-        user: state.user,
-        enrolment,
-        action: SIGN_IN_SET_UP_PATH,
-        atSignIn: true,
-        errors: result.errors,
+  router.post(
+    SIGN_IN_SET_UP_PATH,
+    halfSignedIn('set-up', async (req, res, pending, user) => {
+      const enrolment = keptEnrolment(req, user)
+      if (!enrolment) return res.redirect(303, SIGN_IN_SET_UP_PATH)
+      const result = await twoStep.confirmEnrolment(user, enrolment.sealedSecret, formField(req.body, 'code'))
+      if (!result.ok) {
+        return renderSetUp(req, res, 400, {
+          user,
+          enrolment,
+          action: SIGN_IN_SET_UP_PATH,
+          atSignIn: true,
+          errors: result.errors,
+        })
+      }
+      // The code just confirmed is the second step: signed in now, under a new session id (no enrolment kept).
+      await completeSignIn(req, pending)
+      renderRecoveryCodes(res, {
+        recoveryCodes: result.recoveryCodes,
+        continueTo: afterSignIn(user, pending),
+        justTurnedOn: true,
       })
-    }
-    // The code just confirmed is the second step: signed in now, under a new session id (no enrolment kept).
-    await completeSignIn(req, state.pending)
-    renderRecoveryCodes(res, {
-      recoveryCodes: result.recoveryCodes,
-      continueTo: afterSignIn(state.user, state.pending),
-      justTurnedOn: true,
-    })
-  })
+    }),
+  )
 
   // The account page: set it up, or (when on) new recovery codes and turning it off, both after the password.
   const renderManage = async (req: Request, res: Response, user: User, status: number, errors: FieldError[] = []) => {
@@ -371,6 +385,8 @@ export function twoStepRoutes(services: TwoStepRouteServices): express.Router {
       ...errorView(errors),
     })
   }
+  /** The service's errors about "the password", shown at the box of the form it was typed in. */
+  const atBox = (field: string, errors: readonly FieldError[]) => errors.map((e) => ({ ...e, field }))
 
   router.get(ACCOUNT_PATH, requireSignIn(), async (req, res) => {
     const user = res.locals.currentUser as User
@@ -382,8 +398,7 @@ export function twoStepRoutes(services: TwoStepRouteServices): express.Router {
 
   router.post(ACCOUNT_PATH, requireSignIn(), async (req, res) => {
     const user = res.locals.currentUser as User
-    const kept = req.session.twoStepEnrolment
-    const enrolment = kept && kept.userId === user.id ? twoStep.enrolment(user, kept.sealedSecret) : null
+    const enrolment = keptEnrolment(req, user)
     if (!enrolment) return redirectAfterSaving(req, res, ACCOUNT_PATH)
     const result = await twoStep.confirmEnrolment(user, enrolment.sealedSecret, formField(req.body, 'code'))
     if (!result.ok) {
@@ -404,13 +419,7 @@ export function twoStepRoutes(services: TwoStepRouteServices): express.Router {
     const user = res.locals.currentUser as User
     const result = await twoStep.newRecoveryCodes(user, formField(req.body, 'codesPassword'), req.ip)
     if (!result.ok) {
-      return renderManage(
-        req,
-        res,
-        user,
-        400,
-        result.errors.map((e) => ({ ...e, field: 'codesPassword' })),
-      )
+      return renderManage(req, res, user, 400, atBox('codesPassword', result.errors))
     }
     renderRecoveryCodes(res, { recoveryCodes: result.recoveryCodes, continueTo: ACCOUNT_PATH, justTurnedOn: false })
   })
@@ -419,13 +428,7 @@ export function twoStepRoutes(services: TwoStepRouteServices): express.Router {
     const user = res.locals.currentUser as User
     const result = await twoStep.turnOff(user, formField(req.body, 'turnOffPassword'), req.ip)
     if (!result.ok) {
-      return renderManage(
-        req,
-        res,
-        user,
-        400,
-        result.errors.map((e) => ({ ...e, field: 'turnOffPassword' })),
-      )
+      return renderManage(req, res, user, 400, atBox('turnOffPassword', result.errors))
     }
     delete req.session.twoStepEnrolment
     req.session.flash = twoStep.requiredFor(user)

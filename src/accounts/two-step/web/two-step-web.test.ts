@@ -1,7 +1,5 @@
 import { afterEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
 import express from 'express'
 import { createAuditRepository } from '../../../audit/audit-repository.ts'
 import { loadConfig } from '../../../config.ts'
@@ -9,6 +7,8 @@ import type { Database } from '../../../db/database.ts'
 import { errorHandler, notFound } from '../../../web/errors.ts'
 import { createNunjucksEnvironment } from '../../../web/nunjucks-setup.ts'
 import { openTestDatabase, testDialects } from '../../../../test/support/databases.ts'
+import { serveForTest } from '../../../../test/support/web-app.ts'
+import { addUserWithPassword } from '../../../../test/support/accounts.ts'
 import { createAccountService, type AccountService } from '../../account-service.ts'
 import type { User } from '../../account-repository.ts'
 import { fakeClock } from '../../clock.ts'
@@ -74,35 +74,22 @@ async function startTestApp(dialect: 'sqlite' | 'postgres', policy: TwoStepPolic
   })
   app.use(notFound())
   app.use(errorHandler({ log: () => {} }))
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const listening = await serveForTest(app)
   return {
     accounts,
     twoStep,
     database,
-    browser: () => new TestBrowser(baseUrl),
+    browser: () => new TestBrowser(listening.base),
     async close() {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await listening.close()
       await database.close()
     },
   }
 }
 
 /** A user who has chosen their own password. */
-async function addUser(t: TestApp, email: string, role: string): Promise<User> {
-  const added = await t.accounts.addUser({ system: 'test' }, { email, name: `Test ${role}`, role, agencyId: null })
-  assert.ok(added.ok)
-  const changed = await t.accounts.changeOwnPassword(added.user.id, {
-    currentPassword: added.oneTimePassword,
-    newPassword: PASSWORD,
-    confirmPassword: PASSWORD,
-    source: 'test',
-  })
-  assert.ok(changed.ok)
-  return changed.user
+function addUser(t: TestApp, email: string, role: string): Promise<User> {
+  return addUserWithPassword(t.accounts, { email, role, password: PASSWORD })
 }
 
 async function signInWithPassword(browser: TestBrowser, email: string, returnTo = '/report'): Promise<TestResponse> {
@@ -121,11 +108,16 @@ function recoveryCodesOnPage(html: string): string[] {
   return [...html.matchAll(/<li><code>([0-9a-z-]+)<\/code><\/li>/g)].map((m) => m[1] as string)
 }
 
+/** The CSRF token of the form on a page. */
+function csrfOnPage(html: string): string {
+  return /name="_csrf" value="([0-9a-f]+)"/.exec(html)?.[1] ?? ''
+}
+
 /** Sets two-step sign-in up through the account page; returns the key and the recovery codes shown once. */
 async function enrolOnAccountPage(browser: TestBrowser): Promise<{ key: string; recoveryCodes: string[] }> {
   const page = await (await browser.get('/account/two-step')).text()
   const key = keyOnPage(page)
-  const token = /name="_csrf" value="([0-9a-f]+)"/.exec(page)?.[1] ?? ''
+  const token = csrfOnPage(page)
   const done = await browser.post('/account/two-step', { _csrf: token, code: codeAt(key, clock.now().getTime()) })
   assert.equal(done.status, 200)
   const recoveryCodes = recoveryCodesOnPage(await done.text())
@@ -143,6 +135,22 @@ for (const dialect of testDialects()) {
     async function start(policy: TwoStepPolicy): Promise<void> {
       clock.set('2018-04-03T09:00:10.000Z')
       t = await startTestApp(dialect, policy)
+    }
+
+    /** Under `optional`, a viewer who has set two-step sign-in up from the account page (in a browser of their own). */
+    async function viewerWithTwoStep(): Promise<{ key: string; recoveryCodes: string[] }> {
+      await start('optional')
+      await addUser(t, 'viewer@example.org', 'viewer')
+      const first = t.browser()
+      await signInWithPassword(first, 'viewer@example.org')
+      return enrolOnAccountPage(first)
+    }
+
+    /** A new browser where the viewer has typed their password, and the token of the second step's form at `page`. */
+    async function afterPassword(page: string): Promise<{ browser: TestBrowser; token: string }> {
+      const browser = t.browser()
+      await signInWithPassword(browser, 'viewer@example.org')
+      return { browser, token: await browser.csrfTokenOf(page) }
     }
 
     it('sets up from the account page: QR code and key for typing, a code to confirm, ten recovery codes', async () => {
@@ -166,7 +174,7 @@ for (const dialect of testDialects()) {
       // A reload shows the same key (someone may have scanned it already).
       assert.equal(keyOnPage(await (await browser.get('/account/two-step')).text()), key)
 
-      const token = /name="_csrf" value="([0-9a-f]+)"/.exec(page)?.[1] ?? ''
+      const token = csrfOnPage(page)
       const right = codeAt(key, now())
       const wrong = await browser.post('/account/two-step', {
         _csrf: token,
@@ -187,11 +195,7 @@ for (const dialect of testDialects()) {
     })
 
     it('after the password, asks for a code; the half-signed-in session reaches nothing else; new id at the end', async () => {
-      await start('optional')
-      await addUser(t, 'viewer@example.org', 'viewer')
-      const first = t.browser()
-      await signInWithPassword(first, 'viewer@example.org')
-      const { key } = await enrolOnAccountPage(first)
+      const { key } = await viewerWithTwoStep()
 
       clock.advance({ seconds: 30 })
       const browser = t.browser()
@@ -208,7 +212,7 @@ for (const dialect of testDialects()) {
       assert.match(page, /Enter the code from your authenticator app/)
       assert.match(page, /autocomplete="one-time-code"/)
       assert.match(page, /inputmode="numeric"/)
-      const token = /name="_csrf" value="([0-9a-f]+)"/.exec(page)?.[1] ?? ''
+      const token = csrfOnPage(page)
       const empty = await browser.post('/sign-in/two-step', { _csrf: token, code: '' })
       assert.equal(empty.status, 400)
       assert.match(await empty.text(), /Enter the code from your authenticator app<\/a>/)
@@ -238,40 +242,26 @@ for (const dialect of testDialects()) {
     })
 
     it('refuses a code used before (replay), even in a new sign-in within its 30 seconds', async () => {
-      await start('optional')
-      await addUser(t, 'viewer@example.org', 'viewer')
-      const first = t.browser()
-      await signInWithPassword(first, 'viewer@example.org')
-      const { key } = await enrolOnAccountPage(first)
+      const { key } = await viewerWithTwoStep()
       clock.advance({ seconds: 30 })
       const code = codeAt(key, now())
 
-      const a = t.browser()
-      await signInWithPassword(a, 'viewer@example.org')
-      const tokenA = await a.csrfTokenOf('/sign-in/two-step')
-      assert.equal((await a.post('/sign-in/two-step', { _csrf: tokenA, code })).status, 303)
+      const a = await afterPassword('/sign-in/two-step')
+      assert.equal((await a.browser.post('/sign-in/two-step', { _csrf: a.token, code })).status, 303)
 
       clock.advance({ seconds: 10 })
-      const b = t.browser()
-      await signInWithPassword(b, 'viewer@example.org')
-      const tokenB = await b.csrfTokenOf('/sign-in/two-step')
-      const replay = await b.post('/sign-in/two-step', { _csrf: tokenB, code })
+      const b = await afterPassword('/sign-in/two-step')
+      const replay = await b.browser.post('/sign-in/two-step', { _csrf: b.token, code })
       assert.equal(replay.status, 401)
       assert.match(await replay.text(), /That code has been used already/)
-      assert.equal((await b.get('/report')).status, 303)
+      assert.equal((await b.browser.get('/report')).status, 303)
     })
 
     it('ends the half-signed-in state 5 minutes after the password', async () => {
-      await start('optional')
-      await addUser(t, 'viewer@example.org', 'viewer')
-      const first = t.browser()
-      await signInWithPassword(first, 'viewer@example.org')
-      const { key } = await enrolOnAccountPage(first)
+      const { key } = await viewerWithTwoStep()
       clock.advance({ seconds: 30 })
 
-      const browser = t.browser()
-      await signInWithPassword(browser, 'viewer@example.org')
-      const token = await browser.csrfTokenOf('/sign-in/two-step')
+      const { browser, token } = await afterPassword('/sign-in/two-step')
       clock.advance({ minutes: 5, seconds: 1 })
       const late = await browser.post('/sign-in/two-step', { _csrf: token, code: codeAt(key, now()) })
       assert.equal(late.status, 401)
@@ -280,23 +270,16 @@ for (const dialect of testDialects()) {
       assert.equal((await browser.get('/sign-in/two-step')).headers.get('location'), '/sign-in')
 
       // Just inside the limit it works.
-      const inTime = t.browser()
-      await signInWithPassword(inTime, 'viewer@example.org')
-      const token2 = await inTime.csrfTokenOf('/sign-in/two-step')
+      const inTime = await afterPassword('/sign-in/two-step')
       clock.advance({ minutes: 4, seconds: 59 })
-      assert.equal((await inTime.post('/sign-in/two-step', { _csrf: token2, code: codeAt(key, now()) })).status, 303)
+      const code = codeAt(key, now())
+      assert.equal((await inTime.browser.post('/sign-in/two-step', { _csrf: inTime.token, code })).status, 303)
     })
 
     it('throttles wrong codes: the sixth try from one address waits, with Retry-After', async () => {
-      await start('optional')
-      await addUser(t, 'viewer@example.org', 'viewer')
-      const first = t.browser()
-      await signInWithPassword(first, 'viewer@example.org')
-      const { key } = await enrolOnAccountPage(first)
+      const { key } = await viewerWithTwoStep()
       clock.advance({ seconds: 30 })
-      const browser = t.browser()
-      await signInWithPassword(browser, 'viewer@example.org')
-      const token = await browser.csrfTokenOf('/sign-in/two-step')
+      const { browser, token } = await afterPassword('/sign-in/two-step')
       const right = codeAt(key, now())
       const wrongs = ['000000', '111111', '222222', '333333', '444444', '555555'].filter((c) => c !== right)
       for (const code of wrongs.slice(0, 5)) {
@@ -320,7 +303,7 @@ for (const dialect of testDialects()) {
       const page = await (await browser.get('/sign-in/two-step/set-up')).text()
       assert.match(page, /Your partnership asks you to use two-step sign-in/)
       const key = keyOnPage(page)
-      const token = /name="_csrf" value="([0-9a-f]+)"/.exec(page)?.[1] ?? ''
+      const token = csrfOnPage(page)
       const half = browser.cookies.get(SESSION)
       const done = await browser.post('/sign-in/two-step/set-up', { _csrf: token, code: codeAt(key, now()) })
       assert.equal(done.status, 200)
@@ -348,29 +331,21 @@ for (const dialect of testDialects()) {
     })
 
     it('accepts a recovery code once instead of a code', async () => {
-      await start('optional')
-      await addUser(t, 'viewer@example.org', 'viewer')
-      const first = t.browser()
-      await signInWithPassword(first, 'viewer@example.org')
-      const { recoveryCodes } = await enrolOnAccountPage(first)
+      const { recoveryCodes } = await viewerWithTwoStep()
       const code = recoveryCodes[3] ?? ''
 
-      const browser = t.browser()
-      await signInWithPassword(browser, 'viewer@example.org')
-      const token = await browser.csrfTokenOf('/sign-in/recovery-code')
+      const { browser, token } = await afterPassword('/sign-in/recovery-code')
       const used = await browser.post('/sign-in/recovery-code', { _csrf: token, code: code.toUpperCase() })
       assert.equal(used.status, 303)
       assert.equal(used.headers.get('location'), '/account/two-step')
       const landing = await (await browser.get('/account/two-step')).text()
       assert.match(landing, /You signed in with a recovery code. You have 9 left/)
 
-      const again = t.browser()
-      await signInWithPassword(again, 'viewer@example.org')
-      const token2 = await again.csrfTokenOf('/sign-in/recovery-code')
-      const reused = await again.post('/sign-in/recovery-code', { _csrf: token2, code })
+      const again = await afterPassword('/sign-in/recovery-code')
+      const reused = await again.browser.post('/sign-in/recovery-code', { _csrf: again.token, code })
       assert.equal(reused.status, 401)
       assert.match(await reused.text(), /Enter a recovery code you have not used before/)
-      assert.equal((await again.get('/report')).status, 303)
+      assert.equal((await again.browser.get('/report')).status, 303)
     })
 
     it('turns off and makes new recovery codes only with the password again', async () => {
@@ -405,7 +380,7 @@ for (const dialect of testDialects()) {
       const admin = t.browser()
       await signInWithPassword(admin, 'admin@example.org')
       const setUp = await (await admin.get('/sign-in/two-step/set-up')).text()
-      const setUpToken = /name="_csrf" value="([0-9a-f]+)"/.exec(setUp)?.[1] ?? ''
+      const setUpToken = csrfOnPage(setUp)
       await admin.post('/sign-in/two-step/set-up', { _csrf: setUpToken, code: codeAt(keyOnPage(setUp), now()) })
 
       const user = t.browser()
@@ -413,7 +388,7 @@ for (const dialect of testDialects()) {
       await enrolOnAccountPage(user)
       const userPage = await (await admin.get(`/admin/users/${viewer.id}`)).text()
       assert.match(userPage, /Two-step sign-in<\/h2>\s*<p class="govuk-body">On, with 10 unused recovery codes/)
-      const token = /name="_csrf" value="([0-9a-f]+)"/.exec(userPage)?.[1] ?? ''
+      const token = csrfOnPage(userPage)
       const reset = await admin.post(`/admin/users/${viewer.id}/reset-two-step`, { _csrf: token })
       assert.equal(reset.status, 303)
       assert.match(await (await admin.get(`/admin/users/${viewer.id}`)).text(), /Two-step sign-in is reset/)
