@@ -161,6 +161,9 @@ for (const dialect of testDialects()) {
       const token = await board.csrfTokenOf(overviewPath)
       const unconfirmed = await board.post(`${overviewPath}/sign-off`, { _csrf: token })
       assert.equal(unconfirmed.status, 400, 'an empty form does not lock a quarter')
+      const errorPage = await unconfirmed.text()
+      assert.match(errorPage, /Confirm that the board has signed off this quarter/)
+      assert.match(errorPage, /West Midlands Police/, 'the returns table is still shown beside the error')
       assert.equal((await board.post(`${overviewPath}/sign-off`, { _csrf: token, confirm: 'yes' })).status, 303)
 
       // Who signed off: the analyst (who reads the audit trail, where people are named by email) sees the email;

@@ -205,6 +205,36 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
     return person ? `${person.name} (${roleNames[person.role]})` : 'a former user'
   }
 
+  /**
+   * The quarter's overview: every agency's return and where it stands, with the sign-off and reopen forms. With
+   * problems (a sign-off not confirmed, a reopening without a reason) it is shown again with them, as 400.
+   */
+  async function renderOverview(
+    req: Request,
+    res: Response,
+    period: string,
+    problems: readonly ItemProblem[] = [],
+  ): Promise<void> {
+    const user = userOf(res)
+    const overview = await returns.overview(user, period)
+    if (problems.length > 0) res.status(400)
+    res.render('returns/overview.njk', {
+      pageTitle: `${problems.length > 0 ? 'Error: ' : ''}Returns for ${overview.period.label}`,
+      overview,
+      lockedBy: await personShown(user, overview.quarter?.lockedBy),
+      flash: problems.length > 0 ? undefined : takeFlash(req),
+      rows: overview.rows.map((r) => ({
+        ...r,
+        stateLabel: r.returned ? RETURN_STATUS_LABELS[r.returned.status] : 'Not started',
+        arrivalLabel: ARRIVAL_LABELS[r.arrival],
+        path: returnPath(overview.period.id, r.agency.code),
+      })),
+      canSignOff: can(user, 'report:sign-off'),
+      errorList: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+      fieldErrors: Object.fromEntries(problems.map((p) => [p.field, { text: p.message }])),
+    })
+  }
+
   const forbidden = (res: Response) => {
     res.status(403)
     res.render('accounts/forbidden.njk', {
@@ -345,23 +375,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
     '/returns/:period',
     requirePermission(accounts, 'return:view'),
     handle(async (req, res) => {
-      const user = userOf(res)
-      const overview = await returns.overview(user, periodParam(req))
-      res.render('returns/overview.njk', {
-        lockedBy: await personShown(user, overview.quarter?.lockedBy),
-        pageTitle: `Returns for ${overview.period.label}`,
-        overview,
-        flash: takeFlash(req),
-        rows: overview.rows.map((r) => ({
-          ...r,
-          stateLabel: r.returned ? RETURN_STATUS_LABELS[r.returned.status] : 'Not started',
-          arrivalLabel: ARRIVAL_LABELS[r.arrival],
-          path: returnPath(overview.period.id, r.agency.code),
-        })),
-        canSignOff: can(user, 'report:sign-off'),
-        errorList: [],
-        fieldErrors: {},
-      })
+      await renderOverview(req, res, periodParam(req))
     }),
   )
 
@@ -385,18 +399,8 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       const user = userOf(res)
       // An explicit confirmation: a stray or empty POST never locks a quarter.
       if (formField(req.body, 'confirm') !== 'yes') {
-        const overview = await returns.overview(user, period)
-        res.status(400)
-        res.render('returns/overview.njk', {
-          lockedBy: await personShown(user, overview.quarter?.lockedBy),
-          pageTitle: `Error: Returns for ${overview.period.label}`,
-          overview,
-          rows: [],
-          canSignOff: true,
-          errorList: [{ text: 'Confirm that the board has signed off this quarter', href: '#confirm' }],
-          fieldErrors: { confirm: { text: 'Confirm that the board has signed off this quarter' } },
-        })
-        return
+        const problem = { field: 'confirm', message: 'Confirm that the board has signed off this quarter' }
+        return renderOverview(req, res, period, [problem])
       }
       const locked = await returns.signOff(user, period)
       req.session.flash = locked ? 'The quarter is signed off and locked.' : 'The quarter was already signed off.'
@@ -412,18 +416,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       const user = userOf(res)
       const result = await returns.reopen(user, period, formField(req.body, 'reason'))
       if (result.kind === 'invalid') {
-        const overview = await returns.overview(user, period)
-        res.status(400)
-        res.render('returns/overview.njk', {
-          lockedBy: await personShown(user, overview.quarter?.lockedBy),
-          pageTitle: `Error: Returns for ${overview.period.label}`,
-          overview,
-          rows: [],
-          canSignOff: true,
-          errorList: result.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-          fieldErrors: Object.fromEntries(result.problems.map((p) => [p.field, { text: p.message }])),
-        })
-        return
+        return renderOverview(req, res, period, result.problems)
       }
       req.session.flash = result.kind === 'reopened' ? 'The quarter is reopened.' : 'The quarter was not locked.'
       res.redirect(303, `/returns/${period}`)
