@@ -1,13 +1,9 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { loadConfig } from '../config.ts'
-import { createServices, type Services } from '../composition-root.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
-import { createApp } from '../web/app.ts'
-import { TestBrowser } from '../accounts/web/test-client.ts'
-import { demoUsers } from '../accounts/demo-users.ts'
+import type { Services } from '../composition-root.ts'
+import { testDialects } from '../../test/support/databases.ts'
+import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
+import type { TestBrowser } from '../accounts/web/test-client.ts'
 
 /*
  * Figures written directly through the API (by an analyst: agencies send theirs in their return) for KPIs that are
@@ -21,28 +17,21 @@ const OPIATE = 'cj-clients-in-treatment-opiate'
 for (const dialect of testDialects()) {
   describe(`JSON API: figures for months as well as quarters (${dialect})`, () => {
     let services: Services
-    let server: Server
+    let app: RunningApp
     let base: string
     let analyst: TestBrowser
     let csrf: string
 
     before(async () => {
-      const database = await openTestDatabase(dialect)
-      services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' }), { database })
-      server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
-      await new Promise((resolve) => server.once('listening', resolve))
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-      const credentials = demoUsers.find((u) => u.role === 'partnership-analyst')
-      assert.ok(credentials)
-      analyst = new TestBrowser(base)
-      assert.equal((await analyst.signIn(credentials.email, credentials.password)).status, 303)
+      app = await startDemoApp(dialect)
+      services = app.services
+      base = app.base
+      analyst = await app.signedIn('partnership-analyst')
       csrf = await analyst.csrfTokenOf('/account/change-password')
     })
 
     after(async () => {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-      await services.close()
+      await app.stop()
     })
 
     const put = async (indicator: string, period: string, body: unknown) => {

@@ -1,13 +1,8 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { loadConfig } from '../config.ts'
-import { createServices, type Services } from '../composition-root.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
-import { createApp } from '../web/app.ts'
-import { TestBrowser } from '../accounts/web/test-client.ts'
-import { demoUsers } from '../accounts/demo-users.ts'
+import type { Services } from '../composition-root.ts'
+import { testDialects } from '../../test/support/databases.ts'
+import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import type { ReturnsUser } from '../returns/returns-service.ts'
 
 /*
@@ -89,7 +84,7 @@ function notCollected(months: readonly string[]) {
 for (const dialect of testDialects()) {
   describe(`JSON API: quarterly returns (${dialect})`, () => {
     let services: Services
-    let server: Server
+    let app: RunningApp
     let base: string
     let phToken: string
     let phTokenId: number
@@ -99,17 +94,14 @@ for (const dialect of testDialects()) {
     let agencyIds: Record<string, number>
 
     before(async () => {
-      services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' }), {
-        database: await openTestDatabase(dialect),
-      })
+      app = await startDemoApp(dialect)
+      services = app.services
+      base = app.base
       const imported = await services.performance.importFiles(
         [{ name: 'indicators.csv', content: Buffer.from(indicatorsCsv) }],
         'analyst@example.org',
       )
       assert.equal(imported.outcome, 'applied', JSON.stringify(imported))
-      server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
-      await new Promise((resolve) => server.once('listening', resolve))
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       agencyIds = Object.fromEntries((await services.accounts.listAgencies()).map((a) => [a.code, a.id]))
       const issue = async (code: string) => {
         const result = await services.accounts.createApiToken(
@@ -129,9 +121,7 @@ for (const dialect of testDialects()) {
     })
 
     after(async () => {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-      await services.close()
+      await app.stop()
     })
 
     const call = (path: string, token: string, init: RequestInit = {}) => {
@@ -477,10 +467,7 @@ for (const dialect of testDialects()) {
     })
 
     it('a data owner’s browser sends its return with the session and the CSRF token, and may not write a figure directly', async () => {
-      const credentials = demoUsers.find((u) => u.role === 'data-owner')
-      assert.ok(credentials)
-      const browser = new TestBrowser(base)
-      assert.equal((await browser.signIn(credentials.email, credentials.password)).status, 303)
+      const browser = await app.signedIn('data-owner')
       const path = '/api/returns/FY2019-20-Q2/WMP'
       const read = await browser.get(path)
       assert.equal(read.status, 200)

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { loadConfig } from '../config.ts'
-import { createServices, type Services } from '../composition-root.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
-import { createApp } from '../web/app.ts'
-import { TestBrowser } from '../accounts/web/test-client.ts'
+import type { Services } from '../composition-root.ts'
+import { testDialects } from '../../test/support/databases.ts'
+import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
+import type { TestBrowser } from '../accounts/web/test-client.ts'
 import { demoUsers } from '../accounts/demo-users.ts'
 
 /*
@@ -19,13 +16,6 @@ function credentials(role: string) {
   const found = demoUsers.find((u) => u.role === role)
   assert.ok(found, role)
   return found
-}
-
-async function signedIn(base: string, role: string): Promise<TestBrowser> {
-  const browser = new TestBrowser(base)
-  const { email, password } = credentials(role)
-  assert.equal((await browser.signIn(email, password)).status, 303, `${role} signs in`)
-  return browser
 }
 
 /** The hidden version field of the form on a page. */
@@ -47,28 +37,22 @@ const decode = (html: string) =>
 for (const dialect of testDialects()) {
   describe(`returns over HTTP (${dialect})`, () => {
     let services: Services
-    let server: Server
-    let base: string
+    let app: RunningApp
     let police: TestBrowser
     let analyst: TestBrowser
     let board: TestBrowser
     let viewer: TestBrowser
 
     before(async () => {
-      const database = await openTestDatabase(dialect)
-      services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' }), { database })
-      server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
-      await new Promise((resolve) => server.once('listening', resolve))
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-      police = await signedIn(base, 'data-owner')
-      analyst = await signedIn(base, 'partnership-analyst')
-      board = await signedIn(base, 'board-member')
-      viewer = await signedIn(base, 'viewer')
+      app = await startDemoApp(dialect)
+      services = app.services
+      police = await app.signedIn('data-owner')
+      analyst = await app.signedIn('partnership-analyst')
+      board = await app.signedIn('board-member')
+      viewer = await app.signedIn('viewer')
     })
     after(async () => {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-      await services.close()
+      await app.stop()
     })
 
     /** Saves or submits the police return for a quarter, from the form as it is now. */
@@ -209,7 +193,7 @@ for (const dialect of testDialects()) {
     it('two editors: the second gets 409 with the figures now saved, and nothing is lost', async () => {
       const path = '/returns/FY2018-19-Q4/WMP'
       assert.equal((await policeReturn('FY2018-19-Q4', 'save', '520', '1700')).status, 303)
-      const second = await signedIn(base, 'data-owner')
+      const second = await app.signedIn('data-owner')
       const firstForm = await (await police.get(path)).text()
       const secondForm = await (await second.get(path)).text()
       assert.equal(versionOn(firstForm), versionOn(secondForm))
