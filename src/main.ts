@@ -6,6 +6,7 @@ import { reportCommand } from './reports/cli.ts'
 import { serveCommand } from './web/cli.ts'
 import { crimeCommands } from './crime/cli.ts'
 import { accountCommands } from './accounts/cli.ts'
+import { partnershipCommands } from './partnerships/cli.ts'
 
 /**
  * The `saferhub` command line. Every feature contributes its commands; `serve` runs the web application.
@@ -18,6 +19,7 @@ const commands: Command[] = [
   serveCommand,
   ...crimeCommands,
   ...accountCommands,
+  ...partnershipCommands,
 ]
 
 const output: CommandOutput = {

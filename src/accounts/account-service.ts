@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { withAuditedTransaction } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
+import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import {
   createAccountRepository,
@@ -123,7 +124,7 @@ export function createAccountService(options: AccountServiceOptions) {
   const { database, audit } = options
   const clock = options.clock ?? systemClock
   const log = options.log ?? (() => {})
-  const repository = createAccountRepository(database.db)
+  const repository = createAccountRepository(database.db, partnershipIdOf(database))
   const idleTimeoutSeconds = (options.sessionIdleMinutes ?? 30) * 60
   const absoluteTimeoutSeconds = (options.sessionAbsoluteHours ?? 12) * 3600
   const sessions = new DatabaseSessionStore({ db: database.db, clock, idleTimeoutSeconds, absoluteTimeoutSeconds })
@@ -891,6 +892,19 @@ export function createAccountService(options: AccountServiceOptions) {
       if (!agency) return null
       await repository.markApiTokenUsed(record.id, now)
       return { tokenId: record.id, agency, principal: { role: 'data-owner', agencyId: agency.id } }
+    },
+
+    /**
+     * The partnership an API token belongs to (an unscoped service sees every partnership's tokens), so that a call
+     * to `/api/…` without `/p/<slug>` reaches its own partnership; null for a token that is unknown, revoked or
+     * expired. The partnership's own service then checks the token again.
+     */
+    async apiTokenPartnership(token: string): Promise<number | null> {
+      if (!API_TOKEN_PATTERN.test(token)) return null
+      const record = await repository.findApiTokenByHash(apiTokenHash(token))
+      const now = nowIso()
+      if (!record || record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) return null
+      return record.partnershipId
     },
 
     /** Deletes timed-out sessions and forgotten throttle counts. */

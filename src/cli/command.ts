@@ -72,3 +72,27 @@ export function operatingSystemUser(): string | null {
 export function defaultCommandActor(): string {
   return `cli:${operatingSystemUser() ?? process.env.USER ?? 'unknown'}`
 }
+
+/**
+ * The partnership a command works on: `--partnership` (its ONS code, short name, name or number), or the instance's
+ * only partnership. Null after printing why (the command then exits 2).
+ *
+ * @example const partnership = await partnershipOption(services, options, output); if (!partnership) return 2
+ */
+export async function partnershipOption(
+  services: Services,
+  options: ReadonlyMap<string, string | true>,
+  output: CommandOutput,
+): Promise<ReturnType<Services['forPartnership']> | null> {
+  const given = options.get('partnership')
+  if (given === true) {
+    output.err('--partnership needs the partnership’s ONS code, short name or name')
+    return null
+  }
+  try {
+    return services.forPartnership(await services.partnerships.resolve(given))
+  } catch (error) {
+    output.err((error as Error).message)
+    return null
+  }
+}

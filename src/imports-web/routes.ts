@@ -15,6 +15,8 @@ declare module 'express-session' {
   interface SessionData {
     /** A one-off message for the imports page. */
     importFlash?: string
+    /** The partnership the person last worked in: pages without `/p/<slug>` are that partnership's. */
+    partnershipId?: number
   }
 }
 
@@ -90,7 +92,7 @@ export function importRoutes(deps: {
         files.map((f) => ({ name: f.name, content: f.content })),
         new Date(),
       )
-      res.redirect(303, `/imports/${upload.id}`)
+      res.redirect(303, `${req.baseUrl}/imports/${upload.id}`)
     }),
   )
 
@@ -124,7 +126,7 @@ export function importRoutes(deps: {
         return redirectAfterSaving(req, res, '/imports')
       }
       const result = await deps.imports.importPerformanceFiles(await deps.uploads.files(upload), user(res).email)
-      if (result.outcome === 'rejected') return res.redirect(303, `/imports/${upload.id}`)
+      if (result.outcome === 'rejected') return res.redirect(303, `${req.baseUrl}/imports/${upload.id}`)
       const text = summaryText(result.summary)
       await deps.uploads.markApplied(upload, { importId: result.importId, summaryText: text })
       req.session.importFlash = `Import ${result.importId} applied. ${text}.`

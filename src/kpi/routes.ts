@@ -51,7 +51,7 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
     res.render('kpi-page.njk', {
       pageTitle: indicator.name,
       page,
-      csvHref: `/kpis/${id}.csv`,
+      csvHref: `${req.baseUrl}/kpis/${id}.csv`,
       auditHistory,
     })
   })

@@ -91,11 +91,11 @@ export function performanceReportRoutes(options: PerformanceReportRoutesOptions)
     renderReport(res, report)
   })
 
-  router.get('/reports/performance', ...guard, async (_req, res) => {
+  router.get('/reports/performance', ...guard, async (req, res) => {
     const years = await reports.yearsWithFigures()
     res.render('report-years.njk', {
       pageTitle: 'Performance reports',
-      years: years.map((y) => ({ label: period(y).label, href: `/reports/performance/${yearSlug(y)}` })),
+      years: years.map((y) => ({ label: period(y).label, href: `${req.baseUrl}/reports/performance/${yearSlug(y)}` })),
     })
   })
 

@@ -17,3 +17,5 @@ export const publicViews = path.join(src, 'public', 'views')
 export const returnViews = path.join(src, 'returns', 'views')
 /** The crime overview and the crime imports, named `crime/…`. */
 export const crimeViews = path.join(src, 'crime', 'web', 'views')
+/** The instance's partnerships and home page, named `partnerships/…`. */
+export const partnershipViews = path.join(src, 'partnerships', 'web', 'views')

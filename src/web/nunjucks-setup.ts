@@ -10,6 +10,7 @@ import {
   publicViews,
   returnViews,
   crimeViews,
+  partnershipViews,
 } from './feature-views.ts'
 
 export const OGL_ATTRIBUTION = 'Contains public sector information licensed under the Open Government Licence v3.0'
@@ -38,6 +39,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       dashboardViews,
       kpiViews,
       publicViews,
+      partnershipViews,
       returnViews,
       crimeViews,
     ],

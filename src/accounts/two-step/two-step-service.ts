@@ -113,7 +113,11 @@ export function createTwoStepService(options: TwoStepServiceOptions) {
   const throttle = createSignInThrottle(database, clock, options.throttlePolicy ?? twoStepThrottlePolicy)
   const nowIso = () => clock.now().toISOString()
 
-  const requiredFor = (user: Pick<User, 'role'>) => twoStepRequiredFor(user.role, policy)
+  // The instance's policy for the role the user holds where they are seen, and each partnership's own policy (or the
+  // instance's) for the role they hold there: the strictest wins, so joining a stricter partnership takes effect.
+  const requiredFor = (user: Pick<User, 'role'> & Partial<Pick<User, 'memberships'>>) =>
+    twoStepRequiredFor(user.role, policy) ||
+    (user.memberships ?? []).some((m) => twoStepRequiredFor(m.role, m.twoStepPolicy ?? policy))
 
   function enrolmentOf(user: User, sealedSecret: string): Enrolment | null {
     const secret = box.open(sealedSecret, secretContext(user.id))

@@ -147,7 +147,7 @@ export function auditTrailRoutes(deps: {
           if (query[key]) params.set(key, query[key])
         }
         params.set('page', String(page))
-        return `/audit?${params.toString()}`
+        return `${req.baseUrl}/audit?${params.toString()}`
       }
       const verification = await deps.audit.verify()
       if (errors.length > 0) res.status(400)

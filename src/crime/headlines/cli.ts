@@ -1,4 +1,4 @@
-import { parseOptions, type Command, type CommandOutput } from '../../cli/command.ts'
+import { parseOptions, type Command, type CommandOutput, partnershipOption } from '../../cli/command.ts'
 import { parsePeriod } from '../../domain/period.ts'
 import { formatCount, formatPercent, formatSignedCount, formatSignedPercent } from '../../domain/rounding.ts'
 import { actorFrom } from '../reference/cli.ts'
@@ -181,7 +181,9 @@ export const crimeKpiCommand: Command = {
       output.out('Not imported: run again with --import to add it to the performance framework.')
       return 0
     }
-    const result = await services.performance.importFiles(crimeKpiImportFiles(indicator, values), actorFrom(options))
+    const framework = await partnershipOption(services, options, output)
+    if (!framework) return 2
+    const result = await framework.performance.importFiles(crimeKpiImportFiles(indicator, values), actorFrom(options))
     if (result.outcome === 'rejected') {
       for (const p of result.problems) output.err(`${p.file}:${p.row}:${p.column}: ${p.reason}`)
       output.err('Nothing was imported.')

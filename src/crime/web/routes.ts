@@ -406,7 +406,7 @@ export function crimeWebRoutes(deps: CrimeWebDependencies): express.Router {
         ...base,
         partnership: { code: partnership.code, name: partnership.name, forceName: partnership.forceName },
         loaded: loadedMonths.length > 0,
-        csvHref: `/crime/months.csv?partnership=${encodeURIComponent(partnership.code)}`,
+        csvHref: `${req.baseUrl}/crime/months.csv?partnership=${encodeURIComponent(partnership.code)}`,
         view: loadedMonths.length > 0 ? overviewView(partnership, overview) : null,
         headlines,
         headlineError,
@@ -530,7 +530,7 @@ export function crimeWebRoutes(deps: CrimeWebDependencies): express.Router {
         outcome = referenceOutcome(importKind, file.name, result)
       }
       req.session.crimeImportOutcome = outcome
-      res.redirect(303, '/crime/imports')
+      res.redirect(303, `${req.baseUrl}/crime/imports`)
     } catch (error) {
       next(error)
     }
