@@ -99,8 +99,7 @@ for (const dialect of testDialects()) {
           .values({
             email,
             name: 'x',
-            role: 'viewer',
-            agency_id: null,
+            instance_administrator: 0,
             disabled: 0,
             password_hash: null,
             must_change_password: 0,

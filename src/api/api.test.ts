@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
@@ -197,7 +198,7 @@ for (const dialect of testDialects()) {
       const created = await analyst.put(path, { numerator: 500, denominator: 1600 })
       assert.equal(created.status, 201)
       assert.equal(created.headers.get('etag'), '"1"')
-      const stored = await services.performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2')
+      const stored = await (await onlyPartnership(services)).performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2')
       assert.equal(stored?.numerator, 500)
       assert.equal(stored?.updatedBy, analyst.email)
 
@@ -214,7 +215,7 @@ for (const dialect of testDialects()) {
       assert.equal(problem.currentVersion, 2)
       assert.equal(problem.current.numerator, 510)
       assert.equal(
-        (await services.performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2'))?.numerator,
+        (await (await onlyPartnership(services)).performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2'))?.numerator,
         510,
       )
     })
@@ -232,7 +233,7 @@ for (const dialect of testDialects()) {
       assert.equal(await retry.text(), firstBody)
       assert.equal(retry.headers.get('idempotent-replayed'), 'true')
       assert.equal(await countRows('audit_events'), events + 1)
-      assert.equal((await services.performance.repository.getValue('first-time-entrants', 'FY2018-19-Q1'))?.version, 1)
+      assert.equal((await (await onlyPartnership(services)).performance.repository.getValue('first-time-entrants', 'FY2018-19-Q1'))?.version, 1)
       const audit = await services.audit.list({ entityKey: 'first-time-entrants/FY2018-19-Q1' })
       assert.equal(audit.length, 1)
 

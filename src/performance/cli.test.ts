@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -71,7 +72,7 @@ for (const dialect of testDialects()) {
       )
       assert.equal(lines.length, 3)
       assert.equal(output.outText(), '')
-      assert.equal(await services.performance.repository.countIndicators(), 0)
+      assert.equal(await (await onlyPartnership(services)).performance.repository.countIndicators(), 0)
       assert.equal(await services.audit.count(), eventsBefore)
     })
 
@@ -120,8 +121,8 @@ for (const dialect of testDialects()) {
     test('an empty database gets the demo framework once, as the actor demo-data', async () => {
       const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' })
       const services = await createServices(config, { database })
-      assert.equal(await services.performance.repository.countIndicators(), rows('indicators.csv'))
-      const imports = await services.performance.repository.listImports()
+      assert.equal(await (await onlyPartnership(services)).performance.repository.countIndicators(), rows('indicators.csv'))
+      const imports = await (await onlyPartnership(services)).performance.repository.listImports()
       assert.deepEqual(
         imports.map((record) => record.actor),
         [DEMO_ACTOR],
@@ -133,7 +134,7 @@ for (const dialect of testDialects()) {
 
     test('with SAFERHUB_DEMO=false the database stays empty', async () => {
       const services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'false' }), { database })
-      assert.equal(await services.performance.repository.countIndicators(), 0)
+      assert.equal(await (await onlyPartnership(services)).performance.repository.countIndicators(), 0)
     })
   })
 }

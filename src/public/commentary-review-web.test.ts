@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
@@ -196,7 +197,7 @@ for (const dialect of testDialects())
       const values =
         'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary\n' +
         `youth-custody,FY2017-18-Q4,,7,46,15.2,,,,"${changed}"\n`
-      const result = await app.services.performance.importFiles(
+      const result = await (await onlyPartnership(app.services)).performance.importFiles(
         [{ name: 'values.csv', content: Buffer.from(values) }],
         'police@example.org',
       )
@@ -254,7 +255,7 @@ for (const dialect of testDialects())
       const values =
         'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary\n' +
         'knife-crime,FY2017-18-Q4,67,,,,,,,"=HYPERLINK(""http://example.invalid/"",""rose"")"\n'
-      const result = await app.services.performance.importFiles(
+      const result = await (await onlyPartnership(app.services)).performance.importFiles(
         [{ name: 'values.csv', content: Buffer.from(values) }],
         'analyst@example.org',
       )

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -197,7 +198,7 @@ for (const dialect of testDialects())
         'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary\n' +
         'knife-crime,FY2017-18-Q4,67,,,,,,,"<script>alert(1)</script> rose this quarter"\n' +
         'first-time-entrants,FY2017-18-Q4,26,,,,,,,"Two girls aged 12 entered the system."\n'
-      const result = await app.services.performance.importFiles(
+      const result = await (await onlyPartnership(app.services)).performance.importFiles(
         [{ name: 'values.csv', content: Buffer.from(values) }],
         'analyst@example.org',
       )

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
@@ -283,7 +284,7 @@ for (const dialect of testDialects()) {
             `hostile,FY${i < 4 ? '2016-17' : '2017-18'}-Q${(i % 4) + 1},${v},,,,,,,${i === 7 ? `"${formula.replace(/"/g, '""')}"` : ''}`,
         ),
       ].join('\n')
-      const result = await app.services.performance.importFiles(
+      const result = await (await onlyPartnership(app.services)).performance.importFiles(
         [
           { name: 'indicators.csv', content: Buffer.from(indicators) },
           { name: 'values.csv', content: Buffer.from(values) },

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Services } from '../composition-root.ts'
@@ -157,7 +158,7 @@ async function seedCanaries(services: Services, agencyIds: Readonly<Record<strin
     const agencyId = agencyIds[agency] as number
     const kpi = kpiOf[agency] as string
     const owner = { role: 'data-owner' as const, agencyId, email: `canary-${agency}@example.org` }
-    const saved = await services.returns.saveReturn(owner, 'FY2017-18-Q4', agencyId, {
+    const saved = await (await onlyPartnership(services)).returns.saveReturn(owner, 'FY2017-18-Q4', agencyId, {
       version: null,
       intent: 'save',
       fields: { [`${kpi}-status`]: 'not-yet-available', [`${kpi}-reason`]: canary },

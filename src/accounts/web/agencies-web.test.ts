@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { testDialects } from '../../../test/support/databases.ts'
@@ -193,7 +194,7 @@ for (const dialect of testDialects()) {
       assert.equal(api.status, 200)
       assert.equal(JSON.parse(await api.text()).agency, 'CST')
       const analyst = { role: 'partnership-analyst' as const, agencyId: null, email: 'analyst@example.org' }
-      const overview = await world.services.returns.overview(analyst, 'FY2017-18-Q4')
+      const overview = await (await onlyPartnership(world.services)).returns.overview(analyst, 'FY2017-18-Q4')
       const cst = overview.rows.find((r) => r.agency.code === 'CST')
       assert.equal(cst?.indicators, 1)
     })
