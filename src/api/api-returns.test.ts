@@ -217,7 +217,7 @@ for (const dialect of testDialects()) {
       })
       assert.equal(reviewed.kind, 'saved')
       const figures = await Promise.all(
-        ['2018-07', '2018-08', '2018-09'].map((m) => (await onlyPartnership(services)).performance.repository.getValue(OPIATE, m)),
+        ['2018-07', '2018-08', '2018-09'].map(async (m) => (await onlyPartnership(services)).performance.repository.getValue(OPIATE, m)),
       )
       assert.deepEqual(
         figures.map((f) => [f?.status, f?.value, f?.percent]),

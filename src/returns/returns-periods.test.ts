@@ -96,7 +96,7 @@ for (const dialect of testDialects()) {
 
     it('shows the months, the two-month periods ending in the quarter, and the year in Q4 only', async () => {
       const pages = await Promise.all(
-        ['Q1', 'Q2', 'Q3', 'Q4'].map((q) => (await onlyPartnership(services)).returns.returnPage(owner, `FY2018-19-${q}`, ph)),
+        ['Q1', 'Q2', 'Q3', 'Q4'].map(async (q) => (await onlyPartnership(services)).returns.returnPage(owner, `FY2018-19-${q}`, ph)),
       )
       assert.deepEqual(
         pages.map((p) => periodsOn(p, OPIATE)),
@@ -278,7 +278,7 @@ for (const dialect of testDialects()) {
         fields: { [`${OPIATE}--2019-07-value`]: '31', [`${OPIATE}--2019-07-percent`]: '20' },
       })
       assert.equal(first.kind, 'saved')
-      const save = (value: string) =>
+      const save = async (value: string) =>
         (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
           version: 1,
           intent: 'save',
@@ -305,7 +305,7 @@ for (const dialect of testDialects()) {
     it('a quarter’s sign-off locks the periods that end in it, not the ones that only overlap it', async () => {
       // FY2020-21: Q1 signed off. April–June and B1 are Q1's; B2 (June–July) ends in Q2; the year ends in Q4.
       assert.ok(await (await onlyPartnership(services)).returns.signOff(board, 'FY2020-21-Q1'))
-      const importing = (rows: string) =>
+      const importing = async (rows: string) =>
         (await onlyPartnership(services)).performance.importFiles(
           [{ name: 'values.csv', content: Buffer.from(`indicator,period,value,percent\r\n${rows}\r\n`) }],
           'analyst@example.org',
