@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { DatabaseSchema } from '../db/schema.ts'
 import type { ApiTokensTable, UsersTable } from './accounts-schema.ts'
 import { ownerNameKey } from './data-owner-names.ts'
-import { isRole, roleNeedsAgency, type Role } from './roles.ts'
+import { isRole, type Role } from './roles.ts'
 import { isTwoStepPolicy, type TwoStepPolicy } from './two-step/two-step-policy.ts'
 
 /** A partner agency. */
@@ -198,7 +198,7 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>, partnershipI
         .execute()
       return
     }
-    const agencyId = roleNeedsAgency(membership.role) ? membership.agencyId : null
+    const agencyId = membership.agencyId
     const updated = await executor
       .updateTable('memberships')
       .set({ role: membership.role, agency_id: agencyId, updated_at: at })

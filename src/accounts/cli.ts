@@ -1,4 +1,11 @@
-import { operatingSystemUser, optionValue, parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
+import {
+  operatingSystemUser,
+  optionValue,
+  parseOptions,
+  partnershipOption,
+  type Command,
+  type CommandOutput,
+} from '../cli/command.ts'
 import type { Services } from '../composition-root.ts'
 import type { Actor, FieldError } from './account-service.ts'
 import type { User } from './account-repository.ts'
@@ -318,6 +325,32 @@ export const apiTokensRevokeCommand: Command = {
 }
 
 /** Every accounts command, for the `commands` list of src/main.ts. */
+/**
+ * A partnership's people, agencies and API tokens: each command works in the partnership `--partnership` names (its
+ * ONS code, short name or name), or the instance's only one. The option is taken off before the command reads its
+ * own.
+ */
+function inPartnership(command: Command): Command {
+  return {
+    ...command,
+    usage: `${command.usage}\n\n  --partnership P  the partnership (ONS code, short name or name); default: the only one`,
+    async run(args, services, output) {
+      const rest: string[] = []
+      let reference: string | undefined
+      for (let i = 0; i < args.length; i++) {
+        const arg = args[i] as string
+        if (arg === '--partnership') reference = args[++i] ?? ''
+        else if (arg.startsWith('--partnership=')) reference = arg.slice('--partnership='.length)
+        else rest.push(arg)
+      }
+      const options = new Map<string, string | true>(reference === undefined ? [] : [['partnership', reference]])
+      const partnership = await partnershipOption(services, options, output)
+      if (!partnership) return 2
+      return command.run(rest, { ...services, accounts: partnership.accounts }, output)
+    },
+  }
+}
+
 export const accountCommands: readonly Command[] = [
   usersListCommand,
   usersAddCommand,
@@ -332,4 +365,4 @@ export const accountCommands: readonly Command[] = [
   apiTokensCreateCommand,
   apiTokensListCommand,
   apiTokensRevokeCommand,
-]
+].map(inPartnership)

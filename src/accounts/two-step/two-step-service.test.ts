@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import type { SessionData } from 'express-session'
 import { createAuditRepository, type AuditRepository } from '../../audit/audit-repository.ts'
 import type { Database } from '../../db/database.ts'
-import { openTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../../test/support/databases.ts'
 import { createAccountService, type AccountService } from '../account-service.ts'
 import type { User } from '../account-repository.ts'
 import { fakeClock } from '../clock.ts'
@@ -50,7 +50,7 @@ for (const dialect of testDialects()) {
 
     beforeEach(async () => {
       clock.set(START)
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       audit = createAuditRepository(database, { now: () => clock.now() })
       accounts = createAccountService({ database, audit, clock })
       twoStep = serviceWith('optional')

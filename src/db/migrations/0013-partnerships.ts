@@ -264,7 +264,8 @@ async function createTables(db: Kysely<unknown>): Promise<void> {
       'memberships_role_known',
       sql`role in ('administrator', 'partnership-analyst', 'data-owner', 'board-member', 'viewer', 'regional-analyst')`,
     )
-    .addCheckConstraint('memberships_data_owner_has_agency', sql`(role = 'data-owner') = (agency_id is not null)`)
+    // A data owner's returns are their agency's; anyone else may belong to an agency too (the analyst to the council).
+    .addCheckConstraint('memberships_data_owner_has_agency', sql`role <> 'data-owner' or agency_id is not null`)
     .execute()
   await db.schema.createIndex('memberships_by_partnership').on('memberships').column('partnership_id').execute()
 }
@@ -377,7 +378,7 @@ async function moveRolesToMemberships(
   const now = new Date().toISOString()
   if (existing)
     await sql`insert into "memberships" ("user_id", "partnership_id", "role", "agency_id", "created_at", "updated_at")
-      select "id", 1, "role", case when "role" = 'data-owner' then "agency_id" end, ${now}, ${now} from "users"`.execute(
+      select "id", 1, "role", "agency_id", ${now}, ${now} from "users"`.execute(
       db,
     )
   if (dialect === 'postgres') {

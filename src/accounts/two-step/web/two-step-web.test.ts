@@ -6,7 +6,7 @@ import { loadConfig } from '../../../config.ts'
 import type { Database } from '../../../db/database.ts'
 import { errorHandler, notFound } from '../../../web/errors.ts'
 import { createNunjucksEnvironment } from '../../../web/nunjucks-setup.ts'
-import { openTestDatabase, testDialects } from '../../../../test/support/databases.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../../../test/support/databases.ts'
 import { serveForTest } from '../../../../test/support/web-app.ts'
 import { addUserWithPassword } from '../../../../test/support/accounts.ts'
 import { createAccountService, type AccountService } from '../../account-service.ts'
@@ -45,7 +45,7 @@ interface TestApp {
 
 async function startTestApp(dialect: 'sqlite' | 'postgres', policy: TwoStepPolicy): Promise<TestApp> {
   const config = loadConfig({ SAFERHUB_DEMO: 'false', SAFERHUB_TWO_STEP: policy })
-  const database = await openTestDatabase(dialect)
+  const database = await openTestPartnershipDatabase(dialect)
   const audit = createAuditRepository(database, { now: () => clock.now() })
   const accounts = createAccountService({ database, audit, clock })
   const twoStep = createTwoStepService({
