@@ -10,7 +10,7 @@ import { AUDIT_CHAIN_LOCK, DatabaseBusyError } from '../audit/audited-transactio
 import { openDatabase, sqliteDriver, type Database } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { inTestPartnership, openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import { DEMO_DIRECTORY, readDemoFiles } from './demo.ts'
 import type { ImportFile } from './import/read-performance-import.ts'
 import { createPerformanceImportService, type ImportResult, type PerformanceImportService } from './import-service.ts'
@@ -56,7 +56,7 @@ for (const dialect of testDialects()) {
     let service: PerformanceImportService
     let demo: ImportFile[]
     beforeEach(async () => {
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       audit = createAuditRepository(database)
       repository = createPerformanceRepository(database, audit)
       service = createPerformanceImportService({ repository })
@@ -312,8 +312,9 @@ describe('importing while another process holds the SQLite database', () => {
     connection.pragma('foreign_keys = ON')
     connection.pragma('busy_timeout = 100')
     const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) })
-    const database: Database = { db, dialect: 'sqlite', close: () => db.destroy() }
-    await migrateToLatest(database)
+    const unscoped: Database = { db, dialect: 'sqlite', close: () => db.destroy() }
+    await migrateToLatest(unscoped)
+    const database = await inTestPartnership(unscoped)
     const repository = createPerformanceRepository(database, createAuditRepository(database))
     const service = createPerformanceImportService({ repository })
     const demo = await readDemoFiles('csv')
@@ -372,10 +373,11 @@ for (const dialect of testDialects()) {
       if (dialect === 'sqlite') {
         directory = mkdtempSync(path.join(os.tmpdir(), 'saferhub-kill-'))
         target = path.join(directory, 'saferhub.sqlite')
-        database = openDatabase({ sqliteFile: target })
-        await migrateToLatest(database)
+        const unscoped = openDatabase({ sqliteFile: target })
+        await migrateToLatest(unscoped)
+        database = await inTestPartnership(unscoped)
       } else {
-        database = await openTestDatabase(dialect)
+        database = await openTestPartnershipDatabase(dialect)
         const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(database.db)
         const url = new URL(process.env.SAFERHUB_TEST_DATABASE_URL ?? '')
         url.pathname = `/${rows[0]?.name}`

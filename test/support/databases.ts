@@ -93,7 +93,19 @@ export async function openTestPartnershipDatabase(
   dialect: DialectName,
   name = 'Safer Testshire Partnership',
 ): Promise<ScopedDatabase> {
-  const database = await openTestDatabase(dialect)
+  return inTestPartnership(await openTestDatabase(dialect), name)
+}
+
+/**
+ * The database handle bound to the test partnership of a migrated database: the first partnership there, made when
+ * there is none (so that two processes on one database find the same one).
+ */
+export async function inTestPartnership(
+  database: Database,
+  name = 'Safer Testshire Partnership',
+): Promise<ScopedDatabase> {
+  const existing = await database.db.selectFrom('partnerships').select('id').orderBy('id').executeTakeFirst()
+  if (existing) return scopeToPartnership(database, existing.id)
   const at = '2018-04-01T00:00:00.000Z'
   const row = await database.db
     .insertInto('partnerships')
