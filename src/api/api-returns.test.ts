@@ -103,9 +103,9 @@ for (const dialect of testDialects()) {
         'analyst@example.org',
       )
       assert.equal(imported.outcome, 'applied', JSON.stringify(imported))
-      agencyIds = Object.fromEntries((await services.accounts.listAgencies()).map((a) => [a.code, a.id]))
+      agencyIds = Object.fromEntries((await (await onlyPartnership(services)).accounts.listAgencies()).map((a) => [a.code, a.id]))
       const issue = async (code: string) => {
-        const result = await services.accounts.createApiToken(
+        const result = await (await onlyPartnership(services)).accounts.createApiToken(
           { system: 'test' },
           { agencyId: agencyIds[code] as number, name: code },
         )

@@ -27,10 +27,10 @@ for (const dialect of testDialects()) {
       server = createApp(services, quiet).listen(0, '127.0.0.1')
       await new Promise((resolve) => server.once('listening', resolve))
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-      const agencies = await services.accounts.listAgencies()
+      const agencies = await (await onlyPartnership(services)).accounts.listAgencies()
       const agencyId = (code: string) => agencies.find((a) => a.code === code)?.id as number
       const issue = async (code: string) => {
-        const result = await services.accounts.createApiToken(
+        const result = await (await onlyPartnership(services)).accounts.createApiToken(
           { system: 'test' },
           { agencyId: agencyId(code), name: code },
         )
@@ -40,7 +40,7 @@ for (const dialect of testDialects()) {
       wmpToken = (await issue('WMP')).token
       const revoked = await issue('WMP')
       revokedToken = revoked.token
-      await services.accounts.revokeApiToken({ system: 'test' }, revoked.apiToken.id)
+      await (await onlyPartnership(services)).accounts.revokeApiToken({ system: 'test' }, revoked.apiToken.id)
     })
 
     after(async () => {
@@ -166,7 +166,7 @@ for (const dialect of testDialects()) {
     it('refuses an agency (or any unknown field) in the body with 400, writing nothing', async () => {
       const analyst = await signedIn('partnership-analyst')
       const rows = await countRows('indicator_values')
-      const otherAgency = (await services.accounts.listAgencies()).find((a) => a.code === 'YOT')?.id
+      const otherAgency = (await (await onlyPartnership(services)).accounts.listAgencies()).find((a) => a.code === 'YOT')?.id
       const response = await analyst.put('/api/indicators/proven-reoffending/values/FY2018-19-Q1', {
         numerator: 500,
         denominator: 1600,
@@ -234,7 +234,7 @@ for (const dialect of testDialects()) {
       assert.equal(retry.headers.get('idempotent-replayed'), 'true')
       assert.equal(await countRows('audit_events'), events + 1)
       assert.equal((await (await onlyPartnership(services)).performance.repository.getValue('first-time-entrants', 'FY2018-19-Q1'))?.version, 1)
-      const audit = await services.audit.list({ entityKey: 'first-time-entrants/FY2018-19-Q1' })
+      const audit = await (await onlyPartnership(services)).audit.list({ entityKey: 'first-time-entrants/FY2018-19-Q1' })
       assert.equal(audit.length, 1)
 
       const reused = await analyst.put(path, { value: 30 }, headers)

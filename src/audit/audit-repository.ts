@@ -243,7 +243,8 @@ export function createAuditRepository(database: Database, options: AuditReposito
 }
 
 /**
- * The condition that picks one partnership's events: those that name it, and, for the partnership that migration
+ * The condition that picks one partnership's events: those that name it, its members' own events as people (signing
+ * in, which names no partnership), and, for the partnership that migration
  * 0013 made from a single-partnership database, the events written before then (they name no partnership; the
  * append-only, hash-chained trail cannot be rewritten to add it). Read once: the legacy boundary never changes.
  */
@@ -257,12 +258,27 @@ function partnershipEventsFilter(database: Database, partnershipId: number) {
       .executeTakeFirst()
       .then((row) => row?.audit_legacy_through ?? null)
     const through = await legacyThrough
-    return (eb: ExpressionBuilder<DatabaseSchema, 'audit_events'>) =>
-      through === null
-        ? eb('audit_events.partnership_id', '=', partnershipId)
-        : eb.or([
-            eb('audit_events.partnership_id', '=', partnershipId),
-            eb.and([eb('audit_events.partnership_id', 'is', null), eb('audit_events.id', '<=', through)]),
-          ])
+    return (eb: ExpressionBuilder<DatabaseSchema, 'audit_events'>) => {
+      const own = eb('audit_events.partnership_id', '=', partnershipId)
+      // A person signs in to the instance, not to one partnership: those events name none, and each partnership
+      // sees its own members' (sign-ins, failures, password changes, two-step).
+      const members = eb.and([
+        eb('audit_events.partnership_id', 'is', null),
+        eb('audit_events.entity_type', '=', 'user'),
+        eb(
+          'audit_events.entity_key',
+          'in',
+          eb
+            .selectFrom('memberships')
+            .select(sql<string>`cast(memberships.user_id as text)`.as('key'))
+            .where('memberships.partnership_id', '=', partnershipId),
+        ),
+      ])
+      const legacy =
+        through === null
+          ? []
+          : [eb.and([eb('audit_events.partnership_id', 'is', null), eb('audit_events.id', '<=', through)])]
+      return eb.or([own, members, ...legacy])
+    }
   }
 }

@@ -53,7 +53,7 @@ for (const dialect of testDialects()) {
       const badFile = path.join(directory, 'values.csv')
       writeFileSync(badFile, values)
       // Starting up already audited the accounts' first start; the import must add nothing to it.
-      const eventsBefore = await services.audit.count()
+      const eventsBefore = await (await onlyPartnership(services)).audit.count()
       const output = capture()
       const code = await importCommand.run(
         [demoFile('indicators.csv'), badFile, '--actor', 'swp-analyst'],
@@ -73,7 +73,7 @@ for (const dialect of testDialects()) {
       assert.equal(lines.length, 3)
       assert.equal(output.outText(), '')
       assert.equal(await (await onlyPartnership(services)).performance.repository.countIndicators(), 0)
-      assert.equal(await services.audit.count(), eventsBefore)
+      assert.equal(await (await onlyPartnership(services)).audit.count(), eventsBefore)
     })
 
     test('prints a summary of what was added, changed and left unchanged', async () => {
@@ -91,7 +91,7 @@ for (const dialect of testDialects()) {
           `  ${i + b + v} audit events written.`,
         ].join('\n'),
       )
-      const events = await services.audit.list({ entityType: 'indicator', limit: 1 })
+      const events = await (await onlyPartnership(services)).audit.list({ entityType: 'indicator', limit: 1 })
       assert.equal(events[0]?.actor, 'swp-analyst')
 
       const again = capture()

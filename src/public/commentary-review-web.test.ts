@@ -45,7 +45,7 @@ for (const dialect of testDialects())
     let analyst: TestBrowser
     const anonymous = () => new TestBrowser(app.base)
     const reviewEvents = async (kpi: string) =>
-      app.services.audit.list({ entityType: 'commentary-review', entityKey: `FY2017-18/${kpi}` })
+      (await onlyPartnership(app.services)).audit.list({ entityType: 'commentary-review', entityKey: `FY2017-18/${kpi}` })
     const csvRow = async (kpi: string) => {
       const table = parse(await (await anonymous().get('/public/performance/2017-18.csv')).text(), {
         columns: true,

@@ -185,7 +185,7 @@ for (const dialect of testDialects()) {
       }
       const notCollected = await (await onlyPartnership(services)).performance.repository.getValue(BI_MONTHLY, 'FY2019-20-B1')
       assert.equal(notCollected?.status, 'not-collected')
-      const events = await services.audit.list({ entityType: 'indicator-value', entityKey: `${OPIATE}/2019-05` })
+      const events = await (await onlyPartnership(services)).audit.list({ entityType: 'indicator-value', entityKey: `${OPIATE}/2019-05` })
       assert.equal(events[0]?.action, 'create')
 
       const report = await (await onlyPartnership(services)).reports.performance.report('FY2019-20')
@@ -340,7 +340,7 @@ for (const dialect of testDialects()) {
     })
 
     it('an agency whose KPIs are all annual has nothing due in Q1–Q3, and is told the next return is Q4', async () => {
-      const added = await services.accounts.addAgency({ system: 'test' }, { code: 'HSG', name: 'Housing' })
+      const added = await (await onlyPartnership(services)).accounts.addAgency({ system: 'test' }, { code: 'HSG', name: 'Housing' })
       assert.ok(added.ok)
       const housingCsv = [
         'id,name,priority,theme,definition,data_owner,cadence,measure_type,preferred_direction,hidden_harm',

@@ -36,7 +36,7 @@ async function start(dialect: 'sqlite' | 'postgres', demo: boolean): Promise<Run
   const { port } = server.address() as AddressInfo
   const base = `http://127.0.0.1:${port}`
   // Without the demo figures there are no demo accounts either: make them, to have a viewer.
-  if (!demo) await services.accounts.createDemoUsers()
+  if (!demo) await (await onlyPartnership(services)).accounts.createDemoUsers()
   const viewer = new TestBrowser(base)
   const credentials = demoUsers.find((u) => u.role === 'viewer')
   assert.ok(credentials)

@@ -65,13 +65,13 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   assert.ok(dataDirectory)
 
   const system = { system: 'authorisation-matrix-test' }
-  const agencies = await services.accounts.listAgencies()
+  const agencies = await (await onlyPartnership(services)).accounts.listAgencies()
   const agencyIds = Object.fromEntries(agencies.map((a) => [a.code, a.id]))
   const agencyB = agencyIds[AGENCY_B]
   assert.ok(agencyIds[AGENCY_A] && agencyB, 'both agencies exist')
 
   // A data owner of agency B, through the real journey: one-time password, then their own.
-  const added = await services.accounts.addUser(system, {
+  const added = await (await onlyPartnership(services)).accounts.addUser(system, {
     email: SECOND_OWNER.email,
     name: 'Youth Offending Team data owner',
     role: 'data-owner',
@@ -89,7 +89,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   assert.equal(changed.status, 303, 'the second data owner chooses a password')
 
   // The user the administration routes act on, so that disabling or resetting touches nobody the test signs in as.
-  const target = await services.accounts.addUser(system, {
+  const target = await (await onlyPartnership(services)).accounts.addUser(system, {
     email: 'matrix-target@example.org',
     name: 'Matrix Target',
     role: 'viewer',
@@ -98,13 +98,13 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   assert.ok(target.ok)
 
   // An API token whose "issued" and "revoke" pages the token administration routes show.
-  const apiToken = await services.accounts.createApiToken(system, {
+  const apiToken = await (await onlyPartnership(services)).accounts.createApiToken(system, {
     agencyId: agencyIds[AGENCY_A] ?? 0,
     name: 'matrix',
   })
   assert.ok(apiToken.ok, JSON.stringify(apiToken))
 
-  const users = await services.accounts.listUsers(system)
+  const users = await (await onlyPartnership(services)).accounts.listUsers(system)
   // An import upload awaiting confirmation, made by the analyst: personal to them (see `personal` in the manifest).
   const analyst = users.find((u) => u.role === 'partnership-analyst')
   assert.ok(analyst, 'the demo analyst exists')
@@ -176,6 +176,9 @@ function expectationFor(route: RouteAccess, who: Who, agencyId: number | null, w
   if (route.access === 'public') return 'allowed'
   if (who.principal === null) return 'anonymous'
   if (route.access === 'signed-in') return 'allowed'
+  if (route.access === 'instance-administrator') {
+    return 'instanceAdministrator' in who.principal && who.principal.instanceAdministrator ? 'allowed' : 'hidden'
+  }
   const resource = agencyId === null ? {} : { agencyId }
   if (can(who.principal, route.access, resource)) {
     // Someone else's personal object does not exist for them, permission or not.

@@ -1,10 +1,11 @@
 import type { Action } from '../accounts/permissions.ts'
 
 /**
- * Who may reach a route: `public` (anybody, signed in or not), `signed-in` (any signed-in user), or an action of
- * the permission policy (src/accounts/permissions.ts) that the route asks `can()` about.
+ * Who may reach a route: `public` (anybody, signed in or not), `signed-in` (any signed-in user),
+ * `instance-administrator` (those who manage the instance's partnerships; to anyone else signed in the route does not
+ * exist), or an action of the permission policy (src/accounts/permissions.ts) that the route asks `can()` about.
  */
-export type RouteAccessRule = 'public' | 'signed-in' | Action
+export type RouteAccessRule = 'public' | 'signed-in' | 'instance-administrator' | Action
 
 /** One route of the web application and the rule that guards it. */
 export interface RouteAccess {
@@ -72,6 +73,16 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'POST', path: '/account/two-step', access: 'signed-in' },
   { method: 'POST', path: '/account/two-step/recovery-codes', access: 'signed-in' },
   { method: 'POST', path: '/account/two-step/turn-off', access: 'signed-in' },
+
+  // The instance's partnerships (src/partnerships/web/routes.ts).
+  { method: 'GET', path: '/admin/partnerships', access: 'instance-administrator' },
+  { method: 'POST', path: '/admin/partnerships', access: 'instance-administrator' },
+  {
+    method: 'POST',
+    path: '/admin/partnerships/:id',
+    access: 'instance-administrator',
+    sample: { own: '/admin/partnerships/1' },
+  },
 
   // User administration (src/accounts/web/admin-routes.ts).
   { method: 'GET', path: '/admin/users', access: 'user:manage' },

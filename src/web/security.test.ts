@@ -50,9 +50,9 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   )
   assert.equal(imported.outcome, 'applied', JSON.stringify(imported))
   const system = { system: 'security-test' }
-  const agency = await services.accounts.addAgency(system, { code: 'HOSTILE', name: `Agency ${IMAGE} ${SCRIPT}` })
+  const agency = await (await onlyPartnership(services)).accounts.addAgency(system, { code: 'HOSTILE', name: `Agency ${IMAGE} ${SCRIPT}` })
   assert.ok(agency.ok, JSON.stringify(agency))
-  const user = await services.accounts.addUser(system, {
+  const user = await (await onlyPartnership(services)).accounts.addUser(system, {
     email: 'hostile@example.org',
     name: `${SCRIPT} ${IMAGE}`,
     role: 'data-owner',

@@ -32,7 +32,7 @@ function agencyRow(html: string, code: string): string[] {
 }
 
 async function auditCount(world: World): Promise<number> {
-  return world.services.audit.count()
+  return (await onlyPartnership(world.services)).audit.count()
 }
 
 for (const dialect of testDialects()) {
@@ -221,7 +221,7 @@ for (const dialect of testDialects()) {
 
       const renamed = await admin.post(pagePath, { _csrf: token, name: 'Youth Justice Service', ownerNames: names })
       assert.equal(renamed.status, 303)
-      const events = await world.services.audit.list({ entityType: 'agency', entityKey: String(yot.id) })
+      const events = await (await onlyPartnership(world.services)).audit.list({ entityType: 'agency', entityKey: String(yot.id) })
       const last = events.at(-1)
       assert.equal(last?.action, 'update')
       assert.equal(last?.actor, 'admin@example.org')
