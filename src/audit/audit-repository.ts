@@ -152,7 +152,8 @@ export function createAuditRepository(database: Database, options: AuditReposito
             after: e.after,
             request_id: e.requestId,
             import_id: e.importId,
-            partnership_id: e.partnershipId,
+            // Named only when set, so that a migration from before partnerships (0008) can still append.
+            ...(e.partnershipId === null ? {} : { partnership_id: e.partnershipId }),
             previous_hash: e.previousHash,
             hash: e.hash,
           })),

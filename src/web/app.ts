@@ -98,14 +98,14 @@ export function createApp(services: Services, options: AppOptions = {}): express
     if (!partnership) return next()
     if (typeof req.session?.userId === 'number') req.session.partnershipId = partnership.id
     res.locals.base = req.baseUrl
-    res.locals.partnership = partnership
+    res.locals.currentPartnership = partnership
     res.locals.partnershipName = partnership.name
     routerFor(services.forPartnership(partnership))(req, res, next)
   })
   app.use(async (req, res, next) => {
     const partnership = await partnershipOfRequest(services, req, res)
     if (!partnership) return next()
-    res.locals.partnership = partnership
+    res.locals.currentPartnership = partnership
     res.locals.partnershipName = partnership.name
     routerFor(services.forPartnership(partnership))(req, res, next)
   })
