@@ -56,7 +56,8 @@ for (const dialect of testDialects()) {
         agencyId: agencyCode ? await agencyId(agencyCode) : null,
       })
       assert.ok(result.ok, JSON.stringify(!result.ok && result.errors))
-      return result
+      assert.ok(result.oneTimePassword !== null, 'a new account gets a one-time password')
+      return { ...result, oneTimePassword: result.oneTimePassword }
     }
 
     /** An administrator who has already chosen their own password (one who has not may do nothing else). */

@@ -486,7 +486,11 @@ export function createAccountService(options: AccountServiceOptions) {
     },
 
     /** Adds a user with a one-time password (shown once to the administrator; the user must change it). */
-    async addUser(actor: Actor, input: NewUser): Promise<Result<{ user: User; oneTimePassword: string }>> {
+    /**
+     * Adds a person to the partnership with a role: a new account with a one-time password, or, for someone who has
+     * an account in another partnership already, a membership here (`oneTimePassword` null).
+     */
+    async addUser(actor: Actor, input: NewUser): Promise<Result<{ user: User; oneTimePassword: string | null }>> {
       demandActor(actor, 'user:manage')
       const oneTimePassword = generateOneTimePassword()
       const passwordHash = await hashPassword(oneTimePassword)
@@ -506,6 +510,22 @@ export function createAccountService(options: AccountServiceOptions) {
         }
         const checked = await checkRoleAndAgency(input.role, input.agencyId, errors, trx)
         if (errors.length > 0 || !checked) return { ok: false, errors }
+        // A person who already has an account in another partnership (a police data owner serving two, say) keeps
+        // it: they become a member here with this role, and sign in with the password they have.
+        const existing = email ? await repository.findAccountByEmail(email, trx) : null
+        if (existing) {
+          await repository.setMembership(existing.id, { role: checked.role, agencyId: checked.agencyId }, nowIso(), trx)
+          const member = await findUserOrThrow(existing.id, trx)
+          await audit.append(trx, {
+            actor: actorName(actor),
+            action: 'add-member',
+            entityType: 'user',
+            entityKey: String(existing.id),
+            before: null,
+            after: userSnapshot(member),
+          })
+          return { ok: true, user: member, oneTimePassword: null }
+        }
         const id = await repository.insertUser(
           {
             email,

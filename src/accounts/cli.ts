@@ -87,6 +87,10 @@ export const usersAddCommand: Command = {
     })
     if (!result.ok) return printErrors(output, result.errors)
     output.out(`Added ${result.user.email} (${roleNames[result.user.role]}).`)
+    if (result.oneTimePassword === null) {
+      output.out('They already had an account in another partnership: they sign in with their own password.')
+      return 0
+    }
     output.out(`One-time password: ${result.oneTimePassword}`)
     return 0
   },

@@ -77,7 +77,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
     role: 'data-owner',
     agencyId: agencyB,
   })
-  assert.ok(added.ok, JSON.stringify(added))
+  assert.ok(added.ok && added.oneTimePassword !== null, JSON.stringify(added))
   const first = await signIn(base, { email: SECOND_OWNER.email, password: added.oneTimePassword })
   const token = await first.csrfTokenOf('/account/change-password')
   const changed = await first.post('/account/change-password', {

@@ -35,6 +35,7 @@ for (const dialect of testDialects()) {
       await accounts.repository.updateUser(added.user.id, { at: START, mustChangePassword: false })
       const user = await accounts.repository.findUser(added.user.id)
       assert.ok(user)
+      assert.ok(added.oneTimePassword !== null)
       return { user, password: added.oneTimePassword }
     }
 
