@@ -35,8 +35,13 @@ async function start(dialect: 'sqlite' | 'postgres', demo: boolean): Promise<Run
   await new Promise((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
   const base = `http://127.0.0.1:${port}`
-  // Without the demo figures there are no demo accounts either: make them, to have a viewer.
-  if (!demo) await (await onlyPartnership(services)).accounts.createDemoUsers()
+  // Without the demo there is no partnership, nor demo accounts: make one with them, to have a viewer.
+  if (!demo) {
+    assert.ok((await services.partnerships.add('test', { name: 'Safer Testshire Partnership' })).ok)
+    const partnership = await onlyPartnership(services)
+    await partnership.accounts.createDefaultAgencies()
+    await partnership.accounts.createDemoUsers()
+  }
   const viewer = new TestBrowser(base)
   const credentials = demoUsers.find((u) => u.role === 'viewer')
   assert.ok(credentials)
