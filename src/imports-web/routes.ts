@@ -4,7 +4,7 @@ import { requirePermission } from '../accounts/web/authentication.ts'
 import { redirectAfterSaving } from '../accounts/web/session.ts'
 import type { ChangeCounts } from '../performance/performance-repository.ts'
 import type { PerformanceImportService } from '../performance/import-service.ts'
-import { BadMultipart, parseMultipart, readBody, UploadTooLarge } from './multipart.ts'
+import { BadMultipart, parseMultipart, readBody, UploadTooLarge } from '../shared/web/multipart.ts'
 import type { UploadStore } from './upload-store.ts'
 
 /** The largest upload accepted, counted while it streams in. */

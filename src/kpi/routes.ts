@@ -2,7 +2,7 @@ import express, { type RequestHandler } from 'express'
 import { can } from '../accounts/permissions.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import type { PerformanceRepository } from '../performance/performance-repository.ts'
-import { attachment } from '../web/content-disposition.ts'
+import { attachment } from '../shared/web/content-disposition.ts'
 import { buildKpiPage, kpiCsv } from './kpi-page.ts'
 
 export interface KpiRoutesOptions {

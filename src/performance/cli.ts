@@ -2,7 +2,8 @@ import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { defaultCommandActor, parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
 import type { ImportFile } from './import/read-performance-import.ts'
-import { formatProblem, type ImportResult } from './import-service.ts'
+import type { ImportResult } from './import-service.ts'
+import { formatProblem } from './import/import-problem.ts'
 import { loadDemoData } from './demo.ts'
 
 /** Larger files are refused before they are read: a quarter's returns are a few kilobytes. */

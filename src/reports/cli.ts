@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { parseOptions, type Command } from '../cli/command.ts'
 import { period } from '../domain/period.ts'
-import { createNunjucksEnvironment } from '../web/nunjucks-setup.ts'
+import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { performanceReportCsv } from './csv.ts'
 import { performanceReportStandaloneHtml } from './html.ts'
 import { performanceReportJson } from './json.ts'

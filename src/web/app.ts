@@ -25,11 +25,11 @@ import {
 import { errorHandler, notFound } from './errors.ts'
 import { setUpHealthChecks } from './health.ts'
 import { jsonLogger, type Logger } from './logger.ts'
-import { createNunjucksEnvironment } from './nunjucks-setup.ts'
+import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { noStore, setUpWebSecurity } from './security.ts'
 import { setUpStaticAssets } from './static-assets.ts'
-import { partnershipStylesheet } from './stylesheet.ts'
-import { govukFrontendVersion } from './paths.ts'
+import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
+import { govukFrontendVersion } from '../shared/web/paths.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */

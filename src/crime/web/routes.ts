@@ -6,9 +6,10 @@ import type { Services } from '../../composition-root.ts'
 import { can } from '../../accounts/permissions.ts'
 import { lineChart } from '../../charts/line-chart.ts'
 import { barChart } from '../../charts/bar-chart.ts'
-import { safeCell, type Cell } from '../../reports/cell-safety.ts'
-import { attachment, fileSlug } from '../../web/content-disposition.ts'
-import { BadMultipart, parseMultipart, readBody, UploadTooLarge } from '../../imports-web/multipart.ts'
+import { safeCell, type Cell } from '../../shared/cell-safety.ts'
+import { OGL_ATTRIBUTION } from '../../shared/open-government-licence.ts'
+import { attachment, fileSlug } from '../../shared/web/content-disposition.ts'
+import { BadMultipart, parseMultipart, readBody, UploadTooLarge } from '../../shared/web/multipart.ts'
 import { resolveServedPartnerships } from '../geography/geography.ts'
 import { POLICE_FORCES } from '../geography/police-forces.ts'
 import { CrimeImportError, type ImportSummary } from '../ingest/import-service.ts'
@@ -442,7 +443,7 @@ export function crimeWebRoutes(deps: CrimeWebDependencies): express.Router {
         rows.map((row) => row.map(csvField).join(',')).join('\r\n') +
         '\r\n' +
         csvField('Source: data.police.uk street-level crime (every crime type except anti-social behaviour). ') +
-        csvField('Contains public sector information licensed under the Open Government Licence v3.0') +
+        csvField(OGL_ATTRIBUTION) +
         '\r\n'
       res
         .type('text/csv; charset=utf-8')
