@@ -1,5 +1,5 @@
 import { loadConfig } from './config.ts'
-import { createServices } from './composition-root.ts'
+import { createServices, type Services } from './composition-root.ts'
 import type { Command, CommandOutput } from './cli/command.ts'
 import { demoLoadCommand, importCommand } from './performance/cli.ts'
 import { reportCommand } from './reports/cli.ts'
@@ -11,7 +11,7 @@ import { accountCommands } from './accounts/cli.ts'
  * The `saferhub` command line. Every feature contributes its commands; `serve` runs the web application.
  * `npm start` is `saferhub serve`.
  */
-const commands: Command[] = [
+const commands: Command<Services>[] = [
   importCommand,
   demoLoadCommand,
   reportCommand,

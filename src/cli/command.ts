@@ -1,8 +1,11 @@
 import os from 'node:os'
-import type { Services } from '../composition-root.ts'
 
-/** A command of the `saferhub` command line. Each feature exports its own from its `cli.ts`. */
-export interface Command {
+/**
+ * A command of the `saferhub` command line. Each feature exports its own from its `cli.ts`, typed with the services
+ * it uses (`S`: a narrow shape of what src/composition-root.ts builds, declared by the feature), so that no feature
+ * depends on the composition; src/main.ts gives every command the whole graph, checked against each `S`.
+ */
+export interface Command<S = unknown> {
   /** The words that invoke it, e.g. `import values`. */
   readonly name: string
   /** One line for `saferhub --help`. */
@@ -10,7 +13,7 @@ export interface Command {
   /** Longer help: arguments and options. */
   readonly usage: string
   /** Runs the command; returns the process exit code. */
-  run(args: readonly string[], services: Services, output: CommandOutput): Promise<number>
+  run(args: readonly string[], services: S, output: CommandOutput): Promise<number>
 }
 
 export interface CommandOutput {

@@ -7,6 +7,7 @@ import { publicRoutes } from '../public/routes.ts'
 import { apiRoutes } from '../api/routes.ts'
 import { apiTokenRoutes } from '../api/tokens-web/routes.ts'
 import { auditTrailRoutes } from '../audit/web/routes.ts'
+import { SIGN_IN_AUDIT_ACTIONS, SIGN_IN_AUDIT_DESCRIPTIONS } from '../accounts/sign-in-audit.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
@@ -123,7 +124,13 @@ export function createApp(services: Services, options: AppOptions = {}): express
       uploads: createUploadStore(config.dataDirectory),
     }),
   )
-  app.use(auditTrailRoutes({ audit: services.audit, guard: [requirePermission(services.accounts, 'audit:view')] }))
+  app.use(
+    auditTrailRoutes({
+      audit: services.audit,
+      signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
+      guard: [requirePermission(services.accounts, 'audit:view')],
+    }),
+  )
   // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
   app.use(returnsRoutes({ returns: services.returns, accounts: services.accounts }))
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;

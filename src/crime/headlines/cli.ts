@@ -8,6 +8,8 @@ import type { HeadlineReport } from './headlines-service.ts'
 import type { CountChange } from './headline-figures.ts'
 import { ordinal, type RankOf, type Ranking } from './ranking.ts'
 import { formatPValue, formatRate } from './snapshot-sentences.ts'
+import type { CrimeServices } from '../crime-services.ts'
+import type { PerformanceImportService } from '../../performance/import-service.ts'
 
 function describeChange(c: CountChange): string {
   const percent = c.percent === null ? '' : ` (${formatSignedPercent(c.percent)})`
@@ -75,7 +77,7 @@ export function printHeadlineReport(report: HeadlineReport, output: CommandOutpu
 }
 
 /** `saferhub crime headlines --partnership X --year 2020/21`. */
-export const headlinesCommand: Command = {
+export const headlinesCommand: Command<CrimeServices> = {
   name: 'crime headlines',
   summary: 'Headline figures and "Snapshot of performance" sentences for a partnership and year',
   usage: [
@@ -134,8 +136,13 @@ export const headlinesCommand: Command = {
   },
 }
 
+/** `crime kpi --import` writes through the performance framework's import, as `saferhub import` does. */
+export type CrimeKpiCommandServices = CrimeServices & {
+  readonly performance: { readonly importFiles: PerformanceImportService['importPerformanceFiles'] }
+}
+
 /** `saferhub crime kpi --partnership X --crime-type Robbery --years 2020/21,2021/22 [--import]`. */
-export const crimeKpiCommand: Command = {
+export const crimeKpiCommand: Command<CrimeKpiCommandServices> = {
   name: 'crime kpi',
   summary: 'Turn a police.uk crime type into a quarterly KPI of the performance framework',
   usage: [

@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import express from 'express'
-import type { Services } from '../../composition-root.ts'
 import { can } from '../../accounts/permissions.ts'
 import { lineChart } from '../../charts/line-chart.ts'
 import { barChart } from '../../charts/bar-chart.ts'
@@ -19,6 +18,7 @@ import { formatTableProblem } from '../reference/recorded-crime-table.ts'
 import type { ReferenceImportResult } from '../reference/reference-service.ts'
 import type { HeadlineReport } from '../headlines/headlines-service.ts'
 import { ordinal, type Ranking } from '../headlines/ranking.ts'
+import type { CrimeServices } from '../crime-services.ts'
 import { crimeOverview, describeMonthlyTotals, headlineYear, type CrimeOverview } from './overview.ts'
 
 declare module 'express-session' {
@@ -58,7 +58,7 @@ export const CRIME_UPLOAD_LIMIT_BYTES = 100 * 1024 * 1024
 const MAX_PROBLEMS_SHOWN = 200
 
 export interface CrimeWebDependencies {
-  readonly services: Pick<Services, 'config' | 'crime' | 'crimeComparisons'>
+  readonly services: CrimeServices
   /** Guards for the overview (report:view) and the import page (import:run). */
   readonly viewGuard: readonly express.RequestHandler[]
   readonly importGuard: readonly express.RequestHandler[]

@@ -24,7 +24,7 @@ import {
 import { TestBrowser, type TestResponse } from '../../web/test-client.ts'
 import { codeAt } from '../testing/independent-totp.ts'
 import { createTwoStepService, type TwoStepService } from '../two-step-service.ts'
-import type { TwoStepPolicy } from '../two-step-policy.ts'
+import type { TwoStepPolicy } from '../../../config.ts'
 
 /*
  * Two-step sign-in over HTTP: the accounts' web layer assembled as src/web/app.ts does it, with a fake clock (so
