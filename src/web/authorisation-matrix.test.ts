@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import type { Services } from '../composition-root.ts'
 import { testDialects } from '../../test/support/databases.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
@@ -107,9 +109,11 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   // An import upload awaiting confirmation, made by the analyst: personal to them (see `personal` in the manifest).
   const analyst = users.find((u) => u.role === 'partnership-analyst')
   assert.ok(analyst, 'the demo analyst exists')
+  const receivedFile = path.join(dataDirectory, 'received-values.csv')
+  await writeFile(receivedFile, 'indicator,period,value\r\nknife-crime,FY2017-18-Q3,56\r\n')
   const upload = await createUploadStore(dataDirectory).save(
     analyst.id,
-    [{ name: 'values.csv', content: Buffer.from('indicator,period,value\r\nknife-crime,FY2017-18-Q3,56\r\n') }],
+    [{ name: 'values.csv', path: receivedFile }],
     new Date(),
   )
   const people: Who[] = []

@@ -1,18 +1,31 @@
+import { createWriteStream } from 'node:fs'
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import busboy from 'busboy'
 import type { Request } from 'express'
 
-/** One file of a multipart/form-data body. */
+/** One file of a multipart/form-data body, written to disk as it streamed in (never held in memory whole). */
 export interface UploadedFile {
   readonly field: string
+  /** The browser's file name, reduced to its last path part and printable characters: recorded, never a path. */
   readonly name: string
-  readonly content: Buffer
+  /** Where the bytes are: in the form's own folder, under a name of our making. */
+  readonly path: string
+  readonly size: number
 }
 
-export interface MultipartBody {
+/** A form received: its text fields, and its files on disk in a private folder until `discard()` removes it. */
+export interface MultipartForm {
   readonly fields: Readonly<Record<string, string>>
   readonly files: readonly UploadedFile[]
+  /** The form's private folder (mode 700) holding the files. */
+  readonly folder: string
+  /** Removes the folder and whatever is left in it. */
+  discard(): Promise<void>
 }
 
-/** The upload was larger than the limit: counted while it streamed in, so no more than the limit is held. */
+/** The upload was larger than the limit: counted while it streamed in, so no more than the limit is written. */
 export class UploadTooLarge extends Error {
   constructor(readonly limit: number) {
     super(`The upload is larger than ${limit} bytes`)
@@ -27,37 +40,14 @@ export class BadMultipart extends Error {
   }
 }
 
-/** Reads the request body, refusing it (and stopping reading) as soon as it passes `limit` bytes. */
-export function readBody(req: Request, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'])
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume()
-      reject(new UploadTooLarge(limit))
-      return
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    let done = false
-    req.on('data', (chunk: Buffer) => {
-      if (done) return
-      size += chunk.length
-      if (size > limit) {
-        done = true
-        chunks.length = 0
-        req.resume()
-        reject(new UploadTooLarge(limit))
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks))
-    })
-    req.on('error', (error) => {
-      if (!done) reject(error)
-    })
-  })
+/** Forms are received into folders named so, inside the uploads folder; one left by a crash is pruned by age. */
+const RECEIVING = 'receiving-'
+/** A form has a handful of parts: more is not a form of ours. */
+const MAX_PARTS = 50
+
+/** Where uploads are kept in the data directory (on its disk, not a shared temporary folder). */
+export function uploadsDirectory(dataDirectory: string): string {
+  return path.join(dataDirectory, 'uploads')
 }
 
 /** A file name as the browser sent it, reduced to its last path part and printable characters. */
@@ -69,42 +59,141 @@ function safeFileName(name: string): string {
 }
 
 /**
- * A small multipart/form-data parser (RFC 7578) for the import form: text fields and files, all in memory
- * (the body is already capped by `readBody`). No dependency: the form has a handful of parts.
+ * Receives a multipart/form-data request (RFC 7578, parsed by busboy), writing each file part to a new private
+ * folder inside `directory` as it arrives. The body's bytes are counted as they stream in: past `limit` the request
+ * is refused with `UploadTooLarge` (at once when Content-Length says so), what was written is removed, and the rest
+ * of the body is read and dropped so that the answer can be sent. A malformed body is `BadMultipart`, also with
+ * nothing left behind. A file input left empty (no name, no bytes) is no file.
+ *
+ * @example
+ *   const form = await receiveMultipart(req, { directory: uploadsDirectory(dataDirectory), limit: 10 * 1024 * 1024 })
+ *   try { await use(form.files.map((f) => f.path)) } finally { await form.discard() }
  */
-export function parseMultipart(body: Buffer, contentType: string): MultipartBody {
-  const match = /boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType)
-  const boundary = match?.[1] ?? match?.[2]
-  if (!boundary) throw new BadMultipart('no boundary')
-  const delimiter = Buffer.from(`--${boundary}`)
-  const fields: Record<string, string> = {}
-  const files: UploadedFile[] = []
-  let position = body.indexOf(delimiter)
-  if (position < 0) throw new BadMultipart('no parts')
-  for (;;) {
-    position += delimiter.length
-    // `--` after a delimiter ends the body.
-    if (body.subarray(position, position + 2).toString() === '--') break
-    if (body.subarray(position, position + 2).toString() !== '\r\n') throw new BadMultipart('malformed delimiter')
-    position += 2
-    const headerEnd = body.indexOf('\r\n\r\n', position)
-    if (headerEnd < 0) throw new BadMultipart('malformed part headers')
-    const headers = body.subarray(position, headerEnd).toString('utf8')
-    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd + 4)
-    if (next < 0) throw new BadMultipart('unterminated part')
-    const content = body.subarray(headerEnd + 4, next)
-    const disposition = /^content-disposition:\s*form-data(.*)$/im.exec(headers)?.[1] ?? ''
-    const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1]
-    const fileName = /;\s*filename="([^"]*)"/i.exec(disposition)?.[1]
-    if (name === undefined) throw new BadMultipart('a part has no name')
-    if (fileName !== undefined) {
-      // A file input left empty still sends a part, with an empty file name and no content.
-      if (fileName !== '' || content.length > 0) files.push({ field: name, name: safeFileName(fileName), content })
-    } else if (!Object.hasOwn(fields, name)) {
-      fields[name] = content.toString('utf8')
-    }
-    position = next + 2
-    if (Object.keys(fields).length + files.length > 50) throw new BadMultipart('too many parts')
+export async function receiveMultipart(
+  req: Request,
+  options: { readonly directory: string; readonly limit: number },
+): Promise<MultipartForm> {
+  const { limit } = options
+  const declared = Number(req.headers['content-length'])
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume()
+    throw new UploadTooLarge(limit)
   }
-  return { fields, files }
+  let parser: busboy.Busboy
+  try {
+    parser = busboy({
+      headers: req.headers,
+      // Browsers send file names as UTF-8; fields and files are bounded by `limit` below, the parts here.
+      defParamCharset: 'utf8',
+      limits: { fieldSize: limit, parts: MAX_PARTS + 1 },
+    })
+  } catch (error) {
+    req.resume()
+    throw new BadMultipart(error instanceof Error ? error.message : String(error))
+  }
+  await mkdir(options.directory, { recursive: true, mode: 0o700 })
+  const folder = await mkdtemp(path.join(options.directory, RECEIVING))
+  const discard = () => rm(folder, { recursive: true, force: true })
+
+  return new Promise<MultipartForm>((resolve, reject) => {
+    const fields: Record<string, string> = {}
+    const files: UploadedFile[] = []
+    const writes: Promise<void>[] = []
+    const streams: NodeJS.ReadableStream[] = []
+    let parts = 0
+    let size = 0
+    let settled = false
+
+    const fail = (error: unknown) => {
+      if (settled) return
+      settled = true
+      req.unpipe(parser)
+      parser.removeAllListeners()
+      parser.on('error', () => undefined)
+      parser.destroy()
+      // Files being written stop here (their writes then fail, and the folder goes).
+      for (const stream of streams) (stream as NodeJS.ReadableStream & { destroy(): void }).destroy()
+      // Read and drop the rest, so the answer can be sent; stop counting.
+      req.off('data', count)
+      req.resume()
+      void Promise.allSettled(writes)
+        .then(discard)
+        .then(
+          () => reject(error),
+          () => reject(error),
+        )
+    }
+    const count = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) fail(new UploadTooLarge(limit))
+    }
+    const part = () => {
+      parts++
+      if (parts > MAX_PARTS) fail(new BadMultipart('too many parts'))
+      return !settled
+    }
+
+    req.on('data', count)
+    req.on('error', fail)
+    req.on('aborted', () => fail(new BadMultipart('the upload was interrupted')))
+    parser.on('field', (name, value) => {
+      if (part() && !Object.hasOwn(fields, name)) fields[name] = value
+    })
+    parser.on('file', (field, stream, info) => {
+      if (!part()) {
+        stream.resume()
+        return
+      }
+      const file = { field, name: safeFileName(info.filename ?? ''), path: path.join(folder, `part-${parts}`) }
+      streams.push(stream)
+      const write = pipeline(stream, createWriteStream(file.path, { mode: 0o600 })).then(async () => {
+        const { size: written } = await stat(file.path)
+        // A file input left empty still sends a part, with no file name and no content.
+        if (info.filename === undefined && written === 0) await rm(file.path, { force: true })
+        else files.push({ ...file, size: written })
+      })
+      // A write that fails (a full disk) fails the form at once, rather than when the body has all arrived.
+      write.catch(fail)
+      writes.push(write)
+    })
+    parser.on('partsLimit', () => fail(new BadMultipart('too many parts')))
+    parser.on('error', (error) => fail(new BadMultipart(error instanceof Error ? error.message : String(error))))
+    parser.on('close', () => {
+      Promise.all(writes).then(
+        () => {
+          if (settled) return
+          settled = true
+          req.off('data', count)
+          // In the order the parts came, whatever order their writes finished in.
+          files.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }))
+          resolve({ fields, files, folder, discard })
+        },
+        (error: unknown) => fail(error),
+      )
+    })
+    req.pipe(parser)
+  })
+}
+
+/**
+ * Removes the folders of forms that were being received when the process stopped (a crash, a kill), once they are
+ * older than `olderThan`. Returns how many were removed.
+ */
+export async function pruneReceivingFolders(directory: string, olderThan: Date): Promise<number> {
+  let names: string[]
+  try {
+    names = await readdir(directory)
+  } catch {
+    return 0
+  }
+  let removed = 0
+  for (const name of names) {
+    if (!name.startsWith(RECEIVING)) continue
+    const folder = path.join(directory, name)
+    if ((await stat(folder)).mtimeMs < olderThan.getTime()) {
+      await rm(folder, { recursive: true, force: true })
+      removed++
+    }
+  }
+  return removed
 }
