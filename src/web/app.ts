@@ -154,6 +154,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
       performance: services.performance.repository,
       audit: services.audit,
       guard: [requirePermission(services.accounts, 'report:view')],
+      exportGuard: [requirePermission(services.accounts, 'report:export')],
     }),
   )
   app.use(
@@ -161,6 +162,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
       reports: services.reports.performance,
       nunjucks,
       guard: [requirePermission(services.accounts, 'report:view')],
+      exportGuard: [requirePermission(services.accounts, 'report:export')],
     }),
   )
 
@@ -169,6 +171,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
     crimeWebRoutes({
       services,
       viewGuard: [requirePermission(services.accounts, 'report:view')],
+      exportGuard: [requirePermission(services.accounts, 'report:export')],
       importGuard: [requirePermission(services.accounts, 'import:run')],
     }),
   )

@@ -34,6 +34,8 @@ function csvField(cell: Cell): string {
 export function crimeOverviewRoutes(deps: {
   readonly services: CrimeServices
   readonly viewGuard: readonly express.RequestHandler[]
+  /** Run after `viewGuard` by the CSV download ('report:export'). */
+  readonly exportGuard: readonly express.RequestHandler[]
 }): express.Router {
   const { services } = deps
   const router = express.Router()
@@ -135,7 +137,7 @@ export function crimeOverviewRoutes(deps: {
     }
   })
 
-  router.get('/crime/months.csv', ...deps.viewGuard, async (req, res, next) => {
+  router.get('/crime/months.csv', ...deps.viewGuard, ...deps.exportGuard, async (req, res, next) => {
     try {
       const chosen = chosenPartnership(req)
       if (!chosen.partnership) {

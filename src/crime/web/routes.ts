@@ -5,8 +5,9 @@ import { crimeOverviewRoutes } from './overview-routes.ts'
 
 export interface CrimeWebDependencies {
   readonly services: CrimeServices
-  /** Guards for the overview (report:view) and the import page (import:run). */
+  /** Guards for the overview (report:view), its CSV download (after viewGuard: report:export) and the import page (import:run). */
   readonly viewGuard: readonly express.RequestHandler[]
+  readonly exportGuard: readonly express.RequestHandler[]
   readonly importGuard: readonly express.RequestHandler[]
   readonly uploadLimitBytes?: number
 }
@@ -19,7 +20,7 @@ export interface CrimeWebDependencies {
  */
 export function crimeWebRoutes(deps: CrimeWebDependencies): express.Router {
   const router = express.Router()
-  router.use(crimeOverviewRoutes({ services: deps.services, viewGuard: deps.viewGuard }))
+  router.use(crimeOverviewRoutes({ services: deps.services, viewGuard: deps.viewGuard, exportGuard: deps.exportGuard }))
   router.use(
     crimeImportRoutes({
       services: deps.services,
