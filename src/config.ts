@@ -70,7 +70,7 @@ export interface Config {
  *   the published report); everybody else may turn it on;
  * - `optional`: anybody may turn it on, nobody must (the demo, whose users sign in with the README's passwords).
  */
-export const twoStepPolicies = ['required', 'administrators', 'optional'] as const
+const twoStepPolicies = ['required', 'administrators', 'optional'] as const
 
 export type TwoStepPolicy = (typeof twoStepPolicies)[number]
 
