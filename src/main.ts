@@ -1,5 +1,5 @@
 import { loadConfig } from './config.ts'
-import { createServices } from './composition-root.ts'
+import { createServices, type Services } from './composition-root.ts'
 import type { Command, CommandOutput } from './cli/command.ts'
 import { demoLoadCommand, importCommand } from './performance/cli.ts'
 import { reportCommand } from './reports/cli.ts'
@@ -12,7 +12,7 @@ import { partnershipCommands } from './partnerships/cli.ts'
  * The `saferhub` command line. Every feature contributes its commands; `serve` runs the web application.
  * `npm start` is `saferhub serve`.
  */
-const commands: Command[] = [
+const commands: Command<Services>[] = [
   importCommand,
   demoLoadCommand,
   reportCommand,

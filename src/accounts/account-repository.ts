@@ -3,7 +3,7 @@ import type { DatabaseSchema } from '../db/schema.ts'
 import type { ApiTokensTable, UsersTable } from './accounts-schema.ts'
 import { ownerNameKey } from './data-owner-names.ts'
 import { isRole, type Role } from './roles.ts'
-import { isTwoStepPolicy, type TwoStepPolicy } from './two-step/two-step-policy.ts'
+import { isTwoStepPolicy, type TwoStepPolicy } from '../config.ts'
 
 /** A partner agency. */
 export interface Agency {
@@ -513,8 +513,7 @@ function toUser(row: UserRow, memberships: readonly MembershipRow[], partnership
     if (!isRole(m.role)) throw new Error(`User ${row.id} has an unknown role "${m.role}"`)
   }
   const instanceAdministrator = row.instance_administrator === 1
-  const here =
-    partnershipId === null ? memberships[0] : memberships.find((m) => m.partnership_id === partnershipId)
+  const here = partnershipId === null ? memberships[0] : memberships.find((m) => m.partnership_id === partnershipId)
   const role: Role = instanceAdministrator ? 'administrator' : ((here?.role as Role | undefined) ?? 'viewer')
   const agency =
     !instanceAdministrator && here && here.agency_id !== null && here.agency_code !== null && here.agency_name !== null

@@ -56,7 +56,10 @@ for (const dialect of testDialects()) {
       const problem = (await quarter.json()) as { errors: { pointer: string; detail: string }[] }
       assert.equal(problem.errors[0]?.pointer, '/period')
       assert.match(problem.errors[0]?.detail ?? '', /reported monthly: use a month such as 2018-01/)
-      assert.equal(await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, 'FY2019-20-Q1'), null)
+      assert.equal(
+        await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, 'FY2019-20-Q1'),
+        null,
+      )
       // A quarterly KPI still takes its quarter.
       assert.equal((await put('proven-reoffending', 'FY2019-20-Q1', { numerator: 5, denominator: 50 })).status, 201)
     })

@@ -1,8 +1,11 @@
 import os from 'node:os'
-import type { Services } from '../composition-root.ts'
 
-/** A command of the `saferhub` command line. Each feature exports its own from its `cli.ts`. */
-export interface Command {
+/**
+ * A command of the `saferhub` command line. Each feature exports its own from its `cli.ts`, typed with the services
+ * it uses (`S`: a narrow shape of what src/composition-root.ts builds, declared by the feature), so that no feature
+ * depends on the composition; src/main.ts gives every command the whole graph, checked against each `S`.
+ */
+export interface Command<S = unknown> {
   /** The words that invoke it, e.g. `import values`. */
   readonly name: string
   /** One line for `saferhub --help`. */
@@ -10,7 +13,7 @@ export interface Command {
   /** Longer help: arguments and options. */
   readonly usage: string
   /** Runs the command; returns the process exit code. */
-  run(args: readonly string[], services: Services, output: CommandOutput): Promise<number>
+  run(args: readonly string[], services: S, output: CommandOutput): Promise<number>
 }
 
 export interface CommandOutput {
@@ -74,16 +77,26 @@ export function defaultCommandActor(): string {
 }
 
 /**
- * The partnership a command works on: `--partnership` (its ONS code, short name, name or number), or the instance's
- * only partnership. Null after printing why (the command then exits 2).
+ * What a command needs to work in one partnership: finding it by what a person types, and its services (src/main.ts
+ * passes the composition's `partnerships` and `forPartnership`).
+ */
+export interface PartnershipChoice<P> {
+  readonly partnerships: { resolve(reference: string | null | undefined): Promise<unknown> }
+  // Method syntax on purpose: the composition's `forPartnership` takes the partnership `resolve` found.
+  forPartnership(partnership: unknown): P
+}
+
+/**
+ * The services of the partnership a command works on: `--partnership` (its ONS code, short name, name or number), or
+ * the instance's only partnership. Null after printing why (the command then exits 2).
  *
  * @example const partnership = await partnershipOption(services, options, output); if (!partnership) return 2
  */
-export async function partnershipOption(
-  services: Services,
+export async function partnershipOption<P>(
+  services: PartnershipChoice<P>,
   options: ReadonlyMap<string, string | true>,
   output: CommandOutput,
-): Promise<ReturnType<Services['forPartnership']> | null> {
+): Promise<P | null> {
   const given = options.get('partnership')
   if (given === true) {
     output.err('--partnership needs the partnership’s ONS code, short name or name')

@@ -1,10 +1,9 @@
+import type { DeleteQueryNode, InsertQueryNode, SelectQueryNode, UpdateQueryNode } from 'kysely'
 import {
   AliasNode,
   BinaryOperationNode,
   ColumnNode,
-  DeleteQueryNode,
   IdentifierNode,
-  InsertQueryNode,
   JoinNode,
   OnConflictNode,
   OnNode,
@@ -12,9 +11,7 @@ import {
   OperatorNode,
   PrimitiveValueListNode,
   ReferenceNode,
-  SelectQueryNode,
   TableNode,
-  UpdateQueryNode,
   ValueListNode,
   ValueNode,
   ValuesNode,

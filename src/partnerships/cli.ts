@@ -1,9 +1,14 @@
 import { defaultCommandActor, optionValue, parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
-import type { Services } from '../composition-root.ts'
+import type { PartnershipService } from './partnership-service.ts'
 import type { Partnership } from './partnership.ts'
 import type { FieldProblem, SettingsChange } from './partnership-service.ts'
 
-function describe(services: Services, p: Partnership): string {
+/** What the partnerships commands use: the instance's partnership service. */
+export interface PartnershipCommandServices {
+  readonly partnerships: PartnershipService
+}
+
+function describe(services: PartnershipCommandServices, p: Partnership): string {
   const ons = services.partnerships.onsDetails(p)
   const where = p.onsCode
     ? ons
@@ -46,7 +51,7 @@ const SETTINGS_HELP = [
   '  --two-step POLICY        required, administrators or optional ("default": the instance\'s)',
 ]
 
-export const partnershipCommands: Command[] = [
+export const partnershipCommands: Command<PartnershipCommandServices>[] = [
   {
     name: 'partnerships list',
     summary: 'List the partnerships this instance serves, with their codes and settings',

@@ -1,7 +1,7 @@
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { withAuditedTransaction } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
-import { isTwoStepPolicy, twoStepPolicies, type TwoStepPolicy } from '../accounts/two-step/two-step-policy.ts'
+import { isTwoStepPolicy, twoStepPolicies, type TwoStepPolicy } from '../config.ts'
 import {
   isSlug,
   nationOfCode,

@@ -1,4 +1,4 @@
-import { isTwoStepPolicy, type TwoStepPolicy } from '../accounts/two-step/two-step-policy.ts'
+import { isTwoStepPolicy, type TwoStepPolicy } from '../config.ts'
 
 /** A Community Safety Partnership served by this instance. */
 export interface Partnership {

@@ -122,7 +122,10 @@ for (const dialect of testDialects()) {
     test('an empty database gets the demo framework once, as the actor demo-data', async () => {
       const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' })
       const services = await createServices(config, { database })
-      assert.equal(await (await onlyPartnership(services)).performance.repository.countIndicators(), rows('indicators.csv'))
+      assert.equal(
+        await (await onlyPartnership(services)).performance.repository.countIndicators(),
+        rows('indicators.csv'),
+      )
       const imports = await (await onlyPartnership(services)).performance.repository.listImports()
       assert.deepEqual(
         imports.map((record) => record.actor),
@@ -164,7 +167,10 @@ for (const dialect of testDialects()) {
       // Without --partnership the command refuses, naming both.
       const refused = capture()
       assert.equal(await importCommand.run(northshireFiles, services, refused), 2)
-      assert.match(refused.errLines()[0] ?? '', /Northshire \(E22000999\).*Safer Wolverhampton Partnership \(E22000341\)/)
+      assert.match(
+        refused.errLines()[0] ?? '',
+        /Northshire \(E22000999\).*Safer Wolverhampton Partnership \(E22000341\)/,
+      )
       const output = capture()
       assert.equal(await importCommand.run([...northshireFiles, '--partnership', 'E22000999'], services, output), 0)
       const northshire = services.forPartnership(await services.partnerships.resolve('E22000999'))
@@ -179,7 +185,10 @@ for (const dialect of testDialects()) {
       assert.equal((await northshire.performance.repository.getValue('knife-crime', 'FY2024-25-Q1'))?.value, 31)
       assert.equal(await wolverhampton.performance.repository.getValue('knife-crime', 'FY2024-25-Q1'), null)
       const report = await northshire.reports.performance.report('FY2024-25')
-      assert.deepEqual(report?.themes.flatMap((t) => t.rows.map((r) => r.indicator.id)).sort(), ['burglary-dwelling', 'knife-crime'])
+      assert.deepEqual(report?.themes.flatMap((t) => t.rows.map((r) => r.indicator.id)).sort(), [
+        'burglary-dwelling',
+        'knife-crime',
+      ])
       assert.equal(report?.partnership, 'Northshire')
     })
   })

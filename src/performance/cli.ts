@@ -6,10 +6,21 @@ import {
   type Command,
   type CommandOutput,
   partnershipOption,
+  type PartnershipChoice,
 } from '../cli/command.ts'
 import type { ImportFile } from './import/read-performance-import.ts'
-import { formatProblem, type ImportResult } from './import-service.ts'
+import type { ImportResult, PerformanceImportService } from './import-service.ts'
+import { formatProblem } from './import/import-problem.ts'
 import { loadDemoData } from './demo.ts'
+
+/** What the performance framework's commands use of the application's services. */
+/** The commands work in one partnership's framework (`--partnership`, or the instance's only one). */
+export type PerformanceCommandServices = PartnershipChoice<{
+  readonly performance: {
+    readonly importService: PerformanceImportService
+    readonly importFiles: PerformanceImportService['importPerformanceFiles']
+  }
+}>
 
 /** Larger files are refused before they are read: a quarter's returns are a few kilobytes. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -65,7 +76,7 @@ async function readImportFile(filePath: string): Promise<ImportFile> {
 }
 
 /** `saferhub import <files...>`: KPI definitions, baselines and values from CSV or XLSX. */
-export const importCommand: Command = {
+export const importCommand: Command<PerformanceCommandServices> = {
   name: 'import',
   summary: 'Import KPI definitions, baselines and values from CSV or XLSX files (all or nothing)',
   usage: [
@@ -105,7 +116,7 @@ export const importCommand: Command = {
 }
 
 /** `saferhub demo load`: the seed report's performance framework, as on a first start. */
-export const demoLoadCommand: Command = {
+export const demoLoadCommand: Command<PerformanceCommandServices> = {
   name: 'demo load',
   summary: 'Load the demo performance framework (the seed report, 2017/18); loading it again changes nothing',
   usage: [

@@ -1,18 +1,24 @@
 import fs from 'node:fs'
-import { parseOptions, type Command, partnershipOption } from '../cli/command.ts'
+import { parseOptions, type Command, partnershipOption, type PartnershipChoice } from '../cli/command.ts'
 import { period } from '../domain/period.ts'
-import { createNunjucksEnvironment } from '../web/nunjucks-setup.ts'
+import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { performanceReportCsv } from './csv.ts'
 import { performanceReportStandaloneHtml } from './html.ts'
 import { performanceReportJson } from './json.ts'
-import { parseReportYear } from './performance-report-service.ts'
+import { parseReportYear, type PerformanceReportService } from './performance-report-service.ts'
 import { performanceReportXlsx } from './xlsx.ts'
 
 const FORMATS = ['html', 'csv', 'summary-csv', 'xlsx', 'json'] as const
 type Format = (typeof FORMATS)[number]
 
+/** What the `report` command uses of the application's services. */
+/** The report of one partnership (`--partnership`, or the instance's only one). */
+export type ReportCommandServices = PartnershipChoice<{
+  readonly reports: { readonly performance: PerformanceReportService }
+}>
+
 /** `saferhub report`: the performance report regenerated from the database, as a file or on stdout. */
-export const reportCommand: Command = {
+export const reportCommand: Command<ReportCommandServices> = {
   name: 'report',
   summary: 'Write the performance report for a year as HTML, CSV, XLSX or JSON',
   usage: [

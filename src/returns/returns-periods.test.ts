@@ -55,7 +55,9 @@ for (const dialect of testDialects()) {
       dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-return-periods-'))
       const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true', SAFERHUB_DATA_DIR: dataDirectory })
       services = await createServices(config, { database: await openTestDatabase(dialect) })
-      const imported = await (await onlyPartnership(services)).performance.importFiles(
+      const imported = await (
+        await onlyPartnership(services)
+      ).performance.importFiles(
         [
           { name: 'indicators.csv', content: Buffer.from(indicatorsCsv) },
           { name: 'values.csv', content: Buffer.from(historyCsv) },
@@ -96,7 +98,9 @@ for (const dialect of testDialects()) {
 
     it('shows the months, the two-month periods ending in the quarter, and the year in Q4 only', async () => {
       const pages = await Promise.all(
-        ['Q1', 'Q2', 'Q3', 'Q4'].map(async (q) => (await onlyPartnership(services)).returns.returnPage(owner, `FY2018-19-${q}`, ph)),
+        ['Q1', 'Q2', 'Q3', 'Q4'].map(async (q) =>
+          (await onlyPartnership(services)).returns.returnPage(owner, `FY2018-19-${q}`, ph),
+        ),
       )
       assert.deepEqual(
         pages.map((p) => periodsOn(p, OPIATE)),
@@ -125,7 +129,8 @@ for (const dialect of testDialects()) {
       assert.deepEqual(lastYear?.slice(1), ['not available', 'not available'])
       // The overview counts PH's KPIs due: the six monthly ones and the bi-monthly one, plus the annual one in Q4.
       const count = async (q: string) =>
-        (await (await onlyPartnership(services)).returns.overview(analyst, q)).rows.find((r) => r.agency.code === 'PH')?.indicators
+        (await (await onlyPartnership(services)).returns.overview(analyst, q)).rows.find((r) => r.agency.code === 'PH')
+          ?.indicators
       assert.equal(await count('FY2018-19-Q1'), 7)
       assert.equal(await count('FY2018-19-Q4'), 8)
     })
@@ -139,7 +144,9 @@ for (const dialect of testDialects()) {
         figures[`${OPIATE}--${month}-value`] = value
         figures[`${OPIATE}--${month}-percent`] = '22'
       }
-      const draft = await (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
+      const draft = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'save',
         fields: figures,
@@ -154,14 +161,18 @@ for (const dialect of testDialects()) {
       const incomplete = fieldsFor(page, figures)
       delete incomplete[`${OPIATE}--2019-05-value`]
       delete incomplete[`${OPIATE}--2019-05-percent`]
-      const refused = await (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
+      const refused = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: 1,
         intent: 'submit',
         fields: incomplete,
       })
       assert.equal(refused.kind, 'invalid')
       assert.deepEqual(refused.kind === 'invalid' && refused.problems.map((p) => p.field), [`${OPIATE}--2019-05-value`])
-      const submitted = await (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
+      const submitted = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: 1,
         intent: 'submit',
         fields: fieldsFor(page, figures),
@@ -169,9 +180,15 @@ for (const dialect of testDialects()) {
       assert.equal(submitted.kind, 'saved', JSON.stringify(submitted))
       // 6 monthly KPIs × 3 months + 1 two-month period.
       assert.equal(submitted.kind === 'saved' && submitted.saved.items.length, 19)
-      assert.equal(await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, '2019-04'), null, 'not before acceptance')
+      assert.equal(
+        await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, '2019-04'),
+        null,
+        'not before acceptance',
+      )
 
-      const accepted = await (await onlyPartnership(services)).returns.review(analyst, quarter, ph, {
+      const accepted = await (
+        await onlyPartnership(services)
+      ).returns.review(analyst, quarter, ph, {
         version: 2,
         decision: 'accept',
         comment: '',
@@ -183,9 +200,13 @@ for (const dialect of testDialects()) {
         assert.equal(stored?.percent, 22, month)
         assert.equal(stored?.updatedBy, analyst.email)
       }
-      const notCollected = await (await onlyPartnership(services)).performance.repository.getValue(BI_MONTHLY, 'FY2019-20-B1')
+      const notCollected = await (
+        await onlyPartnership(services)
+      ).performance.repository.getValue(BI_MONTHLY, 'FY2019-20-B1')
       assert.equal(notCollected?.status, 'not-collected')
-      const events = await (await onlyPartnership(services)).audit.list({ entityType: 'indicator-value', entityKey: `${OPIATE}/2019-05` })
+      const events = await (
+        await onlyPartnership(services)
+      ).audit.list({ entityType: 'indicator-value', entityKey: `${OPIATE}/2019-05` })
       assert.equal(events[0]?.action, 'create')
 
       const report = await (await onlyPartnership(services)).reports.performance.report('FY2019-20')
@@ -204,7 +225,9 @@ for (const dialect of testDialects()) {
     it('hard rules apply to each month on its own, naming the month; nothing is saved', async () => {
       const quarter = 'FY2018-19-Q3'
       const page = await (await onlyPartnership(services)).returns.returnPage(owner, quarter, ph)
-      const result = await (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
+      const result = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'save',
         fields: fieldsFor(page, {
@@ -240,7 +263,9 @@ for (const dialect of testDialects()) {
         [`${OPIATE}--2018-08-value`]: '100', // within it
         [`${OPIATE}--2018-08-percent`]: '20',
       }
-      const unconfirmed = await (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
+      const unconfirmed = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'submit',
         fields: fieldsFor(page, figures),
@@ -253,7 +278,9 @@ for (const dialect of testDialects()) {
       assert.deepEqual(unconfirmed.kind === 'invalid' && unconfirmed.problems.map((p) => p.field), [
         `${OPIATE}--2018-07-confirm`,
       ])
-      const confirmed = await (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
+      const confirmed = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'submit',
         fields: fieldsFor(page, { ...figures, [`${OPIATE}--2018-07-confirm`]: 'yes' }),
@@ -272,7 +299,9 @@ for (const dialect of testDialects()) {
 
     it('a second editor’s months are refused with a conflict, and the first editor’s are kept', async () => {
       const quarter = 'FY2019-20-Q2'
-      const first = await (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
+      const first = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'save',
         fields: { [`${OPIATE}--2019-07-value`]: '31', [`${OPIATE}--2019-07-percent`]: '20' },
@@ -321,35 +350,43 @@ for (const dialect of testDialects()) {
       // The Q2 return carrying B2 is accepted while Q1 is locked; once Q2 is signed off, B2 is locked too.
       const quarter = 'FY2020-21-Q2'
       const page = await (await onlyPartnership(services)).returns.returnPage(owner, quarter, ph)
-      const submitted = await (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
+      const submitted = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'submit',
         fields: fieldsFor(page, { [`${BI_MONTHLY}--FY2020-21-B2-value`]: '6' }),
       })
       assert.equal(submitted.kind, 'saved')
-      const accepted = await (await onlyPartnership(services)).returns.review(analyst, quarter, ph, {
+      const accepted = await (
+        await onlyPartnership(services)
+      ).returns.review(analyst, quarter, ph, {
         version: 1,
         decision: 'accept',
         comment: '',
       })
       assert.equal(accepted.kind, 'saved')
-      assert.equal((await (await onlyPartnership(services)).performance.repository.getValue(BI_MONTHLY, 'FY2020-21-B2'))?.value, 6)
+      assert.equal(
+        (await (await onlyPartnership(services)).performance.repository.getValue(BI_MONTHLY, 'FY2020-21-B2'))?.value,
+        6,
+      )
       assert.ok(await (await onlyPartnership(services)).returns.signOff(board, quarter))
       assert.equal((await importing(`${BI_MONTHLY},FY2020-21-B2,7,`)).outcome, 'rejected')
       assert.equal((await importing(`${ANNUAL},FY2020-21,2,`)).outcome, 'applied', 'the year is Q4’s')
     })
 
     it('an agency whose KPIs are all annual has nothing due in Q1–Q3, and is told the next return is Q4', async () => {
-      const added = await (await onlyPartnership(services)).accounts.addAgency({ system: 'test' }, { code: 'HSG', name: 'Housing' })
+      const added = await (
+        await onlyPartnership(services)
+      ).accounts.addAgency({ system: 'test' }, { code: 'HSG', name: 'Housing' })
       assert.ok(added.ok)
       const housingCsv = [
         'id,name,priority,theme,definition,data_owner,cadence,measure_type,preferred_direction,hidden_harm',
         'hsg-test-evictions,Evictions for anti-social behaviour,Reducing Reoffending,Housing,Evictions,HSG,annual,count,none,no',
       ].join('\r\n')
-      const imported = await (await onlyPartnership(services)).performance.importFiles(
-        [{ name: 'indicators.csv', content: Buffer.from(housingCsv) }],
-        'analyst@example.org',
-      )
+      const imported = await (
+        await onlyPartnership(services)
+      ).performance.importFiles([{ name: 'indicators.csv', content: Buffer.from(housingCsv) }], 'analyst@example.org')
       assert.equal(imported.outcome, 'applied', JSON.stringify(imported))
       const housing = added.agency.id
       for (const quarter of ['FY2021-22-Q1', 'FY2021-22-Q2', 'FY2021-22-Q3']) {
@@ -364,7 +401,11 @@ for (const dialect of testDialects()) {
       )
       assert.equal(q4.nextDue, null)
       await assert.rejects(
-        (await onlyPartnership(services)).returns.saveReturn(analyst, 'FY2021-22-Q1', housing, { version: null, intent: 'save', fields: {} }),
+        (await onlyPartnership(services)).returns.saveReturn(analyst, 'FY2021-22-Q1', housing, {
+          version: null,
+          intent: 'save',
+          fields: {},
+        }),
         { name: 'ReturnNotFound' },
         'there is no return to save when nothing is due',
       )

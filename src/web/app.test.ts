@@ -289,7 +289,9 @@ for (const dialect of testDialects()) {
             `hostile,FY${i < 4 ? '2016-17' : '2017-18'}-Q${(i % 4) + 1},${v},,,,,,,${i === 7 ? `"${formula.replace(/"/g, '""')}"` : ''}`,
         ),
       ].join('\n')
-      const result = await (await onlyPartnership(app.services)).performance.importFiles(
+      const result = await (
+        await onlyPartnership(app.services)
+      ).performance.importFiles(
         [
           { name: 'indicators.csv', content: Buffer.from(indicators) },
           { name: 'values.csv', content: Buffer.from(values) },

@@ -9,6 +9,7 @@ import { publicRoutes } from '../public/routes.ts'
 import { apiRoutes } from '../api/routes.ts'
 import { apiTokenRoutes } from '../api/tokens-web/routes.ts'
 import { auditTrailRoutes } from '../audit/web/routes.ts'
+import { SIGN_IN_AUDIT_ACTIONS, SIGN_IN_AUDIT_DESCRIPTIONS } from '../accounts/sign-in-audit.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
@@ -27,11 +28,11 @@ import {
 import { errorHandler, notFound } from './errors.ts'
 import { setUpHealthChecks } from './health.ts'
 import { jsonLogger, type Logger } from './logger.ts'
-import { createNunjucksEnvironment } from './nunjucks-setup.ts'
+import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { noStore, setUpWebSecurity } from './security.ts'
 import { setUpStaticAssets } from './static-assets.ts'
-import { partnershipStylesheet } from './stylesheet.ts'
-import { govukFrontendVersion } from './paths.ts'
+import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
+import { govukFrontendVersion } from '../shared/web/paths.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */
@@ -227,7 +228,13 @@ function partnershipRouter(
   router.use(agencyAdministrationRoutes({ accounts, indicators: scoped.performance.repository }))
   router.use(apiTokenRoutes(accounts))
   router.use(importRoutes({ accounts, imports: scoped.performance.importService, uploads: shared.uploads }))
-  router.use(auditTrailRoutes({ audit: scoped.audit, guard: [requirePermission(accounts, 'audit:view')] }))
+  router.use(
+    auditTrailRoutes({
+      audit: scoped.audit,
+      signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
+      guard: [requirePermission(accounts, 'audit:view')],
+    }),
+  )
   // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
   router.use(returnsRoutes({ returns: scoped.returns, accounts }))
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
@@ -248,6 +255,7 @@ function partnershipRouter(
       performance: scoped.performance.repository,
       audit: scoped.audit,
       guard: [requirePermission(accounts, 'report:view')],
+      exportGuard: [requirePermission(accounts, 'report:export')],
     }),
   )
   router.use(
@@ -255,6 +263,7 @@ function partnershipRouter(
       reports: scoped.reports.performance,
       nunjucks: shared.nunjucks,
       guard: [requirePermission(accounts, 'report:view')],
+      exportGuard: [requirePermission(accounts, 'report:export')],
     }),
   )
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
@@ -262,6 +271,7 @@ function partnershipRouter(
     crimeWebRoutes({
       services: { ...services, config: scoped.config },
       viewGuard: [requirePermission(accounts, 'report:view')],
+      exportGuard: [requirePermission(accounts, 'report:export')],
       importGuard: [requirePermission(accounts, 'import:run')],
     }),
   )

@@ -1,6 +1,8 @@
 import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import type { Services } from '../composition-root.ts'
 import { testDialects } from '../../test/support/databases.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
@@ -71,7 +73,9 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   assert.ok(agencyIds[AGENCY_A] && agencyB, 'both agencies exist')
 
   // A data owner of agency B, through the real journey: one-time password, then their own.
-  const added = await (await onlyPartnership(services)).accounts.addUser(system, {
+  const added = await (
+    await onlyPartnership(services)
+  ).accounts.addUser(system, {
     email: SECOND_OWNER.email,
     name: 'Youth Offending Team data owner',
     role: 'data-owner',
@@ -89,7 +93,9 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   assert.equal(changed.status, 303, 'the second data owner chooses a password')
 
   // The user the administration routes act on, so that disabling or resetting touches nobody the test signs in as.
-  const target = await (await onlyPartnership(services)).accounts.addUser(system, {
+  const target = await (
+    await onlyPartnership(services)
+  ).accounts.addUser(system, {
     email: 'matrix-target@example.org',
     name: 'Matrix Target',
     role: 'viewer',
@@ -98,7 +104,9 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   assert.ok(target.ok)
 
   // An API token whose "issued" and "revoke" pages the token administration routes show.
-  const apiToken = await (await onlyPartnership(services)).accounts.createApiToken(system, {
+  const apiToken = await (
+    await onlyPartnership(services)
+  ).accounts.createApiToken(system, {
     agencyId: agencyIds[AGENCY_A] ?? 0,
     name: 'matrix',
   })
@@ -108,9 +116,11 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   // An import upload awaiting confirmation, made by the analyst: personal to them (see `personal` in the manifest).
   const analyst = users.find((u) => u.role === 'partnership-analyst')
   assert.ok(analyst, 'the demo analyst exists')
+  const receivedFile = path.join(dataDirectory, 'received-values.csv')
+  await writeFile(receivedFile, 'indicator,period,value\r\nknife-crime,FY2017-18-Q3,56\r\n')
   const upload = await createUploadStore(dataDirectory).save(
     analyst.id,
-    [{ name: 'values.csv', content: Buffer.from('indicator,period,value\r\nknife-crime,FY2017-18-Q3,56\r\n') }],
+    [{ name: 'values.csv', path: receivedFile }],
     new Date(),
   )
   const people: Who[] = []
@@ -158,7 +168,9 @@ async function seedCanaries(services: Services, agencyIds: Readonly<Record<strin
     const agencyId = agencyIds[agency] as number
     const kpi = kpiOf[agency] as string
     const owner = { role: 'data-owner' as const, agencyId, email: `canary-${agency}@example.org` }
-    const saved = await (await onlyPartnership(services)).returns.saveReturn(owner, 'FY2017-18-Q4', agencyId, {
+    const saved = await (
+      await onlyPartnership(services)
+    ).returns.saveReturn(owner, 'FY2017-18-Q4', agencyId, {
       version: null,
       intent: 'save',
       fields: { [`${kpi}-status`]: 'not-yet-available', [`${kpi}-reason`]: canary },

@@ -133,6 +133,12 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/reports/performance', access: 'report:view' },
   {
     method: 'GET',
+    path: '/reports/performance/:year.:format',
+    access: 'report:export',
+    sample: { own: '/reports/performance/2017-18.xlsx' },
+  },
+  {
+    method: 'GET',
     path: '/reports/performance/:file',
     access: 'report:view',
     sample: { own: '/reports/performance/2017-18' },
@@ -169,6 +175,7 @@ export const routeManifest: readonly RouteAccess[] = [
   },
   // The dashboard and the KPI pages (src/dashboard/routes.ts, src/kpi/routes.ts).
   { method: 'GET', path: '/dashboard', access: 'report:view' },
+  { method: 'GET', path: '/kpis/:id.csv', access: 'report:export', sample: { own: '/kpis/knife-crime.csv' } },
   { method: 'GET', path: '/kpis/:file', access: 'report:view', sample: { own: '/kpis/knife-crime' } },
   // The JSON API (src/api/routes.ts): bearer token or signed-in session; 401 problem+json when neither.
   { method: 'GET', path: '/api/openapi.json', access: 'public', api: true },
@@ -273,7 +280,7 @@ export const routeManifest: readonly RouteAccess[] = [
 
   // Police recorded crime: the overview and the crime imports (src/crime/web/routes.ts).
   { method: 'GET', path: '/crime', access: 'report:view' },
-  { method: 'GET', path: '/crime/months.csv', access: 'report:view' },
+  { method: 'GET', path: '/crime/months.csv', access: 'report:export' },
   { method: 'GET', path: '/crime/imports', access: 'import:run' },
   { method: 'POST', path: '/crime/imports', access: 'import:run' },
 

@@ -10,7 +10,7 @@ import { fakeClock } from '../clock.ts'
 import { PermissionDenied } from '../permissions.ts'
 import { codeAt, independentHotp, keyBytes, stepAt } from './testing/independent-totp.ts'
 import { createTwoStepService, type TwoStepService } from './two-step-service.ts'
-import type { TwoStepPolicy } from './two-step-policy.ts'
+import type { TwoStepPolicy } from '../../config.ts'
 
 const SECRET = 'test session secret, long enough to be a real one'
 const START = '2018-04-03T09:00:10.000Z'

@@ -15,7 +15,8 @@ import { generateRecoveryCodes, normaliseRecoveryCode, recoveryCodeHash } from '
 import { createSecretBox } from './secret-box.ts'
 import { base32Encode, keyInGroups, matchingStep, otpauthUri, TOTP_SECRET_BYTES } from './totp.ts'
 import { createTwoStepRepository } from './two-step-repository.ts'
-import { twoStepRequiredFor, type TwoStepPolicy } from './two-step-policy.ts'
+import type { TwoStepPolicy } from '../../config.ts'
+import { twoStepRequiredFor } from './two-step-policy.ts'
 
 /**
  * Wrong codes are throttled like passwords, by the same mechanism and table (src/accounts/sign-in-throttle.ts),

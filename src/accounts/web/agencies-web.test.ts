@@ -61,19 +61,29 @@ for (const dialect of testDialects()) {
 
     it('counts a live API token and not a revoked one; a disabled user is not counted', async () => {
       const system = { system: 'agencies-web-test' }
-      const wmfs = (await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.code === 'WMFS')
+      const wmfs = (await (await onlyPartnership(world.services)).accounts.listAgencies()).find(
+        (a) => a.code === 'WMFS',
+      )
       assert.ok(wmfs)
-      const live = await (await onlyPartnership(world.services)).accounts.createApiToken(system, { agencyId: wmfs.id, name: 'live' })
-      const revoked = await (await onlyPartnership(world.services)).accounts.createApiToken(system, { agencyId: wmfs.id, name: 'revoked' })
+      const live = await (
+        await onlyPartnership(world.services)
+      ).accounts.createApiToken(system, { agencyId: wmfs.id, name: 'live' })
+      const revoked = await (
+        await onlyPartnership(world.services)
+      ).accounts.createApiToken(system, { agencyId: wmfs.id, name: 'revoked' })
       assert.ok(live.ok && revoked.ok)
       await (await onlyPartnership(world.services)).accounts.revokeApiToken(system, revoked.apiToken.id)
-      const added = await (await onlyPartnership(world.services)).accounts.addUser(system, {
+      const added = await (
+        await onlyPartnership(world.services)
+      ).accounts.addUser(system, {
         email: 'fire.owner@example.org',
         name: 'Fire Owner',
         role: 'data-owner',
         agencyId: wmfs.id,
       })
-      const gone = await (await onlyPartnership(world.services)).accounts.addUser(system, {
+      const gone = await (
+        await onlyPartnership(world.services)
+      ).accounts.addUser(system, {
         email: 'fire.leaver@example.org',
         name: 'Fire Leaver',
         role: 'data-owner',
@@ -110,7 +120,10 @@ for (const dialect of testDialects()) {
       const rename = await analyst.post(`/admin/agencies/${ph.id}`, { _csrf: token, name: 'Renamed', ownerNames: '' })
       assert.equal(rename.status, 403)
       assert.equal(await auditCount(world), before, 'nothing written')
-      assert.equal((await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.id === ph.id)?.name, 'Public Health')
+      assert.equal(
+        (await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.id === ph.id)?.name,
+        'Public Health',
+      )
 
       for (const role of ['viewer', 'board-member', 'data-owner'] as const) {
         const browser = await world.signedIn(role)
@@ -214,14 +227,17 @@ for (const dialect of testDialects()) {
       assert.match(blankHtml, /<title>Error: Youth Offending Team/)
       assert.match(blankHtml, /<a href="#name">Enter the agency’s name<\/a>/)
       assert.equal(await auditCount(world), before)
-      assert.deepEqual((await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.id === yot.id)?.ownerNames, [
-        'YOT',
-        'Youth Offending Team',
-      ])
+      assert.deepEqual(
+        (await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.id === yot.id)
+          ?.ownerNames,
+        ['YOT', 'Youth Offending Team'],
+      )
 
       const renamed = await admin.post(pagePath, { _csrf: token, name: 'Youth Justice Service', ownerNames: names })
       assert.equal(renamed.status, 303)
-      const events = await (await onlyPartnership(world.services)).audit.list({ entityType: 'agency', entityKey: String(yot.id) })
+      const events = await (
+        await onlyPartnership(world.services)
+      ).audit.list({ entityType: 'agency', entityKey: String(yot.id) })
       const last = events.at(-1)
       assert.equal(last?.action, 'update')
       assert.equal(last?.actor, 'admin@example.org')
@@ -250,7 +266,9 @@ for (const dialect of testDialects()) {
 
     it('shows owner names and agency names typed with markup as text, on the list and the agency page', async () => {
       const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>'
-      const added = await (await onlyPartnership(world.services)).accounts.addAgency(
+      const added = await (
+        await onlyPartnership(world.services)
+      ).accounts.addAgency(
         { system: 'agencies-web-test' },
         { code: 'HOST', name: `Agency ${hostile}`, ownerNames: [`Owner ${hostile}`] },
       )

@@ -138,7 +138,11 @@ export function accountNavigation(req: Request, res: Response): { href: string; 
   if (can(user, 'user:manage'))
     items.push({ href: `${req.baseUrl}/admin/users`, text: 'Users', active: req.path.startsWith('/admin/users') })
   if (can(user, 'agency:view'))
-    items.push({ href: `${req.baseUrl}/admin/agencies`, text: 'Agencies', active: req.path.startsWith('/admin/agencies') })
+    items.push({
+      href: `${req.baseUrl}/admin/agencies`,
+      text: 'Agencies',
+      active: req.path.startsWith('/admin/agencies'),
+    })
   items.push({
     href: '/account/change-password',
     text: 'Change password',

@@ -378,9 +378,7 @@ async function moveRolesToMemberships(
   const now = new Date().toISOString()
   if (existing)
     await sql`insert into "memberships" ("user_id", "partnership_id", "role", "agency_id", "created_at", "updated_at")
-      select "id", 1, "role", "agency_id", ${now}, ${now} from "users"`.execute(
-      db,
-    )
+      select "id", 1, "role", "agency_id", ${now}, ${now} from "users"`.execute(db)
   if (dialect === 'postgres') {
     await sql`alter table "users" add column "instance_administrator" integer not null default 0
       constraint "users_instance_administrator_boolean" check ("instance_administrator" in (0, 1))`.execute(db)

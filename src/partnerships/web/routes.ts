@@ -1,8 +1,8 @@
 import express, { type Request, type Response } from 'express'
-import type { Services } from '../../composition-root.ts'
+import type { PartnershipService } from '../partnership-service.ts'
 import { requireSignIn } from '../../accounts/web/authentication.ts'
 import { redirectAfterSaving, takeFlash } from '../../accounts/web/session.ts'
-import { twoStepPolicies } from '../../accounts/two-step/two-step-policy.ts'
+import { twoStepPolicies } from '../../config.ts'
 import type { Partnership } from '../partnership.ts'
 
 /** Only an instance administrator manages the instance's partnerships; anyone else finds no such page. */
@@ -41,7 +41,12 @@ function wholeOrNull(text: unknown): number | null | undefined {
  * partnership service. A partnership administrator manages their own partnership's people and agencies at
  * `/p/<slug>/admin/…` instead.
  */
-export function partnershipAdministrationRoutes(services: Services): express.Router {
+/** What the partnerships pages use: the instance's partnership service. */
+export interface PartnershipWebServices {
+  readonly partnerships: PartnershipService
+}
+
+export function partnershipAdministrationRoutes(services: PartnershipWebServices): express.Router {
   const { partnerships } = services
   const router = express.Router()
   router.use('/admin/partnerships', requireSignIn(), requireInstanceAdministrator())
@@ -127,7 +132,7 @@ export function partnershipAdministrationRoutes(services: Services): express.Rou
  * The instance's home page when no partnership is implied (several partnerships, nobody signed in): the
  * partnerships that have published a report, each linking to its public report.
  */
-export function instanceHomeRoutes(services: Services): express.Router {
+export function instanceHomeRoutes(services: PartnershipWebServices): express.Router {
   const router = express.Router()
   router.get('/', async (_req, res) => {
     const [all, published] = await Promise.all([services.partnerships.list(), services.partnerships.withPublications()])

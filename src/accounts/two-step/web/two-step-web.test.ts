@@ -5,7 +5,7 @@ import { createAuditRepository } from '../../../audit/audit-repository.ts'
 import { loadConfig } from '../../../config.ts'
 import type { Database } from '../../../db/database.ts'
 import { errorHandler, notFound } from '../../../web/errors.ts'
-import { createNunjucksEnvironment } from '../../../web/nunjucks-setup.ts'
+import { createNunjucksEnvironment } from '../../../shared/web/nunjucks-setup.ts'
 import { openTestPartnershipDatabase, testDialects } from '../../../../test/support/databases.ts'
 import { serveForTest } from '../../../../test/support/web-app.ts'
 import { addUserWithPassword } from '../../../../test/support/accounts.ts'
@@ -24,7 +24,7 @@ import {
 import { TestBrowser, type TestResponse } from '../../web/test-client.ts'
 import { codeAt } from '../testing/independent-totp.ts'
 import { createTwoStepService, type TwoStepService } from '../two-step-service.ts'
-import type { TwoStepPolicy } from '../two-step-policy.ts'
+import type { TwoStepPolicy } from '../../../config.ts'
 
 /*
  * Two-step sign-in over HTTP: the accounts' web layer assembled as src/web/app.ts does it, with a fake clock (so

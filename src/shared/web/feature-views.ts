@@ -1,8 +1,10 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
+const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
+/** The accounts pages' templates, named `accounts/…`. */
+export const accountViews = path.join(src, 'accounts', 'views')
 /** The audit trail page's templates, named `audit/…`. */
 export const auditViews = path.join(src, 'audit', 'web', 'views')
 /** The API token administration's templates, named `api-tokens/…`. */
