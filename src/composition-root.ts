@@ -47,6 +47,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     openDatabase({
       databaseUrl: config.databaseUrl,
       sqliteFile: path.join(config.dataDirectory, 'saferhub.sqlite'),
+      ...(config.lockWaitSeconds === undefined ? {} : { lockWaitMs: config.lockWaitSeconds * 1000 }),
     })
   await migrateToLatest(database)
 

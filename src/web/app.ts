@@ -26,6 +26,7 @@ import { errorHandler, notFound } from './errors.ts'
 import { setUpHealthChecks } from './health.ts'
 import { jsonLogger, type Logger } from './logger.ts'
 import { createNunjucksEnvironment } from './nunjucks-setup.ts'
+import { saveSessionBeforeRendering } from './save-session-first.ts'
 import { noStore, setUpWebSecurity } from './security.ts'
 import { setUpStaticAssets } from './static-assets.ts'
 import { partnershipStylesheet } from './stylesheet.ts'
@@ -68,6 +69,9 @@ export function createApp(services: Services, options: AppOptions = {}): express
   //    form (parses url-encoded bodies; a POST without the token → 403), then the signed-in user, loaded from
   //    the database on every request so that a role change or disabling applies at once.
   app.use(setUpWebSession(services))
+  // A page that changed the session (a visitor's first CSRF token, a flash message taken) is sent only once the
+  // session is stored, so that a database that cannot write gives the database's error page, not a dead form.
+  app.use(saveSessionBeforeRendering())
   app.use(setUpCsrf())
   app.use(setUpAuthentication(services.accounts))
 
