@@ -7,6 +7,7 @@ import { serveCommand } from './web/cli.ts'
 import { crimeCommands } from './crime/cli.ts'
 import { accountCommands } from './accounts/cli.ts'
 import { databaseFailure, databaseFailureLine } from './db/database-errors.ts'
+import { jsonLogger } from './web/logger.ts'
 
 /**
  * The `saferhub` command line. Every feature contributes its commands; `serve` runs the web application.
@@ -61,7 +62,14 @@ async function main(argv: readonly string[]): Promise<number> {
     output.out(`saferhub ${match.name}: ${match.summary}\n\n${match.usage}`)
     return 0
   }
-  const services = await createServices(loadConfig())
+  // The web server logs a pooled PostgreSQL connection that the server ended; a command prints only its own lines.
+  const logger = jsonLogger()
+  const services = await createServices(
+    loadConfig(),
+    match.name === 'serve'
+      ? { onConnectionLost: (detail) => logger.log('warn', 'database connection lost', { detail }) }
+      : {},
+  )
   let failed = false
   try {
     return await match.run(args, services, output)

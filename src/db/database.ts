@@ -2,8 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import type BetterSqlite3 from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteAdapter } from 'kysely'
+import { Kysely, PostgresDialect, PostgresDriver, SqliteAdapter, type Driver, type PostgresDialectConfig } from 'kysely'
 import pg from 'pg'
+import { databaseFailure } from './database-errors.ts'
 import type { DatabaseSchema } from './schema.ts'
 import { WaitingSqliteDialect } from './sqlite-driver.ts'
 
@@ -26,6 +27,11 @@ export interface DatabaseOptions {
    * `DatabaseBusyError` (503 on the web). Default `DEFAULT_LOCK_WAIT_MS`.
    */
   readonly lockWaitMs?: number
+  /**
+   * PostgreSQL: told when an idle pooled connection is ended by the server (a restart). The web server logs it; a
+   * command says nothing (its one line says what failed, if anything did). Default: nothing.
+   */
+  readonly onConnectionLost?: (message: string) => void
 }
 
 /**
@@ -68,28 +74,55 @@ export function sqliteDriver(): typeof BetterSqlite3 {
  * PostgreSQL. Neither lets a database fault end the process: see `openPostgres` and `openSqlite`.
  */
 export function openDatabase(options: DatabaseOptions): Database {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options)
-}
-
-function warn(event: string, message: string): void {
-  process.stderr.write(`${JSON.stringify({ level: 'warn', event, message })}\n`)
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.onConnectionLost) : openSqlite(options)
 }
 
 /**
  * PostgreSQL through a pool of up to 10 connections. A connection that the server ends (a restart, `pg_ctl stop`, an
- * administrator's pg_terminate_backend) makes its client emit 'error'; an 'error' event with no listener ends the whole
- * process. pg-pool listens on idle clients only (and re-emits on the pool), so every client gets a listener of its
- * own as it connects: a client lost while checked out then fails only the query it was running (and the request
- * with it, 503), is not put back in the pool, and the next query opens a new connection once the server is back.
+ * administrator's pg_terminate_backend) makes its client emit 'error', and an 'error' event with no listener ends the
+ * whole process. pg-pool listens on idle clients only (and re-emits on the pool, told to `onConnectionLost`), so every
+ * client also gets a listener of its own as it connects. A client lost while checked out needs no log line of its
+ * own: the query it was running fails with the same error, and so does the request (503) or command (one line) that
+ * ran it. The broken client is not put back in the pool, and the next query opens a new connection once the server
+ * is back.
  */
-function openPostgres(databaseUrl: string): Database {
+function openPostgres(databaseUrl: string, onConnectionLost: (message: string) => void = () => undefined): Database {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 })
-  pool.on('error', (error) => warn('database-connection-lost', error.message))
+  pool.on('error', (error) => onConnectionLost(error.message))
   pool.on('connect', (client) => {
-    client.on('error', (error) => warn('database-connection-lost', error.message))
+    client.on('error', () => undefined)
   })
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<DatabaseSchema>({ dialect: new LostConnectionPostgresDialect({ pool }) })
   return { db, dialect: 'postgres', close: () => db.destroy() }
+}
+
+/**
+ * Kysely's PostgreSQL dialect, except that a transaction whose connection was lost is not rolled back: the server
+ * has ended the transaction with the connection, and the ROLLBACK that Kysely sends would fail in turn ("Client has
+ * encountered a connection error and is not queryable") and hide the error that says what happened.
+ */
+class LostConnectionPostgresDialect extends PostgresDialect {
+  readonly #config: PostgresDialectConfig
+
+  constructor(config: PostgresDialectConfig) {
+    super(config)
+    this.#config = config
+  }
+
+  override createDriver(): Driver {
+    return new (class extends PostgresDriver {
+      override async rollbackTransaction(
+        connection: Parameters<PostgresDriver['rollbackTransaction']>[0],
+      ): Promise<void> {
+        try {
+          await super.rollbackTransaction(connection)
+        } catch (error) {
+          // The driver has marked the connection to be discarded; the transaction went with it.
+          if (databaseFailure(error) !== 'unreachable') throw error
+        }
+      }
+    })(this.#config)
+  }
 }
 
 /**

@@ -99,6 +99,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       ...(failure === null ? {} : { databaseFailure: failure }),
       method: req.method,
       path: req.path,
+      ...(res.headersSent ? { afterResponseStarted: true } : {}),
       error: error instanceof Error ? error.message : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     })
