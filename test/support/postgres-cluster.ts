@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import os from 'node:os'
@@ -41,8 +41,15 @@ export function postgresPrograms(): { bin: string } | { missing: string } {
     : []
   const newest = versions.at(-1)
   if (newest === undefined) return { missing: `no PostgreSQL server programs (initdb, pg_ctl) under ${root}` }
-  if (process.getuid?.() === 0 && !existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser')) {
-    return { missing: 'running as root without runuser to run PostgreSQL as the postgres user' }
+  if (process.getuid?.() === 0) {
+    if (!existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser')) {
+      return { missing: 'running as root without runuser to run PostgreSQL as the postgres user' }
+    }
+    try {
+      execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' })
+    } catch {
+      return { missing: 'running as root with no postgres user to run PostgreSQL as' }
+    }
   }
   return { bin: path.join(root, newest, 'bin') }
 }
