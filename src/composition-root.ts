@@ -35,9 +35,12 @@ import { createReturnsRepository } from './returns/returns-repository.ts'
 import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 
-/** For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). */
+/** For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`); and what
+ * only the web server wants. */
 export interface ServiceOverrides {
   readonly database?: Database
+  /** PostgreSQL: where an idle pooled connection ended by the server is reported (the web server logs it). */
+  readonly onConnectionLost?: (message: string) => void
 }
 
 /**
@@ -51,6 +54,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     openDatabase({
       databaseUrl: config.databaseUrl,
       sqliteFile: path.join(config.dataDirectory, 'saferhub.sqlite'),
+      ...(config.lockWaitSeconds === undefined ? {} : { lockWaitMs: config.lockWaitSeconds * 1000 }),
+      ...(overrides.onConnectionLost === undefined ? {} : { onConnectionLost: overrides.onConnectionLost }),
     })
   await migrateToLatest(database)
 

@@ -61,6 +61,12 @@ export interface Config {
    * Absent from a hand-made Config: treated as `required`.
    */
   readonly twoStepPolicy?: TwoStepPolicy
+  /**
+   * `SAFERHUB_LOCK_WAIT_SECONDS`: SQLite only. How long a write waits for another process's write lock (a
+   * command-line import) before it is refused as busy (503 on the web); the wait never stops other requests.
+   * Default 5.
+   */
+  readonly lockWaitSeconds?: number
 }
 
 /**
@@ -111,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     returnsDueDays: wholeNumber(env, 'SAFERHUB_RETURNS_DUE_DAYS', 28),
     // The demo accounts (public passwords) exist only outside production, and so does the demo's default.
     twoStepPolicy: twoStepPolicySetting(env, loadDemoData && !production),
+    lockWaitSeconds: positiveNumber(env, 'SAFERHUB_LOCK_WAIT_SECONDS', 5),
   })
 }
 

@@ -7,6 +7,8 @@ import { serveCommand } from './web/cli.ts'
 import { crimeCommands } from './crime/cli.ts'
 import { accountCommands } from './accounts/cli.ts'
 import { partnershipCommands } from './partnerships/cli.ts'
+import { databaseFailure, databaseFailureLine } from './db/database-errors.ts'
+import { jsonLogger } from './web/logger.ts'
 
 /**
  * The `saferhub` command line. Every feature contributes its commands; `serve` runs the web application.
@@ -62,12 +64,35 @@ async function main(argv: readonly string[]): Promise<number> {
     output.out(`saferhub ${match.name}: ${match.summary}\n\n${match.usage}`)
     return 0
   }
-  const services = await createServices(loadConfig())
+  // The web server logs a pooled PostgreSQL connection that the server ended; a command prints only its own lines.
+  const logger = jsonLogger()
+  const services = await createServices(
+    loadConfig(),
+    match.name === 'serve'
+      ? { onConnectionLost: (detail) => logger.log('warn', 'database connection lost', { detail }) }
+      : {},
+  )
+  let failed = false
   try {
     return await match.run(args, services, output)
+  } catch (error) {
+    failed = true
+    throw error
   } finally {
-    if (match.name !== 'serve') await services.close()
+    // After a failure (the database gone, say) closing may fail too: the first error is the one to report.
+    if (match.name !== 'serve')
+      await services.close().catch((error: unknown) => (failed ? undefined : Promise.reject(error)))
   }
+}
+
+/**
+ * The one line printed for a command that failed: a database failure (busy, unreachable, disk full) in words an
+ * operator can act on, whichever command met it; anything else by its message.
+ */
+function failureLine(error: unknown): string {
+  const kind = databaseFailure(error)
+  if (kind !== null) return databaseFailureLine(kind, error)
+  return error instanceof Error ? error.message : String(error)
 }
 
 main(process.argv.slice(2)).then(
@@ -75,7 +100,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code
   },
   (error: unknown) => {
-    output.err(error instanceof Error ? error.message : String(error))
+    output.err(failureLine(error))
     process.exitCode = 1
   },
 )

@@ -734,6 +734,9 @@ export function createAccountService(options: AccountServiceOptions) {
 
     /** Creates the usual partner agencies when there are none yet (first start). Returns how many. */
     async createDefaultAgencies(): Promise<number> {
+      // Read first, outside the write lock: on every start but the first there is nothing to write, and a start (or
+      // a read-only command) must not wait for another process's import to finish.
+      if ((await repository.listAgencies()).length > 0) return 0
       return withAuditedTransaction(database, async (trx) => {
         if ((await repository.listAgencies(trx)).length > 0) return 0
         const at = nowIso()
@@ -795,6 +798,9 @@ export function createAccountService(options: AccountServiceOptions) {
      * are public). The caller must never do this in production. Returns how many were created.
      */
     async createDemoUsers(): Promise<number> {
+      // As createDefaultAgencies: nothing to write (and no lock to wait for) once they exist.
+      const existing = await Promise.all(demoUsers.map((u) => repository.findUserByEmail(u.email)))
+      if (existing.every((user) => user !== null)) return 0
       const hashes = await Promise.all(demoUsers.map((u) => hashPassword(u.password)))
       return withAuditedTransaction(database, async (trx) => {
         let created = 0

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 import session from 'express-session'
 import type { Kysely } from 'kysely'
+import { databaseFailure } from '../db/database-errors.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
+import { withoutWaitingForLocks } from '../db/sqlite-driver.ts'
 import type { Clock } from './clock.ts'
 
 export interface SessionStoreOptions {
@@ -69,10 +71,19 @@ export class DatabaseSessionStore extends session.Store {
     )
   }
 
+  /**
+   * Called as every page of a signed-in user ends, to push the idle deadline forward; the page waits for it. When the
+   * database cannot take the write (SQLite locked by another process: no waiting at all; PostgreSQL unreachable; disk
+   * full) the touch is skipped: the session only ends a little sooner if the user stays idle, where failing would turn
+   * a page already shown into an error.
+   */
   override touch(sid: string, _data: session.SessionData, callback?: (err?: unknown) => void): void {
-    this.extend(sid).then(
+    withoutWaitingForLocks(() => this.extend(sid)).then(
       () => callback?.(),
-      (error: unknown) => callback?.(error),
+      (error: unknown) => {
+        if (databaseFailure(error) !== null) callback?.()
+        else callback?.(error)
+      },
     )
   }
 

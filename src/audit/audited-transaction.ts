@@ -1,14 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.ts'
+import { DatabaseBusyError } from '../db/database-errors.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 
 /**
  * The one way to run a change that writes audit events. It starts a transaction that already holds the
  * write lock, so that the audit chain's "read the last hash, append the next" cannot interleave with another
  * writer (which would fork the chain) and the records read to work out "before" are the ones replaced:
- * - SQLite: `BEGIN IMMEDIATE` takes the database's write lock at once (a deferred `BEGIN` that reads first
- *   can fail half-way with SQLITE_BUSY when another process wrote in between). Waits up to the busy timeout.
+ * - SQLite: every transaction begins with `BEGIN IMMEDIATE` (src/db/sqlite-driver.ts), which takes the database's
+ *   write lock at once (a deferred `BEGIN` that reads first can fail half-way with SQLITE_BUSY when another process
+ *   wrote in between). When another process holds the lock, it is waited for without stopping the process, up to
+ *   the database's lock wait; then `DatabaseBusyError`.
  * - PostgreSQL: a transaction-scoped advisory lock, taken as the first statement (READ COMMITTED, so every
  *   later statement sees what the previous holder committed).
  * Everything `work` does commits together or not at all. Never nest one inside another (on SQLite the inner
@@ -18,22 +21,7 @@ export async function withAuditedTransaction<T>(
   database: Database,
   work: (trx: Kysely<DatabaseSchema>) => Promise<T>,
 ): Promise<T> {
-  if (database.dialect === 'sqlite') {
-    // One connection, held for the whole transaction: Kysely's SQLite driver queues every other query behind it.
-    return database.db.connection().execute(async (connection) => {
-      await sql`begin immediate`.execute(connection)
-      try {
-        const result = await work(connection)
-        await sql`commit`.execute(connection)
-        return result
-      } catch (error) {
-        // SQLite has already rolled back after some errors (SQLITE_FULL, some I/O errors): then there is
-        // nothing to roll back and this second error would hide the first.
-        await sql`rollback`.execute(connection).catch(() => undefined)
-        throw error
-      }
-    })
-  }
+  if (database.dialect === 'sqlite') return database.db.transaction().execute(work)
   return database.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_CHAIN_LOCK)})`.execute(trx)
     return work(trx)
@@ -46,17 +34,8 @@ export async function withAuditedTransaction<T>(
  */
 export const AUDIT_CHAIN_LOCK = 0x5afe_a0d1
 
-/** Thrown when SQLite stays locked by another process for longer than the busy timeout. */
-export class DatabaseBusyError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super(
-      'The database is busy: another process (an import, or a second copy of saferhub) is writing to it. ' +
-        'Nothing was written. Try again in a moment.',
-      options,
-    )
-    this.name = 'DatabaseBusyError'
-  }
-}
+// Defined with the database's other failures (src/db/database-errors.ts); the features that write import it from here.
+export { DatabaseBusyError }
 
 function errorCode(error: unknown): string | undefined {
   if (error === null || typeof error !== 'object' || !('code' in error)) return undefined
@@ -64,8 +43,9 @@ function errorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined
 }
 
-/** SQLITE_BUSY (and its extended codes such as SQLITE_BUSY_SNAPSHOT), or SQLITE_LOCKED. */
+/** SQLITE_BUSY (and its extended codes such as SQLITE_BUSY_SNAPSHOT), SQLITE_LOCKED, or a `DatabaseBusyError`. */
 export function isDatabaseBusy(error: unknown): boolean {
+  if (error instanceof DatabaseBusyError) return true
   const code = errorCode(error)
   return code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
 }
@@ -100,6 +80,7 @@ export async function retryOnConflict<T>(
     try {
       return await work(attempt)
     } catch (error) {
+      if (error instanceof DatabaseBusyError) throw error
       if (isDatabaseBusy(error)) throw new DatabaseBusyError({ cause: error })
       if (!isRetryableConflict(error) || attempt >= attempts) throw error
       await sleep(backoffMs * 2 ** (attempt - 1) * (1 + Math.random()))

@@ -2,9 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import type BetterSqlite3 from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, SqliteAdapter } from 'kysely'
+import { Kysely, PostgresDialect, PostgresDriver, SqliteAdapter, type Driver, type PostgresDialectConfig } from 'kysely'
 import pg from 'pg'
+import { databaseFailure } from './database-errors.ts'
 import type { DatabaseSchema } from './schema.ts'
+import { WaitingSqliteDialect } from './sqlite-driver.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -20,7 +22,23 @@ export interface DatabaseOptions {
   readonly databaseUrl?: string | null
   /** The SQLite file, or ':memory:'. */
   readonly sqliteFile?: string
+  /**
+   * SQLite: how long a write waits at most, asynchronously, for another process's write lock before it fails with
+   * `DatabaseBusyError` (503 on the web). Default `DEFAULT_LOCK_WAIT_MS`.
+   */
+  readonly lockWaitMs?: number
+  /**
+   * PostgreSQL: told when an idle pooled connection is ended by the server (a restart). The web server logs it; a
+   * command says nothing (its one line says what failed, if anything did). Default: nothing.
+   */
+  readonly onConnectionLost?: (message: string) => void
 }
+
+/**
+ * How long a write waits for another process's SQLite write lock by default: long enough for another process's
+ * ordinary writes and a month's crime import, short enough that a person is told soon that the service is busy.
+ */
+export const DEFAULT_LOCK_WAIT_MS = 5000
 
 // PostgreSQL returns int8 (COUNT, SUM of integers) as strings by default; our counts fit in a double exactly.
 pg.types.setTypeParser(20, (value) => Number(value))
@@ -52,32 +70,95 @@ export function sqliteDriver(): typeof BetterSqlite3 {
 }
 
 /**
- * Opens the embedded SQLite database (WAL, synchronous=FULL so every commit is fsynced, foreign keys on,
- * a busy timeout so a second process waits instead of failing) or PostgreSQL.
+ * Opens the embedded SQLite database (WAL, synchronous=FULL so every commit is fsynced, foreign keys on) or
+ * PostgreSQL. Neither lets a database fault end the process: see `openPostgres` and `openSqlite`.
  */
 export function openDatabase(options: DatabaseOptions): Database {
-  if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
-    // An idle pooled connection that the server ends (a restart, an administrator's pg_terminate_backend) makes
-    // the pool emit 'error'; without a listener that would crash the whole process. The pool drops the client
-    // and the next query opens a new connection, so noting it is enough.
-    pool.on('error', (error) => {
-      process.stderr.write(
-        `${JSON.stringify({ level: 'warn', event: 'database-connection-lost', message: error.message })}\n`,
-      )
-    })
-    const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) })
-    return { db, dialect: 'postgres', close: () => db.destroy() }
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.onConnectionLost) : openSqlite(options)
+}
+
+/**
+ * PostgreSQL through a pool of up to 10 connections. A connection that the server ends (a restart, `pg_ctl stop`, an
+ * administrator's pg_terminate_backend) makes its client emit 'error', and an 'error' event with no listener ends the
+ * whole process. pg-pool listens on idle clients only (and re-emits on the pool, told to `onConnectionLost`), so every
+ * client also gets a listener of its own as it connects. A client lost while checked out needs no log line of its
+ * own: the query it was running fails with the same error, and so does the request (503) or command (one line) that
+ * ran it. The broken client is not put back in the pool, and the next query opens a new connection once the server
+ * is back.
+ */
+function openPostgres(databaseUrl: string, onConnectionLost: (message: string) => void = () => undefined): Database {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 })
+  pool.on('error', (error) => onConnectionLost(error.message))
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined)
+  })
+  const db = new Kysely<DatabaseSchema>({ dialect: new LostConnectionPostgresDialect({ pool }) })
+  return { db, dialect: 'postgres', close: () => db.destroy() }
+}
+
+/**
+ * Kysely's PostgreSQL dialect, except that a transaction whose connection was lost is not rolled back: the server
+ * has ended the transaction with the connection, and the ROLLBACK that Kysely sends would fail in turn ("Client has
+ * encountered a connection error and is not queryable") and hide the error that says what happened.
+ */
+class LostConnectionPostgresDialect extends PostgresDialect {
+  readonly #config: PostgresDialectConfig
+
+  constructor(config: PostgresDialectConfig) {
+    super(config)
+    this.#config = config
   }
+
+  override createDriver(): Driver {
+    return new (class extends PostgresDriver {
+      override async rollbackTransaction(
+        connection: Parameters<PostgresDriver['rollbackTransaction']>[0],
+      ): Promise<void> {
+        try {
+          await super.rollbackTransaction(connection)
+        } catch (error) {
+          // The driver has marked the connection to be discarded; the transaction went with it.
+          if (databaseFailure(error) !== 'unreachable') throw error
+        }
+      }
+    })(this.#config)
+  }
+}
+
+/**
+ * SQLite with a zero busy timeout and asynchronous waiting for another process's lock (`WaitingSqliteDialect`):
+ * SQLite's own busy timeout waits inside better-sqlite3's synchronous call, stopping every request of the process.
+ * A file database also gets a second connection, read-only, for reads outside a transaction.
+ */
+function openSqlite(options: DatabaseOptions): Database {
   const file = options.sqliteFile ?? ':memory:'
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
   const Sqlite = sqliteDriver()
-  const sqlite = new Sqlite(file)
-  sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = FULL')
-  sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const writer = new Sqlite(file)
+  let reader: BetterSqlite3.Database | null = null
+  try {
+    writer.pragma('busy_timeout = 0')
+    writer.pragma('journal_mode = WAL')
+    writer.pragma('synchronous = FULL')
+    writer.pragma('foreign_keys = ON')
+    if (file !== ':memory:') {
+      reader = new Sqlite(file)
+      reader.pragma('busy_timeout = 0')
+      reader.pragma('foreign_keys = ON')
+      // Only reads are sent to it; this makes SQLite refuse anything else, should one ever be.
+      reader.pragma('query_only = ON')
+    }
+  } catch (error) {
+    reader?.close()
+    writer.close()
+    throw error
+  }
+  const dialect = new WaitingSqliteDialect({
+    writer,
+    reader,
+    lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+  })
+  const db = new Kysely<DatabaseSchema>({ dialect })
   return { db, dialect: 'sqlite', close: () => db.destroy() }
 }
 

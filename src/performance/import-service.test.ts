@@ -4,12 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, test } from 'node:test'
-import { Kysely, SqliteDialect, sql } from 'kysely'
+import { sql } from 'kysely'
 import { createAuditRepository, type AuditRepository } from '../audit/audit-repository.ts'
 import { AUDIT_CHAIN_LOCK, DatabaseBusyError } from '../audit/audited-transaction.ts'
 import { openDatabase, sqliteDriver, type Database } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
-import type { DatabaseSchema } from '../db/schema.ts'
 import { inTestPartnership, openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import { DEMO_DIRECTORY, readDemoFiles } from './demo.ts'
 import type { ImportFile } from './import/read-performance-import.ts'
@@ -305,16 +304,11 @@ describe('importing while another process holds the SQLite database', () => {
 
   test('SQLITE_BUSY becomes a clear error, nothing is written, and the next try works', async () => {
     const file = path.join(directory, 'saferhub.sqlite')
-    // The application's settings, with a short busy timeout so that the test does not wait five seconds.
-    const BetterSqlite3 = sqliteDriver()
-    const connection = new BetterSqlite3(file)
-    connection.pragma('journal_mode = WAL')
-    connection.pragma('foreign_keys = ON')
-    connection.pragma('busy_timeout = 100')
-    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) })
-    const unscoped: Database = { db, dialect: 'sqlite', close: () => db.destroy() }
+    // The application's own database, with a short lock wait so that the test does not wait five seconds.
+    const unscoped = openDatabase({ sqliteFile: file, lockWaitMs: 100 })
     await migrateToLatest(unscoped)
     const database = await inTestPartnership(unscoped)
+    const BetterSqlite3 = sqliteDriver()
     const repository = createPerformanceRepository(database, createAuditRepository(database))
     const service = createPerformanceImportService({ repository })
     const demo = await readDemoFiles('csv')

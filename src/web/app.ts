@@ -29,6 +29,7 @@ import { errorHandler, notFound } from './errors.ts'
 import { setUpHealthChecks } from './health.ts'
 import { jsonLogger, type Logger } from './logger.ts'
 import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
+import { saveSessionBeforeRendering } from './save-session-first.ts'
 import { noStore, setUpWebSecurity } from './security.ts'
 import { setUpStaticAssets } from './static-assets.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
@@ -74,6 +75,9 @@ export function createApp(services: Services, options: AppOptions = {}): express
   //    the database on every request so that a role change or disabling applies at once. Here as the instance
   //    sees them; a partnership's pages load them again with their role there.
   app.use(setUpWebSession(services))
+  // A page that changed the session (a visitor's first CSRF token, a flash message taken) is sent only once the
+  // session is stored, so that a database that cannot write gives the database's error page, not a dead form.
+  app.use(saveSessionBeforeRendering())
   app.use(setUpCsrf())
   app.use(setUpAuthentication(services.accounts))
 

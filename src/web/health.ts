@@ -27,6 +27,8 @@ export function setUpHealthChecks(database: Database): express.Router {
       () => true,
       () => false,
     )
+    // A load balancer or monitor told when to look again, as every 503 of the application says.
+    if (!databaseUp) res.setHeader('Retry-After', '10')
     res.status(databaseUp ? 200 : 503).json({
       status: databaseUp ? 'UP' : 'DOWN',
       components: { database: { status: databaseUp ? 'UP' : 'DOWN' } },

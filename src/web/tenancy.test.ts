@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { TestBrowser } from '../accounts/web/test-client.ts'
 import { addUserWithPassword } from '../../test/support/accounts.ts'
-import { onlyPartnership } from '../../test/support/partnership.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import { testDialects } from '../../test/support/databases.ts'
 import type { PartnershipServices } from '../composition-root.ts'
@@ -61,10 +60,7 @@ for (const dialect of testDialects()) {
         password: 'lantern-quarry-thimble',
       })
       northAnalyst = new TestBrowser(app.base)
-      assert.equal(
-        (await northAnalyst.signIn('analyst@northshire.example', 'lantern-quarry-thimble')).status,
-        303,
-      )
+      assert.equal((await northAnalyst.signIn('analyst@northshire.example', 'lantern-quarry-thimble')).status, 303)
       const wmp = (await wolverhampton.accounts.listAgencies()).find((a) => a.code === 'WMP')
       assert.ok(wmp)
       const token = await wolverhampton.accounts.createApiToken({ system: 'test' }, { agencyId: wmp.id, name: 'WMP' })

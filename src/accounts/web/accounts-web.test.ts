@@ -202,6 +202,17 @@ for (const dialect of testDialects()) {
       assert.equal((await browser.get('/report')).status, 200)
     })
 
+    it('refuses a cookie-authenticated POST to a page with a bogus Authorization: Bearer header and no token', async () => {
+      await addUser(t, 'viewer@example.org', 'viewer')
+      const browser = t.browser()
+      await browser.signIn('viewer@example.org', 'correct horse battery staple')
+      // Outside /api a bearer header authenticates nothing, so it must not switch the CSRF check off.
+      const response = await browser.post('/sign-out', {}, { authorization: 'Bearer x' })
+      assert.equal(response.status, 403)
+      assert.match(await response.text(), /Your form could not be sent/)
+      assert.equal((await browser.get('/report')).status, 200, 'still signed in: the sign-out did not happen')
+    })
+
     it('refuses a form posted from another site even with a token', async () => {
       await addUser(t, 'viewer@example.org', 'viewer')
       const browser = t.browser()

@@ -22,11 +22,22 @@ function tokenFromRequest(req: Request): string | undefined {
 }
 
 /**
+ * Whether the request is for the JSON API, matched as Express matches the API's `router.use('/api', …)` (case
+ * ignored, `/api` itself or below it), so that the exemption reaches exactly the paths where the bearer token is
+ * checked.
+ */
+function isApiPath(req: Request): boolean {
+  return /^\/api(?:\/|$)/i.test(req.baseUrl + req.path)
+}
+
+/**
  * Cross-site request forgery protection (ASVS 3.5): a synchronizer token kept in the session (csrf-sync); every
  * POST, PUT, PATCH and DELETE without the right token is refused with 403. As a second line, a browser that says
  * the request comes from another site (`Sec-Fetch-Site: cross-site` or `same-site`) is refused whatever it sends.
- * Requests carrying `Authorization: Bearer` (the API, with an agency token, no cookie) are exempt: a browser
- * never adds that header to a cross-site request on its own.
+ * Only requests to the JSON API (`/api`) that carry `Authorization: Bearer` are exempt: there the token, not the
+ * cookie, authenticates (the API refuses a bad token with 401 whatever cookie comes with it), and a browser never adds
+ * that header to a cross-site request on its own. On any other path the header authenticates nothing, so it must not
+ * switch the check off for a cookie-authenticated form.
  *
  * Parses url-encoded form bodies (with limits) so that the token can be read. Puts the token in
  * `res.locals.csrfToken` for signed-in pages; a page for visitors not signed in (sign-in) asks for it itself
@@ -36,7 +47,7 @@ export function setUpCsrf(): express.Router {
   const router = express.Router()
   const { csrfSynchronisedProtection } = csrfSync({
     getTokenFromRequest: tokenFromRequest,
-    skipCsrfProtection: (req) => /^Bearer\s/i.test(req.headers.authorization ?? ''),
+    skipCsrfProtection: (req) => isApiPath(req) && /^Bearer\s/i.test(req.headers.authorization ?? ''),
   })
   // Big enough for the largest form, a quarterly return: an agency owning 60 monthly KPIs sends 180 periods of up
   // to 8 boxes, and each commentary may hold 5,000 characters (up to three times that once url-encoded).

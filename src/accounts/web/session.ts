@@ -23,7 +23,7 @@ export function sessionCookieName(production: boolean): string {
  */
 export function setUpWebSession(services: { accounts: AccountService; config: Config }): RequestHandler {
   const { accounts, config } = services
-  return session({
+  const middleware = session({
     name: sessionCookieName(config.production),
     secret: config.sessionSecret,
     store: accounts.sessions,
@@ -39,6 +39,16 @@ export function setUpWebSession(services: { accounts: AccountService; config: Co
       maxAge: accounts.idleTimeoutSeconds * 1000,
     },
   })
+  // When the session cannot be read (the database unreachable or failing), express-session passes the error on but
+  // keeps the cookie's session id with no session: with `unset: 'destroy'` it then deletes that session as the error
+  // page ends, which signed people out whenever the database was back by then (a PostgreSQL restart), and otherwise
+  // failed once more after the response and reset the connection. Forgetting the id leaves the session as it is.
+  return (req, res, next) => {
+    middleware(req, res, (error?: unknown) => {
+      if (error !== undefined && req.session === undefined) delete (req as { sessionID?: string }).sessionID
+      next(error)
+    })
+  }
 }
 
 /**
