@@ -2,6 +2,7 @@ import type { Baseline, Indicator, IndicatorValue } from './indicator.ts'
 import type { IndicatorRow, Outturn, PerformanceReport, ReportSummary, ThemeSection } from './performance-report.ts'
 import { periodKindOf, yearOutturn, yearPeriods } from './aggregation.ts'
 import { generateCommentary, unitOf } from './commentary.ts'
+import { controlChart } from './control-limits.ts'
 import {
   changeOnBaseline,
   changeOnLastYear,
@@ -73,6 +74,7 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
       year,
       valuesInScope(indicator, year, valuesByIndicator.get(indicator.id)),
       baselines.get(`${indicator.id}\u0000${year.id}`) ?? null,
+      valuesByIndicator.get(indicator.id),
     )
     let section = themes.find((t) => t.theme === indicator.theme)
     if (section === undefined) themes.push((section = { theme: indicator.theme, rows: [] }))
@@ -162,14 +164,16 @@ function baselineFromOutturn(indicator: Indicator, year: Period, previous: Outtu
 }
 
 /**
- * One KPI's row: its periods this year and last, baseline, outturns, changes, outcomes, significance, trend and
- * commentary. `values` are the indicator's values by period (any years); `storedBaseline` the one stored for `year`.
+ * One KPI's row: its periods this year and last, baseline, outturns, changes, outcomes, significance, trend, control
+ * limits and commentary. `values` are the indicator's values by period (any years); `storedBaseline` the one stored
+ * for `year`; `history` every stored value of the indicator, for the control limits (`values` when not given).
  */
 export function buildIndicatorRow(
   indicator: Indicator,
   year: Period,
   values: ReadonlyMap<PeriodId, IndicatorValue>,
   storedBaseline: Baseline | null,
+  history: ReadonlyMap<PeriodId, IndicatorValue> = values,
 ): IndicatorRow {
   const previousYear = previousPeriod(year)
   const outturn = yearOutturn(indicator, year.id, values)
@@ -222,6 +226,7 @@ export function buildIndicatorRow(
     targetOutcome: judgeTarget(indicator, outturn, reference),
     significance: testSignificance(indicator, previousOutturn, outturn),
     trend,
+    control: controlChart(indicator, history.values(), year),
     nextBaseline: nextBaseline(indicator, baselineUsed, outturn),
   }
   const owner = ownerCommentary(values, year)

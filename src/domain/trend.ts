@@ -1,5 +1,5 @@
 /**
- * Trends over a KPI's recent periods (the report's empty "Trend" column), and statistical process control limits.
+ * Trends over a KPI's recent periods (the report's empty "Trend" column).
  *
  * A partnership's series are short (8–12 quarters) and noisy, with small counts and repeated values. So the trend
  * is read with the Mann–Kendall test, which asks only whether later values tend to be larger than earlier ones:
@@ -7,7 +7,7 @@
  * points, ties included, and the size of the trend is the Sen slope (the median of the slopes between every
  * pair of points), which one odd quarter cannot drag about.
  *
- * Control limits follow NHS England's "Making Data Count" (the XmR chart): mean ± 2.66 × the mean moving range.
+ * Control limits (the XmR chart) are in `control-limits.ts`.
  */
 import type { Trend } from './performance-report.ts'
 import { parsePeriod, type PeriodKind } from './period.ts'
@@ -16,8 +16,6 @@ import { erfc } from './statistics.ts'
 
 /** A trend needs at least this many points; with 3 even a perfect rise has p = 1/3. */
 export const MINIMUM_TREND_POINTS = 4
-/** Control limits need about this many points to settle (Making Data Count). */
-export const MINIMUM_CONTROL_POINTS = 13
 /** Up to this many points the Mann–Kendall p-value is exact; beyond, the normal approximation is excellent. */
 const EXACT_MANN_KENDALL_LIMIT = 60
 const TREND_ALPHA = 0.05
@@ -280,91 +278,5 @@ export function describeTrend(
     assessment,
     description: `${direction === 'rising' ? 'Rising' : 'Falling'} ${over}${size}`,
     points: trendPoints,
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Statistical process control (XmR chart)
-
-/** The special-cause rules checked, as Making Data Count (and the NHS-R "plot the dots" package) apply them. */
-export type ControlRule = 'outside-limits' | 'run-of-7' | 'trend-of-6'
-
-/** Plain words for each rule, for a chart's key or a tooltip. */
-export const CONTROL_RULE_DESCRIPTIONS: Readonly<Record<ControlRule, string>> = Object.freeze({
-  'outside-limits': 'a point outside the process limits',
-  'run-of-7': 'a run of 7 or more points all above or all below the mean',
-  'trend-of-6': '6 or more consecutive increases or decreases (7 points in a row going one way)',
-})
-
-const LIMIT_FACTOR = 2.66
-const RUN_LENGTH = 7
-/** Points in a trend: 6 consecutive increases take 7 points. */
-const TREND_POINTS = 7
-
-/**
- * XmR control limits as NHS England's "Making Data Count": mean ± 2.66 × the mean moving range (the mean absolute
- * difference between consecutive points), and the points that signal special-cause variation:
- * - `outside-limits`: a point above the upper or below the lower limit;
- * - `run-of-7`: 7 or more consecutive points on the same side of the mean (a point exactly on the mean breaks
- *   the run);
- * - `trend-of-6`: 6 or more consecutive increases, or decreases (an unchanged value breaks it).
- * Every point that belongs to a signal is listed, once per rule, in order of index then rule. The "two of three
- * points near a limit" rule of Making Data Count is not checked. Limits are not floored at zero: a caller plotting
- * counts may do that.
- *
- * @returns null when there are fewer than 13 points: limits from fewer are not yet reliable
- * @throws RangeError on a value that is not a finite number
- */
-export function controlLimits(
-  values: readonly number[],
-): { mean: number; lower: number; upper: number; signals: { index: number; rule: string }[] } | null {
-  values.forEach((value, index) => {
-    if (!Number.isFinite(value)) throw new RangeError(`point ${index + 1} is not a number (${value})`)
-  })
-  if (values.length < MINIMUM_CONTROL_POINTS) return null
-  const n = values.length
-  const value = (i: number) => values[i] as number
-  const mean = values.reduce((sum, v) => sum + v, 0) / n
-  let movingRangeSum = 0
-  for (let i = 1; i < n; i++) movingRangeSum += Math.abs(value(i) - value(i - 1))
-  const meanMovingRange = movingRangeSum / (n - 1)
-  const lower = mean - LIMIT_FACTOR * meanMovingRange
-  const upper = mean + LIMIT_FACTOR * meanMovingRange
-
-  const flagged: Record<ControlRule, Set<number>> = {
-    'outside-limits': new Set(),
-    'run-of-7': new Set(),
-    'trend-of-6': new Set(),
-  }
-  for (let i = 0; i < n; i++) if (value(i) > upper || value(i) < lower) flagged['outside-limits'].add(i)
-  markRuns(
-    values.map((v) => Math.sign(v - mean)),
-    RUN_LENGTH,
-    0,
-    flagged['run-of-7'],
-  )
-  // Step i is the change from point i − 1 to point i; a run of 6 steps covers 7 points.
-  const steps = values.map((v, i) => (i === 0 ? 0 : Math.sign(v - value(i - 1))))
-  const trendSteps = new Set<number>()
-  markRuns(steps, TREND_POINTS - 1, 0, trendSteps)
-  for (const step of trendSteps) {
-    flagged['trend-of-6'].add(step - 1)
-    flagged['trend-of-6'].add(step)
-  }
-
-  const rules = Object.keys(flagged) as ControlRule[]
-  const signals: { index: number; rule: string }[] = []
-  for (let index = 0; index < n; index++)
-    for (const rule of rules) if (flagged[rule].has(index)) signals.push({ index, rule })
-  return { mean, lower, upper, signals }
-}
-
-/** Adds to `into` every index in a run of at least `length` equal non-`neutral` signs. */
-function markRuns(signs: readonly number[], length: number, neutral: number, into: Set<number>): void {
-  let start = 0
-  for (let i = 1; i <= signs.length; i++) {
-    if (i < signs.length && signs[i] === signs[start]) continue
-    if (signs[start] !== neutral && i - start >= length) for (let k = start; k < i; k++) into.add(k)
-    start = i
   }
 }
