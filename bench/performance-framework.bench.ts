@@ -14,12 +14,13 @@
 import { performance } from 'node:perf_hooks'
 import { parseOptions } from '../src/cli/command.ts'
 import { buildPerformanceReport } from '../src/domain/build-performance-report.ts'
-import type { Indicator, IndicatorValue, MeasureType } from '../src/domain/indicator.ts'
-import { financialYearId, periodsOfYear } from '../src/domain/period.ts'
+import type { IndicatorValue } from '../src/domain/indicator.ts'
+import { financialYearId } from '../src/domain/period.ts'
 import type { PerformanceReport } from '../src/domain/performance-report.ts'
 import { performanceReportCsv } from '../src/reports/csv.ts'
 import { performanceReportStandaloneHtml } from '../src/reports/html.ts'
 import { createNunjucksEnvironment } from '../src/web/nunjucks-setup.ts'
+import { generatedIndicators, generatedValues } from './performance-framework-data.ts'
 
 const { options } = parseOptions(process.argv.slice(2))
 const partnerships = Number(options.get('partnerships') ?? 350)
@@ -27,104 +28,8 @@ const indicatorCount = Number(options.get('indicators') ?? 60)
 const years = Number(options.get('years') ?? 10)
 const firstYear = 2014
 
-/** A small deterministic generator (mulberry32), so every run measures the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const types: MeasureType[] = [
-  'count',
-  'count',
-  'count',
-  'count',
-  'count',
-  'count',
-  'proportion',
-  'proportion',
-  'count-with-share',
-  'stock',
-]
-const indicators: Indicator[] = Array.from({ length: indicatorCount }, (_, i) => {
-  const measureType = types[i % types.length] as MeasureType
-  return {
-    id: `kpi-${i}`,
-    name: `Indicator ${i}`,
-    theme: `Theme ${i % 6}`,
-    priority: `Priority ${i % 4}`,
-    definition: `Generated indicator ${i}`,
-    dataOwner: `Agency ${i % 7}`,
-    cadence: 'quarterly',
-    measureType,
-    preferredDirection: i % 3 === 0 ? 'increase' : 'reduce',
-    hiddenHarm: i % 3 === 0,
-    unit: 'offences',
-    ...(measureType === 'stock' ? { stockAggregation: 'latest' as const } : {}),
-  }
-})
-
-const quarterIds = Array.from({ length: years }, (_, y) => periodsOfYear(firstYear + y, 'quarter').map((p) => p.id))
-
-function valuesFor(partnership: number): IndicatorValue[] {
-  const next = random(partnership + 1)
-  const values: IndicatorValue[] = []
-  for (const indicator of indicators) {
-    const level = 5 + Math.floor(next() * 400)
-    for (const quarters of quarterIds) {
-      for (const periodId of quarters) {
-        const roll = next()
-        const base = { indicatorId: indicator.id, period: periodId, text: null, percent: null, commentary: null }
-        if (roll < 0.01) {
-          values.push({
-            ...base,
-            status: 'not-yet-available',
-            value: null,
-            numerator: null,
-            denominator: null,
-            reason: 'Not yet received',
-          })
-          continue
-        }
-        const count = Math.max(0, Math.round(level * (0.8 + 0.4 * next())))
-        if (roll < 0.02 || (count > 0 && count < 5)) {
-          values.push({ ...base, status: 'suppressed', value: null, numerator: null, denominator: null, reason: '<5' })
-          continue
-        }
-        switch (indicator.measureType) {
-          case 'proportion':
-            values.push({
-              ...base,
-              status: 'reported',
-              value: null,
-              numerator: Math.floor(count * next()),
-              denominator: count,
-              reason: null,
-            })
-            break
-          case 'count-with-share':
-            values.push({
-              ...base,
-              status: 'reported',
-              value: count,
-              numerator: Math.floor(count * next()),
-              denominator: null,
-              reason: null,
-            })
-            break
-          default:
-            values.push({ ...base, status: 'reported', value: count, numerator: null, denominator: null, reason: null })
-        }
-      }
-    }
-  }
-  return values
-}
+const indicators = generatedIndicators(indicatorCount)
+const valuesFor = (partnership: number) => generatedValues(partnership, indicators, firstYear, years)
 
 function time<T>(work: () => T): { ms: number; result: T } {
   const start = performance.now()
