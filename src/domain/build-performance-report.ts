@@ -1,15 +1,23 @@
 import type { Baseline, Indicator, IndicatorValue } from './indicator.ts'
-import type { IndicatorRow, Outturn, PerformanceReport, ReportSummary, ThemeSection } from './performance-report.ts'
-import { periodKindOf, yearOutturn, yearPeriods } from './aggregation.ts'
+import type {
+  ControlChart,
+  DisplayValue,
+  IndicatorRow,
+  Outturn,
+  PerformanceReport,
+  ReportSummary,
+  ThemeSection,
+} from './performance-report.ts'
+import { expectedPeriods, outturnOf, periodKindOf, type YearPeriod } from './aggregation.ts'
 import { generateCommentary, unitOf } from './commentary.ts'
-import { controlChart } from './control-limits.ts'
+import { controlChart, controlChartOf } from './control-limits.ts'
 import {
   changeOnBaseline,
   changeOnLastYear,
   directionLabel,
   judgeOutcome,
   judgeTarget,
-  latestPeriodChanges,
+  latestChangesAmong,
   nextBaseline,
   outcomeLabel,
   targetLabel,
@@ -27,7 +35,14 @@ import {
 } from './period.ts'
 import { percentOf } from './rounding.ts'
 import { describeTrend } from './trend.ts'
-import { displayValue, formatCountWithShare, formatFigure, formatMeasure, periodColumnLabel } from './value-display.ts'
+import {
+  displayValue,
+  figureOf,
+  formatCountWithShare,
+  formatFigure,
+  formatMeasure,
+  periodColumnLabel,
+} from './value-display.ts'
 
 export interface PerformanceReportInput {
   readonly partnership: string
@@ -69,12 +84,13 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
 
   const themes: { theme: string; rows: IndicatorRow[] }[] = []
   for (const indicator of input.indicators) {
-    const row = buildIndicatorRow(
+    const { inScope, control } = readHistory(indicator, year, valuesByIndicator.get(indicator.id))
+    const row = indicatorRow(
       indicator,
       year,
-      valuesInScope(indicator, year, valuesByIndicator.get(indicator.id)),
+      inScope,
       baselines.get(`${indicator.id}\u0000${year.id}`) ?? null,
-      valuesByIndicator.get(indicator.id),
+      control,
     )
     let section = themes.find((t) => t.theme === indicator.theme)
     if (section === undefined) themes.push((section = { theme: indicator.theme, rows: [] }))
@@ -93,29 +109,81 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
 }
 
 /**
- * The values a year's row can use: from the start of the trend window (or of a relative target's reference year,
- * if earlier) to the end of the year. Later and older values cannot change the row, and leaving them out keeps the
- * work per row the same however long the history grows.
+ * One pass over a KPI's stored values for a year's row: the values the row can use, and the figures its control
+ * limits are read from.
+ *
+ * The row uses the values from the start of the trend window (or of a relative target's reference year, if earlier)
+ * to the end of the year: later and older values cannot change it, and leaving them out keeps the work per row the
+ * same however long the history grows. The control limits read every figure of the KPI's cadence up to the end of
+ * the year (`controlPoints`), which this pass collects as it goes rather than reading the history again.
  */
-function valuesInScope(
+function readHistory(
   indicator: Indicator,
   year: Period,
   values: ReadonlyMap<PeriodId, IndicatorValue> | undefined,
-): Map<PeriodId, IndicatorValue> {
-  const inScope = new Map<PeriodId, IndicatorValue>()
-  if (values === undefined) return inScope
+): { inScope: RowValues; control: ControlChart | null } {
+  const inScope = new RowValues(indicator)
+  if (values === undefined) return { inScope, control: null }
   let from = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
   const target = indicator.target
   if (target?.kind === 'relative') {
     const reference = parsePeriod(target.referenceYear)
     if (reference !== null && reference.firstMonth < from) from = reference.firstMonth
   }
+  const kind = periodKindOf(indicator.cadence)
+  const series: { period: Period; value: number }[] = []
   for (const [id, value] of values) {
     const p = parsePeriod(id)
     // Unreadable ids are kept: the row's own checks report them rather than this filter hiding them.
-    if (p === null || (p.firstMonth >= from && p.lastMonth <= year.lastMonth)) inScope.set(id, value)
+    if (p === null || (p.firstMonth >= from && p.lastMonth <= year.lastMonth)) inScope.add(id, value, p)
+    // As controlPoints reads them (the map is keyed by each value's own period id).
+    if (p !== null && p.kind === kind && p.lastMonth <= year.lastMonth) {
+      const figure = figureOf(indicator, value)
+      if (figure !== null) series.push({ period: p, value: figure })
+    }
   }
-  return inScope
+  return { inScope, control: controlChartOf(series) }
+}
+
+/**
+ * The values one row uses, each period read once and each period's figure displayed once (a row shows a figure
+ * in its year's columns, in the outturn, in the latest changes and in the trend).
+ */
+class RowValues {
+  readonly #indicator: Indicator
+  /** By the id each value is stored under. */
+  readonly byId = new Map<PeriodId, IndicatorValue>()
+  /** In the order they were stored, with their periods (null for an id that cannot be read). */
+  readonly entries: { readonly id: PeriodId; readonly period: Period | null; readonly value: IndicatorValue }[] = []
+  readonly #shown = new Map<PeriodId, DisplayValue>()
+
+  constructor(indicator: Indicator) {
+    this.#indicator = indicator
+  }
+
+  add(id: PeriodId, value: IndicatorValue, period: Period | null): void {
+    this.byId.set(id, value)
+    this.entries.push({ id, period, value })
+  }
+
+  /** `displayValue` of the value stored for the period (or of none), made once per period. */
+  shown(p: Period): DisplayValue {
+    let shown = this.#shown.get(p.id)
+    if (shown === undefined) {
+      shown = displayValue(this.#indicator, p.id, this.byId.get(p.id))
+      this.#shown.set(p.id, shown)
+    }
+    return shown
+  }
+
+  /** Every expected period of a financial year, displayed (what `yearPeriods` gives). */
+  yearPeriods(financialYear: number): YearPeriod[] {
+    return expectedPeriods(this.#indicator.cadence, financialYear).map((p) => ({
+      period: p,
+      shown: this.shown(p),
+      value: this.byId.get(p.id),
+    }))
+  }
 }
 
 /** The counts above the report's tables: how many KPIs achieved, and how many changes were real. */
@@ -175,12 +243,25 @@ export function buildIndicatorRow(
   storedBaseline: Baseline | null,
   history: ReadonlyMap<PeriodId, IndicatorValue> = values,
 ): IndicatorRow {
-  const previousYear = previousPeriod(year)
-  const outturn = yearOutturn(indicator, year.id, values)
-  const previousOutturn = yearOutturn(indicator, previousYear.id, values)
+  const row = new RowValues(indicator)
+  for (const [id, value] of values) row.add(id, value, parsePeriod(id))
+  return indicatorRow(indicator, year, row, storedBaseline, controlChart(indicator, history.values(), year))
+}
 
-  const lastYearPeriods = yearPeriods(indicator, previousYear.financialYear, values)
-  const periods = yearPeriods(indicator, year.financialYear, values).map((p, i) => ({
+function indicatorRow(
+  indicator: Indicator,
+  year: Period,
+  values: RowValues,
+  storedBaseline: Baseline | null,
+  control: ControlChart | null,
+): IndicatorRow {
+  const previousYear = previousPeriod(year)
+  const thisYearPeriods = values.yearPeriods(year.financialYear)
+  const lastYearPeriods = values.yearPeriods(previousYear.financialYear)
+  const outturn = outturnOf(indicator, year, thisYearPeriods)
+  const previousOutturn = outturnOf(indicator, previousYear, lastYearPeriods)
+
+  const periods = thisYearPeriods.map((p, i) => ({
     label: periodColumnLabel(p.period),
     lastYear: lastYearPeriods[i]?.shown ?? displayValue(indicator, previousYear.id, undefined),
     thisYear: p.shown,
@@ -191,13 +272,14 @@ export function buildIndicatorRow(
 
   const onBaseline = changeOnBaseline(indicator, baselineUsed, outturn)
   const onLastYear = changeOnLastYear(indicator, previousOutturn, outturn)
-  const latest = latestPeriodChanges(indicator, year.id, values)
+  const latest = latestChangesAmong(indicator, year, storedPeriods(indicator, values), values)
   const outcome = judgeOutcome(indicator.preferredDirection, onBaseline)
 
   const target = indicator.target ?? null
+  const referenceYear = target !== null && target.kind === 'relative' ? parsePeriod(target.referenceYear) : null
   const reference =
-    target !== null && target.kind === 'relative' && parsePeriod(target.referenceYear)?.kind === 'year'
-      ? yearOutturn(indicator, target.referenceYear, values)
+    referenceYear !== null && referenceYear.kind === 'year'
+      ? outturnOf(indicator, referenceYear, values.yearPeriods(referenceYear.financialYear))
       : null
 
   const unit = unitOf(indicator)
@@ -207,7 +289,10 @@ export function buildIndicatorRow(
     indicator.measureType === 'proportion' ? 'percentage points' : (unit ?? undefined),
   )
 
-  const row: Omit<IndicatorRow, 'generatedCommentary' | 'ownerCommentary'> = {
+  const owner = ownerCommentary(values, year)
+  // Built whole, then the commentary written from it (generateCommentary reads everything but the commentaries):
+  // one object with its fields in the order the JSON export prints them, rather than a copy of a partial row.
+  const row: { -readonly [K in keyof IndicatorRow]: IndicatorRow[K] } = {
     indicator,
     preferredDirection: indicator.preferredDirection,
     directionLabel: directionLabel(indicator.preferredDirection),
@@ -226,16 +311,25 @@ export function buildIndicatorRow(
     targetOutcome: judgeTarget(indicator, outturn, reference),
     significance: testSignificance(indicator, previousOutturn, outturn),
     trend,
-    control: controlChart(indicator, history.values(), year),
+    control,
     nextBaseline: nextBaseline(indicator, baselineUsed, outturn),
-  }
-  const owner = ownerCommentary(values, year)
-  return {
-    ...row,
-    generatedCommentary: generateCommentary(row),
+    generatedCommentary: '',
     ownerCommentary: owner?.text ?? null,
     ownerCommentaryPeriod: owner?.period.id ?? null,
   }
+  row.generatedCommentary = generateCommentary(row)
+  return row
+}
+
+/**
+ * The periods the row's values are stored under, in order, for the latest changes. As `latestPeriodChanges`, an id
+ * that cannot be read is an error there (and only there: an annual or text KPI has no latest changes to read).
+ */
+function storedPeriods(indicator: Indicator, values: RowValues): Period[] {
+  const periods: Period[] = []
+  if (periodKindOf(indicator.cadence) === 'year' || indicator.measureType === 'text') return periods
+  for (const entry of values.entries) periods.push(entry.period ?? period(entry.id))
+  return periods
 }
 
 /**
@@ -248,17 +342,17 @@ export const TREND_YEARS = 3
 function trendPoints(
   indicator: Indicator,
   year: Period,
-  values: ReadonlyMap<PeriodId, IndicatorValue>,
+  values: RowValues,
 ): { period: PeriodId; periodLabel: string; value: number }[] {
   const kind = periodKindOf(indicator.cadence)
   // The trend reads the last three financial years: recent enough to describe the indicator now, long enough
   // (12 quarters) for a trend test to have power. Older history stays on the KPI page's chart.
   const windowStart = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
   const points: { period: Period; periodLabel: string; value: number }[] = []
-  for (const v of values.values()) {
-    const p = parsePeriod(v.period)
+  for (const { id, period: p, value: v } of values.entries) {
     if (p === null || p.kind !== kind || p.lastMonth > year.lastMonth || p.firstMonth < windowStart) continue
-    const shown = displayValue(indicator, p.id, v)
+    // A value stored under its period's own id is the one `shown` displays; any other spelling is shown itself.
+    const shown = id === p.id ? values.shown(p) : displayValue(indicator, p.id, v)
     if (shown.number !== null) points.push({ period: p, periodLabel: p.label, value: shown.number })
   }
   points.sort((a, b) => comparePeriods(a.period, b.period))
@@ -266,14 +360,10 @@ function trendPoints(
 }
 
 /** The data owner's commentary for the latest period within the year that has one. */
-function ownerCommentary(
-  values: ReadonlyMap<PeriodId, IndicatorValue>,
-  year: Period,
-): { period: Period; text: string } | null {
+function ownerCommentary(values: RowValues, year: Period): { period: Period; text: string } | null {
   let latest: { period: Period; text: string } | null = null
-  for (const v of values.values()) {
+  for (const { period: p, value: v } of values.entries) {
     const text = v.commentary?.trim()
-    const p = parsePeriod(v.period)
     if (!text || p === null || !isWithin(p, year)) continue
     // Later periods win; at the same end, the shorter period (a quarter over the whole year) is the more recent word.
     if (

@@ -18,7 +18,7 @@ import { periodKindOf } from './aggregation.ts'
 import type { Indicator, IndicatorValue } from './indicator.ts'
 import type { ControlChart, ControlLimits, ControlRule, ControlSignal } from './performance-report.ts'
 import { parsePeriod, type Period, type PeriodId } from './period.ts'
-import { displayValue } from './value-display.ts'
+import { figureOf } from './value-display.ts'
 
 export type { ControlChart, ControlLimits, ControlRule, ControlSignal }
 
@@ -99,45 +99,32 @@ export function controlLimits(values: readonly number[]): ControlLimits | null {
 
 function specialCauses(values: readonly number[], mean: number, lower: number, upper: number): ControlSignal[] {
   const n = values.length
-  const flagged: Record<ControlRule, Set<number>> = {
-    'outside-limits': new Set(),
-    'run-of-7': new Set(),
-    'trend-of-6': new Set(),
-  }
-  for (let i = 0; i < n; i++) {
-    const v = values[i] as number
-    if (v > upper || v < lower) flagged['outside-limits'].add(i)
-  }
-  markRuns(
-    values.map((v) => Math.sign(v - mean)),
-    RUN_LENGTH,
-    0,
-    flagged['run-of-7'],
-  )
-  // Step i is the change from point i − 1 to point i; a run of 6 steps covers 7 points.
-  const steps = values.map((v, i) => (i === 0 ? 0 : Math.sign(v - (values[i - 1] as number))))
-  const trendSteps = new Set<number>()
-  markRuns(steps, TREND_POINTS - 1, 0, trendSteps)
-  for (const step of trendSteps) {
-    flagged['trend-of-6'].add(step - 1)
-    flagged['trend-of-6'].add(step)
-  }
-
-  const rules = Object.keys(flagged) as ControlRule[]
-  const signals: ControlSignal[] = []
-  for (let index = 0; index < n; index++)
-    for (const rule of rules) if (flagged[rule].has(index)) signals.push({ index, rule })
-  return signals
-}
-
-/** Adds to `into` every index in a run of at least `length` equal non-`neutral` signs. */
-function markRuns(signs: readonly number[], length: number, neutral: number, into: Set<number>): void {
-  let start = 0
-  for (let i = 1; i <= signs.length; i++) {
-    if (i < signs.length && signs[i] === signs[start]) continue
-    if (signs[start] !== neutral && i - start >= length) for (let k = start; k < i; k++) into.add(k)
+  const at = (i: number) => values[i] as number
+  const outside = new Uint8Array(n)
+  const run = new Uint8Array(n)
+  const trend = new Uint8Array(n)
+  for (let i = 0; i < n; i++) if (at(i) > upper || at(i) < lower) outside[i] = 1
+  // Runs of 7 or more on one side of the mean (sign 0, on the mean, breaks a run and is never one).
+  for (let start = 0, i = 1; i <= n; i++) {
+    if (i < n && Math.sign(at(i) - mean) === Math.sign(at(start) - mean)) continue
+    if (Math.sign(at(start) - mean) !== 0 && i - start >= RUN_LENGTH) run.fill(1, start, i)
     start = i
   }
+  // Step i is the change from point i − 1 to point i (step 0 is none); a run of 6 equal non-zero steps covers the
+  // 7 points from the one before its first step to its last.
+  const step = (i: number) => (i === 0 ? 0 : Math.sign(at(i) - at(i - 1)))
+  for (let start = 0, i = 1; i <= n; i++) {
+    if (i < n && step(i) === step(start)) continue
+    if (step(start) !== 0 && i - start >= TREND_POINTS - 1) trend.fill(1, start - 1, i)
+    start = i
+  }
+  const signals: ControlSignal[] = []
+  for (let index = 0; index < n; index++) {
+    if (outside[index] === 1) signals.push({ index, rule: 'outside-limits' })
+    if (run[index] === 1) signals.push({ index, rule: 'run-of-7' })
+    if (trend[index] === 1) signals.push({ index, rule: 'trend-of-6' })
+  }
+  return signals
 }
 
 /**
@@ -152,9 +139,9 @@ export function shownLowerLimit(limits: Pick<ControlLimits, 'lower'>): number {
 
 /**
  * The figures a KPI's control limits are read from: each period of the KPI's own cadence that has a figure
- * (`displayValue(…).number`: a count, the percentage of a proportion, a rate; never a gap, which is not zero),
- * oldest first, ending with the last that ends by `through` (or the latest of all without it). Values of other
- * indicators, other kinds of period and unreadable period ids are ignored.
+ * (`displayValue(…).number`, read by `figureOf`: a count, the percentage of a proportion, a rate; never a gap,
+ * which is not zero), oldest first, ending with the last that ends by `through` (or the latest of all without it).
+ * Values of other indicators, other kinds of period and unreadable period ids are ignored.
  *
  * @example controlPoints(knifeCrime, values, period('FY2017-18')) // [{ period: 'FY2014-15-Q1', value: 40 }, …]
  */
@@ -163,20 +150,31 @@ export function controlPoints(
   values: Iterable<IndicatorValue>,
   through?: Period,
 ): { period: PeriodId; value: number }[] {
+  return inOrder(figuresOfCadence(indicator, values, through)).map((f) => ({ period: f.period.id, value: f.value }))
+}
+
+function figuresOfCadence(
+  indicator: Indicator,
+  values: Iterable<IndicatorValue>,
+  through: Period | undefined,
+): { period: Period; value: number }[] {
   const kind = periodKindOf(indicator.cadence)
   const found: { period: Period; value: number }[] = []
   for (const v of values) {
     if (v.indicatorId !== indicator.id || v.status !== 'reported') continue
     const p = parsePeriod(v.period)
     if (p === null || p.kind !== kind || (through !== undefined && p.lastMonth > through.lastMonth)) continue
-    const number = displayValue(indicator, p.id, v).number
+    const number = figureOf(indicator, v)
     if (number !== null) found.push({ period: p, value: number })
   }
-  // Periods of one kind never overlap, so ordering by first month orders them.
-  found.sort((a, b) =>
+  return found
+}
+
+/** Periods of one kind never overlap, so ordering by first month orders them (a stable sort: ties keep order). */
+function inOrder<T extends { period: Period }>(figures: T[]): T[] {
+  return figures.sort((a, b) =>
     a.period.firstMonth < b.period.firstMonth ? -1 : a.period.firstMonth > b.period.firstMonth ? 1 : 0,
   )
-  return found.map((f) => ({ period: f.period.id, value: f.value }))
 }
 
 /**
@@ -188,7 +186,16 @@ export function controlChart(
   values: Iterable<IndicatorValue>,
   through?: Period,
 ): ControlChart | null {
-  const points = controlPoints(indicator, values, through)
+  return controlChartOf(figuresOfCadence(indicator, values, through))
+}
+
+/**
+ * The control chart of figures already chosen as `controlPoints` chooses them, in any order (the report builder
+ * collects them while it reads a KPI's values for other purposes). Sorts `figures` in place.
+ */
+export function controlChartOf(figures: { period: Period; value: number }[]): ControlChart | null {
+  if (figures.length < MINIMUM_CONTROL_POINTS) return null
+  const points = inOrder(figures).map((f) => ({ period: f.period.id, value: f.value }))
   const limits = controlLimits(points.map((p) => p.value))
   return limits === null ? null : { ...limits, points }
 }

@@ -70,7 +70,25 @@ function shortMonth(month: string): string {
   return (MONTH_NAMES[Number(month.slice(5, 7)) - 1] ?? '').slice(0, 3)
 }
 
+/**
+ * Every period is made once and then reused: a report asks for the same few dozen periods (a year's quarters, the
+ * one before, the same one last year) many thousands of times, and building the ids and labels was a fifth of the
+ * report's cost. Periods are frozen, so sharing them is safe.
+ */
 function make(kind: PeriodKind, financialYear: number, index: number): Period {
+  const key = financialYear * 64 + KIND_KEYS[kind] * 16 + index
+  const known = made.get(key)
+  if (known !== undefined) return known
+  const fresh = makeUncached(kind, financialYear, index)
+  if (made.size >= PARSE_CACHE_LIMIT) made.clear()
+  made.set(key, fresh)
+  return fresh
+}
+
+const KIND_KEYS: Readonly<Record<PeriodKind, number>> = { year: 0, quarter: 1, 'bi-month': 2, month: 3 }
+const made = new Map<number, Period>()
+
+function makeUncached(kind: PeriodKind, financialYear: number, index: number): Period {
   const fy = financialYearId(financialYear)
   const fyLabel = financialYearLabel(financialYear)
   switch (kind) {
