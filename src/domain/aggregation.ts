@@ -1,6 +1,6 @@
 import type { Cadence, Indicator, IndicatorValue } from './indicator.ts'
 import type { DisplayValue, Outturn, PeriodGap } from './performance-report.ts'
-import { period, periodsOfYear, type Period, type PeriodId, type PeriodKind } from './period.ts'
+import { period, yearsPeriods, type Period, type PeriodId, type PeriodKind } from './period.ts'
 import { formatCount, percentOf } from './rounding.ts'
 import {
   DEFAULT_RATE_PER,
@@ -52,8 +52,13 @@ export function periodKindOf(cadence: Cadence): PeriodKind {
 
 /** The periods an indicator of this cadence reports for in a financial year, in order. */
 export function expectedPeriods(cadence: Cadence, financialYear: number): Period[] {
+  return [...expectedPeriodsOf(cadence, financialYear)]
+}
+
+/** `expectedPeriods` without the copy, for callers that only read it. */
+export function expectedPeriodsOf(cadence: Cadence, financialYear: number): readonly Period[] {
   const kind = periodKindOf(cadence)
-  return kind === 'year' ? [period(yearId(financialYear))] : periodsOfYear(financialYear, kind)
+  return kind === 'year' ? [period(yearId(financialYear))] : yearsPeriods(financialYear, kind)
 }
 
 function yearId(financialYear: number): PeriodId {

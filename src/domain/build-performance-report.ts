@@ -8,9 +8,9 @@ import type {
   ReportSummary,
   ThemeSection,
 } from './performance-report.ts'
-import { expectedPeriods, outturnOf, periodKindOf, type YearPeriod } from './aggregation.ts'
+import { expectedPeriodsOf, outturnOf, periodKindOf, type YearPeriod } from './aggregation.ts'
 import { generateCommentary, unitOf } from './commentary.ts'
-import { controlChart, controlChartOf } from './control-limits.ts'
+import { controlChart, ControlSeries } from './control-limits.ts'
 import {
   changeOnBaseline,
   changeOnLastYear,
@@ -35,14 +35,7 @@ import {
 } from './period.ts'
 import { percentOf } from './rounding.ts'
 import { describeTrend } from './trend.ts'
-import {
-  displayValue,
-  figureOf,
-  formatCountWithShare,
-  formatFigure,
-  formatMeasure,
-  periodColumnLabel,
-} from './value-display.ts'
+import { displayValue, formatCountWithShare, formatFigure, formatMeasure, periodColumnLabel } from './value-display.ts'
 
 export interface PerformanceReportInput {
   readonly partnership: string
@@ -130,19 +123,15 @@ function readHistory(
     const reference = parsePeriod(target.referenceYear)
     if (reference !== null && reference.firstMonth < from) from = reference.firstMonth
   }
-  const kind = periodKindOf(indicator.cadence)
-  const series: { period: Period; value: number }[] = []
+  const series = new ControlSeries(indicator, year)
   for (const [id, value] of values) {
     const p = parsePeriod(id)
     // Unreadable ids are kept: the row's own checks report them rather than this filter hiding them.
     if (p === null || (p.firstMonth >= from && p.lastMonth <= year.lastMonth)) inScope.add(id, value, p)
-    // As controlPoints reads them (the map is keyed by each value's own period id).
-    if (p !== null && p.kind === kind && p.lastMonth <= year.lastMonth) {
-      const figure = figureOf(indicator, value)
-      if (figure !== null) series.push({ period: p, value: figure })
-    }
+    // The map is keyed by each value's own period id, so `p` is the period controlPoints would read.
+    series.add(value, p)
   }
-  return { inScope, control: controlChartOf(series) }
+  return { inScope, control: series.chart() }
 }
 
 /**
@@ -178,7 +167,7 @@ class RowValues {
 
   /** Every expected period of a financial year, displayed (what `yearPeriods` gives). */
   yearPeriods(financialYear: number): YearPeriod[] {
-    return expectedPeriods(this.#indicator.cadence, financialYear).map((p) => ({
+    return expectedPeriodsOf(this.#indicator.cadence, financialYear).map((p) => ({
       period: p,
       shown: this.shown(p),
       value: this.byId.get(p.id),

@@ -17,7 +17,7 @@
 import { periodKindOf } from './aggregation.ts'
 import type { Indicator, IndicatorValue } from './indicator.ts'
 import type { ControlChart, ControlLimits, ControlRule, ControlSignal } from './performance-report.ts'
-import { parsePeriod, type Period, type PeriodId } from './period.ts'
+import { parsePeriod, type Period, type PeriodId, type PeriodKind } from './period.ts'
 import { figureOf } from './value-display.ts'
 
 export type { ControlChart, ControlLimits, ControlRule, ControlSignal }
@@ -99,25 +99,21 @@ export function controlLimits(values: readonly number[]): ControlLimits | null {
 
 function specialCauses(values: readonly number[], mean: number, lower: number, upper: number): ControlSignal[] {
   const n = values.length
-  const at = (i: number) => values[i] as number
   const outside = new Uint8Array(n)
   const run = new Uint8Array(n)
   const trend = new Uint8Array(n)
-  for (let i = 0; i < n; i++) if (at(i) > upper || at(i) < lower) outside[i] = 1
-  // Runs of 7 or more on one side of the mean (sign 0, on the mean, breaks a run and is never one).
-  for (let start = 0, i = 1; i <= n; i++) {
-    if (i < n && Math.sign(at(i) - mean) === Math.sign(at(start) - mean)) continue
-    if (Math.sign(at(start) - mean) !== 0 && i - start >= RUN_LENGTH) run.fill(1, start, i)
-    start = i
+  const sides = new Int8Array(n) // −1 below the mean, 0 on it, 1 above
+  const steps = new Int8Array(n) // step i: the change from point i − 1 to point i (step 0 is none)
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number
+    if (v > upper || v < lower) outside[i] = 1
+    sides[i] = Math.sign(v - mean)
+    if (i > 0) steps[i] = Math.sign(v - (values[i - 1] as number))
   }
-  // Step i is the change from point i − 1 to point i (step 0 is none); a run of 6 equal non-zero steps covers the
-  // 7 points from the one before its first step to its last.
-  const step = (i: number) => (i === 0 ? 0 : Math.sign(at(i) - at(i - 1)))
-  for (let start = 0, i = 1; i <= n; i++) {
-    if (i < n && step(i) === step(start)) continue
-    if (step(start) !== 0 && i - start >= TREND_POINTS - 1) trend.fill(1, start - 1, i)
-    start = i
-  }
+  // Runs of 7 or more on one side of the mean (on the mean breaks a run, and is never one).
+  markRuns(sides, RUN_LENGTH, run, 0)
+  // Runs of 6 or more equal steps, each run marking the 7 points from the one before its first step to its last.
+  markRuns(steps, TREND_POINTS - 1, trend, 1)
   const signals: ControlSignal[] = []
   for (let index = 0; index < n; index++) {
     if (outside[index] === 1) signals.push({ index, rule: 'outside-limits' })
@@ -125,6 +121,19 @@ function specialCauses(values: readonly number[], mean: number, lower: number, u
     if (trend[index] === 1) signals.push({ index, rule: 'trend-of-6' })
   }
   return signals
+}
+
+/**
+ * Marks in `into` every index of a run of at least `length` equal non-zero signs, and the `before` indices just
+ * before it.
+ */
+function markRuns(signs: Int8Array, length: number, into: Uint8Array, before: number): void {
+  let start = 0
+  for (let i = 1; i <= signs.length; i++) {
+    if (i < signs.length && signs[i] === signs[start]) continue
+    if (signs[start] !== 0 && i - start >= length) into.fill(1, start - before, i)
+    start = i
+  }
 }
 
 /**
@@ -150,31 +159,9 @@ export function controlPoints(
   values: Iterable<IndicatorValue>,
   through?: Period,
 ): { period: PeriodId; value: number }[] {
-  return inOrder(figuresOfCadence(indicator, values, through)).map((f) => ({ period: f.period.id, value: f.value }))
-}
-
-function figuresOfCadence(
-  indicator: Indicator,
-  values: Iterable<IndicatorValue>,
-  through: Period | undefined,
-): { period: Period; value: number }[] {
-  const kind = periodKindOf(indicator.cadence)
-  const found: { period: Period; value: number }[] = []
-  for (const v of values) {
-    if (v.indicatorId !== indicator.id || v.status !== 'reported') continue
-    const p = parsePeriod(v.period)
-    if (p === null || p.kind !== kind || (through !== undefined && p.lastMonth > through.lastMonth)) continue
-    const number = figureOf(indicator, v)
-    if (number !== null) found.push({ period: p, value: number })
-  }
-  return found
-}
-
-/** Periods of one kind never overlap, so ordering by first month orders them (a stable sort: ties keep order). */
-function inOrder<T extends { period: Period }>(figures: T[]): T[] {
-  return figures.sort((a, b) =>
-    a.period.firstMonth < b.period.firstMonth ? -1 : a.period.firstMonth > b.period.firstMonth ? 1 : 0,
-  )
+  const series = new ControlSeries(indicator, through)
+  for (const v of values) if (v.indicatorId === indicator.id) series.add(v, parsePeriod(v.period))
+  return series.points()
 }
 
 /**
@@ -186,16 +173,73 @@ export function controlChart(
   values: Iterable<IndicatorValue>,
   through?: Period,
 ): ControlChart | null {
-  return controlChartOf(figuresOfCadence(indicator, values, through))
+  const series = new ControlSeries(indicator, through)
+  for (const v of values) if (v.indicatorId === indicator.id) series.add(v, parsePeriod(v.period))
+  return series.chart()
 }
 
 /**
- * The control chart of figures already chosen as `controlPoints` chooses them, in any order (the report builder
- * collects them while it reads a KPI's values for other purposes). Sorts `figures` in place.
+ * The series `controlPoints` chooses, collected one value at a time (the report builder offers each value of a KPI
+ * as it reads them for other purposes), in any order.
  */
-export function controlChartOf(figures: { period: Period; value: number }[]): ControlChart | null {
-  if (figures.length < MINIMUM_CONTROL_POINTS) return null
-  const points = inOrder(figures).map((f) => ({ period: f.period.id, value: f.value }))
-  const limits = controlLimits(points.map((p) => p.value))
-  return limits === null ? null : { ...limits, points }
+export class ControlSeries {
+  readonly #indicator: Indicator
+  readonly #kind: PeriodKind
+  readonly #through: string | null
+  readonly #periods: Period[] = []
+  readonly #figures: number[] = []
+
+  constructor(indicator: Indicator, through?: Period) {
+    this.#indicator = indicator
+    this.#kind = periodKindOf(indicator.cadence)
+    this.#through = through === undefined ? null : through.lastMonth
+  }
+
+  /** Offers one of the KPI's values, stored under period `p` (null when its id cannot be read). */
+  add(value: IndicatorValue, p: Period | null): void {
+    if (value.status !== 'reported' || p === null || p.kind !== this.#kind) return
+    if (this.#through !== null && p.lastMonth > this.#through) return
+    const figure = figureOf(this.#indicator, value)
+    if (figure === null) return
+    this.#periods.push(p)
+    this.#figures.push(figure)
+  }
+
+  /** The figures oldest first. */
+  points(): { period: PeriodId; value: number }[] {
+    const periods = this.#periods
+    const figures = this.#figures
+    const points: { period: PeriodId; value: number }[] = []
+    for (const i of this.#order()) points.push({ period: (periods[i] as Period).id, value: figures[i] as number })
+    return points
+  }
+
+  /** The chart of the figures, or null with fewer than 13. */
+  chart(): ControlChart | null {
+    if (this.#figures.length < MINIMUM_CONTROL_POINTS) return null
+    const points = this.points()
+    const limits = controlLimits(points.map((p) => p.value))
+    return limits === null ? null : { ...limits, points }
+  }
+
+  /**
+   * Indices in time order. Periods of one kind never overlap, so ordering by first month orders them; a stable sort,
+   * so that two values of one period keep their order. Values mostly come in order, and are then not sorted.
+   */
+  #order(): number[] {
+    const periods = this.#periods
+    const order: number[] = []
+    let sorted = true
+    for (let i = 0; i < periods.length; i++) {
+      order.push(i)
+      if (i > 0 && (periods[i] as Period).firstMonth < (periods[i - 1] as Period).firstMonth) sorted = false
+    }
+    if (!sorted) {
+      order.sort((a, b) => {
+        const [first, second] = [(periods[a] as Period).firstMonth, (periods[b] as Period).firstMonth]
+        return first < second ? -1 : first > second ? 1 : a - b
+      })
+    }
+    return order
+  }
 }

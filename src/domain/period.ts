@@ -201,9 +201,25 @@ export function quarterPeriod(financialYear: number, quarter: number): Period {
 
 /** The periods of one kind that make up a financial year, in order. */
 export function periodsOfYear(financialYear: number, kind: Exclude<PeriodKind, 'year'>): Period[] {
-  const count = kind === 'quarter' ? 4 : kind === 'bi-month' ? 6 : 12
-  return Array.from({ length: count }, (_, i) => make(kind, financialYear, i + 1))
+  return [...yearsPeriods(financialYear, kind)]
 }
+
+/** `periodsOfYear` without the copy, for callers that only read it (a report asks for each year's many times). */
+export function yearsPeriods(financialYear: number, kind: Exclude<PeriodKind, 'year'>): readonly Period[] {
+  const key = financialYear * 64 + KIND_KEYS[kind] * 16
+  let periods = years.get(key)
+  if (periods === undefined) {
+    const count = kind === 'quarter' ? 4 : kind === 'bi-month' ? 6 : 12
+    const made: Period[] = []
+    for (let index = 1; index <= count; index++) made.push(make(kind, financialYear, index))
+    periods = Object.freeze(made)
+    if (years.size >= PARSE_CACHE_LIMIT) years.clear()
+    years.set(key, periods)
+  }
+  return periods
+}
+
+const years = new Map<number, readonly Period[]>()
 
 /** The same period one financial year earlier ("same quarter last year"). */
 export function samePeriodLastYear(p: Period): Period {

@@ -123,7 +123,10 @@ function groupThousands(plain: string): string {
  */
 function fixed(value: number, decimals: number): string {
   const rounded = roundHalfAwayFromZero(value, decimals)
-  const magnitude = groupThousands(Math.abs(rounded).toFixed(Math.max(0, decimals)))
+  const size = Math.abs(rounded)
+  // A whole number below 2^53 prints the same by String as by toFixed(0), and String is much the cheaper.
+  const digits = decimals <= 0 && Number.isSafeInteger(size) ? String(size) : size.toFixed(Math.max(0, decimals))
+  const magnitude = groupThousands(digits)
   return rounded < 0 ? `-${magnitude}` : magnitude
 }
 

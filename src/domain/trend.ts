@@ -71,11 +71,12 @@ function tiedGroupSizes(values: readonly number[]): number[] {
  * The distribution depends only on the sizes of the tied groups, not their order (the q-multinomial coefficient is
  * symmetric), so it is computed once per set of sizes: a report reads hundreds of series of the same length.
  */
-const inversionDistributions = new Map<string, number[]>()
+const inversionDistributions = new Map<string | number, number[]>()
 
 function inversionDistribution(groups: readonly number[]): number[] {
   const sizes = [...groups].sort((a, b) => a - b)
-  const key = sizes.join(',')
+  // The commonest case, no two values equal, by its length alone (no key to build).
+  const key = sizes[sizes.length - 1] === 1 ? sizes.length : sizes.join(',')
   let counts = inversionDistributions.get(key)
   if (counts === undefined) {
     // counts[k]: how many distinct arrangements of the values have k inversions.
