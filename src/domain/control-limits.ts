@@ -217,9 +217,14 @@ export class ControlSeries {
   /** The chart of the figures, or null with fewer than 13. */
   chart(): ControlChart | null {
     if (this.#figures.length < MINIMUM_CONTROL_POINTS) return null
-    const points = this.points()
-    const limits = controlLimits(points.map((p) => p.value))
-    return limits === null ? null : { ...limits, points }
+    const periods: PeriodId[] = []
+    const values: number[] = []
+    for (const i of this.#order()) {
+      periods.push((this.#periods[i] as Period).id)
+      values.push(this.#figures[i] as number)
+    }
+    const limits = controlLimits(values)
+    return limits === null ? null : { ...limits, periods, values }
   }
 
   /**

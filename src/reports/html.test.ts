@@ -152,7 +152,10 @@ describe('KPI chart with a long history', () => {
       value: i % 2 === 0 ? 10 : 14,
     }))
     const control = { mean: 12, lower: 1.36, upper: 22.64, meanMovingRange: 4, screenedMovingRanges: 0, signals: [] }
-    const row = { ...knifeCrime, control: { ...control, points } }
+    const row = {
+      ...knifeCrime,
+      control: { ...control, periods: points.map((p) => p.period), values: points.map((p) => p.value) },
+    }
     const page = performanceReportStandaloneHtml(env, { ...fixtureReport(), themes: [{ theme: 'T', rows: [row] }] })
     const chart = page.slice(page.indexOf('<svg', page.indexOf('id="kpi-knife-crime"')))
     const svg = chart.slice(0, chart.indexOf('</svg>'))

@@ -111,17 +111,17 @@ function periodAxisLabel(id: string): string {
 function controlChartSvg(row: IndicatorRow, anchor: string): string | null {
   const control = row.control
   if (control === null) return null
-  const points = control.points
+  const periods = control.periods
   const bands: { label: string; from: number; to: number }[] = []
-  points.forEach((p, index) => {
-    const year = parsePeriod(p.period)?.financialYear
+  periods.forEach((id, index) => {
+    const year = parsePeriod(id)?.financialYear
     const label = year === undefined ? '' : period(financialYearId(year)).label
     const last = bands[bands.length - 1]
     if (last && last.label === label) last.to = index
     else bands.push({ label, from: index, to: index })
   })
-  const first = parsePeriod(points[0]?.period ?? '')?.label ?? ''
-  const lastPoint = parsePeriod(points[points.length - 1]?.period ?? '')?.label ?? ''
+  const first = parsePeriod(periods[0] ?? '')?.label ?? ''
+  const lastPoint = parsePeriod(periods[periods.length - 1] ?? '')?.label ?? ''
   const signalled = new Set(control.signals.map((s) => s.index)).size
   const percent = row.indicator.measureType === 'proportion'
   const number = (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}${percent ? '%' : ''}`
@@ -130,10 +130,10 @@ function controlChartSvg(row: IndicatorRow, anchor: string): string | null {
     id: `${anchor}-chart`,
     title: `${row.indicator.name}: ${first} to ${lastPoint}, with control limits`,
     description:
-      `${row.trend.description}. ${points.length} points from ${first} to ${lastPoint}; mean ${number(control.mean)}, ` +
+      `${row.trend.description}. ${periods.length} points from ${first} to ${lastPoint}; mean ${number(control.mean)}, ` +
       `control limits ${number(lower)} to ${number(control.upper)}; ` +
       `${signalled === 0 ? 'no point signals special-cause variation' : `${signalled} points signal special-cause variation`}.`,
-    points: points.map((p) => ({ label: periodAxisLabel(p.period), value: p.value })),
+    points: periods.map((id, i) => ({ label: periodAxisLabel(id), value: control.values[i] ?? null })),
     controlLimits: { mean: control.mean, upper: control.upper, lower },
     bands,
     ...(percent ? { numberLabel: number } : {}),
