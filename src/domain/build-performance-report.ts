@@ -34,7 +34,7 @@ import {
   type PeriodId,
 } from './period.ts'
 import { percentOf } from './rounding.ts'
-import { describeTrend } from './trend.ts'
+import { describeTrendOfPeriods } from './trend.ts'
 import { displayValue, formatCountWithShare, formatFigure, formatMeasure, periodColumnLabel } from './value-display.ts'
 
 export interface PerformanceReportInput {
@@ -66,11 +66,11 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
   }
   const previousYear = previousPeriod(year)
 
-  const valuesByIndicator = new Map<string, Map<PeriodId, IndicatorValue>>()
+  const valuesByIndicator = new Map<string, IndicatorValue[]>()
   for (const v of input.values) {
     let forIndicator = valuesByIndicator.get(v.indicatorId)
-    if (forIndicator === undefined) valuesByIndicator.set(v.indicatorId, (forIndicator = new Map()))
-    forIndicator.set(v.period, v)
+    if (forIndicator === undefined) valuesByIndicator.set(v.indicatorId, (forIndicator = []))
+    forIndicator.push(v)
   }
   const baselines = new Map<string, Baseline>()
   for (const b of input.baselines) baselines.set(`${b.indicatorId}\u0000${b.year}`, b)
@@ -113,25 +113,76 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
 function readHistory(
   indicator: Indicator,
   year: Period,
-  values: ReadonlyMap<PeriodId, IndicatorValue> | undefined,
+  stored: readonly IndicatorValue[] | undefined,
 ): { inScope: RowValues; control: ControlChart | null } {
-  const inScope = new RowValues(indicator)
-  if (values === undefined) return { inScope, control: null }
+  if (stored === undefined) return { inScope: new RowValues(indicator), control: null }
   let from = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
   const target = indicator.target
   if (target?.kind === 'relative') {
     const reference = parsePeriod(target.referenceYear)
     if (reference !== null && reference.firstMonth < from) from = reference.firstMonth
   }
+  return readEachOnce(indicator, year, from, stored) ?? readThroughMap(indicator, year, from, stored)
+}
+
+/**
+ * `readHistory` of values stored once per period under the period's own id, as storage gives them; null for a list
+ * with a period twice or an id written any other way (`readThroughMap` then reads it as a map by id would). Each
+ * period read is stamped with the list being read, to see a second value for it without a map per KPI per report
+ * (which cost more than the rest of reading the values).
+ */
+function readEachOnce(
+  indicator: Indicator,
+  year: Period,
+  from: string,
+  stored: readonly IndicatorValue[],
+): { inScope: RowValues; control: ControlChart | null } | null {
+  const stamp = ++listsRead
+  if (seenInList.size > 10_000) seenInList.clear()
+  const inScope = new RowValues(indicator)
   const series = new ControlSeries(indicator, year)
-  for (const [id, value] of values) {
-    const p = parsePeriod(id)
-    // Unreadable ids are kept: the row's own checks report them rather than this filter hiding them.
-    if (p === null || (p.firstMonth >= from && p.lastMonth <= year.lastMonth)) inScope.add(id, value, p)
-    // The map is keyed by each value's own period id, so `p` is the period controlPoints would read.
+  for (const value of stored) {
+    const p = parsePeriod(value.period)
+    if (p === null || p.id !== value.period || seenInList.get(p) === stamp) return null
+    seenInList.set(p, stamp)
+    if (p.firstMonth >= from && p.lastMonth <= year.lastMonth) inScope.add(value.period, value, p)
     series.add(value, p)
   }
   return { inScope, control: series.chart() }
+}
+
+let listsRead = 0
+/** The list (by its stamp) each period was last seen in. */
+const seenInList = new Map<Period, number>()
+
+/**
+ * `readHistory` through a map by period id: where an id comes twice, the later value, in the place of the first.
+ * Unreadable ids are kept: the row's own checks report them rather than this filter hiding them.
+ */
+function readThroughMap(
+  indicator: Indicator,
+  year: Period,
+  from: string,
+  stored: readonly IndicatorValue[],
+): { inScope: RowValues; control: ControlChart | null } {
+  const byId = new Map<PeriodId, IndicatorValue>()
+  for (const value of stored) byId.set(value.period, value)
+  const inScope = new RowValues(indicator)
+  const series = new ControlSeries(indicator, year)
+  for (const [id, value] of byId) {
+    const p = parsePeriod(id)
+    if (p === null || (p.firstMonth >= from && p.lastMonth <= year.lastMonth)) inScope.add(id, value, p)
+    series.add(value, p)
+  }
+  return { inScope, control: series.chart() }
+}
+
+/** One value of a row, with its period (null for an id that cannot be read) and, once asked for, its display. */
+interface RowValue {
+  readonly id: PeriodId
+  readonly period: Period | null
+  readonly value: IndicatorValue
+  shown: DisplayValue | null
 }
 
 /**
@@ -141,28 +192,25 @@ function readHistory(
 class RowValues {
   readonly #indicator: Indicator
   /** By the id each value is stored under. */
-  readonly byId = new Map<PeriodId, IndicatorValue>()
-  /** In the order they were stored, with their periods (null for an id that cannot be read). */
-  readonly entries: { readonly id: PeriodId; readonly period: Period | null; readonly value: IndicatorValue }[] = []
-  readonly #shown = new Map<PeriodId, DisplayValue>()
+  readonly #byId = new Map<PeriodId, RowValue>()
+  /** In the order they were stored. */
+  readonly entries: RowValue[] = []
 
   constructor(indicator: Indicator) {
     this.#indicator = indicator
   }
 
   add(id: PeriodId, value: IndicatorValue, period: Period | null): void {
-    this.byId.set(id, value)
-    this.entries.push({ id, period, value })
+    const entry: RowValue = { id, period, value, shown: null }
+    this.#byId.set(id, entry)
+    this.entries.push(entry)
   }
 
-  /** `displayValue` of the value stored for the period (or of none), made once per period. */
+  /** `displayValue` of the value stored for the period (or of none), made once per value. */
   shown(p: Period): DisplayValue {
-    let shown = this.#shown.get(p.id)
-    if (shown === undefined) {
-      shown = displayValue(this.#indicator, p.id, this.byId.get(p.id))
-      this.#shown.set(p.id, shown)
-    }
-    return shown
+    const entry = this.#byId.get(p.id)
+    if (entry === undefined) return displayValue(this.#indicator, p.id, undefined)
+    return (entry.shown ??= displayValue(this.#indicator, p.id, entry.value))
   }
 
   /** Every expected period of a financial year, displayed (what `yearPeriods` gives). */
@@ -170,7 +218,7 @@ class RowValues {
     return expectedPeriodsOf(this.#indicator.cadence, financialYear).map((p) => ({
       period: p,
       shown: this.shown(p),
-      value: this.byId.get(p.id),
+      value: this.#byId.get(p.id)?.value,
     }))
   }
 }
@@ -272,8 +320,10 @@ function indicatorRow(
       : null
 
   const unit = unitOf(indicator)
-  const trend = describeTrend(
-    trendPoints(indicator, year, values),
+  const series = trendSeries(indicator, year, values)
+  const trend = describeTrendOfPeriods(
+    series.periods,
+    series.values,
     indicator.preferredDirection,
     indicator.measureType === 'proportion' ? 'percentage points' : (unit ?? undefined),
   )
@@ -328,24 +378,34 @@ function storedPeriods(indicator: Indicator, values: RowValues): Period[] {
 /** How many financial years, ending with the report's, the trend is read over. */
 export const TREND_YEARS = 3
 
-function trendPoints(
+function trendSeries(
   indicator: Indicator,
   year: Period,
   values: RowValues,
-): { period: PeriodId; periodLabel: string; value: number }[] {
+): { periods: readonly Period[]; values: readonly number[] } {
   const kind = periodKindOf(indicator.cadence)
   // The trend reads the last three financial years: recent enough to describe the indicator now, long enough
   // (12 quarters) for a trend test to have power. Older history stays on the KPI page's chart.
   const windowStart = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
-  const points: { period: Period; periodLabel: string; value: number }[] = []
+  const periods: Period[] = []
+  const figures: number[] = []
+  let inOrder = true
   for (const { id, period: p, value: v } of values.entries) {
     if (p === null || p.kind !== kind || p.lastMonth > year.lastMonth || p.firstMonth < windowStart) continue
     // A value stored under its period's own id is the one `shown` displays; any other spelling is shown itself.
     const shown = id === p.id ? values.shown(p) : displayValue(indicator, p.id, v)
-    if (shown.number !== null) points.push({ period: p, periodLabel: p.label, value: shown.number })
+    if (shown.number === null) continue
+    const previous = periods[periods.length - 1]
+    if (previous !== undefined && comparePeriods(previous, p) > 0) inOrder = false
+    periods.push(p)
+    figures.push(shown.number)
   }
-  points.sort((a, b) => comparePeriods(a.period, b.period))
-  return points.map((p) => ({ period: p.period.id, periodLabel: p.periodLabel, value: p.value }))
+  if (inOrder) return { periods, values: figures }
+  // Oldest first; a stable sort, so that two values of one period keep their order (the trend then refuses them).
+  const order = periods
+    .map((_, i) => i)
+    .sort((a, b) => comparePeriods(periods[a] as Period, periods[b] as Period) || a - b)
+  return { periods: order.map((i) => periods[i] as Period), values: order.map((i) => figures[i] as number) }
 }
 
 /** The data owner's commentary for the latest period within the year that has one. */

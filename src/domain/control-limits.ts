@@ -59,18 +59,18 @@ export const CONTROL_RULE_DESCRIPTIONS: Readonly<Record<ControlRule, string>> = 
  * @throws RangeError on a value that is not a finite number
  */
 export function controlLimits(values: readonly number[]): ControlLimits | null {
-  values.forEach((value, index) => {
-    if (!Number.isFinite(value)) throw new RangeError(`point ${index + 1} is not a number (${value})`)
-  })
-  if (values.length < MINIMUM_CONTROL_POINTS) return null
   const n = values.length
-  const value = (i: number) => values[i] as number
+  for (let i = 0; i < n; i++) {
+    const value = values[i]
+    if (!Number.isFinite(value)) throw new RangeError(`point ${i + 1} is not a number (${value})`)
+  }
+  if (n < MINIMUM_CONTROL_POINTS) return null
   let sum = 0
-  for (let i = 0; i < n; i++) sum += value(i)
+  for (let i = 0; i < n; i++) sum += values[i] as number
   const mean = sum / n
 
   let rangeSum = 0
-  for (let i = 1; i < n; i++) rangeSum += Math.abs(value(i) - value(i - 1))
+  for (let i = 1; i < n; i++) rangeSum += Math.abs((values[i] as number) - (values[i - 1] as number))
   const allRangesMean = rangeSum / (n - 1)
   // NHSRplotthedots keeps a moving range only when it is below 3.267 × the mean (`mr < 3.267 * amr`), once, not
   // repeatedly. When the mean is 0 every range is 0 and is kept (the package would be left with none).
@@ -78,7 +78,7 @@ export function controlLimits(values: readonly number[]): ControlLimits | null {
   let keptSum = 0
   let kept = 0
   for (let i = 1; i < n; i++) {
-    const range = Math.abs(value(i) - value(i - 1))
+    const range = Math.abs((values[i] as number) - (values[i - 1] as number))
     if (allRangesMean === 0 || range < screen) {
       keptSum += range
       kept++
@@ -186,8 +186,11 @@ export class ControlSeries {
   readonly #indicator: Indicator
   readonly #kind: PeriodKind
   readonly #through: string | null
-  readonly #periods: Period[] = []
-  readonly #figures: number[] = []
+  // The periods' ids and figures side by side, as the chart keeps them, in the order offered.
+  readonly #ids: PeriodId[] = []
+  readonly #values: number[] = []
+  #lastFirstMonth = ''
+  #inOrder = true
 
   constructor(indicator: Indicator, through?: Period) {
     this.#indicator = indicator
@@ -201,50 +204,38 @@ export class ControlSeries {
     if (this.#through !== null && p.lastMonth > this.#through) return
     const figure = figureOf(this.#indicator, value)
     if (figure === null) return
-    this.#periods.push(p)
-    this.#figures.push(figure)
+    if (p.firstMonth < this.#lastFirstMonth) this.#inOrder = false
+    this.#lastFirstMonth = p.firstMonth
+    this.#ids.push(p.id)
+    this.#values.push(figure)
   }
 
   /** The figures oldest first. */
   points(): { period: PeriodId; value: number }[] {
-    const periods = this.#periods
-    const figures = this.#figures
-    const points: { period: PeriodId; value: number }[] = []
-    for (const i of this.#order()) points.push({ period: (periods[i] as Period).id, value: figures[i] as number })
-    return points
+    const { ids, values } = this.#oldestFirst()
+    return ids.map((period, i) => ({ period, value: values[i] as number }))
   }
 
   /** The chart of the figures, or null with fewer than 13. */
   chart(): ControlChart | null {
-    if (this.#figures.length < MINIMUM_CONTROL_POINTS) return null
-    const periods: PeriodId[] = []
-    const values: number[] = []
-    for (const i of this.#order()) {
-      periods.push((this.#periods[i] as Period).id)
-      values.push(this.#figures[i] as number)
-    }
+    if (this.#values.length < MINIMUM_CONTROL_POINTS) return null
+    const { ids, values } = this.#oldestFirst()
     const limits = controlLimits(values)
-    return limits === null ? null : { ...limits, periods, values }
+    return limits === null ? null : { ...limits, periods: ids, values }
   }
 
   /**
-   * Indices in time order. Periods of one kind never overlap, so ordering by first month orders them; a stable sort,
-   * so that two values of one period keep their order. Values mostly come in order, and are then not sorted.
+   * Periods of one kind never overlap, so ordering by first month orders them; a stable sort, so that two values of
+   * one period keep their order. Values mostly come in order, and are then not sorted.
    */
-  #order(): number[] {
-    const periods = this.#periods
-    const order: number[] = []
-    let sorted = true
-    for (let i = 0; i < periods.length; i++) {
-      order.push(i)
-      if (i > 0 && (periods[i] as Period).firstMonth < (periods[i - 1] as Period).firstMonth) sorted = false
-    }
-    if (!sorted) {
-      order.sort((a, b) => {
-        const [first, second] = [(periods[a] as Period).firstMonth, (periods[b] as Period).firstMonth]
-        return first < second ? -1 : first > second ? 1 : a - b
-      })
-    }
-    return order
+  #oldestFirst(): { ids: PeriodId[]; values: number[] } {
+    if (this.#inOrder) return { ids: this.#ids, values: this.#values }
+    const first = this.#ids.map((id) => (parsePeriod(id) as Period).firstMonth)
+    const order = first.map((_, i) => i)
+    order.sort((a, b) => {
+      const [x, y] = [first[a] as string, first[b] as string]
+      return x < y ? -1 : x > y ? 1 : a - b
+    })
+    return { ids: order.map((i) => this.#ids[i] as PeriodId), values: order.map((i) => this.#values[i] as number) }
   }
 }

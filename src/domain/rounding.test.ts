@@ -254,6 +254,23 @@ describe('rounding against an oracle in whole-number arithmetic', () => {
     )
   })
 
+  it('prints the oracle’s rounding, with its places and thousands', () => {
+    const grouping = new Intl.NumberFormat('en-GB')
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e13, max: 1e13, noNaN: true, noDefaultInfinity: true }),
+        fc.integer({ min: 0, max: 4 }),
+        (value, places) => {
+          const rounded = oracle(value, places)
+          const [whole = '', fraction = ''] = Math.abs(rounded).toFixed(places).split('.')
+          const text = `${rounded < 0 ? '-' : ''}${grouping.format(BigInt(whole))}${places > 0 ? `.${fraction}` : ''}`
+          assert.equal(formatDecimal(value, places), text)
+        },
+      ),
+      { numRuns: 20_000 },
+    )
+  })
+
   it('agrees on percentages of whole counts', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 1, max: 1_000_000 }), (n, d) => {

@@ -123,11 +123,22 @@ function groupThousands(plain: string): string {
  */
 function fixed(value: number, decimals: number): string {
   const rounded = roundHalfAwayFromZero(value, decimals)
-  const size = Math.abs(rounded)
-  // A whole number below 2^53 prints the same by String as by toFixed(0), and String is much the cheaper.
-  const digits = decimals <= 0 && Number.isSafeInteger(size) ? String(size) : size.toFixed(Math.max(0, decimals))
-  const magnitude = groupThousands(digits)
+  const magnitude = groupThousands(fixedDigits(Math.abs(rounded), decimals))
   return rounded < 0 ? `-${magnitude}` : magnitude
+}
+
+/**
+ * `size.toFixed(decimals)` for a size of 0 or more already rounded to `decimals` places. toFixed prints the decimal
+ * nearest the float, and so does putting the point into the digits of the whole number size × 10^decimals (which
+ * rounds to that whole number exactly while it is below 2^50): the same text, without the runtime's conversion.
+ */
+function fixedDigits(size: number, decimals: number): string {
+  if (decimals <= 0) return Number.isSafeInteger(size) ? String(size) : size.toFixed(0)
+  const scale = POWERS_OF_TEN[decimals]
+  const scaled = scale === undefined ? NaN : Math.round(size * scale)
+  if (!(scaled <= 2 ** 50)) return size.toFixed(decimals) // beyond, the product could miss the whole number
+  const digits = String(scaled).padStart(decimals + 1, '0')
+  return `${digits.slice(0, digits.length - decimals)}.${digits.slice(digits.length - decimals)}`
 }
 
 /**
@@ -195,7 +206,12 @@ export function formatSignedPercent(percent: number, decimals = 1): string {
 
 /** Whether printed text shows a number above zero (decided on the text, so 0.04 printed as "0.0" gets no sign). */
 function isPositive(text: string): boolean {
-  return !text.startsWith('-') && /[1-9]/.test(text)
+  if (text.startsWith('-')) return false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 49 && c <= 57) return true // 1–9
+  }
+  return false
 }
 
 /**

@@ -10,7 +10,7 @@
  * Control limits (the XmR chart) are in `control-limits.ts`.
  */
 import type { Trend } from './performance-report.ts'
-import { parsePeriod, type PeriodKind } from './period.ts'
+import { parsePeriod, type Period, type PeriodId, type PeriodKind } from './period.ts'
 import { formatDecimal, roundHalfAwayFromZero } from './rounding.ts'
 import { erfc } from './statistics.ts'
 
@@ -62,49 +62,69 @@ export function mannKendall(values: readonly number[]): MannKendallResult {
 
 /** Sizes of the groups of equal values (1 for a value that occurs once). */
 function tiedGroupSizes(values: readonly number[]): number[] {
-  const counts = new Map<number, number>()
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
-  return [...counts.values()]
+  // Equal values lie side by side once sorted (the order of the groups does not matter to the test).
+  const sorted = Float64Array.from(values).sort()
+  const sizes: number[] = []
+  let size = 1
+  for (let i = 1; i <= sorted.length; i++) {
+    if (i < sorted.length && sorted[i] === sorted[i - 1]) size++
+    else {
+      if (sorted.length > 0) sizes.push(size)
+      size = 1
+    }
+  }
+  return sizes
 }
 
 /**
  * The distribution depends only on the sizes of the tied groups, not their order (the q-multinomial coefficient is
  * symmetric), so it is computed once per set of sizes: a report reads hundreds of series of the same length.
  */
-const inversionDistributions = new Map<string | number, number[]>()
+const inversionDistributions = new Map<string | number, InversionDistribution>()
 
-function inversionDistribution(groups: readonly number[]): number[] {
-  const sizes = [...groups].sort((a, b) => a - b)
+interface InversionDistribution {
+  /** counts[k]: how many distinct arrangements of the values have k inversions. */
+  readonly counts: readonly number[]
+  /** The two-sided p-value for each |S| asked about so far (the same sum, done once per |S|). */
+  readonly pValues: Map<number, number>
+}
+
+function inversionDistribution(groups: readonly number[]): InversionDistribution {
   // The commonest case, no two values equal, by its length alone (no key to build).
-  const key = sizes[sizes.length - 1] === 1 ? sizes.length : sizes.join(',')
-  let counts = inversionDistributions.get(key)
-  if (counts === undefined) {
-    // counts[k]: how many distinct arrangements of the values have k inversions.
-    counts = [1]
+  const sizes = groups.every((size) => size === 1) ? null : [...groups].sort((a, b) => a - b)
+  const key = sizes === null ? groups.length : sizes.join(',')
+  let distribution = inversionDistributions.get(key)
+  if (distribution === undefined) {
+    let counts = [1]
     let placed = 0
-    for (const size of sizes) {
+    for (const size of sizes ?? groups) {
       counts = multiplyPolynomials(counts, qBinomial(placed, size))
       placed += size
     }
     if (inversionDistributions.size > 10_000) inversionDistributions.clear()
-    inversionDistributions.set(key, counts)
+    distribution = { counts, pValues: new Map() }
+    inversionDistributions.set(key, distribution)
   }
-  return counts
+  return distribution
 }
 
 function exactMannKendallPValue(n: number, s: number, groups: readonly number[]): number {
-  const counts = inversionDistribution(groups)
+  const distribution = inversionDistribution(groups)
+  const observed = Math.abs(s)
+  const known = distribution.pValues.get(observed)
+  if (known !== undefined) return known
   const pairs = (n * (n - 1)) / 2
   const tiedPairs = groups.reduce((sum, t) => sum + (t * (t - 1)) / 2, 0)
   const untiedPairs = pairs - tiedPairs
-  const observed = Math.abs(s)
   let total = 0
   let extreme = 0
-  counts.forEach((count, inversions) => {
+  for (const [inversions, count] of distribution.counts.entries()) {
     total += count
     if (Math.abs(untiedPairs - 2 * inversions) >= observed) extreme += count
-  })
-  return Math.min(1, extreme / total)
+  }
+  const pValue = Math.min(1, extreme / total)
+  distribution.pValues.set(observed, pValue)
+  return pValue
 }
 
 /**
@@ -241,11 +261,59 @@ export function describeTrend(
     if (!Number.isFinite(point.value))
       throw new RangeError(`the value for ${point.periodLabel} is not a number (${point.value})`)
   const { kind, positions } = placePoints(points)
-  const words = STEP_WORDS[kind]
   const trendPoints = points.map((point) => ({ period: point.period, value: point.value }))
+  return describePlaced(
+    trendPoints,
+    points.map((point) => point.value),
+    kind,
+    positions,
+    preferredDirection,
+    unit,
+  )
+}
 
-  if (points.length < MINIMUM_TREND_POINTS) {
-    const have = points.length === 0 ? 'no figures yet' : `only ${count(points.length, words)} with figures`
+/**
+ * `describeTrend` of periods of one kind already read, oldest first, and their figures: for the report builder,
+ * which has read them (the same reading, without parsing each period again or an object per point on the way).
+ *
+ * @throws RangeError as `describeTrend` does
+ */
+export function describeTrendOfPeriods(
+  periods: readonly Period[],
+  values: readonly number[],
+  preferredDirection: 'increase' | 'reduce' | 'none',
+  unit?: string,
+): Trend {
+  for (let i = 0; i < periods.length; i++)
+    if (!Number.isFinite(values[i]))
+      throw new RangeError(`the value for ${periods[i]?.label} is not a number (${values[i]})`)
+  const first = periods[0]
+  const positions: number[] = []
+  const trendPoints: { period: PeriodId; value: number }[] = []
+  for (let i = 0; i < periods.length; i++) {
+    const p = periods[i] as Period
+    positions.push(p.financialYear * STEPS_PER_YEAR[p.kind] + p.index)
+    trendPoints.push({ period: p.id, value: values[i] as number })
+    if (i > 0 && (positions[i] as number) <= (positions[i - 1] as number))
+      throw new RangeError(
+        `trend points must be oldest first with no period twice: ${p.id} follows ${periods[i - 1]?.id}`,
+      )
+  }
+  return describePlaced(trendPoints, values, first?.kind ?? 'unknown', positions, preferredDirection, unit)
+}
+
+function describePlaced(
+  trendPoints: readonly { period: PeriodId; value: number }[],
+  values: readonly number[],
+  kind: PeriodKind | 'unknown',
+  positions: readonly number[],
+  preferredDirection: 'increase' | 'reduce' | 'none',
+  unit: string | undefined,
+): Trend {
+  const words = STEP_WORDS[kind]
+  const n = values.length
+  if (n < MINIMUM_TREND_POINTS) {
+    const have = n === 0 ? 'no figures yet' : `only ${count(n, words)} with figures`
     return {
       direction: 'insufficient-data',
       assessment: 'insufficient-data',
@@ -256,10 +324,7 @@ export function describeTrend(
 
   const span = (positions[positions.length - 1] as number) - (positions[0] as number) + 1
   const over =
-    span === points.length
-      ? `over the last ${count(span, words)}`
-      : `over the last ${count(span, words)} (${points.length} with figures)`
-  const values = points.map((point) => point.value)
+    span === n ? `over the last ${count(span, words)}` : `over the last ${count(span, words)} (${n} with figures)`
   const { s, pValue } = mannKendall(values)
   if (pValue >= TREND_ALPHA || s === 0)
     return { direction: 'stable', assessment: 'neutral', description: `No clear trend ${over}`, points: trendPoints }
