@@ -99,24 +99,20 @@ export function controlLimits(values: readonly number[]): ControlLimits | null {
 
 function specialCauses(values: readonly number[], mean: number, lower: number, upper: number): ControlSignal[] {
   const n = values.length
-  const outside = new Uint8Array(n)
-  const run = new Uint8Array(n)
-  const trend = new Uint8Array(n)
-  const sides = new Int8Array(n) // −1 below the mean, 0 on it, 1 above
-  const steps = new Int8Array(n) // step i: the change from point i − 1 to point i (step 0 is none)
+  const { run, trend, sides, steps } = scratch(n)
   for (let i = 0; i < n; i++) {
     const v = values[i] as number
-    if (v > upper || v < lower) outside[i] = 1
     sides[i] = Math.sign(v - mean)
-    if (i > 0) steps[i] = Math.sign(v - (values[i - 1] as number))
+    steps[i] = i === 0 ? 0 : Math.sign(v - (values[i - 1] as number))
   }
   // Runs of 7 or more on one side of the mean (on the mean breaks a run, and is never one).
-  markRuns(sides, RUN_LENGTH, run, 0)
+  markRuns(sides, n, RUN_LENGTH, run, 0)
   // Runs of 6 or more equal steps, each run marking the 7 points from the one before its first step to its last.
-  markRuns(steps, TREND_POINTS - 1, trend, 1)
+  markRuns(steps, n, TREND_POINTS - 1, trend, 1)
   const signals: ControlSignal[] = []
   for (let index = 0; index < n; index++) {
-    if (outside[index] === 1) signals.push({ index, rule: 'outside-limits' })
+    const v = values[index] as number
+    if (v > upper || v < lower) signals.push({ index, rule: 'outside-limits' })
     if (run[index] === 1) signals.push({ index, rule: 'run-of-7' })
     if (trend[index] === 1) signals.push({ index, rule: 'trend-of-6' })
   }
@@ -124,13 +120,35 @@ function specialCauses(values: readonly number[], mean: number, lower: number, u
 }
 
 /**
- * Marks in `into` every index of a run of at least `length` equal non-zero signs, and the `before` indices just
- * before it.
+ * Working space for `specialCauses`, kept between calls (a report reads a chart per KPI; nothing is kept in it from
+ * one call to the next, and JavaScript runs one call at a time): marks cleared, for `n` points.
  */
-function markRuns(signs: Int8Array, length: number, into: Uint8Array, before: number): void {
+function scratch(n: number): { run: Uint8Array; trend: Uint8Array; sides: Int8Array; steps: Int8Array } {
+  if (space.run.length < n) {
+    const size = Math.max(n, 2 * space.run.length)
+    space = {
+      run: new Uint8Array(size),
+      trend: new Uint8Array(size),
+      sides: new Int8Array(size),
+      steps: new Int8Array(size),
+    }
+  } else {
+    space.run.fill(0, 0, n)
+    space.trend.fill(0, 0, n)
+  }
+  return space
+}
+
+let space = { run: new Uint8Array(64), trend: new Uint8Array(64), sides: new Int8Array(64), steps: new Int8Array(64) }
+
+/**
+ * Marks in `into` every index of a run of at least `length` equal non-zero signs among the first `n`, and the
+ * `before` indices just before it.
+ */
+function markRuns(signs: Int8Array, n: number, length: number, into: Uint8Array, before: number): void {
   let start = 0
-  for (let i = 1; i <= signs.length; i++) {
-    if (i < signs.length && signs[i] === signs[start]) continue
+  for (let i = 1; i <= n; i++) {
+    if (i < n && signs[i] === signs[start]) continue
     if (signs[start] !== 0 && i - start >= length) into.fill(1, start - before, i)
     start = i
   }

@@ -65,15 +65,16 @@ export function measureChange(
         ? ` per ${formatFigure(extra.ratePer ?? DEFAULT_RATE_PER)}`
         : ''
   const relative = percent === null ? '' : ` (${formatSignedPercent(percent)})`
-  return {
+  const change: { -readonly [K in keyof Change]: Change[K] } = {
     absolute,
     percent,
     display: `${signedFigure(absolute)}${unit}${relative}`,
     from,
     to,
-    ...(extra.fromPeriod === undefined ? {} : { fromPeriod: extra.fromPeriod }),
-    ...(extra.toPeriod === undefined ? {} : { toPeriod: extra.toPeriod }),
   }
+  if (extra.fromPeriod !== undefined) change.fromPeriod = extra.fromPeriod
+  if (extra.toPeriod !== undefined) change.toPeriod = extra.toPeriod
+  return change
 }
 
 /** Which way a change went, at the precision it is printed. */
