@@ -142,17 +142,17 @@ export function outturnOf(indicator: Indicator, y: Period, periods: readonly Yea
   const kind = periodKindOf(indicator.cadence)
   // One pass, in the periods' order: the figures that enter the year, and the gaps that keep it incomplete.
   const shown: DisplayValue[] = []
-  const gaps: PeriodGap[] = []
+  let gaps: PeriodGap[] | null = null
   let notApplicable = 0
   for (const p of periods) {
     if (p.shown.status === 'not-applicable') notApplicable++
     else if (hasFigure(indicator, p.shown)) shown.push(p.shown)
-    else gaps.push(gapOf(p.shown))
+    else (gaps ??= []).push(gapOf(p.shown))
   }
   const periodsExpected = periods.length - notApplicable
   const periodsReported = shown.length
   const complete = periodsReported === periodsExpected && periodsExpected > 0
-  const year: YearCounts = { year: y.id, periodsReported, periodsExpected, complete, gaps }
+  const year: YearCounts = { year: y.id, periodsReported, periodsExpected, complete, gaps: gaps ?? NO_GAPS }
 
   // "sum of 4 quarters", "sum of the 3 of 4 quarters reported", "… (1 not applicable)"
   const over = complete
@@ -265,6 +265,9 @@ export function outturnOf(indicator: Indicator, y: Period, periods: readonly Yea
     }
   }
 }
+
+/** A complete year's gaps: one frozen empty list for every such outturn. */
+const NO_GAPS: readonly PeriodGap[] = Object.freeze([])
 
 /** What every outturn says about its year's periods. */
 interface YearCounts {

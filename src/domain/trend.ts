@@ -50,9 +50,15 @@ export interface MannKendallResult {
 export function mannKendall(values: readonly number[]): MannKendallResult {
   const n = values.length
   let s = 0
+  let tied = false
   for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) s += Math.sign((values[j] as number) - (values[i] as number))
-  const groups = tiedGroupSizes(values)
+    for (let j = i + 1; j < n; j++) {
+      const sign = Math.sign((values[j] as number) - (values[i] as number))
+      s += sign
+      if (sign === 0) tied = true
+    }
+  // With no two values equal (the commonest case) every group is of one, and there is nothing to count.
+  const groups = tied ? tiedGroupSizes(values) : new Array<number>(n).fill(1)
   if (n <= EXACT_MANN_KENDALL_LIMIT) return { s, pValue: exactMannKendallPValue(n, s, groups), method: 'exact' }
   const variance = (n * (n - 1) * (2 * n + 5) - groups.reduce((sum, t) => sum + t * (t - 1) * (2 * t + 5), 0)) / 18
   if (s === 0 || variance === 0) return { s, pValue: 1, method: 'normal' }
