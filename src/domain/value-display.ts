@@ -104,6 +104,19 @@ export function formatCountWithShare(count: number, share: number | null, publis
  * The label a period takes as a column of the report: "Quarter 1", "Apr–May", "January", or the year's label.
  */
 export function periodColumnLabel(p: Period): string {
+  // Periods are shared values (see period.ts), so each one's label is made once: a report prints every KPI's.
+  let label = columnLabels.get(p)
+  if (label === undefined) {
+    label = columnLabel(p)
+    if (columnLabels.size >= 10_000) columnLabels.clear()
+    columnLabels.set(p, label)
+  }
+  return label
+}
+
+const columnLabels = new Map<Period, string>()
+
+function columnLabel(p: Period): string {
   switch (p.kind) {
     case 'quarter':
       return `Quarter ${p.index}`
