@@ -1,6 +1,6 @@
 import type { Cadence, Indicator, IndicatorValue } from './indicator.ts'
 import type { DisplayValue, Outturn, PeriodGap } from './performance-report.ts'
-import { comparePeriods, period, periodsOfYear, type Period, type PeriodId, type PeriodKind } from './period.ts'
+import { period, yearsPeriods, type Period, type PeriodId, type PeriodKind } from './period.ts'
 import { formatCount, percentOf } from './rounding.ts'
 import {
   DEFAULT_RATE_PER,
@@ -52,8 +52,13 @@ export function periodKindOf(cadence: Cadence): PeriodKind {
 
 /** The periods an indicator of this cadence reports for in a financial year, in order. */
 export function expectedPeriods(cadence: Cadence, financialYear: number): Period[] {
+  return [...expectedPeriodsOf(cadence, financialYear)]
+}
+
+/** `expectedPeriods` without the copy, for callers that only read it. */
+export function expectedPeriodsOf(cadence: Cadence, financialYear: number): readonly Period[] {
   const kind = periodKindOf(cadence)
-  return kind === 'year' ? [period(yearId(financialYear))] : periodsOfYear(financialYear, kind)
+  return kind === 'year' ? [period(yearId(financialYear))] : yearsPeriods(financialYear, kind)
 }
 
 function yearId(financialYear: number): PeriodId {
@@ -83,7 +88,7 @@ export function valuesByPeriod(values: readonly IndicatorValue[], indicatorId: s
 }
 
 /** One period of the year, as displayed, so that the report and the outturn read the same figures. */
-interface YearPeriod {
+export interface YearPeriod {
   readonly period: Period
   readonly shown: DisplayValue
   readonly value: IndicatorValue | undefined
@@ -111,9 +116,6 @@ function hasFigure(indicator: Indicator, d: DisplayValue): boolean {
   return d.number !== null
 }
 
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
-const mean = (xs: readonly number[]) => sum(xs) / xs.length
-
 /**
  * The year's outturn of one indicator. `values` may hold any indicator's values and any periods: only this
  * indicator's values for the periods of its cadence within `year` are read.
@@ -132,16 +134,25 @@ export function yearOutturn(
   return outturnOf(indicator, y, yearPeriods(indicator, y.financialYear, byPeriod))
 }
 
-function outturnOf(indicator: Indicator, y: Period, periods: readonly YearPeriod[]): Outturn {
+/**
+ * The year's outturn from its expected periods as displayed (`yearPeriods`): what `yearOutturn` computes, for a
+ * caller that has the periods displayed already (the report builder shows them beside the outturn too).
+ */
+export function outturnOf(indicator: Indicator, y: Period, periods: readonly YearPeriod[]): Outturn {
   const kind = periodKindOf(indicator.cadence)
-  const applicable = periods.filter((p) => p.shown.status !== 'not-applicable')
-  const reported = applicable.filter((p) => hasFigure(indicator, p.shown))
-  const gaps = applicable.filter((p) => !hasFigure(indicator, p.shown)).map((p) => gapOf(p.shown))
-  const notApplicable = periods.length - applicable.length
-  const periodsExpected = applicable.length
-  const periodsReported = reported.length
+  // One pass, in the periods' order: the figures that enter the year, and the gaps that keep it incomplete.
+  const shown: DisplayValue[] = []
+  let gaps: PeriodGap[] | null = null
+  let notApplicable = 0
+  for (const p of periods) {
+    if (p.shown.status === 'not-applicable') notApplicable++
+    else if (hasFigure(indicator, p.shown)) shown.push(p.shown)
+    else (gaps ??= []).push(gapOf(p.shown))
+  }
+  const periodsExpected = periods.length - notApplicable
+  const periodsReported = shown.length
   const complete = periodsReported === periodsExpected && periodsExpected > 0
-  const shown = reported.map((p) => p.shown)
+  const year: YearCounts = { year: y.id, periodsReported, periodsExpected, complete, gaps: gaps ?? NO_GAPS }
 
   // "sum of 4 quarters", "sum of the 3 of 4 quarters reported", "… (1 not applicable)"
   const over = complete
@@ -153,140 +164,196 @@ function outturnOf(indicator: Indicator, y: Period, periods: readonly YearPeriod
       ? ''
       : ` (${periodsReported} of ${periodsExpected} ${periodNoun(kind, periodsExpected)})`
 
-  const base = { year: y.id, periodsReported, periodsExpected, complete, gaps }
-  const nothing = (method: string): Outturn => ({
-    ...base,
-    value: null,
-    numerator: null,
-    denominator: null,
-    share: null,
-    display: 'no figure',
-    method,
-  })
-  if (periodsReported === 0) return nothing(`no ${periodNoun(kind, 2)} reported${naNote}`)
-  // Figures published without their counts cannot be weighted: the plain mean is the only honest year figure,
-  // and the method says so.
-  const unweightedMean = (figures: readonly number[], published: string): Outturn => {
-    const value = mean(figures)
-    return {
-      ...base,
-      value,
-      numerator: null,
-      denominator: null,
-      share: null,
-      display: formatMeasure(indicator, value) + partNote,
-      method: `unweighted mean of the published ${published} of ${over}${naNote} (counts not given)`,
-    }
-  }
+  if (periodsReported === 0)
+    return outturn(year, null, null, null, null, 'no figure', `no ${periodNoun(kind, 2)} reported${naNote}`)
 
   switch (indicator.measureType) {
     case 'count': {
-      const value = sum(shown.map((d) => d.number ?? 0))
-      return {
-        ...base,
-        value,
-        numerator: null,
-        denominator: null,
-        share: null,
-        display: formatFigure(value) + partNote,
-        method: `sum of ${over}${naNote}`,
-      }
+      const value = total(shown, NUMBER)
+      return outturn(year, value, null, null, null, formatFigure(value) + partNote, `sum of ${over}${naNote}`)
     }
     case 'proportion': {
       if (shown.every((d) => d.numerator !== null && d.denominator !== null)) {
-        const numerator = sum(shown.map((d) => d.numerator ?? 0))
-        const denominator = sum(shown.map((d) => d.denominator ?? 0))
+        const numerator = total(shown, NUMERATOR)
+        const denominator = total(shown, DENOMINATOR)
         const value = percentOf(numerator, denominator)
-        return {
-          ...base,
+        return outturn(
+          year,
           value,
           numerator,
           denominator,
-          share: null,
-          display: formatProportion(numerator, denominator) + partNote,
-          method: `ratio of the sums over ${over}${naNote}`,
-        }
+          null,
+          formatProportion(numerator, denominator) + partNote,
+          `ratio of the sums over ${over}${naNote}`,
+        )
       }
       return unweightedMean(
-        shown.map((d) => d.percent ?? 0),
+        indicator,
+        year,
+        total(shown, PERCENT) / shown.length,
         'percentages',
+        over,
+        naNote,
+        partNote,
       )
     }
     case 'count-with-share': {
-      const count = sum(shown.map((d) => d.number ?? 0))
+      const count = total(shown, NUMBER)
       let share: number | null = null
       let numerator: number | null = null
       let shareMethod = 'share not given for every period'
       if (shown.every((d) => d.numerator !== null)) {
-        numerator = sum(shown.map((d) => d.numerator ?? 0))
+        numerator = total(shown, NUMERATOR)
         share = percentOf(numerator, count)
         shareMethod = 'share: ratio of the sums'
       } else if (shown.every((d) => d.percent !== null)) {
         // Count-weighted: each period's share stands for share × count items; the report's 47.3% for domestic
         // abuse 2017/18 is this mean (47.35…, which the report truncated).
-        share = count === 0 ? null : sum(shown.map((d) => (d.number ?? 0) * (d.percent ?? 0))) / count
+        share = count === 0 ? null : total(shown, WEIGHTED_SHARE) / count
         shareMethod = 'share: count-weighted mean of the published shares'
       }
-      return {
-        ...base,
-        value: count,
+      return outturn(
+        year,
+        count,
         numerator,
-        denominator: numerator === null ? null : count,
+        numerator === null ? null : count,
         share,
-        display: formatCountWithShare(count, share) + partNote,
-        method: `count: sum of ${over}${naNote}; ${shareMethod}`,
-      }
+        formatCountWithShare(count, share) + partNote,
+        `count: sum of ${over}${naNote}; ${shareMethod}`,
+      )
     }
     case 'stock': {
       if (indicator.stockAggregation === 'average') {
-        const value = mean(shown.map((d) => d.number ?? 0))
-        return {
-          ...base,
-          value,
-          numerator: null,
-          denominator: null,
-          share: null,
-          display: formatFigure(value) + partNote,
-          method: `average of ${over}${naNote}`,
-        }
+        const value = total(shown, NUMBER) / shown.length
+        return outturn(year, value, null, null, null, formatFigure(value) + partNote, `average of ${over}${naNote}`)
       }
-      const latest = [...shown].sort((a, b) => comparePeriods(period(a.period), period(b.period))).at(-1)
+      // The expected periods come in time order, so the latest reported is the last.
+      const latest = shown[shown.length - 1]
       const value = latest?.number ?? null
-      return {
-        ...base,
+      return outturn(
+        year,
         value,
-        numerator: null,
-        denominator: null,
-        share: null,
-        display: value === null ? 'no figure' : `${formatFigure(value)} (${latest?.periodLabel ?? ''})`,
-        method: `latest (${latest?.periodLabel ?? ''})${naNote}`,
-      }
+        null,
+        null,
+        null,
+        value === null ? 'no figure' : `${formatFigure(value)} (${latest?.periodLabel ?? ''})`,
+        `latest (${latest?.periodLabel ?? ''})${naNote}`,
+      )
     }
     case 'rate': {
       const ratePer = indicator.ratePer ?? DEFAULT_RATE_PER
       if (shown.every((d) => d.numerator !== null && d.denominator !== null)) {
-        const numerator = sum(shown.map((d) => d.numerator ?? 0))
-        const denominator = sum(shown.map((d) => d.denominator ?? 0))
+        const numerator = total(shown, NUMERATOR)
+        const denominator = total(shown, DENOMINATOR)
         const ratio = percentOf(numerator, denominator)
         const value = ratio === null ? null : (ratio / 100) * ratePer
-        return {
-          ...base,
+        return outturn(
+          year,
           value,
           numerator,
           denominator,
-          share: null,
-          display: (value === null ? 'no rate (population 0)' : formatMeasure(indicator, value)) + partNote,
-          method: `ratio of the sums over ${over}${naNote}, per ${formatCount(ratePer)}`,
-        }
+          null,
+          (value === null ? 'no rate (population 0)' : formatMeasure(indicator, value)) + partNote,
+          `ratio of the sums over ${over}${naNote}, per ${formatCount(ratePer)}`,
+        )
       }
-      return unweightedMean(
-        shown.map((d) => d.number ?? 0),
-        'rates',
-      )
+      return unweightedMean(indicator, year, total(shown, NUMBER) / shown.length, 'rates', over, naNote, partNote)
     }
     case 'text': {
-      const latest = [...shown].sort((a, b) => comparePeriods(period(a.period), period(b.period))).at(-1)
-      return { ...nothing(`text: no arithmetic${naNote}`), display: latest?.display ?? 'no figure' }
+      const latest = shown[shown.length - 1]
+      return outturn(year, null, null, null, null, latest?.display ?? 'no figure', `text: no arithmetic${naNote}`)
     }
   }
+}
+
+/** A complete year's gaps: one frozen empty list for every such outturn. */
+const NO_GAPS: readonly PeriodGap[] = Object.freeze([])
+
+/** What every outturn says about its year's periods. */
+interface YearCounts {
+  readonly year: PeriodId
+  readonly periodsReported: number
+  readonly periodsExpected: number
+  readonly complete: boolean
+  readonly gaps: readonly PeriodGap[]
+}
+
+/** An outturn, its fields always in one order (the JSON export prints them in it). */
+function outturn(
+  year: YearCounts,
+  value: number | null,
+  numerator: number | null,
+  denominator: number | null,
+  share: number | null,
+  display: string,
+  method: string,
+): Outturn {
+  return {
+    year: year.year,
+    periodsReported: year.periodsReported,
+    periodsExpected: year.periodsExpected,
+    complete: year.complete,
+    gaps: year.gaps,
+    value,
+    numerator,
+    denominator,
+    share,
+    display,
+    method,
+  }
+}
+
+/**
+ * Figures published without their counts cannot be weighted: the plain mean is the only honest year figure, and
+ * the method says so.
+ */
+function unweightedMean(
+  indicator: Indicator,
+  year: YearCounts,
+  value: number,
+  published: string,
+  over: string,
+  naNote: string,
+  partNote: string,
+): Outturn {
+  return outturn(
+    year,
+    value,
+    null,
+    null,
+    null,
+    formatMeasure(indicator, value) + partNote,
+    `unweighted mean of the published ${published} of ${over}${naNote} (counts not given)`,
+  )
+}
+
+const NUMBER = 0
+const NUMERATOR = 1
+const DENOMINATOR = 2
+const PERCENT = 3
+const WEIGHTED_SHARE = 4
+
+/** The sum of one figure over the periods, in their order, an absent one counting 0 (as `Array.reduce` from 0). */
+function total(shown: readonly DisplayValue[], figure: 0 | 1 | 2 | 3 | 4): number {
+  let sum = 0
+  for (const d of shown) {
+    switch (figure) {
+      case NUMBER:
+        sum += d.number ?? 0
+        break
+      case NUMERATOR:
+        sum += d.numerator ?? 0
+        break
+      case DENOMINATOR:
+        sum += d.denominator ?? 0
+        break
+      case PERCENT:
+        sum += d.percent ?? 0
+        break
+      case WEIGHTED_SHARE:
+        sum += (d.number ?? 0) * (d.percent ?? 0)
+        break
+    }
+  }
+  return sum
 }

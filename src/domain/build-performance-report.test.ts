@@ -239,4 +239,27 @@ describe('building the 2017/18 performance report from Appendix C', () => {
     assert.equal(r?.nextBaseline, null)
     assert.equal(suppressed.summary.insufficientData, 1)
   })
+
+  it('takes the later of two values stored for one period, as a map by period would', () => {
+    // Knife crime 2017/18 is 49 + 49 + 56 + 67 = 221; a second, later value of 60 for Q1 makes it 60 + 49 + 56 + 67
+    // = 232, and the same values in another order give the same report.
+    const later = reported('knife-crime', 'FY2017-18-Q1', { value: 60 })
+    const input = (values: typeof knifeCrimeValues) => ({
+      partnership: 'P',
+      year: 'FY2017-18',
+      indicators: [knifeCrime],
+      values,
+      baselines: [],
+    })
+    const twice = buildPerformanceReport(input([...knifeCrimeValues, later])).themes[0]?.rows[0]
+    assert.equal(twice?.periods[0]?.thisYear.number, 60)
+    assert.equal(twice?.outturn.value, 232)
+    assert.deepEqual(
+      twice?.trend.points.map((p) => p.value),
+      [40, 49, 51, 51, 60, 49, 56, 67],
+    )
+    const reversed = buildPerformanceReport(input([...knifeCrimeValues, later].reverse())).themes[0]?.rows[0]
+    // Reversed, the first value of Q1 read is 60 and the later one 49 (from the original list): 49 wins.
+    assert.equal(reversed?.outturn.value, 221)
+  })
 })

@@ -1,14 +1,23 @@
 import type { Baseline, Indicator, IndicatorValue } from './indicator.ts'
-import type { IndicatorRow, Outturn, PerformanceReport, ReportSummary, ThemeSection } from './performance-report.ts'
-import { periodKindOf, yearOutturn, yearPeriods } from './aggregation.ts'
+import type {
+  ControlChart,
+  DisplayValue,
+  IndicatorRow,
+  Outturn,
+  PerformanceReport,
+  ReportSummary,
+  ThemeSection,
+} from './performance-report.ts'
+import { expectedPeriodsOf, outturnOf, periodKindOf, type YearPeriod } from './aggregation.ts'
 import { generateCommentary, unitOf } from './commentary.ts'
+import { controlChart, ControlSeries } from './control-limits.ts'
 import {
   changeOnBaseline,
   changeOnLastYear,
   directionLabel,
   judgeOutcome,
   judgeTarget,
-  latestPeriodChanges,
+  latestChangesAmong,
   nextBaseline,
   outcomeLabel,
   targetLabel,
@@ -25,7 +34,7 @@ import {
   type PeriodId,
 } from './period.ts'
 import { percentOf } from './rounding.ts'
-import { describeTrend } from './trend.ts'
+import { describeTrendOfPeriods } from './trend.ts'
 import { displayValue, formatCountWithShare, formatFigure, formatMeasure, periodColumnLabel } from './value-display.ts'
 
 export interface PerformanceReportInput {
@@ -57,22 +66,24 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
   }
   const previousYear = previousPeriod(year)
 
-  const valuesByIndicator = new Map<string, Map<PeriodId, IndicatorValue>>()
+  const valuesByIndicator = new Map<string, IndicatorValue[]>()
   for (const v of input.values) {
     let forIndicator = valuesByIndicator.get(v.indicatorId)
-    if (forIndicator === undefined) valuesByIndicator.set(v.indicatorId, (forIndicator = new Map()))
-    forIndicator.set(v.period, v)
+    if (forIndicator === undefined) valuesByIndicator.set(v.indicatorId, (forIndicator = []))
+    forIndicator.push(v)
   }
   const baselines = new Map<string, Baseline>()
   for (const b of input.baselines) baselines.set(`${b.indicatorId}\u0000${b.year}`, b)
 
   const themes: { theme: string; rows: IndicatorRow[] }[] = []
   for (const indicator of input.indicators) {
-    const row = buildIndicatorRow(
+    const { inScope, control } = readHistory(indicator, year, valuesByIndicator.get(indicator.id))
+    const row = indicatorRow(
       indicator,
       year,
-      valuesInScope(indicator, year, valuesByIndicator.get(indicator.id)),
+      inScope,
       baselines.get(`${indicator.id}\u0000${year.id}`) ?? null,
+      control,
     )
     let section = themes.find((t) => t.theme === indicator.theme)
     if (section === undefined) themes.push((section = { theme: indicator.theme, rows: [] }))
@@ -91,29 +102,125 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
 }
 
 /**
- * The values a year's row can use: from the start of the trend window (or of a relative target's reference year,
- * if earlier) to the end of the year. Later and older values cannot change the row, and leaving them out keeps the
- * work per row the same however long the history grows.
+ * One pass over a KPI's stored values for a year's row: the values the row can use, and the figures its control
+ * limits are read from.
+ *
+ * The row uses the values from the start of the trend window (or of a relative target's reference year, if earlier)
+ * to the end of the year: later and older values cannot change it, and leaving them out keeps the work per row the
+ * same however long the history grows. The control limits read every figure of the KPI's cadence up to the end of
+ * the year (`controlPoints`), which this pass collects as it goes rather than reading the history again.
  */
-function valuesInScope(
+function readHistory(
   indicator: Indicator,
   year: Period,
-  values: ReadonlyMap<PeriodId, IndicatorValue> | undefined,
-): Map<PeriodId, IndicatorValue> {
-  const inScope = new Map<PeriodId, IndicatorValue>()
-  if (values === undefined) return inScope
+  stored: readonly IndicatorValue[] | undefined,
+): { inScope: RowValues; control: ControlChart | null } {
+  if (stored === undefined) return { inScope: new RowValues(indicator), control: null }
   let from = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
   const target = indicator.target
   if (target?.kind === 'relative') {
     const reference = parsePeriod(target.referenceYear)
     if (reference !== null && reference.firstMonth < from) from = reference.firstMonth
   }
-  for (const [id, value] of values) {
-    const p = parsePeriod(id)
-    // Unreadable ids are kept: the row's own checks report them rather than this filter hiding them.
-    if (p === null || (p.firstMonth >= from && p.lastMonth <= year.lastMonth)) inScope.set(id, value)
+  return readEachOnce(indicator, year, from, stored) ?? readThroughMap(indicator, year, from, stored)
+}
+
+/**
+ * `readHistory` of values stored once per period under the period's own id, as storage gives them; null for a list
+ * with a period twice or an id written any other way (`readThroughMap` then reads it as a map by id would). Each
+ * period read is stamped with the list being read, to see a second value for it without a map per KPI per report
+ * (which cost more than the rest of reading the values).
+ */
+function readEachOnce(
+  indicator: Indicator,
+  year: Period,
+  from: string,
+  stored: readonly IndicatorValue[],
+): { inScope: RowValues; control: ControlChart | null } | null {
+  const stamp = ++listsRead
+  if (seenInList.size > 10_000) seenInList.clear()
+  const inScope = new RowValues(indicator)
+  const series = new ControlSeries(indicator, year)
+  for (const value of stored) {
+    const p = parsePeriod(value.period)
+    if (p === null || p.id !== value.period || seenInList.get(p) === stamp) return null
+    seenInList.set(p, stamp)
+    if (p.firstMonth >= from && p.lastMonth <= year.lastMonth) inScope.add(value.period, value, p)
+    series.add(value, p)
   }
-  return inScope
+  return { inScope, control: series.chart() }
+}
+
+let listsRead = 0
+/** The list (by its stamp) each period was last seen in. */
+const seenInList = new Map<Period, number>()
+
+/**
+ * `readHistory` through a map by period id: where an id comes twice, the later value, in the place of the first.
+ * Unreadable ids are kept: the row's own checks report them rather than this filter hiding them.
+ */
+function readThroughMap(
+  indicator: Indicator,
+  year: Period,
+  from: string,
+  stored: readonly IndicatorValue[],
+): { inScope: RowValues; control: ControlChart | null } {
+  const byId = new Map<PeriodId, IndicatorValue>()
+  for (const value of stored) byId.set(value.period, value)
+  const inScope = new RowValues(indicator)
+  const series = new ControlSeries(indicator, year)
+  for (const [id, value] of byId) {
+    const p = parsePeriod(id)
+    if (p === null || (p.firstMonth >= from && p.lastMonth <= year.lastMonth)) inScope.add(id, value, p)
+    series.add(value, p)
+  }
+  return { inScope, control: series.chart() }
+}
+
+/** One value of a row, with its period (null for an id that cannot be read) and, once asked for, its display. */
+interface RowValue {
+  readonly id: PeriodId
+  readonly period: Period | null
+  readonly value: IndicatorValue
+  shown: DisplayValue | null
+}
+
+/**
+ * The values one row uses, each period read once and each period's figure displayed once (a row shows a figure
+ * in its year's columns, in the outturn, in the latest changes and in the trend).
+ */
+class RowValues {
+  readonly #indicator: Indicator
+  /** By the id each value is stored under. */
+  readonly #byId = new Map<PeriodId, RowValue>()
+  /** In the order they were stored. */
+  readonly entries: RowValue[] = []
+
+  constructor(indicator: Indicator) {
+    this.#indicator = indicator
+  }
+
+  add(id: PeriodId, value: IndicatorValue, period: Period | null): void {
+    const entry: RowValue = { id, period, value, shown: null }
+    this.#byId.set(id, entry)
+    this.entries.push(entry)
+  }
+
+  /** `displayValue` of the value stored for the period (or of none), made once per value. */
+  shown(p: Period): DisplayValue {
+    const entry = this.#byId.get(p.id)
+    if (entry === undefined) return displayValue(this.#indicator, p.id, undefined)
+    return (entry.shown ??= displayValue(this.#indicator, p.id, entry.value))
+  }
+
+  /** Every expected period of a financial year, displayed (what `yearPeriods` gives). */
+  yearPeriods(financialYear: number): YearPeriod[] {
+    return expectedPeriodsOf(this.#indicator.cadence, financialYear).map((p) => ({
+      period: p,
+      shown: this.shown(p),
+      value: this.#byId.get(p.id)?.value,
+    }))
+  }
 }
 
 /** The counts above the report's tables: how many KPIs achieved, and how many changes were real. */
@@ -162,21 +269,36 @@ function baselineFromOutturn(indicator: Indicator, year: Period, previous: Outtu
 }
 
 /**
- * One KPI's row: its periods this year and last, baseline, outturns, changes, outcomes, significance, trend and
- * commentary. `values` are the indicator's values by period (any years); `storedBaseline` the one stored for `year`.
+ * One KPI's row: its periods this year and last, baseline, outturns, changes, outcomes, significance, trend, control
+ * limits and commentary. `values` are the indicator's values by period (any years); `storedBaseline` the one stored
+ * for `year`; `history` every stored value of the indicator, for the control limits (`values` when not given).
  */
 export function buildIndicatorRow(
   indicator: Indicator,
   year: Period,
   values: ReadonlyMap<PeriodId, IndicatorValue>,
   storedBaseline: Baseline | null,
+  history: ReadonlyMap<PeriodId, IndicatorValue> = values,
+): IndicatorRow {
+  const row = new RowValues(indicator)
+  for (const [id, value] of values) row.add(id, value, parsePeriod(id))
+  return indicatorRow(indicator, year, row, storedBaseline, controlChart(indicator, history.values(), year))
+}
+
+function indicatorRow(
+  indicator: Indicator,
+  year: Period,
+  values: RowValues,
+  storedBaseline: Baseline | null,
+  control: ControlChart | null,
 ): IndicatorRow {
   const previousYear = previousPeriod(year)
-  const outturn = yearOutturn(indicator, year.id, values)
-  const previousOutturn = yearOutturn(indicator, previousYear.id, values)
+  const thisYearPeriods = values.yearPeriods(year.financialYear)
+  const lastYearPeriods = values.yearPeriods(previousYear.financialYear)
+  const outturn = outturnOf(indicator, year, thisYearPeriods)
+  const previousOutturn = outturnOf(indicator, previousYear, lastYearPeriods)
 
-  const lastYearPeriods = yearPeriods(indicator, previousYear.financialYear, values)
-  const periods = yearPeriods(indicator, year.financialYear, values).map((p, i) => ({
+  const periods = thisYearPeriods.map((p, i) => ({
     label: periodColumnLabel(p.period),
     lastYear: lastYearPeriods[i]?.shown ?? displayValue(indicator, previousYear.id, undefined),
     thisYear: p.shown,
@@ -187,23 +309,29 @@ export function buildIndicatorRow(
 
   const onBaseline = changeOnBaseline(indicator, baselineUsed, outturn)
   const onLastYear = changeOnLastYear(indicator, previousOutturn, outturn)
-  const latest = latestPeriodChanges(indicator, year.id, values)
+  const latest = latestChangesAmong(indicator, year, storedPeriods(indicator, values), values)
   const outcome = judgeOutcome(indicator.preferredDirection, onBaseline)
 
   const target = indicator.target ?? null
+  const referenceYear = target !== null && target.kind === 'relative' ? parsePeriod(target.referenceYear) : null
   const reference =
-    target !== null && target.kind === 'relative' && parsePeriod(target.referenceYear)?.kind === 'year'
-      ? yearOutturn(indicator, target.referenceYear, values)
+    referenceYear !== null && referenceYear.kind === 'year'
+      ? outturnOf(indicator, referenceYear, values.yearPeriods(referenceYear.financialYear))
       : null
 
   const unit = unitOf(indicator)
-  const trend = describeTrend(
-    trendPoints(indicator, year, values),
+  const series = trendSeries(indicator, year, values)
+  const trend = describeTrendOfPeriods(
+    series.periods,
+    series.values,
     indicator.preferredDirection,
     indicator.measureType === 'proportion' ? 'percentage points' : (unit ?? undefined),
   )
 
-  const row: Omit<IndicatorRow, 'generatedCommentary' | 'ownerCommentary'> = {
+  const owner = ownerCommentary(values, year)
+  // Built whole, then the commentary written from it (generateCommentary reads everything but the commentaries):
+  // one object with its fields in the order the JSON export prints them, rather than a copy of a partial row.
+  const row: { -readonly [K in keyof IndicatorRow]: IndicatorRow[K] } = {
     indicator,
     preferredDirection: indicator.preferredDirection,
     directionLabel: directionLabel(indicator.preferredDirection),
@@ -222,15 +350,25 @@ export function buildIndicatorRow(
     targetOutcome: judgeTarget(indicator, outturn, reference),
     significance: testSignificance(indicator, previousOutturn, outturn),
     trend,
+    control,
     nextBaseline: nextBaseline(indicator, baselineUsed, outturn),
-  }
-  const owner = ownerCommentary(values, year)
-  return {
-    ...row,
-    generatedCommentary: generateCommentary(row),
+    generatedCommentary: '',
     ownerCommentary: owner?.text ?? null,
     ownerCommentaryPeriod: owner?.period.id ?? null,
   }
+  row.generatedCommentary = generateCommentary(row)
+  return row
+}
+
+/**
+ * The periods the row's values are stored under, in order, for the latest changes. As `latestPeriodChanges`, an id
+ * that cannot be read is an error there (and only there: an annual or text KPI has no latest changes to read).
+ */
+function storedPeriods(indicator: Indicator, values: RowValues): Period[] {
+  const periods: Period[] = []
+  if (periodKindOf(indicator.cadence) === 'year' || indicator.measureType === 'text') return periods
+  for (const entry of values.entries) periods.push(entry.period ?? period(entry.id))
+  return periods
 }
 
 /**
@@ -240,35 +378,41 @@ export function buildIndicatorRow(
 /** How many financial years, ending with the report's, the trend is read over. */
 export const TREND_YEARS = 3
 
-function trendPoints(
+function trendSeries(
   indicator: Indicator,
   year: Period,
-  values: ReadonlyMap<PeriodId, IndicatorValue>,
-): { period: PeriodId; periodLabel: string; value: number }[] {
+  values: RowValues,
+): { periods: readonly Period[]; values: readonly number[] } {
   const kind = periodKindOf(indicator.cadence)
   // The trend reads the last three financial years: recent enough to describe the indicator now, long enough
   // (12 quarters) for a trend test to have power. Older history stays on the KPI page's chart.
   const windowStart = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
-  const points: { period: Period; periodLabel: string; value: number }[] = []
-  for (const v of values.values()) {
-    const p = parsePeriod(v.period)
+  const periods: Period[] = []
+  const figures: number[] = []
+  let inOrder = true
+  for (const { id, period: p, value: v } of values.entries) {
     if (p === null || p.kind !== kind || p.lastMonth > year.lastMonth || p.firstMonth < windowStart) continue
-    const shown = displayValue(indicator, p.id, v)
-    if (shown.number !== null) points.push({ period: p, periodLabel: p.label, value: shown.number })
+    // A value stored under its period's own id is the one `shown` displays; any other spelling is shown itself.
+    const shown = id === p.id ? values.shown(p) : displayValue(indicator, p.id, v)
+    if (shown.number === null) continue
+    const previous = periods[periods.length - 1]
+    if (previous !== undefined && comparePeriods(previous, p) > 0) inOrder = false
+    periods.push(p)
+    figures.push(shown.number)
   }
-  points.sort((a, b) => comparePeriods(a.period, b.period))
-  return points.map((p) => ({ period: p.period.id, periodLabel: p.periodLabel, value: p.value }))
+  if (inOrder) return { periods, values: figures }
+  // Oldest first; a stable sort, so that two values of one period keep their order (the trend then refuses them).
+  const order = periods
+    .map((_, i) => i)
+    .sort((a, b) => comparePeriods(periods[a] as Period, periods[b] as Period) || a - b)
+  return { periods: order.map((i) => periods[i] as Period), values: order.map((i) => figures[i] as number) }
 }
 
 /** The data owner's commentary for the latest period within the year that has one. */
-function ownerCommentary(
-  values: ReadonlyMap<PeriodId, IndicatorValue>,
-  year: Period,
-): { period: Period; text: string } | null {
+function ownerCommentary(values: RowValues, year: Period): { period: Period; text: string } | null {
   let latest: { period: Period; text: string } | null = null
-  for (const v of values.values()) {
+  for (const { period: p, value: v } of values.entries) {
     const text = v.commentary?.trim()
-    const p = parsePeriod(v.period)
     if (!text || p === null || !isWithin(p, year)) continue
     // Later periods win; at the same end, the shorter period (a quarter over the whole year) is the more recent word.
     if (

@@ -158,8 +158,11 @@ function pValueText(p: number): string {
 
 function sentence(text: string): string {
   const trimmed = text.trim()
-  const first = trimmed.charAt(0).toUpperCase() + trimmed.slice(1)
-  return /[.!?]$/.test(first) ? first : `${first}.`
+  const initial = trimmed.charAt(0)
+  const capital = initial.toUpperCase()
+  const first = capital === initial ? trimmed : capital + trimmed.slice(1)
+  const last = first.charAt(first.length - 1)
+  return last === '.' || last === '!' || last === '?' ? first : `${first}.`
 }
 
 /** "up 16 (31.4%) on 2016/17 Q4", "unchanged on 2017/18 Q3". */

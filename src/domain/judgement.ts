@@ -65,15 +65,16 @@ export function measureChange(
         ? ` per ${formatFigure(extra.ratePer ?? DEFAULT_RATE_PER)}`
         : ''
   const relative = percent === null ? '' : ` (${formatSignedPercent(percent)})`
-  return {
+  const change: { -readonly [K in keyof Change]: Change[K] } = {
     absolute,
     percent,
     display: `${signedFigure(absolute)}${unit}${relative}`,
     from,
     to,
-    ...(extra.fromPeriod === undefined ? {} : { fromPeriod: extra.fromPeriod }),
-    ...(extra.toPeriod === undefined ? {} : { toPeriod: extra.toPeriod }),
   }
+  if (extra.fromPeriod !== undefined) change.fromPeriod = extra.fromPeriod
+  if (extra.toPeriod !== undefined) change.toPeriod = extra.toPeriod
+  return change
 }
 
 /** Which way a change went, at the precision it is printed. */
@@ -255,36 +256,61 @@ export function latestPeriodChanges(
   indicator: Indicator,
   year: PeriodId,
   values: ReadonlyMap<PeriodId, IndicatorValue>,
-): { latest: DisplayValue | null; sameQuarterLastYear: Change | null; quarterOnQuarter: Change | null } {
-  const none = { latest: null, sameQuarterLastYear: null, quarterOnQuarter: null }
+): LatestChanges {
   const y = period(year)
+  const periods: Period[] = []
+  if (periodKindOf(indicator.cadence) !== 'year' && indicator.measureType !== 'text')
+    for (const v of values.values()) periods.push(period(v.period))
+  return latestChangesAmong(indicator, y, periods, {
+    shown: (p) => displayValue(indicator, p.id, values.get(p.id)),
+  })
+}
+
+/** The latest period of a year with a figure, and its changes on the same period last year and the one before. */
+export interface LatestChanges {
+  readonly latest: DisplayValue | null
+  readonly sameQuarterLastYear: Change | null
+  readonly quarterOnQuarter: Change | null
+}
+
+const NO_LATEST: LatestChanges = Object.freeze({ latest: null, sameQuarterLastYear: null, quarterOnQuarter: null })
+
+/**
+ * `latestPeriodChanges` over periods already read (those the values are stored under, in their order) and a way
+ * to display a period's figure, for the report builder, which has both at hand.
+ */
+export function latestChangesAmong(
+  indicator: Indicator,
+  y: Period,
+  periods: Iterable<Period>,
+  figures: { shown(p: Period): DisplayValue },
+): LatestChanges {
   const kind = periodKindOf(indicator.cadence)
-  if (kind === 'year' || indicator.measureType === 'text') return none
-  const shown = (p: Period) => displayValue(indicator, p.id, values.get(p.id))
-  const candidates: DisplayValue[] = []
-  for (const v of values.values()) {
-    const p = period(v.period)
-    if (p.kind === kind && p.financialYear === y.financialYear) {
-      const d = shown(p)
-      if (d.number !== null) candidates.push(d)
+  if (kind === 'year' || indicator.measureType === 'text') return { ...NO_LATEST }
+  // The latest of the year's periods with a figure; of two values stored under the same period, the later one.
+  let latest: DisplayValue | null = null
+  let latestPeriod: Period | null = null
+  for (const p of periods) {
+    if (p.kind !== kind || p.financialYear !== y.financialYear) continue
+    const d = figures.shown(p)
+    if (d.number !== null && (latestPeriod === null || comparePeriods(p, latestPeriod) >= 0)) {
+      latest = d
+      latestPeriod = p
     }
   }
-  const latest = candidates.sort((a, b) => comparePeriods(period(a.period), period(b.period))).at(-1)
-  if (latest === undefined || latest.number === null) return none
-  const scale = changeScaleOf(indicator)
-  const compare = (earlier: Period): Change | null => {
-    const d = shown(earlier)
-    if (d.number === null || latest.number === null) return null
-    return measureChange(d.number, latest.number, scale, {
-      ...rateOf(indicator),
-      fromPeriod: earlier.id,
-      toPeriod: latest.period,
-    })
-  }
-  const latestPeriod = period(latest.period)
+  if (latest === null || latestPeriod === null || latest.number === null) return { ...NO_LATEST }
   return {
     latest,
-    sameQuarterLastYear: compare(samePeriodLastYear(latestPeriod)),
-    quarterOnQuarter: compare(previousPeriod(latestPeriod)),
+    sameQuarterLastYear: changeToLatest(indicator, latest, figures.shown(samePeriodLastYear(latestPeriod))),
+    quarterOnQuarter: changeToLatest(indicator, latest, figures.shown(previousPeriod(latestPeriod))),
   }
+}
+
+function changeToLatest(indicator: Indicator, latest: DisplayValue, earlier: DisplayValue): Change | null {
+  if (earlier.number === null || latest.number === null) return null
+  return measureChange(earlier.number, latest.number, changeScaleOf(indicator), {
+    ...rateOf(indicator),
+    fromPeriod: earlier.period,
+    toPeriod: latest.period,
+  })
 }

@@ -107,6 +107,39 @@ export interface Trend {
   readonly points: readonly { readonly period: PeriodId; readonly value: number }[]
 }
 
+/** The special-cause rules checked, as Making Data Count (and the NHS-R "plot the dots" package) apply them. */
+export type ControlRule = 'outside-limits' | 'run-of-7' | 'trend-of-6'
+
+/** A point (by its index in the series) that belongs to a special-cause signal under one rule. */
+export interface ControlSignal {
+  readonly index: number
+  readonly rule: ControlRule
+}
+
+/** XmR control limits (Making Data Count, with the moving ranges screened: see `control-limits.ts`). */
+export interface ControlLimits {
+  /** The mean of every point. */
+  readonly mean: number
+  /** mean ± 2.66 × the screened mean moving range; not floored at zero (pages show `shownLowerLimit`). */
+  readonly lower: number
+  readonly upper: number
+  /** The mean of the moving ranges kept by the screen. */
+  readonly meanMovingRange: number
+  /** How many moving ranges the screen left out (those at or above 3.267 × the mean of all of them). */
+  readonly screenedMovingRanges: number
+  readonly signals: readonly ControlSignal[]
+}
+
+/**
+ * A KPI's control chart: the limits, and the figures of its cadence they were read from, oldest first, as two arrays
+ * side by side (`values[i]` is the figure for `periods[i]`): a report holds one per KPI, often of 40 or more figures,
+ * and two arrays take a quarter of the memory of an object per figure.
+ */
+export interface ControlChart extends ControlLimits {
+  readonly periods: readonly PeriodId[]
+  readonly values: readonly number[]
+}
+
 export interface IndicatorRow {
   readonly indicator: Indicator
   readonly preferredDirection: PreferredDirection
@@ -131,6 +164,12 @@ export interface IndicatorRow {
   readonly targetOutcome: Outcome | null
   readonly significance: Significance | null
   readonly trend: Trend
+  /**
+   * XmR control limits over every figure of the KPI's cadence up to the end of the year (the whole stored history,
+   * not only the trend's three years); null with fewer than 13 figures. The KPI page and the returns' plausibility
+   * check compute theirs with the same function over the same series.
+   */
+  readonly control: ControlChart | null
   /** Next year's baseline as this year's outturn gives it (null for a fixed baseline or an incomplete year). */
   readonly nextBaseline: number | null
   /** Generated from the numbers above, in the report's register. */

@@ -70,7 +70,25 @@ function shortMonth(month: string): string {
   return (MONTH_NAMES[Number(month.slice(5, 7)) - 1] ?? '').slice(0, 3)
 }
 
+/**
+ * Every period is made once and then reused: a report asks for the same few dozen periods (a year's quarters, the
+ * one before, the same one last year) many thousands of times, and building the ids and labels was a fifth of the
+ * report's cost. Periods are frozen, so sharing them is safe.
+ */
 function make(kind: PeriodKind, financialYear: number, index: number): Period {
+  const key = financialYear * 64 + KIND_KEYS[kind] * 16 + index
+  const known = made.get(key)
+  if (known !== undefined) return known
+  const fresh = makeUncached(kind, financialYear, index)
+  if (made.size >= PARSE_CACHE_LIMIT) made.clear()
+  made.set(key, fresh)
+  return fresh
+}
+
+const KIND_KEYS: Readonly<Record<PeriodKind, number>> = { year: 0, quarter: 1, 'bi-month': 2, month: 3 }
+const made = new Map<number, Period>()
+
+function makeUncached(kind: PeriodKind, financialYear: number, index: number): Period {
   const fy = financialYearId(financialYear)
   const fyLabel = financialYearLabel(financialYear)
   switch (kind) {
@@ -183,9 +201,25 @@ export function quarterPeriod(financialYear: number, quarter: number): Period {
 
 /** The periods of one kind that make up a financial year, in order. */
 export function periodsOfYear(financialYear: number, kind: Exclude<PeriodKind, 'year'>): Period[] {
-  const count = kind === 'quarter' ? 4 : kind === 'bi-month' ? 6 : 12
-  return Array.from({ length: count }, (_, i) => make(kind, financialYear, i + 1))
+  return [...yearsPeriods(financialYear, kind)]
 }
+
+/** `periodsOfYear` without the copy, for callers that only read it (a report asks for each year's many times). */
+export function yearsPeriods(financialYear: number, kind: Exclude<PeriodKind, 'year'>): readonly Period[] {
+  const key = financialYear * 64 + KIND_KEYS[kind] * 16
+  let periods = years.get(key)
+  if (periods === undefined) {
+    const count = kind === 'quarter' ? 4 : kind === 'bi-month' ? 6 : 12
+    const made: Period[] = []
+    for (let index = 1; index <= count; index++) made.push(make(kind, financialYear, index))
+    periods = Object.freeze(made)
+    if (years.size >= PARSE_CACHE_LIMIT) years.clear()
+    years.set(key, periods)
+  }
+  return periods
+}
+
+const years = new Map<number, readonly Period[]>()
 
 /** The same period one financial year earlier ("same quarter last year"). */
 export function samePeriodLastYear(p: Period): Period {

@@ -193,3 +193,91 @@ describe('rounding properties', () => {
     )
   })
 })
+
+describe('grouping thousands', () => {
+  it('groups every whole number as the en-GB locale does', () => {
+    // Independent oracle: the engine's own en-GB number format (exact for whole numbers).
+    const grouping = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 })
+    fc.assert(
+      fc.property(fc.integer({ min: -1e15, max: 1e15 }), (n) => {
+        assert.equal(formatCount(n), grouping.format(n).replace('−', '-'))
+        const whole = Math.abs(n)
+        const quarterMore = n < 0 ? -(whole + 0.25) : whole + 0.25 // exact: below 2^53 / 8
+        assert.equal(formatDecimal(quarterMore, 2), `${n < 0 ? '-' : ''}${grouping.format(whole)}.25`)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})
+
+describe('rounding against an oracle in whole-number arithmetic', () => {
+  /** Rounds the shortest decimal that reads back as `value` to `places`, half away from zero, in BigInt. */
+  function oracle(value: number, places: number): number {
+    const [mantissa = '', exponentText = '0'] = Math.abs(value).toExponential().split('e')
+    const digits = BigInt(mantissa.replace('.', ''))
+    const shift = Number(exponentText) - (mantissa.replace('.', '').length - 1) + places
+    let kept: bigint
+    if (shift >= 0) kept = digits * 10n ** BigInt(shift)
+    else {
+      const unit = 10n ** BigInt(-shift)
+      kept = digits / unit
+      if (2n * (digits % unit) >= unit) kept += 1n
+    }
+    const result = Number(`${kept}e-${places}`)
+    return value < 0 && result !== 0 ? -result : result
+  }
+
+  it('agrees on any value', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e12, max: 1e12, noNaN: true, noDefaultInfinity: true }),
+        fc.integer({ min: 0, max: 9 }),
+        (value, places) => assert.equal(roundHalfAwayFromZero(value, places), oracle(value, places)),
+      ),
+      { numRuns: 20_000 },
+    )
+  })
+
+  it('agrees on halves and near-halves, where binary floats mislead', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -10_000_000, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom(5, 4, 6, 49, 50, 51, 499, 500, 501),
+        (whole, places, tail) => {
+          // e.g. whole 100, places 2, tail 5 → 1.005; tail 499 → 1.00499
+          const value = Number(`${whole}${tail}e-${places + String(tail).length}`)
+          assert.equal(roundHalfAwayFromZero(value, places), oracle(value, places))
+        },
+      ),
+      { numRuns: 20_000 },
+    )
+  })
+
+  it('prints the oracle’s rounding, with its places and thousands', () => {
+    const grouping = new Intl.NumberFormat('en-GB')
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e13, max: 1e13, noNaN: true, noDefaultInfinity: true }),
+        fc.integer({ min: 0, max: 4 }),
+        (value, places) => {
+          const rounded = oracle(value, places)
+          const [whole = '', fraction = ''] = Math.abs(rounded).toFixed(places).split('.')
+          const text = `${rounded < 0 ? '-' : ''}${grouping.format(BigInt(whole))}${places > 0 ? `.${fraction}` : ''}`
+          assert.equal(formatDecimal(value, places), text)
+        },
+      ),
+      { numRuns: 20_000 },
+    )
+  })
+
+  it('agrees on percentages of whole counts', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 1, max: 1_000_000 }), (n, d) => {
+        const percent = percentOf(n, d) ?? Number.NaN
+        for (const places of [0, 1, 2]) assert.equal(roundHalfAwayFromZero(percent, places), oracle(percent, places))
+      }),
+      { numRuns: 20_000 },
+    )
+  })
+})

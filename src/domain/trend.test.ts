@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { CONTROL_RULE_DESCRIPTIONS, controlLimits, describeTrend, mannKendall, senSlope } from './trend.ts'
+import { describeTrend, mannKendall, senSlope } from './trend.ts'
 
 const EIGHT_QUARTERS = [
   'FY2016-17-Q1',
@@ -230,76 +230,5 @@ describe('describeTrend', () => {
         assert.equal(backwards, opposite[forwards])
       }),
     )
-  })
-})
-
-describe('controlLimits (XmR, Making Data Count)', () => {
-  it('needs 13 points', () => {
-    assert.equal(controlLimits([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), null)
-    assert.notEqual(controlLimits([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]), null)
-  })
-
-  it('computes the limits and flags a point outside them (by hand)', () => {
-    const values = [10, 12, 11, 13, 12, 11, 10, 12, 11, 13, 12, 30, 11]
-    // Sum 168, mean 168/13 = 12.923. Moving ranges 2,1,2,1,1,1,2,1,2,1,18,19: sum 51, mean 51/12 = 4.25.
-    // Limits 168/13 ± 2.66 × 4.25 = 12.923 ± 11.305 = [1.618, 24.228]: only 30 (index 11) is outside.
-    // Sides of the mean: below, below, below, above, 5 below, above, below, above, below: no run of 7.
-    const result = controlLimits(values)
-    assert.ok(result)
-    assert.ok(Math.abs(result.mean - 168 / 13) < 1e-12)
-    assert.ok(Math.abs(result.lower - (168 / 13 - 2.66 * 4.25)) < 1e-12)
-    assert.ok(Math.abs(result.upper - (168 / 13 + 2.66 * 4.25)) < 1e-12)
-    assert.deepEqual(result.signals, [{ index: 11, rule: 'outside-limits' }])
-  })
-
-  it('flags a run of 7 on one side of the mean, but not a run of 6 (by hand)', () => {
-    const values = [8, 9, 8, 9, 8, 9, 8, 12, 11, 12, 11, 12, 13]
-    // Mean 130/13 = 10; moving ranges six 1s, a 4, five 1s: 15/12 = 1.25; limits 10 ± 3.325 = [6.675, 13.325].
-    // The first 7 points are below 10 (a run of 7); the last 6 above (a run of 6, no signal); no trend of 6 steps.
-    const result = controlLimits(values)
-    assert.ok(result)
-    assert.equal(result.mean, 10)
-    assert.ok(Math.abs(result.upper - 13.325) < 1e-12)
-    assert.deepEqual(
-      result.signals,
-      [0, 1, 2, 3, 4, 5, 6].map((index) => ({ index, rule: 'run-of-7' })),
-    )
-  })
-
-  it('flags 6 consecutive increases, but not 5 (by hand)', () => {
-    const values = [10, 10, 10, 10, 10, 10, 4, 5, 6, 7, 8, 9, 10]
-    // Mean 109/13 = 8.385; moving ranges 0×5, 6, 1×6: 12/12 = 1; limits 8.385 ± 2.66 = [5.725, 11.045]:
-    // 4 and 5 (indices 6, 7) are below. From index 6 to 12 the value rises 6 times running: indices 6–12 trend.
-    // Sides: six above, five below, two above: no run of 7.
-    const result = controlLimits(values)
-    assert.ok(result)
-    assert.deepEqual(result.signals, [
-      { index: 6, rule: 'outside-limits' },
-      { index: 6, rule: 'trend-of-6' },
-      { index: 7, rule: 'outside-limits' },
-      { index: 7, rule: 'trend-of-6' },
-      { index: 8, rule: 'trend-of-6' },
-      { index: 9, rule: 'trend-of-6' },
-      { index: 10, rule: 'trend-of-6' },
-      { index: 11, rule: 'trend-of-6' },
-      { index: 12, rule: 'trend-of-6' },
-    ])
-    // One fewer increase (the last value repeats): 5 increases, no trend signal.
-    const five = controlLimits([10, 10, 10, 10, 10, 10, 4, 5, 6, 7, 8, 9, 9])
-    assert.ok(five)
-    assert.ok(five.signals.every((signal) => signal.rule !== 'trend-of-6'))
-  })
-
-  it('finds nothing in a constant series', () => {
-    const result = controlLimits(Array.from({ length: 13 }, () => 5))
-    assert.deepEqual(result, { mean: 5, lower: 5, upper: 5, signals: [] })
-  })
-
-  it('names every rule it can report in plain words', () => {
-    for (const text of Object.values(CONTROL_RULE_DESCRIPTIONS)) assert.match(text, /^[a-z0-9]/)
-  })
-
-  it('rejects values that are not numbers', () => {
-    assert.throws(() => controlLimits([...Array.from({ length: 12 }, () => 1), Number.NaN]), /point 13/)
   })
 })

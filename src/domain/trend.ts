@@ -1,5 +1,5 @@
 /**
- * Trends over a KPI's recent periods (the report's empty "Trend" column), and statistical process control limits.
+ * Trends over a KPI's recent periods (the report's empty "Trend" column).
  *
  * A partnership's series are short (8–12 quarters) and noisy, with small counts and repeated values. So the trend
  * is read with the Mann–Kendall test, which asks only whether later values tend to be larger than earlier ones:
@@ -7,17 +7,15 @@
  * points, ties included, and the size of the trend is the Sen slope (the median of the slopes between every
  * pair of points), which one odd quarter cannot drag about.
  *
- * Control limits follow NHS England's "Making Data Count" (the XmR chart): mean ± 2.66 × the mean moving range.
+ * Control limits (the XmR chart) are in `control-limits.ts`.
  */
 import type { Trend } from './performance-report.ts'
-import { parsePeriod, type PeriodKind } from './period.ts'
+import { parsePeriod, type Period, type PeriodId, type PeriodKind } from './period.ts'
 import { formatDecimal, roundHalfAwayFromZero } from './rounding.ts'
 import { erfc } from './statistics.ts'
 
 /** A trend needs at least this many points; with 3 even a perfect rise has p = 1/3. */
 export const MINIMUM_TREND_POINTS = 4
-/** Control limits need about this many points to settle (Making Data Count). */
-export const MINIMUM_CONTROL_POINTS = 13
 /** Up to this many points the Mann–Kendall p-value is exact; beyond, the normal approximation is excellent. */
 const EXACT_MANN_KENDALL_LIMIT = 60
 const TREND_ALPHA = 0.05
@@ -52,9 +50,15 @@ export interface MannKendallResult {
 export function mannKendall(values: readonly number[]): MannKendallResult {
   const n = values.length
   let s = 0
+  let tied = false
   for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) s += Math.sign((values[j] as number) - (values[i] as number))
-  const groups = tiedGroupSizes(values)
+    for (let j = i + 1; j < n; j++) {
+      const sign = Math.sign((values[j] as number) - (values[i] as number))
+      s += sign
+      if (sign === 0) tied = true
+    }
+  // With no two values equal (the commonest case) every group is of one, and there is nothing to count.
+  const groups = tied ? tiedGroupSizes(values) : new Array<number>(n).fill(1)
   if (n <= EXACT_MANN_KENDALL_LIMIT) return { s, pValue: exactMannKendallPValue(n, s, groups), method: 'exact' }
   const variance = (n * (n - 1) * (2 * n + 5) - groups.reduce((sum, t) => sum + t * (t - 1) * (2 * t + 5), 0)) / 18
   if (s === 0 || variance === 0) return { s, pValue: 1, method: 'normal' }
@@ -64,48 +68,69 @@ export function mannKendall(values: readonly number[]): MannKendallResult {
 
 /** Sizes of the groups of equal values (1 for a value that occurs once). */
 function tiedGroupSizes(values: readonly number[]): number[] {
-  const counts = new Map<number, number>()
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
-  return [...counts.values()]
+  // Equal values lie side by side once sorted (the order of the groups does not matter to the test).
+  const sorted = Float64Array.from(values).sort()
+  const sizes: number[] = []
+  let size = 1
+  for (let i = 1; i <= sorted.length; i++) {
+    if (i < sorted.length && sorted[i] === sorted[i - 1]) size++
+    else {
+      if (sorted.length > 0) sizes.push(size)
+      size = 1
+    }
+  }
+  return sizes
 }
 
 /**
  * The distribution depends only on the sizes of the tied groups, not their order (the q-multinomial coefficient is
  * symmetric), so it is computed once per set of sizes: a report reads hundreds of series of the same length.
  */
-const inversionDistributions = new Map<string, number[]>()
+const inversionDistributions = new Map<string | number, InversionDistribution>()
 
-function inversionDistribution(groups: readonly number[]): number[] {
-  const sizes = [...groups].sort((a, b) => a - b)
-  const key = sizes.join(',')
-  let counts = inversionDistributions.get(key)
-  if (counts === undefined) {
-    // counts[k]: how many distinct arrangements of the values have k inversions.
-    counts = [1]
+interface InversionDistribution {
+  /** counts[k]: how many distinct arrangements of the values have k inversions. */
+  readonly counts: readonly number[]
+  /** The two-sided p-value for each |S| asked about so far (the same sum, done once per |S|). */
+  readonly pValues: Map<number, number>
+}
+
+function inversionDistribution(groups: readonly number[]): InversionDistribution {
+  // The commonest case, no two values equal, by its length alone (no key to build).
+  const sizes = groups.every((size) => size === 1) ? null : [...groups].sort((a, b) => a - b)
+  const key = sizes === null ? groups.length : sizes.join(',')
+  let distribution = inversionDistributions.get(key)
+  if (distribution === undefined) {
+    let counts = [1]
     let placed = 0
-    for (const size of sizes) {
+    for (const size of sizes ?? groups) {
       counts = multiplyPolynomials(counts, qBinomial(placed, size))
       placed += size
     }
     if (inversionDistributions.size > 10_000) inversionDistributions.clear()
-    inversionDistributions.set(key, counts)
+    distribution = { counts, pValues: new Map() }
+    inversionDistributions.set(key, distribution)
   }
-  return counts
+  return distribution
 }
 
 function exactMannKendallPValue(n: number, s: number, groups: readonly number[]): number {
-  const counts = inversionDistribution(groups)
+  const distribution = inversionDistribution(groups)
+  const observed = Math.abs(s)
+  const known = distribution.pValues.get(observed)
+  if (known !== undefined) return known
   const pairs = (n * (n - 1)) / 2
   const tiedPairs = groups.reduce((sum, t) => sum + (t * (t - 1)) / 2, 0)
   const untiedPairs = pairs - tiedPairs
-  const observed = Math.abs(s)
   let total = 0
   let extreme = 0
-  counts.forEach((count, inversions) => {
+  for (const [inversions, count] of distribution.counts.entries()) {
     total += count
     if (Math.abs(untiedPairs - 2 * inversions) >= observed) extreme += count
-  })
-  return Math.min(1, extreme / total)
+  }
+  const pValue = Math.min(1, extreme / total)
+  distribution.pValues.set(observed, pValue)
+  return pValue
 }
 
 /**
@@ -242,11 +267,59 @@ export function describeTrend(
     if (!Number.isFinite(point.value))
       throw new RangeError(`the value for ${point.periodLabel} is not a number (${point.value})`)
   const { kind, positions } = placePoints(points)
-  const words = STEP_WORDS[kind]
   const trendPoints = points.map((point) => ({ period: point.period, value: point.value }))
+  return describePlaced(
+    trendPoints,
+    points.map((point) => point.value),
+    kind,
+    positions,
+    preferredDirection,
+    unit,
+  )
+}
 
-  if (points.length < MINIMUM_TREND_POINTS) {
-    const have = points.length === 0 ? 'no figures yet' : `only ${count(points.length, words)} with figures`
+/**
+ * `describeTrend` of periods of one kind already read, oldest first, and their figures: for the report builder,
+ * which has read them (the same reading, without parsing each period again or an object per point on the way).
+ *
+ * @throws RangeError as `describeTrend` does
+ */
+export function describeTrendOfPeriods(
+  periods: readonly Period[],
+  values: readonly number[],
+  preferredDirection: 'increase' | 'reduce' | 'none',
+  unit?: string,
+): Trend {
+  for (let i = 0; i < periods.length; i++)
+    if (!Number.isFinite(values[i]))
+      throw new RangeError(`the value for ${periods[i]?.label} is not a number (${values[i]})`)
+  const first = periods[0]
+  const positions: number[] = []
+  const trendPoints: { period: PeriodId; value: number }[] = []
+  for (let i = 0; i < periods.length; i++) {
+    const p = periods[i] as Period
+    positions.push(p.financialYear * STEPS_PER_YEAR[p.kind] + p.index)
+    trendPoints.push({ period: p.id, value: values[i] as number })
+    if (i > 0 && (positions[i] as number) <= (positions[i - 1] as number))
+      throw new RangeError(
+        `trend points must be oldest first with no period twice: ${p.id} follows ${periods[i - 1]?.id}`,
+      )
+  }
+  return describePlaced(trendPoints, values, first?.kind ?? 'unknown', positions, preferredDirection, unit)
+}
+
+function describePlaced(
+  trendPoints: readonly { period: PeriodId; value: number }[],
+  values: readonly number[],
+  kind: PeriodKind | 'unknown',
+  positions: readonly number[],
+  preferredDirection: 'increase' | 'reduce' | 'none',
+  unit: string | undefined,
+): Trend {
+  const words = STEP_WORDS[kind]
+  const n = values.length
+  if (n < MINIMUM_TREND_POINTS) {
+    const have = n === 0 ? 'no figures yet' : `only ${count(n, words)} with figures`
     return {
       direction: 'insufficient-data',
       assessment: 'insufficient-data',
@@ -257,10 +330,7 @@ export function describeTrend(
 
   const span = (positions[positions.length - 1] as number) - (positions[0] as number) + 1
   const over =
-    span === points.length
-      ? `over the last ${count(span, words)}`
-      : `over the last ${count(span, words)} (${points.length} with figures)`
-  const values = points.map((point) => point.value)
+    span === n ? `over the last ${count(span, words)}` : `over the last ${count(span, words)} (${n} with figures)`
   const { s, pValue } = mannKendall(values)
   if (pValue >= TREND_ALPHA || s === 0)
     return { direction: 'stable', assessment: 'neutral', description: `No clear trend ${over}`, points: trendPoints }
@@ -280,91 +350,5 @@ export function describeTrend(
     assessment,
     description: `${direction === 'rising' ? 'Rising' : 'Falling'} ${over}${size}`,
     points: trendPoints,
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Statistical process control (XmR chart)
-
-/** The special-cause rules checked, as Making Data Count (and the NHS-R "plot the dots" package) apply them. */
-export type ControlRule = 'outside-limits' | 'run-of-7' | 'trend-of-6'
-
-/** Plain words for each rule, for a chart's key or a tooltip. */
-export const CONTROL_RULE_DESCRIPTIONS: Readonly<Record<ControlRule, string>> = Object.freeze({
-  'outside-limits': 'a point outside the process limits',
-  'run-of-7': 'a run of 7 or more points all above or all below the mean',
-  'trend-of-6': '6 or more consecutive increases or decreases (7 points in a row going one way)',
-})
-
-const LIMIT_FACTOR = 2.66
-const RUN_LENGTH = 7
-/** Points in a trend: 6 consecutive increases take 7 points. */
-const TREND_POINTS = 7
-
-/**
- * XmR control limits as NHS England's "Making Data Count": mean ± 2.66 × the mean moving range (the mean absolute
- * difference between consecutive points), and the points that signal special-cause variation:
- * - `outside-limits`: a point above the upper or below the lower limit;
- * - `run-of-7`: 7 or more consecutive points on the same side of the mean (a point exactly on the mean breaks
- *   the run);
- * - `trend-of-6`: 6 or more consecutive increases, or decreases (an unchanged value breaks it).
- * Every point that belongs to a signal is listed, once per rule, in order of index then rule. The "two of three
- * points near a limit" rule of Making Data Count is not checked. Limits are not floored at zero: a caller plotting
- * counts may do that.
- *
- * @returns null when there are fewer than 13 points: limits from fewer are not yet reliable
- * @throws RangeError on a value that is not a finite number
- */
-export function controlLimits(
-  values: readonly number[],
-): { mean: number; lower: number; upper: number; signals: { index: number; rule: string }[] } | null {
-  values.forEach((value, index) => {
-    if (!Number.isFinite(value)) throw new RangeError(`point ${index + 1} is not a number (${value})`)
-  })
-  if (values.length < MINIMUM_CONTROL_POINTS) return null
-  const n = values.length
-  const value = (i: number) => values[i] as number
-  const mean = values.reduce((sum, v) => sum + v, 0) / n
-  let movingRangeSum = 0
-  for (let i = 1; i < n; i++) movingRangeSum += Math.abs(value(i) - value(i - 1))
-  const meanMovingRange = movingRangeSum / (n - 1)
-  const lower = mean - LIMIT_FACTOR * meanMovingRange
-  const upper = mean + LIMIT_FACTOR * meanMovingRange
-
-  const flagged: Record<ControlRule, Set<number>> = {
-    'outside-limits': new Set(),
-    'run-of-7': new Set(),
-    'trend-of-6': new Set(),
-  }
-  for (let i = 0; i < n; i++) if (value(i) > upper || value(i) < lower) flagged['outside-limits'].add(i)
-  markRuns(
-    values.map((v) => Math.sign(v - mean)),
-    RUN_LENGTH,
-    0,
-    flagged['run-of-7'],
-  )
-  // Step i is the change from point i − 1 to point i; a run of 6 steps covers 7 points.
-  const steps = values.map((v, i) => (i === 0 ? 0 : Math.sign(v - value(i - 1))))
-  const trendSteps = new Set<number>()
-  markRuns(steps, TREND_POINTS - 1, 0, trendSteps)
-  for (const step of trendSteps) {
-    flagged['trend-of-6'].add(step - 1)
-    flagged['trend-of-6'].add(step)
-  }
-
-  const rules = Object.keys(flagged) as ControlRule[]
-  const signals: { index: number; rule: string }[] = []
-  for (let index = 0; index < n; index++)
-    for (const rule of rules) if (flagged[rule].has(index)) signals.push({ index, rule })
-  return { mean, lower, upper, signals }
-}
-
-/** Adds to `into` every index in a run of at least `length` equal non-`neutral` signs. */
-function markRuns(signs: readonly number[], length: number, neutral: number, into: Set<number>): void {
-  let start = 0
-  for (let i = 1; i <= signs.length; i++) {
-    if (i < signs.length && signs[i] === signs[start]) continue
-    if (signs[start] !== neutral && i - start >= length) for (let k = start; k < i; k++) into.add(k)
-    start = i
   }
 }

@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { absentValue, domesticAbuse, indicator, knifeCrime, reported, youthCustody } from './appendix-c.fixture.ts'
-import { displayValue, formatPublishedPercent, periodColumnLabel } from './value-display.ts'
+import fc from 'fast-check'
+import type { IndicatorValue, MeasureType } from './indicator.ts'
+import { displayValue, figureOf, formatPublishedPercent, periodColumnLabel } from './value-display.ts'
 import { period } from './period.ts'
 
 describe('displaying one period of a KPI', () => {
@@ -134,5 +136,32 @@ describe('displaying one period of a KPI', () => {
     assert.equal(periodColumnLabel(period('FY2017-18-Q3')), 'Quarter 3')
     assert.equal(periodColumnLabel(period('FY2017-18-B6')), 'Feb–Mar')
     assert.equal(periodColumnLabel(period('2018-01')), 'January')
+  })
+})
+
+describe('figureOf', () => {
+  it('gives the number displayValue shows, for every measure type and status', () => {
+    const measures: MeasureType[] = ['count', 'proportion', 'count-with-share', 'stock', 'rate', 'text']
+    const maybe = (arbitrary: fc.Arbitrary<number>) => fc.option(arbitrary, { nil: null })
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...measures),
+        fc.constantFrom('reported', 'reported', 'not-yet-available', 'suppressed', 'not-applicable', 'not-collected'),
+        maybe(fc.integer({ min: 0, max: 5000 })),
+        maybe(fc.integer({ min: 0, max: 5000 })),
+        maybe(fc.integer({ min: 0, max: 5000 })),
+        maybe(fc.double({ min: 0, max: 100, noNaN: true })),
+        fc.option(fc.constantFrom(1000, 100_000), { nil: undefined }),
+        (measureType, status, value, numerator, denominator, percent, ratePer) => {
+          const kpi = { ...knifeCrime, measureType, ...(ratePer === undefined ? {} : { ratePer }) }
+          const v: IndicatorValue = {
+            ...reported('knife-crime', 'FY2017-18-Q1', { value, numerator, denominator, percent, text: 'x' }),
+            status: status as IndicatorValue['status'],
+          }
+          assert.equal(figureOf(kpi, v), displayValue(kpi, 'FY2017-18-Q1', v).number)
+        },
+      ),
+      { numRuns: 3000 },
+    )
   })
 })

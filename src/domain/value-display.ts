@@ -104,6 +104,19 @@ export function formatCountWithShare(count: number, share: number | null, publis
  * The label a period takes as a column of the report: "Quarter 1", "Apr–May", "January", or the year's label.
  */
 export function periodColumnLabel(p: Period): string {
+  // Periods are shared values (see period.ts), so each one's label is made once: a report prints every KPI's.
+  let label = columnLabels.get(p)
+  if (label === undefined) {
+    label = columnLabel(p)
+    if (columnLabels.size >= 10_000) columnLabels.clear()
+    columnLabels.set(p, label)
+  }
+  return label
+}
+
+const columnLabels = new Map<Period, string>()
+
+function columnLabel(p: Period): string {
   switch (p.kind) {
     case 'quarter':
       return `Quarter ${p.index}`
@@ -148,71 +161,67 @@ export function displayValue(
   value: IndicatorValue | undefined,
 ): DisplayValue {
   if (value === undefined) return absent(period(periodId), 'not-yet-available', 'no figure has been submitted')
-  // A report shows each value several times (its year's columns, last year's, the trend, the latest changes), and
-  // formatting dominated the report's cost (a quarter of it in `npm run bench`): each value's display is made once.
-  const remembered = shownValues.get(value)
-  if (remembered !== undefined && remembered.indicator === indicator && remembered.periodId === periodId) {
-    return remembered.shown
-  }
-  const shown = Object.freeze(showValue(indicator, period(periodId), value))
-  shownValues.set(value, { indicator, periodId, shown })
-  return shown
+  // The report builder displays each value of a row once (`RowValues.shown`); values are not remembered here, as a
+  // cache keyed by every value object held a display for each value for as long as the values lived (about 600
+  // bytes a value: half a gigabyte in `npm run bench`).
+  return Object.freeze(showValue(indicator, period(periodId), value))
 }
 
-/** The display of each value object (values are immutable records; the entry goes when the value does). */
-const shownValues = new WeakMap<IndicatorValue, { indicator: Indicator; periodId: PeriodId; shown: DisplayValue }>()
-
-function showValue(indicator: Indicator, p: Period, value: IndicatorValue): DisplayValue {
-  if (value.status !== 'reported') return absent(p, value.status, value.reason)
-  const base = {
-    period: p.id,
-    periodLabel: p.label,
-    status: 'reported' as const,
-    reason: value.reason,
-  }
-  // A reported row that lacks the figures its type needs is shown as a gap with the reason, never as 0.
-  const gap = () => absent(p, 'not-yet-available', INCOMPLETE_RETURN)
+/**
+ * The headline number `displayValue` gives a value (`.number`), without formatting anything: for the series read
+ * over a KPI's whole history (the control limits), where only the numbers are needed. Null for a gap.
+ */
+export function figureOf(indicator: Indicator, value: IndicatorValue): number | null {
+  if (value.status !== 'reported') return null
   const { numerator, denominator } = value
   switch (indicator.measureType) {
     case 'count':
     case 'stock':
-      if (value.value === null) return gap()
-      return {
-        ...base,
-        display: formatFigure(value.value),
-        number: value.value,
-        numerator: null,
-        denominator: null,
-        percent: null,
+    case 'count-with-share':
+      return value.value
+    case 'proportion':
+      if (numerator !== null && denominator !== null) return percentOf(numerator, denominator)
+      return value.percent
+    case 'rate': {
+      if (numerator !== null && denominator !== null) {
+        const ratio = percentOf(numerator, denominator)
+        return ratio === null ? null : (ratio / 100) * (indicator.ratePer ?? DEFAULT_RATE_PER)
       }
+      return value.value
+    }
+    case 'text':
+      return null
+  }
+}
+
+function showValue(indicator: Indicator, p: Period, value: IndicatorValue): DisplayValue {
+  if (value.status !== 'reported') return absent(p, value.status, value.reason)
+  const { numerator, denominator } = value
+  switch (indicator.measureType) {
+    case 'count':
+    case 'stock':
+      if (value.value === null) break
+      return shownFigure(p, value, formatFigure(value.value), value.value, null, null, null)
     case 'proportion': {
       if (numerator !== null && denominator !== null) {
         const percent = percentOf(numerator, denominator)
-        return {
-          ...base,
-          display: formatProportion(numerator, denominator),
-          number: percent,
-          numerator,
-          denominator,
-          percent,
-        }
+        return shownFigure(p, value, formatProportion(numerator, denominator), percent, numerator, denominator, percent)
       }
       if (value.percent !== null) {
         const display = formatPublishedPercent(value.percent)
-        return { ...base, display, number: value.percent, numerator: null, denominator: null, percent: value.percent }
+        return shownFigure(p, value, display, value.percent, null, null, value.percent)
       }
-      return gap()
+      break
     }
     case 'count-with-share': {
-      if (value.value === null) return gap()
+      if (value.value === null) break
       const count = value.value
       if (numerator !== null) {
         const share = percentOf(numerator, count)
-        const display = formatCountWithShare(count, share)
-        return { ...base, display, number: count, numerator, denominator: count, percent: share }
+        return shownFigure(p, value, formatCountWithShare(count, share), count, numerator, count, share)
       }
       const display = formatCountWithShare(count, value.percent, true)
-      return { ...base, display, number: count, numerator: null, denominator: null, percent: value.percent }
+      return shownFigure(p, value, display, count, null, null, value.percent)
     }
     case 'rate': {
       const ratePer = indicator.ratePer ?? DEFAULT_RATE_PER
@@ -220,16 +229,41 @@ function showValue(indicator: Indicator, p: Period, value: IndicatorValue): Disp
         const ratio = percentOf(numerator, denominator)
         const rate = ratio === null ? null : (ratio / 100) * ratePer
         const display = rate === null ? 'no rate (population 0)' : formatRate(rate, ratePer)
-        return { ...base, display, number: rate, numerator, denominator, percent: null }
+        return shownFigure(p, value, display, rate, numerator, denominator, null)
       }
       if (value.value !== null) {
         const display = formatRate(value.value, ratePer)
-        return { ...base, display, number: value.value, numerator: null, denominator: null, percent: null }
+        return shownFigure(p, value, display, value.value, null, null, null)
       }
-      return gap()
+      break
     }
     case 'text':
-      if (value.text === null || value.text.trim() === '') return gap()
-      return { ...base, display: value.text, number: null, numerator: null, denominator: null, percent: null }
+      if (value.text === null || value.text.trim() === '') break
+      return shownFigure(p, value, value.text, null, null, null, null)
+  }
+  // A reported row that lacks the figures its type needs is shown as a gap with the reason, never as 0.
+  return absent(p, 'not-yet-available', INCOMPLETE_RETURN)
+}
+
+/** A reported figure as displayed: one shape (and one order of fields, which the JSON export keeps) for every type. */
+function shownFigure(
+  p: Period,
+  value: IndicatorValue,
+  display: string,
+  number: number | null,
+  numerator: number | null,
+  denominator: number | null,
+  percent: number | null,
+): DisplayValue {
+  return {
+    period: p.id,
+    periodLabel: p.label,
+    status: 'reported',
+    reason: value.reason,
+    display,
+    number,
+    numerator,
+    denominator,
+    percent,
   }
 }

@@ -40,9 +40,10 @@ describe('the KPI page content', () => {
     const page = buildKpiPage(indicator, quarters(thirteen), [])
     assert.equal(page.hasControlLimits, true)
     // By hand: mean = 677 / 13 = 52.08; moving ranges 9,2,0,2,0,7,11,17,2,4,3,5 sum 62, mean 62/12 = 5.1667;
-    // limits 52.08 ± 2.66 × 5.1667 = 38.3 to 65.8.
-    assert.match(page.chartSummary, /mean 52\.1, control limits 38\.3 to 65\.8/)
-    assert.match(page.chart ?? '', /Upper limit 65\.8/)
+    // the screen (3.267 × 5.1667 = 16.88) leaves out the 17, and the other eleven average 45/11 = 4.0909;
+    // limits 52.08 ± 2.66 × 4.0909 = 41.2 to 62.96 (unscreened they would be 38.3 to 65.8).
+    assert.match(page.chartSummary, /mean 52\.1, control limits 41\.2 to 63\./)
+    assert.match(page.chart ?? '', /Upper limit 63</)
   })
 
   it('lists every figure in period order and writes the same numbers to CSV', () => {

@@ -1,9 +1,9 @@
 import { lineChart } from '../charts/line-chart.ts'
 import { periodKindOf } from '../domain/aggregation.ts'
 import { baselineDisplay } from '../domain/build-performance-report.ts'
+import { controlChart, shownLowerLimit, type ControlChart } from '../domain/control-limits.ts'
 import type { Baseline, Indicator, IndicatorValue } from '../domain/indicator.ts'
 import { comparePeriods, parsePeriod, period, type Period } from '../domain/period.ts'
-import { controlLimits } from '../domain/trend.ts'
 import { displayValue } from '../domain/value-display.ts'
 import { tableToCsv } from '../reports/csv.ts'
 import type { ExportTable } from '../reports/export-tables.ts'
@@ -30,6 +30,8 @@ export interface KpiPage {
   readonly chart: string | null
   readonly chartSummary: string
   readonly hasControlLimits: boolean
+  /** The XmR limits drawn (the domain's `controlChart` over every figure of the KPI's cadence), or null. */
+  readonly control: ControlChart | null
   readonly baselines: readonly {
     readonly yearLabel: string
     readonly display: string
@@ -71,7 +73,8 @@ export function buildKpiPage(
     }
   })
   const numbers = points.filter((p) => p.number !== null)
-  const limits = numbers.length >= 13 ? controlLimits(numbers.map((p) => p.number as number)) : null
+  // The same limits as the report's chart and the returns' plausibility check: one function, one series.
+  const limits = controlChart(indicator, values)
   const percent = indicator.measureType === 'proportion'
   const fmt = (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}${percent ? '%' : ''}`
   const first = numbers[0]
@@ -81,7 +84,7 @@ export function buildKpiPage(
       ? 'No figures to chart.'
       : `${numbers.length} figures from ${first.label} (${fmt(first.number as number)}) to ${last.label} (${fmt(last.number as number)})` +
         (limits
-          ? `; mean ${fmt(limits.mean)}, control limits ${fmt(limits.lower)} to ${fmt(limits.upper)}.`
+          ? `; mean ${fmt(limits.mean)}, control limits ${fmt(shownLowerLimit(limits))} to ${fmt(limits.upper)}.`
           : '; control limits are shown from 13 figures.')
   const chart =
     numbers.length === 0
@@ -91,7 +94,9 @@ export function buildKpiPage(
           title: `${indicator.name} by period`,
           description: chartSummary,
           points: points.map((p) => ({ label: shortLabel(p.period), value: p.number })),
-          ...(limits ? { controlLimits: { mean: limits.mean, upper: limits.upper, lower: limits.lower } } : {}),
+          ...(limits
+            ? { controlLimits: { mean: limits.mean, upper: limits.upper, lower: shownLowerLimit(limits) } }
+            : {}),
           ...(percent ? { numberLabel: fmt } : {}),
           width: 640,
           height: 240,
@@ -109,7 +114,16 @@ export function buildKpiPage(
       source: b.source === 'fixed' ? 'Fixed' : 'Previous year’s outturn',
       note: b.note ?? null,
     }))
-  return { indicator, points, chart, chartSummary, hasControlLimits: limits !== null, baselines: history, commentary }
+  return {
+    indicator,
+    points,
+    chart,
+    chartSummary,
+    hasControlLimits: limits !== null,
+    control: limits,
+    baselines: history,
+    commentary,
+  }
 }
 
 function shortLabel(id: string): string {

@@ -97,6 +97,7 @@ export const knifeCrime: IndicatorRow = {
   outcomeLabel: 'Not achieved',
   // Binomial(412, 0.5), two-sided, at 221: p = 0.153.
   significance: { test: 'poisson-exact', pValue: 0.153, reading: 'within normal variation', significant: false },
+  control: null,
   trend: {
     direction: 'rising',
     assessment: 'worsening',
@@ -144,6 +145,7 @@ export const activeGangMembers: IndicatorRow = {
   }),
   outcome: 'insufficient-data',
   outcomeLabel: 'Insufficient data',
+  control: null,
   trend: {
     direction: 'insufficient-data',
     assessment: 'insufficient-data',
@@ -203,6 +205,7 @@ export const youthCustody: IndicatorRow = {
   outcomeLabel: 'Achieved',
   // Pooled two-proportion z-test: z = −1.67, p = 0.094.
   significance: { test: 'two-proportions', pValue: 0.094, reading: 'within normal variation', significant: false },
+  control: null,
   trend: {
     direction: 'stable',
     assessment: 'neutral',
@@ -266,6 +269,7 @@ export const provenReoffending: IndicatorRow = {
   }),
   outcome: 'insufficient-data',
   outcomeLabel: 'Insufficient data',
+  control: null,
   trend: {
     direction: 'insufficient-data',
     assessment: 'insufficient-data',
@@ -320,6 +324,7 @@ export const domesticAbuse: IndicatorRow = {
   outcome: 'achieved',
   outcomeLabel: 'Achieved',
   significance: { test: 'poisson-exact', pValue: 0.047, reading: 'a real increase', significant: true },
+  control: null,
   trend: {
     direction: 'stable',
     assessment: 'neutral',

@@ -144,14 +144,18 @@ describe('standalone HTML report', () => {
 })
 
 describe('KPI chart with a long history', () => {
-  it('draws the whole series with XmR control limits once there are 13 points or more', () => {
-    // 16 quarters alternating 10 and 14: mean 12, every moving range 4, so the limits are
-    // 12 ± 2.66 × 4 = 1.36 and 22.64 (worked by hand).
+  it('draws the series of the row’s control limits, with those limits, once there are 13 points or more', () => {
+    // 16 quarters alternating 10 and 14: mean 12, every moving range 4 (none screened), so the limits are
+    // 12 ± 2.66 × 4 = 1.36 and 22.64 (worked by hand); the renderer draws what the model carries.
     const points = Array.from({ length: 16 }, (_, i) => ({
       period: `FY${2014 + Math.floor(i / 4)}-${String((15 + Math.floor(i / 4)) % 100).padStart(2, '0')}-Q${(i % 4) + 1}`,
       value: i % 2 === 0 ? 10 : 14,
     }))
-    const row = { ...knifeCrime, trend: { ...knifeCrime.trend, points } }
+    const control = { mean: 12, lower: 1.36, upper: 22.64, meanMovingRange: 4, screenedMovingRanges: 0, signals: [] }
+    const row = {
+      ...knifeCrime,
+      control: { ...control, periods: points.map((p) => p.period), values: points.map((p) => p.value) },
+    }
     const page = performanceReportStandaloneHtml(env, { ...fixtureReport(), themes: [{ theme: 'T', rows: [row] }] })
     const chart = page.slice(page.indexOf('<svg', page.indexOf('id="kpi-knife-crime"')))
     const svg = chart.slice(0, chart.indexOf('</svg>'))

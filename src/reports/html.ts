@@ -1,7 +1,7 @@
 import type nunjucks from 'nunjucks'
 import type { Change, IndicatorRow, Outcome, PerformanceReport, Significance } from '../domain/performance-report.ts'
 import { financialYearId, parsePeriod, period } from '../domain/period.ts'
-import { controlLimits } from '../domain/trend.ts'
+import { shownLowerLimit } from '../domain/control-limits.ts'
 import { barChart } from '../charts/bar-chart.ts'
 import { lineChart } from '../charts/line-chart.ts'
 import { chartId } from '../charts/svg.ts'
@@ -103,44 +103,45 @@ function periodAxisLabel(id: string): string {
 }
 
 /**
- * With a long enough history (13 points or more, as NHS England's "Making Data Count" asks), the chart shows the
- * whole series the trend was read from, with XmR control limits, so a reader sees whether the latest figures lie
- * outside normal variation. Limits of a count are not drawn below zero.
+ * With a long enough history (13 figures or more, as NHS England's "Making Data Count" asks), the chart shows the
+ * series the row's control limits were read from (every figure of the KPI's cadence up to the end of the year) with
+ * those limits, so a reader sees whether the latest figures lie outside normal variation. The limits are the report
+ * model's (`row.control`), the same numbers the KPI page and the returns' plausibility check use.
  */
-function controlChart(report: PerformanceReport, row: IndicatorRow, anchor: string): string | null {
-  const points = row.trend.points
-  const limits = points.length >= 13 ? controlLimits(points.map((p) => p.value)) : null
-  if (limits === null) return null
-  const floor = row.indicator.measureType === 'proportion' ? (n: number) => n : (n: number) => Math.max(0, n)
+function controlChartSvg(row: IndicatorRow, anchor: string): string | null {
+  const control = row.control
+  if (control === null) return null
+  const periods = control.periods
   const bands: { label: string; from: number; to: number }[] = []
-  points.forEach((p, index) => {
-    const year = parsePeriod(p.period)?.financialYear
+  periods.forEach((id, index) => {
+    const year = parsePeriod(id)?.financialYear
     const label = year === undefined ? '' : period(financialYearId(year)).label
     const last = bands[bands.length - 1]
     if (last && last.label === label) last.to = index
     else bands.push({ label, from: index, to: index })
   })
-  const first = parsePeriod(points[0]?.period ?? '')?.label ?? ''
-  const lastPoint = parsePeriod(points[points.length - 1]?.period ?? '')?.label ?? ''
-  const signalled = new Set(limits.signals.map((s) => s.index)).size
+  const first = parsePeriod(periods[0] ?? '')?.label ?? ''
+  const lastPoint = parsePeriod(periods[periods.length - 1] ?? '')?.label ?? ''
+  const signalled = new Set(control.signals.map((s) => s.index)).size
   const percent = row.indicator.measureType === 'proportion'
   const number = (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}${percent ? '%' : ''}`
+  const lower = shownLowerLimit(control)
   return lineChart({
     id: `${anchor}-chart`,
     title: `${row.indicator.name}: ${first} to ${lastPoint}, with control limits`,
     description:
-      `${row.trend.description}. ${points.length} points from ${first} to ${lastPoint}; mean ${number(limits.mean)}, ` +
-      `control limits ${number(floor(limits.lower))} to ${number(limits.upper)}; ` +
+      `${row.trend.description}. ${periods.length} points from ${first} to ${lastPoint}; mean ${number(control.mean)}, ` +
+      `control limits ${number(lower)} to ${number(control.upper)}; ` +
       `${signalled === 0 ? 'no point signals special-cause variation' : `${signalled} points signal special-cause variation`}.`,
-    points: points.map((p) => ({ label: periodAxisLabel(p.period), value: p.value })),
-    controlLimits: { mean: limits.mean, upper: limits.upper, lower: floor(limits.lower) },
+    points: periods.map((id, i) => ({ label: periodAxisLabel(id), value: control.values[i] ?? null })),
+    controlLimits: { mean: control.mean, upper: control.upper, lower },
     bands,
     ...(percent ? { numberLabel: number } : {}),
   })
 }
 
 function kpiChart(report: PerformanceReport, row: IndicatorRow, anchor: string): string | null {
-  const control = controlChart(report, row, anchor)
+  const control = controlChartSvg(row, anchor)
   if (control !== null) return control
   const periods = row.periods
   const points = [

@@ -36,4 +36,18 @@ describe('plausibility against the KPI’s own history', () => {
     assert.match(plausibilityWarning(history, 5) ?? '', /outside the control limits/)
     assert.equal(plausibilityWarning(history.slice(1), 17), null, '12 points: no control limits')
   })
+
+  it('screens wild moving ranges before setting the limits, so one wild quarter does not hide the next', () => {
+    // Mean 246/13 = 18.92; moving ranges 2,1,3,1,2,2,1,2,2,1,41,39 (mean 8.08; unscreened limits −2.58 to 40.42,
+    // which would let 35 through). 41 and 39 are at least 3.267 × 8.08 = 26.4, so they are left out: the rest
+    // average 1.7, and the limits are 18.92 ± 4.52 = 14.40 to 23.45 (worked by hand). The median of the last 8
+    // (18.5) is not tripled by 35, so only the control limits warn.
+    const history = [10, 12, 11, 14, 13, 15, 17, 16, 18, 20, 19, 60, 21]
+    assert.equal(
+      plausibilityWarning(history, 35),
+      '35 is outside the control limits of the last 13 periods (14.4 to 23.45)',
+    )
+    assert.equal(plausibilityWarning(history, 23), null)
+    assert.match(plausibilityWarning(history, 14) ?? '', /outside the control limits/)
+  })
 })

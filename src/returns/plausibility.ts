@@ -1,4 +1,4 @@
-import { controlLimits, MINIMUM_CONTROL_POINTS } from '../domain/trend.ts'
+import { controlLimits, MINIMUM_CONTROL_POINTS, shownLowerLimit } from '../domain/control-limits.ts'
 
 /**
  * Plausibility checks of a figure against the KPI's own history. They never block: a figure can be real and
@@ -24,7 +24,9 @@ const shown = (n: number) => String(Number(n.toFixed(2)))
 /**
  * A warning about `figure` given the KPI's earlier figures (oldest first, same kind of period), or null.
  * - against the median of the last 8: more than 3 times it or less than a third of it (with 4 or more points);
- * - outside the control limits of the whole history when there are 13 or more points (an XmR chart).
+ * - outside the control limits of the whole history when there are 13 or more points: the XmR limits of
+ *   `controlLimits`, the same function and (given every earlier figure of the period's kind, as the returns service
+ *   passes) the same series as the report's and the KPI page's charts.
  *
  * @example plausibilityWarning([10, 12, 11, 9, 10, 13, 12, 11], 40) // 'more than 3 times the median …'
  */
@@ -47,7 +49,7 @@ export function plausibilityWarning(history: readonly number[], figure: number):
     const limits = controlLimits(history)
     if (limits && (figure > limits.upper || figure < limits.lower)) {
       warnings.push(
-        `${shown(figure)} is outside the control limits of the last ${history.length} periods (${shown(Math.max(0, limits.lower))} to ${shown(limits.upper)})`,
+        `${shown(figure)} is outside the control limits of the last ${history.length} periods (${shown(shownLowerLimit(limits))} to ${shown(limits.upper)})`,
       )
     }
   }
