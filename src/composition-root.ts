@@ -177,6 +177,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     partnerships,
     /** Everything one partnership owns: its KPIs, returns, publication, reports, API writes, accounts, audit view. */
     forPartnership,
+    /** What `createPartnershipServices` needs from the instance. */
+    instance: { database, config, instanceDefaults },
     crime: {
       repository: crimeRepository,
       /** LSOA → district → partnership → force (`reference/ons/`, or the instance's own updated copy). */

@@ -1,5 +1,5 @@
 import express from 'express'
-import type { PartnershipServices, Services } from '../composition-root.ts'
+import { createPartnershipServices, type PartnershipServices, type Services } from '../composition-root.ts'
 import type { Partnership } from '../partnerships/partnership.ts'
 import { instanceHomeRoutes, partnershipAdministrationRoutes } from '../partnerships/web/routes.ts'
 import { performanceReportRoutes } from '../reports/routes.ts'
@@ -107,13 +107,21 @@ export function createApp(services: Services, options: AppOptions = {}): express
     res.locals.partnershipName = partnership.name
     routerFor(services.forPartnership(partnership))(req, res, next)
   })
-  app.use(async (req, res, next) => {
+  const dispatch: express.RequestHandler = async (req, res, next) => {
     const partnership = await partnershipOfRequest(services, req, res)
     if (!partnership) return next()
     res.locals.currentPartnership = partnership
     res.locals.partnershipName = partnership.name
     routerFor(services.forPartnership(partnership))(req, res, next)
-  })
+  }
+  // Every partnership's router declares the same routes; one built over no real partnership (its services are never
+  // called) shows them to src/web/route-table.ts, so that the authorisation matrix checks a partnership's routes too.
+  const routeTable = partnershipRouter(
+    services,
+    createPartnershipServices(services.instance, ROUTE_TABLE_PARTNERSHIP),
+    { nunjucks, uploads },
+  )
+  app.use(Object.assign(dispatch, { stack: routeTable.stack }))
   app.use(instanceHomeRoutes(services))
 
   // 8. Not found, then errors (generic page with a correlation id; the stack only in the log).
@@ -121,6 +129,17 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(errorHandler(logger))
   return app
 }
+
+/** A partnership that is never stored: only the route table's router is built over it. */
+const ROUTE_TABLE_PARTNERSHIP: Partnership = Object.freeze({
+  id: 2_147_483_647,
+  slug: 'route-table',
+  name: 'Route table',
+  onsCode: null,
+  nation: 'england',
+  settings: Object.freeze({ disclosureMinimum: null, returnsDueDays: null, twoStepPolicy: null }),
+  createdAt: '1970-01-01T00:00:00.000Z',
+})
 
 /** The menu of the instance's own pages (signing in, one's account); a partnership's router makes its own. */
 function instanceNavigation(): express.RequestHandler {
