@@ -19,7 +19,7 @@ import { financialYearId, periodsOfYear } from '../src/domain/period.ts'
 import type { PerformanceReport } from '../src/domain/performance-report.ts'
 import { performanceReportCsv } from '../src/reports/csv.ts'
 import { performanceReportStandaloneHtml } from '../src/reports/html.ts'
-import { createNunjucksEnvironment } from '../src/web/nunjucks-setup.ts'
+import { createNunjucksEnvironment } from '../src/shared/web/nunjucks-setup.ts'
 
 const { options } = parseOptions(process.argv.slice(2))
 const partnerships = Number(options.get('partnerships') ?? 350)

@@ -4,9 +4,13 @@ import { openDatabase, type Database } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { createAuditRepository } from './audit/audit-repository.ts'
 import { createAccountService } from './accounts/account-service.ts'
-import { prepareAccounts, securityLog } from './accounts/first-start.ts'
+import { scopeToPartnership } from './db/partnership-scope.ts'
+import { createPartnershipRepository } from './partnerships/partnership-repository.ts'
+import { createPartnershipService } from './partnerships/partnership-service.ts'
+import { effectiveSettings, type InstanceDefaults, type Partnership } from './partnerships/partnership.ts'
+import { prepareAccounts, prepareDemoAccounts, securityLog } from './accounts/first-start.ts'
 import { createTwoStepService } from './accounts/two-step/two-step-service.ts'
-import { DEMO_ACTOR, loadDemoDataIfEmpty } from './performance/demo.ts'
+import { DEMO_ACTOR, DEMO_PARTNERSHIP, loadDemoDataIfEmpty } from './performance/demo.ts'
 import { createPublicationRepository } from './public/publication-repository.ts'
 import { createPublicationService } from './public/publication-service.ts'
 import { createCommentaryReviewRepository } from './public/commentary-review-repository.ts'
@@ -31,8 +35,10 @@ import { createReturnsRepository } from './returns/returns-repository.ts'
 import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 
-/** For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`); and what
- * only the web server wants. */
+/**
+ * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
+ * the web server wants (`onConnectionLost`).
+ */
 export interface ServiceOverrides {
   readonly database?: Database
   /** PostgreSQL: where an idle pooled connection ended by the server is reported (the web server logs it). */
@@ -55,22 +61,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     })
   await migrateToLatest(database)
 
+  // The instance: its audit trail (one chain for every partnership), accounts (sign-in, sessions, people), and its
+  // partnerships. Everything a partnership owns is reached through `forPartnership` below.
   const audit = createAuditRepository(database)
-  const performanceRepository = createPerformanceRepository(database, audit)
-  const performanceImports = createPerformanceImportService({ repository: performanceRepository })
-  // First start: an empty database gets the demo framework, so `npm start` on a fresh clone shows a report.
-  let demoLoaded = false
-  if (config.loadDemoData) {
-    try {
-      demoLoaded = (await loadDemoDataIfEmpty(performanceRepository, performanceImports)) !== null
-    } catch (error) {
-      await database.close()
-      throw error
-    }
-  }
-
-  // Accounts: sign-in, sessions, users, agencies, API tokens. On start: the usual agencies, the first
-  // administrator (one-time password printed once), and the demo accounts when the demo is on.
   const accounts = createAccountService({
     database,
     audit,
@@ -78,27 +71,75 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     sessionAbsoluteHours: config.sessionAbsoluteHours,
     log: securityLog(),
   })
+
+  // Police recorded crime from data.police.uk: counts by partnership and month, over the ONS geography lookups.
+  // National public data: shared by every partnership of the instance.
+  const crimeRepository = createCrimeRepository(database)
+  const crimeGeography = geographyLoader(config.dataDirectory)
+  const partnershipDirectory = partnershipDirectoryLoader(() =>
+    readDistrictPartnershipFile(lookupFilePaths(config.dataDirectory).partnership),
+  )
+  const partnershipRepository = createPartnershipRepository(database.db)
+  const partnerships = createPartnershipService({
+    database,
+    repository: partnershipRepository,
+    audit,
+    onsPartnership: (code) => {
+      const found = partnershipDirectory().partnerships.find((p) => p.code === code)
+      return found ? { name: found.name, forceName: found.forceName, districtCodes: found.districtCodes } : null
+    },
+  })
+  const instanceDefaults: InstanceDefaults = {
+    disclosureMinimum: config.sdcMinimumCount ?? 5,
+    returnsDueDays: config.returnsDueDays ?? DEFAULT_DAYS_AFTER_QUARTER_END,
+    twoStepPolicy: config.twoStepPolicy ?? 'required',
+  }
+
+  /**
+   * Everything one partnership owns, over a database handle bound to it (src/db/partnership-scope.ts: every query
+   * on a partnership's table is filtered to it, every insert stamped with it). Built once per partnership and
+   * kept (the report cache lives here); built again when the partnership's settings change.
+   */
+  const scoped = new Map<number, { key: string; services: PartnershipServices }>()
+  function forPartnership(partnership: Partnership): PartnershipServices {
+    const key = JSON.stringify(partnership)
+    const cached = scoped.get(partnership.id)
+    if (cached?.key === key) return cached.services
+    const services = createPartnershipServices({ database, config, instanceDefaults }, partnership)
+    scoped.set(partnership.id, { key, services })
+    return services
+  }
+
+  // First start: the first administrator (one-time password printed once); with the demo on and no partnership
+  // yet, the demo partnership with its framework, agencies and accounts, so `npm start` on a fresh clone shows a
+  // report.
   try {
     await prepareAccounts(accounts, config)
+    if (config.loadDemoData && (await partnerships.list()).length === 0) {
+      const created = await partnerships.add(DEMO_ACTOR, DEMO_PARTNERSHIP)
+      if (!created.ok) throw new Error(`The demo partnership was refused: ${JSON.stringify(created.problems)}`)
+      const demo = forPartnership(created.value)
+      const loaded = await loadDemoDataIfEmpty(demo.performance.repository, demo.performance.importService)
+      await prepareDemoAccounts(demo.accounts, config)
+      // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
+      if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
+    }
   } catch (error) {
     await database.close()
     throw error
   }
 
-  // Two-step sign-in (authenticator app, recovery codes), as SAFERHUB_TWO_STEP says; secrets sealed under a key
-  // derived from SESSION_SECRET.
+  // Two-step sign-in (authenticator app, recovery codes), as SAFERHUB_TWO_STEP says (a partnership may require more
+  // of its members); secrets sealed under a key derived from SESSION_SECRET.
   const twoStep = createTwoStepService({
     database,
     audit,
     accounts,
-    policy: config.twoStepPolicy ?? 'required',
+    policy: instanceDefaults.twoStepPolicy,
     applicationSecret: config.sessionSecret,
     issuer: config.partnershipName,
   })
 
-  // Police recorded crime from data.police.uk: counts by partnership and month, over the ONS geography lookups.
-  const crimeRepository = createCrimeRepository(database)
-  const crimeGeography = geographyLoader(config.dataDirectory)
   const crimeImports = createCrimeImportService({
     repository: crimeRepository,
     geography: crimeGeography,
@@ -107,9 +148,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   })
 
   // Comparing partnerships: ONS recorded crime tables, population estimates, peer groups, headline figures.
-  const partnershipDirectory = partnershipDirectoryLoader(() =>
-    readDistrictPartnershipFile(lookupFilePaths(config.dataDirectory).partnership),
-  )
   const referenceRepository = createReferenceRepository(database)
   const peerGroupRepository = createPeerGroupRepository(database)
   const crimeComparisons = {
@@ -130,52 +168,17 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     }),
   }
 
-  // Publication to the public (src/public/): the two-person rule, and disclosure control on every public figure.
-  const performanceReports = createPerformanceReportService({
-    figures: performanceRepository,
-    partnership: config.partnershipName,
-    build: buildPerformanceReport,
-    // Sign-in events (entity "user") change nothing the report shows: they must not make every sign-in rebuild it.
-    dataVersion: () => audit.latestId({ ignoring: ['user'] }),
-  })
-  const publication = createPublicationService({
-    repository: createPublicationRepository(database, audit),
-    reviews: createCommentaryReviewRepository(database, audit),
-    reports: performanceReports,
-    rules: { minimumCount: config.sdcMinimumCount ?? 5 },
-    // Approvers and reviewers by name and role, for readers who are not shown colleagues' emails.
-    people: async (userId) => {
-      const user = await accounts.findUser({ system: 'publication' }, userId)
-      return user === null ? null : { name: user.name, roleName: roleNames[user.role] }
-    },
-  })
-  // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it at once.
-  if (demoLoaded) await publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
-
-  // Quarterly returns from data owners, the analyst's review and the board's sign-off (src/returns/).
-  const returns = createReturnsService({
-    repository: createReturnsRepository(database, audit),
-    figures: performanceRepository,
-    report: (year) => performanceReports.report(year),
-    daysAfterQuarterEnd: config.returnsDueDays ?? DEFAULT_DAYS_AFTER_QUARTER_END,
-  })
-
   return {
     config,
     database,
-    /** Quarterly returns, review, sign-off and quarter locks. */
-    returns,
-    /** Publication approvals and the public (disclosure-controlled) report. */
-    publication,
     audit,
     accounts,
     /** Two-step sign-in: setting it up, the second step at sign-in, administrators' resets. */
     twoStep,
-    performance: {
-      repository: performanceRepository,
-      importService: performanceImports,
-      importFiles: performanceImports.importPerformanceFiles,
-    },
+    /** The instance's partnerships: adding, renaming, settings, finding one by code, slug or name. */
+    partnerships,
+    /** Everything one partnership owns: its KPIs, returns, publication, reports, API writes, accounts, audit view. */
+    forPartnership,
     crime: {
       repository: crimeRepository,
       /** LSOA → district → partnership → force (`reference/ons/`, or the instance's own updated copy). */
@@ -184,12 +187,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     /** Police recorded crime compared across partnerships: `crime import-ons-tables`, `crime headlines`, … */
     crimeComparisons,
-    /** The JSON API's writes (one figure at a time, version-checked, idempotent, audited). */
-    api: { writes: createApiRepository(database, audit) },
-    reports: {
-      /** The performance report, regenerated from the stored figures (web page, downloads, `report` command). */
-      performance: performanceReports,
-    },
     async close() {
       await database.close()
     },
@@ -197,3 +194,77 @@ export async function createServices(config: Config, overrides: ServiceOverrides
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>
+
+/**
+ * Everything one partnership owns, over a database handle bound to it. Built by `forPartnership` (once per
+ * partnership, kept while its settings stay the same).
+ */
+export function createPartnershipServices(
+  instance: { readonly database: Database; readonly config: Config; readonly instanceDefaults: InstanceDefaults },
+  partnership: Partnership,
+) {
+  const { database, config, instanceDefaults } = instance
+  const settings = effectiveSettings(partnership, instanceDefaults)
+  const scopedDatabase = scopeToPartnership(database, partnership.id)
+  const partnershipAudit = createAuditRepository(scopedDatabase)
+  const performanceRepository = createPerformanceRepository(scopedDatabase, partnershipAudit)
+  const performanceImports = createPerformanceImportService({ repository: performanceRepository })
+  const partnershipAccounts = createAccountService({
+    database: scopedDatabase,
+    audit: partnershipAudit,
+    sessionIdleMinutes: config.sessionIdleMinutes,
+    sessionAbsoluteHours: config.sessionAbsoluteHours,
+    log: securityLog(),
+  })
+  const performanceReports = createPerformanceReportService({
+    figures: performanceRepository,
+    partnership: partnership.name,
+    build: buildPerformanceReport,
+    // Sign-in events (entity "user") change nothing the report shows: they must not make every sign-in rebuild it.
+    dataVersion: () => partnershipAudit.latestId({ ignoring: ['user'] }),
+  })
+  const publication = createPublicationService({
+    repository: createPublicationRepository(scopedDatabase, partnershipAudit),
+    reviews: createCommentaryReviewRepository(scopedDatabase, partnershipAudit),
+    reports: performanceReports,
+    rules: { minimumCount: settings.disclosureMinimum },
+    // Approvers and reviewers by name and role, for readers who are not shown colleagues' emails.
+    people: async (userId) => {
+      const user = await partnershipAccounts.findUser({ system: 'publication' }, userId)
+      return user === null ? null : { name: user.name, roleName: roleNames[user.role] }
+    },
+  })
+  // Quarterly returns from data owners, the analyst's review and the board's sign-off (src/returns/).
+  const returns = createReturnsService({
+    repository: createReturnsRepository(scopedDatabase, partnershipAudit),
+    figures: performanceRepository,
+    report: (year) => performanceReports.report(year),
+    daysAfterQuarterEnd: settings.returnsDueDays,
+  })
+  return {
+    partnership,
+    /** The partnership's settings, the instance's filling the gaps. */
+    settings,
+    /** The instance's configuration, with this partnership's name. */
+    config: Object.freeze({ ...config, partnershipName: partnership.name }),
+    database: scopedDatabase,
+    returns,
+    publication,
+    audit: partnershipAudit,
+    accounts: partnershipAccounts,
+    performance: {
+      repository: performanceRepository,
+      importService: performanceImports,
+      importFiles: performanceImports.importPerformanceFiles,
+    },
+    /** The JSON API's writes (one figure at a time, version-checked, idempotent, audited). */
+    api: { writes: createApiRepository(scopedDatabase, partnershipAudit) },
+    reports: {
+      /** The performance report, regenerated from the stored figures (web page, downloads, `report` command). */
+      performance: performanceReports,
+    },
+  }
+}
+
+/** What one partnership's pages, API and commands work with (`services.forPartnership(partnership)`). */
+export type PartnershipServices = ReturnType<typeof createPartnershipServices>

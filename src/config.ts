@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { isTwoStepPolicy, twoStepPolicies, type TwoStepPolicy } from './accounts/two-step/two-step-policy.ts'
 
 /**
  * All configuration, read once from the environment. Every variable has a development default except
@@ -68,6 +67,21 @@ export interface Config {
    * Default 5.
    */
   readonly lockWaitSeconds?: number
+}
+
+/**
+ * Who must use two-step sign-in (`SAFERHUB_TWO_STEP`; src/accounts/two-step/two-step-policy.ts applies it):
+ * - `required`: everybody; a user without it sets it up at their next sign-in, before anything else;
+ * - `administrators`: administrators and partnership analysts (who can change accounts, every agency's figures and
+ *   the published report); everybody else may turn it on;
+ * - `optional`: anybody may turn it on, nobody must (the demo, whose users sign in with the README's passwords).
+ */
+export const twoStepPolicies = ['required', 'administrators', 'optional'] as const
+
+export type TwoStepPolicy = (typeof twoStepPolicies)[number]
+
+export function isTwoStepPolicy(value: string): value is TwoStepPolicy {
+  return (twoStepPolicies as readonly string[]).includes(value)
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

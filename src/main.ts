@@ -1,11 +1,12 @@
 import { loadConfig } from './config.ts'
-import { createServices } from './composition-root.ts'
+import { createServices, type Services } from './composition-root.ts'
 import type { Command, CommandOutput } from './cli/command.ts'
 import { demoLoadCommand, importCommand } from './performance/cli.ts'
 import { reportCommand } from './reports/cli.ts'
 import { serveCommand } from './web/cli.ts'
 import { crimeCommands } from './crime/cli.ts'
 import { accountCommands } from './accounts/cli.ts'
+import { partnershipCommands } from './partnerships/cli.ts'
 import { databaseFailure, databaseFailureLine } from './db/database-errors.ts'
 import { jsonLogger } from './web/logger.ts'
 
@@ -13,13 +14,14 @@ import { jsonLogger } from './web/logger.ts'
  * The `saferhub` command line. Every feature contributes its commands; `serve` runs the web application.
  * `npm start` is `saferhub serve`.
  */
-const commands: Command[] = [
+const commands: Command<Services>[] = [
   importCommand,
   demoLoadCommand,
   reportCommand,
   serveCommand,
   ...crimeCommands,
   ...accountCommands,
+  ...partnershipCommands,
 ]
 
 const output: CommandOutput = {

@@ -3,6 +3,7 @@ import type { DatabaseSchema } from '../db/schema.ts'
 import type { ApiTokensTable, UsersTable } from './accounts-schema.ts'
 import { ownerNameKey } from './data-owner-names.ts'
 import { isRole, type Role } from './roles.ts'
+import { isTwoStepPolicy, type TwoStepPolicy } from '../config.ts'
 
 /** A partner agency. */
 export interface Agency {
@@ -38,10 +39,25 @@ export interface User {
   readonly updatedAt: string
   readonly passwordChangedAt: string | null
   readonly lastSignedInAt: string | null
+  /** Manages the instance's partnerships (and is an administrator in every partnership). */
+  readonly instanceAdministrator: boolean
+  /** The partnerships the person belongs to, with their role in each (by partnership id). */
+  readonly memberships: readonly Membership[]
+}
+
+/** A person's role in one partnership. */
+export interface Membership {
+  readonly partnershipId: number
+  readonly role: Role
+  readonly agencyId: number | null
+  /** The partnership's own two-step sign-in policy; null: the instance's. */
+  readonly twoStepPolicy: TwoStepPolicy | null
 }
 
 export interface ApiToken {
   readonly id: number
+  /** The partnership the token sends returns to. */
+  readonly partnershipId: number
   readonly agencyId: number
   readonly name: string
   readonly tokenPrefix: string
@@ -76,6 +92,14 @@ export type UserChanges = Partial<{
 /** A database handle or a transaction: every method takes one, so that a service can group writes. */
 type Executor = Kysely<DatabaseSchema>
 
+/** The agencies that serve a partnership, as a subquery. */
+function linkedAgenciesOf(executor: Executor, partnershipId: number) {
+  return executor
+    .selectFrom('partnership_agencies')
+    .select('partnership_agencies.agency_id')
+    .where('partnership_agencies.partnership_id', '=', partnershipId)
+}
+
 /**
  * Emails are compared case-insensitively: stored and looked up trimmed, in Unicode NFC and lower case.
  *
@@ -90,31 +114,118 @@ export function normaliseEmail(email: string): string {
  * Agencies, users and API tokens: the only place with their SQL. Plain functions over a Kysely handle, each
  * taking an optional transaction.
  */
-export function createAccountRepository(db: Kysely<DatabaseSchema>) {
+export function createAccountRepository(db: Kysely<DatabaseSchema>, partnershipId: number | null = null) {
   const userColumns = [
     'users.id',
     'users.email',
     'users.name',
-    'users.role',
-    'users.agency_id',
+    'users.instance_administrator',
     'users.disabled',
     'users.must_change_password',
     'users.created_at',
     'users.updated_at',
     'users.password_changed_at',
     'users.last_signed_in_at',
-    'agencies.code as agency_code',
-    'agencies.name as agency_name',
   ] as const
 
-  const selectUsers = (executor: Executor) =>
-    executor.selectFrom('users').leftJoin('agencies', 'agencies.id', 'users.agency_id').select(userColumns)
+  /**
+   * Users as this scope sees them. In a partnership: its members (with their role there) and the instance's
+   * administrators (administrators everywhere); anyone else is not there at all. For the instance: everyone, with
+   * the role they hold in their first partnership (an instance administrator: administrator).
+   */
+  const selectUsers = (executor: Executor) => {
+    const query = executor.selectFrom('users').select(userColumns)
+    if (partnershipId === null) return query
+    return query.where((eb) =>
+      eb.or([
+        eb('users.instance_administrator', '=', 1),
+        eb.exists(
+          eb
+            .selectFrom('memberships')
+            .select('memberships.user_id')
+            .whereRef('memberships.user_id', '=', 'users.id')
+            .where('memberships.partnership_id', '=', partnershipId),
+        ),
+      ]),
+    )
+  }
+
+  const linkedAgencies = (executor: Executor) => linkedAgenciesOf(executor, partnershipId ?? 0)
+
+  /** Rows to users: their memberships and agencies read in two more queries, whatever the number of rows. */
+  async function toUsers(rows: readonly UserRow[], executor: Executor): Promise<User[]> {
+    if (rows.length === 0) return []
+    const ids = rows.map((r) => r.id)
+    const memberships = await executor
+      .selectFrom('memberships')
+      .leftJoin('agencies', 'agencies.id', 'memberships.agency_id')
+      .innerJoin('partnerships', 'partnerships.id', 'memberships.partnership_id')
+      .select([
+        'partnerships.two_step_policy',
+        'memberships.user_id',
+        'memberships.partnership_id',
+        'memberships.role',
+        'memberships.agency_id',
+        'agencies.code as agency_code',
+        'agencies.name as agency_name',
+      ])
+      .where('memberships.user_id', 'in', ids)
+      .orderBy('memberships.partnership_id')
+      .execute()
+    const byUser = new Map<number, typeof memberships>()
+    for (const m of memberships) byUser.set(m.user_id, [...(byUser.get(m.user_id) ?? []), m])
+    return rows.map((row) => toUser(row, byUser.get(row.id) ?? [], partnershipId))
+  }
+
+  async function oneUser(row: UserRow | undefined, executor: Executor): Promise<User | null> {
+    if (row === undefined) return null
+    return (await toUsers([row], executor))[0] ?? null
+  }
+
+  /** Sets (or removes, with role null) the user's membership of this scope's partnership. */
+  async function setMembership(
+    userId: number,
+    membership: { role: Role; agencyId: number | null } | null,
+    at: string,
+    executor: Executor,
+  ): Promise<void> {
+    if (partnershipId === null) throw new Error('A role is held in a partnership: use a partnership-scoped service')
+    if (membership === null) {
+      await executor
+        .deleteFrom('memberships')
+        .where('user_id', '=', userId)
+        .where('partnership_id', '=', partnershipId)
+        .execute()
+      return
+    }
+    const agencyId = membership.agencyId
+    const updated = await executor
+      .updateTable('memberships')
+      .set({ role: membership.role, agency_id: agencyId, updated_at: at })
+      .where('user_id', '=', userId)
+      .where('partnership_id', '=', partnershipId)
+      .executeTakeFirst()
+    if (Number(updated.numUpdatedRows) > 0) return
+    await executor
+      .insertInto('memberships')
+      .values({
+        user_id: userId,
+        partnership_id: partnershipId,
+        role: membership.role,
+        agency_id: agencyId,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute()
+  }
 
   return {
     /** Every agency, by name, each with its owner names. */
     async listAgencies(executor: Executor = db): Promise<AgencyWithOwnerNames[]> {
+      let agencyQuery = executor.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name').orderBy('code')
+      if (partnershipId !== null) agencyQuery = agencyQuery.where('id', 'in', linkedAgencies(executor))
       const [agencies, names] = await Promise.all([
-        executor.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name').orderBy('code').execute(),
+        agencyQuery.execute(),
         executor.selectFrom('agency_owner_names').select(['agency_id', 'name']).orderBy('id').execute(),
       ])
       const byAgency = new Map<number, string[]>()
@@ -134,14 +245,16 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>) {
 
     /** Active users and live API tokens per agency id (agencies with neither are absent). */
     async agencyCounts(now: string, executor: Executor = db): Promise<Map<number, AgencyCounts>> {
+      let members = executor
+        .selectFrom('memberships')
+        .innerJoin('users', 'users.id', 'memberships.user_id')
+        .select(['memberships.agency_id', (eb) => eb.fn.count<number>('memberships.user_id').distinct().as('count')])
+        .where('users.disabled', '=', 0)
+        .where('memberships.agency_id', 'is not', null)
+        .groupBy('memberships.agency_id')
+      if (partnershipId !== null) members = members.where('memberships.partnership_id', '=', partnershipId)
       const [users, tokens] = await Promise.all([
-        executor
-          .selectFrom('users')
-          .select(['agency_id', (eb) => eb.fn.countAll<number>().as('count')])
-          .where('disabled', '=', 0)
-          .where('agency_id', 'is not', null)
-          .groupBy('agency_id')
-          .execute(),
+        members.execute(),
         executor
           .selectFrom('api_tokens')
           .select(['agency_id', (eb) => eb.fn.countAll<number>().as('count')])
@@ -160,15 +273,14 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>) {
       return counts
     },
 
+    /** An agency that serves this scope's partnership (any agency, for the instance). */
     async findAgency(id: number, executor: Executor = db): Promise<Agency | null> {
-      const row = await executor
-        .selectFrom('agencies')
-        .select(['id', 'code', 'name'])
-        .where('id', '=', id)
-        .executeTakeFirst()
-      return row ?? null
+      let query = executor.selectFrom('agencies').select(['id', 'code', 'name']).where('id', '=', id)
+      if (partnershipId !== null) query = query.where('id', 'in', linkedAgencies(executor))
+      return (await query.executeTakeFirst()) ?? null
     },
 
+    /** By code, among every agency of the instance (codes are the instance's: one police force, one code). */
     async findAgencyByCode(code: string, executor: Executor = db): Promise<Agency | null> {
       const row = await executor
         .selectFrom('agencies')
@@ -178,19 +290,38 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>) {
       return row ?? null
     },
 
+    /** A new agency; in a partnership's scope it also serves that partnership. */
     async insertAgency(agency: { code: string; name: string; at: string }, executor: Executor = db): Promise<Agency> {
       const row = await executor
         .insertInto('agencies')
         .values({ code: agency.code, name: agency.name, created_at: agency.at })
         .returning(['id', 'code', 'name'])
         .executeTakeFirstOrThrow()
+      if (partnershipId !== null) await this.linkAgency(row.id, agency.at, executor)
       return row
+    },
+
+    /** An existing agency (another partnership's police force, say) starts serving this scope's partnership. */
+    async linkAgency(agencyId: number, at: string, executor: Executor = db): Promise<void> {
+      if (partnershipId === null) throw new Error('An agency serves a partnership: use a partnership-scoped service')
+      const linked = await executor
+        .selectFrom('partnership_agencies')
+        .select('agency_id')
+        .where('partnership_id', '=', partnershipId)
+        .where('agency_id', '=', agencyId)
+        .executeTakeFirst()
+      if (linked) return
+      await executor
+        .insertInto('partnership_agencies')
+        .values({ partnership_id: partnershipId, agency_id: agencyId, linked_at: at })
+        .execute()
     },
 
     async updateAgency(id: number, changes: { code?: string; name?: string }, executor: Executor = db): Promise<void> {
       await executor.updateTable('agencies').set(changes).where('id', '=', id).execute()
     },
 
+    /** Every account of the instance (whatever the scope: the first start asks whether there are any). */
     async countUsers(executor: Executor = db): Promise<number> {
       const row = await executor
         .selectFrom('users')
@@ -201,18 +332,29 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>) {
 
     async listUsers(executor: Executor = db): Promise<User[]> {
       const rows = await selectUsers(executor).orderBy('users.name').orderBy('users.email').execute()
-      return rows.map(toUser)
+      return toUsers(rows, executor)
     },
 
     async findUser(id: number, executor: Executor = db): Promise<User | null> {
-      const row = await selectUsers(executor).where('users.id', '=', id).executeTakeFirst()
-      return row ? toUser(row) : null
+      return oneUser(await selectUsers(executor).where('users.id', '=', id).executeTakeFirst(), executor)
     },
 
     async findUserByEmail(email: string, executor: Executor = db): Promise<User | null> {
       const row = await selectUsers(executor).where('users.email', '=', normaliseEmail(email)).executeTakeFirst()
-      return row ? toUser(row) : null
+      return oneUser(row, executor)
     },
+
+    /** The account with this email anywhere in the instance (to add an existing person to a partnership). */
+    async findAccountByEmail(email: string, executor: Executor = db): Promise<{ id: number } | null> {
+      const row = await executor
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', normaliseEmail(email))
+        .executeTakeFirst()
+      return row ?? null
+    },
+
+    setMembership,
 
     /** The user and their password hash, for signing in and changing the password only. */
     async findCredentials(
@@ -225,17 +367,23 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>) {
           ? query.where('users.email', '=', normaliseEmail(where.email))
           : query.where('users.id', '=', where.id)
       const row = await query.executeTakeFirst()
-      return row ? { user: toUser(row), passwordHash: row.password_hash } : null
+      const user = await oneUser(row, executor)
+      return row && user ? { user, passwordHash: row.password_hash } : null
     },
 
+    /**
+     * A new account. In a partnership's scope the role is held there; for the instance, only an instance
+     * administrator is made (everyone else belongs to a partnership).
+     */
     async insertUser(user: NewUserRow, executor: Executor = db): Promise<number> {
+      if (partnershipId === null && user.role !== 'administrator')
+        throw new Error('Only an instance administrator is made outside a partnership')
       const row = await executor
         .insertInto('users')
         .values({
           email: normaliseEmail(user.email),
           name: user.name,
-          role: user.role,
-          agency_id: user.agencyId,
+          instance_administrator: partnershipId === null ? 1 : 0,
           disabled: 0,
           password_hash: user.passwordHash,
           must_change_password: user.mustChangePassword ? 1 : 0,
@@ -246,20 +394,23 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>) {
         })
         .returning('id')
         .executeTakeFirstOrThrow()
+      if (partnershipId !== null)
+        await setMembership(row.id, { role: user.role, agencyId: user.agencyId }, user.at, executor)
       return row.id
     },
 
     async updateUser(id: number, changes: UserChanges & { at: string }, executor: Executor = db): Promise<void> {
       const set: Partial<Selectable<UsersTable>> = { updated_at: changes.at }
       if (changes.name !== undefined) set.name = changes.name
-      if (changes.role !== undefined) set.role = changes.role
-      if (changes.agencyId !== undefined) set.agency_id = changes.agencyId
       if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0
       if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash
       if (changes.mustChangePassword !== undefined) set.must_change_password = changes.mustChangePassword ? 1 : 0
       if (changes.passwordChangedAt !== undefined) set.password_changed_at = changes.passwordChangedAt
       if (changes.lastSignedInAt !== undefined) set.last_signed_in_at = changes.lastSignedInAt
       await executor.updateTable('users').set(set).where('id', '=', id).execute()
+      if (changes.role !== undefined) {
+        await setMembership(id, { role: changes.role, agencyId: changes.agencyId ?? null }, changes.at, executor)
+      }
     },
 
     async insertApiToken(
@@ -334,43 +485,67 @@ interface UserRow {
   id: number
   email: string
   name: string
-  role: string
-  agency_id: number | null
+  instance_administrator: number
   disabled: number
   must_change_password: number
   created_at: string
   updated_at: string
   password_changed_at: string | null
   last_signed_in_at: string | null
-  agency_code: string | null
-  agency_name: string | null
 }
 
-function toUser(row: UserRow): User {
-  // The database's CHECK keeps roles known; refusing here too means a bad row can never grant anything.
-  if (!isRole(row.role)) throw new Error(`User ${row.id} has an unknown role "${row.role}"`)
+interface MembershipRow {
+  partnership_id: number
+  role: string
+  agency_id: number | null
+  agency_code: string | null
+  agency_name: string | null
+  two_step_policy: string | null
+}
+
+/**
+ * The user as one scope sees them: in a partnership, their role there (an instance administrator with no
+ * membership there: administrator); for the instance, their role in their first partnership.
+ */
+function toUser(row: UserRow, memberships: readonly MembershipRow[], partnershipId: number | null): User {
+  for (const m of memberships) {
+    // The database's CHECK keeps roles known; refusing here too means a bad row can never grant anything.
+    if (!isRole(m.role)) throw new Error(`User ${row.id} has an unknown role "${m.role}"`)
+  }
+  const instanceAdministrator = row.instance_administrator === 1
+  const here = partnershipId === null ? memberships[0] : memberships.find((m) => m.partnership_id === partnershipId)
+  const role: Role = instanceAdministrator ? 'administrator' : ((here?.role as Role | undefined) ?? 'viewer')
+  const agency =
+    !instanceAdministrator && here && here.agency_id !== null && here.agency_code !== null && here.agency_name !== null
+      ? { id: here.agency_id, code: here.agency_code, name: here.agency_name }
+      : null
   return {
     id: row.id,
     email: row.email,
     name: row.name,
-    role: row.role,
-    agencyId: row.agency_id,
-    agency:
-      row.agency_id !== null && row.agency_code !== null && row.agency_name !== null
-        ? { id: row.agency_id, code: row.agency_code, name: row.agency_name }
-        : null,
+    role,
+    agencyId: agency?.id ?? null,
+    agency,
     disabled: row.disabled === 1,
     mustChangePassword: row.must_change_password === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     passwordChangedAt: row.password_changed_at,
     lastSignedInAt: row.last_signed_in_at,
+    instanceAdministrator,
+    memberships: memberships.map((m) => ({
+      partnershipId: m.partnership_id,
+      role: m.role as Role,
+      agencyId: m.agency_id,
+      twoStepPolicy: m.two_step_policy !== null && isTwoStepPolicy(m.two_step_policy) ? m.two_step_policy : null,
+    })),
   }
 }
 
 function toApiToken(row: Selectable<ApiTokensTable>): ApiToken {
   return {
     id: row.id,
+    partnershipId: row.partnership_id,
     agencyId: row.agency_id,
     name: row.name,
     tokenPrefix: row.token_prefix,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { sql } from 'kysely'
 import { createAuditRepository } from '../audit/audit-repository.ts'
 import type { Database } from '../db/database.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import { createAccountService, NotFound, type AccountService, type SecurityEvent } from './account-service.ts'
 import { fakeClock } from './clock.ts'
 import { demoUsers } from './demo-users.ts'
@@ -28,7 +28,7 @@ for (const dialect of testDialects()) {
     const clock = fakeClock('2018-04-03T09:00:00.000Z')
 
     beforeEach(async () => {
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       clock.set('2018-04-03T09:00:00.000Z')
       events = []
       accounts = createAccountService({
@@ -56,7 +56,8 @@ for (const dialect of testDialects()) {
         agencyId: agencyCode ? await agencyId(agencyCode) : null,
       })
       assert.ok(result.ok, JSON.stringify(!result.ok && result.errors))
-      return result
+      assert.ok(result.oneTimePassword !== null, 'a new account gets a one-time password')
+      return { ...result, oneTimePassword: result.oneTimePassword }
     }
 
     /** An administrator who has already chosen their own password (one who has not may do nothing else). */
@@ -99,8 +100,7 @@ for (const dialect of testDialects()) {
           .values({
             email,
             name: 'x',
-            role: 'viewer',
-            agency_id: null,
+            instance_administrator: 0,
             disabled: 0,
             password_hash: null,
             must_change_password: 0,

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { withAuditedTransaction } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
+import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import {
   createAccountRepository,
@@ -123,7 +124,7 @@ export function createAccountService(options: AccountServiceOptions) {
   const { database, audit } = options
   const clock = options.clock ?? systemClock
   const log = options.log ?? (() => {})
-  const repository = createAccountRepository(database.db)
+  const repository = createAccountRepository(database.db, partnershipIdOf(database))
   const idleTimeoutSeconds = (options.sessionIdleMinutes ?? 30) * 60
   const absoluteTimeoutSeconds = (options.sessionAbsoluteHours ?? 12) * 3600
   const sessions = new DatabaseSessionStore({ db: database.db, clock, idleTimeoutSeconds, absoluteTimeoutSeconds })
@@ -485,7 +486,11 @@ export function createAccountService(options: AccountServiceOptions) {
     },
 
     /** Adds a user with a one-time password (shown once to the administrator; the user must change it). */
-    async addUser(actor: Actor, input: NewUser): Promise<Result<{ user: User; oneTimePassword: string }>> {
+    /**
+     * Adds a person to the partnership with a role: a new account with a one-time password, or, for someone who has
+     * an account in another partnership already, a membership here (`oneTimePassword` null).
+     */
+    async addUser(actor: Actor, input: NewUser): Promise<Result<{ user: User; oneTimePassword: string | null }>> {
       demandActor(actor, 'user:manage')
       const oneTimePassword = generateOneTimePassword()
       const passwordHash = await hashPassword(oneTimePassword)
@@ -505,6 +510,22 @@ export function createAccountService(options: AccountServiceOptions) {
         }
         const checked = await checkRoleAndAgency(input.role, input.agencyId, errors, trx)
         if (errors.length > 0 || !checked) return { ok: false, errors }
+        // A person who already has an account in another partnership (a police data owner serving two, say) keeps
+        // it: they become a member here with this role, and sign in with the password they have.
+        const existing = email ? await repository.findAccountByEmail(email, trx) : null
+        if (existing) {
+          await repository.setMembership(existing.id, { role: checked.role, agencyId: checked.agencyId }, nowIso(), trx)
+          const member = await findUserOrThrow(existing.id, trx)
+          await audit.append(trx, {
+            actor: actorName(actor),
+            action: 'add-member',
+            entityType: 'user',
+            entityKey: String(existing.id),
+            before: null,
+            after: userSnapshot(member),
+          })
+          return { ok: true, user: member, oneTimePassword: null }
+        }
         const id = await repository.insertUser(
           {
             email,
@@ -897,6 +918,19 @@ export function createAccountService(options: AccountServiceOptions) {
       if (!agency) return null
       await repository.markApiTokenUsed(record.id, now)
       return { tokenId: record.id, agency, principal: { role: 'data-owner', agencyId: agency.id } }
+    },
+
+    /**
+     * The partnership an API token belongs to (an unscoped service sees every partnership's tokens), so that a call
+     * to `/api/…` without `/p/<slug>` reaches its own partnership; null for a token that is unknown, revoked or
+     * expired. The partnership's own service then checks the token again.
+     */
+    async apiTokenPartnership(token: string): Promise<number | null> {
+      if (!API_TOKEN_PATTERN.test(token)) return null
+      const record = await repository.findApiTokenByHash(apiTokenHash(token))
+      const now = nowIso()
+      if (!record || record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) return null
+      return record.partnershipId
     },
 
     /** Deletes timed-out sessions and forgotten throttle counts. */

@@ -39,9 +39,8 @@ export interface UsersTable {
   /** Stored trimmed and lower-cased, so that uniqueness is case-insensitive on both databases. */
   email: string
   name: string
-  role: string
-  /** Required for a data owner (their returns are that agency's); optional for other roles. */
-  agency_id: number | null
+  /** 1: manages the instance's partnerships. A person's role is per partnership (`memberships`, migration 0013). */
+  instance_administrator: number
   disabled: number
   /** An argon2id PHC string; null means the account cannot sign in with a password. */
   password_hash: string | null
@@ -84,6 +83,8 @@ export interface SignInThrottleTable {
 
 /** Tokens for machine access on behalf of an agency. Only a SHA-256 of the token is kept. */
 export interface ApiTokensTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   id: Generated<number>
   agency_id: number
   /** What the token is for, e.g. "YOT case system nightly upload". */

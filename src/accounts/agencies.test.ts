@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { createAuditRepository } from '../audit/audit-repository.ts'
 import type { Database } from '../db/database.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import type { AgencyWithOwnerNames } from './account-repository.ts'
 import { createAccountService, NotFound, type AccountService } from './account-service.ts'
 import { fakeClock } from './clock.ts'
@@ -22,7 +22,7 @@ for (const dialect of testDialects()) {
     const clock = fakeClock('2018-04-03T09:00:00.000Z')
 
     beforeEach(async () => {
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       clock.set('2018-04-03T09:00:00.000Z')
       accounts = createAccountService({
         database,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import type { Services } from '../composition-root.ts'
 import { createAuditRepository } from '../audit/audit-repository.ts'
 import type { Database } from '../db/database.ts'
-import { openTestDatabase } from '../../test/support/databases.ts'
+import { openTestPartnershipDatabase } from '../../test/support/databases.ts'
 import { createAccountService, type AccountService } from './account-service.ts'
 import { accountCommands } from './cli.ts'
 
@@ -14,7 +14,7 @@ describe('accounts command line (sqlite)', () => {
   let err: string[]
 
   beforeEach(async () => {
-    database = await openTestDatabase('sqlite')
+    database = await openTestPartnershipDatabase('sqlite')
     accounts = createAccountService({ database, audit: createAuditRepository(database) })
     await accounts.createDefaultAgencies()
     out = []
@@ -27,8 +27,12 @@ describe('accounts command line (sqlite)', () => {
       .filter((c) => c.name.split(' ').every((w, i) => argv[i] === w))
       .sort((a, b) => b.name.length - a.name.length)[0]
     assert.ok(command, argv.join(' '))
-    // The commands use only services.accounts.
-    const services = { accounts } as unknown as Services
+    // The commands use only the partnership's accounts (the instance's only partnership here).
+    const partnership = { id: 1 }
+    const services = {
+      partnerships: { resolve: async () => partnership },
+      forPartnership: () => ({ accounts }),
+    } as unknown as Services
     return command.run(argv.slice(command.name.split(' ').length), services, {
       out: (t) => out.push(t),
       err: (t) => err.push(t),

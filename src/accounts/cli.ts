@@ -1,6 +1,14 @@
-import { operatingSystemUser, optionValue, parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
-import type { Services } from '../composition-root.ts'
-import type { Actor, FieldError } from './account-service.ts'
+import {
+  operatingSystemUser,
+  optionValue,
+  parseOptions,
+  partnershipOption,
+  type Command,
+  type CommandOutput,
+  type PartnershipChoice,
+} from '../cli/command.ts'
+import type { AccountService, Actor, FieldError } from './account-service.ts'
+import type { TwoStepService } from './two-step/two-step-service.ts'
 import type { User } from './account-repository.ts'
 import { ownerNameKey } from './data-owner-names.ts'
 import { roleNames, roles } from './roles.ts'
@@ -15,6 +23,12 @@ function commandLineActor(): Actor {
   return { system: `command line (${operatingSystemUser() ?? 'unknown'})` }
 }
 
+/** What the account commands use of the application's services. */
+export interface AccountCommandServices {
+  readonly accounts: AccountService
+  readonly twoStep: TwoStepService
+}
+
 function printErrors(output: CommandOutput, errors: readonly FieldError[]): number {
   for (const error of errors) output.err(`${error.field}: ${error.message}`)
   return 1
@@ -24,7 +38,12 @@ function printErrors(output: CommandOutput, errors: readonly FieldError[]): numb
  * The user whose email is the command's one argument; else says what is wrong and gives the exit code (2 without an
  * email, 1 when no account has it).
  */
-async function userOfArgument(args: readonly string[], services: Services, output: CommandOutput, usage: string) {
+async function userOfArgument(
+  args: readonly string[],
+  services: AccountCommandServices,
+  output: CommandOutput,
+  usage: string,
+) {
   const email = parseOptions(args).positional[0]
   const user = email ? await services.accounts.repository.findUserByEmail(email) : null
   if (user) return user
@@ -37,7 +56,7 @@ function describeUser(user: User): string {
   return [String(user.id), user.email, user.name, roleNames[user.role], user.agency?.code ?? '-', status].join('\t')
 }
 
-export const usersListCommand: Command = {
+export const usersListCommand: Command<AccountCommandServices> = {
   name: 'users list',
   summary: 'List the user accounts',
   usage:
@@ -50,7 +69,7 @@ export const usersListCommand: Command = {
   },
 }
 
-export const usersAddCommand: Command = {
+export const usersAddCommand: Command<AccountCommandServices> = {
   name: 'users add',
   summary: 'Add a user account and print its one-time password',
   usage: [
@@ -80,12 +99,16 @@ export const usersAddCommand: Command = {
     })
     if (!result.ok) return printErrors(output, result.errors)
     output.out(`Added ${result.user.email} (${roleNames[result.user.role]}).`)
+    if (result.oneTimePassword === null) {
+      output.out('They already had an account in another partnership: they sign in with their own password.')
+      return 0
+    }
     output.out(`One-time password: ${result.oneTimePassword}`)
     return 0
   },
 }
 
-export const usersResetPasswordCommand: Command = {
+export const usersResetPasswordCommand: Command<AccountCommandServices> = {
   name: 'users reset-password',
   summary: 'Issue a new one-time password for a user (ends their sessions)',
   usage: 'Usage: saferhub users reset-password <email>',
@@ -99,7 +122,7 @@ export const usersResetPasswordCommand: Command = {
   },
 }
 
-export const usersResetTwoStepCommand: Command = {
+export const usersResetTwoStepCommand: Command<AccountCommandServices> = {
   name: 'users reset-two-step',
   summary: 'Reset a user’s two-step sign-in (lost phone and recovery codes; ends their sessions)',
   usage: [
@@ -122,7 +145,7 @@ export const usersResetTwoStepCommand: Command = {
   },
 }
 
-function disableCommand(disabled: boolean): Command {
+function disableCommand(disabled: boolean): Command<AccountCommandServices> {
   return {
     name: disabled ? 'users disable' : 'users enable',
     summary: disabled ? 'Disable a user account (ends its sessions at once)' : 'Enable a disabled user account',
@@ -138,7 +161,7 @@ function disableCommand(disabled: boolean): Command {
   }
 }
 
-export const agenciesListCommand: Command = {
+export const agenciesListCommand: Command<AccountCommandServices> = {
   name: 'agencies list',
   summary: 'List the partner agencies',
   usage: 'Usage: saferhub agencies list',
@@ -148,7 +171,7 @@ export const agenciesListCommand: Command = {
   },
 }
 
-export const agenciesAddCommand: Command = {
+export const agenciesAddCommand: Command<AccountCommandServices> = {
   name: 'agencies add',
   summary: 'Add a partner agency',
   usage: 'Usage: saferhub agencies add <CODE> --name "Agency name"',
@@ -170,13 +193,13 @@ export const agenciesAddCommand: Command = {
 }
 
 /** The agency with this code (case ignored), or null after saying so. */
-async function agencyByCode(services: Services, code: string | undefined, output: CommandOutput) {
+async function agencyByCode(services: AccountCommandServices, code: string | undefined, output: CommandOutput) {
   const agency = (await services.accounts.listAgencies()).find((a) => ownerNameKey(a.code) === ownerNameKey(code ?? ''))
   if (!agency) output.err(`agency: no agency with the code "${code ?? ''}" (see \`saferhub agencies list\`)`)
   return agency ?? null
 }
 
-export const agenciesRenameCommand: Command = {
+export const agenciesRenameCommand: Command<AccountCommandServices> = {
   name: 'agencies rename',
   summary: 'Change an agency’s name (its code never changes)',
   usage: 'Usage: saferhub agencies rename <CODE> --name "New name"',
@@ -199,7 +222,7 @@ export const agenciesRenameCommand: Command = {
   },
 }
 
-export const agenciesOwnerNamesCommand: Command = {
+export const agenciesOwnerNamesCommand: Command<AccountCommandServices> = {
   name: 'agencies owner-names',
   summary: 'List, add or remove the names an agency goes by in the KPI framework’s Owner column',
   usage: [
@@ -247,7 +270,7 @@ export const agenciesOwnerNamesCommand: Command = {
   },
 }
 
-export const apiTokensCreateCommand: Command = {
+export const apiTokensCreateCommand: Command<AccountCommandServices> = {
   name: 'api-tokens create',
   summary: 'Issue an API token for an agency (printed once)',
   usage: [
@@ -276,7 +299,7 @@ export const apiTokensCreateCommand: Command = {
   },
 }
 
-export const apiTokensListCommand: Command = {
+export const apiTokensListCommand: Command<AccountCommandServices> = {
   name: 'api-tokens list',
   summary: 'List API tokens (never the tokens themselves)',
   usage: 'Usage: saferhub api-tokens list',
@@ -301,7 +324,7 @@ export const apiTokensListCommand: Command = {
   },
 }
 
-export const apiTokensRevokeCommand: Command = {
+export const apiTokensRevokeCommand: Command<AccountCommandServices> = {
   name: 'api-tokens revoke',
   summary: 'Revoke an API token at once',
   usage: 'Usage: saferhub api-tokens revoke <id>',
@@ -318,7 +341,35 @@ export const apiTokensRevokeCommand: Command = {
 }
 
 /** Every accounts command, for the `commands` list of src/main.ts. */
-export const accountCommands: readonly Command[] = [
+/**
+ * A partnership's people, agencies and API tokens: each command works in the partnership `--partnership` names (its
+ * ONS code, short name or name), or the instance's only one. The option is taken off before the command reads its
+ * own.
+ */
+function inPartnership(
+  command: Command<AccountCommandServices>,
+): Command<AccountCommandServices & PartnershipChoice<{ readonly accounts: AccountService }>> {
+  return {
+    ...command,
+    usage: `${command.usage}\n\n  --partnership P  the partnership (ONS code, short name or name); default: the only one`,
+    async run(args, services, output) {
+      const rest: string[] = []
+      let reference: string | undefined
+      for (let i = 0; i < args.length; i++) {
+        const arg = args[i] as string
+        if (arg === '--partnership') reference = args[++i] ?? ''
+        else if (arg.startsWith('--partnership=')) reference = arg.slice('--partnership='.length)
+        else rest.push(arg)
+      }
+      const options = new Map<string, string | true>(reference === undefined ? [] : [['partnership', reference]])
+      const partnership = await partnershipOption(services, options, output)
+      if (!partnership) return 2
+      return command.run(rest, { ...services, accounts: partnership.accounts }, output)
+    },
+  }
+}
+
+export const accountCommands = [
   usersListCommand,
   usersAddCommand,
   usersResetPasswordCommand,
@@ -332,4 +383,4 @@ export const accountCommands: readonly Command[] = [
   apiTokensCreateCommand,
   apiTokensListCommand,
   apiTokensRevokeCommand,
-]
+].map(inPartnership)

@@ -8,7 +8,8 @@ import { openTestDatabase } from '../../test/support/databases.ts'
 import { createAccountService, type AccountService } from './account-service.ts'
 import { agencyCodeForDataOwner } from './default-agencies.ts'
 import { demoUsers } from './demo-users.ts'
-import { prepareAccounts, securityLog } from './first-start.ts'
+import { prepareAccounts, prepareDemoAccounts, securityLog } from './first-start.ts'
+import { scopeToPartnership } from '../db/partnership-scope.ts'
 
 describe('first start (sqlite)', () => {
   let database: Database
@@ -21,7 +22,7 @@ describe('first start (sqlite)', () => {
   })
   afterEach(() => database.close())
 
-  it('creates the agencies and one administrator, prints the one-time password once; nothing on the next start', async () => {
+  it('creates one instance administrator, prints the one-time password once; nothing on the next start', async () => {
     const config = loadConfig({ SAFERHUB_DEMO: 'false', SAFERHUB_ADMIN_EMAIL: 'chief@council.example' })
     await prepareAccounts(accounts, config, (t) => printed.push(t))
     const text = printed.join('\n')
@@ -30,19 +31,51 @@ describe('first start (sqlite)', () => {
     assert.ok(password)
     const signedIn = await accounts.signIn({ email: 'chief@council.example', password, source: 'x' })
     assert.equal(signedIn.outcome === 'signed-in' && signedIn.user.mustChangePassword, true)
+    assert.equal(signedIn.outcome === 'signed-in' && signedIn.user.instanceAdministrator, true)
     printed = []
     await prepareAccounts(accounts, config, (t) => printed.push(t))
     assert.deepEqual(printed, [])
-    assert.equal((await accounts.listAgencies()).length, 8)
+    // Without the demo no partner agency is made up: a partnership's administrator adds its own.
+    assert.equal((await accounts.listAgencies()).length, 0)
   })
 
-  it('creates the demo accounts in development, never in production', async () => {
+  it('creates the demo partnership’s agencies and accounts in development, never the accounts in production', async () => {
+    const partnership = await database.db
+      .insertInto('partnerships')
+      .values({
+        slug: 'wolverhampton',
+        name: 'Safer Wolverhampton Partnership',
+        ons_code: 'E22000341',
+        nation: 'england',
+        disclosure_minimum: null,
+        returns_due_days: null,
+        two_step_policy: null,
+        audit_legacy_through: null,
+        created_at: '2018-04-01T00:00:00.000Z',
+        created_by: 'test',
+        updated_at: '2018-04-01T00:00:00.000Z',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const scoped = scopeToPartnership(database, partnership.id)
+    const demo = createAccountService({ database: scoped, audit: createAuditRepository(scoped) })
     const production = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), SAFERHUB_DEMO: 'true' })
     await prepareAccounts(accounts, production, (t) => printed.push(t))
+    await prepareDemoAccounts(demo, production, (t) => printed.push(t))
     assert.equal((await accounts.repository.listUsers()).length, 1) // the first administrator only
     assert.match(printed.join('\n'), /demo accounts \(public passwords\) were NOT created/)
-    await prepareAccounts(accounts, loadConfig({ SAFERHUB_DEMO: 'true' }), (t) => printed.push(t))
+    await prepareDemoAccounts(demo, loadConfig({ SAFERHUB_DEMO: 'true' }), (t) => printed.push(t))
     assert.equal((await accounts.repository.listUsers()).length, 6)
+    assert.equal((await demo.listAgencies()).length, 8)
+    // Each demo account is a member of the demo partnership with its role; the instance administrator is not.
+    const members = await demo.repository.listUsers()
+    assert.deepEqual(
+      members
+        .filter((u) => !u.instanceAdministrator)
+        .map((u) => [u.email, u.role])
+        .sort(),
+      demoUsers.map((u) => [u.email, u.role]).sort(),
+    )
     assert.match(printed.join('\n'), /DEMO ONLY: 5 demo accounts created/)
   })
 })

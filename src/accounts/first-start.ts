@@ -3,17 +3,15 @@ import type { AccountService, SecurityEvent } from './account-service.ts'
 import { demoUsers } from './demo-users.ts'
 
 /**
- * What the accounts need on every start: the usual agencies when there are none; on the very first start an
- * administrator whose one-time password is printed once (to stderr, so that it never lands in a command's
- * output file); and, for the demo only, one account per role with the public passwords of demo-users.ts.
- * Demo accounts are never created when NODE_ENV=production, whatever SAFERHUB_DEMO says.
+ * What the accounts need on every start: on the very first start an instance administrator whose one-time password
+ * is printed once (to stderr, so that it never lands in a command's output file). The demo partnership's accounts
+ * are `prepareDemoAccounts`'s; they are never created when NODE_ENV=production, whatever SAFERHUB_DEMO says.
  */
 export async function prepareAccounts(
   accounts: AccountService,
   config: Config,
   print: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
 ): Promise<void> {
-  await accounts.createDefaultAgencies()
   const administrator = await accounts.createFirstAdministrator(config.firstAdministratorEmail ?? 'admin@localhost')
   if (administrator) {
     print(
@@ -30,7 +28,18 @@ export async function prepareAccounts(
       ].join('\n'),
     )
   }
-  if (!config.loadDemoData) return
+}
+
+/**
+ * The demo partnership's accounts: its partner agencies (the West Midlands ones the demo framework names), and one
+ * account per role with the public passwords of demo-users.ts. `accounts` is the demo partnership's.
+ */
+export async function prepareDemoAccounts(
+  accounts: AccountService,
+  config: Config,
+  print: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
+): Promise<void> {
+  await accounts.createDefaultAgencies()
   if (config.production) {
     print('SAFERHUB_DEMO is set but NODE_ENV=production: the demo accounts (public passwords) were NOT created.')
     return

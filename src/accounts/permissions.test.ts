@@ -18,7 +18,6 @@ const expected = `
   return:view                   YY             YY                   Yn          YY            nn
   return:edit                   YY             YY                   Yn          nn            nn
   return:review                 YY             YY                   nn          nn            nn
-  indicator:manage              YY             YY                   nn          nn            nn
   import:run                    YY             YY                   nn          nn            nn
   audit:view                    YY             YY                   nn          nn            nn
   user:manage                   YY             nn                   nn          nn            nn

@@ -12,8 +12,9 @@ export const actions = [
   /** Read the partnership's performance report and dashboards. */
   'report:view',
   /**
-   * Download the report's data (CSV, XLSX, JSON, standalone HTML). Today every role that may read the report
-   * may download it (a download shows no more than the page); kept apart for exports that will show more.
+   * Download the report's data (the report's CSV, XLSX, JSON and standalone HTML, a KPI's CSV, the crime figures'
+   * CSV); each download asks for it after 'report:view'. Today every role that may read the report may download it
+   * (a download shows no more than the page); kept apart for exports that will show more.
    */
   'report:export',
   /** Record the board's sign-off of a report. */
@@ -26,9 +27,10 @@ export const actions = [
   'return:edit',
   /** Accept an agency's submitted return, or send it back with a comment (the partnership analyst's review). */
   'return:review',
-  /** Define indicators, baselines and targets. */
-  'indicator:manage',
-  /** Run a bulk import that may touch every agency's figures. */
+  /**
+   * Run a bulk import that may touch every agency's figures, and so define indicators, baselines and targets (they
+   * come in through imports: there is no other way to define them).
+   */
   'import:run',
   /** Read the audit trail. */
   'audit:view',
@@ -83,7 +85,6 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'return:view': 'all',
     'return:edit': 'all',
     'return:review': 'all',
-    'indicator:manage': 'all',
     'import:run': 'all',
     'audit:view': 'all',
     'user:manage': 'all',
@@ -100,7 +101,6 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'return:view': 'all',
     'return:edit': 'all',
     'return:review': 'all',
-    'indicator:manage': 'all',
     'import:run': 'all',
     'audit:view': 'all',
     'user:manage': 'none',
@@ -117,7 +117,6 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'return:view': 'own-agency',
     'return:edit': 'own-agency',
     'return:review': 'none',
-    'indicator:manage': 'none',
     'import:run': 'none',
     'audit:view': 'none',
     'user:manage': 'none',
@@ -134,7 +133,6 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'return:view': 'all',
     'return:edit': 'none',
     'return:review': 'none',
-    'indicator:manage': 'none',
     'import:run': 'none',
     'audit:view': 'none',
     'user:manage': 'none',
@@ -151,7 +149,6 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'return:view': 'none',
     'return:edit': 'none',
     'return:review': 'none',
-    'indicator:manage': 'none',
     'import:run': 'none',
     'audit:view': 'none',
     'user:manage': 'none',

@@ -23,8 +23,7 @@ async function addUser(database: Database, email: string): Promise<number> {
     .values({
       email,
       name: email,
-      role: 'viewer',
-      agency_id: null,
+      instance_administrator: 0,
       disabled: 0,
       password_hash: null,
       must_change_password: 0,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { createAuditRepository } from '../audit/audit-repository.ts'
 import type { AuditEvent } from '../audit/audit-chain.ts'
 import type { Database } from '../db/database.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import { createAccountService, type AccountService } from './account-service.ts'
 import { fakeClock } from './clock.ts'
 import { addressForAudit, emailForAudit, NOT_AN_EMAIL, SIGN_IN_AUDIT_ACTIONS } from './sign-in-audit.ts'
@@ -46,7 +46,7 @@ for (const dialect of testDialects()) {
     const clock = fakeClock('2018-04-03T09:00:00.000Z')
 
     beforeEach(async () => {
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       clock.set('2018-04-03T09:00:00.000Z')
       accounts = createAccountService({
         database,
@@ -67,8 +67,8 @@ for (const dialect of testDialects()) {
 
     async function addUser(email: string) {
       const result = await accounts.addUser(system, { email, name: 'Test Person', role: 'viewer', agencyId: null })
-      assert.ok(result.ok)
-      return result
+      assert.ok(result.ok && result.oneTimePassword !== null)
+      return { ...result, oneTimePassword: result.oneTimePassword }
     }
 
     it('records a sign-in, each kind of failure, and never a password', async () => {

@@ -31,6 +31,23 @@ export type SignInAuditAction = (typeof signInAuditActions)[keyof typeof signInA
 /** Every authentication action, for the audit page's filter. */
 export const SIGN_IN_AUDIT_ACTIONS: readonly SignInAuditAction[] = Object.freeze(Object.values(signInAuditActions))
 
+/** What the audit trail page (src/audit/web/) says of each authentication event, beside the action's own name. */
+export const SIGN_IN_AUDIT_DESCRIPTIONS: Readonly<Record<SignInAuditAction, string>> = Object.freeze({
+  [signInAuditActions.signedIn]: 'Signed in',
+  [signInAuditActions.failed]: 'Sign-in failed',
+  [signInAuditActions.throttled]: 'Sign-in refused: too many failures, must wait',
+  [signInAuditActions.signedOut]: 'Signed out',
+  [signInAuditActions.passwordChanged]: 'Changed their own password',
+  [signInAuditActions.passwordChangeRefused]: 'Password change refused',
+  [signInAuditActions.secondStep]: 'Second step of sign-in accepted',
+  [signInAuditActions.secondStepFailed]: 'Second step of sign-in failed',
+  [signInAuditActions.secondStepThrottled]: 'Second step refused: too many failures, must wait',
+  [signInAuditActions.twoStepTurnedOn]: 'Turned two-step sign-in on',
+  [signInAuditActions.twoStepTurnedOff]: 'Turned two-step sign-in off',
+  [signInAuditActions.newRecoveryCodes]: 'Made new recovery codes',
+  [signInAuditActions.twoStepReset]: 'Two-step sign-in reset by an administrator',
+})
+
 /** What the audit trail shows when the text typed as an email is not shaped like one. */
 export const NOT_AN_EMAIL = '(not an email address)'
 

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Services } from '../composition-root.ts'
@@ -46,7 +47,7 @@ for (const dialect of testDialects()) {
     it('takes a monthly KPI’s figure for a month, and refuses a quarter for it with the import’s reason', async () => {
       const created = await put(OPIATE, '2019-05', { value: 31, percent: 22 })
       assert.equal(created.status, 201)
-      const stored = await services.performance.repository.getValue(OPIATE, '2019-05')
+      const stored = await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, '2019-05')
       assert.equal(stored?.value, 31)
       assert.equal(stored?.percent, 22)
 
@@ -55,18 +56,21 @@ for (const dialect of testDialects()) {
       const problem = (await quarter.json()) as { errors: { pointer: string; detail: string }[] }
       assert.equal(problem.errors[0]?.pointer, '/period')
       assert.match(problem.errors[0]?.detail ?? '', /reported monthly: use a month such as 2018-01/)
-      assert.equal(await services.performance.repository.getValue(OPIATE, 'FY2019-20-Q1'), null)
+      assert.equal(
+        await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, 'FY2019-20-Q1'),
+        null,
+      )
       // A quarterly KPI still takes its quarter.
       assert.equal((await put('proven-reoffending', 'FY2019-20-Q1', { numerator: 5, denominator: 50 })).status, 201)
     })
 
     it('locks a month with the quarter it ends in, and only that quarter', async () => {
       const board = { role: 'board-member' as const, agencyId: null, email: 'board@example.org' }
-      assert.ok(await services.returns.signOff(board, 'FY2021-22-Q1'))
+      assert.ok(await (await onlyPartnership(services)).returns.signOff(board, 'FY2021-22-Q1'))
       const june = await put(OPIATE, '2021-06', { value: 30, percent: 20 })
       assert.equal(june.status, 423)
       assert.equal(((await june.json()) as { lockedQuarter: string }).lockedQuarter, 'FY2021-22-Q1')
-      assert.equal(await services.performance.repository.getValue(OPIATE, '2021-06'), null)
+      assert.equal(await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, '2021-06'), null)
       assert.equal((await put(OPIATE, '2021-07', { value: 30, percent: 20 })).status, 201)
     })
 

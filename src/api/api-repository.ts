@@ -1,5 +1,5 @@
 import { toStoredValue, toValue, valueColumns } from '../performance/performance-repository.ts'
-import { lockedQuartersFor } from '../returns/quarter-locks.ts'
+import { lockedQuartersFor } from '../performance/quarter-locks.ts'
 import type { Kysely } from 'kysely'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { withAuditedTransaction } from '../audit/audited-transaction.ts'
@@ -51,7 +51,7 @@ export interface SaveValueRequest {
 /**
  * The API's writes: one figure at a time, with its version check, its audit event and its idempotency record
  * in ONE audited transaction, so that a retry, a concurrent editor or a crash can never give two writes or a
- * lost update; a figure of a signed-off quarter is refused (src/returns/quarter-locks.ts).
+ * lost update; a figure of a signed-off quarter is refused (src/performance/quarter-locks.ts).
  */
 export interface ApiRepository {
   saveValue(request: SaveValueRequest): Promise<SaveValueOutcome>

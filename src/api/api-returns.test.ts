@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Services } from '../composition-root.ts'
@@ -97,17 +98,20 @@ for (const dialect of testDialects()) {
       app = await startDemoApp(dialect)
       services = app.services
       base = app.base
-      const imported = await services.performance.importFiles(
+      const imported = await (
+        await onlyPartnership(services)
+      ).performance.importFiles(
         [{ name: 'indicators.csv', content: Buffer.from(indicatorsCsv) }],
         'analyst@example.org',
       )
       assert.equal(imported.outcome, 'applied', JSON.stringify(imported))
-      agencyIds = Object.fromEntries((await services.accounts.listAgencies()).map((a) => [a.code, a.id]))
+      agencyIds = Object.fromEntries(
+        (await (await onlyPartnership(services)).accounts.listAgencies()).map((a) => [a.code, a.id]),
+      )
       const issue = async (code: string) => {
-        const result = await services.accounts.createApiToken(
-          { system: 'test' },
-          { agencyId: agencyIds[code] as number, name: code },
-        )
+        const result = await (
+          await onlyPartnership(services)
+        ).accounts.createApiToken({ system: 'test' }, { agencyId: agencyIds[code] as number, name: code })
         assert.ok(result.ok)
         return result
       }
@@ -183,7 +187,9 @@ for (const dialect of testDialects()) {
       assert.equal(itemOf(saved, PH_QUARTERLY, 'FY2018-19-Q2')?.value, 12)
       assert.equal(itemOf(saved, 'cj-representations-opiate', '2018-07'), null, 'a KPI left out is blank in a draft')
       // The page reads the same draft.
-      const page = await services.returns.returnPage(analyst, 'FY2018-19-Q2', agencyIds.PH as number)
+      const page = await (
+        await onlyPartnership(services)
+      ).returns.returnPage(analyst, 'FY2018-19-Q2', agencyIds.PH as number)
       assert.equal(page.returned?.items.length, 4)
 
       const submitted = await put(
@@ -207,16 +213,20 @@ for (const dialect of testDialects()) {
       assert.equal(sent.status, 'submitted')
       assert.equal(sent.submittedBy, `api-token:${phTokenId} (PH)`)
       // Submitted is not accepted: the partnership's figures are untouched until the analyst's review.
-      assert.equal(await services.performance.repository.getValue(OPIATE, '2018-07'), null)
+      assert.equal(await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, '2018-07'), null)
 
-      const reviewed = await services.returns.review(analyst, 'FY2018-19-Q2', agencyIds.PH as number, {
+      const reviewed = await (
+        await onlyPartnership(services)
+      ).returns.review(analyst, 'FY2018-19-Q2', agencyIds.PH as number, {
         version: 2,
         decision: 'accept',
         comment: '',
       })
       assert.equal(reviewed.kind, 'saved')
       const figures = await Promise.all(
-        ['2018-07', '2018-08', '2018-09'].map((m) => services.performance.repository.getValue(OPIATE, m)),
+        ['2018-07', '2018-08', '2018-09'].map(async (m) =>
+          (await onlyPartnership(services)).performance.repository.getValue(OPIATE, m),
+        ),
       )
       assert.deepEqual(
         figures.map((f) => [f?.status, f?.value, f?.percent]),
@@ -227,8 +237,13 @@ for (const dialect of testDialects()) {
         ],
       )
       assert.equal(figures[2]?.commentary, 'Steady')
-      assert.equal((await services.performance.repository.getValue(PH_QUARTERLY, 'FY2018-19-Q2'))?.value, 12)
-      const missing = await services.performance.repository.getValue('cj-representations-non-opiate', '2018-08')
+      assert.equal(
+        (await (await onlyPartnership(services)).performance.repository.getValue(PH_QUARTERLY, 'FY2018-19-Q2'))?.value,
+        12,
+      )
+      const missing = await (
+        await onlyPartnership(services)
+      ).performance.repository.getValue('cj-representations-non-opiate', '2018-08')
       assert.deepEqual([missing?.status, missing?.reason], ['not-collected', 'Not collected in this test'])
 
       const afterwards = await call(path, phToken)
@@ -269,7 +284,9 @@ for (const dialect of testDialects()) {
       assert.equal(without.status, 428)
       assert.equal(((await without.json()) as Problem).currentVersion, 2)
       assert.equal(await countRows('audit_events'), events, 'nothing written')
-      const stored = await services.returns.returnPage(analyst, 'FY2018-19-Q3', agencyIds.PH as number)
+      const stored = await (
+        await onlyPartnership(services)
+      ).returns.returnPage(analyst, 'FY2018-19-Q3', agencyIds.PH as number)
       assert.equal(stored.returned?.version, 2)
     })
 
@@ -287,7 +304,11 @@ for (const dialect of testDialects()) {
       assert.equal((await call('/api/returns/FY2018-19-Q2/NOPE', phToken)).status, 404)
       assert.equal(await countRows('agency_returns'), rows)
       assert.equal(
-        await services.returns.returnPage(analyst, 'FY2018-19-Q2', agencyIds.YOT as number).then((p) => p.returned),
+        await (
+          await onlyPartnership(services)
+        ).returns
+          .returnPage(analyst, 'FY2018-19-Q2', agencyIds.YOT as number)
+          .then((p) => p.returned),
         null,
       )
     })
@@ -352,7 +373,11 @@ for (const dialect of testDialects()) {
         [['/items/0/value', OPIATE, '2020-02', 'value']],
       )
       assert.match(problem.errors?.[0]?.detail ?? '', /February 2020: .*negative/)
-      assert.equal((await services.returns.returnPage(analyst, 'FY2019-20-Q4', agencyIds.PH as number)).returned, null)
+      assert.equal(
+        (await (await onlyPartnership(services)).returns.returnPage(analyst, 'FY2019-20-Q4', agencyIds.PH as number))
+          .returned,
+        null,
+      )
     })
 
     it('saves an unusual figure in a draft with its warning, and submits it only once it is confirmed', async () => {
@@ -386,7 +411,9 @@ for (const dialect of testDialects()) {
       assert.ok(problem.errors?.[0]?.detail.includes(warning), problem.errors?.[0]?.detail)
       assert.match(problem.errors?.[0]?.detail ?? '', /"confirmed": true/)
       assert.deepEqual(problem.warnings, [{ indicator: 'first-time-entrants', period: 'FY2018-19-Q1', warning }])
-      const stillDraft = await services.returns.returnPage(analyst, 'FY2018-19-Q1', agencyIds.YOT as number)
+      const stillDraft = await (
+        await onlyPartnership(services)
+      ).returns.returnPage(analyst, 'FY2018-19-Q1', agencyIds.YOT as number)
       assert.deepEqual([stillDraft.returned?.status, stillDraft.returned?.version], ['draft', 1])
 
       const confirmed = await put(
@@ -406,7 +433,7 @@ for (const dialect of testDialects()) {
     })
 
     it('refuses a return of a signed-off quarter with 423, writing nothing', async () => {
-      assert.ok(await services.returns.signOff(board, 'FY2020-21-Q1'))
+      assert.ok(await (await onlyPartnership(services)).returns.signOff(board, 'FY2020-21-Q1'))
       const events = await countRows('audit_events')
       const response = await put('/api/returns/FY2020-21-Q1/PH', phToken, {
         intent: 'save',
@@ -433,7 +460,9 @@ for (const dialect of testDialects()) {
       assert.equal(retry.headers.get('etag'), '"1"')
       assert.equal(await retry.text(), firstBody)
       assert.equal(await countRows('audit_events'), events + 1, 'one save, one audit event')
-      const stored = await services.returns.returnPage(analyst, 'FY2020-21-Q2', agencyIds.PH as number)
+      const stored = await (
+        await onlyPartnership(services)
+      ).returns.returnPage(analyst, 'FY2020-21-Q2', agencyIds.PH as number)
       assert.equal(stored.returned?.version, 1)
       // The same key for a different request is refused; without a key, the retry meets the version check.
       const other = await put(path, phToken, { ...body, intent: 'submit' }, headers)
@@ -492,7 +521,10 @@ for (const dialect of testDialects()) {
       })
       assert.equal(direct.status, 403)
       assert.equal((JSON.parse(await direct.text()) as Problem).returnsEndpoint, '/api/returns/FY2019-20-Q2/WMP')
-      assert.equal(await services.performance.repository.getValue('proven-reoffending', 'FY2019-20-Q2'), null)
+      assert.equal(
+        await (await onlyPartnership(services)).performance.repository.getValue('proven-reoffending', 'FY2019-20-Q2'),
+        null,
+      )
     })
 
     it('a body that is not JSON is 415, malformed JSON 400, both as problems', async () => {

@@ -2,6 +2,8 @@ import type { Generated } from 'kysely'
 
 /** The JSON API's tables as Kysely sees them (created by migration 0007). */
 export interface ApiIdempotencyKeysTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   id: Generated<number>
   client: string
   idempotency_key: string

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
@@ -26,20 +27,19 @@ for (const dialect of testDialects()) {
       server = createApp(services, quiet).listen(0, '127.0.0.1')
       await new Promise((resolve) => server.once('listening', resolve))
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-      const agencies = await services.accounts.listAgencies()
+      const agencies = await (await onlyPartnership(services)).accounts.listAgencies()
       const agencyId = (code: string) => agencies.find((a) => a.code === code)?.id as number
       const issue = async (code: string) => {
-        const result = await services.accounts.createApiToken(
-          { system: 'test' },
-          { agencyId: agencyId(code), name: code },
-        )
+        const result = await (
+          await onlyPartnership(services)
+        ).accounts.createApiToken({ system: 'test' }, { agencyId: agencyId(code), name: code })
         assert.ok(result.ok)
         return result
       }
       wmpToken = (await issue('WMP')).token
       const revoked = await issue('WMP')
       revokedToken = revoked.token
-      await services.accounts.revokeApiToken({ system: 'test' }, revoked.apiToken.id)
+      await (await onlyPartnership(services)).accounts.revokeApiToken({ system: 'test' }, revoked.apiToken.id)
     })
 
     after(async () => {
@@ -165,7 +165,9 @@ for (const dialect of testDialects()) {
     it('refuses an agency (or any unknown field) in the body with 400, writing nothing', async () => {
       const analyst = await signedIn('partnership-analyst')
       const rows = await countRows('indicator_values')
-      const otherAgency = (await services.accounts.listAgencies()).find((a) => a.code === 'YOT')?.id
+      const otherAgency = (await (await onlyPartnership(services)).accounts.listAgencies()).find(
+        (a) => a.code === 'YOT',
+      )?.id
       const response = await analyst.put('/api/indicators/proven-reoffending/values/FY2018-19-Q1', {
         numerator: 500,
         denominator: 1600,
@@ -197,7 +199,9 @@ for (const dialect of testDialects()) {
       const created = await analyst.put(path, { numerator: 500, denominator: 1600 })
       assert.equal(created.status, 201)
       assert.equal(created.headers.get('etag'), '"1"')
-      const stored = await services.performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2')
+      const stored = await (
+        await onlyPartnership(services)
+      ).performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2')
       assert.equal(stored?.numerator, 500)
       assert.equal(stored?.updatedBy, analyst.email)
 
@@ -214,7 +218,8 @@ for (const dialect of testDialects()) {
       assert.equal(problem.currentVersion, 2)
       assert.equal(problem.current.numerator, 510)
       assert.equal(
-        (await services.performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2'))?.numerator,
+        (await (await onlyPartnership(services)).performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2'))
+          ?.numerator,
         510,
       )
     })
@@ -232,8 +237,14 @@ for (const dialect of testDialects()) {
       assert.equal(await retry.text(), firstBody)
       assert.equal(retry.headers.get('idempotent-replayed'), 'true')
       assert.equal(await countRows('audit_events'), events + 1)
-      assert.equal((await services.performance.repository.getValue('first-time-entrants', 'FY2018-19-Q1'))?.version, 1)
-      const audit = await services.audit.list({ entityKey: 'first-time-entrants/FY2018-19-Q1' })
+      assert.equal(
+        (await (await onlyPartnership(services)).performance.repository.getValue('first-time-entrants', 'FY2018-19-Q1'))
+          ?.version,
+        1,
+      )
+      const audit = await (
+        await onlyPartnership(services)
+      ).audit.list({ entityKey: 'first-time-entrants/FY2018-19-Q1' })
       assert.equal(audit.length, 1)
 
       const reused = await analyst.put(path, { value: 30 }, headers)

@@ -26,6 +26,11 @@ export interface AuditEventInput {
   readonly after: unknown
   readonly requestId?: string | null
   readonly importId?: number | null
+  /**
+   * The partnership the change belongs to; null or absent for the instance's own events (sign-ins, partnerships
+   * themselves). An audit repository bound to a partnership fills it in.
+   */
+  readonly partnershipId?: number | null
 }
 
 /** One stored event, as read back. `before` and `after` are canonical JSON text (parse to read). */
@@ -41,6 +46,8 @@ export interface AuditEvent {
   readonly after: string | null
   readonly requestId: string | null
   readonly importId: number | null
+  /** The partnership it belongs to; null for the instance's own events and for every event before migration 0013. */
+  readonly partnershipId: number | null
   readonly previousHash: string
   readonly hash: string
 }
@@ -64,6 +71,8 @@ export function auditEventHash(event: UnhashedAuditEvent): string {
     after: event.after,
     requestId: event.requestId,
     importId: event.importId,
+    // Only when set: the events written before partnerships existed (null) keep the hash they were written with.
+    ...(event.partnershipId === null ? {} : { partnershipId: event.partnershipId }),
   })
   return createHash('sha256').update(event.previousHash).update(content).digest('hex')
 }

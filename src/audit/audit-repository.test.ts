@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import type { Database } from '../db/database.ts'
+import { scopeToPartnership, type ScopedDatabase } from '../db/partnership-scope.ts'
 import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
 import { GENESIS_HASH, type AuditEventInput } from './audit-chain.ts'
 import { createAuditRepository, type AuditRepository } from './audit-repository.ts'
@@ -56,10 +57,102 @@ for (const dialect of testDialects()) {
         after: '{"period":"FY2017-18-Q4","value":67}',
         requestId: null,
         importId: 7,
+        // The instance's own event: no partnership, and none in its hash (as every event before partnerships).
+        partnershipId: null,
         previousHash: GENESIS_HASH,
         hash: expectedHash,
       })
       assert.deepEqual(stored, listed)
+    })
+
+    test('a partnership’s events carry it in their hash; each partnership reads its own and its members’', async () => {
+      const partnerships = []
+      for (const slug of ['northshire', 'southshire']) {
+        partnerships.push(
+          await database.db
+            .insertInto('partnerships')
+            .values({
+              slug,
+              name: slug,
+              ons_code: null,
+              nation: 'england',
+              disclosure_minimum: null,
+              returns_due_days: null,
+              two_step_policy: null,
+              audit_legacy_through: null,
+              created_at: 'x',
+              created_by: 'test',
+              updated_at: 'x',
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow(),
+        )
+      }
+      const [north, south] = partnerships.map((p) => scopeToPartnership(database, p.id)) as [
+        ScopedDatabase,
+        ScopedDatabase,
+      ]
+      const northAudit = createAuditRepository(north, { now: fixedClock })
+      const southAudit = createAuditRepository(south, { now: fixedClock })
+      const northEvent = await withAuditedTransaction(north, (trx) => northAudit.append(trx, knifeCrimeQ4))
+      await withAuditedTransaction(south, (trx) => southAudit.append(trx, event(2)))
+      // A sign-in (the instance's event) of a member of the north only.
+      const user = await database.db
+        .insertInto('users')
+        .values({
+          email: 'member@example.org',
+          name: 'Member',
+          instance_administrator: 0,
+          disabled: 0,
+          password_hash: null,
+          must_change_password: 0,
+          created_at: 'x',
+          updated_at: 'x',
+          password_changed_at: null,
+          last_signed_in_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await database.db
+        .insertInto('memberships')
+        .values({
+          user_id: user.id,
+          partnership_id: north.partnershipId,
+          role: 'viewer',
+          agency_id: null,
+          created_at: 'x',
+          updated_at: 'x',
+        })
+        .execute()
+      await withAuditedTransaction(database, (trx) =>
+        audit.append(trx, { ...knifeCrimeQ4, entityType: 'user', entityKey: String(user.id), action: 'sign-in' }),
+      )
+      // By hand: the same canonical JSON as above with "partnershipId" among the keys, after the previous hash.
+      const canonical =
+        '{"action":"update","actor":"swp-analyst","after":"{\\"period\\":\\"FY2017-18-Q4\\",\\"value\\":67}",' +
+        '"before":"{\\"period\\":\\"FY2017-18-Q4\\",\\"value\\":66}","entityKey":"knife-crime/FY2017-18-Q4",' +
+        `"entityType":"indicator-value","id":1,"importId":7,"occurredAt":"2018-04-30T09:15:00.000Z","partnershipId":${north.partnershipId},"requestId":null}`
+      assert.equal(
+        northEvent.hash,
+        createHash('sha256')
+          .update(GENESIS_HASH + canonical)
+          .digest('hex'),
+      )
+      assert.deepEqual(
+        (await northAudit.list()).map((e) => [e.id, e.action]),
+        [
+          [1, 'update'],
+          [3, 'sign-in'],
+        ],
+      )
+      assert.deepEqual(
+        (await southAudit.list()).map((e) => e.id),
+        [2],
+      )
+      assert.equal(await southAudit.count(), 1)
+      assert.equal(await southAudit.latestId(), 2)
+      assert.equal(await audit.count(), 3)
+      assert.equal((await audit.verify()).ok, true)
     })
 
     test('finds the events of one KPI by key prefix, taking % and _ literally, and reports the newest id', async () => {

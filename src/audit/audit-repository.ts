@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely'
 import type { Database } from '../db/database.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import {
@@ -13,6 +13,7 @@ import {
 import type { AuditEventsTable } from './audit-tables.ts'
 import { AUDIT_CHAIN_LOCK } from './audited-transaction.ts'
 import { canonicalJson } from './canonical-json.ts'
+import { partnershipIdOf } from '../db/partnership-scope.ts'
 
 export interface AuditFilter {
   readonly entityType?: string
@@ -80,6 +81,7 @@ function fromRow(row: Selectable<AuditEventsTable>): AuditEvent {
     after: row.after,
     requestId: row.request_id,
     importId: row.import_id,
+    partnershipId: row.partnership_id,
     previousHash: row.previous_hash,
     hash: row.hash,
   }
@@ -92,6 +94,10 @@ function fromRow(row: Selectable<AuditEventsTable>): AuditEvent {
  */
 export function createAuditRepository(database: Database, options: AuditRepositoryOptions = {}): AuditRepository {
   const now = options.now ?? (() => new Date())
+  // Bound to a partnership: its events carry it, and reads see only its events (and, for the partnership made by
+  // migration 0013, the events written before it, which carry none). The chain itself is the instance's.
+  const scopedPartnership = partnershipIdOf(database)
+  const visible = scopedPartnership === null ? null : partnershipEventsFilter(database, scopedPartnership)
 
   async function head(trx: Kysely<DatabaseSchema>): Promise<ChainPosition> {
     const last = await trx
@@ -124,6 +130,7 @@ export function createAuditRepository(database: Database, options: AuditReposito
         after: input.after === null || input.after === undefined ? null : canonicalJson(input.after),
         requestId: input.requestId ?? null,
         importId: input.importId ?? null,
+        partnershipId: input.partnershipId ?? scopedPartnership,
         previousHash: previous.hash,
       }
       const event: AuditEvent = { ...unhashed, hash: auditEventHash(unhashed) }
@@ -145,6 +152,8 @@ export function createAuditRepository(database: Database, options: AuditReposito
             after: e.after,
             request_id: e.requestId,
             import_id: e.importId,
+            // Named only when set, so that a migration from before partnerships (0008) can still append.
+            ...(e.partnershipId === null ? {} : { partnership_id: e.partnershipId }),
             previous_hash: e.previousHash,
             hash: e.hash,
           })),
@@ -163,21 +172,21 @@ export function createAuditRepository(database: Database, options: AuditReposito
     async latestId(options = {}) {
       const ignoring = options.ignoring ?? []
       if (ignoring.length === 0) {
-        const row = await database.db
-          .selectFrom('audit_events')
-          .select((eb) => eb.fn.max('id').as('latest'))
-          .executeTakeFirst()
+        let query = database.db.selectFrom('audit_events').select((eb) => eb.fn.max('id').as('latest'))
+        if (visible) query = query.where(await visible())
+        const row = await query.executeTakeFirst()
         return Number(row?.latest ?? 0)
       }
       // Newest first along the primary key, stopping at the first event of another kind: cheap however many of the
       // ignored kind (sign-in events, say) came last.
-      const row = await database.db
+      let query = database.db
         .selectFrom('audit_events')
         .select('id')
         .where('entity_type', 'not in', ignoring)
         .orderBy('id', 'desc')
         .limit(1)
-        .executeTakeFirst()
+      if (visible) query = query.where(await visible())
+      const row = await query.executeTakeFirst()
       return Number(row?.id ?? 0)
     },
     async list(filter = {}) {
@@ -187,6 +196,7 @@ export function createAuditRepository(database: Database, options: AuditReposito
         .selectAll()
         .orderBy('id', filter.newestFirst ? 'desc' : 'asc')
         .limit(limit)
+      if (visible) query = query.where(await visible())
       if (filter.offset) query = query.offset(filter.offset)
       if (filter.occurredFrom !== undefined) query = query.where('occurred_at', '>=', filter.occurredFrom)
       if (filter.occurredBefore !== undefined) query = query.where('occurred_at', '<', filter.occurredBefore)
@@ -207,10 +217,9 @@ export function createAuditRepository(database: Database, options: AuditReposito
       return (await query.execute()).map(fromRow)
     },
     async count() {
-      const row = await database.db
-        .selectFrom('audit_events')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
+      let query = database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n'))
+      if (visible) query = query.where(await visible())
+      const row = await query.executeTakeFirstOrThrow()
       return Number(row.n)
     },
     async verify() {
@@ -231,5 +240,46 @@ export function createAuditRepository(database: Database, options: AuditReposito
         position = result.last
       }
     },
+  }
+}
+
+/**
+ * The condition that picks one partnership's events: those that name it, its members' own events as people (signing
+ * in, which names no partnership), and, for the partnership that migration
+ * 0013 made from a single-partnership database, the events written before then (they name no partnership; the
+ * append-only, hash-chained trail cannot be rewritten to add it). Read once: the legacy boundary never changes.
+ */
+function partnershipEventsFilter(database: Database, partnershipId: number) {
+  let legacyThrough: Promise<number | null> | null = null
+  return async () => {
+    legacyThrough ??= database.db
+      .selectFrom('partnerships')
+      .select('audit_legacy_through')
+      .where('id', '=', partnershipId)
+      .executeTakeFirst()
+      .then((row) => row?.audit_legacy_through ?? null)
+    const through = await legacyThrough
+    return (eb: ExpressionBuilder<DatabaseSchema, 'audit_events'>) => {
+      const own = eb('audit_events.partnership_id', '=', partnershipId)
+      // A person signs in to the instance, not to one partnership: those events name none, and each partnership
+      // sees its own members' (sign-ins, failures, password changes, two-step).
+      const members = eb.and([
+        eb('audit_events.partnership_id', 'is', null),
+        eb('audit_events.entity_type', '=', 'user'),
+        eb(
+          'audit_events.entity_key',
+          'in',
+          eb
+            .selectFrom('memberships')
+            .select(sql<string>`cast(memberships.user_id as text)`.as('key'))
+            .where('memberships.partnership_id', '=', partnershipId),
+        ),
+      ])
+      const legacy =
+        through === null
+          ? []
+          : [eb.and([eb('audit_events.partnership_id', 'is', null), eb('audit_events.id', '<=', through)])]
+      return eb.or([own, members, ...legacy])
+    }
   }
 }

@@ -15,6 +15,7 @@ export interface AuditEventsTable {
   after: string | null
   request_id: string | null
   import_id: number | null
+  partnership_id: number | null
   previous_hash: string
   hash: string
 }

@@ -1,8 +1,11 @@
 import os from 'node:os'
-import type { Services } from '../composition-root.ts'
 
-/** A command of the `saferhub` command line. Each feature exports its own from its `cli.ts`. */
-export interface Command {
+/**
+ * A command of the `saferhub` command line. Each feature exports its own from its `cli.ts`, typed with the services
+ * it uses (`S`: a narrow shape of what src/composition-root.ts builds, declared by the feature), so that no feature
+ * depends on the composition; src/main.ts gives every command the whole graph, checked against each `S`.
+ */
+export interface Command<S = unknown> {
   /** The words that invoke it, e.g. `import values`. */
   readonly name: string
   /** One line for `saferhub --help`. */
@@ -10,7 +13,7 @@ export interface Command {
   /** Longer help: arguments and options. */
   readonly usage: string
   /** Runs the command; returns the process exit code. */
-  run(args: readonly string[], services: Services, output: CommandOutput): Promise<number>
+  run(args: readonly string[], services: S, output: CommandOutput): Promise<number>
 }
 
 export interface CommandOutput {
@@ -71,4 +74,38 @@ export function operatingSystemUser(): string | null {
 /** Who runs an import from the command line when no `--actor` is given: `cli:<user name>`. */
 export function defaultCommandActor(): string {
   return `cli:${operatingSystemUser() ?? process.env.USER ?? 'unknown'}`
+}
+
+/**
+ * What a command needs to work in one partnership: finding it by what a person types, and its services (src/main.ts
+ * passes the composition's `partnerships` and `forPartnership`).
+ */
+export interface PartnershipChoice<P> {
+  readonly partnerships: { resolve(reference: string | null | undefined): Promise<unknown> }
+  // Method syntax on purpose: the composition's `forPartnership` takes the partnership `resolve` found.
+  forPartnership(partnership: unknown): P
+}
+
+/**
+ * The services of the partnership a command works on: `--partnership` (its ONS code, short name, name or number), or
+ * the instance's only partnership. Null after printing why (the command then exits 2).
+ *
+ * @example const partnership = await partnershipOption(services, options, output); if (!partnership) return 2
+ */
+export async function partnershipOption<P>(
+  services: PartnershipChoice<P>,
+  options: ReadonlyMap<string, string | true>,
+  output: CommandOutput,
+): Promise<P | null> {
+  const given = options.get('partnership')
+  if (given === true) {
+    output.err('--partnership needs the partnership’s ONS code, short name or name')
+    return null
+  }
+  try {
+    return services.forPartnership(await services.partnerships.resolve(given))
+  } catch (error) {
+    output.err((error as Error).message)
+    return null
+  }
 }

@@ -1,7 +1,7 @@
 import type { Command } from '../cli/command.ts'
 import { crimeGeographyCommand, crimeGeographyUpdateCommand } from './geography/geography-command.ts'
 import { crimeImportCommand } from './ingest/import-command.ts'
-import { crimeKpiCommand, headlinesCommand } from './headlines/cli.ts'
+import { crimeKpiCommand, headlinesCommand, type CrimeKpiCommandServices } from './headlines/cli.ts'
 import {
   peerGroupEnterCommand,
   peerGroupImportCommand,
@@ -12,7 +12,7 @@ import {
 import { importOnsTablesCommand, importPopulationCommand } from './reference/cli.ts'
 
 /** The `saferhub crime …` commands; registered in src/main.ts. */
-export const crimeCommands: Command[] = [
+export const crimeCommands: Command<CrimeKpiCommandServices>[] = [
   crimeImportCommand,
   crimeGeographyCommand,
   crimeGeographyUpdateCommand,

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -20,7 +21,7 @@ describe('the dashboard', () => {
   })
 
   it('filters by data owner, priority and theme', async () => {
-    const report = await app.services.reports.performance.report('FY2017-18')
+    const report = await (await onlyPartnership(app.services)).reports.performance.report('FY2017-18')
     assert.ok(report)
     assert.equal(buildDashboard(report).counts.shown, indicators.length)
     const yot = indicators.filter((i) => i.data_owner === 'YOT').map((i) => i.id)
@@ -39,7 +40,7 @@ describe('the dashboard', () => {
   })
 
   it('counts improving and worsening KPIs by their trend, and normal variation by their significance', async () => {
-    const report = await app.services.reports.performance.report('FY2017-18')
+    const report = await (await onlyPartnership(app.services)).reports.performance.report('FY2017-18')
     assert.ok(report)
     const rows = report.themes.flatMap((t) => t.rows)
     const dashboard = buildDashboard(report)

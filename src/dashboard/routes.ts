@@ -42,9 +42,9 @@ export function dashboardRoutes(options: DashboardRoutesOptions): express.Router
       // Those who approve publication get a way to the approvals of this year.
       publicationHref:
         can(res.locals.currentUser, 'report:publish') || can(res.locals.currentUser, 'report:sign-off')
-          ? `/publication/${yearSlug(report.year)}`
+          ? `${req.baseUrl}/publication/${yearSlug(report.year)}`
           : null,
-      reportHref: `/reports/performance/${yearSlug(report.year)}`,
+      reportHref: `${req.baseUrl}/reports/performance/${yearSlug(report.year)}`,
       filtered:
         dashboard.filters.priority !== '' || dashboard.filters.theme !== '' || dashboard.filters.dataOwner !== '',
     })

@@ -2,11 +2,12 @@ import type { AuditTables } from '../audit/audit-tables.ts'
 import type { PerformanceTables } from '../performance/tables.ts'
 import type { AccountTables } from '../accounts/accounts-schema.ts'
 import type { CrimeReferenceTables } from '../crime/reference/tables.ts'
-import type { CrimeCountTables } from '../crime/crime-repository.ts'
+import type { CrimeCountTables } from '../crime/crime-count-tables.ts'
 import type { ApiTables } from '../api/api-tables.ts'
 import type { ReturnTables } from '../returns/tables.ts'
 import type { PublicationTables } from '../public/publication-tables.ts'
 import type { TwoStepTables } from '../accounts/two-step/two-step-tables.ts'
+import type { PartnershipTables } from '../partnerships/partnership-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -22,4 +23,5 @@ export interface DatabaseSchema
     ReturnTables,
     ApiTables,
     PublicationTables,
-    TwoStepTables {}
+    TwoStepTables,
+    PartnershipTables {}

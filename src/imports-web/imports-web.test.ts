@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -75,8 +76,14 @@ describe('imports from the browser, with a preview', () => {
 
     const confirmed = await analyst.post(`${location}/confirm`, { _csrf: csrf })
     assert.equal(confirmed.status, 303)
-    assert.equal((await services.performance.repository.getValue('knife-crime', 'FY2017-18-Q1'))?.value, 60)
-    assert.equal((await services.performance.repository.getValue('knife-crime', 'FY2018-19-Q1'))?.value, 41)
+    assert.equal(
+      (await (await onlyPartnership(services)).performance.repository.getValue('knife-crime', 'FY2017-18-Q1'))?.value,
+      60,
+    )
+    assert.equal(
+      (await (await onlyPartnership(services)).performance.repository.getValue('knife-crime', 'FY2018-19-Q1'))?.value,
+      41,
+    )
     const [values, events, imports] = await counts()
     assert.deepEqual(
       [values, events, imports],

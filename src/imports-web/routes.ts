@@ -4,7 +4,7 @@ import { requirePermission } from '../accounts/web/authentication.ts'
 import { redirectAfterSaving } from '../accounts/web/session.ts'
 import type { ChangeCounts } from '../performance/performance-repository.ts'
 import type { PerformanceImportService } from '../performance/import-service.ts'
-import { BadMultipart, parseMultipart, readBody, UploadTooLarge } from './multipart.ts'
+import { BadMultipart, receiveMultipart, UploadTooLarge } from '../shared/web/multipart.ts'
 import type { UploadStore } from './upload-store.ts'
 
 /** The largest upload accepted, counted while it streams in. */
@@ -15,6 +15,8 @@ declare module 'express-session' {
   interface SessionData {
     /** A one-off message for the imports page. */
     importFlash?: string
+    /** The partnership the person last worked in: pages without `/p/<slug>` are that partnership's. */
+    partnershipId?: number
   }
 }
 
@@ -73,24 +75,28 @@ export function importRoutes(deps: {
     '/imports',
     wrap(async (req, res) => {
       if (!req.is('multipart/form-data')) return renderForm(res, 400, 'Select one or more CSV or XLSX files')
-      let body
+      let form
       try {
-        body = parseMultipart(await readBody(req, MAX_UPLOAD_BYTES), req.headers['content-type'] ?? '')
+        // Each file goes to disk as it arrives, in the uploads folder; only the kept ones stay (moved, by save).
+        form = await receiveMultipart(req, { directory: deps.uploads.directory, limit: MAX_UPLOAD_BYTES })
       } catch (error) {
         if (error instanceof UploadTooLarge)
           return renderForm(res, 413, 'The files must be smaller than 10 MB in total')
         if (error instanceof BadMultipart) return renderForm(res, 400, 'The upload could not be read: try again')
         throw error
       }
-      const files = body.files.filter((f) => f.field === 'files')
+      const files = form.files.filter((f) => f.field === 'files')
+      let upload
+      try {
+        if (files.length > 0 && files.length <= MAX_FILES)
+          upload = await deps.uploads.save(user(res).id, files, new Date())
+      } finally {
+        // What save did not keep is removed before the answer is sent.
+        await form.discard()
+      }
       if (files.length === 0) return renderForm(res, 400, 'Select one or more CSV or XLSX files')
-      if (files.length > MAX_FILES) return renderForm(res, 400, `Select ${MAX_FILES} files or fewer`)
-      const upload = await deps.uploads.save(
-        user(res).id,
-        files.map((f) => ({ name: f.name, content: f.content })),
-        new Date(),
-      )
-      res.redirect(303, `/imports/${upload.id}`)
+      if (!upload) return renderForm(res, 400, `Select ${MAX_FILES} files or fewer`)
+      res.redirect(303, `${req.baseUrl}/imports/${upload.id}`)
     }),
   )
 
@@ -124,7 +130,7 @@ export function importRoutes(deps: {
         return redirectAfterSaving(req, res, '/imports')
       }
       const result = await deps.imports.importPerformanceFiles(await deps.uploads.files(upload), user(res).email)
-      if (result.outcome === 'rejected') return res.redirect(303, `/imports/${upload.id}`)
+      if (result.outcome === 'rejected') return res.redirect(303, `${req.baseUrl}/imports/${upload.id}`)
       const text = summaryText(result.summary)
       await deps.uploads.markApplied(upload, { importId: result.importId, summaryText: text })
       req.session.importFlash = `Import ${result.importId} applied. ${text}.`

@@ -1,18 +1,27 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createUploadStore } from './upload-store.ts'
 
-const file = (name: string) => ({ name, content: Buffer.from('indicator_id,period,value\n') })
+/** A file received on disk, as receiveMultipart leaves it (outside the uploads folder here). */
+async function received(directory: string, name: string) {
+  const filePath = path.join(directory, `received-${name}`)
+  await writeFile(filePath, 'indicator_id,period,value\n')
+  return { name, path: filePath }
+}
 
 describe('upload store: uploads are kept only while they are needed', () => {
   it('removes an applied upload’s files at once, keeping the record that says it was applied', async () => {
     const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-uploads-'))
     try {
       const store = createUploadStore(dataDirectory)
-      const upload = await store.save(7, [file('values.csv'), file('baselines.csv')], new Date())
+      const upload = await store.save(
+        7,
+        [await received(dataDirectory, 'values.csv'), await received(dataDirectory, 'baselines.csv')],
+        new Date(),
+      )
       const folder = path.join(dataDirectory, 'uploads', upload.id)
       assert.deepEqual((await readdir(folder)).sort(), ['file-0', 'file-1', 'upload.json'])
       await store.markApplied(upload, { importId: 3, summaryText: '2 values added' })
@@ -28,8 +37,8 @@ describe('upload store: uploads are kept only while they are needed', () => {
     try {
       let clock = new Date('2026-11-26T09:00:00Z')
       const store = createUploadStore(dataDirectory, () => clock)
-      const old = await store.save(7, [file('old.csv')], new Date('2026-11-25T08:59:00Z')) // 24 h 1 min before
-      const young = await store.save(7, [file('young.csv')], new Date('2026-11-25T09:01:00Z')) // 23 h 59 min before
+      const old = await store.save(7, [await received(dataDirectory, 'old.csv')], new Date('2026-11-25T08:59:00Z')) // 24 h 1 min before
+      const young = await store.save(7, [await received(dataDirectory, 'young.csv')], new Date('2026-11-25T09:01:00Z')) // 23 h 59 min before
       assert.equal(await store.find(old.id, 7), null, 'an expired upload cannot be previewed or confirmed')
       assert.equal((await store.find(young.id, 7))?.id, young.id)
       assert.equal(await store.prune(), 1)

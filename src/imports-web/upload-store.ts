@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { ImportFile } from '../performance/import/read-performance-import.ts'
+import { pruneReceivingFolders, uploadsDirectory } from '../shared/web/multipart.ts'
+
+/** A file received on disk (src/shared/web/multipart.ts): the browser's name for it, and where it is. */
+export interface ReceivedFile {
+  readonly name: string
+  readonly path: string
+}
 
 /** What is kept beside the uploaded bytes. */
 export interface UploadRecord {
@@ -27,9 +34,10 @@ const RETENTION_MS = UPLOAD_RETENTION_HOURS * 60 * 60 * 1000
  * Uploaded import files, kept in the data directory under an opaque random id between the preview and the
  * confirmation, so that what is applied is exactly what was previewed (never uploaded again). Files are stored
  * under numbered names (the browser's file names are only recorded), so a name can never escape the folder.
+ * Forms are received into `directory` (the same disk), so that keeping their files is a rename, not a copy.
  */
 export function createUploadStore(dataDirectory: string, now: () => Date = () => new Date()) {
-  const root = path.join(dataDirectory, 'uploads')
+  const root = uploadsDirectory(dataDirectory)
   const folder = (id: string) => path.join(root, id)
 
   async function record(id: string): Promise<UploadRecord | null> {
@@ -42,12 +50,14 @@ export function createUploadStore(dataDirectory: string, now: () => Date = () =>
   }
 
   return {
-    async save(userId: number, files: readonly ImportFile[], at: Date): Promise<UploadRecord> {
+    /** Where forms are received before `save` keeps their files. */
+    directory: root,
+
+    /** Keeps received files (moved, not copied, into the upload's own folder) under a new opaque id. */
+    async save(userId: number, files: readonly ReceivedFile[], at: Date): Promise<UploadRecord> {
       const id = randomBytes(16).toString('hex')
       await mkdir(folder(id), { recursive: true, mode: 0o700 })
-      for (const [index, file] of files.entries()) {
-        await writeFile(path.join(folder(id), `file-${index}`), file.content, { mode: 0o600 })
-      }
+      for (const [index, file] of files.entries()) await rename(file.path, path.join(folder(id), `file-${index}`))
       const stored: UploadRecord = { id, userId, uploadedAt: at.toISOString(), fileNames: files.map((f) => f.name) }
       await writeFile(path.join(folder(id), 'upload.json'), JSON.stringify(stored), { mode: 0o600 })
       return stored
@@ -90,8 +100,8 @@ export function createUploadStore(dataDirectory: string, now: () => Date = () =>
       } catch {
         return 0 // no uploads yet
       }
-      let removed = 0
       const cutoff = now().getTime() - RETENTION_MS
+      let removed = await pruneReceivingFolders(root, new Date(cutoff))
       for (const name of names) {
         if (!ID.test(name)) continue
         const found = await record(name)

@@ -2,7 +2,7 @@ import express, { type RequestHandler } from 'express'
 import { can } from '../accounts/permissions.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import type { PerformanceRepository } from '../performance/performance-repository.ts'
-import { attachment } from '../web/content-disposition.ts'
+import { attachment } from '../shared/web/content-disposition.ts'
 import { buildKpiPage, kpiCsv } from './kpi-page.ts'
 
 export interface KpiRoutesOptions {
@@ -10,6 +10,8 @@ export interface KpiRoutesOptions {
   readonly audit: Pick<AuditRepository, 'list'>
   /** `requirePermission(accounts, 'report:view')`; the audit history is shown only with 'audit:view'. */
   readonly guard: readonly RequestHandler[]
+  /** Middleware the CSV download runs after `guard`: `requirePermission(accounts, 'report:export')`. */
+  readonly exportGuard: readonly RequestHandler[]
 }
 
 const KPI_FILE = /^([a-z0-9][a-z0-9-]{0,99})(\.csv)?$/
@@ -17,23 +19,36 @@ const KPI_FILE = /^([a-z0-9][a-z0-9-]{0,99})(\.csv)?$/
 /** `/kpis/knife-crime`: one KPI in full; `/kpis/knife-crime.csv`: its stored figures. */
 export function kpiRoutes(options: KpiRoutesOptions): express.Router {
   const router = express.Router()
-  router.get('/kpis/:file', ...options.guard, async (req, res, next) => {
-    const match = KPI_FILE.exec(String(req.params.file))
-    if (!match) return next()
-    const id = match[1] as string
+
+  /** The KPI's page model, or null when the name is not a KPI's. */
+  async function kpiPage(id: string) {
     const indicator = (await options.performance.listIndicators()).find((i) => i.id === id)
-    if (!indicator) return next()
+    if (!indicator) return null
     const [values, baselines] = await Promise.all([
       options.performance.listValues({ indicatorIds: [id] }),
       options.performance.listBaselines({ indicatorIds: [id] }),
     ])
-    const page = buildKpiPage(indicator, values, baselines)
-    if (match[2]) {
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8')
-      res.setHeader('Content-Disposition', attachment(`kpi-${id}.csv`))
-      res.send(kpiCsv(page))
-      return
-    }
+    return { indicator, page: buildKpiPage(indicator, values, baselines) }
+  }
+
+  // The download asks for more than the page: 'report:export'.
+  router.get('/kpis/:id.csv', ...options.guard, ...options.exportGuard, async (req, res, next) => {
+    const match = KPI_FILE.exec(String(req.params.id))
+    const found = match && !match[2] ? await kpiPage(match[1] as string) : null
+    if (!found) return next()
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8')
+    res.setHeader('Content-Disposition', attachment(`kpi-${found.indicator.id}.csv`))
+    res.send(kpiCsv(found.page))
+  })
+
+  router.get('/kpis/:file', ...options.guard, async (req, res, next) => {
+    const match = KPI_FILE.exec(String(req.params.file))
+    // A name ending .csv is the download's (the route above), never a page.
+    if (!match || match[2]) return next()
+    const id = match[1] as string
+    const found = await kpiPage(id)
+    if (!found) return next()
+    const { indicator, page } = found
     let auditHistory: { when: string; who: string; action: string; record: string }[] | null = null
     if (can(res.locals.currentUser, 'audit:view')) {
       const events = [
@@ -51,7 +66,7 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
     res.render('kpi-page.njk', {
       pageTitle: indicator.name,
       page,
-      csvHref: `/kpis/${id}.csv`,
+      csvHref: `${req.baseUrl}/kpis/${id}.csv`,
       auditHistory,
     })
   })

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -39,6 +40,7 @@ for (const dialect of testDialects()) {
       directory = mkdtempSync(path.join(os.tmpdir(), 'saferhub-cli-'))
       database = await openTestDatabase(dialect)
       services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'false' }), { database })
+      assert.ok((await services.partnerships.add('test', { name: 'Safer Testshire Partnership' })).ok)
     })
     afterEach(async () => {
       await database.close()
@@ -52,7 +54,7 @@ for (const dialect of testDialects()) {
       const badFile = path.join(directory, 'values.csv')
       writeFileSync(badFile, values)
       // Starting up already audited the accounts' first start; the import must add nothing to it.
-      const eventsBefore = await services.audit.count()
+      const eventsBefore = await (await onlyPartnership(services)).audit.count()
       const output = capture()
       const code = await importCommand.run(
         [demoFile('indicators.csv'), badFile, '--actor', 'swp-analyst'],
@@ -71,8 +73,8 @@ for (const dialect of testDialects()) {
       )
       assert.equal(lines.length, 3)
       assert.equal(output.outText(), '')
-      assert.equal(await services.performance.repository.countIndicators(), 0)
-      assert.equal(await services.audit.count(), eventsBefore)
+      assert.equal(await (await onlyPartnership(services)).performance.repository.countIndicators(), 0)
+      assert.equal(await (await onlyPartnership(services)).audit.count(), eventsBefore)
     })
 
     test('prints a summary of what was added, changed and left unchanged', async () => {
@@ -90,7 +92,7 @@ for (const dialect of testDialects()) {
           `  ${i + b + v} audit events written.`,
         ].join('\n'),
       )
-      const events = await services.audit.list({ entityType: 'indicator', limit: 1 })
+      const events = await (await onlyPartnership(services)).audit.list({ entityType: 'indicator', limit: 1 })
       assert.equal(events[0]?.actor, 'swp-analyst')
 
       const again = capture()
@@ -120,20 +122,74 @@ for (const dialect of testDialects()) {
     test('an empty database gets the demo framework once, as the actor demo-data', async () => {
       const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' })
       const services = await createServices(config, { database })
-      assert.equal(await services.performance.repository.countIndicators(), rows('indicators.csv'))
-      const imports = await services.performance.repository.listImports()
+      assert.equal(
+        await (await onlyPartnership(services)).performance.repository.countIndicators(),
+        rows('indicators.csv'),
+      )
+      const imports = await (await onlyPartnership(services)).performance.repository.listImports()
       assert.deepEqual(
         imports.map((record) => record.actor),
         [DEMO_ACTOR],
       )
       // Starting again finds indicators and imports nothing.
       const restarted = await createServices(config, { database })
-      assert.equal((await restarted.performance.repository.listImports()).length, 1)
+      assert.equal((await (await onlyPartnership(restarted)).performance.repository.listImports()).length, 1)
     })
 
-    test('with SAFERHUB_DEMO=false the database stays empty', async () => {
+    test('with SAFERHUB_DEMO=false the database stays empty, and an import says which partnership is missing', async () => {
       const services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'false' }), { database })
-      assert.equal(await services.performance.repository.countIndicators(), 0)
+      assert.deepEqual(await services.partnerships.list(), [])
+      const { n } = await database.db
+        .selectFrom('indicators')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+      assert.equal(Number(n), 0)
+      const output = capture()
+      assert.equal(await importCommand.run([demoFile('indicators.csv')], services, output), 2)
+      assert.match(output.errLines()[0] ?? '', /this instance has none yet \(saferhub partnerships add --name NAME\)/)
+    })
+  })
+
+  describe(`several partnerships from the command line (${dialect})`, () => {
+    let database: Database
+    beforeEach(async () => {
+      database = await openTestDatabase(dialect)
+    })
+    afterEach(() => database.close())
+
+    test('Northshire’s files land in Northshire only; its report holds none of the demo’s KPIs, and the demo’s none of its', async () => {
+      const services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' }), { database })
+      const added = await services.partnerships.add('test', { name: 'Northshire', code: 'E22000999' })
+      assert.ok(added.ok)
+      const northshireFiles = ['indicators.csv', 'baselines.csv', 'values.csv'].map((name) =>
+        path.join(path.dirname(DEMO_DIRECTORY), '..', 'test', 'fixtures', 'northshire', name),
+      )
+      // Without --partnership the command refuses, naming both.
+      const refused = capture()
+      assert.equal(await importCommand.run(northshireFiles, services, refused), 2)
+      assert.match(
+        refused.errLines()[0] ?? '',
+        /Northshire \(E22000999\).*Safer Wolverhampton Partnership \(E22000341\)/,
+      )
+      const output = capture()
+      assert.equal(await importCommand.run([...northshireFiles, '--partnership', 'E22000999'], services, output), 0)
+      const northshire = services.forPartnership(await services.partnerships.resolve('E22000999'))
+      const wolverhampton = services.forPartnership(await services.partnerships.resolve('wolverhampton'))
+      const northshireIds = (await northshire.performance.repository.listIndicators()).map((i) => i.id).sort()
+      // The fixture's two KPIs (test/fixtures/northshire/indicators.csv), one of them sharing its id with the demo.
+      assert.deepEqual(northshireIds, ['burglary-dwelling', 'knife-crime'])
+      const demoIds = (await wolverhampton.performance.repository.listIndicators()).map((i) => i.id)
+      assert.equal(demoIds.length, rows('indicators.csv'))
+      assert.ok(!demoIds.includes('burglary-dwelling'))
+      // Each keeps its own knife crime: Northshire's 2024/25 Q1 is the fixture's 31; the demo has no 2024/25.
+      assert.equal((await northshire.performance.repository.getValue('knife-crime', 'FY2024-25-Q1'))?.value, 31)
+      assert.equal(await wolverhampton.performance.repository.getValue('knife-crime', 'FY2024-25-Q1'), null)
+      const report = await northshire.reports.performance.report('FY2024-25')
+      assert.deepEqual(report?.themes.flatMap((t) => t.rows.map((r) => r.indicator.id)).sort(), [
+        'burglary-dwelling',
+        'knife-crime',
+      ])
+      assert.equal(report?.partnership, 'Northshire')
     })
   })
 }

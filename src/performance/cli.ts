@@ -1,9 +1,26 @@
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { defaultCommandActor, parseOptions, type Command, type CommandOutput } from '../cli/command.ts'
+import {
+  defaultCommandActor,
+  parseOptions,
+  type Command,
+  type CommandOutput,
+  partnershipOption,
+  type PartnershipChoice,
+} from '../cli/command.ts'
 import type { ImportFile } from './import/read-performance-import.ts'
-import { formatProblem, type ImportResult } from './import-service.ts'
+import type { ImportResult, PerformanceImportService } from './import-service.ts'
+import { formatProblem } from './import/import-problem.ts'
 import { loadDemoData } from './demo.ts'
+
+/** What the performance framework's commands use of the application's services. */
+/** The commands work in one partnership's framework (`--partnership`, or the instance's only one). */
+export type PerformanceCommandServices = PartnershipChoice<{
+  readonly performance: {
+    readonly importService: PerformanceImportService
+    readonly importFiles: PerformanceImportService['importPerformanceFiles']
+  }
+}>
 
 /** Larger files are refused before they are read: a quarter's returns are a few kilobytes. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -59,11 +76,11 @@ async function readImportFile(filePath: string): Promise<ImportFile> {
 }
 
 /** `saferhub import <files...>`: KPI definitions, baselines and values from CSV or XLSX. */
-export const importCommand: Command = {
+export const importCommand: Command<PerformanceCommandServices> = {
   name: 'import',
   summary: 'Import KPI definitions, baselines and values from CSV or XLSX files (all or nothing)',
   usage: [
-    'Usage: saferhub import <file>... [--actor <name>]',
+    'Usage: saferhub import <file>... [--partnership CODE|NAME] [--actor <name>]',
     '',
     'A CSV file holds one table (indicators, baselines or values), told apart by its header; a workbook',
     'holds them as sheets named Indicators, Baselines and Values. See docs/import-formats.md.',
@@ -91,17 +108,19 @@ export const importCommand: Command = {
       return 2
     }
     const shownNames = new Map(files.map((file, i) => [file.name, positional[i] as string]))
-    const result = await services.performance.importFiles(files, actor ?? defaultCommandActor())
+    const partnership = await partnershipOption(services, options, output)
+    if (!partnership) return 2
+    const result = await partnership.performance.importFiles(files, actor ?? defaultCommandActor())
     return report(result, output, shownNames)
   },
 }
 
 /** `saferhub demo load`: the seed report's performance framework, as on a first start. */
-export const demoLoadCommand: Command = {
+export const demoLoadCommand: Command<PerformanceCommandServices> = {
   name: 'demo load',
   summary: 'Load the demo performance framework (the seed report, 2017/18); loading it again changes nothing',
   usage: [
-    'Usage: saferhub demo load [--xlsx]',
+    'Usage: saferhub demo load [--partnership CODE|NAME] [--xlsx]',
     '',
     'Imports demo/performance-framework/{indicators,baselines,values}.csv as the actor "demo-data".',
     '',
@@ -109,7 +128,9 @@ export const demoLoadCommand: Command = {
   ].join('\n'),
   async run(args, services, output) {
     const { options } = parseOptions(args)
-    const result = await loadDemoData(services.performance.importService, options.has('xlsx') ? 'xlsx' : 'csv')
+    const partnership = await partnershipOption(services, options, output)
+    if (!partnership) return 2
+    const result = await loadDemoData(partnership.performance.importService, options.has('xlsx') ? 'xlsx' : 'csv')
     return report(result, output, new Map())
   },
 }

@@ -14,6 +14,13 @@ export const DEMO_DIRECTORY = fileURLToPath(new URL('../../demo/performance-fram
 /** The actor the audit trail names for demo data. */
 export const DEMO_ACTOR = 'demo-data'
 
+/** The demo partnership: the seed report's own, with its ONS code (Wolverhampton, in the West Midlands force). */
+export const DEMO_PARTNERSHIP = Object.freeze({
+  name: 'Safer Wolverhampton Partnership',
+  code: 'E22000341',
+  slug: 'wolverhampton',
+})
+
 /** Three CSV files, or the same tables as the sheets of one workbook. */
 const DEMO_FILES = {
   csv: ['indicators.csv', 'baselines.csv', 'values.csv'],

@@ -6,12 +6,16 @@
 import { writeSync } from 'node:fs'
 import { createAuditRepository } from '../audit/audit-repository.ts'
 import { openDatabase } from '../db/database.ts'
+import { inTestPartnership } from '../../test/support/databases.ts'
 import { readDemoFiles } from './demo.ts'
 import { createPerformanceImportService } from './import-service.ts'
 import { createPerformanceRepository } from './performance-repository.ts'
 
 const target = process.argv[2] ?? ''
-const database = openDatabase(target.startsWith('postgres') ? { databaseUrl: target } : { sqliteFile: target })
+// The test's partnership: the one the parent made in the same database.
+const database = await inTestPartnership(
+  openDatabase(target.startsWith('postgres') ? { databaseUrl: target } : { sqliteFile: target }),
+)
 let calls = 0
 // The repository reads its clock twice per import: as the transaction starts, and once everything is written
 // (for the import's finishing time). The second call is the place to stop.

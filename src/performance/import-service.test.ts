@@ -9,7 +9,7 @@ import { createAuditRepository, type AuditRepository } from '../audit/audit-repo
 import { AUDIT_CHAIN_LOCK, DatabaseBusyError } from '../audit/audited-transaction.ts'
 import { openDatabase, sqliteDriver, type Database } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { inTestPartnership, openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import { DEMO_DIRECTORY, readDemoFiles } from './demo.ts'
 import type { ImportFile } from './import/read-performance-import.ts'
 import { createPerformanceImportService, type ImportResult, type PerformanceImportService } from './import-service.ts'
@@ -55,7 +55,7 @@ for (const dialect of testDialects()) {
     let service: PerformanceImportService
     let demo: ImportFile[]
     beforeEach(async () => {
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       audit = createAuditRepository(database)
       repository = createPerformanceRepository(database, audit)
       service = createPerformanceImportService({ repository })
@@ -305,8 +305,9 @@ describe('importing while another process holds the SQLite database', () => {
   test('SQLITE_BUSY becomes a clear error, nothing is written, and the next try works', async () => {
     const file = path.join(directory, 'saferhub.sqlite')
     // The application's own database, with a short lock wait so that the test does not wait five seconds.
-    const database = openDatabase({ sqliteFile: file, lockWaitMs: 100 })
-    await migrateToLatest(database)
+    const unscoped = openDatabase({ sqliteFile: file, lockWaitMs: 100 })
+    await migrateToLatest(unscoped)
+    const database = await inTestPartnership(unscoped)
     const BetterSqlite3 = sqliteDriver()
     const repository = createPerformanceRepository(database, createAuditRepository(database))
     const service = createPerformanceImportService({ repository })
@@ -366,10 +367,11 @@ for (const dialect of testDialects()) {
       if (dialect === 'sqlite') {
         directory = mkdtempSync(path.join(os.tmpdir(), 'saferhub-kill-'))
         target = path.join(directory, 'saferhub.sqlite')
-        database = openDatabase({ sqliteFile: target })
-        await migrateToLatest(database)
+        const unscoped = openDatabase({ sqliteFile: target })
+        await migrateToLatest(unscoped)
+        database = await inTestPartnership(unscoped)
       } else {
-        database = await openTestDatabase(dialect)
+        database = await openTestPartnershipDatabase(dialect)
         const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(database.db)
         const url = new URL(process.env.SAFERHUB_TEST_DATABASE_URL ?? '')
         url.pathname = `/${rows[0]?.name}`

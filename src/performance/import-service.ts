@@ -1,13 +1,9 @@
-import { QuarterLockedError } from '../returns/quarter-locks.ts'
+import { QuarterLockedError } from './quarter-locks.ts'
 import { period } from '../domain/period.ts'
 import { createHash } from 'node:crypto'
 import { retryOnConflict, type RetryOptions } from '../audit/audited-transaction.ts'
-import {
-  readPerformanceImport,
-  type ImportFile,
-  type ImportProblem,
-  type PerformanceImport,
-} from './import/read-performance-import.ts'
+import type { ImportProblem } from './import/import-problem.ts'
+import { readPerformanceImport, type ImportFile, type PerformanceImport } from './import/read-performance-import.ts'
 import type { ImportSummary, PerformanceRepository } from './performance-repository.ts'
 
 /** Nothing was written: every problem found, each naming file, row, column and reason. */
@@ -216,9 +212,4 @@ function rejected(
     rowsWithProblems: new Set(problems.map((p) => `${p.file}\u0000${p.row}`)).size,
     warnings,
   }
-}
-
-/** `file:row:column: reason`, the way compilers print errors, so editors can jump to the cell. */
-export function formatProblem(problem: ImportProblem): string {
-  return `${problem.file}:${problem.row}:${problem.column}: ${problem.reason}`
 }

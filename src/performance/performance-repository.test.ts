@@ -4,7 +4,8 @@ import { sql } from 'kysely'
 import { createAuditRepository, type AuditRepository } from '../audit/audit-repository.ts'
 import type { Database } from '../db/database.ts'
 import type { Baseline, Indicator, IndicatorValue } from '../domain/indicator.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { partnershipIdOf } from '../db/partnership-scope.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import {
   createPerformanceRepository,
   importDigest,
@@ -177,7 +178,7 @@ for (const dialect of testDialects()) {
     let audit: AuditRepository
     let repository: PerformanceRepository
     beforeEach(async () => {
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       audit = createAuditRepository(database, { now: clock })
       repository = createPerformanceRepository(database, audit, { now: clock })
     })
@@ -407,7 +408,7 @@ for (const dialect of testDialects()) {
     let database: Database
     let repository: PerformanceRepository
     before(async () => {
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       repository = createPerformanceRepository(database, createAuditRepository(database), { now: clock })
       await repository.applyImport({ indicators: [knifeCrime], baselines: [], values: [] }, context)
     })
@@ -415,6 +416,8 @@ for (const dialect of testDialects()) {
 
     async function insertValue(columns: Record<string, unknown>): Promise<void> {
       const row: Record<string, unknown> = {
+        // Raw SQL is not rewritten by the partnership-scoped handle: it names its partnership itself.
+        partnership_id: partnershipIdOf(database),
         indicator_id: 'knife-crime',
         period: 'FY2017-18-Q1',
         status: 'reported',

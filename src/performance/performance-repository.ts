@@ -1,4 +1,4 @@
-import { lockedQuartersFor, QuarterLockedError } from '../returns/quarter-locks.ts'
+import { lockedQuartersFor, QuarterLockedError } from './quarter-locks.ts'
 import { createHash } from 'node:crypto'
 import type { Insertable, Kysely, Selectable } from 'kysely'
 import type { AuditEventInput } from '../audit/audit-chain.ts'

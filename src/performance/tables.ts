@@ -6,6 +6,8 @@ import type { Generated } from 'kysely'
  * Times are ISO 8601 UTC text; booleans are integers 0/1 (the same on SQLite and PostgreSQL).
  */
 export interface IndicatorsTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   id: string
   /** The order indicators were first imported in: the report prints them in this order. */
   position: number
@@ -33,6 +35,8 @@ export interface IndicatorsTable {
 }
 
 export interface BaselinesTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   id: Generated<number>
   indicator_id: string
   year: string
@@ -46,6 +50,8 @@ export interface BaselinesTable {
 }
 
 export interface IndicatorValuesTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   id: Generated<number>
   indicator_id: string
   period: string
@@ -64,6 +70,8 @@ export interface IndicatorValuesTable {
 }
 
 export interface ImportsTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   id: Generated<number>
   /** JSON: `[{ "name": "values.csv", "sha256": "…", "bytes": 1234 }]`. */
   files: string

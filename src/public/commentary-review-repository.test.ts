@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { createAuditRepository } from '../audit/audit-repository.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import { createCommentaryReviewRepository } from './commentary-review-repository.ts'
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
@@ -11,7 +11,7 @@ const original = 'One female received a custodial sentence.'
 for (const dialect of testDialects()) {
   describe(`commentary review decisions (${dialect})`, () => {
     it('keeps one decision per KPI and year, audits each change with before and after, and skips a repeat', async () => {
-      const database = await openTestDatabase(dialect)
+      const database = await openTestPartnershipDatabase(dialect)
       try {
         const audit = createAuditRepository(database)
         let clock = Date.parse('2018-06-01T09:00:00Z')
@@ -76,7 +76,7 @@ for (const dialect of testDialects()) {
     })
 
     it('the database refuses a rewording without a wording, a wording on a release, and a malformed hash', async () => {
-      const database = await openTestDatabase(dialect)
+      const database = await openTestPartnershipDatabase(dialect)
       try {
         const row = {
           year: 'FY2017-18',

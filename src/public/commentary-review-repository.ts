@@ -16,7 +16,7 @@ export interface CommentaryReviewRepository {
   decide(decision: Omit<CommentaryDecision, 'decidedAt'>, requestId?: string | null): Promise<boolean>
 }
 
-type Row = Omit<CommentaryReviewsTable, 'id'>
+type Row = Omit<CommentaryReviewsTable, 'id' | 'partnership_id'>
 
 function fromRow(row: Row): CommentaryDecision {
   return {

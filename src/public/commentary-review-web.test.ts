@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
@@ -44,7 +45,10 @@ for (const dialect of testDialects())
     let analyst: TestBrowser
     const anonymous = () => new TestBrowser(app.base)
     const reviewEvents = async (kpi: string) =>
-      app.services.audit.list({ entityType: 'commentary-review', entityKey: `FY2017-18/${kpi}` })
+      (await onlyPartnership(app.services)).audit.list({
+        entityType: 'commentary-review',
+        entityKey: `FY2017-18/${kpi}`,
+      })
     const csvRow = async (kpi: string) => {
       const table = parse(await (await anonymous().get('/public/performance/2017-18.csv')).text(), {
         columns: true,
@@ -196,10 +200,9 @@ for (const dialect of testDialects())
       const values =
         'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary\n' +
         `youth-custody,FY2017-18-Q4,,7,46,15.2,,,,"${changed}"\n`
-      const result = await app.services.performance.importFiles(
-        [{ name: 'values.csv', content: Buffer.from(values) }],
-        'police@example.org',
-      )
+      const result = await (
+        await onlyPartnership(app.services)
+      ).performance.importFiles([{ name: 'values.csv', content: Buffer.from(values) }], 'police@example.org')
       assert.equal(result.outcome, 'applied', JSON.stringify(result))
 
       const home = await (await anonymous().get('/')).text()
@@ -254,10 +257,9 @@ for (const dialect of testDialects())
       const values =
         'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary\n' +
         'knife-crime,FY2017-18-Q4,67,,,,,,,"=HYPERLINK(""http://example.invalid/"",""rose"")"\n'
-      const result = await app.services.performance.importFiles(
-        [{ name: 'values.csv', content: Buffer.from(values) }],
-        'analyst@example.org',
-      )
+      const result = await (
+        await onlyPartnership(app.services)
+      ).performance.importFiles([{ name: 'values.csv', content: Buffer.from(values) }], 'analyst@example.org')
       assert.equal(result.outcome, 'applied', JSON.stringify(result))
       const formula = '=HYPERLINK("http://example.invalid/","rose")'
       assert.deepEqual(await csvRow('knife-crime'), { commentary: `'${formula}`, source: 'data owner', withText: 1 })

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs'
-import { safeCell, type Cell } from '../reports/cell-safety.ts'
+import { safeCell, type Cell } from '../shared/cell-safety.ts'
 import { tableToCsv } from '../reports/csv.ts'
 import type { ExportTable } from '../reports/export-tables.ts'
-import { OGL_ATTRIBUTION } from '../web/nunjucks-setup.ts'
+import { OGL_ATTRIBUTION } from '../shared/open-government-licence.ts'
 import type { PublicFigure, PublicKpi, PublicReport } from './public-report.ts'
 
 /** Where a KPI's published commentary comes from, in the words of the downloads. */
@@ -126,7 +126,7 @@ export async function publicReportXlsx(report: PublicReport): Promise<Buffer> {
 export function publicReportJson(report: PublicReport): string {
   return `${JSON.stringify(
     {
-      licence: 'Contains public sector information licensed under the Open Government Licence v3.0',
+      licence: OGL_ATTRIBUTION,
       ...report,
     },
     null,

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -174,14 +175,20 @@ for (const dialect of testDialects())
       assert.equal((await analyst.post('/publication/2016-17/publish', { _csrf: await token(analyst) })).status, 303)
       assert.equal((await new TestBrowser(app.base).get('/public/performance/2016-17')).status, 404, 'still one')
       assert.equal(
-        (await app.services.audit.list({ entityType: 'report-publication', entityKey: 'FY2016-17' })).length,
+        (
+          await (
+            await onlyPartnership(app.services)
+          ).audit.list({ entityType: 'report-publication', entityKey: 'FY2016-17' })
+        ).length,
         1,
         'one audited approval',
       )
 
       assert.equal((await board.post('/publication/2016-17/sign-off', { _csrf: await token(board) })).status, 303)
       assert.equal((await new TestBrowser(app.base).get('/public/performance/2016-17')).status, 200, 'two approvers')
-      const events = await app.services.audit.list({ entityType: 'report-publication', entityKey: 'FY2016-17' })
+      const events = await (
+        await onlyPartnership(app.services)
+      ).audit.list({ entityType: 'report-publication', entityKey: 'FY2016-17' })
       assert.deepEqual(
         events.map((e) => [e.actor, e.action]),
         [
@@ -197,10 +204,9 @@ for (const dialect of testDialects())
         'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary\n' +
         'knife-crime,FY2017-18-Q4,67,,,,,,,"<script>alert(1)</script> rose this quarter"\n' +
         'first-time-entrants,FY2017-18-Q4,26,,,,,,,"Two girls aged 12 entered the system."\n'
-      const result = await app.services.performance.importFiles(
-        [{ name: 'values.csv', content: Buffer.from(values) }],
-        'analyst@example.org',
-      )
+      const result = await (
+        await onlyPartnership(app.services)
+      ).performance.importFiles([{ name: 'values.csv', content: Buffer.from(values) }], 'analyst@example.org')
       assert.equal(result.outcome, 'applied', JSON.stringify(result))
       const html = await (await new TestBrowser(app.base).get('/')).text()
       assert.doesNotMatch(html, /<script>alert/)

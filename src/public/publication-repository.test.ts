@@ -1,14 +1,14 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { createAuditRepository } from '../audit/audit-repository.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import { createPublicationRepository } from './publication-repository.ts'
 import { publicationStatus } from './publication.ts'
 
 for (const dialect of testDialects()) {
   describe(`publication approvals (${dialect})`, () => {
     it('stores each approval once per person and kind, with an audit event, and publishes on the second person', async () => {
-      const database = await openTestDatabase(dialect)
+      const database = await openTestPartnershipDatabase(dialect)
       try {
         const audit = createAuditRepository(database)
         let clock = Date.parse('2018-06-01T09:00:00Z')

@@ -10,6 +10,8 @@ export interface PublicationTables {
 }
 
 export interface ReportApprovalsTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   id: Generated<number>
   /** The financial year approved, e.g. `FY2017-18`. */
   year: string
@@ -23,6 +25,8 @@ export interface ReportApprovalsTable {
 
 /** The latest review decision about one KPI's withheld commentary in one year (the history is in the audit trail). */
 export interface CommentaryReviewsTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   id: Generated<number>
   year: string
   indicator_id: string

@@ -3,7 +3,7 @@ import { can } from '../accounts/permissions.ts'
 import { formField } from '../accounts/web/forms.ts'
 import { period, type PeriodId } from '../domain/period.ts'
 import { parseReportYear, yearSlug } from '../reports/performance-report-service.ts'
-import { attachment, fileSlug } from '../web/content-disposition.ts'
+import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
 import type { ReviewFieldError } from './commentary-review.ts'
 import { publicReportCsv, publicReportJson, publicReportXlsx } from './public-exports.ts'
 import type { PublicationService } from './publication-service.ts'
@@ -150,7 +150,7 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
       const user = res.locals.currentUser
       if (year === null || !user || !(await publication.hasFigures(year))) return next()
       const { recorded } = await publication.approve(user, year, kind)
-      res.redirect(303, `/publication/${yearSlug(year)}?recorded=${recorded ? 'yes' : 'already'}`)
+      res.redirect(303, `${req.baseUrl}/publication/${yearSlug(year)}?recorded=${recorded ? 'yes' : 'already'}`)
     }
   router.post('/publication/:year/publish', ...options.publishGuard, approve('publish'))
   router.post('/publication/:year/sign-off', ...options.signOffGuard, approve('sign-off'))
@@ -177,7 +177,7 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     req.session.flash = result.changed
       ? 'Your decision about the commentary has been recorded.'
       : 'That was already the decision: nothing has changed.'
-    res.redirect(303, `/publication/${yearSlug(year)}#commentary-${indicatorId}`)
+    res.redirect(303, `${req.baseUrl}/publication/${yearSlug(year)}#commentary-${indicatorId}`)
   })
   return router
 }

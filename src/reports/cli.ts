@@ -1,22 +1,28 @@
 import fs from 'node:fs'
-import { parseOptions, type Command } from '../cli/command.ts'
+import { parseOptions, type Command, partnershipOption, type PartnershipChoice } from '../cli/command.ts'
 import { period } from '../domain/period.ts'
-import { createNunjucksEnvironment } from '../web/nunjucks-setup.ts'
+import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { performanceReportCsv } from './csv.ts'
 import { performanceReportStandaloneHtml } from './html.ts'
 import { performanceReportJson } from './json.ts'
-import { parseReportYear } from './performance-report-service.ts'
+import { parseReportYear, type PerformanceReportService } from './performance-report-service.ts'
 import { performanceReportXlsx } from './xlsx.ts'
 
 const FORMATS = ['html', 'csv', 'summary-csv', 'xlsx', 'json'] as const
 type Format = (typeof FORMATS)[number]
 
+/** What the `report` command uses of the application's services. */
+/** The report of one partnership (`--partnership`, or the instance's only one). */
+export type ReportCommandServices = PartnershipChoice<{
+  readonly reports: { readonly performance: PerformanceReportService }
+}>
+
 /** `saferhub report`: the performance report regenerated from the database, as a file or on stdout. */
-export const reportCommand: Command = {
+export const reportCommand: Command<ReportCommandServices> = {
   name: 'report',
   summary: 'Write the performance report for a year as HTML, CSV, XLSX or JSON',
   usage: [
-    'Usage: saferhub report [--year 2017/18] [--format html|csv|summary-csv|xlsx|json] [--out FILE]',
+    'Usage: saferhub report [--partnership CODE|NAME] [--year 2017/18] [--format html|csv|summary-csv|xlsx|json] [--out FILE]',
     '',
     '  --year     the financial year (2017/18, 2017-18 or FY2017-18); default: the latest year with figures',
     '  --format   html         one self-contained page (styles inlined, no scripts), to read offline or print (default)',
@@ -30,7 +36,7 @@ export const reportCommand: Command = {
   ].join('\n'),
   async run(args, services, output) {
     const { options, positional } = parseOptions(args)
-    const unknown = [...options.keys()].filter((k) => !['year', 'format', 'out'].includes(k))
+    const unknown = [...options.keys()].filter((k) => !['year', 'format', 'out', 'partnership'].includes(k))
     if (unknown.length > 0 || positional.length > 0) {
       output.err(`Unexpected argument: ${[...unknown.map((k) => `--${k}`), ...positional].join(' ')}\n\n${this.usage}`)
       return 2
@@ -51,7 +57,9 @@ export const reportCommand: Command = {
       return 2
     }
 
-    const reports = services.reports.performance
+    const partnership = await partnershipOption(services, options, output)
+    if (!partnership) return 2
+    const reports = partnership.reports.performance
     const yearOption = options.get('year')
     let year: string | null
     if (yearOption === undefined) {

@@ -1,5 +1,5 @@
 import type { PerformanceReport } from '../domain/performance-report.ts'
-import { safeCell, type Cell } from './cell-safety.ts'
+import { safeCell, type Cell } from '../shared/cell-safety.ts'
 import { summaryTable, valuesTable, type ExportTable } from './export-tables.ts'
 
 /** Excel only reads a CSV file as UTF-8 (so "£" and "–" survive) when it starts with a byte order mark. */

@@ -1,5 +1,5 @@
 import type { Outcome, PerformanceReport, IndicatorRow, DisplayValue, Outturn } from '../domain/performance-report.ts'
-import type { Cell } from './cell-safety.ts'
+import type { Cell } from '../shared/cell-safety.ts'
 
 /**
  * The performance report flattened into the two tables every spreadsheet export writes:

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs'
 import { performanceReportCsv, tableToCsv } from './csv.ts'
 import { performanceReportXlsx } from './xlsx.ts'
 import { performanceReportJson } from './json.ts'
-import { neutraliseFormula } from './cell-safety.ts'
+import { neutraliseFormula } from '../shared/cell-safety.ts'
 import { fixtureReport, hostileRow } from './fixture-report.ts'
 
 /** Written out here, independently of cell-safety.ts: what a spreadsheet takes for the start of a formula. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { createNunjucksEnvironment } from '../web/nunjucks-setup.ts'
+import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { formatPValue, performanceReportStandaloneHtml } from './html.ts'
 import { fixtureReport, hostileRow, knifeCrime } from './fixture-report.ts'
 

@@ -5,7 +5,7 @@ import { controlLimits } from '../domain/trend.ts'
 import { barChart } from '../charts/bar-chart.ts'
 import { lineChart } from '../charts/line-chart.ts'
 import { chartId } from '../charts/svg.ts'
-import { partnershipStylesheet } from '../web/stylesheet.ts'
+import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { checkOwnerCommentary, type CommentaryFlag } from './commentary-check.ts'
 import { outcomeWords } from './export-tables.ts'
 

@@ -2,7 +2,7 @@ import express, { type RequestHandler, type Response } from 'express'
 import type nunjucks from 'nunjucks'
 import type { PerformanceReport } from '../domain/performance-report.ts'
 import { period } from '../domain/period.ts'
-import { attachment, fileSlug } from '../web/content-disposition.ts'
+import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
 import { performanceReportCsv } from './csv.ts'
 import { performanceReportPage, performanceReportStandaloneHtml, type ReportDownloads } from './html.ts'
 import { performanceReportJson } from './json.ts'
@@ -18,6 +18,8 @@ export interface PerformanceReportRoutesOptions {
    * an export can never show more than the page (ASVS 8.2.2; DHIS2's "API shows what the UI hid").
    */
   readonly guard?: readonly RequestHandler[]
+  /** Middleware a download runs after `guard` (`requirePermission(accounts, 'report:export')`). */
+  readonly exportGuard?: readonly RequestHandler[]
 }
 
 /**
@@ -78,6 +80,7 @@ function renderReport(res: Response, report: PerformanceReport): void {
 export function performanceReportRoutes(options: PerformanceReportRoutesOptions): express.Router {
   const router = express.Router()
   const guard = [...(options.guard ?? [])]
+  const exportGuard = [...(options.exportGuard ?? [])]
   const { reports } = options
 
   // The home page: the current report, i.e. the latest year with figures.
@@ -91,26 +94,22 @@ export function performanceReportRoutes(options: PerformanceReportRoutesOptions)
     renderReport(res, report)
   })
 
-  router.get('/reports/performance', ...guard, async (_req, res) => {
+  router.get('/reports/performance', ...guard, async (req, res) => {
     const years = await reports.yearsWithFigures()
     res.render('report-years.njk', {
       pageTitle: 'Performance reports',
-      years: years.map((y) => ({ label: period(y).label, href: `/reports/performance/${yearSlug(y)}` })),
+      years: years.map((y) => ({ label: period(y).label, href: `${req.baseUrl}/reports/performance/${yearSlug(y)}` })),
     })
   })
 
-  router.get('/reports/performance/:file', ...guard, async (req, res, next) => {
-    const file = req.params.file
-    const match = typeof file === 'string' ? REPORT_FILE.exec(file) : null
+  // A download (a name with an extension) asks for more than the page: 'report:export'.
+  router.get('/reports/performance/:year.:format', ...guard, ...exportGuard, async (req, res, next) => {
+    const match = REPORT_FILE.exec(`${req.params.year}.${req.params.format}`)
     const year = match ? parseReportYear(match[1] as string) : null
-    if (!match || year === null) return next()
+    const format = match?.[3] ? 'summary-csv' : (match?.[2] as 'csv' | 'xlsx' | 'json' | 'html' | undefined)
+    if (!match || year === null || format === undefined) return next()
     const report = await reports.report(year)
     if (report === null) return next()
-    const format = match[3] ? 'summary-csv' : (match[2] as 'csv' | 'xlsx' | 'json' | 'html' | undefined)
-    if (format === undefined) {
-      renderReport(res, report)
-      return
-    }
     const download = DOWNLOADS[format](options.nunjucks)
     const body = await download.body(report)
     const name = `${fileSlug(report.partnership) || 'partnership'}-performance-report-${yearSlug(report.year)}${download.extension}`
@@ -119,6 +118,17 @@ export function performanceReportRoutes(options: PerformanceReportRoutesOptions)
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Cache-Control', 'no-store')
     res.send(body)
+  })
+
+  router.get('/reports/performance/:file', ...guard, async (req, res, next) => {
+    const file = req.params.file
+    const match = typeof file === 'string' ? REPORT_FILE.exec(file) : null
+    const year = match ? parseReportYear(match[1] as string) : null
+    // Downloads are the route above's; a name it refused is not a page either.
+    if (!match || year === null || match[2] !== undefined || match[3] !== undefined) return next()
+    const report = await reports.report(year)
+    if (report === null) return next()
+    renderReport(res, report)
   })
 
   return router

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs'
 import type { PerformanceReport } from '../domain/performance-report.ts'
-import { OGL_ATTRIBUTION } from '../web/nunjucks-setup.ts'
-import { safeCell } from './cell-safety.ts'
+import { OGL_ATTRIBUTION } from '../shared/open-government-licence.ts'
+import { safeCell } from '../shared/cell-safety.ts'
 import { summaryTable, valuesTable, type ExportColumn, type ExportTable } from './export-tables.ts'
 
 const NUMBER_FORMATS: Record<ExportColumn['format'], string | undefined> = {

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -19,16 +20,16 @@ for (const dialect of testDialects()) {
     const board = { role: 'board-member' as const, agencyId: null, email: 'board@example.org' }
     const values = (rows: string) => [{ name: 'values.csv', content: Buffer.from(`indicator,period,value\r\n${rows}`) }]
     const knifeCrime = async (periodId: string) =>
-      (await services.performance.repository.listValues({ indicatorIds: ['knife-crime'] })).find(
-        (v) => v.period === periodId,
-      )
+      (
+        await (await onlyPartnership(services)).performance.repository.listValues({ indicatorIds: ['knife-crime'] })
+      ).find((v) => v.period === periodId)
 
     before(async () => {
       dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-locks-'))
       const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true', SAFERHUB_DATA_DIR: dataDirectory })
       services = await createServices(config, { database: await openTestDatabase(dialect) })
       assert.equal((await knifeCrime('FY2017-18-Q3'))?.value, 56)
-      assert.ok(await services.returns.signOff(board, 'FY2017-18-Q3'))
+      assert.ok(await (await onlyPartnership(services)).returns.signOff(board, 'FY2017-18-Q3'))
     })
     after(async () => {
       await services.close()
@@ -36,7 +37,9 @@ for (const dialect of testDialects()) {
     })
 
     it('refuses an import that changes a figure of the locked quarter, and writes none of the file', async () => {
-      const result = await services.performance.importFiles(
+      const result = await (
+        await onlyPartnership(services)
+      ).performance.importFiles(
         values('knife-crime,FY2017-18-Q2,50\r\nknife-crime,FY2017-18-Q3,60\r\n'),
         'analyst@example.org',
       )
@@ -47,7 +50,9 @@ for (const dialect of testDialects()) {
     })
 
     it('lets an unchanged re-import and a change to an open quarter through', async () => {
-      const result = await services.performance.importFiles(
+      const result = await (
+        await onlyPartnership(services)
+      ).performance.importFiles(
         values('knife-crime,FY2017-18-Q2,50\r\nknife-crime,FY2017-18-Q3,56\r\n'),
         'analyst@example.org',
       )
@@ -58,7 +63,9 @@ for (const dialect of testDialects()) {
     it('refuses an API write to the locked quarter', async () => {
       const current = await knifeCrime('FY2017-18-Q3')
       assert.ok(current)
-      const outcome = await services.api.writes.saveValue({
+      const outcome = await (
+        await onlyPartnership(services)
+      ).api.writes.saveValue({
         value: { ...current, value: 70 },
         expectedVersion: (current as { version?: number }).version,
         actor: 'token:WMP:1',

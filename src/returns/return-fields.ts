@@ -1,6 +1,6 @@
 import type { Indicator, IndicatorValue } from '../domain/indicator.ts'
 import type { Period, PeriodId } from '../domain/period.ts'
-import type { ImportProblem } from '../performance/import/read-performance-import.ts'
+import type { ImportProblem } from '../performance/import/import-problem.ts'
 import { rowReader } from '../performance/import/row-reader.ts'
 import type { RawCell } from '../performance/import/raw-table.ts'
 import { readValueRow } from '../performance/import/value-rows.ts'

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -54,7 +55,9 @@ for (const dialect of testDialects()) {
       dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-return-periods-'))
       const config = loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true', SAFERHUB_DATA_DIR: dataDirectory })
       services = await createServices(config, { database: await openTestDatabase(dialect) })
-      const imported = await services.performance.importFiles(
+      const imported = await (
+        await onlyPartnership(services)
+      ).performance.importFiles(
         [
           { name: 'indicators.csv', content: Buffer.from(indicatorsCsv) },
           { name: 'values.csv', content: Buffer.from(historyCsv) },
@@ -62,7 +65,7 @@ for (const dialect of testDialects()) {
         'analyst@example.org',
       )
       assert.equal(imported.outcome, 'applied', JSON.stringify(imported))
-      const agency = (await services.returns.agencies()).find((a) => a.code === 'PH')
+      const agency = (await (await onlyPartnership(services)).returns.agencies()).find((a) => a.code === 'PH')
       assert.ok(agency)
       ph = agency.id
       owner = { role: 'data-owner', agencyId: ph, email: 'ph@example.org' }
@@ -95,7 +98,9 @@ for (const dialect of testDialects()) {
 
     it('shows the months, the two-month periods ending in the quarter, and the year in Q4 only', async () => {
       const pages = await Promise.all(
-        ['Q1', 'Q2', 'Q3', 'Q4'].map((q) => services.returns.returnPage(owner, `FY2018-19-${q}`, ph)),
+        ['Q1', 'Q2', 'Q3', 'Q4'].map(async (q) =>
+          (await onlyPartnership(services)).returns.returnPage(owner, `FY2018-19-${q}`, ph),
+        ),
       )
       assert.deepEqual(
         pages.map((p) => periodsOn(p, OPIATE)),
@@ -124,21 +129,24 @@ for (const dialect of testDialects()) {
       assert.deepEqual(lastYear?.slice(1), ['not available', 'not available'])
       // The overview counts PH's KPIs due: the six monthly ones and the bi-monthly one, plus the annual one in Q4.
       const count = async (q: string) =>
-        (await services.returns.overview(analyst, q)).rows.find((r) => r.agency.code === 'PH')?.indicators
+        (await (await onlyPartnership(services)).returns.overview(analyst, q)).rows.find((r) => r.agency.code === 'PH')
+          ?.indicators
       assert.equal(await count('FY2018-19-Q1'), 7)
       assert.equal(await count('FY2018-19-Q4'), 8)
     })
 
     it('a monthly KPI’s three months: saved, submitted, accepted, and in the performance report', async () => {
       const quarter = 'FY2019-20-Q1'
-      const page = await services.returns.returnPage(owner, quarter, ph)
+      const page = await (await onlyPartnership(services)).returns.returnPage(owner, quarter, ph)
       const months = { '2019-04': '31', '2019-05': '29', '2019-06': '34' }
       const figures: Record<string, string> = {}
       for (const [month, value] of Object.entries(months)) {
         figures[`${OPIATE}--${month}-value`] = value
         figures[`${OPIATE}--${month}-percent`] = '22'
       }
-      const draft = await services.returns.saveReturn(owner, quarter, ph, {
+      const draft = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'save',
         fields: figures,
@@ -153,14 +161,18 @@ for (const dialect of testDialects()) {
       const incomplete = fieldsFor(page, figures)
       delete incomplete[`${OPIATE}--2019-05-value`]
       delete incomplete[`${OPIATE}--2019-05-percent`]
-      const refused = await services.returns.saveReturn(owner, quarter, ph, {
+      const refused = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: 1,
         intent: 'submit',
         fields: incomplete,
       })
       assert.equal(refused.kind, 'invalid')
       assert.deepEqual(refused.kind === 'invalid' && refused.problems.map((p) => p.field), [`${OPIATE}--2019-05-value`])
-      const submitted = await services.returns.saveReturn(owner, quarter, ph, {
+      const submitted = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: 1,
         intent: 'submit',
         fields: fieldsFor(page, figures),
@@ -168,26 +180,36 @@ for (const dialect of testDialects()) {
       assert.equal(submitted.kind, 'saved', JSON.stringify(submitted))
       // 6 monthly KPIs × 3 months + 1 two-month period.
       assert.equal(submitted.kind === 'saved' && submitted.saved.items.length, 19)
-      assert.equal(await services.performance.repository.getValue(OPIATE, '2019-04'), null, 'not before acceptance')
+      assert.equal(
+        await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, '2019-04'),
+        null,
+        'not before acceptance',
+      )
 
-      const accepted = await services.returns.review(analyst, quarter, ph, {
+      const accepted = await (
+        await onlyPartnership(services)
+      ).returns.review(analyst, quarter, ph, {
         version: 2,
         decision: 'accept',
         comment: '',
       })
       assert.equal(accepted.kind, 'saved')
       for (const [month, value] of Object.entries(months)) {
-        const stored = await services.performance.repository.getValue(OPIATE, month)
+        const stored = await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, month)
         assert.equal(stored?.value, Number(value), month)
         assert.equal(stored?.percent, 22, month)
         assert.equal(stored?.updatedBy, analyst.email)
       }
-      const notCollected = await services.performance.repository.getValue(BI_MONTHLY, 'FY2019-20-B1')
+      const notCollected = await (
+        await onlyPartnership(services)
+      ).performance.repository.getValue(BI_MONTHLY, 'FY2019-20-B1')
       assert.equal(notCollected?.status, 'not-collected')
-      const events = await services.audit.list({ entityType: 'indicator-value', entityKey: `${OPIATE}/2019-05` })
+      const events = await (
+        await onlyPartnership(services)
+      ).audit.list({ entityType: 'indicator-value', entityKey: `${OPIATE}/2019-05` })
       assert.equal(events[0]?.action, 'create')
 
-      const report = await services.reports.performance.report('FY2019-20')
+      const report = await (await onlyPartnership(services)).reports.performance.report('FY2019-20')
       const row = report?.themes.flatMap((t) => t.rows).find((r) => r.indicator.id === OPIATE)
       assert.deepEqual(
         row?.periods.slice(0, 4).map((p) => [p.thisYear.period, p.thisYear.number]),
@@ -202,8 +224,10 @@ for (const dialect of testDialects()) {
 
     it('hard rules apply to each month on its own, naming the month; nothing is saved', async () => {
       const quarter = 'FY2018-19-Q3'
-      const page = await services.returns.returnPage(owner, quarter, ph)
-      const result = await services.returns.saveReturn(owner, quarter, ph, {
+      const page = await (await onlyPartnership(services)).returns.returnPage(owner, quarter, ph)
+      const result = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'save',
         fields: fieldsFor(page, {
@@ -227,19 +251,21 @@ for (const dialect of testDialects()) {
         /^Criminal justice clients in treatment: opiate, November 2018: "-4" is negative/,
       )
       assert.match(problems[1]?.message ?? '', /December 2018: reason is only for a figure that is not reported/)
-      assert.equal((await services.returns.returnPage(analyst, quarter, ph)).returned, null)
+      assert.equal((await (await onlyPartnership(services)).returns.returnPage(analyst, quarter, ph)).returned, null)
     })
 
     it('checks plausibility against the KPI’s own months, and keeps the confirmation with the month', async () => {
       const quarter = 'FY2018-19-Q2'
-      const page = await services.returns.returnPage(owner, quarter, ph)
+      const page = await (await onlyPartnership(services)).returns.returnPage(owner, quarter, ph)
       const figures = {
         [`${OPIATE}--2018-07-value`]: '120', // more than 3 × 35.5 = 106.5
         [`${OPIATE}--2018-07-percent`]: '20',
         [`${OPIATE}--2018-08-value`]: '100', // within it
         [`${OPIATE}--2018-08-percent`]: '20',
       }
-      const unconfirmed = await services.returns.saveReturn(owner, quarter, ph, {
+      const unconfirmed = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'submit',
         fields: fieldsFor(page, figures),
@@ -252,7 +278,9 @@ for (const dialect of testDialects()) {
       assert.deepEqual(unconfirmed.kind === 'invalid' && unconfirmed.problems.map((p) => p.field), [
         `${OPIATE}--2018-07-confirm`,
       ])
-      const confirmed = await services.returns.saveReturn(owner, quarter, ph, {
+      const confirmed = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'submit',
         fields: fieldsFor(page, { ...figures, [`${OPIATE}--2018-07-confirm`]: 'yes' }),
@@ -271,14 +299,16 @@ for (const dialect of testDialects()) {
 
     it('a second editor’s months are refused with a conflict, and the first editor’s are kept', async () => {
       const quarter = 'FY2019-20-Q2'
-      const first = await services.returns.saveReturn(owner, quarter, ph, {
+      const first = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'save',
         fields: { [`${OPIATE}--2019-07-value`]: '31', [`${OPIATE}--2019-07-percent`]: '20' },
       })
       assert.equal(first.kind, 'saved')
-      const save = (value: string) =>
-        services.returns.saveReturn(owner, quarter, ph, {
+      const save = async (value: string) =>
+        (await onlyPartnership(services)).returns.saveReturn(owner, quarter, ph, {
           version: 1,
           intent: 'save',
           fields: {
@@ -291,7 +321,7 @@ for (const dialect of testDialects()) {
       assert.equal((await save('32')).kind, 'saved')
       const second = await save('99')
       assert.equal(second.kind, 'conflict')
-      const stored = (await services.returns.returnPage(analyst, quarter, ph)).returned
+      const stored = (await (await onlyPartnership(services)).returns.returnPage(analyst, quarter, ph)).returned
       assert.deepEqual(
         stored?.items.map((i) => [i.period, i.value]),
         [
@@ -303,15 +333,15 @@ for (const dialect of testDialects()) {
 
     it('a quarter’s sign-off locks the periods that end in it, not the ones that only overlap it', async () => {
       // FY2020-21: Q1 signed off. April–June and B1 are Q1's; B2 (June–July) ends in Q2; the year ends in Q4.
-      assert.ok(await services.returns.signOff(board, 'FY2020-21-Q1'))
-      const importing = (rows: string) =>
-        services.performance.importFiles(
+      assert.ok(await (await onlyPartnership(services)).returns.signOff(board, 'FY2020-21-Q1'))
+      const importing = async (rows: string) =>
+        (await onlyPartnership(services)).performance.importFiles(
           [{ name: 'values.csv', content: Buffer.from(`indicator,period,value,percent\r\n${rows}\r\n`) }],
           'analyst@example.org',
         )
       const refused = await importing(`${OPIATE},2020-05,30,20\r\n${BI_MONTHLY},FY2020-21-B1,4,`)
       assert.equal(refused.outcome, 'rejected')
-      assert.equal(await services.performance.repository.getValue(OPIATE, '2020-05'), null)
+      assert.equal(await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, '2020-05'), null)
       const allowed = await importing(
         `${BI_MONTHLY},FY2020-21-B2,5,\r\n${ANNUAL},FY2020-21,1,\r\n${OPIATE},2020-07,30,20`,
       )
@@ -319,51 +349,63 @@ for (const dialect of testDialects()) {
 
       // The Q2 return carrying B2 is accepted while Q1 is locked; once Q2 is signed off, B2 is locked too.
       const quarter = 'FY2020-21-Q2'
-      const page = await services.returns.returnPage(owner, quarter, ph)
-      const submitted = await services.returns.saveReturn(owner, quarter, ph, {
+      const page = await (await onlyPartnership(services)).returns.returnPage(owner, quarter, ph)
+      const submitted = await (
+        await onlyPartnership(services)
+      ).returns.saveReturn(owner, quarter, ph, {
         version: null,
         intent: 'submit',
         fields: fieldsFor(page, { [`${BI_MONTHLY}--FY2020-21-B2-value`]: '6' }),
       })
       assert.equal(submitted.kind, 'saved')
-      const accepted = await services.returns.review(analyst, quarter, ph, {
+      const accepted = await (
+        await onlyPartnership(services)
+      ).returns.review(analyst, quarter, ph, {
         version: 1,
         decision: 'accept',
         comment: '',
       })
       assert.equal(accepted.kind, 'saved')
-      assert.equal((await services.performance.repository.getValue(BI_MONTHLY, 'FY2020-21-B2'))?.value, 6)
-      assert.ok(await services.returns.signOff(board, quarter))
+      assert.equal(
+        (await (await onlyPartnership(services)).performance.repository.getValue(BI_MONTHLY, 'FY2020-21-B2'))?.value,
+        6,
+      )
+      assert.ok(await (await onlyPartnership(services)).returns.signOff(board, quarter))
       assert.equal((await importing(`${BI_MONTHLY},FY2020-21-B2,7,`)).outcome, 'rejected')
       assert.equal((await importing(`${ANNUAL},FY2020-21,2,`)).outcome, 'applied', 'the year is Q4’s')
     })
 
     it('an agency whose KPIs are all annual has nothing due in Q1–Q3, and is told the next return is Q4', async () => {
-      const added = await services.accounts.addAgency({ system: 'test' }, { code: 'HSG', name: 'Housing' })
+      const added = await (
+        await onlyPartnership(services)
+      ).accounts.addAgency({ system: 'test' }, { code: 'HSG', name: 'Housing' })
       assert.ok(added.ok)
       const housingCsv = [
         'id,name,priority,theme,definition,data_owner,cadence,measure_type,preferred_direction,hidden_harm',
         'hsg-test-evictions,Evictions for anti-social behaviour,Reducing Reoffending,Housing,Evictions,HSG,annual,count,none,no',
       ].join('\r\n')
-      const imported = await services.performance.importFiles(
-        [{ name: 'indicators.csv', content: Buffer.from(housingCsv) }],
-        'analyst@example.org',
-      )
+      const imported = await (
+        await onlyPartnership(services)
+      ).performance.importFiles([{ name: 'indicators.csv', content: Buffer.from(housingCsv) }], 'analyst@example.org')
       assert.equal(imported.outcome, 'applied', JSON.stringify(imported))
       const housing = added.agency.id
       for (const quarter of ['FY2021-22-Q1', 'FY2021-22-Q2', 'FY2021-22-Q3']) {
-        const page = await services.returns.returnPage(analyst, quarter, housing)
+        const page = await (await onlyPartnership(services)).returns.returnPage(analyst, quarter, housing)
         assert.equal(page.lines.length, 0, quarter)
         assert.equal(page.nextDue?.id, 'FY2021-22-Q4', quarter)
       }
-      const q4 = await services.returns.returnPage(analyst, 'FY2021-22-Q4', housing)
+      const q4 = await (await onlyPartnership(services)).returns.returnPage(analyst, 'FY2021-22-Q4', housing)
       assert.deepEqual(
         q4.lines.map((l) => [l.indicator.id, l.entries.map((e) => e.period.id)]),
         [['hsg-test-evictions', ['FY2021-22']]],
       )
       assert.equal(q4.nextDue, null)
       await assert.rejects(
-        services.returns.saveReturn(analyst, 'FY2021-22-Q1', housing, { version: null, intent: 'save', fields: {} }),
+        (await onlyPartnership(services)).returns.saveReturn(analyst, 'FY2021-22-Q1', housing, {
+          version: null,
+          intent: 'save',
+          fields: {},
+        }),
         { name: 'ReturnNotFound' },
         'there is no return to save when nothing is due',
       )

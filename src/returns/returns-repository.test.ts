@@ -4,7 +4,7 @@ import { createAuditRepository, type AuditRepository } from '../audit/audit-repo
 import type { Database } from '../db/database.ts'
 import type { Indicator, IndicatorValue } from '../domain/indicator.ts'
 import { createPerformanceRepository, type PerformanceRepository } from '../performance/performance-repository.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
 import { createReturnsRepository, type NewReturnItem, type ReturnsRepository } from './returns-repository.ts'
 
 // Figures from the seed report's Appendix C (Safer Wolverhampton Partnership, 2017/18).
@@ -50,7 +50,7 @@ for (const dialect of testDialects()) {
     let other: number
 
     beforeEach(async () => {
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       audit = createAuditRepository(database)
       performance = createPerformanceRepository(database, audit)
       returns = createReturnsRepository(database, audit)

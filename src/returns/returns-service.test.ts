@@ -4,7 +4,7 @@ import { createAuditRepository } from '../audit/audit-repository.ts'
 import type { Database } from '../db/database.ts'
 import type { Indicator } from '../domain/indicator.ts'
 import { createPerformanceRepository, type PerformanceRepository } from '../performance/performance-repository.ts'
-import { openTestDatabase } from '../../test/support/databases.ts'
+import { openTestPartnershipDatabase } from '../../test/support/databases.ts'
 import { createReturnsRepository } from './returns-repository.ts'
 import { createReturnsService, ReturnNotFound } from './returns-service.ts'
 import { PermissionDenied } from '../accounts/permissions.ts'
@@ -32,7 +32,7 @@ describe('returns service: arrival against the due date, and who may see what', 
   let today = new Date('2018-07-29T09:00:00Z')
 
   beforeEach(async () => {
-    database = await openTestDatabase('sqlite')
+    database = await openTestPartnershipDatabase('sqlite')
     const audit = createAuditRepository(database)
     performance = createPerformanceRepository(database, audit)
     await performance.applyImport(

@@ -12,7 +12,7 @@ import {
 } from '../domain/period.ts'
 import { displayValue } from '../domain/value-display.ts'
 import { dueDate, isAfterDueDate, londonDate } from './due-dates.ts'
-import { duePeriods } from './due-periods.ts'
+import { duePeriods } from '../domain/due-periods.ts'
 import { plausibilityWarning } from './plausibility.ts'
 import {
   FIGURE_BOXES,

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Services } from '../composition-root.ts'
@@ -91,14 +92,19 @@ for (const dialect of testDialects()) {
       assert.match(page, /33\.2% \(578\/1,739\)/)
 
       assert.equal((await policeReturn('FY2018-19-Q1', 'save', '560', '1700')).status, 303)
-      const draft = await services.returns.returnPage(
+      const draft = await (
+        await onlyPartnership(services)
+      ).returns.returnPage(
         { role: 'partnership-analyst', agencyId: null, email: 'test' },
         'FY2018-19-Q1',
         await agencyId('WMP'),
       )
       assert.equal(draft.returned?.status, 'draft')
       assert.equal(draft.returned?.items.find((i) => i.indicatorId === 'proven-reoffending')?.numerator, 560)
-      assert.equal(await services.performance.repository.getValue('proven-reoffending', 'FY2018-19-Q1'), null)
+      assert.equal(
+        await (await onlyPartnership(services)).performance.repository.getValue('proven-reoffending', 'FY2018-19-Q1'),
+        null,
+      )
 
       assert.equal((await policeReturn('FY2018-19-Q1', 'submit', '560', '1700')).status, 303)
       const overview = decode(await (await analyst.get('/returns/FY2018-19-Q1')).text())
@@ -107,13 +113,17 @@ for (const dialect of testDialects()) {
       assert.match(overview, /Youth Offending Team<\/a>[\s\S]*?Not started[\s\S]*?Missing/)
 
       assert.equal((await review('FY2018-19-Q1', 'WMP', 'accept')).status, 303)
-      const value = await services.performance.repository.getValue('proven-reoffending', 'FY2018-19-Q1')
+      const value = await (
+        await onlyPartnership(services)
+      ).performance.repository.getValue('proven-reoffending', 'FY2018-19-Q1')
       assert.equal(value?.numerator, 560)
       assert.equal(value?.denominator, 1700)
       const accepted = decode(await (await police.get('/returns/FY2018-19-Q1/WMP')).text())
       assert.match(accepted, /Accepted/)
       assert.doesNotMatch(accepted, /Submit return/, 'an accepted return is no longer a form')
-      const actions = (await services.audit.list({ entityType: 'return' })).map((e) => e.action)
+      const actions = (await (await onlyPartnership(services)).audit.list({ entityType: 'return' })).map(
+        (e) => e.action,
+      )
       assert.deepEqual(actions.slice(0, 3), ['create', 'submit', 'accept'])
     })
 
@@ -130,7 +140,9 @@ for (const dialect of testDialects()) {
       assert.match(page, /Sent back/)
       assert.match(page, /The cohort looks too small: check it/)
       assert.equal((await policeReturn('FY2018-19-Q2', 'submit', '540', '1700')).status, 303)
-      const again = await services.returns.returnPage(
+      const again = await (
+        await onlyPartnership(services)
+      ).returns.returnPage(
         { role: 'partnership-analyst', agencyId: null, email: 'test' },
         'FY2018-19-Q2',
         await agencyId('WMP'),
@@ -166,7 +178,9 @@ for (const dialect of testDialects()) {
       const refused = await policeReturn('FY2018-19-Q3', 'submit', '510', '1700')
       assert.equal(refused.status, 409)
       assert.match(await refused.text(), /Nothing was saved: the quarter is locked/)
-      const stored = await services.returns.returnPage(
+      const stored = await (
+        await onlyPartnership(services)
+      ).returns.returnPage(
         { role: 'partnership-analyst', agencyId: null, email: 'test' },
         'FY2018-19-Q3',
         await agencyId('WMP'),
@@ -181,7 +195,9 @@ for (const dialect of testDialects()) {
         (await board.post(`${overviewPath}/reopen`, { _csrf: token, reason: 'WMP found an error' })).status,
         303,
       )
-      const events = await services.audit.list({ entityType: 'return-period', entityKey: 'FY2018-19-Q3' })
+      const events = await (
+        await onlyPartnership(services)
+      ).audit.list({ entityType: 'return-period', entityKey: 'FY2018-19-Q3' })
       const reopen = events.find((e) => e.action === 'reopen')
       assert.ok(reopen, 'the reopening is audited')
       assert.equal(reopen.actor, credentials('board-member').email)
@@ -219,7 +235,9 @@ for (const dialect of testDialects()) {
       assert.match(html, /Someone else changed this return/)
       assert.match(html, /name="proven-reoffending-numerator"[^>]*value="531"/, 'the page shows the figure now saved')
       assert.equal(Number(versionOn(html)), Number(versionOn(firstForm)) + 1, 'and the version it is at')
-      const stored = await services.returns.returnPage(
+      const stored = await (
+        await onlyPartnership(services)
+      ).returns.returnPage(
         { role: 'partnership-analyst', agencyId: null, email: 'test' },
         'FY2018-19-Q4',
         await agencyId('WMP'),
@@ -309,7 +327,9 @@ for (const dialect of testDialects()) {
       const before = mainOf(decode(await (await viewer.get(`${path}/signed-off`)).text()))
       // Knife crime 2017/18: 221 offences against the previous outturn of 191 (seed report, Appendix C).
       assert.match(before, /Knife crime: violent crimes[\s\S]*?191[\s\S]*?221/)
-      await services.performance.repository.applyImport(
+      await (
+        await onlyPartnership(services)
+      ).performance.repository.applyImport(
         {
           indicators: [],
           values: [],
@@ -317,15 +337,14 @@ for (const dialect of testDialects()) {
         },
         { actor: 'test', files: [], rowsRead: 1 },
       )
-      const live = await services.reports.performance.report('FY2017-18')
+      const live = await (await onlyPartnership(services)).reports.performance.report('FY2017-18')
       const liveRow = live?.themes.flatMap((t) => t.rows).find((r) => r.indicator.id === 'knife-crime')
       assert.equal(liveRow?.baseline?.value, 400, 'the live report uses the new baseline')
       const after = mainOf(decode(await (await viewer.get(`${path}/signed-off`)).text()))
       assert.equal(after, before, 'the signed-off report is unchanged')
-      const snapshot = await services.returns.signedOffReport(
-        { role: 'viewer', agencyId: null, email: 'test' },
-        'FY2017-18-Q4',
-      )
+      const snapshot = await (
+        await onlyPartnership(services)
+      ).returns.signedOffReport({ role: 'viewer', agencyId: null, email: 'test' }, 'FY2017-18-Q4')
       assert.equal(snapshot?.baselines.find((b) => b.indicatorId === 'knife-crime')?.value, 191)
     })
 
@@ -360,7 +379,9 @@ for (const dialect of testDialects()) {
       )
 
       // Every box not collected, but the opiate clients' three months; February's is negative.
-      const page = await services.returns.returnPage(
+      const page = await (
+        await onlyPartnership(services)
+      ).returns.returnPage(
         { role: 'partnership-analyst', agencyId: null, email: 'test' },
         quarter,
         await agencyId('PH'),
@@ -401,7 +422,7 @@ for (const dialect of testDialects()) {
       assert.equal((await send()).status, 303)
       assert.equal((await review(quarter, 'PH', 'accept')).status, 303)
       for (const [month, figure] of Object.entries({ ...months, '2019-02': '35' })) {
-        const value = await services.performance.repository.getValue(opiate, month)
+        const value = await (await onlyPartnership(services)).performance.repository.getValue(opiate, month)
         assert.equal(value?.value, Number(figure), month)
       }
       // The accepted return reads as a table: a row per KPI per month.
@@ -414,16 +435,14 @@ for (const dialect of testDialects()) {
 
     /** The return as stored, read as the partnership analyst would. */
     async function storedReturn(code: string, period: string) {
-      const page = await services.returns.returnPage(
-        { role: 'partnership-analyst', agencyId: null, email: 'test' },
-        period,
-        await agencyId(code),
-      )
+      const page = await (
+        await onlyPartnership(services)
+      ).returns.returnPage({ role: 'partnership-analyst', agencyId: null, email: 'test' }, period, await agencyId(code))
       return page.returned
     }
 
     async function agencyId(code: string): Promise<number> {
-      const agency = (await services.returns.agencies()).find((a) => a.code === code)
+      const agency = (await (await onlyPartnership(services)).returns.agencies()).find((a) => a.code === code)
       assert.ok(agency)
       return agency.id
     }

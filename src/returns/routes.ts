@@ -362,12 +362,13 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
   router.get(
     '/returns',
     signedIn,
-    handle(async (_req, res) => {
+    handle(async (req, res) => {
       const user = res.locals.currentUser
       const quarter = latestEndedQuarter(now())
       // A data owner goes straight to their agency's return; reviewers to the quarter's overview.
-      if (user?.role === 'data-owner' && user.agency) return res.redirect(303, returnPath(quarter, user.agency.code))
-      res.redirect(303, `/returns/${quarter}`)
+      if (user?.role === 'data-owner' && user.agency)
+        return res.redirect(303, req.baseUrl + returnPath(quarter, user.agency.code))
+      res.redirect(303, `${req.baseUrl}/returns/${quarter}`)
     }),
   )
 
@@ -404,7 +405,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       }
       const locked = await returns.signOff(user, period)
       req.session.flash = locked ? 'The quarter is signed off and locked.' : 'The quarter was already signed off.'
-      res.redirect(303, `/returns/${period}`)
+      res.redirect(303, `${req.baseUrl}/returns/${period}`)
     }),
   )
 
@@ -419,7 +420,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
         return renderOverview(req, res, period, result.problems)
       }
       req.session.flash = result.kind === 'reopened' ? 'The quarter is reopened.' : 'The quarter was not locked.'
-      res.redirect(303, `/returns/${period}`)
+      res.redirect(303, `${req.baseUrl}/returns/${period}`)
     }),
   )
 
@@ -462,7 +463,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       switch (result.kind) {
         case 'saved':
           req.session.flash = intent === 'submit' ? 'Your return has been submitted.' : 'Your draft has been saved.'
-          return res.redirect(303, returnPath(period, page.agency.code))
+          return res.redirect(303, req.baseUrl + returnPath(period, page.agency.code))
         case 'invalid':
           return renderReturn(req, res, page, {
             status: 400,
@@ -510,7 +511,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       switch (result.kind) {
         case 'saved':
           req.session.flash = decision === 'accept' ? 'The return is accepted.' : 'The return is sent back.'
-          return res.redirect(303, returnPath(period, page.agency.code))
+          return res.redirect(303, req.baseUrl + returnPath(period, page.agency.code))
         case 'invalid':
           return renderReturn(req, res, page, { status: 400, reviewProblems: result.problems, reviewComment: comment })
         case 'conflict':

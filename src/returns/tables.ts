@@ -5,6 +5,8 @@ import type { Generated } from 'kysely'
  * 0009-return-item-periods.ts). Times are ISO UTC text.
  */
 export interface ReturnPeriodsTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   /** A quarter, `FY2017-18-Q1`. */
   period: string
   /** `YYYY-MM-DD`: the last day a return counts as on time (a date in Europe/London). */
@@ -19,6 +21,8 @@ export interface ReturnPeriodsTable {
 }
 
 export interface AgencyReturnsTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   id: Generated<number>
   agency_id: number
   period: string
@@ -34,6 +38,8 @@ export interface AgencyReturnsTable {
 }
 
 export interface ReturnItemsTable {
+  /** Filled in by the partnership-scoped database handle (src/db/partnership-scope.ts); never written by hand. */
+  partnership_id: Generated<number>
   return_id: number
   indicator_id: string
   /** The period the figure is for (0009-return-item-periods): the quarter, or a month, two months or the year. */

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
@@ -34,8 +35,13 @@ async function start(dialect: 'sqlite' | 'postgres', demo: boolean): Promise<Run
   await new Promise((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
   const base = `http://127.0.0.1:${port}`
-  // Without the demo figures there are no demo accounts either: make them, to have a viewer.
-  if (!demo) await services.accounts.createDemoUsers()
+  // Without the demo there is no partnership, nor demo accounts: make one with them, to have a viewer.
+  if (!demo) {
+    assert.ok((await services.partnerships.add('test', { name: 'Safer Testshire Partnership' })).ok)
+    const partnership = await onlyPartnership(services)
+    await partnership.accounts.createDefaultAgencies()
+    await partnership.accounts.createDemoUsers()
+  }
   const viewer = new TestBrowser(base)
   const credentials = demoUsers.find((u) => u.role === 'viewer')
   assert.ok(credentials)
@@ -283,7 +289,9 @@ for (const dialect of testDialects()) {
             `hostile,FY${i < 4 ? '2016-17' : '2017-18'}-Q${(i % 4) + 1},${v},,,,,,,${i === 7 ? `"${formula.replace(/"/g, '""')}"` : ''}`,
         ),
       ].join('\n')
-      const result = await app.services.performance.importFiles(
+      const result = await (
+        await onlyPartnership(app.services)
+      ).performance.importFiles(
         [
           { name: 'indicators.csv', content: Buffer.from(indicators) },
           { name: 'values.csv', content: Buffer.from(values) },

@@ -1,5 +1,7 @@
 import express from 'express'
-import type { Services } from '../composition-root.ts'
+import type { PartnershipServices, Services } from '../composition-root.ts'
+import type { Partnership } from '../partnerships/partnership.ts'
+import { instanceHomeRoutes, partnershipAdministrationRoutes } from '../partnerships/web/routes.ts'
 import { performanceReportRoutes } from '../reports/routes.ts'
 import { dashboardRoutes } from '../dashboard/routes.ts'
 import { kpiRoutes } from '../kpi/routes.ts'
@@ -7,11 +9,12 @@ import { publicRoutes } from '../public/routes.ts'
 import { apiRoutes } from '../api/routes.ts'
 import { apiTokenRoutes } from '../api/tokens-web/routes.ts'
 import { auditTrailRoutes } from '../audit/web/routes.ts'
+import { SIGN_IN_AUDIT_ACTIONS, SIGN_IN_AUDIT_DESCRIPTIONS } from '../accounts/sign-in-audit.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { can } from '../accounts/permissions.ts'
-import { createUploadStore } from '../imports-web/upload-store.ts'
+import { createUploadStore, type UploadStore } from '../imports-web/upload-store.ts'
 import {
   accountNavigation,
   accountRoutes,
@@ -25,12 +28,12 @@ import {
 import { errorHandler, notFound } from './errors.ts'
 import { setUpHealthChecks } from './health.ts'
 import { jsonLogger, type Logger } from './logger.ts'
-import { createNunjucksEnvironment } from './nunjucks-setup.ts'
+import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { saveSessionBeforeRendering } from './save-session-first.ts'
 import { noStore, setUpWebSecurity } from './security.ts'
 import { setUpStaticAssets } from './static-assets.ts'
-import { partnershipStylesheet } from './stylesheet.ts'
-import { govukFrontendVersion } from './paths.ts'
+import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
+import { govukFrontendVersion } from '../shared/web/paths.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */
@@ -55,6 +58,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.locals.partnershipName = config.partnershipName
   app.locals.stylesheetVersion = partnershipStylesheet().version
   app.locals.govukFrontendVersion = govukFrontendVersion
+  // A partnership's links start with its address (`/p/<slug>`) in its pages; elsewhere with nothing.
+  app.locals.base = ''
 
   // 1. Security headers (CSP nonce per request) on every response, static files and errors included.
   app.use(setUpWebSecurity({ production: config.production }))
@@ -66,8 +71,9 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(setUpHealthChecks(services.database))
 
   // 5. Accounts: the session (database store; survives restarts, shared by processes), CSRF protection on every
-  //    form (parses url-encoded bodies; a POST without the token → 403), then the signed-in user, loaded from
-  //    the database on every request so that a role change or disabling applies at once.
+  //    form (parses url-encoded bodies; a POST without the token → 403), then the signed-in person, loaded from
+  //    the database on every request so that a role change or disabling applies at once. Here as the instance
+  //    sees them; a partnership's pages load them again with their role there.
   app.use(setUpWebSession(services))
   // A page that changed the session (a visitor's first CSRF token, a flash message taken) is sent only once the
   // session is stored, so that a database that cannot write gives the database's error page, not a dead form.
@@ -75,103 +81,203 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(setUpCsrf())
   app.use(setUpAuthentication(services.accounts))
 
-  // The menu; pages mark the item they belong to.
-  app.use((req, res, next) => {
+  // 6. The instance's own pages: signing in and out, one's own account and two-step sign-in, the partnerships.
+  app.use(instanceNavigation())
+  app.use(accountRoutes(services))
+  app.use(partnershipAdministrationRoutes(services))
+
+  // 7. A partnership's pages, API and public report: at `/p/<slug>/…`, and without the prefix for the partnership
+  //    the request belongs to (the token's, the signed-in person's current one, or the instance's only one).
+  const uploads = createUploadStore(config.dataDirectory)
+  const routers = new Map<PartnershipServices, express.Router>()
+  const routerFor = (scoped: PartnershipServices) => {
+    let router = routers.get(scoped)
+    if (!router) {
+      router = partnershipRouter(services, scoped, { nunjucks, uploads })
+      routers.set(scoped, router)
+    }
+    return router
+  }
+  app.use('/p/:slug', async (req, res, next) => {
+    const partnership = await services.partnerships.findBySlug(String(req.params.slug))
+    if (!partnership) return next()
+    if (typeof req.session?.userId === 'number') req.session.partnershipId = partnership.id
+    res.locals.base = req.baseUrl
+    res.locals.currentPartnership = partnership
+    res.locals.partnershipName = partnership.name
+    routerFor(services.forPartnership(partnership))(req, res, next)
+  })
+  app.use(async (req, res, next) => {
+    const partnership = await partnershipOfRequest(services, req, res)
+    if (!partnership) return next()
+    res.locals.currentPartnership = partnership
+    res.locals.partnershipName = partnership.name
+    routerFor(services.forPartnership(partnership))(req, res, next)
+  })
+  app.use(instanceHomeRoutes(services))
+
+  // 8. Not found, then errors (generic page with a correlation id; the stack only in the log).
+  app.use(notFound())
+  app.use(errorHandler(logger))
+  return app
+}
+
+/** The menu of the instance's own pages (signing in, one's account); a partnership's router makes its own. */
+function instanceNavigation(): express.RequestHandler {
+  return (req, res, next) => {
+    res.locals.navigation = [
+      { href: '/', text: 'Published reports', active: req.path === '/' },
+      ...(res.locals.currentUser?.instanceAdministrator
+        ? [{ href: '/admin/partnerships', text: 'Partnerships', active: req.path.startsWith('/admin/partnerships') }]
+        : []),
+      ...accountNavigation(req, res),
+    ]
+    next()
+  }
+}
+
+/**
+ * The partnership a request without `/p/<slug>` belongs to: an API token's own; for a signed-in person the one they
+ * last visited (or their first); otherwise the instance's only partnership. Null when there is none to choose (the
+ * instance's home page then lists them).
+ */
+async function partnershipOfRequest(
+  services: Services,
+  req: express.Request,
+  res: express.Response,
+): Promise<Partnership | null> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')
+  if (bearer && req.path.startsWith('/api')) {
+    const partnershipId = await services.accounts.apiTokenPartnership(bearer[1] as string)
+    if (partnershipId !== null) return services.partnerships.find(partnershipId)
+  }
+  const user = res.locals.currentUser
+  const all = await services.partnerships.list()
+  if (user) {
+    const allowed = user.instanceAdministrator
+      ? all
+      : all.filter((p) => user.memberships.some((m) => m.partnershipId === p.id))
+    return allowed.find((p) => p.id === req.session.partnershipId) ?? allowed[0] ?? null
+  }
+  return all.length === 1 ? (all[0] as Partnership) : null
+}
+
+/**
+ * One partnership's pages, API and public report, over its own services (src/composition-root.ts, forPartnership):
+ * every repository behind them sees only this partnership's rows.
+ */
+function partnershipRouter(
+  services: Services,
+  scoped: PartnershipServices,
+  shared: { readonly nunjucks: ReturnType<typeof createNunjucksEnvironment>; readonly uploads: UploadStore },
+): express.Router {
+  const router = express.Router()
+  const accounts = scoped.accounts
+  // The signed-in person with their role in this partnership. Someone signed in who is not a member here finds
+  // nothing: the partnership's pages answer as if they did not exist.
+  router.use(
+    setUpAuthentication(accounts, {
+      notMember: async (req, _res, next) => {
+        const person = await services.accounts.currentUser(req.session.userId as number)
+        if (!person) return false
+        next('router')
+        return true
+      },
+    }),
+  )
+  router.use((req, res, next) => {
+    const base = req.baseUrl
+    const path = req.path
     res.locals.navigation = [
       ...(res.locals.currentUser
         ? [
             {
-              href: '/dashboard',
+              href: `${base}/dashboard`,
               text: 'Dashboard',
-              active: req.path === '/dashboard' || req.path.startsWith('/kpis/'),
+              active: path === '/dashboard' || path.startsWith('/kpis/'),
             },
             {
-              href: '/reports/performance',
+              href: `${base}/reports/performance`,
               text: 'Performance report',
-              active: req.path.startsWith('/reports/performance') || req.path.startsWith('/publication/'),
+              active: path.startsWith('/reports/performance') || path.startsWith('/publication/'),
             },
             ...(can(res.locals.currentUser, 'return:view', { agencyId: res.locals.currentUser.agencyId }) ||
             can(res.locals.currentUser, 'return:view')
-              ? [{ href: '/returns', text: 'Returns', active: req.path.startsWith('/returns') }]
+              ? [{ href: `${base}/returns`, text: 'Returns', active: path.startsWith('/returns') }]
               : []),
-            { href: '/crime', text: 'Crime', active: req.path === '/crime' || req.path.startsWith('/crime/') },
+            { href: `${base}/crime`, text: 'Crime', active: path === '/crime' || path.startsWith('/crime/') },
           ]
         : []),
       // The public report of the latest published year: the home page, for everybody.
-      { href: '/', text: 'Published report', active: req.path === '/' || req.path.startsWith('/public/') },
+      { href: base || '/', text: 'Published report', active: path === '/' || path.startsWith('/public/') },
+      ...(res.locals.currentUser?.instanceAdministrator
+        ? [{ href: '/admin/partnerships', text: 'Partnerships', active: false }]
+        : []),
       ...accountNavigation(req, res),
     ]
     next()
   })
 
-  // 6. Routes. Sign-in and out, one's own account, user administration; every other page needs a signed-in
-  //    user whom the permission policy (src/accounts/permissions.ts) allows.
   // The JSON API (/api; bearer tokens or the session; problem+json errors; its own 404 under /api).
-  app.use(
+  router.use(
     apiRoutes({
-      accounts: services.accounts,
-      performance: services.performance.repository,
-      reports: services.reports.performance,
-      writes: services.api.writes,
-      returns: services.returns,
+      accounts,
+      performance: scoped.performance.repository,
+      reports: scoped.reports.performance,
+      writes: scoped.api.writes,
+      returns: scoped.returns,
     }),
   )
-  app.use(accountRoutes(services))
-  app.use(userAdministrationRoutes(services.accounts, services.twoStep))
-  app.use(agencyAdministrationRoutes({ accounts: services.accounts, indicators: services.performance.repository }))
-  app.use(apiTokenRoutes(services.accounts))
-  app.use(
-    importRoutes({
-      accounts: services.accounts,
-      imports: services.performance.importService,
-      uploads: createUploadStore(config.dataDirectory),
+  router.use(userAdministrationRoutes(accounts, services.twoStep))
+  router.use(agencyAdministrationRoutes({ accounts, indicators: scoped.performance.repository }))
+  router.use(apiTokenRoutes(accounts))
+  router.use(importRoutes({ accounts, imports: scoped.performance.importService, uploads: shared.uploads }))
+  router.use(
+    auditTrailRoutes({
+      audit: scoped.audit,
+      signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
+      guard: [requirePermission(accounts, 'audit:view')],
     }),
   )
-  app.use(auditTrailRoutes({ audit: services.audit, guard: [requirePermission(services.accounts, 'audit:view')] }))
   // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
-  app.use(returnsRoutes({ returns: services.returns, accounts: services.accounts }))
+  router.use(returnsRoutes({ returns: scoped.returns, accounts }))
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
   // before the internal report's router so that `/` is the public report.
-  app.use(
+  router.use(
     publicRoutes({
-      publication: services.publication,
-      signedInGuard: [requirePermission(services.accounts, 'report:view')],
-      publishGuard: [requirePermission(services.accounts, 'report:publish')],
-      signOffGuard: [requirePermission(services.accounts, 'report:sign-off')],
+      publication: scoped.publication,
+      signedInGuard: [requirePermission(accounts, 'report:view')],
+      publishGuard: [requirePermission(accounts, 'report:publish')],
+      signOffGuard: [requirePermission(accounts, 'report:sign-off')],
     }),
   )
-  app.use(
-    dashboardRoutes({
-      reports: services.reports.performance,
-      guard: [requirePermission(services.accounts, 'report:view')],
-    }),
+  router.use(
+    dashboardRoutes({ reports: scoped.reports.performance, guard: [requirePermission(accounts, 'report:view')] }),
   )
-  app.use(
+  router.use(
     kpiRoutes({
-      performance: services.performance.repository,
-      audit: services.audit,
-      guard: [requirePermission(services.accounts, 'report:view')],
+      performance: scoped.performance.repository,
+      audit: scoped.audit,
+      guard: [requirePermission(accounts, 'report:view')],
+      exportGuard: [requirePermission(accounts, 'report:export')],
     }),
   )
-  app.use(
+  router.use(
     performanceReportRoutes({
-      reports: services.reports.performance,
-      nunjucks,
-      guard: [requirePermission(services.accounts, 'report:view')],
+      reports: scoped.reports.performance,
+      nunjucks: shared.nunjucks,
+      guard: [requirePermission(accounts, 'report:view')],
+      exportGuard: [requirePermission(accounts, 'report:export')],
     }),
   )
-
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
-  app.use(
+  router.use(
     crimeWebRoutes({
-      services,
-      viewGuard: [requirePermission(services.accounts, 'report:view')],
-      importGuard: [requirePermission(services.accounts, 'import:run')],
+      services: { ...services, config: scoped.config },
+      viewGuard: [requirePermission(accounts, 'report:view')],
+      exportGuard: [requirePermission(accounts, 'report:export')],
+      importGuard: [requirePermission(accounts, 'import:run')],
     }),
   )
-
-  // 7. Not found, then errors (generic page with a correlation id; the stack only in the log).
-  app.use(notFound())
-  app.use(errorHandler(logger))
-  return app
+  return router
 }

@@ -1,5 +1,8 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import type { Services } from '../composition-root.ts'
 import { testDialects } from '../../test/support/databases.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
@@ -64,19 +67,21 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   assert.ok(dataDirectory)
 
   const system = { system: 'authorisation-matrix-test' }
-  const agencies = await services.accounts.listAgencies()
+  const agencies = await (await onlyPartnership(services)).accounts.listAgencies()
   const agencyIds = Object.fromEntries(agencies.map((a) => [a.code, a.id]))
   const agencyB = agencyIds[AGENCY_B]
   assert.ok(agencyIds[AGENCY_A] && agencyB, 'both agencies exist')
 
   // A data owner of agency B, through the real journey: one-time password, then their own.
-  const added = await services.accounts.addUser(system, {
+  const added = await (
+    await onlyPartnership(services)
+  ).accounts.addUser(system, {
     email: SECOND_OWNER.email,
     name: 'Youth Offending Team data owner',
     role: 'data-owner',
     agencyId: agencyB,
   })
-  assert.ok(added.ok, JSON.stringify(added))
+  assert.ok(added.ok && added.oneTimePassword !== null, JSON.stringify(added))
   const first = await signIn(base, { email: SECOND_OWNER.email, password: added.oneTimePassword })
   const token = await first.csrfTokenOf('/account/change-password')
   const changed = await first.post('/account/change-password', {
@@ -88,7 +93,9 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   assert.equal(changed.status, 303, 'the second data owner chooses a password')
 
   // The user the administration routes act on, so that disabling or resetting touches nobody the test signs in as.
-  const target = await services.accounts.addUser(system, {
+  const target = await (
+    await onlyPartnership(services)
+  ).accounts.addUser(system, {
     email: 'matrix-target@example.org',
     name: 'Matrix Target',
     role: 'viewer',
@@ -97,19 +104,23 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   assert.ok(target.ok)
 
   // An API token whose "issued" and "revoke" pages the token administration routes show.
-  const apiToken = await services.accounts.createApiToken(system, {
+  const apiToken = await (
+    await onlyPartnership(services)
+  ).accounts.createApiToken(system, {
     agencyId: agencyIds[AGENCY_A] ?? 0,
     name: 'matrix',
   })
   assert.ok(apiToken.ok, JSON.stringify(apiToken))
 
-  const users = await services.accounts.listUsers(system)
+  const users = await (await onlyPartnership(services)).accounts.listUsers(system)
   // An import upload awaiting confirmation, made by the analyst: personal to them (see `personal` in the manifest).
   const analyst = users.find((u) => u.role === 'partnership-analyst')
   assert.ok(analyst, 'the demo analyst exists')
+  const receivedFile = path.join(dataDirectory, 'received-values.csv')
+  await writeFile(receivedFile, 'indicator,period,value\r\nknife-crime,FY2017-18-Q3,56\r\n')
   const upload = await createUploadStore(dataDirectory).save(
     analyst.id,
-    [{ name: 'values.csv', content: Buffer.from('indicator,period,value\r\nknife-crime,FY2017-18-Q3,56\r\n') }],
+    [{ name: 'values.csv', path: receivedFile }],
     new Date(),
   )
   const people: Who[] = []
@@ -157,7 +168,9 @@ async function seedCanaries(services: Services, agencyIds: Readonly<Record<strin
     const agencyId = agencyIds[agency] as number
     const kpi = kpiOf[agency] as string
     const owner = { role: 'data-owner' as const, agencyId, email: `canary-${agency}@example.org` }
-    const saved = await services.returns.saveReturn(owner, 'FY2017-18-Q4', agencyId, {
+    const saved = await (
+      await onlyPartnership(services)
+    ).returns.saveReturn(owner, 'FY2017-18-Q4', agencyId, {
       version: null,
       intent: 'save',
       fields: { [`${kpi}-status`]: 'not-yet-available', [`${kpi}-reason`]: canary },
@@ -175,6 +188,9 @@ function expectationFor(route: RouteAccess, who: Who, agencyId: number | null, w
   if (route.access === 'public') return 'allowed'
   if (who.principal === null) return 'anonymous'
   if (route.access === 'signed-in') return 'allowed'
+  if (route.access === 'instance-administrator') {
+    return 'instanceAdministrator' in who.principal && who.principal.instanceAdministrator ? 'allowed' : 'hidden'
+  }
   const resource = agencyId === null ? {} : { agencyId }
   if (can(who.principal, route.access, resource)) {
     // Someone else's personal object does not exist for them, permission or not.

@@ -1,10 +1,11 @@
 import http from 'node:http'
 import type { Command } from '../cli/command.ts'
+import type { Services } from '../composition-root.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
 import { createApp } from './app.ts'
 
 /** `saferhub serve`: the web application, until SIGTERM or SIGINT (Ctrl+C), then a clean shutdown. */
-export const serveCommand: Command = {
+export const serveCommand: Command<Services> = {
   name: 'serve',
   summary: 'Run the web application (the performance report on http://localhost:3000/ by default)',
   usage: [

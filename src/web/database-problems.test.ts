@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import type { TestBrowser } from '../accounts/web/test-client.ts'
 import { DatabaseBusyError } from '../db/database-errors.ts'
@@ -74,7 +75,7 @@ describe('database failures on the web', () => {
 
   /** Makes the report service fail with `error` for the duration of `work`. */
   async function failingReports<T>(error: unknown, work: () => Promise<T>): Promise<T> {
-    const reports = app.services.reports.performance
+    const reports = (await onlyPartnership(app.services)).reports.performance
     const original = reports.report
     reports.report = () => Promise.reject(error)
     try {

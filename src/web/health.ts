@@ -3,7 +3,7 @@ import path from 'node:path'
 import express from 'express'
 import { sql } from 'kysely'
 import type { Database } from '../db/database.ts'
-import { webDirectory } from './paths.ts'
+import { webDirectory } from '../shared/web/paths.ts'
 
 function packageVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(webDirectory, '..', '..', 'package.json'), 'utf8')) as {

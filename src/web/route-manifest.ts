@@ -1,10 +1,11 @@
 import type { Action } from '../accounts/permissions.ts'
 
 /**
- * Who may reach a route: `public` (anybody, signed in or not), `signed-in` (any signed-in user), or an action of
- * the permission policy (src/accounts/permissions.ts) that the route asks `can()` about.
+ * Who may reach a route: `public` (anybody, signed in or not), `signed-in` (any signed-in user),
+ * `instance-administrator` (those who manage the instance's partnerships; to anyone else signed in the route does not
+ * exist), or an action of the permission policy (src/accounts/permissions.ts) that the route asks `can()` about.
  */
-export type RouteAccessRule = 'public' | 'signed-in' | Action
+export type RouteAccessRule = 'public' | 'signed-in' | 'instance-administrator' | Action
 
 /** One route of the web application and the rule that guards it. */
 export interface RouteAccess {
@@ -73,6 +74,16 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'POST', path: '/account/two-step/recovery-codes', access: 'signed-in' },
   { method: 'POST', path: '/account/two-step/turn-off', access: 'signed-in' },
 
+  // The instance's partnerships (src/partnerships/web/routes.ts).
+  { method: 'GET', path: '/admin/partnerships', access: 'instance-administrator' },
+  { method: 'POST', path: '/admin/partnerships', access: 'instance-administrator' },
+  {
+    method: 'POST',
+    path: '/admin/partnerships/:id',
+    access: 'instance-administrator',
+    sample: { own: '/admin/partnerships/1' },
+  },
+
   // User administration (src/accounts/web/admin-routes.ts).
   { method: 'GET', path: '/admin/users', access: 'user:manage' },
   { method: 'GET', path: '/admin/users/new', access: 'user:manage' },
@@ -122,6 +133,12 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/reports/performance', access: 'report:view' },
   {
     method: 'GET',
+    path: '/reports/performance/:year.:format',
+    access: 'report:export',
+    sample: { own: '/reports/performance/2017-18.xlsx' },
+  },
+  {
+    method: 'GET',
     path: '/reports/performance/:file',
     access: 'report:view',
     sample: { own: '/reports/performance/2017-18' },
@@ -158,6 +175,7 @@ export const routeManifest: readonly RouteAccess[] = [
   },
   // The dashboard and the KPI pages (src/dashboard/routes.ts, src/kpi/routes.ts).
   { method: 'GET', path: '/dashboard', access: 'report:view' },
+  { method: 'GET', path: '/kpis/:id.csv', access: 'report:export', sample: { own: '/kpis/knife-crime.csv' } },
   { method: 'GET', path: '/kpis/:file', access: 'report:view', sample: { own: '/kpis/knife-crime' } },
   // The JSON API (src/api/routes.ts): bearer token or signed-in session; 401 problem+json when neither.
   { method: 'GET', path: '/api/openapi.json', access: 'public', api: true },
@@ -262,7 +280,7 @@ export const routeManifest: readonly RouteAccess[] = [
 
   // Police recorded crime: the overview and the crime imports (src/crime/web/routes.ts).
   { method: 'GET', path: '/crime', access: 'report:view' },
-  { method: 'GET', path: '/crime/months.csv', access: 'report:view' },
+  { method: 'GET', path: '/crime/months.csv', access: 'report:export' },
   { method: 'GET', path: '/crime/imports', access: 'import:run' },
   { method: 'POST', path: '/crime/imports', access: 'import:run' },
 

@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { parse } from 'csv-parse/sync'
@@ -40,7 +41,9 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
         `hostile-kpi,FY${i < 4 ? '2016-17' : '2017-18'}-Q${(i % 4) + 1},${v},,,,,,,${csv(i % 2 ? SCRIPT : IMAGE)}`,
     ),
   ].join('\n')
-  const imported = await services.performance.importFiles(
+  const imported = await (
+    await onlyPartnership(services)
+  ).performance.importFiles(
     [
       { name: 'indicators.csv', content: Buffer.from(indicators) },
       { name: 'values.csv', content: Buffer.from(values) },
@@ -49,9 +52,13 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   )
   assert.equal(imported.outcome, 'applied', JSON.stringify(imported))
   const system = { system: 'security-test' }
-  const agency = await services.accounts.addAgency(system, { code: 'HOSTILE', name: `Agency ${IMAGE} ${SCRIPT}` })
+  const agency = await (
+    await onlyPartnership(services)
+  ).accounts.addAgency(system, { code: 'HOSTILE', name: `Agency ${IMAGE} ${SCRIPT}` })
   assert.ok(agency.ok, JSON.stringify(agency))
-  const user = await services.accounts.addUser(system, {
+  const user = await (
+    await onlyPartnership(services)
+  ).accounts.addUser(system, {
     email: 'hostile@example.org',
     name: `${SCRIPT} ${IMAGE}`,
     role: 'data-owner',

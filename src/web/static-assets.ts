@@ -1,7 +1,7 @@
 import path from 'node:path'
 import express from 'express'
-import { govukFrontendDist, webAssets } from './paths.ts'
-import { partnershipStylesheet } from './stylesheet.ts'
+import { govukFrontendDist, webAssets } from '../shared/web/paths.ts'
+import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 
 /**
  * The few static files a page needs, under `/assets`: our stylesheet (govuk-frontend's CSS adapted, see

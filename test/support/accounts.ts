@@ -14,7 +14,7 @@ export async function addUserWithPassword(
     { system: 'test' },
     { email: user.email, name: `Test ${user.role}`, role: user.role, agencyId: user.agencyId ?? null },
   )
-  assert.ok(added.ok, JSON.stringify(added))
+  assert.ok(added.ok && added.oneTimePassword !== null, JSON.stringify(added))
   const changed = await accounts.changeOwnPassword(added.user.id, {
     currentPassword: added.oneTimePassword,
     newPassword: user.password,

@@ -5,6 +5,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { openDatabase, type Database, type DialectName } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
+import { scopeToPartnership, type ScopedDatabase } from '../../src/db/partnership-scope.ts'
 
 /**
  * The databases every repository test runs on: SQLite always, PostgreSQL when
@@ -82,4 +83,46 @@ export async function openEmptyTestDatabase(dialect: DialectName): Promise<Empty
       await cleanup.end()
     },
   }
+}
+
+/**
+ * A fresh, migrated database with one partnership in it, and the database handle bound to that partnership
+ * (src/db/partnership-scope.ts), as a partnership's services receive it. Closing it closes the database.
+ */
+export async function openTestPartnershipDatabase(
+  dialect: DialectName,
+  name = 'Safer Testshire Partnership',
+): Promise<ScopedDatabase> {
+  return inTestPartnership(await openTestDatabase(dialect), name)
+}
+
+/**
+ * The database handle bound to the test partnership of a migrated database: the first partnership there, made when
+ * there is none (so that two processes on one database find the same one).
+ */
+export async function inTestPartnership(
+  database: Database,
+  name = 'Safer Testshire Partnership',
+): Promise<ScopedDatabase> {
+  const existing = await database.db.selectFrom('partnerships').select('id').orderBy('id').executeTakeFirst()
+  if (existing) return scopeToPartnership(database, existing.id)
+  const at = '2018-04-01T00:00:00.000Z'
+  const row = await database.db
+    .insertInto('partnerships')
+    .values({
+      slug: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      name,
+      ons_code: null,
+      nation: 'england',
+      disclosure_minimum: null,
+      returns_due_days: null,
+      two_step_policy: null,
+      audit_legacy_through: null,
+      created_at: at,
+      created_by: 'test',
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return scopeToPartnership(database, row.id)
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import type { Services } from '../../composition-root.ts'
 import { createAuditRepository, type AuditRepository } from '../../audit/audit-repository.ts'
 import type { Database } from '../../db/database.ts'
-import { openTestDatabase } from '../../../test/support/databases.ts'
+import { openTestPartnershipDatabase } from '../../../test/support/databases.ts'
 import { createAccountService, type AccountService } from '../account-service.ts'
 import { usersResetTwoStepCommand } from '../cli.ts'
 import { codeAt } from './testing/independent-totp.ts'
@@ -18,7 +18,7 @@ describe('saferhub users reset-two-step (sqlite)', () => {
   let err: string[]
 
   beforeEach(async () => {
-    database = await openTestDatabase('sqlite')
+    database = await openTestPartnershipDatabase('sqlite')
     audit = createAuditRepository(database)
     accounts = createAccountService({ database, audit })
     twoStep = createTwoStepService({

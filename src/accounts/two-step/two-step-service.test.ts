@@ -3,14 +3,14 @@ import assert from 'node:assert/strict'
 import type { SessionData } from 'express-session'
 import { createAuditRepository, type AuditRepository } from '../../audit/audit-repository.ts'
 import type { Database } from '../../db/database.ts'
-import { openTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../../test/support/databases.ts'
 import { createAccountService, type AccountService } from '../account-service.ts'
 import type { User } from '../account-repository.ts'
 import { fakeClock } from '../clock.ts'
 import { PermissionDenied } from '../permissions.ts'
 import { codeAt, independentHotp, keyBytes, stepAt } from './testing/independent-totp.ts'
 import { createTwoStepService, type TwoStepService } from './two-step-service.ts'
-import type { TwoStepPolicy } from './two-step-policy.ts'
+import type { TwoStepPolicy } from '../../config.ts'
 
 const SECRET = 'test session secret, long enough to be a real one'
 const START = '2018-04-03T09:00:10.000Z'
@@ -35,6 +35,7 @@ for (const dialect of testDialects()) {
       await accounts.repository.updateUser(added.user.id, { at: START, mustChangePassword: false })
       const user = await accounts.repository.findUser(added.user.id)
       assert.ok(user)
+      assert.ok(added.oneTimePassword !== null)
       return { user, password: added.oneTimePassword }
     }
 
@@ -50,7 +51,7 @@ for (const dialect of testDialects()) {
 
     beforeEach(async () => {
       clock.set(START)
-      database = await openTestDatabase(dialect)
+      database = await openTestPartnershipDatabase(dialect)
       audit = createAuditRepository(database, { now: () => clock.now() })
       accounts = createAccountService({ database, audit, clock })
       twoStep = serviceWith('optional')

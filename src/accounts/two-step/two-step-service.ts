@@ -15,7 +15,8 @@ import { generateRecoveryCodes, normaliseRecoveryCode, recoveryCodeHash } from '
 import { createSecretBox } from './secret-box.ts'
 import { base32Encode, keyInGroups, matchingStep, otpauthUri, TOTP_SECRET_BYTES } from './totp.ts'
 import { createTwoStepRepository } from './two-step-repository.ts'
-import { twoStepRequiredFor, type TwoStepPolicy } from './two-step-policy.ts'
+import type { TwoStepPolicy } from '../../config.ts'
+import { twoStepRequiredFor } from './two-step-policy.ts'
 
 /**
  * Wrong codes are throttled like passwords, by the same mechanism and table (src/accounts/sign-in-throttle.ts),
@@ -113,7 +114,11 @@ export function createTwoStepService(options: TwoStepServiceOptions) {
   const throttle = createSignInThrottle(database, clock, options.throttlePolicy ?? twoStepThrottlePolicy)
   const nowIso = () => clock.now().toISOString()
 
-  const requiredFor = (user: Pick<User, 'role'>) => twoStepRequiredFor(user.role, policy)
+  // The instance's policy for the role the user holds where they are seen, and each partnership's own policy (or the
+  // instance's) for the role they hold there: the strictest wins, so joining a stricter partnership takes effect.
+  const requiredFor = (user: Pick<User, 'role'> & Partial<Pick<User, 'memberships'>>) =>
+    twoStepRequiredFor(user.role, policy) ||
+    (user.memberships ?? []).some((m) => twoStepRequiredFor(m.role, m.twoStepPolicy ?? policy))
 
   function enrolmentOf(user: User, sealedSecret: string): Enrolment | null {
     const secret = box.open(sealedSecret, secretContext(user.id))

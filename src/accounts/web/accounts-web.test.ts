@@ -6,8 +6,8 @@ import { createAuditRepository } from '../../audit/audit-repository.ts'
 import { loadConfig, type Config } from '../../config.ts'
 import type { Database } from '../../db/database.ts'
 import { errorHandler, notFound } from '../../web/errors.ts'
-import { createNunjucksEnvironment } from '../../web/nunjucks-setup.ts'
-import { openTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { createNunjucksEnvironment } from '../../shared/web/nunjucks-setup.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../../test/support/databases.ts'
 import { serveForTest } from '../../../test/support/web-app.ts'
 import { addUserWithPassword } from '../../../test/support/accounts.ts'
 import { createAccountService, type AccountService } from '../account-service.ts'
@@ -46,7 +46,7 @@ interface TestApp {
 async function startTestApp(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): Promise<TestApp> {
   // Two-step sign-in is tested in src/accounts/two-step/: here, the password alone signs in.
   const config: Config = loadConfig({ SAFERHUB_DEMO: 'false', SAFERHUB_TWO_STEP: 'optional', ...env })
-  const database = await openTestDatabase(dialect)
+  const database = await openTestPartnershipDatabase(dialect)
   const audit = createAuditRepository(database, { now: () => clock.now() })
   const accounts = createAccountService({
     database,

@@ -97,6 +97,10 @@ export function userAdministrationRoutes(
       agencyId: agencyIdFrom(form.agency),
     })
     if (!result.ok) return renderNewUser(res, 400, form, result.errors)
+    if (result.oneTimePassword === null) {
+      req.session.flash = `${result.user.name} already had an account: they are now a member here, and sign in as before.`
+      return redirectAfterSaving(req, res, `/admin/users/${result.user.id}`)
+    }
     req.session.oneTimePassword = { userId: result.user.id, password: result.oneTimePassword }
     await redirectAfterSaving(req, res, `/admin/users/${result.user.id}/one-time-password`)
   })

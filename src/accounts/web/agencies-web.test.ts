@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { testDialects } from '../../../test/support/databases.ts'
@@ -31,7 +32,7 @@ function agencyRow(html: string, code: string): string[] {
 }
 
 async function auditCount(world: World): Promise<number> {
-  return world.services.audit.count()
+  return (await onlyPartnership(world.services)).audit.count()
 }
 
 for (const dialect of testDialects()) {
@@ -60,26 +61,36 @@ for (const dialect of testDialects()) {
 
     it('counts a live API token and not a revoked one; a disabled user is not counted', async () => {
       const system = { system: 'agencies-web-test' }
-      const wmfs = (await world.services.accounts.listAgencies()).find((a) => a.code === 'WMFS')
+      const wmfs = (await (await onlyPartnership(world.services)).accounts.listAgencies()).find(
+        (a) => a.code === 'WMFS',
+      )
       assert.ok(wmfs)
-      const live = await world.services.accounts.createApiToken(system, { agencyId: wmfs.id, name: 'live' })
-      const revoked = await world.services.accounts.createApiToken(system, { agencyId: wmfs.id, name: 'revoked' })
+      const live = await (
+        await onlyPartnership(world.services)
+      ).accounts.createApiToken(system, { agencyId: wmfs.id, name: 'live' })
+      const revoked = await (
+        await onlyPartnership(world.services)
+      ).accounts.createApiToken(system, { agencyId: wmfs.id, name: 'revoked' })
       assert.ok(live.ok && revoked.ok)
-      await world.services.accounts.revokeApiToken(system, revoked.apiToken.id)
-      const added = await world.services.accounts.addUser(system, {
+      await (await onlyPartnership(world.services)).accounts.revokeApiToken(system, revoked.apiToken.id)
+      const added = await (
+        await onlyPartnership(world.services)
+      ).accounts.addUser(system, {
         email: 'fire.owner@example.org',
         name: 'Fire Owner',
         role: 'data-owner',
         agencyId: wmfs.id,
       })
-      const gone = await world.services.accounts.addUser(system, {
+      const gone = await (
+        await onlyPartnership(world.services)
+      ).accounts.addUser(system, {
         email: 'fire.leaver@example.org',
         name: 'Fire Leaver',
         role: 'data-owner',
         agencyId: wmfs.id,
       })
       assert.ok(added.ok && gone.ok)
-      await world.services.accounts.setUserDisabled(system, gone.user.id, true)
+      await (await onlyPartnership(world.services)).accounts.setUserDisabled(system, gone.user.id, true)
       const admin = await world.signedIn('administrator')
       const html = await (await admin.get('/admin/agencies')).text()
       assert.deepEqual(agencyRow(html, 'WMFS').slice(3), ['1', '1', '1'])
@@ -95,7 +106,7 @@ for (const dialect of testDialects()) {
       assert.equal(list.status, 200)
       const listHtml = await list.text()
       assert.doesNotMatch(listHtml, /href="\/admin\/agencies\/new"/)
-      const ph = (await world.services.accounts.listAgencies()).find((a) => a.code === 'PH')
+      const ph = (await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.code === 'PH')
       assert.ok(ph)
       const page = await analyst.get(`/admin/agencies/${ph.id}`)
       assert.equal(page.status, 200)
@@ -109,7 +120,10 @@ for (const dialect of testDialects()) {
       const rename = await analyst.post(`/admin/agencies/${ph.id}`, { _csrf: token, name: 'Renamed', ownerNames: '' })
       assert.equal(rename.status, 403)
       assert.equal(await auditCount(world), before, 'nothing written')
-      assert.equal((await world.services.accounts.listAgencies()).find((a) => a.id === ph.id)?.name, 'Public Health')
+      assert.equal(
+        (await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.id === ph.id)?.name,
+        'Public Health',
+      )
 
       for (const role of ['viewer', 'board-member', 'data-owner'] as const) {
         const browser = await world.signedIn(role)
@@ -122,7 +136,7 @@ for (const dialect of testDialects()) {
       const admin = await world.signedIn('administrator')
       const token = await admin.csrfTokenOf('/admin/agencies/new')
       const before = await auditCount(world)
-      const agenciesBefore = (await world.services.accounts.listAgencies()).length
+      const agenciesBefore = (await (await onlyPartnership(world.services)).accounts.listAgencies()).length
 
       const empty = await admin.post('/admin/agencies', { _csrf: token, code: '', name: '', ownerNames: '' })
       assert.equal(empty.status, 400)
@@ -151,12 +165,12 @@ for (const dialect of testDialects()) {
       assert.match(takenHtml, /id="ownerNames"[^>]*>Probation\r?\nWMP Analyst<\/textarea>/)
       assert.match(await (await admin.get('/admin/agencies/new')).text(), /Add an agency/)
       assert.equal(await auditCount(world), before)
-      assert.equal((await world.services.accounts.listAgencies()).length, agenciesBefore)
+      assert.equal((await (await onlyPartnership(world.services)).accounts.listAgencies()).length, agenciesBefore)
     })
 
     it('a KPI follows its owner name from one agency to another: list, agency page, returns and API agree', async () => {
       const admin = await world.signedIn('administrator')
-      const agencies = await world.services.accounts.listAgencies()
+      const agencies = await (await onlyPartnership(world.services)).accounts.listAgencies()
       const swp = agencies.find((a) => a.code === 'SWP')
       assert.ok(swp)
 
@@ -193,14 +207,14 @@ for (const dialect of testDialects()) {
       assert.equal(api.status, 200)
       assert.equal(JSON.parse(await api.text()).agency, 'CST')
       const analyst = { role: 'partnership-analyst' as const, agencyId: null, email: 'analyst@example.org' }
-      const overview = await world.services.returns.overview(analyst, 'FY2017-18-Q4')
+      const overview = await (await onlyPartnership(world.services)).returns.overview(analyst, 'FY2017-18-Q4')
       const cst = overview.rows.find((r) => r.agency.code === 'CST')
       assert.equal(cst?.indicators, 1)
     })
 
     it('renaming: the code stays, before and after are audited; saving unchanged writes nothing', async () => {
       const admin = await world.signedIn('administrator')
-      const yot = (await world.services.accounts.listAgencies()).find((a) => a.code === 'YOT')
+      const yot = (await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.code === 'YOT')
       assert.ok(yot)
       const pagePath = `/admin/agencies/${yot.id}`
       const token = await admin.csrfTokenOf(pagePath)
@@ -213,14 +227,17 @@ for (const dialect of testDialects()) {
       assert.match(blankHtml, /<title>Error: Youth Offending Team/)
       assert.match(blankHtml, /<a href="#name">Enter the agency’s name<\/a>/)
       assert.equal(await auditCount(world), before)
-      assert.deepEqual((await world.services.accounts.listAgencies()).find((a) => a.id === yot.id)?.ownerNames, [
-        'YOT',
-        'Youth Offending Team',
-      ])
+      assert.deepEqual(
+        (await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.id === yot.id)
+          ?.ownerNames,
+        ['YOT', 'Youth Offending Team'],
+      )
 
       const renamed = await admin.post(pagePath, { _csrf: token, name: 'Youth Justice Service', ownerNames: names })
       assert.equal(renamed.status, 303)
-      const events = await world.services.audit.list({ entityType: 'agency', entityKey: String(yot.id) })
+      const events = await (
+        await onlyPartnership(world.services)
+      ).audit.list({ entityType: 'agency', entityKey: String(yot.id) })
       const last = events.at(-1)
       assert.equal(last?.action, 'update')
       assert.equal(last?.actor, 'admin@example.org')
@@ -249,7 +266,9 @@ for (const dialect of testDialects()) {
 
     it('shows owner names and agency names typed with markup as text, on the list and the agency page', async () => {
       const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>'
-      const added = await world.services.accounts.addAgency(
+      const added = await (
+        await onlyPartnership(world.services)
+      ).accounts.addAgency(
         { system: 'agencies-web-test' },
         { code: 'HOST', name: `Agency ${hostile}`, ownerNames: [`Owner ${hostile}`] },
       )

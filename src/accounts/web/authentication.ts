@@ -24,11 +24,21 @@ const PASSWORD_CHANGE_PATHS = new Set(['/account/change-password', '/sign-out'])
  * 8.3.2). A session whose user is gone or disabled is ended. A user holding a one-time password is sent to
  * change it before anything else.
  */
-export function setUpAuthentication(accounts: AccountService): RequestHandler {
+export function setUpAuthentication(
+  accounts: AccountService,
+  options: {
+    /**
+     * In a partnership's pages: what to do with a signed-in person who is not a member there (their session is
+     * fine: they belong elsewhere). Without it, a user the accounts cannot find has their session ended.
+     */
+    readonly notMember?: (req: Request, res: Response, next: NextFunction) => Promise<boolean>
+  } = {},
+): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId
     if (typeof userId !== 'number') return next()
     const user = await accounts.currentUser(userId)
+    if (!user && options.notMember && (await options.notMember(req, res, next))) return
     if (!user) {
       accounts.log({ event: 'session-ended', reason: 'user disabled or removed', userId })
       req.session.destroy((error: unknown) => next(error))
@@ -126,9 +136,13 @@ export function accountNavigation(req: Request, res: Response): { href: string; 
   if (!user) return [{ href: '/sign-in', text: 'Sign in', active: req.path === '/sign-in' }]
   const items: { href: string; text: string; active?: boolean }[] = []
   if (can(user, 'user:manage'))
-    items.push({ href: '/admin/users', text: 'Users', active: req.path.startsWith('/admin/users') })
+    items.push({ href: `${req.baseUrl}/admin/users`, text: 'Users', active: req.path.startsWith('/admin/users') })
   if (can(user, 'agency:view'))
-    items.push({ href: '/admin/agencies', text: 'Agencies', active: req.path.startsWith('/admin/agencies') })
+    items.push({
+      href: `${req.baseUrl}/admin/agencies`,
+      text: 'Agencies',
+      active: req.path.startsWith('/admin/agencies'),
+    })
   items.push({
     href: '/account/change-password',
     text: 'Change password',

@@ -73,7 +73,8 @@ export function redirectAfterSaving(req: Request, res: Response, location: strin
   return new Promise((resolve, reject) => {
     req.session.save((error: unknown) => {
       if (error) return reject(error)
-      res.redirect(303, location)
+      // Inside a partnership's pages (`/p/<slug>/…`) a path of that partnership stays in it.
+      res.redirect(303, location.startsWith('/admin/') ? `${req.baseUrl}${location}` : location)
       resolve()
     })
   })

@@ -1,5 +1,4 @@
 import express from 'express'
-import { SIGN_IN_AUDIT_ACTIONS, signInAuditActions } from '../../accounts/sign-in-audit.ts'
 import type { AuditRepository } from '../audit-repository.ts'
 import type { AuditEvent } from '../audit-chain.ts'
 
@@ -9,21 +8,15 @@ export const AUDIT_PAGE_SIZE = 50
 /** The "Event" filter's value for every kind of sign-in event at once. */
 export const SIGN_IN_EVENTS = 'sign-in-events'
 
-/** What the page says of the authentication events (src/accounts/sign-in-audit.ts), beside the action's own name. */
-const ACTION_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  [signInAuditActions.signedIn]: 'Signed in',
-  [signInAuditActions.failed]: 'Sign-in failed',
-  [signInAuditActions.throttled]: 'Sign-in refused: too many failures, must wait',
-  [signInAuditActions.signedOut]: 'Signed out',
-  [signInAuditActions.passwordChanged]: 'Changed their own password',
-  [signInAuditActions.passwordChangeRefused]: 'Password change refused',
-  [signInAuditActions.secondStep]: 'Second step of sign-in accepted',
-  [signInAuditActions.secondStepFailed]: 'Second step of sign-in failed',
-  [signInAuditActions.secondStepThrottled]: 'Second step refused: too many failures, must wait',
-  [signInAuditActions.twoStepTurnedOn]: 'Turned two-step sign-in on',
-  [signInAuditActions.twoStepTurnedOff]: 'Turned two-step sign-in off',
-  [signInAuditActions.newRecoveryCodes]: 'Made new recovery codes',
-  [signInAuditActions.twoStepReset]: 'Two-step sign-in reset by an administrator',
+/**
+ * The sign-in events, which the accounts feature records (src/accounts/sign-in-audit.ts) and the composition hands
+ * to this page, so that the audit trail depends on no feature that writes to it.
+ */
+export interface SignInEvents {
+  /** Every authentication action, in the order the filter lists them. */
+  readonly actions: readonly string[]
+  /** What the page says of each action, beside the action's own name. */
+  readonly descriptions: Readonly<Record<string, string>>
 }
 
 /** An action as stored (`reopen`, `sign-in-failed`): lower-case words joined by hyphens. */
@@ -69,23 +62,23 @@ function pretty(json: string | null): string {
 }
 
 /** The options of the "Event" filter: any, every sign-in event, each sign-in event, and an action asked for by URL. */
-function eventOptions(selected: string) {
+function eventOptions(signIn: SignInEvents, selected: string) {
   const items = [
     { value: '', text: 'Any event' },
     { value: SIGN_IN_EVENTS, text: 'Sign-in events of every kind' },
-    ...SIGN_IN_AUDIT_ACTIONS.map((action) => ({ value: action, text: ACTION_DESCRIPTIONS[action] ?? action })),
+    ...signIn.actions.map((action) => ({ value: action, text: signIn.descriptions[action] ?? action })),
   ]
   if (selected && !items.some((item) => item.value === selected)) items.push({ value: selected, text: selected })
   return items.map((item) => ({ ...item, selected: item.value === selected }))
 }
 
-function row(event: AuditEvent) {
+function row(signIn: SignInEvents, event: AuditEvent) {
   return {
     id: event.id,
     occurredAt: event.occurredAt,
     actor: event.actor,
     action: event.action,
-    description: ACTION_DESCRIPTIONS[event.action] ?? null,
+    description: signIn.descriptions[event.action] ?? null,
     entityType: event.entityType,
     entityKey: event.entityKey,
     before: pretty(event.before),
@@ -101,8 +94,10 @@ function row(event: AuditEvent) {
  */
 export function auditTrailRoutes(deps: {
   readonly audit: AuditRepository
+  readonly signInEvents: SignInEvents
   readonly guard: readonly express.RequestHandler[]
 }): express.Router {
+  const signIn = deps.signInEvents
   const router = express.Router()
   router.get('/audit', ...deps.guard, async (req, res, next) => {
     try {
@@ -134,9 +129,7 @@ export function auditTrailRoutes(deps: {
               offset: (query.page - 1) * AUDIT_PAGE_SIZE,
               ...(query.entityType ? { entityType: query.entityType } : {}),
               ...(query.actor ? { actor: query.actor } : {}),
-              ...(query.action
-                ? { actions: query.action === SIGN_IN_EVENTS ? SIGN_IN_AUDIT_ACTIONS : [query.action] }
-                : {}),
+              ...(query.action ? { actions: query.action === SIGN_IN_EVENTS ? signIn.actions : [query.action] } : {}),
               ...(from ? { occurredFrom: `${from}T00:00:00.000Z` } : {}),
               ...(to ? { occurredBefore: dayAfter(to) } : {}),
             })
@@ -147,7 +140,7 @@ export function auditTrailRoutes(deps: {
           if (query[key]) params.set(key, query[key])
         }
         params.set('page', String(page))
-        return `/audit?${params.toString()}`
+        return `${req.baseUrl}/audit?${params.toString()}`
       }
       const verification = await deps.audit.verify()
       if (errors.length > 0) res.status(400)
@@ -156,8 +149,8 @@ export function auditTrailRoutes(deps: {
         query,
         errorList: errors,
         fieldErrors,
-        events: events.slice(0, AUDIT_PAGE_SIZE).map(row),
-        eventOptions: eventOptions(fieldErrors.action ? '' : query.action),
+        events: events.slice(0, AUDIT_PAGE_SIZE).map((event) => row(signIn, event)),
+        eventOptions: eventOptions(signIn, fieldErrors.action ? '' : query.action),
         pagination: {
           ...(query.page > 1 ? { previous: { href: link(query.page - 1) } } : {}),
           ...(hasNext ? { next: { href: link(query.page + 1) } } : {}),

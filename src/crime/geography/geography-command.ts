@@ -8,6 +8,7 @@ import {
   lookupFilePaths,
   updateLookups,
 } from './lookup-files.ts'
+import type { CrimeServices } from '../crime-services.ts'
 
 /** What the geography holds and what it cannot resolve: shown by both commands. */
 function describe(geography: Geography): string[] {
@@ -39,7 +40,7 @@ function describe(geography: Geography): string[] {
 }
 
 /** `saferhub crime geography`: which lookups are in use and what they resolve. */
-export const crimeGeographyCommand: Command = {
+export const crimeGeographyCommand: Command<CrimeServices> = {
   name: 'crime geography',
   summary: 'Show the ONS lookups (LSOA → district → partnership → force) in use and what they cannot resolve',
   usage: 'Usage: saferhub crime geography',
@@ -54,7 +55,7 @@ export const crimeGeographyCommand: Command = {
 }
 
 /** `saferhub crime geography update`: take in a newer ONS lookup. */
-export const crimeGeographyUpdateCommand: Command = {
+export const crimeGeographyUpdateCommand: Command<CrimeServices> = {
   name: 'crime geography update',
   summary: 'Update the ONS lookups from newer ONS files (LSOA → district, district → partnership → force)',
   usage: [

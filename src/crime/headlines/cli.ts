@@ -1,4 +1,10 @@
-import { parseOptions, type Command, type CommandOutput } from '../../cli/command.ts'
+import {
+  parseOptions,
+  type Command,
+  type CommandOutput,
+  partnershipOption,
+  type PartnershipChoice,
+} from '../../cli/command.ts'
 import { parsePeriod } from '../../domain/period.ts'
 import { formatCount, formatPercent, formatSignedCount, formatSignedPercent } from '../../domain/rounding.ts'
 import { actorFrom } from '../reference/cli.ts'
@@ -8,6 +14,8 @@ import type { HeadlineReport } from './headlines-service.ts'
 import type { CountChange } from './headline-figures.ts'
 import { ordinal, type RankOf, type Ranking } from './ranking.ts'
 import { formatPValue, formatRate } from './snapshot-sentences.ts'
+import type { CrimeServices } from '../crime-services.ts'
+import type { PerformanceImportService } from '../../performance/import-service.ts'
 
 function describeChange(c: CountChange): string {
   const percent = c.percent === null ? '' : ` (${formatSignedPercent(c.percent)})`
@@ -75,7 +83,7 @@ export function printHeadlineReport(report: HeadlineReport, output: CommandOutpu
 }
 
 /** `saferhub crime headlines --partnership X --year 2020/21`. */
-export const headlinesCommand: Command = {
+export const headlinesCommand: Command<CrimeServices> = {
   name: 'crime headlines',
   summary: 'Headline figures and "Snapshot of performance" sentences for a partnership and year',
   usage: [
@@ -134,13 +142,19 @@ export const headlinesCommand: Command = {
   },
 }
 
+/** `crime kpi --import` writes through the performance framework's import, as `saferhub import` does. */
+export type CrimeKpiCommandServices = CrimeServices &
+  PartnershipChoice<{
+    readonly performance: { readonly importFiles: PerformanceImportService['importPerformanceFiles'] }
+  }>
+
 /** `saferhub crime kpi --partnership X --crime-type Robbery --years 2020/21,2021/22 [--import]`. */
-export const crimeKpiCommand: Command = {
+export const crimeKpiCommand: Command<CrimeKpiCommandServices> = {
   name: 'crime kpi',
   summary: 'Turn a police.uk crime type into a quarterly KPI of the performance framework',
   usage: [
     'Usage: saferhub crime kpi --partnership NAME|CODE --crime-type TYPE --years 2020/21[,2021/22…]',
-    '                          [--hidden-harm] [--import] [--actor NAME]',
+    '                          [--hidden-harm] [--import [--framework PARTNERSHIP]] [--actor NAME]',
     '',
     'TYPE is a data.police.uk crime type ("Robbery", "Violence and sexual offences"), "Total recorded crime"',
     'or "Theft offences". Prints the quarterly values; with --import, stores the KPI and its values through the',
@@ -181,7 +195,15 @@ export const crimeKpiCommand: Command = {
       output.out('Not imported: run again with --import to add it to the performance framework.')
       return 0
     }
-    const result = await services.performance.importFiles(crimeKpiImportFiles(indicator, values), actorFrom(options))
+    // `--partnership` names the ONS partnership whose crime is counted; `--framework` the saferhub partnership whose
+    // performance framework receives the KPI (default: the instance's only one).
+    const framework = await partnershipOption(
+      services,
+      new Map(options.has('framework') ? [['partnership', options.get('framework') as string | true]] : []),
+      output,
+    )
+    if (!framework) return 2
+    const result = await framework.performance.importFiles(crimeKpiImportFiles(indicator, values), actorFrom(options))
     if (result.outcome === 'rejected') {
       for (const p of result.problems) output.err(`${p.file}:${p.row}:${p.column}: ${p.reason}`)
       output.err('Nothing was imported.')

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts'
 import { createAuditRepository } from '../../audit/audit-repository.ts'
 import { createPerformanceImportService } from '../../performance/import-service.ts'
 import { createPerformanceRepository } from '../../performance/performance-repository.ts'
-import { openTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { inTestPartnership, openTestDatabase, testDialects } from '../../../test/support/databases.ts'
 import {
   EXTRACT,
   fixtureDirectory,
@@ -201,8 +201,10 @@ for (const dialect of testDialects()) {
       )
       assert.match(values[7]!.reason ?? '', /not loaded for 2022-01, 2022-02, 2022-03/)
 
-      const audit = createAuditRepository(database)
-      const performance = createPerformanceRepository(database, audit)
+      // Crime counts are the instance's; the KPI goes into a partnership's framework.
+      const framework = await inTestPartnership(database)
+      const audit = createAuditRepository(framework)
+      const performance = createPerformanceRepository(framework, audit)
       const imports = createPerformanceImportService({ repository: performance })
       const result = await imports.importPerformanceFiles(crimeKpiImportFiles(indicator, values), 'test')
       assert.equal(result.outcome, 'applied', JSON.stringify(result))

@@ -2,6 +2,7 @@ import { parseOptions, type Command, type CommandOutput } from '../../cli/comman
 import { StreetFileListingError } from './street-files.ts'
 import { CrimeImportError, type ImportProgress, type ImportSummary } from './import-service.ts'
 import { createProgressReporter, groupDigits, megabytes } from './progress-bar.ts'
+import type { CrimeServices } from '../crime-services.ts'
 
 const LIST_LIMIT = 12
 
@@ -108,7 +109,7 @@ export function formatImportSummary(summary: ImportSummary): string {
 }
 
 /** `saferhub crime import`: police.uk street-level files into counts by partnership and month. */
-export const crimeImportCommand: Command = {
+export const crimeImportCommand: Command<CrimeServices> = {
   name: 'crime import',
   summary: 'Import data.police.uk street-level crime files (CSV files, folders or the zip archive)',
   usage: [

@@ -63,8 +63,6 @@ export interface StreetFileReader {
   configure(setup: KernelSetup): void
 }
 
-export type StreetFileKernel = ReturnType<typeof streetFileKernel>
-
 /**
  * The byte-level parser of data.police.uk street-level crime files: it scans the bytes for commas, quotes and line
  * ends, decodes only the four fields it needs (Month, Falls within, LSOA code, Crime type), turns LSOA codes and

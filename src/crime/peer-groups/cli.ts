@@ -6,9 +6,10 @@ import { actorFrom, readCommandFile } from '../reference/cli.ts'
 import { formatTableProblem } from '../reference/recorded-crime-table.ts'
 import { formatDistrictProfileCsv, PROFILE_FILE, readDistrictProfileWorkbook } from './district-profile.ts'
 import { DEFAULT_GROUP_SIZE, type PeerGroupProposal } from './peer-group-service.ts'
+import type { CrimeServices } from '../crime-services.ts'
 
 /** `saferhub crime peer-group import FILE`. */
-export const peerGroupImportCommand: Command = {
+export const peerGroupImportCommand: Command<CrimeServices> = {
   name: 'crime peer-group import',
   summary: "Import a partnership's most similar group(s) from CSV (with source and date)",
   usage: [
@@ -39,7 +40,7 @@ export const peerGroupImportCommand: Command = {
 }
 
 /** `saferhub crime peer-group enter --partnership X --name N --source S --as-of D --members "A;B;C"`. */
-export const peerGroupEnterCommand: Command = {
+export const peerGroupEnterCommand: Command<CrimeServices> = {
   name: 'crime peer-group enter',
   summary: "Enter a partnership's most similar group by hand (members, source and date)",
   usage: [
@@ -86,7 +87,7 @@ export const peerGroupEnterCommand: Command = {
 }
 
 /** `saferhub crime peer-group propose --partnership X`. */
-export const peerGroupProposeCommand: Command = {
+export const peerGroupProposeCommand: Command<CrimeServices> = {
   name: 'crime peer-group propose',
   summary: 'Propose a most similar group by nearest neighbours over public ONS data (saved only with --save)',
   usage: [
@@ -188,7 +189,7 @@ export function proposalTable(
 }
 
 /** `saferhub crime peer-group show --partnership X`. */
-export const peerGroupShowCommand: Command = {
+export const peerGroupShowCommand: Command<CrimeServices> = {
   name: 'crime peer-group show',
   summary: "List a partnership's stored most similar groups",
   usage: 'Usage: saferhub crime peer-group show --partnership NAME|CODE',
@@ -216,7 +217,7 @@ export const peerGroupShowCommand: Command = {
 }
 
 /** `saferhub crime peer-group profile FILE [--into FOLDER]`: the districts' profile from a newer ONS workbook. */
-export const peerGroupProfileCommand: Command = {
+export const peerGroupProfileCommand: Command<CrimeServices> = {
   name: 'crime peer-group profile',
   summary: "Update the districts' profile (age, area, moves) used to propose groups, from ONS mid-year estimates",
   usage: [

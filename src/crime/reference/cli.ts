@@ -11,6 +11,7 @@ import { readAliasFile } from './read-csv-extract.ts'
 import type { ImportFile } from './read-ons-tables.ts'
 import { formatTableProblem, isYearEnding } from './recorded-crime-table.ts'
 import type { ReferenceImportResult } from './reference-service.ts'
+import type { CrimeServices } from '../crime-services.ts'
 
 /** The ONS workbooks are under 1 MB; anything much larger is not one of them. */
 const MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -63,7 +64,7 @@ export function reportReferenceImport(result: ReferenceImportResult, output: Com
 }
 
 /** `saferhub crime import-ons-tables FILE`. */
-export const importOnsTablesCommand: Command = {
+export const importOnsTablesCommand: Command<CrimeServices> = {
   name: 'crime import-ons-tables',
   summary: 'Import police recorded crime by partnership: the ONS police force area tables (C2–C5) or a CSV extract',
   usage: [
@@ -111,7 +112,7 @@ export const importOnsTablesCommand: Command = {
 }
 
 /** `saferhub crime import-population FILE`. */
-export const importPopulationCommand: Command = {
+export const importPopulationCommand: Command<CrimeServices> = {
   name: 'crime import-population',
   summary: 'Import ONS mid-year population estimates by district (for rates per 1,000 residents)',
   usage: [

@@ -52,18 +52,8 @@ export type OffenceGroupId = (typeof OFFENCE_GROUPS)[number]['id']
 
 const BY_ID: ReadonlyMap<string, OffenceGroup> = new Map(OFFENCE_GROUPS.map((g) => [g.id, g as OffenceGroup]))
 
-/** The offence group with this identifier, or null. */
-export function offenceGroup(id: string): OffenceGroup | null {
-  return BY_ID.get(id) ?? null
-}
-
 export function isOffenceGroupId(id: string): id is OffenceGroupId {
   return BY_ID.has(id)
-}
-
-/** The groups whose parent is `id`: the parts that add up to it. */
-export function partsOf(id: OffenceGroupId): OffenceGroup[] {
-  return OFFENCE_GROUPS.filter((g) => g.parent === id) as OffenceGroup[]
 }
 
 /**

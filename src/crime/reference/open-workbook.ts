@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { checkZipSafety, looksLikeZip } from '../../performance/import/zip-safety.ts'
+import { checkZipSafety, looksLikeZip } from '../../shared/zip-safety.ts'
 
 /**
  * Opens an uploaded workbook with exceljs, after the zip-bomb and path checks the performance framework's import

@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import os from 'node:os'
 import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +15,7 @@ import { createApp } from '../../web/app.ts'
 import { TestBrowser } from '../../accounts/web/test-client.ts'
 import { demoUsers } from '../../accounts/demo-users.ts'
 import { independentCounts } from '../ingest/independent-counts.ts'
-import { CRIME_UPLOAD_LIMIT_BYTES } from './routes.ts'
+import { CRIME_UPLOAD_LIMIT_BYTES } from './import-routes.ts'
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url))
 const GWENT_MONTHS = ['2020-01', '2020-04', '2020-12']
@@ -49,10 +51,15 @@ describe('crime overview and crime imports in the browser', () => {
   let server: Server
   let base: string
   let analyst: TestBrowser
+  let dataDirectory: string
 
   before(async () => {
     const database = await openTestDatabase('sqlite')
-    services = await createServices(loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true' }), { database })
+    dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-crime-web-'))
+    services = await createServices(
+      loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true', SAFERHUB_DATA_DIR: dataDirectory }),
+      { database },
+    )
     server = createApp(services, { logger: { log: () => {} } }).listen(0, '127.0.0.1')
     await new Promise((resolve) => server.once('listening', resolve))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -62,7 +69,13 @@ describe('crime overview and crime imports in the browser', () => {
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
     await services.close()
+    await rm(dataDirectory, { recursive: true, force: true })
   })
+
+  /** What the uploads folder of the data directory holds: every received upload is removed once it is used. */
+  async function leftInUploads(): Promise<string[]> {
+    return readdir(path.join(dataDirectory, 'uploads')).catch(() => [])
+  }
 
   async function signedIn(role: string) {
     const browser = new TestBrowser(base)
@@ -105,7 +118,7 @@ describe('crime overview and crime imports in the browser', () => {
     assert.match(html, /Nothing was imported/)
     assert.match(html, /2020-01-gwent-street\.csv, line 5/)
     assert.match(html, /unknown crime type &quot;Violence and sexual offence&quot;/)
-    assert.doesNotMatch(html, /saferhub-crime-upload-/, 'the temporary folder is never shown')
+    assert.doesNotMatch(html, /receiving-|police-uk\//, 'the temporary folder is never shown')
     assert.deepEqual(await storedState(), before)
 
     const named = await upload(analyst, 'police-uk', 'crimes.csv', bad)
@@ -163,6 +176,7 @@ describe('crime overview and crime imports in the browser', () => {
       (await services.crime.repository.forceMonths()).map((fm) => fm.month),
       GWENT_MONTHS,
     )
+    assert.deepEqual(await leftInUploads(), [], 'each received file is removed once imported')
   })
 
   it('shows the monthly totals an independent count gives, with the chart and table agreeing', async () => {
@@ -276,7 +290,7 @@ describe('crime overview and crime imports in the browser', () => {
   it('refuses an upload declared larger than the limit with 413', async () => {
     const page = await (await analyst.get('/crime/imports')).text()
     const action = (/action="([^"]+)" enctype/.exec(page)?.[1] as string).replace(/&amp;/g, '&')
-    const status = await new Promise<number>((resolve, reject) => {
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const request = http.request(`${base}${action}`, {
         method: 'POST',
         headers: {
@@ -285,33 +299,31 @@ describe('crime overview and crime imports in the browser', () => {
           'content-length': String(CRIME_UPLOAD_LIMIT_BYTES + 1),
         },
       })
-      request.on('response', (response) => {
-        response.resume()
-        resolve(response.statusCode ?? 0)
-        request.destroy()
-      })
+      request.on('response', (response) => answer(response, request, resolve))
       request.on('error', reject)
       request.write('--x\r\n')
     })
     assert.equal(status, 413)
+    assert.match(body, /The file must be smaller than 100 MB/)
+    assert.deepEqual(await leftInUploads(), [])
   })
 
   it('refuses an upload with no declared length once the bytes streamed pass the limit, with 413', async () => {
     const page = await (await analyst.get('/crime/imports')).text()
     const action = (/action="([^"]+)" enctype/.exec(page)?.[1] as string).replace(/&amp;/g, '&')
     const chunk = Buffer.alloc(1024 * 1024, 0x61)
-    const status = await new Promise<number>((resolve, reject) => {
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const request = http.request(`${base}${action}`, {
         method: 'POST',
         headers: { cookie: analyst.cookieHeader(), 'content-type': 'multipart/form-data; boundary=x' },
       })
       let sent = 0
       let answered = false
+      // A file part, so that the bytes streamed are a file being written to disk when the limit is passed.
+      request.write('--x\r\nContent-Disposition: form-data; name="file"; filename="2020-01-gwent-street.csv"\r\n\r\n')
       request.on('response', (response) => {
         answered = true
-        response.resume()
-        resolve(response.statusCode ?? 0)
-        request.destroy()
+        answer(response, request, resolve)
       })
       request.on('error', (error) => (answered ? undefined : reject(error)))
       const send = () => {
@@ -328,5 +340,22 @@ describe('crime overview and crime imports in the browser', () => {
       send()
     })
     assert.equal(status, 413)
+    assert.match(body, /The file must be smaller than 100 MB/)
+    assert.deepEqual(await leftInUploads(), [], 'the part written before the limit was passed is removed')
   })
 })
+
+/** Reads a raw request's answer whole, then ends the request (its body is never sent in full). */
+function answer(
+  response: http.IncomingMessage,
+  request: http.ClientRequest,
+  resolve: (answer: { status: number; body: string }) => void,
+): void {
+  let body = ''
+  response.setEncoding('utf8')
+  response.on('data', (chunk: string) => (body += chunk))
+  response.on('end', () => {
+    resolve({ status: response.statusCode ?? 0, body })
+    request.destroy()
+  })
+}

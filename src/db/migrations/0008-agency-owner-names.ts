@@ -1,9 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely'
-import { ownerNameKey } from '../../accounts/data-owner-names.ts'
-import { createAuditRepository } from '../../audit/audit-repository.ts'
 import { dialectOf } from '../database.ts'
-import type { DatabaseSchema } from '../schema.ts'
 import { createTable, withId } from '../schema-builder.ts'
+import { appendAuditEvent, type FrozenAuditTables } from './frozen-audit-append.ts'
 
 /** Who the audit trail names for the backfill below. */
 export const OWNER_NAMES_MIGRATION_ACTOR = 'migration 0008-agency-owner-names'
@@ -21,6 +19,21 @@ const NAMES_IN_CODE_BEFORE: Readonly<Record<string, readonly string[]>> = {
   WMFS: ['WMFS', 'West Midlands Fire Service'],
   CTU: ['CTU', 'WMP CTU'],
   SWP: ['SWP', 'SWP Analyst', 'Community Safety'],
+}
+
+/**
+ * The key an owner name is compared by, as `ownerNameKey` (src/accounts/data-owner-names.ts) computed it when this
+ * migration was written: NFKC, trimmed, runs of white space as one space, lower case. Frozen here, as the names
+ * above are: a migration imports no live application code.
+ */
+function ownerNameKey(text: string): string {
+  return text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+}
+
+/** The tables this migration reads and writes, as they were when it was written. */
+interface MigrationTables extends FrozenAuditTables {
+  agencies: { id: number; code: string; name: string }
+  agency_owner_names: { agency_id: number; name: string; name_key: string }
 }
 
 /**
@@ -49,7 +62,7 @@ export const agencyOwnerNamesMigration: Migration = {
         .addCheckConstraint('agency_owner_names_key_not_blank', sql`length(name_key) > 0`)
         .execute()
       await db.schema.createIndex('agency_owner_names_agency_id').on('agency_owner_names').column('agency_id').execute()
-      await backfill(db as unknown as Kysely<DatabaseSchema>, dialect)
+      await backfill(db as unknown as Kysely<MigrationTables>, dialect)
       if (dialect === 'sqlite') await sql`release agency_owner_names`.execute(db)
     } catch (error) {
       if (dialect === 'sqlite') {
@@ -65,7 +78,7 @@ export const agencyOwnerNamesMigration: Migration = {
   },
 }
 
-async function backfill(db: Kysely<DatabaseSchema>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+async function backfill(db: Kysely<MigrationTables>, dialect: 'sqlite' | 'postgres'): Promise<void> {
   const agencies = await db.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('id').execute()
   if (agencies.length === 0) return
   const taken = new Set<string>()
@@ -80,7 +93,6 @@ async function backfill(db: Kysely<DatabaseSchema>, dialect: 'sqlite' | 'postgre
   for (const agency of agencies) for (const name of NAMES_IN_CODE_BEFORE[agency.code] ?? []) claim(agency.id, name)
   for (const agency of agencies) claim(agency.id, agency.name)
 
-  const audit = createAuditRepository({ db, dialect, close: async () => {} })
   for (const agency of agencies) {
     const names = planned.get(agency.id) ?? []
     if (names.length === 0) continue
@@ -88,13 +100,18 @@ async function backfill(db: Kysely<DatabaseSchema>, dialect: 'sqlite' | 'postgre
       .insertInto('agency_owner_names')
       .values(names.map((name) => ({ agency_id: agency.id, name, name_key: ownerNameKey(name) })))
       .execute()
-    await audit.append(db, {
-      actor: OWNER_NAMES_MIGRATION_ACTOR,
-      action: 'update',
-      entityType: 'agency',
-      entityKey: String(agency.id),
-      before: { id: agency.id, code: agency.code, name: agency.name, ownerNames: [] },
-      after: { id: agency.id, code: agency.code, name: agency.name, ownerNames: names },
-    })
+    await appendAuditEvent(
+      db,
+      dialect,
+      {
+        actor: OWNER_NAMES_MIGRATION_ACTOR,
+        action: 'update',
+        entityType: 'agency',
+        entityKey: String(agency.id),
+        before: { id: agency.id, code: agency.code, name: agency.name, ownerNames: [] },
+        after: { id: agency.id, code: agency.code, name: agency.name, ownerNames: names },
+      },
+      new Date(),
+    )
   }
 }

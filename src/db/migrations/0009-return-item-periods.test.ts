@@ -79,7 +79,7 @@ for (const dialect of testDialects()) {
           (${ret?.id}, 'youth-custody', 'reported', null, 6, 50, null, null, null, null, null, null, null)`.execute(
         database.db,
       )
-      await migrate(database, migrations)
+      await migrate(database, Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= THIS)))
     })
     after(() => database.close())
 

@@ -3,7 +3,7 @@ import { dialectOf } from '../database.ts'
 import { columnTypes, createTable } from '../schema-builder.ts'
 
 /**
- * Return items carry their own period (src/returns/due-periods.ts): a quarter's return holds a quarterly KPI's
+ * Return items carry their own period (src/domain/due-periods.ts): a quarter's return holds a quarterly KPI's
  * quarter, a monthly KPI's three months, the two-month periods that end in the quarter, and in Q4 an annual KPI's
  * year. `return_items` gains a `period` column and its key becomes (return_id, indicator_id, period).
  *

@@ -11,6 +11,7 @@ import { agencyOwnerNamesMigration } from './0008-agency-owner-names.ts'
 import { returnItemPeriodsMigration } from './0009-return-item-periods.ts'
 import { signInAuditMigration } from './0012-sign-in-audit.ts'
 import { twoStepMigration } from './0011-two-step.ts'
+import { partnershipsMigration } from './0013-partnerships.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010-commentary-review': m0010,
   '0012-sign-in-audit': signInAuditMigration,
   '0011-two-step': twoStepMigration,
+  '0013-partnerships': partnershipsMigration,
 }

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync'
-import type { ImportProblem } from './read-performance-import.ts'
+import type { ImportProblem } from './import-problem.ts'
 import { decodeCsvBytes } from './decode-text.ts'
 import { EMPTY_CELL, type RawRow, type RawTable } from './raw-table.ts'
 

@@ -2,12 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import ExcelJS from 'exceljs'
 import type { Indicator } from '../../domain/indicator.ts'
-import {
-  readPerformanceImport,
-  type ImportFile,
-  type ImportProblem,
-  type PerformanceImport,
-} from './read-performance-import.ts'
+import type { ImportProblem } from './import-problem.ts'
+import { readPerformanceImport, type ImportFile, type PerformanceImport } from './read-performance-import.ts'
 
 /**
  * The malformed corpus: every bad case is built here, as CSV text or as a workbook written with exceljs, and the

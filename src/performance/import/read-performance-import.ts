@@ -1,5 +1,6 @@
 import type { Baseline, Indicator, IndicatorValue } from '../../domain/indicator.ts'
 import { readBaselineRow } from './baseline-rows.ts'
+import type { ImportProblem } from './import-problem.ts'
 import { readCsvTable } from './csv-table.ts'
 import type { IndicatorLookup } from './figure-checks.ts'
 import { readIndicatorId, readIndicatorRow } from './indicator-rows.ts'
@@ -13,19 +14,6 @@ import { isWorkbook, readXlsxTables } from './xlsx-tables.ts'
 export interface ImportFile {
   readonly name: string
   readonly content: Buffer
-}
-
-/**
- * Something wrong with an import, where a user can find it.
- * `file` is the file name, with the sheet for a workbook (`book.xlsx, sheet Values`).
- * `row` is the 1-based row as a spreadsheet shows it (the header is row 1); 0 for the whole file.
- * `column` is the column's name as the format documents it (`value`), or '' for a whole row or file.
- */
-export interface ImportProblem {
-  readonly file: string
-  readonly row: number
-  readonly column: string
-  readonly reason: string
 }
 
 export interface PerformanceImport {

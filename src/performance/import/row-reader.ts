@@ -1,4 +1,4 @@
-import type { ImportProblem } from './read-performance-import.ts'
+import type { ImportProblem } from './import-problem.ts'
 import type { CellResult } from './cell-values.ts'
 import { EMPTY_CELL, isEmptyCell, type RawCell, type RawRow, type RawTable, type TableKind } from './raw-table.ts'
 import { TABLE_COLUMNS, normaliseColumnName, suggestColumn } from './table-columns.ts'

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs'
-import type { ImportProblem } from './read-performance-import.ts'
+import type { ImportProblem } from './import-problem.ts'
 import { MAX_ROWS } from './csv-table.ts'
 import { EMPTY_CELL, type RawCell, type RawRow, type RawTable, type TableKind } from './raw-table.ts'
-import { checkZipSafety, looksLikeZip } from './zip-safety.ts'
+import { checkZipSafety, looksLikeZip } from '../../shared/zip-safety.ts'
 
 /** A workbook is refused above this size before anything else is done with it. */
 export const MAX_XLSX_BYTES = 20 * 1024 * 1024

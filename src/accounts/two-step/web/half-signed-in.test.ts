@@ -1,3 +1,4 @@
+import { onlyPartnership } from '../../../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { testDialects } from '../../../../test/support/databases.ts'
@@ -71,7 +72,7 @@ for (const dialect of testDialects()) {
       base = app.base
       const { services } = app
       // The analyst has two-step sign-in on (set up as the page does it, with a code from their "phone").
-      const user = await services.accounts.repository.findUserByEmail(analyst.email)
+      const user = await (await onlyPartnership(services)).accounts.repository.findUserByEmail(analyst.email)
       assert.ok(user)
       const enrolment = services.twoStep.newEnrolment(user)
       analystKey = enrolment.keyText

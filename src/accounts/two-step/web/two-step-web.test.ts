@@ -5,8 +5,8 @@ import { createAuditRepository } from '../../../audit/audit-repository.ts'
 import { loadConfig } from '../../../config.ts'
 import type { Database } from '../../../db/database.ts'
 import { errorHandler, notFound } from '../../../web/errors.ts'
-import { createNunjucksEnvironment } from '../../../web/nunjucks-setup.ts'
-import { openTestDatabase, testDialects } from '../../../../test/support/databases.ts'
+import { createNunjucksEnvironment } from '../../../shared/web/nunjucks-setup.ts'
+import { openTestPartnershipDatabase, testDialects } from '../../../../test/support/databases.ts'
 import { serveForTest } from '../../../../test/support/web-app.ts'
 import { addUserWithPassword } from '../../../../test/support/accounts.ts'
 import { createAccountService, type AccountService } from '../../account-service.ts'
@@ -24,7 +24,7 @@ import {
 import { TestBrowser, type TestResponse } from '../../web/test-client.ts'
 import { codeAt } from '../testing/independent-totp.ts'
 import { createTwoStepService, type TwoStepService } from '../two-step-service.ts'
-import type { TwoStepPolicy } from '../two-step-policy.ts'
+import type { TwoStepPolicy } from '../../../config.ts'
 
 /*
  * Two-step sign-in over HTTP: the accounts' web layer assembled as src/web/app.ts does it, with a fake clock (so
@@ -45,7 +45,7 @@ interface TestApp {
 
 async function startTestApp(dialect: 'sqlite' | 'postgres', policy: TwoStepPolicy): Promise<TestApp> {
   const config = loadConfig({ SAFERHUB_DEMO: 'false', SAFERHUB_TWO_STEP: policy })
-  const database = await openTestDatabase(dialect)
+  const database = await openTestPartnershipDatabase(dialect)
   const audit = createAuditRepository(database, { now: () => clock.now() })
   const accounts = createAccountService({ database, audit, clock })
   const twoStep = createTwoStepService({

@@ -1,7 +1,8 @@
 import nunjucks from 'nunjucks'
+import { OGL_ATTRIBUTION, OGL_URL } from '../open-government-licence.ts'
 import { govukFrontendDist, reportViews, webViews } from './paths.ts'
-import { accountViews } from '../accounts/web/paths.ts'
 import {
+  accountViews,
   apiTokenViews,
   auditViews,
   dashboardViews,
@@ -10,10 +11,8 @@ import {
   publicViews,
   returnViews,
   crimeViews,
+  partnershipViews,
 } from './feature-views.ts'
-
-export const OGL_ATTRIBUTION = 'Contains public sector information licensed under the Open Government Licence v3.0'
-export const OGL_URL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
 
 export interface NunjucksOptions {
   /** Re-read templates on every render (development); cached otherwise. */
@@ -38,6 +37,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       dashboardViews,
       kpiViews,
       publicViews,
+      partnershipViews,
       returnViews,
       crimeViews,
     ],

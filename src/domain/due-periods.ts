@@ -1,6 +1,6 @@
-import { expectedPeriods } from '../domain/aggregation.ts'
-import type { Cadence } from '../domain/indicator.ts'
-import { quarterOfMonth, type Period } from '../domain/period.ts'
+import { expectedPeriods } from './aggregation.ts'
+import type { Cadence } from './indicator.ts'
+import { quarterOfMonth, type Period } from './period.ts'
 
 /**
  * The periods of a KPI that a quarter's return asks for: every period of the KPI's cadence that ENDS in the quarter.
@@ -11,7 +11,7 @@ import { quarterOfMonth, type Period } from '../domain/period.ts'
  *
  * "Ends in" rather than "overlaps": a period's figure can only be known once the period is over, so June–July (B2)
  * cannot be in the Q1 return, due four weeks after June; it comes in the Q2 return. Each period is then asked for in
- * exactly one return a year, and the board's sign-off of that quarter is what locks it (./quarter-locks.ts uses the
+ * exactly one return a year, and the board's sign-off of that quarter is what locks it (src/performance/quarter-locks.ts uses the
  * same rule, `reportingQuarterOf`).
  *
  * @example duePeriods('bi-monthly', period('FY2017-18-Q2')).map((p) => p.id) // ['FY2017-18-B2', 'FY2017-18-B3']

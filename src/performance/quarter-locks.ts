@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DialectName } from '../db/database.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import { parsePeriod, type PeriodId } from '../domain/period.ts'
-import { reportingQuarterOf } from './due-periods.ts'
+import { reportingQuarterOf } from '../domain/due-periods.ts'
 
 /**
  * The board's sign-off locks a quarter (src/returns). Every path that writes figures — a return, an import, the
@@ -11,7 +11,7 @@ import { reportingQuarterOf } from './due-periods.ts'
  * lock being taken waits for this transaction, or this one sees it.
  *
  * Returns, for each given period whose figure a locked quarter's return carries, the locked quarter's id: a period
- * belongs to the quarter it ENDS in (./due-periods.ts): the quarter itself, its months, the two-month periods ending
+ * belongs to the quarter it ENDS in (src/domain/due-periods.ts): the quarter itself, its months, the two-month periods ending
  * in it (June–July is Q2's), and for Q4 the financial year. A period that merely overlaps a signed-off quarter is
  * not locked by it: its figure could not be known when that quarter was signed off, and it comes in a later return.
  */

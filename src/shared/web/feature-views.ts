@@ -1,8 +1,10 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
+const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
+/** The accounts pages' templates, named `accounts/…`. */
+export const accountViews = path.join(src, 'accounts', 'views')
 /** The audit trail page's templates, named `audit/…`. */
 export const auditViews = path.join(src, 'audit', 'web', 'views')
 /** The API token administration's templates, named `api-tokens/…`. */
@@ -17,3 +19,5 @@ export const publicViews = path.join(src, 'public', 'views')
 export const returnViews = path.join(src, 'returns', 'views')
 /** The crime overview and the crime imports, named `crime/…`. */
 export const crimeViews = path.join(src, 'crime', 'web', 'views')
+/** The instance's partnerships and home page, named `partnerships/…`. */
+export const partnershipViews = path.join(src, 'partnerships', 'web', 'views')

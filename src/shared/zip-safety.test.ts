@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import ExcelJS from 'exceljs'
-import { readPerformanceImport } from './read-performance-import.ts'
-import { writeZip } from './testing/zip-writer.ts'
+import { readPerformanceImport } from '../performance/import/read-performance-import.ts'
+import { writeZip } from '../performance/import/testing/zip-writer.ts'
 import { checkZipSafety, looksLikeZip } from './zip-safety.ts'
 
 const MB = 1024 * 1024

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { Cadence } from '../domain/indicator.ts'
-import { period } from '../domain/period.ts'
+import type { Cadence } from './indicator.ts'
+import { period } from './period.ts'
 import { duePeriods, reportingQuarterOf } from './due-periods.ts'
 
 /*

@@ -7,8 +7,8 @@ const require = createRequire(import.meta.url)
 /** govuk-frontend's `dist` folder (templates under `govuk/`, compiled CSS and JS in `govuk/`). */
 export const govukFrontendDist = path.join(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist')
 
-/** This folder's own templates and assets. */
-export const webDirectory = path.dirname(fileURLToPath(import.meta.url))
+/** The web application's own templates and assets (src/web/). */
+export const webDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web')
 export const webViews = path.join(webDirectory, 'views')
 export const webAssets = path.join(webDirectory, 'assets')
 

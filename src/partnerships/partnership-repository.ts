@@ -1,0 +1,95 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { DatabaseSchema } from '../db/schema.ts'
+import { toTwoStepPolicy, type Partnership, type PartnershipSettings } from './partnership.ts'
+import type { PartnershipsTable } from './partnership-tables.ts'
+
+type Executor = Kysely<DatabaseSchema>
+
+function toPartnership(row: Selectable<PartnershipsTable>): Partnership {
+  return Object.freeze({
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    onsCode: row.ons_code,
+    nation: row.nation === 'wales' ? 'wales' : 'england',
+    settings: Object.freeze({
+      disclosureMinimum: row.disclosure_minimum,
+      returnsDueDays: row.returns_due_days,
+      twoStepPolicy: toTwoStepPolicy(row.two_step_policy),
+    }),
+    createdAt: row.created_at,
+  })
+}
+
+/** The partnerships of the instance: the only place with their SQL. */
+export function createPartnershipRepository(db: Executor) {
+  return {
+    async list(executor: Executor = db): Promise<Partnership[]> {
+      const rows = await executor.selectFrom('partnerships').selectAll().orderBy('name').execute()
+      return rows.map(toPartnership)
+    },
+    async find(id: number, executor: Executor = db): Promise<Partnership | null> {
+      const row = await executor.selectFrom('partnerships').selectAll().where('id', '=', id).executeTakeFirst()
+      return row ? toPartnership(row) : null
+    },
+    async findBySlug(slug: string, executor: Executor = db): Promise<Partnership | null> {
+      const row = await executor.selectFrom('partnerships').selectAll().where('slug', '=', slug).executeTakeFirst()
+      return row ? toPartnership(row) : null
+    },
+    async findByCode(code: string, executor: Executor = db): Promise<Partnership | null> {
+      const row = await executor.selectFrom('partnerships').selectAll().where('ons_code', '=', code).executeTakeFirst()
+      return row ? toPartnership(row) : null
+    },
+    async insert(
+      p: { slug: string; name: string; onsCode: string | null; nation: string; settings: PartnershipSettings },
+      actor: string,
+      at: string,
+      executor: Executor = db,
+    ): Promise<Partnership> {
+      const row = await executor
+        .insertInto('partnerships')
+        .values({
+          slug: p.slug,
+          name: p.name,
+          ons_code: p.onsCode,
+          nation: p.nation,
+          disclosure_minimum: p.settings.disclosureMinimum,
+          returns_due_days: p.settings.returnsDueDays,
+          two_step_policy: p.settings.twoStepPolicy,
+          audit_legacy_through: null,
+          created_at: at,
+          created_by: actor,
+          updated_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      return toPartnership(row)
+    },
+    async update(
+      id: number,
+      changes: {
+        [K in keyof ({ name: string; slug: string; onsCode: string | null; nation: string } & PartnershipSettings)]?:
+          ({ name: string; slug: string; onsCode: string | null; nation: string } & PartnershipSettings)[K] | undefined
+      },
+      at: string,
+      executor: Executor = db,
+    ): Promise<void> {
+      const set: Partial<Selectable<PartnershipsTable>> = { updated_at: at }
+      if (changes.name !== undefined) set.name = changes.name
+      if (changes.slug !== undefined) set.slug = changes.slug
+      if (changes.onsCode !== undefined) set.ons_code = changes.onsCode
+      if (changes.nation !== undefined) set.nation = changes.nation
+      if (changes.disclosureMinimum !== undefined) set.disclosure_minimum = changes.disclosureMinimum
+      if (changes.returnsDueDays !== undefined) set.returns_due_days = changes.returnsDueDays
+      if (changes.twoStepPolicy !== undefined) set.two_step_policy = changes.twoStepPolicy
+      await executor.updateTable('partnerships').set(set).where('id', '=', id).execute()
+    },
+    /** The partnerships that have published at least one year (for the public home page). */
+    async withPublications(executor: Executor = db): Promise<number[]> {
+      const rows = await executor.selectFrom('report_approvals').select('partnership_id').distinct().execute()
+      return rows.map((r) => r.partnership_id)
+    },
+  }
+}
+
+export type PartnershipRepository = ReturnType<typeof createPartnershipRepository>
