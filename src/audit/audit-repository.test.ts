@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import type { Database } from '../db/database.ts'
 import { scopeToPartnership, type ScopedDatabase } from '../db/partnership-scope.ts'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { addTestPartnership, openTestDatabase, testDialects } from '../../test/support/databases.ts'
 import { GENESIS_HASH, type AuditEventInput } from './audit-chain.ts'
 import { createAuditRepository, type AuditRepository } from './audit-repository.ts'
 import { withAuditedTransaction } from './audited-transaction.ts'
@@ -66,28 +66,10 @@ for (const dialect of testDialects()) {
     })
 
     test('a partnership’s events carry it in their hash; each partnership reads its own and its members’', async () => {
-      const partnerships = []
-      for (const slug of ['northshire', 'southshire']) {
-        partnerships.push(
-          await database.db
-            .insertInto('partnerships')
-            .values({
-              slug,
-              name: slug,
-              ons_code: null,
-              nation: 'england',
-              disclosure_minimum: null,
-              returns_due_days: null,
-              two_step_policy: null,
-              audit_legacy_through: null,
-              created_at: 'x',
-              created_by: 'test',
-              updated_at: 'x',
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow(),
-        )
-      }
+      const partnerships = [
+        { id: await addTestPartnership(database, 'northshire') },
+        { id: await addTestPartnership(database, 'southshire') },
+      ]
       const [north, south] = partnerships.map((p) => scopeToPartnership(database, p.id)) as [
         ScopedDatabase,
         ScopedDatabase,

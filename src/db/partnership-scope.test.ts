@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
+import { addTestPartnership, openTestDatabase, testDialects } from '../../test/support/databases.ts'
 import type { Database } from './database.ts'
 import { partnershipIdOf, scopeToPartnership, type ScopedDatabase } from './partnership-scope.ts'
 
@@ -60,27 +60,7 @@ for (const dialect of testDialects()) {
 
     beforeEach(async () => {
       database = await openTestDatabase(dialect)
-      const ids: number[] = []
-      for (const slug of ['north', 'south']) {
-        const row = await database.db
-          .insertInto('partnerships')
-          .values({
-            slug,
-            name: slug,
-            ons_code: null,
-            nation: 'england',
-            disclosure_minimum: null,
-            returns_due_days: null,
-            two_step_policy: null,
-            audit_legacy_through: null,
-            created_at: AT,
-            created_by: 'test',
-            updated_at: AT,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        ids.push(row.id)
-      }
+      const ids = [await addTestPartnership(database, 'north'), await addTestPartnership(database, 'south')]
       north = scopeToPartnership(database, ids[0] as number)
       south = scopeToPartnership(database, ids[1] as number)
       // The same KPI id and position in both: keys are per partnership.

@@ -105,7 +105,11 @@ export async function inTestPartnership(
   name = 'Safer Testshire Partnership',
 ): Promise<ScopedDatabase> {
   const existing = await database.db.selectFrom('partnerships').select('id').orderBy('id').executeTakeFirst()
-  if (existing) return scopeToPartnership(database, existing.id)
+  return scopeToPartnership(database, existing?.id ?? (await addTestPartnership(database, name)))
+}
+
+/** Stores a partnership (no ONS code, the instance's settings) straight into the table; returns its id. */
+export async function addTestPartnership(database: Database, name: string): Promise<number> {
   const at = '2018-04-01T00:00:00.000Z'
   const row = await database.db
     .insertInto('partnerships')
@@ -124,5 +128,5 @@ export async function inTestPartnership(
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  return scopeToPartnership(database, row.id)
+  return row.id
 }

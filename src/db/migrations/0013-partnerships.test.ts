@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Migrator, sql, type Migration } from 'kysely'
 import type { Database } from '../database.ts'
-import { openEmptyTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { addTestPartnership, openEmptyTestDatabase, testDialects } from '../../../test/support/databases.ts'
 import { scopeToPartnership } from '../partnership-scope.ts'
 import { createAuditRepository } from '../../audit/audit-repository.ts'
 import { withAuditedTransaction } from '../../audit/audited-transaction.ts'
@@ -156,22 +156,7 @@ for (const dialect of testDialects()) {
     })
 
     it('keys KPIs per partnership from now on: a second partnership may have its own knife-crime', async () => {
-      await database.db
-        .insertInto('partnerships')
-        .values({
-          slug: 'northshire',
-          name: 'Northshire',
-          ons_code: null,
-          nation: 'england',
-          disclosure_minimum: null,
-          returns_due_days: null,
-          two_step_policy: null,
-          audit_legacy_through: null,
-          created_at: AT,
-          created_by: 'test',
-          updated_at: AT,
-        })
-        .execute()
+      assert.equal(await addTestPartnership(database, 'Northshire'), 2)
       const northshire = scopeToPartnership(database, 2)
       const knifeCrime = await scopeToPartnership(database, 1)
         .db.selectFrom('indicators')
