@@ -35,8 +35,10 @@ import { createReturnsRepository } from './returns/returns-repository.ts'
 import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 
-/** For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`); and what
- * only the web server wants. */
+/**
+ * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
+ * the web server wants (`onConnectionLost`).
+ */
 export interface ServiceOverrides {
   readonly database?: Database
   /** PostgreSQL: where an idle pooled connection ended by the server is reported (the web server logs it). */

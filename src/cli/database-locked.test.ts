@@ -1,4 +1,3 @@
-import { onlyPartnership } from '../../test/support/partnership.ts'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -10,6 +9,7 @@ import { createServices } from '../composition-root.ts'
 import { loadConfig } from '../config.ts'
 import { DatabaseBusyError } from '../db/database-errors.ts'
 import { holdWriteLock } from '../../test/support/hold-write-lock.ts'
+import { onlyPartnership } from '../../test/support/partnership.ts'
 
 const CLI = fileURLToPath(new URL('../../bin/saferhub.js', import.meta.url))
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url))
@@ -40,9 +40,13 @@ describe('the command line while another process holds the SQLite write lock', (
   before(async () => {
     directory = mkdtempSync(path.join(os.tmpdir(), 'saferhub-cli-locked-'))
     env = { SAFERHUB_DATA_DIR: directory, SAFERHUB_DEMO: 'false', SAFERHUB_LOCK_WAIT_SECONDS: '0.5' }
-    // The first start (agencies, the first administrator) happens before the lock is taken.
+    // The first start (the first administrator) and a partnership to import into, before the lock is taken.
     const services = await createServices(loadConfig({ NODE_ENV: 'test', ...env }))
-    await services.close()
+    try {
+      assert.ok((await services.partnerships.add('test', { name: 'Safer Testshire Partnership' })).ok)
+    } finally {
+      await services.close()
+    }
   })
   after(() => rmSync(directory, { recursive: true, force: true }))
 

@@ -1,6 +1,6 @@
-import { onlyPartnership } from '../../test/support/partnership.ts'
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { onlyPartnership } from '../../test/support/partnership.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import type { TestBrowser } from '../accounts/web/test-client.ts'
 import { DatabaseBusyError } from '../db/database-errors.ts'

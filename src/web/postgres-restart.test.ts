@@ -165,7 +165,7 @@ describe(
 
     it('pg_ctl stop -m immediate during saferhub import: one line, exit 1, nothing written; the server answers 503 meanwhile', async () => {
       const analyst = await signInAs('partnership-analyst')
-      // The import's database of its own on the same server, first started (agencies, administrator) beforehand.
+      // The import's database of its own on the same server, first started (administrator, a partnership) beforehand.
       const admin = new pg.Client({ connectionString: postgres.url })
       admin.on('error', () => undefined)
       await admin.connect()
@@ -183,7 +183,7 @@ describe(
           child.on('error', reject)
           child.on('close', (code) => resolve({ code, stdout, stderr }))
         })
-      assert.equal((await runCli(['users', 'list'])).code, 0)
+      assert.equal((await runCli(['partnerships', 'add', '--name', 'Safer Testshire Partnership'])).code, 0)
 
       const holder = await holdAuditLock(url)
       const importing = runCli([
