@@ -9,7 +9,6 @@ import { createServices } from '../composition-root.ts'
 import { loadConfig } from '../config.ts'
 import { DatabaseBusyError } from '../db/database-errors.ts'
 import { holdWriteLock } from '../../test/support/hold-write-lock.ts'
-import { onlyPartnership } from '../../test/support/partnership.ts'
 
 const CLI = fileURLToPath(new URL('../../bin/saferhub.js', import.meta.url))
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url))
