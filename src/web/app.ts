@@ -98,21 +98,23 @@ export function createApp(services: Services, options: AppOptions = {}): express
     }
     return router
   }
-  app.use('/p/:slug', async (req, res, next) => {
-    const partnership = await services.partnerships.findBySlug(String(req.params.slug))
-    if (!partnership) return next()
-    if (typeof req.session?.userId === 'number') req.session.partnershipId = partnership.id
+  /** Hands the request to the partnership's own router, with its name and address for the pages. */
+  const enter = (partnership: Partnership, req: express.Request, res: express.Response, next: express.NextFunction) => {
     res.locals.base = req.baseUrl
     res.locals.currentPartnership = partnership
     res.locals.partnershipName = partnership.name
     routerFor(services.forPartnership(partnership))(req, res, next)
+  }
+  app.use('/p/:slug', async (req, res, next) => {
+    const partnership = await services.partnerships.findBySlug(String(req.params.slug))
+    if (!partnership) return next()
+    if (typeof req.session?.userId === 'number') req.session.partnershipId = partnership.id
+    enter(partnership, req, res, next)
   })
   const dispatch: express.RequestHandler = async (req, res, next) => {
     const partnership = await partnershipOfRequest(services, req, res)
     if (!partnership) return next()
-    res.locals.currentPartnership = partnership
-    res.locals.partnershipName = partnership.name
-    routerFor(services.forPartnership(partnership))(req, res, next)
+    enter(partnership, req, res, next)
   }
   // Every partnership's router declares the same routes; one built over no real partnership (its services are never
   // called) shows them to src/web/route-table.ts, so that the authorisation matrix checks a partnership's routes too.
