@@ -1,6 +1,7 @@
 import { onlyPartnership } from '../../test/support/partnership.ts'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -45,11 +46,13 @@ describe('imports from the browser, with a preview', () => {
     await rm(dataDirectory, { recursive: true, force: true })
   })
 
-  const upload = (browser: TestBrowser, token: string, files: { name: string; content: string | Buffer }[]) => {
+  const formOf = (files: { name: string; content: string | Buffer }[]) => {
     const form = new FormData()
     for (const file of files) form.append('files', new Blob([file.content]), file.name)
-    return browser.request(`/imports?_csrf=${token}`, { method: 'POST', body: form })
+    return form
   }
+  const upload = (browser: TestBrowser, token: string, files: { name: string; content: string | Buffer }[]) =>
+    browser.request(`/imports?_csrf=${token}`, { method: 'POST', body: formOf(files) })
   const count = async (table: 'indicator_values' | 'audit_events' | 'imports') =>
     Number(
       (
@@ -134,4 +137,49 @@ describe('imports from the browser, with a preview', () => {
     const noCsrf = await upload(analyst, 'wrong', [{ name: 'v.csv', content: 'x' }])
     assert.equal(noCsrf.status, 403)
   })
+
+  it('an upload made in one partnership is not there at another partnership’s address, even for its maker', async () => {
+    // Northshire, with a framework that has knife crime too, and the demo analyst a member there as well.
+    const added = await services.partnerships.add('test', { name: 'Northshire', code: 'E22000999' })
+    assert.ok(added.ok)
+    const northshire = services.forPartnership(added.value)
+    const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/northshire/${name}`, import.meta.url))
+    const framework = await northshire.performance.importFiles(
+      [
+        { name: 'indicators.csv', content: fixture('indicators.csv') },
+        { name: 'baselines.csv', content: fixture('baselines.csv') },
+      ],
+      'test',
+    )
+    assert.equal(framework.outcome, 'applied', JSON.stringify(framework))
+    const member = await northshire.accounts.addUser(
+      { system: 'test' },
+      { email: user('partnership-analyst').email, name: 'Analyst', role: 'partnership-analyst', agencyId: null },
+    )
+    assert.ok(member.ok && member.oneTimePassword === null, 'the analyst is now a member of both')
+    const demoSlug = (await onlyDemo()).slug
+
+    const uploaded = await analyst.request(`/p/${demoSlug}/imports?_csrf=${csrf}`, {
+      method: 'POST',
+      body: formOf([{ name: 'values.csv', content: 'indicator,period,value\r\nknife-crime,FY2017-18-Q3,77\r\n' }]),
+    })
+    assert.equal(uploaded.status, 303)
+    const id = /\/imports\/([0-9a-f]{32})$/.exec(uploaded.headers.get('location') ?? '')?.[1]
+    assert.ok(id, uploaded.headers.get('location') ?? '')
+    const before = await counts()
+    assert.equal((await analyst.get(`/p/northshire/imports/${id}`)).status, 404, 'no preview through Northshire')
+    const confirmed = await analyst.post(`/p/northshire/imports/${id}/confirm`, { _csrf: csrf })
+    assert.equal(confirmed.status, 404, 'no confirmation through Northshire')
+    assert.deepEqual(await counts(), before, 'nothing written anywhere')
+    assert.equal(await northshire.performance.repository.getValue('knife-crime', 'FY2017-18-Q3'), null)
+    // Through its own partnership's address the very same upload is there (so the 404s above could have failed).
+    assert.equal((await analyst.get(`/p/${demoSlug}/imports/${id}`)).status, 200)
+  })
+
+  async function onlyDemo() {
+    const all = await services.partnerships.list()
+    const demo = all.find((p) => p.slug !== 'northshire')
+    assert.ok(demo)
+    return demo
+  }
 })

@@ -40,6 +40,8 @@ export function importRoutes(deps: {
   readonly accounts: AccountService
   readonly imports: PerformanceImportService
   readonly uploads: UploadStore
+  /** The partnership whose address these routes serve: an upload is kept for it and found only through it. */
+  readonly partnershipId: number
 }): express.Router {
   const router = express.Router()
   router.use('/imports', requirePermission(deps.accounts, 'import:run'))
@@ -49,6 +51,7 @@ export function importRoutes(deps: {
     if (!found) throw new Error('requirePermission lets no anonymous request through')
     return found
   }
+  const ownerOf = (res: Response) => ({ partnershipId: deps.partnershipId, userId: user(res).id })
   const wrap =
     (handler: (req: Request, res: Response, next: NextFunction) => Promise<void>) =>
     (req: Request, res: Response, next: NextFunction) =>
@@ -89,7 +92,7 @@ export function importRoutes(deps: {
       let upload
       try {
         if (files.length > 0 && files.length <= MAX_FILES)
-          upload = await deps.uploads.save(user(res).id, files, new Date())
+          upload = await deps.uploads.save(ownerOf(res), files, new Date())
       } finally {
         // What save did not keep is removed before the answer is sent.
         await form.discard()
@@ -103,7 +106,7 @@ export function importRoutes(deps: {
   router.get(
     '/imports/:upload',
     wrap(async (req, res, next) => {
-      const upload = await deps.uploads.find(String(req.params.upload), user(res).id)
+      const upload = await deps.uploads.find(String(req.params.upload), ownerOf(res))
       if (!upload) return next()
       const preview = upload.applied
         ? null
@@ -123,7 +126,7 @@ export function importRoutes(deps: {
   router.post(
     '/imports/:upload/confirm',
     wrap(async (req, res, next) => {
-      const upload = await deps.uploads.find(String(req.params.upload), user(res).id)
+      const upload = await deps.uploads.find(String(req.params.upload), ownerOf(res))
       if (!upload) return next()
       if (upload.applied) {
         req.session.importFlash = `This import was already applied (import ${upload.applied.importId}). ${upload.applied.summaryText}.`

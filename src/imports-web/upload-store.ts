@@ -10,10 +10,19 @@ export interface ReceivedFile {
   readonly path: string
 }
 
-/** What is kept beside the uploaded bytes. */
-export interface UploadRecord {
-  readonly id: string
+/**
+ * Whose an upload is: the person who made it, in the partnership whose address they made it at. An upload is found
+ * only by both, so that one made in partnership A can never be previewed or confirmed through partnership B's
+ * address, not even by the same person (a data owner serving both): its figures would land in the wrong framework.
+ */
+export interface UploadOwner {
+  readonly partnershipId: number
   readonly userId: number
+}
+
+/** What is kept beside the uploaded bytes. */
+export interface UploadRecord extends UploadOwner {
+  readonly id: string
   readonly uploadedAt: string
   readonly fileNames: readonly string[]
   /** Set once the import has been applied: a second confirmation returns this instead of applying again. */
@@ -54,19 +63,29 @@ export function createUploadStore(dataDirectory: string, now: () => Date = () =>
     directory: root,
 
     /** Keeps received files (moved, not copied, into the upload's own folder) under a new opaque id. */
-    async save(userId: number, files: readonly ReceivedFile[], at: Date): Promise<UploadRecord> {
+    async save(owner: UploadOwner, files: readonly ReceivedFile[], at: Date): Promise<UploadRecord> {
       const id = randomBytes(16).toString('hex')
       await mkdir(folder(id), { recursive: true, mode: 0o700 })
       for (const [index, file] of files.entries()) await rename(file.path, path.join(folder(id), `file-${index}`))
-      const stored: UploadRecord = { id, userId, uploadedAt: at.toISOString(), fileNames: files.map((f) => f.name) }
+      const stored: UploadRecord = {
+        id,
+        partnershipId: owner.partnershipId,
+        userId: owner.userId,
+        uploadedAt: at.toISOString(),
+        fileNames: files.map((f) => f.name),
+      }
       await writeFile(path.join(folder(id), 'upload.json'), JSON.stringify(stored), { mode: 0o600 })
       return stored
     },
 
-    /** The upload, only for the user who made it (anyone else is told it does not exist), while it is kept. */
-    async find(id: string, userId: number): Promise<UploadRecord | null> {
+    /**
+     * The upload, only for the user who made it and only in the partnership they made it in (anyone else, or the
+     * same person at another partnership's address, is told it does not exist), while it is kept.
+     */
+    async find(id: string, owner: UploadOwner): Promise<UploadRecord | null> {
       const found = await record(id)
-      if (!found || found.userId !== userId) return null
+      // A record from before uploads carried their partnership has none: it belongs to no partnership.
+      if (!found || found.userId !== owner.userId || found.partnershipId !== owner.partnershipId) return null
       return now().getTime() - Date.parse(found.uploadedAt) > RETENTION_MS ? null : found
     },
 

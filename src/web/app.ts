@@ -252,7 +252,14 @@ function partnershipRouter(
   router.use(userAdministrationRoutes(accounts, services.twoStep))
   router.use(agencyAdministrationRoutes({ accounts, indicators: scoped.performance.repository }))
   router.use(apiTokenRoutes(accounts))
-  router.use(importRoutes({ accounts, imports: scoped.performance.importService, uploads: shared.uploads }))
+  router.use(
+    importRoutes({
+      accounts,
+      imports: scoped.performance.importService,
+      uploads: shared.uploads,
+      partnershipId: scoped.partnership.id,
+    }),
+  )
   router.use(
     auditTrailRoutes({
       audit: scoped.audit,

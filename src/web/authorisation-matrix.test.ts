@@ -119,7 +119,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   const receivedFile = path.join(dataDirectory, 'received-values.csv')
   await writeFile(receivedFile, 'indicator,period,value\r\nknife-crime,FY2017-18-Q3,56\r\n')
   const upload = await createUploadStore(dataDirectory).save(
-    analyst.id,
+    { partnershipId: (await onlyPartnership(services)).partnership.id, userId: analyst.id },
     [{ name: 'values.csv', path: receivedFile }],
     new Date(),
   )
