@@ -219,18 +219,39 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>, partnershipI
       .execute()
   }
 
+  /** Agencies with their owner names: those linked to this scope's partnership, those not linked, or all. */
+  async function agenciesWithOwnerNames(
+    executor: Executor,
+    which: 'linked' | 'unlinked' | 'all',
+  ): Promise<AgencyWithOwnerNames[]> {
+    let agencyQuery = executor.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name').orderBy('code')
+    if (which === 'linked') agencyQuery = agencyQuery.where('id', 'in', linkedAgencies(executor))
+    if (which === 'unlinked') agencyQuery = agencyQuery.where('id', 'not in', linkedAgencies(executor))
+    const [agencies, names] = await Promise.all([
+      agencyQuery.execute(),
+      executor.selectFrom('agency_owner_names').select(['agency_id', 'name']).orderBy('id').execute(),
+    ])
+    const byAgency = new Map<number, string[]>()
+    for (const row of names) byAgency.set(row.agency_id, [...(byAgency.get(row.agency_id) ?? []), row.name])
+    return agencies.map((a) => ({ ...a, ownerNames: byAgency.get(a.id) ?? [] }))
+  }
+
   return {
-    /** Every agency, by name, each with its owner names. */
+    /** The partnership this repository works in; null for the instance. */
+    partnershipId,
+
+    /** Every agency that serves this scope's partnership (every agency, for the instance), by name, with owner names. */
     async listAgencies(executor: Executor = db): Promise<AgencyWithOwnerNames[]> {
-      let agencyQuery = executor.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name').orderBy('code')
-      if (partnershipId !== null) agencyQuery = agencyQuery.where('id', 'in', linkedAgencies(executor))
-      const [agencies, names] = await Promise.all([
-        agencyQuery.execute(),
-        executor.selectFrom('agency_owner_names').select(['agency_id', 'name']).orderBy('id').execute(),
-      ])
-      const byAgency = new Map<number, string[]>()
-      for (const row of names) byAgency.set(row.agency_id, [...(byAgency.get(row.agency_id) ?? []), row.name])
-      return agencies.map((a) => ({ ...a, ownerNames: byAgency.get(a.id) ?? [] }))
+      return agenciesWithOwnerNames(executor, partnershipId !== null ? 'linked' : 'all')
+    },
+
+    /**
+     * The instance's agencies that do not serve this scope's partnership yet (none, for the instance), by name, with
+     * their owner names: those an administrator may link to it.
+     */
+    async listUnlinkedAgencies(executor: Executor = db): Promise<AgencyWithOwnerNames[]> {
+      if (partnershipId === null) return []
+      return agenciesWithOwnerNames(executor, 'unlinked')
     },
 
     /** Replaces an agency's owner names with these, in this order (the caller checks them first). */

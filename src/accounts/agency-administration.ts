@@ -104,14 +104,22 @@ export function agencyAdministration(context: AccountContext) {
         // In the order the form asks: code, name, owner names.
         const errors: FieldError[] = []
         const code = input.code.trim()
-        const agencies = await repository.listAgencies(trx)
+        // Codes and owner names are the instance's (one police force, one code; the database keeps owner names
+        // unique): checked against every agency, not only this partnership's, so that a clash is a message, not a 500.
+        const here = await repository.listAgencies(trx)
+        const agencies = [...here, ...(await repository.listUnlinkedAgencies(trx))]
         if (!/^[A-Za-z0-9][A-Za-z0-9 &-]{0,19}$/.test(code)) {
           errors.push({ field: 'code', message: 'Enter a short code of up to 20 letters, digits, spaces, & or -' })
         } else {
           const key = ownerNameKey(code)
           const sameCode = agencies.find((a) => ownerNameKey(a.code) === key)
           const namedSo = agencies.find((a) => a.ownerNames.some((n) => ownerNameKey(n) === key))
-          if (sameCode) errors.push({ field: 'code', message: 'There is already an agency with this code' })
+          if (sameCode && !here.includes(sameCode)) {
+            errors.push({
+              field: 'code',
+              message: `${sameCode.name} already has this code in another partnership: link it to this one instead`,
+            })
+          } else if (sameCode) errors.push({ field: 'code', message: 'There is already an agency with this code' })
           else if (namedSo) {
             errors.push({
               field: 'code',
@@ -149,12 +157,13 @@ export function agencyAdministration(context: AccountContext) {
     ): Promise<Result<{ agency: AgencyWithOwnerNames; changed: boolean }>> {
       demandActor(actor, 'agency:manage')
       return withAuditedTransaction(database, async (trx) => {
-        const agencies = await repository.listAgencies(trx)
-        const before = agencies.find((a) => a.id === agencyId)
+        const here = await repository.listAgencies(trx)
+        const before = here.find((a) => a.id === agencyId)
         if (!before) throw new NotFound(`No agency ${agencyId}`)
         const errors: FieldError[] = []
         const name = checkAgencyName(input.name, errors)
-        const others = agencies.filter((a) => a.id !== agencyId)
+        // Owner names are the instance's (see addAgency): checked against every other agency.
+        const others = [...here, ...(await repository.listUnlinkedAgencies(trx))].filter((a) => a.id !== agencyId)
         const ownerNames = checkOwnerNames(input.ownerNames, others, errors)
         if (errors.length > 0) return { ok: false, errors }
         const after: AgencyWithOwnerNames = { ...before, name, ownerNames }
@@ -171,6 +180,60 @@ export function agencyAdministration(context: AccountContext) {
           after: agencySnapshot(after),
         })
         return { ok: true, agency: after, changed: true }
+      })
+    },
+
+    /**
+     * The instance's agencies that do not serve this partnership yet (West Midlands Police, added by a neighbouring
+     * partnership, say), by name: those an administrator may link to it.
+     */
+    async linkableAgencies(actor: Actor): Promise<AgencyWithOwnerNames[]> {
+      demandActor(actor, 'agency:manage')
+      return repository.listUnlinkedAgencies()
+    },
+
+    /**
+     * Links an agency that already exists in the instance to this partnership, so that it can own KPIs, send returns
+     * and hold data owners and API tokens here. Its code and owner names must name no agency already linked here
+     * (an Owner text must name one agency). Linking an agency already linked changes nothing (`linked` false).
+     * Audited (action `link`); nothing is written on error.
+     */
+    async linkAgency(
+      actor: Actor,
+      agencyId: number,
+    ): Promise<Result<{ agency: AgencyWithOwnerNames; linked: boolean }>> {
+      demandActor(actor, 'agency:manage')
+      return withAuditedTransaction(database, async (trx) => {
+        const here = await repository.listAgencies(trx)
+        const already = here.find((a) => a.id === agencyId)
+        if (already) return { ok: true, agency: already, linked: false }
+        const agency = (await repository.listUnlinkedAgencies(trx)).find((a) => a.id === agencyId)
+        if (!agency) return { ok: false, errors: [{ field: 'agency', message: 'Select an agency from the list' }] }
+        const errors: FieldError[] = []
+        for (const name of [agency.code, ...agency.ownerNames]) {
+          const key = ownerNameKey(name)
+          const holder = here.find(
+            (a) => ownerNameKey(a.code) === key || a.ownerNames.some((n) => ownerNameKey(n) === key),
+          )
+          if (holder) {
+            const what = name === agency.code ? 'code' : 'owner name'
+            errors.push({
+              field: 'agency',
+              message: `${agency.name}’s ${what} “${name}” already names ${holder.name} (${holder.code}) here: change one of them first`,
+            })
+          }
+        }
+        if (errors.length > 0) return { ok: false, errors }
+        await repository.linkAgency(agency.id, nowIso(), trx)
+        await audit.append(trx, {
+          actor: actorName(actor),
+          action: 'link',
+          entityType: 'agency',
+          entityKey: String(agency.id),
+          before: null,
+          after: { ...agencySnapshot(agency), linkedToPartnership: repository.partnershipId },
+        })
+        return { ok: true, agency, linked: true }
       })
     },
   }

@@ -199,6 +199,49 @@ async function agencyByCode(services: AccountCommandServices, code: string | und
   return agency ?? null
 }
 
+export const agenciesLinkCommand: Command<AccountCommandServices> = {
+  name: 'agencies link',
+  summary: 'Link an agency another partnership already works with to this partnership',
+  usage: [
+    'Usage: saferhub agencies link --partnership P --agency AGENCY',
+    '',
+    'AGENCY is the agency’s code, name or number, among every agency of the instance (a police force that serves',
+    'several partnerships is added once and linked to each). Its code and names must name no agency the partnership',
+    'already works with. Audited; linking an agency twice changes nothing.',
+  ].join('\n'),
+  async run(args, services, output) {
+    const reference = optionValue(parseOptions(args).options, 'agency')
+    if (!reference) {
+      output.err(this.usage)
+      return 2
+    }
+    const actor = commandLineActor()
+    const key = ownerNameKey(reference)
+    const here = await services.accounts.listAgencies()
+    const candidates = [...here, ...(await services.accounts.linkableAgencies(actor))]
+    const byNumber = /^\d+$/.test(reference) ? candidates.filter((a) => a.id === Number(reference)) : []
+    const byCode = candidates.filter((a) => ownerNameKey(a.code) === key)
+    const byName = candidates.filter((a) => ownerNameKey(a.name) === key)
+    const matches = [byNumber, byCode, byName].find((found) => found.length > 0) ?? []
+    if (matches.length !== 1) {
+      output.err(
+        matches.length === 0
+          ? `agency: no agency "${reference}" in this instance (its code, name or number; see \`saferhub agencies list\`)`
+          : `agency: "${reference}" names ${matches.length} agencies: give its code`,
+      )
+      return 1
+    }
+    const result = await services.accounts.linkAgency(actor, (matches[0] as { id: number }).id)
+    if (!result.ok) return printErrors(output, result.errors)
+    output.out(
+      result.linked
+        ? `Linked ${result.agency.code} (${result.agency.name}) to this partnership.`
+        : `${result.agency.code} (${result.agency.name}) already works with this partnership: nothing was changed.`,
+    )
+    return 0
+  },
+}
+
 export const agenciesRenameCommand: Command<AccountCommandServices> = {
   name: 'agencies rename',
   summary: 'Change an agency’s name (its code never changes)',
@@ -378,6 +421,7 @@ export const accountCommands = [
   disableCommand(false),
   agenciesListCommand,
   agenciesAddCommand,
+  agenciesLinkCommand,
   agenciesRenameCommand,
   agenciesOwnerNamesCommand,
   apiTokensCreateCommand,

@@ -126,6 +126,9 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/admin/agencies', access: 'agency:view' },
   { method: 'GET', path: '/admin/agencies/new', access: 'agency:manage' },
   { method: 'POST', path: '/admin/agencies', access: 'agency:manage' },
+  // Linking an agency another partnership of the instance already works with (a police force serves several).
+  { method: 'GET', path: '/admin/agencies/link', access: 'agency:manage' },
+  { method: 'POST', path: '/admin/agencies/link', access: 'agency:manage' },
   { method: 'GET', path: '/admin/agencies/:id', access: 'agency:view', sample: { own: '/admin/agencies/{agency}' } },
   { method: 'POST', path: '/admin/agencies/:id', access: 'agency:manage', sample: { own: '/admin/agencies/{agency}' } },
 

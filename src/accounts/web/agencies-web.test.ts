@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { testDialects } from '../../../test/support/databases.ts'
 import { startDemoApp, type RunningApp } from '../../../test/support/web-app.ts'
+import { addUserWithPassword } from '../../../test/support/accounts.ts'
+import { TestBrowser } from './test-client.ts'
 
 /*
  * The agencies pages over the whole application with the demo data (its 34 KPIs, the Owner column of the seed
@@ -287,6 +289,99 @@ for (const dialect of testDialects()) {
       assert.equal((await admin.get('/admin/agencies/abc')).status, 404)
       const token = await admin.csrfTokenOf('/admin/agencies/new')
       assert.equal((await admin.post('/admin/agencies/999999', { _csrf: token, name: 'X' })).status, 404)
+    })
+
+    it('links an agency of the instance to another partnership: its administrator and instance administrators, nobody else', async () => {
+      // Runs last: the instance has two partnerships from here on.
+      const wmp = (await (await onlyPartnership(world.services)).accounts.listAgencies()).find((a) => a.code === 'WMP')
+      assert.ok(wmp)
+      const added = await world.services.partnerships.add('test', { name: 'Northshire', code: 'E22000999' })
+      assert.ok(added.ok)
+      const northshire = world.services.forPartnership(added.value)
+      await addUserWithPassword(northshire.accounts, {
+        email: 'admin@northshire.example',
+        role: 'administrator',
+        password: 'copper-lantern-harbour-seven',
+      })
+      await addUserWithPassword(northshire.accounts, {
+        email: 'analyst@northshire.example',
+        role: 'partnership-analyst',
+        password: 'copper-lantern-harbour-eight',
+      })
+      const northAdmin = new TestBrowser(world.base)
+      assert.equal((await northAdmin.signIn('admin@northshire.example', 'copper-lantern-harbour-seven')).status, 303)
+
+      // The form offers every agency of the instance not yet linked (all the demo's: Northshire has none yet).
+      const form = await northAdmin.get('/p/northshire/admin/agencies/link')
+      assert.equal(form.status, 200)
+      const html = await form.text()
+      assert.match(visibleText(html), /Link an agency to Northshire/)
+      assert.match(html, new RegExp(`value="${wmp.id}"`))
+      assert.match(visibleText(html), /West Midlands Police \(WMP\)/)
+
+      const token = await northAdmin.csrfTokenOf('/p/northshire/admin/agencies/link')
+      const nothing = await northAdmin.post('/p/northshire/admin/agencies/link', { _csrf: token })
+      assert.equal(nothing.status, 400)
+      assert.match(await nothing.text(), /There is a problem[\s\S]*Select the agency to link/)
+
+      const linked = await northAdmin.post('/p/northshire/admin/agencies/link', {
+        _csrf: token,
+        agency: String(wmp.id),
+      })
+      assert.equal(linked.status, 303)
+      assert.equal(linked.headers.get('location'), `/p/northshire/admin/agencies/${wmp.id}`)
+      assert.match(
+        visibleText(await (await northAdmin.get(`/p/northshire/admin/agencies/${wmp.id}`)).text()),
+        /West Midlands Police \(WMP\) now works with Northshire/,
+      )
+      assert.deepEqual(
+        (await northshire.accounts.listAgencies()).map((a) => a.code),
+        ['WMP'],
+      )
+      assert.doesNotMatch(
+        await (await northAdmin.get('/p/northshire/admin/agencies/link')).text(),
+        new RegExp(`value="${wmp.id}"`),
+      )
+      const events = await northshire.audit.list({ entityType: 'agency', actions: ['link'] })
+      assert.deepEqual(
+        events.map((e) => [e.actor, e.entityKey]),
+        [['admin@northshire.example', String(wmp.id)]],
+      )
+
+      // The demo partnership's administrator is no member of Northshire: its pages do not exist for them.
+      const demoAdmin = await world.signedIn('administrator')
+      assert.equal((await demoAdmin.get('/p/northshire/admin/agencies/link')).status, 404)
+      const demoToken = await demoAdmin.csrfTokenOf('/sign-out')
+      assert.equal(
+        (await demoAdmin.post('/p/northshire/admin/agencies/link', { _csrf: demoToken, agency: String(wmp.id) }))
+          .status,
+        404,
+      )
+      // Northshire's analyst sees agencies but links none.
+      const northAnalyst = new TestBrowser(world.base)
+      assert.equal(
+        (await northAnalyst.signIn('analyst@northshire.example', 'copper-lantern-harbour-eight')).status,
+        303,
+      )
+      assert.equal((await northAnalyst.get('/p/northshire/admin/agencies/link')).status, 403)
+
+      // An instance administrator (administrator in every partnership) links one too.
+      await addUserWithPassword(world.services.accounts, {
+        email: 'instance@example.org',
+        role: 'administrator',
+        password: 'copper-lantern-harbour-nine',
+      })
+      const instanceAdmin = new TestBrowser(world.base)
+      assert.equal((await instanceAdmin.signIn('instance@example.org', 'copper-lantern-harbour-nine')).status, 303)
+      const yot = (await northshire.accounts.linkableAgencies({ system: 'test' })).find((a) => a.code === 'YOT')
+      assert.ok(yot)
+      const instanceToken = await instanceAdmin.csrfTokenOf('/p/northshire/admin/agencies/link')
+      const byInstanceAdmin = await instanceAdmin.post('/p/northshire/admin/agencies/link', {
+        _csrf: instanceToken,
+        agency: String(yot.id),
+      })
+      assert.equal(byInstanceAdmin.status, 303)
+      assert.deepEqual((await northshire.accounts.listAgencies()).map((a) => a.code).sort(), ['WMP', 'YOT'])
     })
   })
 }

@@ -6,7 +6,7 @@ import { kpiOwnership, ownerNameLines, type KpiOwnership } from '../data-owner-n
 import { can } from '../permissions.ts'
 import { roleNames } from '../roles.ts'
 import { permittedActor as actor, requirePermission } from './authentication.ts'
-import { errorView, formField, withIdParameter as withAgency } from './forms.ts'
+import { errorView, formField, idParameter, withIdParameter as withAgency } from './forms.ts'
 import { redirectAfterSaving, takeFlash } from './session.ts'
 
 /** What the agencies pages need besides accounts: the framework's KPIs, to show which agency owns which. */
@@ -41,7 +41,8 @@ function unmatchedRows(ownership: KpiOwnership) {
  * The partner agencies (`/admin/agencies`): every agency with the KPIs it owns, its active users and live API
  * tokens, and the KPIs whose Owner matches no agency; an agency's page with its KPIs and the names it goes by in the
  * framework's Owner column. Administrators and partnership analysts see them ('agency:view'); administrators add
- * agencies and change an agency's name and owner names ('agency:manage'). The code never changes: imports, URLs of
+ * agencies, link an agency another partnership of the instance already works with (`/admin/agencies/link`), and
+ * change an agency's name and owner names ('agency:manage'). The code never changes: imports, URLs of
  * returns and the API use it. Every change is audited by the account service, which asks the policy again.
  */
 export function agencyAdministrationRoutes(deps: AgencyRoutesDependencies): express.Router {
@@ -105,6 +106,41 @@ export function agencyAdministrationRoutes(deps: AgencyRoutesDependencies): expr
     })
     if (!result.ok) return renderNew(res, 400, form, [...result.errors])
     req.session.flash = `${result.agency.name} (${result.agency.code}) has been added.`
+    await redirectAfterSaving(req, res, `/admin/agencies/${result.agency.id}`)
+  })
+
+  const renderLink = async (res: Response, status: number, chosen: string, errors: readonly FieldError[] = []) => {
+    const agencies = await accounts.linkableAgencies(actor(res))
+    res.status(status)
+    res.render('accounts/agency-link.njk', {
+      pageTitle: errors.length > 0 ? 'Error: Link an agency' : 'Link an agency',
+      agencies,
+      items: agencies.map((a) => ({
+        value: String(a.id),
+        text: `${a.name} (${a.code})`,
+        checked: String(a.id) === chosen,
+        ...(a.ownerNames.length > 0 ? { hint: { text: `Also named: ${a.ownerNames.join('; ')}` } } : {}),
+      })),
+      ...errorView(errors),
+    })
+  }
+
+  // Before `/admin/agencies/:id`, which would otherwise take "link" for an id (and answer 404).
+  router.get('/admin/agencies/link', manage, async (_req, res) => {
+    await renderLink(res, 200, '')
+  })
+
+  router.post('/admin/agencies/link', manage, async (req, res) => {
+    const chosen = formField(req.body, 'agency')
+    const agencyId = idParameter(chosen)
+    const result =
+      agencyId === null
+        ? { ok: false as const, errors: [{ field: 'agency', message: 'Select the agency to link' }] }
+        : await accounts.linkAgency(actor(res), agencyId)
+    if (!result.ok) return renderLink(res, 400, chosen, result.errors)
+    req.session.flash = result.linked
+      ? `${result.agency.name} (${result.agency.code}) now works with ${String(res.locals.partnershipName)}.`
+      : `${result.agency.name} (${result.agency.code}) already works with ${String(res.locals.partnershipName)}.`
     await redirectAfterSaving(req, res, `/admin/agencies/${result.agency.id}`)
   })
 
