@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Kysely, Selectable, Updateable } from 'kysely'
 import type { Database } from '../db/database.ts'
+import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import type { AuditEventInput } from '../audit/audit-chain.ts'
@@ -319,7 +320,19 @@ export function createReturnsRepository(
 
   return {
     async listAgencies() {
-      const rows = await db.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name').execute()
+      // Agencies are the instance's; a partnership's returns are those of the agencies linked to it. Without this,
+      // another partnership's agency (its code in a return's address) answered 403 where an unknown one is 404.
+      const partnershipId = partnershipIdOf(database)
+      let query = db.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name')
+      if (partnershipId !== null) {
+        query = query.where('id', 'in', (eb) =>
+          eb
+            .selectFrom('partnership_agencies')
+            .select('partnership_agencies.agency_id')
+            .where('partnership_agencies.partnership_id', '=', partnershipId),
+        )
+      }
+      const rows = await query.execute()
       // With the owner names, which decide the KPIs each agency owns (src/accounts/data-owner-names.ts).
       const names = await db.selectFrom('agency_owner_names').select(['agency_id', 'name']).orderBy('id').execute()
       return rows.map((a) => ({ ...a, ownerNames: names.filter((n) => n.agency_id === a.id).map((n) => n.name) }))

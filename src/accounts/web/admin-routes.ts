@@ -218,6 +218,9 @@ export function userAdministrationRoutes(
       withUser(async (req, res, userId) => {
         // One's own is turned off on one's own two-step page (after the password again), not here.
         if (userId === res.locals.currentUser?.id) return res.redirect(303, '/account/two-step')
+        // Two-step sign-in is the instance's (one per person), but this partnership's administrator may reset it only
+        // for a person of this partnership: anyone else does not exist here (404, nothing reset).
+        if (!(await accounts.findUser(actor(res), userId))) throw new NotFound(`No user ${userId}`)
         const { wasOn } = await twoStep.reset(actor(res), userId)
         req.session.flash = wasOn
           ? 'Two-step sign-in is reset and every session of the account has ended. Where it is required, the user sets it up again when they next sign in.'
