@@ -28,6 +28,11 @@ export function createPartnershipRepository(db: Executor) {
       const rows = await executor.selectFrom('partnerships').selectAll().orderBy('name').execute()
       return rows.map(toPartnership)
     },
+    /** The instance's partnership when it has exactly one, else null: two rows read at most, whatever their number. */
+    async onlyOne(executor: Executor = db): Promise<Partnership | null> {
+      const rows = await executor.selectFrom('partnerships').selectAll().orderBy('id').limit(2).execute()
+      return rows.length === 1 ? toPartnership(rows[0] as (typeof rows)[number]) : null
+    },
     async find(id: number, executor: Executor = db): Promise<Partnership | null> {
       const row = await executor.selectFrom('partnerships').selectAll().where('id', '=', id).executeTakeFirst()
       return row ? toPartnership(row) : null

@@ -103,6 +103,8 @@ export function createPartnershipService(deps: PartnershipServiceDependencies) {
     /** The ids of the partnerships that have published at least one year. */
     withPublications: () => repository.withPublications(),
     find: (id: number) => repository.find(id),
+    /** The only partnership of a single-partnership instance; null when there are none or several. */
+    onlyOne: () => repository.onlyOne(),
     findBySlug: (slug: string) => (isSlug(slug) ? repository.findBySlug(slug) : Promise.resolve(null)),
     /** The ONS lookup's view of a partnership's code (its force and districts), or null. */
     onsDetails: (partnership: Partnership) =>

@@ -18,6 +18,7 @@ import { createUploadStore, type UploadStore } from '../imports-web/upload-store
 import {
   accountNavigation,
   accountRoutes,
+  enterPartnership,
   requirePermission,
   setUpAuthentication,
   setUpCsrf,
@@ -172,15 +173,24 @@ async function partnershipOfRequest(
     const partnershipId = await services.accounts.apiTokenPartnership(bearer[1] as string)
     if (partnershipId !== null) return services.partnerships.find(partnershipId)
   }
+  // One partnership row read, never the list (an instance may hold hundreds): the person's memberships (loaded with
+  // them, with each partnership's name) say which one; an instance administrator who has not chosen one gets the
+  // first by name, as a member of several does.
   const user = res.locals.currentUser
-  const all = await services.partnerships.list()
   if (user) {
-    const allowed = user.instanceAdministrator
-      ? all
-      : all.filter((p) => user.memberships.some((m) => m.partnershipId === p.id))
-    return allowed.find((p) => p.id === req.session.partnershipId) ?? allowed[0] ?? null
+    const wanted = req.session.partnershipId
+    if (
+      wanted !== undefined &&
+      (user.instanceAdministrator || user.memberships.some((m) => m.partnershipId === wanted))
+    ) {
+      const chosen = await services.partnerships.find(wanted)
+      if (chosen) return chosen
+    }
+    const first = [...user.memberships].sort((a, b) => (a.partnershipName < b.partnershipName ? -1 : 1))[0]
+    if (first) return services.partnerships.find(first.partnershipId)
+    return user.instanceAdministrator ? ((await services.partnerships.list())[0] ?? null) : null
   }
-  return all.length === 1 ? (all[0] as Partnership) : null
+  return services.partnerships.onlyOne()
 }
 
 /**
@@ -194,18 +204,9 @@ function partnershipRouter(
 ): express.Router {
   const router = express.Router()
   const accounts = scoped.accounts
-  // The signed-in person with their role in this partnership. Someone signed in who is not a member here finds
-  // nothing: the partnership's pages answer as if they did not exist.
-  router.use(
-    setUpAuthentication(accounts, {
-      notMember: async (req, _res, next) => {
-        const person = await services.accounts.currentUser(req.session.userId as number)
-        if (!person) return false
-        next('router')
-        return true
-      },
-    }),
-  )
+  // The signed-in person (loaded once, at the instance) with their role in this partnership. Someone signed in who is
+  // not a member here finds nothing: the partnership's pages answer as if they did not exist.
+  router.use(enterPartnership(scoped.partnership.id))
   router.use((req, res, next) => {
     const base = req.baseUrl
     const path = req.path

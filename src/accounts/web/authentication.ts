@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { AccountService, ApiTokenPrincipal } from '../account-service.ts'
-import type { User } from '../account-repository.ts'
+import { asMemberOf, type User } from '../account-repository.ts'
 import { can, type Action, type Resource } from '../permissions.ts'
 
 declare global {
@@ -24,21 +24,11 @@ const PASSWORD_CHANGE_PATHS = new Set(['/account/change-password', '/sign-out'])
  * 8.3.2). A session whose user is gone or disabled is ended. A user holding a one-time password is sent to
  * change it before anything else.
  */
-export function setUpAuthentication(
-  accounts: AccountService,
-  options: {
-    /**
-     * In a partnership's pages: what to do with a signed-in person who is not a member there (their session is
-     * fine: they belong elsewhere). Without it, a user the accounts cannot find has their session ended.
-     */
-    readonly notMember?: (req: Request, res: Response, next: NextFunction) => Promise<boolean>
-  } = {},
-): RequestHandler {
+export function setUpAuthentication(accounts: AccountService): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId
     if (typeof userId !== 'number') return next()
     const user = await accounts.currentUser(userId)
-    if (!user && options.notMember && (await options.notMember(req, res, next))) return
     if (!user) {
       accounts.log({ event: 'session-ended', reason: 'user disabled or removed', userId })
       req.session.destroy((error: unknown) => next(error))
@@ -53,6 +43,23 @@ export function setUpAuthentication(
         reason: 'You must choose a new password before you can do anything else.',
       })
     }
+    next()
+  }
+}
+
+/**
+ * In a partnership's pages: the signed-in person (loaded once for the request by `setUpAuthentication` at the
+ * instance) becomes the person as this partnership sees them — their role and agency here — without reading them
+ * again. Someone signed in who is not a member here finds nothing: the partnership's router is skipped (404, as if it
+ * did not exist).
+ */
+export function enterPartnership(partnershipId: number): RequestHandler {
+  return (_req, res, next) => {
+    const person = res.locals.currentUser
+    if (!person) return next()
+    const member = asMemberOf(person, partnershipId)
+    if (!member) return next('router')
+    res.locals.currentUser = member
     next()
   }
 }

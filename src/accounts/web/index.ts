@@ -3,6 +3,7 @@ export { setUpWebSession, sessionCookieName, redirectAfterSaving } from './sessi
 export { setUpCsrf, CSRF_FIELD } from './csrf.ts'
 export {
   setUpAuthentication,
+  enterPartnership,
   requireSignIn,
   requirePermission,
   requireApiToken,
