@@ -19,6 +19,9 @@ import {
   accountNavigation,
   accountRoutes,
   enterPartnership,
+  requireInstanceAdministrator,
+  requireSignIn,
+  yourPartnerships,
   requirePermission,
   setUpAuthentication,
   setUpCsrf,
@@ -86,6 +89,16 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(instanceNavigation())
   app.use(accountRoutes(services))
   app.use(partnershipAdministrationRoutes(services))
+  // The instance's whole audit trail (`/admin/audit`, instance administrators only): every partnership's events and
+  // those that belong to none, such as a failed sign-in with an email that is no account.
+  app.use(
+    '/admin',
+    auditTrailRoutes({
+      audit: services.audit,
+      signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
+      guard: [requireSignIn(), requireInstanceAdministrator()],
+    }),
+  )
 
   // 7. A partnership's pages, API and public report: at `/p/<slug>/…`, and without the prefix for the partnership
   //    the request belongs to (the token's, the signed-in person's current one, or the instance's only one).
@@ -147,10 +160,19 @@ const ROUTE_TABLE_PARTNERSHIP: Partnership = Object.freeze({
 /** The menu of the instance's own pages (signing in, one's account); a partnership's router makes its own. */
 function instanceNavigation(): express.RequestHandler {
   return (req, res, next) => {
+    const user = res.locals.currentUser
     res.locals.navigation = [
       { href: '/', text: 'Published reports', active: req.path === '/' },
-      ...(res.locals.currentUser?.instanceAdministrator
-        ? [{ href: '/admin/partnerships', text: 'Partnerships', active: req.path.startsWith('/admin/partnerships') }]
+      // The person's own partnerships, so that someone in several can switch; the one they are in is marked.
+      ...(user ? yourPartnerships(user, req.session.partnershipId) : []).map((p) => ({
+        href: `/p/${p.slug}/dashboard`,
+        text: p.current ? `${p.name} (current)` : p.name,
+      })),
+      ...(user?.instanceAdministrator
+        ? [
+            { href: '/admin/partnerships', text: 'Partnerships', active: req.path.startsWith('/admin/partnerships') },
+            { href: '/admin/audit', text: 'Audit trail', active: req.path === '/admin/audit' },
+          ]
         : []),
       ...accountNavigation(req, res),
     ]
@@ -186,8 +208,8 @@ async function partnershipOfRequest(
       const chosen = await services.partnerships.find(wanted)
       if (chosen) return chosen
     }
-    const first = [...user.memberships].sort((a, b) => (a.partnershipName < b.partnershipName ? -1 : 1))[0]
-    if (first) return services.partnerships.find(first.partnershipId)
+    const first = yourPartnerships(user, undefined)[0]
+    if (first) return services.partnerships.find(first.id)
     return user.instanceAdministrator ? ((await services.partnerships.list())[0] ?? null) : null
   }
   return services.partnerships.onlyOne()

@@ -43,7 +43,7 @@ const canariesOf = (tag: string): Record<CanaryKind, string> => ({
 const CANARIES = { A: canariesOf('WOLVES'), B: canariesOf('NORTHSHIRE') } as const
 
 /** The routes of the instance itself (no `/p/<slug>` form): signing in, one's account, the partnerships list. */
-const INSTANCE_ROUTE = /^\/(assets|ping|health|info|sign-in|sign-out|account|admin\/partnerships)(\/|$)/
+const INSTANCE_ROUTE = /^\/(assets|ping|health|info|sign-in|sign-out|account|admin\/partnerships|admin\/audit)(\/|$)/
 
 /** A partnership's objects, as they are put into a route's sample path in place of the demo's. */
 interface Objects {

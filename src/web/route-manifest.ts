@@ -84,6 +84,10 @@ export const routeManifest: readonly RouteAccess[] = [
     sample: { own: '/admin/partnerships/1' },
   },
 
+  // The instance's whole audit trail (src/audit/web/routes.ts mounted at /admin by src/web/app.ts): every
+  // partnership's events, and those of no partnership (a failed sign-in with an email that is no account).
+  { method: 'GET', path: '/admin/audit', access: 'instance-administrator' },
+
   // User administration (src/accounts/web/admin-routes.ts).
   { method: 'GET', path: '/admin/users', access: 'user:manage' },
   { method: 'GET', path: '/admin/users/new', access: 'user:manage' },

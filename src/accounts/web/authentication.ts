@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { AccountService, ApiTokenPrincipal } from '../account-service.ts'
-import { asMemberOf, type User } from '../account-repository.ts'
+import { asMemberOf, type Membership, type User } from '../account-repository.ts'
 import { can, type Action, type Resource } from '../permissions.ts'
 
 declare global {
@@ -62,6 +62,36 @@ export function enterPartnership(partnershipId: number): RequestHandler {
     res.locals.currentUser = member
     next()
   }
+}
+
+/**
+ * For the instance's own administration pages: only an instance administrator goes further; to anyone else (signed
+ * in or not) the route does not exist (the rest of the router is skipped: 404).
+ */
+export function requireInstanceAdministrator(): RequestHandler {
+  return (_req, res, next) => {
+    if (res.locals.currentUser?.instanceAdministrator) return next()
+    next('router')
+  }
+}
+
+/**
+ * The partnerships a person belongs to, by name, and which is current: the one they last visited if they belong to
+ * it, else the first (the same rule as `partnershipOfRequest`). From the memberships loaded with the person: no query.
+ */
+export function yourPartnerships(
+  user: User,
+  lastVisited: number | undefined,
+): { id: number; name: string; slug: string; role: Membership['role']; current: boolean }[] {
+  const mine = [...user.memberships].sort((a, b) => (a.partnershipName < b.partnershipName ? -1 : 1))
+  const current = mine.find((m) => m.partnershipId === lastVisited) ?? mine[0]
+  return mine.map((m) => ({
+    id: m.partnershipId,
+    name: m.partnershipName,
+    slug: m.partnershipSlug,
+    role: user.instanceAdministrator ? 'administrator' : m.role,
+    current: m === current,
+  }))
 }
 
 /** The signed-in user, or undefined. */

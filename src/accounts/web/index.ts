@@ -4,6 +4,8 @@ export { setUpCsrf, CSRF_FIELD } from './csrf.ts'
 export {
   setUpAuthentication,
   enterPartnership,
+  requireInstanceAdministrator,
+  yourPartnerships,
   requireSignIn,
   requirePermission,
   requireApiToken,

@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express'
 import type { Config } from '../../config.ts'
 import type { AccountService, FieldError } from '../account-service.ts'
 import { roleNames } from '../roles.ts'
-import { requireSignIn, safeReturnPath } from './authentication.ts'
+import { requireSignIn, safeReturnPath, yourPartnerships } from './authentication.ts'
 import { errorView, formField, waitText } from './forms.ts'
 import { regenerateSession, sessionCookieName, takeFlash } from './session.ts'
 import type { TwoStepService } from '../two-step/two-step-service.ts'
@@ -123,6 +123,9 @@ export function accountRoutes(services: {
       flash: takeFlash(req),
       user,
       roleName: user ? roleNames[user.role] : '',
+      partnerships: user
+        ? yourPartnerships(user, req.session.partnershipId).map((p) => ({ ...p, roleName: roleNames[p.role] }))
+        : [],
     })
   })
 

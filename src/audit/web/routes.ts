@@ -146,6 +146,8 @@ export function auditTrailRoutes(deps: {
       if (errors.length > 0) res.status(400)
       res.render('audit/audit-trail.njk', {
         pageTitle: 'Audit trail',
+        // A partnership's trail at `<base>/audit`, the instance's at `/admin/audit`: wherever the router is mounted.
+        auditPath: `${req.baseUrl}/audit`,
         query,
         errorList: errors,
         fieldErrors,
