@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { createAuditRepository } from '../audit/audit-repository.ts'
-import type { Database } from '../db/database.ts'
+import type { ScopedDatabase } from '../db/partnership-scope.ts'
 import type { Indicator } from '../domain/indicator.ts'
 import { createPerformanceRepository, type PerformanceRepository } from '../performance/performance-repository.ts'
 import { openTestPartnershipDatabase } from '../../test/support/databases.ts'
@@ -24,7 +24,7 @@ const entrants: Indicator = {
 const knifeCrime: Indicator = { ...entrants, id: 'knife-crime', name: 'Knife crime', dataOwner: 'WMP Analyst' }
 
 describe('returns service: arrival against the due date, and who may see what', () => {
-  let database: Database
+  let database: ScopedDatabase
   let performance: PerformanceRepository
   let agencies: Record<string, number>
   // The clock of the writes (when a return was submitted) and of "today", set per test.
@@ -48,6 +48,18 @@ describe('returns service: arrival against the due date, and who may see what', 
       .returning(['id', 'code'])
       .execute()
     agencies = Object.fromEntries(rows.map((r) => [r.code, r.id]))
+    // Both serve the test partnership (as every agency a partnership's administrator adds or links does): a
+    // partnership's returns are those of its linked agencies.
+    await database.db
+      .insertInto('partnership_agencies')
+      .values(
+        rows.map((r) => ({
+          partnership_id: database.partnershipId,
+          agency_id: r.id,
+          linked_at: '2018-01-01T00:00:00Z',
+        })),
+      )
+      .execute()
     // Knife crime's owner "WMP Analyst" is one of the police's names in the Owner column (YOT matches by its code).
     await database.db
       .insertInto('agency_owner_names')
