@@ -31,7 +31,10 @@ import { createPeerGroupService } from './crime/peer-groups/peer-group-service.t
 import { districtProfileLoader } from './crime/peer-groups/district-profile.ts'
 import { createHeadlinesService } from './crime/headlines/headlines-service.ts'
 import { createApiRepository } from './api/api-repository.ts'
+import { createApiWrites } from './api/api-writes.ts'
+import { createFigureWriter } from './performance/write-figure.ts'
 import { createReturnsRepository } from './returns/returns-repository.ts'
+import { createReturnWrites } from './returns/return-writes.ts'
 import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 
@@ -209,8 +212,16 @@ export function createPartnershipServices(
   const settings = effectiveSettings(partnership, instanceDefaults)
   const scopedDatabase = scopeToPartnership(database, partnership.id)
   const partnershipAudit = createAuditRepository(scopedDatabase)
-  const performanceRepository = createPerformanceRepository(scopedDatabase, partnershipAudit)
-  const performanceImports = createPerformanceImportService({ repository: performanceRepository })
+  const performanceRepository = createPerformanceRepository(scopedDatabase)
+  // The one way a figure is written, whoever writes it: imports, an accepted return, the API, the browser
+  // (src/performance/write-figure.ts). Each service opens its unit of work on the partnership's handle and hands it in.
+  const figures = createFigureWriter({ audit: partnershipAudit })
+  const performanceImports = createPerformanceImportService({
+    database: scopedDatabase,
+    repository: performanceRepository,
+    audit: partnershipAudit,
+    figures,
+  })
   const partnershipAccounts = createAccountService({
     database: scopedDatabase,
     audit: partnershipAudit,
@@ -237,8 +248,15 @@ export function createPartnershipServices(
     },
   })
   // Quarterly returns from data owners, the analyst's review and the board's sign-off (src/returns/).
+  const returnsRepository = createReturnsRepository(scopedDatabase)
   const returns = createReturnsService({
-    repository: createReturnsRepository(scopedDatabase, partnershipAudit),
+    repository: returnsRepository,
+    writes: createReturnWrites({
+      database: scopedDatabase,
+      repository: returnsRepository,
+      audit: partnershipAudit,
+      figures,
+    }),
     figures: performanceRepository,
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
@@ -260,7 +278,9 @@ export function createPartnershipServices(
       importFiles: performanceImports.importPerformanceFiles,
     },
     /** The JSON API's writes (one figure at a time, version-checked, idempotent, audited). */
-    api: { writes: createApiRepository(scopedDatabase, partnershipAudit) },
+    api: {
+      writes: createApiWrites({ database: scopedDatabase, repository: createApiRepository(scopedDatabase), figures }),
+    },
     reports: {
       /** The performance report, regenerated from the stored figures (web page, downloads, `report` command). */
       performance: performanceReports,

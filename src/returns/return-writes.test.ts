@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe, test } from 'node:test'
 import { createAuditRepository, type AuditRepository } from '../audit/audit-repository.ts'
 import type { Database } from '../db/database.ts'
 import type { Indicator, IndicatorValue } from '../domain/indicator.ts'
-import { createPerformanceRepository, type PerformanceRepository } from '../performance/performance-repository.ts'
+import { createFigureWriter } from '../performance/write-figure.ts'
 import { openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
+import { testPerformance, type TestPerformance } from '../../test/support/performance.ts'
 import { createReturnsRepository, type NewReturnItem, type ReturnsRepository } from './returns-repository.ts'
+import { createReturnWrites, type ReturnWrites } from './return-writes.ts'
 
 // Figures from the seed report's Appendix C (Safer Wolverhampton Partnership, 2017/18).
 const firstTimeEntrants: Indicator = {
@@ -41,19 +43,26 @@ const item = (value: IndicatorValue): NewReturnItem => ({ value, warning: null, 
 const actor = (name: string) => ({ name })
 
 for (const dialect of testDialects()) {
-  describe(`returns repository (${dialect})`, () => {
+  // The returns service's writes (each its own unit of work, with the process's rules) over the repository's rows.
+  describe(`returns: writes and their rules (${dialect})`, () => {
     let database: Database
     let audit: AuditRepository
-    let performance: PerformanceRepository
-    let returns: ReturnsRepository
+    let performance: TestPerformance
+    let repository: ReturnsRepository
+    let returns: ReturnWrites & Pick<ReturnsRepository, 'getReturn' | 'getPeriod'>
     let yot: number
     let other: number
 
     beforeEach(async () => {
       database = await openTestPartnershipDatabase(dialect)
       audit = createAuditRepository(database)
-      performance = createPerformanceRepository(database, audit)
-      returns = createReturnsRepository(database, audit)
+      performance = testPerformance(database, { audit })
+      repository = createReturnsRepository(database)
+      returns = {
+        ...createReturnWrites({ database, repository, audit, figures: createFigureWriter({ audit }) }),
+        getReturn: repository.getReturn,
+        getPeriod: repository.getPeriod,
+      }
       const at = new Date().toISOString()
       const rows = await database.db
         .insertInto('agencies')
