@@ -125,7 +125,8 @@ export async function applyImport(
     for (const refusal of written.refusals) {
       // An import names no version, so a refusal can only be a lock.
       if (refusal.outcome === 'locked') locked.set(refusal.period, refusal.quarter)
-      else throw new Error(`unreachable: an import's figure ${refusal.indicatorId}/${refusal.period} met a version check`)
+      else
+        throw new Error(`unreachable: an import's figure ${refusal.indicatorId}/${refusal.period} met a version check`)
     }
     throw new QuarterLockedError(locked)
   }

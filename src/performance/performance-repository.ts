@@ -323,7 +323,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result
 }
 
-
 // ---- The repository --------------------------------------------------------------------------------------
 
 /**
@@ -417,7 +416,11 @@ export function createPerformanceRepository(database: Database): PerformanceRepo
     async baselinesForUpdate(uow, indicatorIds) {
       const found = new Map<string, Baseline>()
       for (const ids of chunks([...new Set(indicatorIds)], 500)) {
-        for (const row of await uow.trx.selectFrom('baselines').selectAll().where('indicator_id', 'in', ids).execute()) {
+        for (const row of await uow.trx
+          .selectFrom('baselines')
+          .selectAll()
+          .where('indicator_id', 'in', ids)
+          .execute()) {
           found.set(recordKey(row.indicator_id, row.year), toBaseline(row))
         }
       }

@@ -91,7 +91,11 @@ for (const dialect of testDialects()) {
 
     const write = (p: Partnership, value: IndicatorValue, expectedVersion?: number) =>
       inUnitOfWork(p.database, (uow) =>
-        p.figures.writeFigure(uow, { value, expectedVersion }, { actor: 'analyst', source: 'browser', reference: 'user:1' }),
+        p.figures.writeFigure(
+          uow,
+          { value, expectedVersion },
+          { actor: 'analyst', source: 'browser', reference: 'user:1' },
+        ),
       )
 
     test('a change is written with version + 1 and one audit event; the same figure again is a no-op', async () => {

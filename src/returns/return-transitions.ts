@@ -59,7 +59,9 @@ export function returnTransition(
 ): Transition<ReturnStatus> {
   if (quarterLocked) return { allowed: false, reason: 'locked' }
   const rule = RETURN_STEPS[step]
-  return rule.from.includes(current ?? 'none') ? { allowed: true, to: rule.to } : { allowed: false, reason: 'wrong-state' }
+  return rule.from.includes(current ?? 'none')
+    ? { allowed: true, to: rule.to }
+    : { allowed: false, reason: 'wrong-state' }
 }
 
 /**

@@ -93,7 +93,15 @@ const event = (
   entityKey: string,
   before: unknown,
   after: unknown,
-): AuditEventInput => ({ actor: actor.name, action, entityType, entityKey, before, after, requestId: actor.requestId ?? null })
+): AuditEventInput => ({
+  actor: actor.name,
+  action,
+  entityType,
+  entityKey,
+  before,
+  after,
+  requestId: actor.requestId ?? null,
+})
 
 /**
  * @example
@@ -187,7 +195,8 @@ export function createReturnWrites(dependencies: ReturnWritesDependencies): Retu
         if (!locked && before.version !== input.expectedVersion) return { kind: 'conflict', current: before }
         const accepting = input.decision === 'accept'
         const step = returnTransition(before.status, accepting ? 'accept' : 'send-back', locked)
-        if (!step.allowed) return step.reason === 'locked' ? { kind: 'locked' } : { kind: 'wrong-state', current: before }
+        if (!step.allowed)
+          return step.reason === 'locked' ? { kind: 'locked' } : { kind: 'wrong-state', current: before }
         await repository.updateReturn(uow, before.id, before.version, {
           status: step.to,
           version: before.version + 1,

@@ -1,19 +1,17 @@
 import { createAuditRepository, type AuditRepository } from '../../src/audit/audit-repository.ts'
 import type { Database } from '../../src/db/database.ts'
-import {
-  createPerformanceImportService,
-  type PerformanceImportService,
-} from '../../src/performance/import-service.ts'
+import { createPerformanceImportService, type PerformanceImportService } from '../../src/performance/import-service.ts'
 import {
   createPerformanceRepository,
   type PerformanceRepository,
 } from '../../src/performance/performance-repository.ts'
 
 /** The performance repository, with the import service's `applyChanges` beside it as `applyImport`. */
-export type TestPerformance = PerformanceRepository & Pick<PerformanceImportService, 'applyChanges'> & {
-  readonly applyImport: PerformanceImportService['applyChanges']
-  readonly imports: PerformanceImportService
-}
+export type TestPerformance = PerformanceRepository &
+  Pick<PerformanceImportService, 'applyChanges'> & {
+    readonly applyImport: PerformanceImportService['applyChanges']
+    readonly imports: PerformanceImportService
+  }
 
 /**
  * A partnership's performance repository and import service over a test database, as the composition root builds
