@@ -1,8 +1,8 @@
 import type { Insertable } from 'kysely'
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
-import type { IndicatorValue } from '../domain/indicator.ts'
+import type { IndicatorValue, ValueStatus } from '../domain/indicator.ts'
 import type { PeriodId } from '../domain/period.ts'
-import { toStoredValue, valueColumns, type StoredIndicatorValue } from './performance-repository.ts'
+import { valueColumns, type StoredIndicatorValue } from './performance-repository.ts'
 import type { IndicatorValuesTable } from './tables.ts'
 
 /**
@@ -38,7 +38,24 @@ export async function readFigureRows(
         .where('indicator_id', 'in', ids)
         .where('period', 'in', somePeriods)
         .execute()
-      for (const row of rows) found.set(figureKey(row.indicator_id, row.period), toStoredValue(row))
+      for (const row of rows) {
+        // Built field by field: a spread per row costs a 40,000-row import measurably.
+        found.set(figureKey(row.indicator_id, row.period), {
+          indicatorId: row.indicator_id,
+          period: row.period,
+          status: row.status as ValueStatus,
+          value: row.value,
+          numerator: row.numerator,
+          denominator: row.denominator,
+          percent: row.percent,
+          text: row.text,
+          reason: row.reason,
+          commentary: row.commentary,
+          version: row.version,
+          updatedAt: row.updated_at,
+          updatedBy: row.updated_by,
+        })
+      }
     }
   }
   return found

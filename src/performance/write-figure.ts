@@ -1,11 +1,10 @@
 import type { AuditEventInput } from '../audit/audit-chain.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
-import { canonicalJson } from '../audit/canonical-json.ts'
 import type { IndicatorValue } from '../domain/indicator.ts'
 import type { PeriodId } from '../domain/period.ts'
 import { figureKey, insertFigureRows, readFigureRows, updateFigureRow, type FigureRowStamp } from './figure-rows.ts'
-import { toValue, valueColumns, type StoredIndicatorValue } from './performance-repository.ts'
+import type { StoredIndicatorValue } from './performance-repository.ts'
 import { lockedQuartersFor } from './quarter-locks.ts'
 
 /**
@@ -93,9 +92,60 @@ export interface FigureWriterDependencies {
   readonly now?: () => Date
 }
 
-/** A figure without its bookkeeping, in the form stored, compared and audited (undefined fields become null). */
+/**
+ * A figure without its bookkeeping, in the form stored, compared and audited (undefined fields become null). One
+ * object literal, not a spread: an import makes this 40,000 times (the garbage collector's share showed in a profile).
+ */
 function figureOf(value: IndicatorValue): IndicatorValue {
-  return toValue(valueColumns(value))
+  return {
+    indicatorId: value.indicatorId,
+    period: value.period,
+    status: value.status,
+    value: value.value ?? null,
+    numerator: value.numerator ?? null,
+    denominator: value.denominator ?? null,
+    percent: value.percent ?? null,
+    text: value.text ?? null,
+    reason: value.reason ?? null,
+    commentary: value.commentary ?? null,
+  }
+}
+
+/** A figure with its version (and, for `after`, where it came from), as the audit event keeps it. */
+function auditedFigure(value: IndicatorValue, version: number, written?: FigureWriteContext) {
+  return {
+    indicatorId: value.indicatorId,
+    period: value.period,
+    status: value.status,
+    value: value.value ?? null,
+    numerator: value.numerator ?? null,
+    denominator: value.denominator ?? null,
+    percent: value.percent ?? null,
+    text: value.text ?? null,
+    reason: value.reason ?? null,
+    commentary: value.commentary ?? null,
+    version,
+    ...(written ? { source: written.source, reference: written.reference } : {}),
+  }
+}
+
+/**
+ * Whether two figures in stored form are the same figure: every field the row keeps, compared as stored (the same
+ * answer as comparing their canonical JSON, without building two strings per figure of a 40,000-row import).
+ */
+function sameFigure(a: IndicatorValue, b: IndicatorValue): boolean {
+  return (
+    a.indicatorId === b.indicatorId &&
+    a.period === b.period &&
+    a.status === b.status &&
+    a.value === b.value &&
+    a.numerator === b.numerator &&
+    a.denominator === b.denominator &&
+    a.percent === b.percent &&
+    a.text === b.text &&
+    a.reason === b.reason &&
+    a.commentary === b.commentary
+  )
 }
 
 /**
@@ -115,8 +165,8 @@ export function figureAuditEvent(
     action: before === null ? 'create' : 'update',
     entityType: 'indicator-value',
     entityKey: figureKey(after.indicatorId, after.period),
-    before: before === null ? null : { ...figureOf(before), version: before.version },
-    after: { ...figureOf(after), version, source: context.source, reference: context.reference },
+    before: before === null ? null : auditedFigure(before, before.version),
+    after: auditedFigure(after, version, context),
     requestId: context.requestId ?? null,
     importId: context.importId ?? null,
   }
@@ -141,8 +191,7 @@ export function createFigureWriter(dependencies: FigureWriterDependencies): Figu
     for (const change of changes) {
       const value = figureOf(change.value)
       const key = figureKey(value.indicatorId, value.period)
-      byKey.delete(key) // the last one given counts, in the place it was given
-      byKey.set(key, { value, expectedVersion: change.expectedVersion })
+      byKey.set(key, { value, expectedVersion: change.expectedVersion }) // the last one given counts
     }
     const wanted = [...byKey.values()]
     const stored = await readFigureRows(
@@ -166,7 +215,7 @@ export function createFigureWriter(dependencies: FigureWriterDependencies): Figu
       // In this order: what is already stored is no change at all, whoever asks and whatever version they saw (a
       // re-import of a signed-off quarter, a retried PUT); a change to a signed-off quarter is refused whatever its
       // version (reopening is the board's); only then is a stale version a conflict.
-      const unchanged = current !== null && canonicalJson(figureOf(current)) === canonicalJson(change.value)
+      const unchanged = current !== null && sameFigure(current, change.value)
       const quarter = locked.get(period)
       if (!unchanged && quarter !== undefined) {
         refusals.push({ outcome: 'locked', indicatorId, period, quarter })
@@ -192,7 +241,26 @@ export function createFigureWriter(dependencies: FigureWriterDependencies): Figu
       if (current === null) inserts.push({ value: change.value, stamp })
       else await updateFigureRow(uow, change.value, current.version, stamp)
       events.push(figureAuditEvent(current, change.value, stamp.version, context))
-      results.push({ outcome: 'written', created: current === null, value: { ...change.value, ...stamp } })
+      const { value } = change
+      results.push({
+        outcome: 'written',
+        created: current === null,
+        value: {
+          indicatorId: value.indicatorId,
+          period: value.period,
+          status: value.status,
+          value: value.value,
+          numerator: value.numerator,
+          denominator: value.denominator,
+          percent: value.percent,
+          text: value.text,
+          reason: value.reason,
+          commentary: value.commentary,
+          version: stamp.version,
+          updatedAt: stamp.updatedAt,
+          updatedBy: stamp.updatedBy,
+        },
+      })
     }
     await insertFigureRows(uow, inserts)
     await dependencies.audit.appendAll(uow.trx, events)
