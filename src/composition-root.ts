@@ -144,6 +144,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     repository: crimeRepository,
     geography: crimeGeography,
     servedPartnershipsSetting: config.servedPartnerships ?? null,
+    instancePartnershipCodes: async () => (await partnerships.list()).flatMap((p) => p.onsCode ?? []),
     partnershipName: config.partnershipName,
   })
 
@@ -248,7 +249,12 @@ export function createPartnershipServices(
     /** The partnership's settings, the instance's filling the gaps. */
     settings,
     /** The instance's configuration, with this partnership's name. */
-    config: Object.freeze({ ...config, partnershipName: partnership.name }),
+    config: Object.freeze({
+      ...config,
+      partnershipName: partnership.name,
+      // Its crime overview opens on its own area (its ONS code), whatever the instance serves.
+      servedPartnerships: partnership.onsCode === null ? config.servedPartnerships : [partnership.onsCode],
+    }),
     database: scopedDatabase,
     returns,
     publication,
