@@ -163,9 +163,8 @@ describe('row-level security: the second wall on PostgreSQL, as an ordinary role
       sql`update indicators set partnership_id = ${south.partnershipId} where id = 'north-burglary'`.execute(north.db),
       /new row violates row-level security policy/,
     )
-    const touched = await sql`update indicators set name = 'changed' where partnership_id = ${south.partnershipId}`.execute(
-      north.db,
-    )
+    const touched =
+      await sql`update indicators set name = 'changed' where partnership_id = ${south.partnershipId}`.execute(north.db)
     assert.equal(touched.numAffectedRows, 0n)
     const deleted = await sql`delete from indicators where id = 'south-knife-crime'`.execute(north.db)
     assert.equal(deleted.numAffectedRows, 0n)

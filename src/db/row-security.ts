@@ -50,7 +50,8 @@ export function createPartnershipConnections(postgres: Driver): PartnershipConne
   const connections: PartnershipConnections = {
     instance,
     forPartnership(partnershipId) {
-      if (!Number.isInteger(partnershipId) || partnershipId < 1) throw new Error(`Not a partnership id: ${partnershipId}`)
+      if (!Number.isInteger(partnershipId) || partnershipId < 1)
+        throw new Error(`Not a partnership id: ${partnershipId}`)
       let handle = handles.get(partnershipId)
       if (handle === undefined) {
         handle = kyselyOver(new PartnershipSettingDriver(shared, String(partnershipId), false))
@@ -69,7 +70,10 @@ export function createPartnershipConnections(postgres: Driver): PartnershipConne
  * PostgreSQL; null for SQLite, and for a handle not opened that way (one already bound to a partnership), whose
  * connections then keep the setting they already have.
  */
-export function partnershipConnection(db: Kysely<DatabaseSchema>, partnershipId: number): Kysely<DatabaseSchema> | null {
+export function partnershipConnection(
+  db: Kysely<DatabaseSchema>,
+  partnershipId: number,
+): Kysely<DatabaseSchema> | null {
   return registry.get(db)?.forPartnership(partnershipId) ?? null
 }
 
@@ -81,7 +85,10 @@ const registry = new WeakMap<Kysely<DatabaseSchema>, PartnershipConnections>()
  * with BYPASSRLS: PostgreSQL lets both read and write every row whatever the policies say), or null when they hold
  * (and on SQLite, which has no such policies). The web server warns at start when they do not.
  */
-export async function rowSecurityBypass(db: Kysely<DatabaseSchema>, dialect: 'sqlite' | 'postgres'): Promise<string | null> {
+export async function rowSecurityBypass(
+  db: Kysely<DatabaseSchema>,
+  dialect: 'sqlite' | 'postgres',
+): Promise<string | null> {
   if (dialect !== 'postgres') return null
   const { rows } = await sql<{ role: string; rolsuper: boolean; rolbypassrls: boolean }>`
     select current_user as role, rolsuper, rolbypassrls from pg_roles where rolname = current_user`.execute(db)
