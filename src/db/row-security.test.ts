@@ -8,9 +8,13 @@ import {
   createApplicationRoleDatabase,
   type ApplicationRoleDatabase,
 } from '../../test/support/databases.ts'
+import { serveForTest } from '../../test/support/web-app.ts'
+import { demoUsers } from '../accounts/demo-users.ts'
+import { TestBrowser } from '../accounts/web/test-client.ts'
 import { createServices, type Services } from '../composition-root.ts'
 import { loadConfig } from '../config.ts'
 import type { PerformanceReport } from '../domain/performance-report.ts'
+import { createApp } from '../web/app.ts'
 import { openDatabase, type Database } from './database.ts'
 import { migrateToLatest } from './migrate.ts'
 import { PARTNERSHIP_OWNED_TABLES, scopeToPartnership, type ScopedDatabase } from './partnership-scope.ts'
@@ -259,5 +263,21 @@ describe('row-level security: the whole application runs as an ordinary role', {
     ])
     const chain = await services.audit.verify()
     assert.equal(chain.ok, true, JSON.stringify(chain))
+
+    // And over HTTP: a demo analyst signs in (sessions, memberships, the sign-in's audit event) and reads a KPI page
+    // of their partnership; the other partnership's, where they are no member, is not found.
+    const server = await serveForTest(createApp(services, { logger: { log: () => undefined } }))
+    try {
+      const analyst = demoUsers.find((u) => u.role === 'partnership-analyst')
+      assert.ok(analyst)
+      const browser = new TestBrowser(server.base)
+      assert.equal((await browser.signIn(analyst.email, analyst.password)).status, 303)
+      const page = await browser.get('/p/wolverhampton/kpis/knife-crime')
+      assert.equal(page.status, 200)
+      assert.match(await page.text(), /<h1[^>]*>[^<]*Knife crime/)
+      assert.equal((await browser.get('/p/northshire/kpis/knife-crime')).status, 404)
+    } finally {
+      await server.close()
+    }
   })
 })
