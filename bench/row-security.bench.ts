@@ -45,6 +45,7 @@ const KPIS = 60
 const QUARTERS = 40
 const suffix = randomBytes(4).toString('hex')
 const role = `saferhub_bench_${suffix}`
+const password = randomBytes(12).toString('hex')
 const names = { before: `saferhub_bench_before_${suffix}`, after: `saferhub_bench_after_${suffix}` }
 
 async function asAdmin(statements: string[]): Promise<void> {
@@ -60,7 +61,7 @@ async function asAdmin(statements: string[]): Promise<void> {
 function urlOf(name: string): string {
   const url = new URL(adminUrl ?? '')
   url.username = role
-  url.password = ''
+  url.password = password
   url.pathname = `/${name}`
   return url.toString()
 }
@@ -190,7 +191,7 @@ function quantile(sorted: number[], q: number): number {
 
 async function main(): Promise<void> {
   await asAdmin([
-    `CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS`,
+    `CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOBYPASSRLS`,
     `CREATE DATABASE ${names.before} OWNER ${role}`,
     `CREATE DATABASE ${names.after} OWNER ${role}`,
   ])

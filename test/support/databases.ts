@@ -133,7 +133,7 @@ export async function addTestPartnership(database: Database, name: string): Prom
 
 /** A PostgreSQL database owned by a role of its own that is neither a superuser nor has BYPASSRLS. */
 export interface ApplicationRoleDatabase {
-  /** The URL to connect as the role (the test server trusts local connections: no password). */
+  /** The URL to connect as the role, with its password. */
   readonly url: string
   /** The role's name. */
   readonly role: string
@@ -152,17 +152,21 @@ export async function createApplicationRoleDatabase(): Promise<ApplicationRoleDa
   const suffix = randomBytes(6).toString('hex')
   const role = `saferhub_app_${suffix}`
   const name = `saferhub_test_${suffix}`
+  // A password too, so that a server that asks for one (not only the trusting test server) lets the role in.
+  const password = randomBytes(12).toString('hex')
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
   try {
-    await admin.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`)
+    await admin.query(
+      `CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`,
+    )
     await admin.query(`CREATE DATABASE ${name} OWNER ${role}`)
   } finally {
     await admin.end()
   }
   const url = new URL(adminUrl)
   url.username = role
-  url.password = ''
+  url.password = password
   url.pathname = `/${name}`
   return {
     url: url.toString(),
