@@ -428,6 +428,7 @@ for (const dialect of testDialects()) {
         'board-member',
         'data-owner',
         'partnership-analyst',
+        'regional-analyst',
         'viewer',
       ])
       for (const demo of demoUsers) {
