@@ -123,7 +123,10 @@ describe('comparing partnerships that share a KPI', () => {
     assert.equal(sand.outturnDisplay, 'No figures for this year')
     assert.equal(sand.rate, null)
 
-    assert.match(comparison.summary, /Per 1,000 residents, highest Walsall \(0\.88 per 1,000\), lowest Wolverhampton \(0\.81 per 1,000\)\./)
+    assert.match(
+      comparison.summary,
+      /Per 1,000 residents, highest Walsall \(0\.88 per 1,000\), lowest Wolverhampton \(0\.81 per 1,000\)\./,
+    )
     assert.match(comparison.summary, /A real change on last year in Walsall \(a real increase\)\./)
   })
 
@@ -134,6 +137,8 @@ describe('comparing partnerships that share a KPI', () => {
     assert.ok(comparison.rows.every((r) => r.rate === null && r.rateNote === null))
     assert.equal(comparison.rows[2]?.outturnDisplay, 'Does not report this KPI')
     assert.equal(comparison.rows[3]?.outturnDisplay, 'No figures for this year')
+    // One quarter of four in each: no year is complete, so nothing was tested, and the summary says so.
+    assert.match(comparison.summary, /2 of 4 partnerships have an outturn\. .*No change on last year could be tested\.$/)
   })
 
   it('gives no rate where the population is unknown, and no comparison of a KPI nobody reports', () => {

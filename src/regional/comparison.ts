@@ -44,6 +44,8 @@ export interface ComparisonRow {
   /** In words: "A real increase on last year (p = 0.003)", "Within normal variation (p = 0.41)", or why not tested. */
   readonly significance: string
   readonly significant: boolean
+  /** True when the change on last year was tested (complete years of counts or proportions). */
+  readonly tested: boolean
   /** Per 1,000 residents, unrounded; null when not given (`rateNote` says why). */
   readonly rate: number | null
   readonly rateDisplay: string | null
@@ -79,12 +81,13 @@ export interface SharedKpi {
 const COUNTED: ReadonlySet<MeasureType> = new Set<MeasureType>(['count', 'count-with-share'])
 
 /**
- * The KPI codes that two or more of the reports share, by name (the first partnership's name for it).
+ * The KPI codes that `minimum` or more of the reports share (two by default), by name (the first partnership's name
+ * for it).
  *
  * @example
  * sharedKpis([wolverhampton, walsall]) // [{ code: 'knife-crime', name: 'Knife crime', partnerships: 2 }, …]
  */
-export function sharedKpis(reports: readonly (PerformanceReport | null)[]): SharedKpi[] {
+export function sharedKpis(reports: readonly (PerformanceReport | null)[], minimum = 2): SharedKpi[] {
   const found = new Map<string, { name: string; partnerships: number }>()
   for (const report of reports) {
     if (!report) continue
@@ -96,7 +99,7 @@ export function sharedKpis(reports: readonly (PerformanceReport | null)[]): Shar
     }
   }
   return [...found]
-    .filter(([, e]) => e.partnerships >= 2)
+    .filter(([, e]) => e.partnerships >= minimum)
     .map(([code, e]) => ({ code, name: e.name, partnerships: e.partnerships }))
     .sort((a, b) => a.name.localeCompare(b.name, 'en-GB') || a.code.localeCompare(b.code))
 }
@@ -158,6 +161,7 @@ function comparisonRow(f: PartnershipFigures, row: IndicatorRow | null, ratesApp
       changeOnLastYear: null,
       significance: 'Not tested: no figures',
       significant: false,
+      tested: false,
       rate: null,
       rateDisplay: null,
       rateNote: null,
@@ -191,6 +195,7 @@ function comparisonRow(f: PartnershipFigures, row: IndicatorRow | null, ratesApp
     changeOnLastYear: changeText(row.changeOnLastYear),
     significance: significanceWords,
     significant: significance?.significant ?? false,
+    tested: significance !== null,
     rate,
     rateDisplay: rate === null ? null : formatDecimal(rate, RATE_DECIMALS),
     rateNote,
@@ -240,10 +245,13 @@ function summarise(name: string, yearLabel: string, rows: readonly ComparisonRow
     if (byOutturn) sentences.push(`By outturn, ${byOutturn}.`)
   }
   const real = reported.filter((r) => r.significant)
+  const tested = reported.filter((r) => r.tested)
   sentences.push(
-    real.length === 0
-      ? 'None changed on last year by more than normal variation.'
-      : `A real change on last year in ${real.map((r) => `${r.partnershipName} (${r.significance.split(' on last year')[0]?.toLowerCase()})`).join(', ')}.`,
+    tested.length === 0
+      ? 'No change on last year could be tested.'
+      : real.length === 0
+        ? `None of the ${tested.length} tested changed on last year by more than normal variation.`
+        : `A real change on last year in ${real.map((r) => `${r.partnershipName} (${r.significance.split(' on last year')[0]?.toLowerCase()})`).join(', ')}.`,
   )
   return sentences.join(' ')
 }

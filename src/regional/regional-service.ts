@@ -32,6 +32,8 @@ export interface RegionalOverview {
   readonly years: readonly PeriodId[]
   readonly year: PeriodId | null
   readonly shared: readonly SharedKpi[]
+  /** The KPIs only one of them reports (still worth a look: a page with one row, until more are granted). */
+  readonly single: readonly SharedKpi[]
 }
 
 /** The peers section of a KPI page. */
@@ -128,9 +130,11 @@ export function createRegionalService(dependencies: RegionalDependencies): Regio
         requested !== null && counts.has(requested)
           ? requested
           : (years.find((y) => (counts.get(y) ?? 0) >= 2) ?? years[0] ?? null)
-      if (year === null) return { partnerships, years, year, shared: [] }
+      if (year === null) return { partnerships, years, year, shared: [], single: [] }
       const reports = await Promise.all(partnerships.map((p) => dependencies.partnership(p).reports.report(year)))
-      return { partnerships, years, year, shared: sharedKpis(reports) }
+      const shared = sharedKpis(reports)
+      const single = sharedKpis(reports, 1).filter((k) => k.partnerships === 1)
+      return { partnerships, years, year, shared, single }
     },
 
     async compare(user, code, year) {

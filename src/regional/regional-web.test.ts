@@ -32,7 +32,9 @@ async function addPartnership(app: RunningApp, name: string, code: string, knife
       ? {
           name: f.name,
           content: Buffer.from(
-            f.content.toString('utf8').replace(/^knife-crime,FY2017-18-Q4,67,/m, `knife-crime,FY2017-18-Q4,${knifeCrimeQ4},`),
+            f.content
+              .toString('utf8')
+              .replace(/^knife-crime,FY2017-18-Q4,67,/m, `knife-crime,FY2017-18-Q4,${knifeCrimeQ4},`),
           ),
         }
       : f,
@@ -102,8 +104,14 @@ for (const dialect of testDialects()) {
       assert.match(wal, /A real increase on last year \(p = 0\.003\)/)
       assert.match(wal, /0\.88 <span class="govuk-body-s">\(population 288,736/)
       // The chart: an SVG image with a title and a description, and the summary in text.
-      assert.match(page, /<svg[^>]*role="img"[^>]*aria-labelledby="regional-knife-crime-chart-title regional-knife-crime-chart-desc"/)
-      assert.match(page, /<desc id="regional-knife-crime-chart-desc">[^<]*highest Walsall Community Safety Partnership \(0\.88 per 1,000\)/)
+      assert.match(
+        page,
+        /<svg[^>]*role="img"[^>]*aria-labelledby="regional-knife-crime-chart-title regional-knife-crime-chart-desc"/,
+      )
+      assert.match(
+        page,
+        /<desc id="regional-knife-crime-chart-desc">[^<]*highest Walsall Community Safety Partnership \(0\.88 per 1,000\)/,
+      )
       assert.match(page, /id="regional-summary">[^<]*lowest Safer Wolverhampton Partnership \(0\.81 per 1,000\)/)
     })
 
