@@ -177,7 +177,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     partnerships,
     partnership: (p) => {
       const scopedServices = forPartnership(p)
-      return { reports: scopedServices.reports.performance, publication: scopedServices.publication }
+      return {
+        reports: scopedServices.reports.performance,
+        publication: scopedServices.publication,
+        dataVersion: () => scopedServices.audit.latestId({ ignoring: ['user'] }),
+      }
     },
     populations: (financialYear) =>
       populationsFor(

@@ -138,7 +138,10 @@ describe('comparing partnerships that share a KPI', () => {
     assert.equal(comparison.rows[2]?.outturnDisplay, 'Does not report this KPI')
     assert.equal(comparison.rows[3]?.outturnDisplay, 'No figures for this year')
     // One quarter of four in each: no year is complete, so nothing was tested, and the summary says so.
-    assert.match(comparison.summary, /2 of 4 partnerships have an outturn\. .*No change on last year could be tested\.$/)
+    assert.match(
+      comparison.summary,
+      /2 of 4 partnerships have an outturn\. .*No change on last year could be tested\.$/,
+    )
   })
 
   it('gives no rate where the population is unknown, and no comparison of a KPI nobody reports', () => {

@@ -16,6 +16,8 @@ export interface RegionalDependencies {
   readonly partnership: (p: Partnership) => {
     readonly reports: Pick<PerformanceReportService, 'report' | 'yearsWithFigures'>
     readonly publication: Pick<PublicationService, 'publishedYears' | 'publicReport'>
+    /** The partnership's own data version (its audit view's latest event, sign-ins left out). */
+    readonly dataVersion: () => Promise<number>
   }
   /** Populations for a financial year's rates (src/regional/populations.ts). */
   readonly populations: (financialYear: number) => Promise<PopulationOf>
@@ -61,8 +63,46 @@ export interface RegionalService {
  * partnerships the person is granted; a KPI page's peers come from the peers' public reports alone.
  */
 export function createRegionalService(dependencies: RegionalDependencies): RegionalService {
-  /** Each partnership's latest published KPIs, kept while the instance's data version stays the same. */
-  let published: { version: number; key: string; byPartnership: Map<number, PublishedKpis | null> } | null = null
+  /**
+   * Each partnership's latest published KPIs, with the partnership's own data version and settings they were read at.
+   * Checked again only when the instance's data version moves, and then read again only for the partnerships whose own
+   * version moved: a write in one partnership does not make a KPI page rebuild every other one's public report.
+   */
+  const published = new Map<number, { version: number; key: string; kpis: PublishedKpis | null }>()
+  let checked: { version: number; key: string } | null = null
+  let refreshing: Promise<void> | null = null
+
+  async function refreshPublished(all: readonly Partnership[]): Promise<void> {
+    const version = await dependencies.dataVersion()
+    const key = JSON.stringify(all)
+    if (checked && checked.version === version && checked.key === key) return
+    // Concurrent pages share one refresh.
+    refreshing ??= (async () => {
+      for (const p of all) {
+        const services = dependencies.partnership(p)
+        const own = await services.dataVersion()
+        const pKey = JSON.stringify(p)
+        const entry = published.get(p.id)
+        if (entry && entry.version === own && entry.key === pKey) continue
+        const year = (await services.publication.publishedYears())[0]
+        const report = year === undefined ? null : await services.publication.publicReport(year)
+        published.set(p.id, {
+          version: own,
+          key: pKey,
+          kpis:
+            report === null
+              ? null
+              : { year: report.year, yearLabel: report.yearLabel, kpis: new Map(report.kpis.map((k) => [k.id, k])) },
+        })
+      }
+      const present = new Set(all.map((p) => p.id))
+      for (const id of published.keys()) if (!present.has(id)) published.delete(id)
+      checked = { version, key }
+    })().finally(() => {
+      refreshing = null
+    })
+    await refreshing
+  }
 
   async function grantedPartnerships(user: User): Promise<Partnership[]> {
     const granted = new Set(
@@ -95,27 +135,6 @@ export function createRegionalService(dependencies: RegionalDependencies): Regio
     )
   }
 
-  async function publishedKpis(all: readonly Partnership[]): Promise<Map<number, PublishedKpis | null>> {
-    const version = await dependencies.dataVersion()
-    // A partnership renamed, added or given other settings (its disclosure minimum) changes the key too.
-    const key = JSON.stringify(all)
-    if (published && published.version === version && published.key === key) return published.byPartnership
-    const byPartnership = new Map<number, PublishedKpis | null>()
-    for (const p of all) {
-      const services = dependencies.partnership(p)
-      const year = (await services.publication.publishedYears())[0]
-      const report = year === undefined ? null : await services.publication.publicReport(year)
-      byPartnership.set(
-        p.id,
-        report === null
-          ? null
-          : { year: report.year, yearLabel: report.yearLabel, kpis: new Map(report.kpis.map((k) => [k.id, k])) },
-      )
-    }
-    published = { version, key, byPartnership }
-    return byPartnership
-  }
-
   return {
     grantedPartnerships,
 
@@ -145,11 +164,11 @@ export function createRegionalService(dependencies: RegionalDependencies): Regio
 
     async peers(self, code) {
       const all = await dependencies.partnerships.list()
-      const byPartnership = await publishedKpis(all)
+      await refreshPublished(all)
       const found: { partnership: Partnership; year: string; yearLabel: string; kpi: PublicKpi }[] = []
       for (const p of all) {
         if (p.id === self.id) continue
-        const kpis = byPartnership.get(p.id)
+        const kpis = published.get(p.id)?.kpis
         const kpi = kpis?.kpis.get(code)
         if (kpis && kpi) found.push({ partnership: p, year: kpis.year, yearLabel: kpis.yearLabel, kpi })
       }
