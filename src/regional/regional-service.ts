@@ -105,21 +105,7 @@ export function createRegionalService(dependencies: RegionalDependencies): Regio
   }
 
   async function grantedPartnerships(user: User): Promise<Partnership[]> {
-    const granted = new Set(
-      user.memberships
-        .filter((m) =>
-          can(
-            {
-              role: m.role,
-              agencyId: m.agencyId,
-              disabled: user.disabled,
-              mustChangePassword: user.mustChangePassword,
-            },
-            'report:compare',
-          ),
-        )
-        .map((m) => m.partnershipId),
-    )
+    const granted = new Set(comparedPartnershipIds(user))
     if (granted.size === 0) return []
     return (await dependencies.partnerships.list()).filter((p) => granted.has(p.id))
   }
@@ -189,6 +175,21 @@ export function createRegionalService(dependencies: RegionalDependencies): Regio
       return { rows: peerRows(peers) }
     },
   }
+}
+
+/**
+ * The ids of the partnerships a person may compare: those where their membership's role has 'report:compare' (a
+ * regional analyst's), asked of the one permission policy. Nothing for a disabled person.
+ */
+export function comparedPartnershipIds(user: User): number[] {
+  return user.memberships
+    .filter((m) =>
+      can(
+        { role: m.role, agencyId: m.agencyId, disabled: user.disabled, mustChangePassword: user.mustChangePassword },
+        'report:compare',
+      ),
+    )
+    .map((m) => m.partnershipId)
 }
 
 interface PublishedKpis {

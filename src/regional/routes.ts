@@ -1,13 +1,12 @@
 import express, { type Request, type Response } from 'express'
 import { requireSignIn } from '../accounts/web/authentication.ts'
-import { can } from '../accounts/permissions.ts'
 import type { User } from '../accounts/account-repository.ts'
 import type { AccountService } from '../accounts/account-service.ts'
 import { barChart } from '../charts/bar-chart.ts'
 import { period, type PeriodId } from '../domain/period.ts'
 import { parseReportYear, yearSlug } from '../reports/performance-report-service.ts'
 import type { KpiComparison } from './comparison.ts'
-import type { RegionalService } from './regional-service.ts'
+import { comparedPartnershipIds, type RegionalService } from './regional-service.ts'
 
 export interface RegionalRoutesOptions {
   readonly regional: Pick<RegionalService, 'overview' | 'compare'>
@@ -23,13 +22,7 @@ const KPI_CODE = /^[a-z0-9][a-z0-9-]{0,99}$/
  * analyst's): the menu offers the comparison, and the pages answer.
  */
 export function mayCompare(user: User | undefined): boolean {
-  if (!user) return false
-  return user.memberships.some((m) =>
-    can(
-      { role: m.role, agencyId: m.agencyId, disabled: user.disabled, mustChangePassword: user.mustChangePassword },
-      'report:compare',
-    ),
-  )
+  return user !== undefined && comparedPartnershipIds(user).length > 0
 }
 
 /**
