@@ -34,6 +34,8 @@ import { createApiRepository } from './api/api-repository.ts'
 import { createReturnsRepository } from './returns/returns-repository.ts'
 import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
+import { createRegionalService } from './regional/regional-service.ts'
+import { populationsFor } from './regional/populations.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -151,6 +153,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // Comparing partnerships: ONS recorded crime tables, population estimates, peer groups, headline figures.
   const referenceRepository = createReferenceRepository(database)
   const peerGroupRepository = createPeerGroupRepository(database)
+  const districtProfile = districtProfileLoader(config.dataDirectory)
   const crimeComparisons = {
     directory: partnershipDirectory,
     referenceRepository,
@@ -159,7 +162,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       repository: peerGroupRepository,
       references: referenceRepository,
       directory: partnershipDirectory,
-      profile: districtProfileLoader(config.dataDirectory),
+      profile: districtProfile,
     }),
     headlines: createHeadlinesService({
       directory: partnershipDirectory,
@@ -168,6 +171,27 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       streetCounts: crimeRepository,
     }),
   }
+
+  // Partnerships compared: the regional analyst's pages and each KPI page's peers. Each partnership is read through
+  // its own scoped services; populations come from the ONS reference data above.
+  const regional = createRegionalService({
+    partnerships,
+    partnership: (p) => {
+      const scopedServices = forPartnership(p)
+      return {
+        reports: scopedServices.reports.performance,
+        publication: scopedServices.publication,
+        dataVersion: () => scopedServices.audit.latestId({ ignoring: ['user'] }),
+      }
+    },
+    populations: (financialYear) =>
+      populationsFor(
+        { references: referenceRepository, directory: partnershipDirectory, profile: districtProfile },
+        financialYear,
+      ),
+    // Sign-in events change nothing a report or a publication shows.
+    dataVersion: () => audit.latestId({ ignoring: ['user'] }),
+  })
 
   return {
     config,
@@ -190,6 +214,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     /** Police recorded crime compared across partnerships: `crime import-ons-tables`, `crime headlines`, … */
     crimeComparisons,
+    /** Partnerships' KPIs compared: the regional analyst's pages (`/regional`) and each KPI page's published peers. */
+    regional,
     async close() {
       await database.close()
     },
