@@ -279,7 +279,7 @@ export function createPartnershipServices(
       ...config,
       partnershipName: partnership.name,
       // Its crime overview opens on its own area (its ONS code), whatever the instance serves.
-      servedPartnerships: partnership.onsCode === null ? config.servedPartnerships : [partnership.onsCode],
+      servedPartnerships: partnership.onsCode === null ? (config.servedPartnerships ?? null) : [partnership.onsCode],
     }),
     database: scopedDatabase,
     returns,
