@@ -17,7 +17,7 @@
  * the ratio of the two phases (the goal: ≤ 1.2).
  *
  * Options: --partnerships 300 --indicators 60 --years 10 --duration 10 (seconds per route) --connections 50
- * --keep (leave the database). A quick run: `npm run bench:regional -- --partnerships 5 --duration 2`.
+ * --keep (leave the database) --regional-path /regional. A quick run: `npm run bench:regional -- --partnerships 5 --duration 2`.
  * Figures depend on the machine and what else runs on it: compare the ratios of one run.
  */
 import { randomBytes } from 'node:crypto'
@@ -33,7 +33,6 @@ import { canonicalJson } from '../src/audit/canonical-json.ts'
 import { createServices } from '../src/composition-root.ts'
 import { loadConfig } from '../src/config.ts'
 import type { Indicator, IndicatorValue } from '../src/domain/indicator.ts'
-import { financialYearId } from '../src/domain/period.ts'
 import { generatedIndicators, generatedValues } from './performance-framework-data.ts'
 import { drive, ms, signIn, startBenchServer, statusOf, type Figures, type Target } from './support/web-load.ts'
 
@@ -45,6 +44,7 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     keep: { type: 'boolean', default: false },
+    'regional-path': { type: 'string', default: '/regional' },
   },
 })
 const partnershipCount = Number(options.partnerships)
@@ -230,7 +230,18 @@ function valuesCsv(values: readonly IndicatorValue[]): string {
   const lines = ['indicator,period,value,numerator,denominator,percent,text,status,reason,commentary']
   for (const v of values) {
     lines.push(
-      [v.indicatorId, v.period, cell(v.value), cell(v.numerator), cell(v.denominator), '', '', v.status, cell(v.reason), '']
+      [
+        v.indicatorId,
+        v.period,
+        cell(v.value),
+        cell(v.numerator),
+        cell(v.denominator),
+        '',
+        '',
+        v.status,
+        cell(v.reason),
+        '',
+      ]
         .map((c) => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c))
         .join(','),
     )
@@ -263,9 +274,13 @@ async function importLastYear(
     const scoped = services.forPartnership(await services.partnerships.resolve(partnership.slug))
     const year = values.filter((v) => yearOf(v.period) === lastYear)
     const start = performance.now()
-    const result = await scoped.performance.importFiles([{ name: 'values.csv', content: Buffer.from(valuesCsv(year)) }], ACTOR)
+    const result = await scoped.performance.importFiles(
+      [{ name: 'values.csv', content: Buffer.from(valuesCsv(year)) }],
+      ACTOR,
+    )
     const elapsed = performance.now() - start
-    if (result.outcome !== 'applied') throw new Error(`the import was not applied: ${JSON.stringify(result).slice(0, 500)}`)
+    if (result.outcome !== 'applied')
+      throw new Error(`the import was not applied: ${JSON.stringify(result).slice(0, 500)}`)
     return { ms: elapsed, figures: year.length }
   } finally {
     await services.close()
@@ -305,7 +320,11 @@ async function main(): Promise<void> {
       `bench:regional — ${partnershipCount} partnerships × ${indicatorCount} KPIs × ${years} years of quarters, ` +
         `database ${databaseName} (Node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)})`,
     )
-    server = await startBenchServer({ DATABASE_URL: databaseUrl, SAFERHUB_DATA_DIR: dataDirectory, SAFERHUB_DEMO: 'true' })
+    server = await startBenchServer({
+      DATABASE_URL: databaseUrl,
+      SAFERHUB_DATA_DIR: dataDirectory,
+      SAFERHUB_DEMO: 'true',
+    })
     const base = server.base
     await client.connect()
     const demo = await client.query<{ id: number }>('select id from partnerships order by id')
@@ -350,12 +369,19 @@ async function main(): Promise<void> {
     const many = await measure(base, `${loaded?.partnerships} partnerships`, targets)
 
     let regional: Figures | null = null
-    const regionalStatus = await statusOf(base, '/regional', analyst)
-    if (regionalStatus === 404) console.log('No regional comparison page (/regional answered 404): skipped.')
+    const regionalPath = options['regional-path']
+    const regionalStatus = await statusOf(base, regionalPath, analyst)
+    if (regionalStatus === 404) console.log(`No regional comparison page (${regionalPath} answered 404): skipped.`)
     else if (regionalStatus !== 200) console.log(`The regional comparison page answered ${regionalStatus}: skipped.`)
     else {
-      const target: Target = { label: 'GET /regional', path: '/regional', method: 'GET', headers: { cookie: analyst.cookie } }
-      regional = (await measure(base, `${loaded?.partnerships} partnerships, regional page`, [target])).figures[0] ?? null
+      const target: Target = {
+        label: `GET ${regionalPath}`,
+        path: regionalPath,
+        method: 'GET',
+        headers: { cookie: analyst.cookie },
+      }
+      regional =
+        (await measure(base, `${loaded?.partnerships} partnerships, regional page`, [target])).figures[0] ?? null
     }
 
     console.log('')

@@ -168,18 +168,20 @@ export async function drive(
   load: { readonly connections: number; readonly duration: number },
 ): Promise<Figures> {
   const times: number[] = []
-  const instance = autocannon({
-    url: `${base}${target.path}`,
-    method: target.method,
-    headers: target.headers,
-    ...(target.body === undefined ? {} : { body: target.body }),
-    connections: load.connections,
-    duration: load.duration,
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${base}${target.path}`,
+        method: target.method,
+        headers: target.headers,
+        ...(target.body === undefined ? {} : { body: target.body }),
+        connections: load.connections,
+        duration: load.duration,
+      },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    )
+    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime))
   })
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
-    times.push(responseTime)
-  })
-  const result = await instance
   times.sort((a, b) => a - b)
   const codes = Object.entries(
     (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {},
