@@ -2,6 +2,7 @@ import path from 'node:path'
 import type { Config } from './config.ts'
 import { openDatabase, type Database } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { createChainCheck } from './audit/chain-check.ts'
 import { createAuditRepository } from './audit/audit-repository.ts'
 import { createAccountService } from './accounts/account-service.ts'
 import { scopeToPartnership } from './db/partnership-scope.ts'
@@ -66,6 +67,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // The instance: its audit trail (one chain for every partnership), accounts (sign-in, sessions, people), and its
   // partnerships. Everything a partnership owns is reached through `forPartnership` below.
   const audit = createAuditRepository(database)
+  // The chain is the instance's: one check for every partnership's audit trail page, kept up to date as it grows.
+  const auditChain = createChainCheck(audit)
   const accounts = createAccountService({
     database,
     audit,
@@ -197,6 +200,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     config,
     database,
     audit,
+    /** The audit chain checked as it grows (the audit trail pages show it). */
+    auditChain,
     accounts,
     /** Two-step sign-in: setting it up, the second step at sign-in, administrators' resets. */
     twoStep,

@@ -56,8 +56,12 @@ export interface AuditRepository {
    * that makes it, so this number moves whenever the data does: a cheap version stamp for caches.
    */
   latestId(options?: { readonly ignoring?: readonly string[] }): Promise<number>
-  /** Reads the whole chain in order and checks every link; reports the first event that fails. */
-  verify(): Promise<AuditChainVerification>
+  /**
+   * Reads the chain in order and checks every link; reports the first event that fails. From a position a former
+   * check reached, it checks that event again (still there, still the same hash, its content still matching) and
+   * every event after it: the events before were checked then.
+   */
+  verify(from?: ChainPosition): Promise<AuditChainVerification>
 }
 
 export interface AuditRepositoryOptions {
@@ -258,9 +262,24 @@ export function createAuditRepository(database: Database, options: AuditReposito
       const row = await query.executeTakeFirstOrThrow()
       return Number(row.n)
     },
-    async verify() {
-      let position = CHAIN_START
+    async verify(from = CHAIN_START) {
+      let position = from
       let checked = 0
+      if (from.id > 0) {
+        const row = await database.db
+          .selectFrom('audit_events')
+          .selectAll()
+          .where('id', '=', from.id)
+          .executeTakeFirst()
+        const event = row === undefined ? null : fromRow(row)
+        if (event === null || event.hash !== from.hash || auditEventHash(event) !== event.hash) {
+          const reason =
+            event === null
+              ? `event ${from.id}, checked before, is missing`
+              : `event ${from.id} was altered after an earlier check found it intact`
+          return { ok: false, checked: 0, eventId: from.id, reason }
+        }
+      }
       for (;;) {
         const rows = await database.db
           .selectFrom('audit_events')

@@ -265,6 +265,7 @@ function partnershipRouter(
   router.use(
     auditTrailRoutes({
       audit: scoped.audit,
+      chain: services.auditChain,
       signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
       guard: [requirePermission(accounts, 'audit:view')],
     }),
