@@ -13,6 +13,7 @@ import { SIGN_IN_AUDIT_ACTIONS, SIGN_IN_AUDIT_DESCRIPTIONS } from '../accounts/s
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
+import { mayCompare, regionalRoutes } from '../regional/routes.ts'
 import { can } from '../accounts/permissions.ts'
 import { createUploadStore, type UploadStore } from '../imports-web/upload-store.ts'
 import {
@@ -85,6 +86,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(instanceNavigation())
   app.use(accountRoutes(services))
   app.use(partnershipAdministrationRoutes(services))
+  // The regional analyst's comparison of the partnerships they are granted (instance-level: it spans partnerships).
+  app.use(regionalRoutes({ regional: services.regional, accounts: services.accounts }))
 
   // 7. A partnership's pages, API and public report: at `/p/<slug>/…`, and without the prefix for the partnership
   //    the request belongs to (the token's, the signed-in person's current one, or the instance's only one).
@@ -148,6 +151,9 @@ function instanceNavigation(): express.RequestHandler {
   return (req, res, next) => {
     res.locals.navigation = [
       { href: '/', text: 'Published reports', active: req.path === '/' },
+      ...(mayCompare(res.locals.currentUser)
+        ? [{ href: '/regional', text: 'Compare partnerships', active: req.path.startsWith('/regional') }]
+        : []),
       ...(res.locals.currentUser?.instanceAdministrator
         ? [{ href: '/admin/partnerships', text: 'Partnerships', active: req.path.startsWith('/admin/partnerships') }]
         : []),
@@ -231,6 +237,9 @@ function partnershipRouter(
         : []),
       // The public report of the latest published year: the home page, for everybody.
       { href: base || '/', text: 'Published report', active: path === '/' || path.startsWith('/public/') },
+      ...(mayCompare(res.locals.currentUser)
+        ? [{ href: '/regional', text: 'Compare partnerships', active: false }]
+        : []),
       ...(res.locals.currentUser?.instanceAdministrator
         ? [{ href: '/admin/partnerships', text: 'Partnerships', active: false }]
         : []),
@@ -256,6 +265,7 @@ function partnershipRouter(
   router.use(
     auditTrailRoutes({
       audit: scoped.audit,
+      chain: services.auditChain,
       signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
       guard: [requirePermission(accounts, 'audit:view')],
     }),
@@ -281,6 +291,8 @@ function partnershipRouter(
       audit: scoped.audit,
       guard: [requirePermission(accounts, 'report:view')],
       exportGuard: [requirePermission(accounts, 'report:export')],
+      // Other partnerships of the instance that share the KPI, from what they have published only.
+      peers: (code) => services.regional.peers(scoped.partnership, code),
     }),
   )
   router.use(

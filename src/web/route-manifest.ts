@@ -84,6 +84,16 @@ export const routeManifest: readonly RouteAccess[] = [
     sample: { own: '/admin/partnerships/1' },
   },
 
+  // The regional analyst's comparison of the partnerships they are granted (src/regional/routes.ts): instance-level
+  // addresses; the granted partnerships are the memberships whose role has 'report:compare'.
+  { method: 'GET', path: '/regional', access: 'report:compare' },
+  {
+    method: 'GET',
+    path: '/regional/kpis/:code',
+    access: 'report:compare',
+    sample: { own: '/regional/kpis/knife-crime' },
+  },
+
   // User administration (src/accounts/web/admin-routes.ts).
   { method: 'GET', path: '/admin/users', access: 'user:manage' },
   { method: 'GET', path: '/admin/users/new', access: 'user:manage' },
