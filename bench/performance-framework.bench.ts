@@ -8,12 +8,15 @@
  * 2. rendering each partnership's latest report as a standalone HTML page and as CSV (350 of each);
  * and prints each as a ratio to a reference measured in the same run: a plain loop that sums the same values by
  * indicator and year (the least work any implementation must do), both in wall time and in processor time (steadier
- * on a machine others share). Peak memory (max RSS) is printed after the computation and at the end.
+ * on a machine others share). Peak memory (max RSS) is printed after the computation and at the end, and the heap
+ * still in use after a full collection (the live memory, without the garbage not yet collected).
  *
  * Options: --partnerships N (default 350: 3,500 reports), --indicators N (60), --years N (10). A quick run:
  * `npm run bench -- --partnerships 20`.
  */
 import { performance } from 'node:perf_hooks'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { parseOptions } from '../src/cli/command.ts'
 import { buildPerformanceReport } from '../src/domain/build-performance-report.ts'
 import type { IndicatorValue } from '../src/domain/indicator.ts'
@@ -47,6 +50,17 @@ function time<T>(work: () => T): { ms: number; cpuMs: number; result: T } {
 
 /** The largest resident set so far, in MB. */
 const peakMb = () => process.resourceUsage().maxRSS / 1024
+
+/**
+ * The JavaScript heap still in use after a full collection, in MB: what the computation keeps alive, apart from the
+ * garbage a busy machine's collector has not reached yet (which the peak resident set includes).
+ */
+v8.setFlagsFromString('--expose-gc')
+const collectGarbage = vm.runInNewContext('gc') as () => void
+function liveHeapMb(): number {
+  collectGarbage()
+  return v8.getHeapStatistics().used_heap_size / 1024 / 1024
+}
 
 console.log(`Generating ${partnerships} partnerships × ${indicatorCount} indicators × ${years} years of quarters…`)
 const generated = time(() => Array.from({ length: partnerships }, (_, p) => valuesFor(p)))
@@ -93,6 +107,7 @@ const computed = time(() => {
 })
 
 const peakAfterComputing = peakMb()
+const liveAfterComputing = liveHeapMb()
 
 const env = createNunjucksEnvironment()
 const renderedHtml = time(() =>
@@ -125,4 +140,8 @@ console.log(
 console.log(
   `Peak memory (max RSS): ${peakAfterComputing.toFixed(0)} MB after computing (the values, the computation, and the ` +
     `${partnerships} latest reports kept for rendering); ${peakMb().toFixed(0)} MB at the end`,
+)
+console.log(
+  `Live JavaScript heap after a full collection, after computing: ${liveAfterComputing.toFixed(0)} MB ` +
+    `(the values and the ${partnerships} reports kept)`,
 )

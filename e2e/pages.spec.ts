@@ -106,3 +106,27 @@ test('publication: the analyst and the board approve the 2017/18 report', async 
   await page.getByRole('link', { name: 'See the public page' }).click()
   await expect(page).toHaveURL(/\/public\/performance\/2017-18$/)
 })
+
+test('the regional analyst: the partnerships granted, and a KPI side by side with its chart and table', async ({
+  page,
+  signInAs,
+}) => {
+  // The demo has one partnership: its regional analyst is granted Wolverhampton alone, so the comparison has one row
+  // (src/regional/regional-web.test.ts compares two partnerships over HTTP).
+  await signInAs('regional-analyst')
+  await page.goto('/regional')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compare partnerships')
+  await expect(page.locator('#regional-partnerships')).toContainText('Safer Wolverhampton Partnership')
+  await expect(page.locator('#regional-single-kpis a[href^="/regional/kpis/knife-crime?year="]')).toHaveCount(1)
+  await page.goto('/regional/kpis/knife-crime?year=2017-18')
+  const chart = page.locator('#regional-chart svg')
+  await expect(chart).toHaveAttribute('role', 'img')
+  const table = page.getByRole('table', { name: /by partnership$/ })
+  await expect(table).toContainText('221')
+  // 221 / 272,425 (Wolverhampton, ONS mid-2023, the district profile shipped in reference/ons) × 1,000 = 0.81.
+  await expect(table).toContainText('0.81')
+  await expect(table).toContainText('272,425')
+  // The regional analyst reads the partnership's pages, and its KPI page lists no peers (there are none here).
+  await page.goto('/kpis/knife-crime')
+  await expect(page.locator('body')).toContainText('No other partnership here has published this KPI.')
+})

@@ -2,6 +2,7 @@ import path from 'node:path'
 import type { Config } from './config.ts'
 import { openDatabase, type Database } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { createChainCheck } from './audit/chain-check.ts'
 import { createAuditRepository } from './audit/audit-repository.ts'
 import { createAccountService } from './accounts/account-service.ts'
 import { scopeToPartnership } from './db/partnership-scope.ts'
@@ -31,9 +32,14 @@ import { createPeerGroupService } from './crime/peer-groups/peer-group-service.t
 import { districtProfileLoader } from './crime/peer-groups/district-profile.ts'
 import { createHeadlinesService } from './crime/headlines/headlines-service.ts'
 import { createApiRepository } from './api/api-repository.ts'
+import { createApiWrites } from './api/api-writes.ts'
+import { createFigureWriter } from './performance/write-figure.ts'
 import { createReturnsRepository } from './returns/returns-repository.ts'
+import { createReturnWrites } from './returns/return-writes.ts'
 import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
+import { createRegionalService } from './regional/regional-service.ts'
+import { populationsFor } from './regional/populations.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -64,6 +70,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // The instance: its audit trail (one chain for every partnership), accounts (sign-in, sessions, people), and its
   // partnerships. Everything a partnership owns is reached through `forPartnership` below.
   const audit = createAuditRepository(database)
+  // The chain is the instance's: one check for every partnership's audit trail page, kept up to date as it grows.
+  const auditChain = createChainCheck(audit)
   const accounts = createAccountService({
     database,
     audit,
@@ -144,12 +152,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     repository: crimeRepository,
     geography: crimeGeography,
     servedPartnershipsSetting: config.servedPartnerships ?? null,
+    instancePartnershipCodes: async () => (await partnerships.list()).flatMap((p) => p.onsCode ?? []),
     partnershipName: config.partnershipName,
   })
 
   // Comparing partnerships: ONS recorded crime tables, population estimates, peer groups, headline figures.
   const referenceRepository = createReferenceRepository(database)
   const peerGroupRepository = createPeerGroupRepository(database)
+  const districtProfile = districtProfileLoader(config.dataDirectory)
   const crimeComparisons = {
     directory: partnershipDirectory,
     referenceRepository,
@@ -158,7 +168,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       repository: peerGroupRepository,
       references: referenceRepository,
       directory: partnershipDirectory,
-      profile: districtProfileLoader(config.dataDirectory),
+      profile: districtProfile,
     }),
     headlines: createHeadlinesService({
       directory: partnershipDirectory,
@@ -168,10 +178,33 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     }),
   }
 
+  // Partnerships compared: the regional analyst's pages and each KPI page's peers. Each partnership is read through
+  // its own scoped services; populations come from the ONS reference data above.
+  const regional = createRegionalService({
+    partnerships,
+    partnership: (p) => {
+      const scopedServices = forPartnership(p)
+      return {
+        reports: scopedServices.reports.performance,
+        publication: scopedServices.publication,
+        dataVersion: () => scopedServices.audit.latestId({ ignoring: ['user'] }),
+      }
+    },
+    populations: (financialYear) =>
+      populationsFor(
+        { references: referenceRepository, directory: partnershipDirectory, profile: districtProfile },
+        financialYear,
+      ),
+    // Sign-in events change nothing a report or a publication shows.
+    dataVersion: () => audit.latestId({ ignoring: ['user'] }),
+  })
+
   return {
     config,
     database,
     audit,
+    /** The audit chain checked as it grows (the audit trail pages show it). */
+    auditChain,
     accounts,
     /** Two-step sign-in: setting it up, the second step at sign-in, administrators' resets. */
     twoStep,
@@ -189,6 +222,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     /** Police recorded crime compared across partnerships: `crime import-ons-tables`, `crime headlines`, … */
     crimeComparisons,
+    /** Partnerships' KPIs compared: the regional analyst's pages (`/regional`) and each KPI page's published peers. */
+    regional,
     async close() {
       await database.close()
     },
@@ -209,8 +244,16 @@ export function createPartnershipServices(
   const settings = effectiveSettings(partnership, instanceDefaults)
   const scopedDatabase = scopeToPartnership(database, partnership.id)
   const partnershipAudit = createAuditRepository(scopedDatabase)
-  const performanceRepository = createPerformanceRepository(scopedDatabase, partnershipAudit)
-  const performanceImports = createPerformanceImportService({ repository: performanceRepository })
+  const performanceRepository = createPerformanceRepository(scopedDatabase)
+  // The one way a figure is written, whoever writes it: imports, an accepted return, the API, the browser
+  // (src/performance/write-figure.ts). Each service opens its unit of work on the partnership's handle and hands it in.
+  const figures = createFigureWriter({ audit: partnershipAudit })
+  const performanceImports = createPerformanceImportService({
+    database: scopedDatabase,
+    repository: performanceRepository,
+    audit: partnershipAudit,
+    figures,
+  })
   const partnershipAccounts = createAccountService({
     database: scopedDatabase,
     audit: partnershipAudit,
@@ -237,8 +280,15 @@ export function createPartnershipServices(
     },
   })
   // Quarterly returns from data owners, the analyst's review and the board's sign-off (src/returns/).
+  const returnsRepository = createReturnsRepository(scopedDatabase)
   const returns = createReturnsService({
-    repository: createReturnsRepository(scopedDatabase, partnershipAudit),
+    repository: returnsRepository,
+    writes: createReturnWrites({
+      database: scopedDatabase,
+      repository: returnsRepository,
+      audit: partnershipAudit,
+      figures,
+    }),
     figures: performanceRepository,
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
@@ -248,7 +298,12 @@ export function createPartnershipServices(
     /** The partnership's settings, the instance's filling the gaps. */
     settings,
     /** The instance's configuration, with this partnership's name. */
-    config: Object.freeze({ ...config, partnershipName: partnership.name }),
+    config: Object.freeze({
+      ...config,
+      partnershipName: partnership.name,
+      // Its crime overview opens on its own area (its ONS code), whatever the instance serves.
+      servedPartnerships: partnership.onsCode === null ? (config.servedPartnerships ?? null) : [partnership.onsCode],
+    }),
     database: scopedDatabase,
     returns,
     publication,
@@ -260,7 +315,9 @@ export function createPartnershipServices(
       importFiles: performanceImports.importPerformanceFiles,
     },
     /** The JSON API's writes (one figure at a time, version-checked, idempotent, audited). */
-    api: { writes: createApiRepository(scopedDatabase, partnershipAudit) },
+    api: {
+      writes: createApiWrites({ database: scopedDatabase, repository: createApiRepository(scopedDatabase), figures }),
+    },
     reports: {
       /** The performance report, regenerated from the stored figures (web page, downloads, `report` command). */
       performance: performanceReports,

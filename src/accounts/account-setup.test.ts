@@ -36,7 +36,7 @@ for (const dialect of testDialects()) {
     })
 
     it('creates the demo users, one per role, whose passwords pass the rules and sign in', async () => {
-      assert.equal(await f.accounts.createDemoUsers(), 5)
+      assert.equal(await f.accounts.createDemoUsers(), 6)
       assert.equal(await f.accounts.createDemoUsers(), 0)
       const users = await f.accounts.repository.listUsers()
       assert.deepEqual(users.map((u) => u.role).sort(), [
@@ -44,6 +44,7 @@ for (const dialect of testDialects()) {
         'board-member',
         'data-owner',
         'partnership-analyst',
+        'regional-analyst',
         'viewer',
       ])
       for (const demo of demoUsers) {

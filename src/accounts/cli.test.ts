@@ -56,6 +56,17 @@ describe('accounts command line (sqlite)', () => {
     assert.match(audit[0]?.actor ?? '', /^command line \(.+\)$/)
   })
 
+  it('adds a regional analyst, who needs no agency, and shows the role by its name', async () => {
+    assert.equal(
+      await run('users', 'add', 'pcc@example.org', '--name', 'Pat Commissioner', '--role', 'regional-analyst'),
+      0,
+    )
+    assert.match(out.join('\n'), /Added pcc@example\.org \(Regional analyst\)\./)
+    const user = await accounts.repository.findUserByEmail('pcc@example.org')
+    assert.equal(user?.role, 'regional-analyst')
+    assert.equal(user?.agencyId, null)
+  })
+
   it('explains what is wrong, and exits 1, for a bad role or agency', async () => {
     assert.equal(await run('users', 'add', 'x@example.org', '--name', 'X', '--role', 'root'), 1)
     assert.deepEqual(err, ['role: Select a role'])

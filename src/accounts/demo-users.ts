@@ -50,4 +50,11 @@ export const demoUsers: readonly DemoUser[] = Object.freeze([
     agencyCode: null,
     password: 'pebble-summit-falcon',
   },
+  {
+    email: 'regional@example.org',
+    name: 'Demo Regional Analyst',
+    role: 'regional-analyst',
+    agencyCode: null,
+    password: 'harbour-kestrel-juniper',
+  },
 ])

@@ -65,7 +65,7 @@ describe('first start (sqlite)', () => {
     assert.equal((await accounts.repository.listUsers()).length, 1) // the first administrator only
     assert.match(printed.join('\n'), /demo accounts \(public passwords\) were NOT created/)
     await prepareDemoAccounts(demo, loadConfig({ SAFERHUB_DEMO: 'true' }), (t) => printed.push(t))
-    assert.equal((await accounts.repository.listUsers()).length, 6)
+    assert.equal((await accounts.repository.listUsers()).length, 7)
     assert.equal((await demo.listAgencies()).length, 8)
     // Each demo account is a member of the demo partnership with its role; the instance administrator is not.
     const members = await demo.repository.listUsers()
@@ -76,7 +76,7 @@ describe('first start (sqlite)', () => {
         .sort(),
       demoUsers.map((u) => [u.email, u.role]).sort(),
     )
-    assert.match(printed.join('\n'), /DEMO ONLY: 5 demo accounts created/)
+    assert.match(printed.join('\n'), /DEMO ONLY: 6 demo accounts created/)
   })
 })
 

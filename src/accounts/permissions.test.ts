@@ -10,21 +10,22 @@ import { roles, type Role } from './roles.ts'
  * only where the policy says so.
  */
 const expected = `
-  action                        administrator  partnership-analyst  data-owner  board-member  viewer
-  report:view                   YY             YY                   YY          YY            YY
-  report:export                 YY             YY                   YY          YY            YY
-  report:sign-off               nn             nn                   nn          YY            nn
-  report:publish                YY             YY                   nn          nn            nn
-  return:view                   YY             YY                   Yn          YY            nn
-  return:edit                   YY             YY                   Yn          nn            nn
-  return:review                 YY             YY                   nn          nn            nn
-  import:run                    YY             YY                   nn          nn            nn
-  audit:view                    YY             YY                   nn          nn            nn
-  user:manage                   YY             nn                   nn          nn            nn
-  agency:view                   YY             YY                   nn          nn            nn
-  agency:manage                 YY             nn                   nn          nn            nn
-  api-token:manage              YY             nn                   nn          nn            nn
-  account:change-own-password   YY             YY                   YY          YY            YY
+  action                        administrator  partnership-analyst  data-owner  board-member  viewer  regional-analyst
+  report:view                   YY             YY                   YY          YY            YY      YY
+  report:export                 YY             YY                   YY          YY            YY      YY
+  report:sign-off               nn             nn                   nn          YY            nn      nn
+  report:publish                YY             YY                   nn          nn            nn      nn
+  return:view                   YY             YY                   Yn          YY            nn      YY
+  return:edit                   YY             YY                   Yn          nn            nn      nn
+  return:review                 YY             YY                   nn          nn            nn      nn
+  import:run                    YY             YY                   nn          nn            nn      nn
+  audit:view                    YY             YY                   nn          nn            nn      nn
+  user:manage                   YY             nn                   nn          nn            nn      nn
+  agency:view                   YY             YY                   nn          nn            nn      nn
+  agency:manage                 YY             nn                   nn          nn            nn      nn
+  api-token:manage              YY             nn                   nn          nn            nn      nn
+  account:change-own-password   YY             YY                   YY          YY            YY      YY
+  report:compare                nn             nn                   nn          nn            nn      YY
 `
 
 const OWN_AGENCY = 1

@@ -48,6 +48,11 @@ export const actions = [
   'api-token:manage',
   /** Change one's own password. */
   'account:change-own-password',
+  /**
+   * Compare this partnership's KPIs, side by side, with the other partnerships one holds this permission in (the
+   * regional comparison pages, `/regional`). The granted partnerships are the memberships whose role has it.
+   */
+  'report:compare',
 ] as const
 
 export type Action = (typeof actions)[number]
@@ -74,7 +79,8 @@ type Grant = 'all' | 'own-agency' | 'none'
 /**
  * Who may do what. Administrators can do everything the partnership analyst can (in a small partnership the
  * analyst usually is the administrator), except sign-off, which is the board's decision recorded against a
- * named member. Board members read everything and sign off; viewers read the report (and its downloads) only.
+ * named member. Board members read everything and sign off; viewers read the report (and its downloads) only; a
+ * regional analyst reads what a board member reads, signs off nothing, and compares partnerships.
  */
 const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
   administrator: {
@@ -92,6 +98,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'agency:manage': 'all',
     'api-token:manage': 'all',
     'account:change-own-password': 'all',
+    'report:compare': 'none',
   },
   'partnership-analyst': {
     'report:view': 'all',
@@ -108,6 +115,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'agency:manage': 'none',
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
+    'report:compare': 'none',
   },
   'data-owner': {
     'report:view': 'all',
@@ -124,6 +132,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'agency:manage': 'none',
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
+    'report:compare': 'none',
   },
   'board-member': {
     'report:view': 'all',
@@ -140,6 +149,7 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'agency:manage': 'none',
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
+    'report:compare': 'none',
   },
   viewer: {
     'report:view': 'all',
@@ -156,6 +166,27 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'agency:manage': 'none',
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
+    'report:compare': 'none',
+  },
+  // A police and crime commissioner's office: reads everything a partnership's figures are (published or not, every
+  // agency's returns) but writes nothing, and compares the partnerships it is granted. Not the audit trail nor the
+  // agencies' pages: they name the partnership's people, which a reader from outside the partnership does not need.
+  'regional-analyst': {
+    'report:view': 'all',
+    'report:export': 'all',
+    'report:sign-off': 'none',
+    'report:publish': 'none',
+    'return:view': 'all',
+    'return:edit': 'none',
+    'return:review': 'none',
+    'import:run': 'none',
+    'audit:view': 'none',
+    'user:manage': 'none',
+    'agency:view': 'none',
+    'agency:manage': 'none',
+    'api-token:manage': 'none',
+    'account:change-own-password': 'all',
+    'report:compare': 'all',
   },
 }
 

@@ -1,8 +1,16 @@
 /**
- * The roles a person can hold in the partnership's system. One role per person; a data owner also belongs to
- * an agency, and sees and edits only that agency's returns.
+ * The roles a person can hold in a partnership (one per partnership: `memberships`). A data owner also belongs to an
+ * agency, and sees and edits only that agency's returns. A regional analyst (a police and crime commissioner's office)
+ * holds the role in every partnership it is granted, reads them all and compares them (`/regional`).
  */
-export const roles = ['administrator', 'partnership-analyst', 'data-owner', 'board-member', 'viewer'] as const
+export const roles = [
+  'administrator',
+  'partnership-analyst',
+  'data-owner',
+  'board-member',
+  'viewer',
+  'regional-analyst',
+] as const
 
 export type Role = (typeof roles)[number]
 
@@ -13,6 +21,7 @@ export const roleNames: Readonly<Record<Role, string>> = Object.freeze({
   'data-owner': 'Data owner',
   'board-member': 'Board member',
   viewer: 'Viewer',
+  'regional-analyst': 'Regional analyst',
 })
 
 /** A line about each role, for the administration pages. */
@@ -22,6 +31,8 @@ export const roleDescriptions: Readonly<Record<Role, string>> = Object.freeze({
   'data-owner': 'Sends their agency’s figures: sees and edits only that agency’s returns.',
   'board-member': 'Reads reports and every return, and signs off the performance report.',
   viewer: 'Reads the performance report.',
+  'regional-analyst':
+    'Reads the report, dashboards, KPIs and every return, published or not, and compares this partnership with the others it is granted (a police and crime commissioner’s office). Changes nothing.',
 })
 
 /** True when a role needs an agency (a data owner's returns are their agency's). */

@@ -204,6 +204,14 @@ for (const dialect of testDialects()) {
       ).performance.repository.getValue('proven-reoffending', 'FY2018-19-Q2')
       assert.equal(stored?.numerator, 500)
       assert.equal(stored?.updatedBy, analyst.email)
+      // Written by the one figure write (src/performance/write-figure.ts): a signed-in person's browser, as itself.
+      const [createdEvent] = await (
+        await onlyPartnership(services)
+      ).audit.list({ entityType: 'indicator-value', entityKey: 'proven-reoffending/FY2018-19-Q2' })
+      const after = JSON.parse(createdEvent?.after ?? 'null') as { source: string; reference: string; version: number }
+      assert.equal(after.source, 'browser')
+      assert.match(after.reference, /^user:\d+$/)
+      assert.equal(after.version, 1)
 
       const withoutIfMatch = await analyst.put(path, { numerator: 501, denominator: 1600 })
       assert.equal(withoutIfMatch.status, 428)

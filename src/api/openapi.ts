@@ -154,7 +154,8 @@ export function openApiDocument(): Record<string, unknown> {
             'Checked with the same rules as an import and a quarterly return, including that the period is of the ' +
             'indicator’s cadence (422 otherwise): one request per indicator per period, so a monthly indicator’s ' +
             'quarter is three requests, one per month. To replace an existing figure send If-Match with the version ' +
-            'you read (409 with the current version when it has changed; 428 without If-Match). Send an ' +
+            'you read (409 with the current version when it has changed; 428 without If-Match). Sending the figure ' +
+            'exactly as stored changes nothing and answers 200 with it, whatever the version. Send an ' +
             'Idempotency-Key to make a retry safe: a repeated request returns the first answer without writing ' +
             'again. A figure belongs to the quarter its period ends in (June–July is Q2’s, a financial year Q4’s); ' +
             'once the board has signed that quarter off, the figure is locked (423, with lockedQuarter).',

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
 import { PermissionDenied } from '../accounts/permissions.ts'
+import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import type { AgencyReturn } from '../returns/returns-repository.ts'
 import { ReturnNotFound, type ReturnPage, type ReturnsService, type ReturnsUser } from '../returns/returns-service.ts'
-import type { ApiRepository, IdempotencyRequest } from './api-repository.ts'
+import type { ApiWrites, IdempotencyRequest } from './api-writes.ts'
 import { caller, parseIdempotencyKey, parseIfMatch, requestDigest, type ApiCaller } from './caller.ts'
 import { sendProblem } from './problem.ts'
 import {
@@ -19,7 +20,7 @@ import { schemaProblems } from './value-input.ts'
 
 export interface ReturnRoutesDeps {
   readonly returns: Pick<ReturnsService, 'agencies' | 'authorise' | 'returnPage' | 'saveReturn'>
-  readonly writes: Pick<ApiRepository, 'findAnswer' | 'rememberAnswer'>
+  readonly writes: Pick<ApiWrites, 'findAnswer' | 'rememberAnswer'>
   readonly accounts: Pick<AccountService, 'log'>
 }
 
@@ -213,17 +214,26 @@ export function addReturnRoutes(router: express.Router, deps: ReturnRoutesDeps):
         )
       }
       const { intent } = parsed.data
+      const status = stored ? 200 : 201
       const result = await deps.returns.saveReturn(user, quarter, agencyId, {
         version: stored ? stored.version : null,
         intent,
         fields: mapped.fields,
         requestId: randomUUID(),
+        // The answer is kept in the return's own unit of work: it commits with the save it answers, or not at all.
+        ...(idempotency
+          ? {
+              alsoInUnitOfWork: (uow: UnitOfWork, saved: AgencyReturn) =>
+                deps.writes.rememberAnswer(uow, idempotency, {
+                  status,
+                  body: returnJson(withSavedReturn(page, saved)),
+                }),
+            }
+          : {}),
       })
       switch (result.kind) {
         case 'saved': {
-          const status = stored ? 200 : 201
           const body = returnJson(withSavedReturn(page, result.saved))
-          if (idempotency) await deps.writes.rememberAnswer(idempotency, { status, body })
           res.setHeader('ETag', `"${result.saved.version}"`)
           if (status === 201) res.setHeader('Location', apiReturnPath(page.period.id, page.agency.code))
           res.status(status).json(body)

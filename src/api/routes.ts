@@ -10,7 +10,7 @@ import { parseReportYear, type PerformanceReportService } from '../reports/perfo
 import { performanceReportJson } from '../reports/json.ts'
 import { reportingQuarterOf } from '../domain/due-periods.ts'
 import type { ReturnsService } from '../returns/returns-service.ts'
-import type { ApiRepository } from './api-repository.ts'
+import type { ApiWrites } from './api-writes.ts'
 import { caller, parseIdempotencyKey, parseIfMatch, requestDigest } from './caller.ts'
 import { openApiDocument } from './openapi.ts'
 import { sendProblem } from './problem.ts'
@@ -23,7 +23,7 @@ export interface ApiDependencies {
   readonly accounts: Pick<AccountService, 'authenticateApiToken' | 'listAgencies' | 'log'>
   readonly performance: Pick<PerformanceRepository, 'listIndicators' | 'listValues' | 'getValue'>
   readonly reports: PerformanceReportService
-  readonly writes: ApiRepository
+  readonly writes: ApiWrites
   /** Quarterly returns: the same service the return pages call. */
   readonly returns: Pick<ReturnsService, 'agencies' | 'authorise' | 'returnPage' | 'saveReturn'>
 }
@@ -233,7 +233,8 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
     },
     jsonBody,
     handle(async (req, res) => {
-      const { actor, client } = caller(res)
+      const apiCaller = caller(res)
+      const { actor, client } = apiCaller
       const indicator = await findIndicator(req.params.id)
       if (!indicator) return sendProblem(res, 404, 'Not found', 'There is no indicator with this id.')
       const parsed = valueBodySchema.safeParse(req.body)
@@ -261,6 +262,9 @@ export function apiRoutes(deps: ApiDependencies): express.Router {
         value: read.value,
         expectedVersion,
         actor,
+        // An agency's system with its token, or a signed-in person's browser with the session.
+        source: apiCaller.kind === 'token' ? 'api' : 'browser',
+        reference: client,
         requestId: randomUUID(),
         idempotency: keyHeader === undefined ? undefined : { client, key: keyHeader, requestHash },
         answer: (value, created) => ({ status: created ? 201 : 200, body: valueJson(value) }),

@@ -133,6 +133,11 @@ for (const dialect of testDialects()) {
       )
       assert.equal(await southAudit.count(), 1)
       assert.equal(await southAudit.latestId(), 2)
+      // The newest a partnership sees: its member's sign-in (3); ignoring sign-ins, its own event (1), although the
+      // other partnership's (2) is newer.
+      assert.equal(await northAudit.latestId(), 3)
+      assert.equal(await northAudit.latestId({ ignoring: ['user'] }), 1)
+      assert.equal(await southAudit.latestId({ ignoring: ['user'] }), 2)
       assert.equal(await audit.count(), 3)
       assert.equal((await audit.verify()).ok, true)
     })

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql, type Kysely } from 'kysely'
-import type { Database } from '../db/database.ts'
+import type { Database, DialectName } from '../db/database.ts'
 import { DatabaseBusyError } from '../db/database-errors.ts'
+import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 
 /**
@@ -26,6 +27,62 @@ export async function withAuditedTransaction<T>(
     await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_CHAIN_LOCK)})`.execute(trx)
     return work(trx)
   })
+}
+
+/**
+ * One unit of work: the transaction a service opened, handed down to every repository function (and to
+ * `writeFigures`) that takes part in the change, so that they commit together or not at all. Repositories never open
+ * a transaction of their own; they take this handle instead. `trx` comes from the database handle the service was
+ * given: for a partnership's services that handle is bound to the partnership (src/db/partnership-scope.ts), and a
+ * Kysely transaction keeps its database's plugins, so every query inside is scoped as it would be outside.
+ */
+export interface UnitOfWork {
+  readonly trx: Kysely<DatabaseSchema>
+  readonly dialect: DialectName
+  /** The partnership the handle is bound to, or null for the instance's unscoped handle. */
+  readonly partnershipId: number | null
+}
+
+/**
+ * Runs `work` as one unit of work in an audited transaction (see `withAuditedTransaction`): the way a service opens
+ * the transaction its repositories share.
+ *
+ * @example
+ *   await inUnitOfWork(database, async (uow) => {
+ *     const returned = await repository.readReturn(uow, agencyId, period)
+ *     await figures.writeFigures(uow, writes, { actor, source: 'return', reference: `return:${returned.id}` })
+ *   })
+ */
+export function inUnitOfWork<T>(database: Database, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  const partnershipId = partnershipIdOf(database)
+  return withAuditedTransaction(database, (trx) => work({ trx, dialect: database.dialect, partnershipId }))
+}
+
+/**
+ * Thrown inside a unit of work to undo it while handing a typed outcome to the caller (a refusal found after some rows
+ * were written, or a preview): `inUnitOfWork` rolls back, `rollingBack` turns it back into the outcome.
+ */
+export class RollBack<T> extends Error {
+  readonly outcome: T
+  constructor(outcome: T) {
+    super('rolled back on purpose')
+    this.name = 'RollBack'
+    this.outcome = outcome
+  }
+}
+
+/**
+ * `inUnitOfWork`, where `work` may throw `new RollBack(outcome)` to leave nothing written and answer `outcome`.
+ *
+ * @example const summary = await inUnitOfWorkOrRollBack(database, async (uow) => { …; throw new RollBack(summary) })
+ */
+export async function inUnitOfWorkOrRollBack<T>(database: Database, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  try {
+    return await inUnitOfWork(database, work)
+  } catch (error) {
+    if (error instanceof RollBack) return error.outcome as T
+    throw error
+  }
 }
 
 /**

@@ -15,6 +15,8 @@ export interface BarChartOptions {
   readonly width?: number
   /** Formats the value printed at the end of each bar. */
   readonly numberLabel?: (value: number) => string
+  /** Room for the labels on the left, in pixels (140 by default; partnerships' names need more). */
+  readonly labelWidth?: number
 }
 
 const INK = '#0b0c0c'
@@ -36,7 +38,7 @@ export function barChart(options: BarChartOptions): string {
   const label = options.numberLabel ?? defaultNumberLabel
   const barHeight = 18
   const gap = 8
-  const margin = { top: 6, right: 48, bottom: 6, left: 140 }
+  const margin = { top: 6, right: 48, bottom: 6, left: options.labelWidth ?? 140 }
   const height = margin.top + margin.bottom + options.bars.length * (barHeight + gap) - (options.bars.length ? gap : 0)
   const plotWidth = width - margin.left - margin.right
   const top = niceCeiling(Math.max(0, ...options.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0))))

@@ -2,9 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import type BetterSqlite3 from 'better-sqlite3'
-import { Kysely, PostgresDialect, PostgresDriver, SqliteAdapter, type Driver, type PostgresDialectConfig } from 'kysely'
+import { Kysely, PostgresDriver, SqliteAdapter } from 'kysely'
 import pg from 'pg'
 import { databaseFailure } from './database-errors.ts'
+import { createPartnershipConnections } from './row-security.ts'
 import type { DatabaseSchema } from './schema.ts'
 import { WaitingSqliteDialect } from './sqlite-driver.ts'
 
@@ -92,36 +93,33 @@ function openPostgres(databaseUrl: string, onConnectionLost: (message: string) =
   pool.on('connect', (client) => {
     client.on('error', () => undefined)
   })
-  const db = new Kysely<DatabaseSchema>({ dialect: new LostConnectionPostgresDialect({ pool }) })
-  return { db, dialect: 'postgres', close: () => db.destroy() }
+  // The instance's handle, and each partnership's, over the one pool: each sets `saferhub.partnership_id` on the
+  // connections it uses, which the row-level security policies read (src/db/row-security.ts, migration 0014).
+  const connections = createPartnershipConnections(new LostConnectionPostgresDriver({ pool }))
+  const db = connections.instance
+  return {
+    db,
+    dialect: 'postgres',
+    async close() {
+      await db.destroy()
+      await connections.destroy()
+    },
+  }
 }
 
 /**
- * Kysely's PostgreSQL dialect, except that a transaction whose connection was lost is not rolled back: the server
+ * Kysely's PostgreSQL driver, except that a transaction whose connection was lost is not rolled back: the server
  * has ended the transaction with the connection, and the ROLLBACK that Kysely sends would fail in turn ("Client has
  * encountered a connection error and is not queryable") and hide the error that says what happened.
  */
-class LostConnectionPostgresDialect extends PostgresDialect {
-  readonly #config: PostgresDialectConfig
-
-  constructor(config: PostgresDialectConfig) {
-    super(config)
-    this.#config = config
-  }
-
-  override createDriver(): Driver {
-    return new (class extends PostgresDriver {
-      override async rollbackTransaction(
-        connection: Parameters<PostgresDriver['rollbackTransaction']>[0],
-      ): Promise<void> {
-        try {
-          await super.rollbackTransaction(connection)
-        } catch (error) {
-          // The driver has marked the connection to be discarded; the transaction went with it.
-          if (databaseFailure(error) !== 'unreachable') throw error
-        }
-      }
-    })(this.#config)
+class LostConnectionPostgresDriver extends PostgresDriver {
+  override async rollbackTransaction(connection: Parameters<PostgresDriver['rollbackTransaction']>[0]): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection)
+    } catch (error) {
+      // The driver has marked the connection to be discarded; the transaction went with it.
+      if (databaseFailure(error) !== 'unreachable') throw error
+    }
   }
 }
 

@@ -26,6 +26,7 @@ import {
   type QueryId,
 } from 'kysely'
 import type { Database } from './database.ts'
+import { partnershipConnection } from './row-security.ts'
 
 /**
  * The tables whose every row belongs to one partnership (`partnership_id`, migration 0013). The audit trail is not
@@ -53,7 +54,9 @@ const COLUMN = 'partnership_id'
  * join's ON for a joined table, so that a left join stays a left join), inserts gain the column, and an ON CONFLICT
  * target gains it (the unique keys are per partnership). Repositories are written as if there were one partnership;
  * they cannot forget the filter, because they never see an unscoped handle. Raw `sql` text is not rewritten: a
- * repository that needs it over an owned table must name the partnership itself (`partnershipIdOf`).
+ * repository that needs it over an owned table must name the partnership itself (`partnershipIdOf`). On PostgreSQL
+ * the handle's connections also carry the partnership for the row-level security policies (src/db/row-security.ts),
+ * so there even raw `sql` that forgets it reads and writes only this partnership's rows.
  *
  * @example
  *   const wolverhampton = scopeToPartnership(database, 1)
@@ -61,8 +64,11 @@ const COLUMN = 'partnership_id'
  */
 export function scopeToPartnership(database: Database, partnershipId: number): ScopedDatabase {
   if (!Number.isInteger(partnershipId) || partnershipId < 1) throw new Error(`Not a partnership id: ${partnershipId}`)
+  // On PostgreSQL, over connections whose `saferhub.partnership_id` is this partnership: the row-level security
+  // policies are the second wall, for what the plugin cannot see (raw `sql`), and for a bug in the plugin itself.
+  const connection = partnershipConnection(database.db, partnershipId) ?? database.db
   return {
-    db: database.db.withPlugin(new PartnershipScopePlugin(partnershipId)),
+    db: connection.withPlugin(new PartnershipScopePlugin(partnershipId)),
     dialect: database.dialect,
     partnershipId,
     close: database.close,

@@ -3,6 +3,7 @@ import { can } from '../accounts/permissions.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import type { PerformanceRepository } from '../performance/performance-repository.ts'
 import { attachment } from '../shared/web/content-disposition.ts'
+import type { PeerSection } from '../regional/regional-service.ts'
 import { buildKpiPage, kpiCsv } from './kpi-page.ts'
 
 export interface KpiRoutesOptions {
@@ -12,6 +13,11 @@ export interface KpiRoutesOptions {
   readonly guard: readonly RequestHandler[]
   /** Middleware the CSV download runs after `guard`: `requirePermission(accounts, 'report:export')`. */
   readonly exportGuard: readonly RequestHandler[]
+  /**
+   * "How other partnerships compare": the instance's other partnerships that share the KPI's code, from their
+   * published reports only (src/regional/). Without it the section is left out.
+   */
+  readonly peers?: (code: string) => Promise<PeerSection>
 }
 
 const KPI_FILE = /^([a-z0-9][a-z0-9-]{0,99})(\.csv)?$/
@@ -63,9 +69,11 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
         record: `${e.entityType} ${e.entityKey}`,
       }))
     }
+    const peers = options.peers ? await options.peers(id) : null
     res.render('kpi-page.njk', {
       pageTitle: indicator.name,
       page,
+      peers,
       csvHref: `${req.baseUrl}/kpis/${id}.csv`,
       auditHistory,
     })

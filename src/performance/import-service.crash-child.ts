@@ -17,17 +17,18 @@ const database = await inTestPartnership(
   openDatabase(target.startsWith('postgres') ? { databaseUrl: target } : { sqliteFile: target }),
 )
 let calls = 0
-// The repository reads its clock twice per import: as the transaction starts, and once everything is written
-// (for the import's finishing time). The second call is the place to stop.
+// The import service reads its clock four times per import: for the start time, as the transaction starts, as the
+// figures are written, and once everything is written (for the import's finishing time). The fourth call is the
+// place to stop: every row is written, nothing committed.
 const now = () => {
-  if (++calls === 2) {
+  if (++calls === 4) {
     writeSync(1, 'half-way\n')
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000)
   }
   return new Date()
 }
-const repository = createPerformanceRepository(database, createAuditRepository(database), { now })
-const service = createPerformanceImportService({ repository })
+const repository = createPerformanceRepository(database)
+const service = createPerformanceImportService({ database, repository, audit: createAuditRepository(database), now })
 const files = (await readDemoFiles('csv')).map((file) =>
   file.name === 'values.csv'
     ? {

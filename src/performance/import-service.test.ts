@@ -57,8 +57,8 @@ for (const dialect of testDialects()) {
     beforeEach(async () => {
       database = await openTestPartnershipDatabase(dialect)
       audit = createAuditRepository(database)
-      repository = createPerformanceRepository(database, audit)
-      service = createPerformanceImportService({ repository })
+      repository = createPerformanceRepository(database)
+      service = createPerformanceImportService({ database, repository, audit })
       demo = await readDemoFiles('csv')
     })
     afterEach(() => database.close())
@@ -309,8 +309,8 @@ describe('importing while another process holds the SQLite database', () => {
     await migrateToLatest(unscoped)
     const database = await inTestPartnership(unscoped)
     const BetterSqlite3 = sqliteDriver()
-    const repository = createPerformanceRepository(database, createAuditRepository(database))
-    const service = createPerformanceImportService({ repository })
+    const repository = createPerformanceRepository(database)
+    const service = createPerformanceImportService({ database, repository, audit: createAuditRepository(database) })
     const demo = await readDemoFiles('csv')
 
     const otherProcess = new BetterSqlite3(file)
@@ -385,8 +385,8 @@ for (const dialect of testDialects()) {
 
     test('leaves the data, the audit trail and the record of imports as they were', async () => {
       const audit = createAuditRepository(database)
-      const repository = createPerformanceRepository(database, audit)
-      const service = createPerformanceImportService({ repository })
+      const repository = createPerformanceRepository(database)
+      const service = createPerformanceImportService({ database, repository, audit })
       await service.importPerformanceFiles(await readDemoFiles('csv'), 'demo-data')
       const counts = await tableCounts(database)
       const values = await repository.listValues()

@@ -1,10 +1,26 @@
 import { QuarterLockedError } from './quarter-locks.ts'
 import { period } from '../domain/period.ts'
 import { createHash } from 'node:crypto'
-import { retryOnConflict, type RetryOptions } from '../audit/audited-transaction.ts'
+import type { AuditRepository } from '../audit/audit-repository.ts'
+import {
+  inUnitOfWork,
+  inUnitOfWorkOrRollBack,
+  retryOnConflict,
+  RollBack,
+  type RetryOptions,
+} from '../audit/audited-transaction.ts'
+import type { Database } from '../db/database.ts'
+import { applyImport } from './apply-import.ts'
 import type { ImportProblem } from './import/import-problem.ts'
 import { readPerformanceImport, type ImportFile, type PerformanceImport } from './import/read-performance-import.ts'
-import type { ImportSummary, PerformanceRepository } from './performance-repository.ts'
+import type {
+  AppliedImport,
+  ImportChanges,
+  ImportContext,
+  ImportSummary,
+  PerformanceRepository,
+} from './performance-repository.ts'
+import { createFigureWriter, type FigureWriter } from './write-figure.ts'
 
 /** Nothing was written: every problem found, each naming file, row, column and reason. */
 export interface RejectedImport {
@@ -52,6 +68,13 @@ export interface PerformanceImportService {
    * added, changed and left unchanged.
    */
   previewPerformanceFiles(files: readonly ImportFile[]): Promise<ImportPreview>
+  /**
+   * Applies changes already read (and checked) in ONE unit of work: indicators, baselines and values, with one audit
+   * event per record that changed, and the import recorded. A changed figure of a signed-off quarter throws
+   * `QuarterLockedError` with nothing written. For the demo loader's and tests' own records; files go through
+   * `importPerformanceFiles`.
+   */
+  applyChanges(changes: ImportChanges, context: ImportContext): Promise<AppliedImport>
 }
 
 /** A dry run: the import would be applied with these changes (nothing has been written). */
@@ -65,7 +88,13 @@ export interface PreviewedImport {
 export type ImportPreview = RejectedImport | PreviewedImport
 
 export interface PerformanceImportDependencies {
+  /** The partnership's database handle: the service opens its unit of work on it. */
+  readonly database: Database
   readonly repository: PerformanceRepository
+  /** The partnership's audit trail. */
+  readonly audit: Pick<AuditRepository, 'appendAll'>
+  /** The one way a figure is written (default: one over `audit`). */
+  readonly figures?: FigureWriter
   /** How PostgreSQL serialization failures and deadlocks are retried (default: 3 attempts). */
   readonly retry?: RetryOptions
   readonly now?: () => Date
@@ -88,22 +117,39 @@ function isConstraintViolation(error: unknown): boolean {
 
 /**
  * @example
- *   const imports = createPerformanceImportService({ repository })
+ *   const imports = createPerformanceImportService({ database: scopedDatabase, repository, audit })
  *   const result = await imports.importPerformanceFiles([{ name: 'values.csv', content }], 'analyst@council')
  *   if (result.outcome === 'rejected') for (const p of result.problems) console.log(`${p.file}:${p.row}:${p.column}: ${p.reason}`)
  */
 export function createPerformanceImportService(dependencies: PerformanceImportDependencies): PerformanceImportService {
-  const { repository } = dependencies
+  const { repository, database, audit } = dependencies
   const now = dependencies.now ?? (() => new Date())
+  const figures = dependencies.figures ?? createFigureWriter({ audit, now })
+  const apply = { repository, figures, audit, now }
+
+  /** The import in its own unit of work (the service owns the transaction; the repository takes it). */
+  function applyChanges(changes: ImportChanges, context: ImportContext): Promise<AppliedImport> {
+    return inUnitOfWork(database, (uow) => applyImport(uow, apply, changes, context))
+  }
+
+  /** What `applyChanges` would do: the same code, in a unit of work that is then rolled back. */
+  function previewChanges(changes: ImportChanges, context: ImportContext): Promise<ImportSummary> {
+    return inUnitOfWorkOrRollBack<ImportSummary>(database, async (uow) => {
+      const { summary } = await applyImport(uow, apply, changes, context)
+      throw new RollBack(summary)
+    })
+  }
 
   return {
+    applyChanges,
+
     async previewPerformanceFiles(files) {
       if (files.length === 0) return rejected([{ file: '', row: 0, column: '', reason: 'no files were given' }], 0, [])
       const known = new Map((await repository.listIndicators()).map((indicator) => [indicator.id, indicator]))
       const read = await readPerformanceImport(files, { indicators: known })
       if (read.problems.length > 0) return rejected(read.problems, read.rowsRead, read.warnings)
       const summary = await lockedAsProblems(files, read, () =>
-        repository.previewImport(read, {
+        previewChanges(read, {
           actor: 'preview',
           files: files.map((file) => ({
             name: file.name,
@@ -142,7 +188,7 @@ export function createPerformanceImportService(dependencies: PerformanceImportDe
       try {
         const applied = await retryOnConflict(async (attempt) => {
           attempts = attempt
-          return repository.applyImport(read, context)
+          return applyChanges(read, context)
         }, dependencies.retry)
         return {
           outcome: 'applied',

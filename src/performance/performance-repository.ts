@@ -1,12 +1,7 @@
-import { lockedQuartersFor, QuarterLockedError } from './quarter-locks.ts'
 import { createHash } from 'node:crypto'
-import type { Insertable, Kysely, Selectable } from 'kysely'
-import type { AuditEventInput } from '../audit/audit-chain.ts'
-import type { AuditRepository } from '../audit/audit-repository.ts'
-import { withAuditedTransaction } from '../audit/audited-transaction.ts'
-import { canonicalJson } from '../audit/canonical-json.ts'
+import type { Insertable, Selectable } from 'kysely'
+import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
-import type { DatabaseSchema } from '../db/schema.ts'
 import type {
   Baseline,
   Cadence,
@@ -100,8 +95,9 @@ export interface BaselineFilter {
 }
 
 /**
- * The performance framework's storage: indicators (KPI definitions), baselines and values per period.
- * Every change goes through `applyImport`, which audits it.
+ * The performance framework's storage: indicators (KPI definitions), baselines and values per period. It reads
+ * and writes rows; it opens no transaction (the import service does, and hands its unit of work down) and decides
+ * nothing: what an import changes is decided in apply-import.ts, and figures are written by write-figure.ts.
  */
 export interface PerformanceRepository {
   /** Every indicator, in the order first imported. */
@@ -112,23 +108,31 @@ export interface PerformanceRepository {
   /** Values in indicator order, then by period (earliest first). */
   listValues(filter?: ValueFilter): Promise<IndicatorValue[]>
   getValue(indicatorId: string, period: PeriodId): Promise<StoredIndicatorValue | null>
-  /**
-   * Adds or updates indicators, baselines and values in ONE transaction, with one audit event (before and
-   * after) per record that really changed, and records the import. Unchanged records are not touched: the
-   * same import applied twice changes nothing the second time.
-   */
-  applyImport(changes: ImportChanges, context: ImportContext): Promise<AppliedImport>
-  /**
-   * What `applyImport` would change, without changing anything: the same code runs in a transaction that is
-   * then rolled back, so the preview can never disagree with the import.
-   */
-  previewImport(changes: ImportChanges, context: ImportContext): Promise<ImportSummary>
+  // ---- Rows, inside the caller's unit of work: no rules here (apply-import.ts decides what changes, and
+  // write-figure.ts writes the figures themselves). --------------------------------------------------------------
+  /** Every stored indicator (as the database holds it) and the last position used. */
+  indicatorsForUpdate(uow: UnitOfWork): Promise<{ indicators: Map<string, Indicator>; lastPosition: number }>
+  updateIndicator(uow: UnitOfWork, indicator: Indicator, stamp: RowStamp): Promise<void>
+  insertIndicators(
+    uow: UnitOfWork,
+    rows: readonly { readonly indicator: Indicator; readonly position: number }[],
+    stamp: RowStamp,
+  ): Promise<void>
+  /** The stored baselines of these indicators, by `indicatorId/year`. */
+  baselinesForUpdate(uow: UnitOfWork, indicatorIds: readonly string[]): Promise<Map<string, Baseline>>
+  updateBaseline(uow: UnitOfWork, baseline: Baseline, stamp: RowStamp): Promise<void>
+  insertBaselines(uow: UnitOfWork, baselines: readonly Baseline[], stamp: RowStamp): Promise<void>
+  /** Records an import as begun; returns its id. */
+  startImport(uow: UnitOfWork, context: ImportContext, at: string): Promise<number>
+  finishImport(uow: UnitOfWork, importId: number, summary: ImportSummary, at: string): Promise<void>
   /** The latest imports, newest first. */
   listImports(limit?: number): Promise<ImportRecord[]>
 }
 
-export interface PerformanceRepositoryOptions {
-  readonly now?: () => Date
+/** When and by whom a row was last changed. */
+export interface RowStamp {
+  readonly at: string
+  readonly by: string
 }
 
 // ---- Mapping between rows and the domain ----------------------------------------------------------------
@@ -294,11 +298,17 @@ function periodOrder(a: PeriodId, b: PeriodId): number {
   return pa ? -1 : pb ? 1 : a < b ? -1 : a > b ? 1 : 0
 }
 
+/** An indicator in the form the database holds it (a field it does not keep never counts as a change). */
+export const storedIndicator = (indicator: Indicator): Indicator => toIndicator(indicatorColumns(indicator))
+
+/** A baseline in the form the database holds it. */
+export const storedBaseline = (baseline: Baseline): Baseline => toBaseline(baselineColumns(baseline))
+
 /** The audit trail's key for a baseline or a value: `knife-crime/FY2017-18-Q1`. */
-const recordKey = (indicatorId: string, period: PeriodId) => `${indicatorId}/${period}`
+export const recordKey = (indicatorId: string, period: PeriodId) => `${indicatorId}/${period}`
 
 /** One record per key, the last one named winning, in the order keys first appear. */
-function lastOfEachKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+export function lastOfEachKey<T>(items: readonly T[], key: (item: T) => string): T[] {
   const byKey = new Map<string, T>()
   for (const item of items) byKey.set(key(item), item)
   return [...byKey.values()]
@@ -313,194 +323,15 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result
 }
 
-function emptyCounts(): { added: number; changed: number; unchanged: number } {
-  return { added: 0, changed: 0, unchanged: 0 }
-}
-
 // ---- The repository --------------------------------------------------------------------------------------
 
 /**
  * @example
- *   const performance = createPerformanceRepository(database, createAuditRepository(database))
+ *   const performance = createPerformanceRepository(scopedDatabase)
  *   const indicators = await performance.listIndicators()
  */
-export function createPerformanceRepository(
-  database: Database,
-  audit: AuditRepository,
-  options: PerformanceRepositoryOptions = {},
-): PerformanceRepository {
+export function createPerformanceRepository(database: Database): PerformanceRepository {
   const { db } = database
-  const now = options.now ?? (() => new Date())
-
-  async function applyImportInTransaction(
-    trx: Kysely<DatabaseSchema>,
-    changes: ImportChanges,
-    context: ImportContext,
-  ): Promise<AppliedImport> {
-    const at = now().toISOString()
-    const by = context.actor
-    const { id: importId } = await trx
-      .insertInto('imports')
-      .values({
-        files: JSON.stringify(context.files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes }))),
-        sha256: importDigest(context.files),
-        actor: context.actor,
-        started_at: context.startedAt ?? at,
-        finished_at: null,
-        rows_read: context.rowsRead,
-        rows_accepted: context.rowsRead,
-        rows_rejected: 0,
-        outcome: 'applied',
-        summary: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    const events: AuditEventInput[] = []
-    const event = (entityType: string, entityKey: string, before: unknown, after: unknown): void => {
-      events.push({
-        actor: by,
-        action: before === null ? 'create' : 'update',
-        entityType,
-        entityKey,
-        before,
-        after,
-        importId,
-        requestId: context.requestId ?? null,
-      })
-    }
-
-    // Indicators. Compare the forms the database can hold, so a field it does not keep never counts as a change.
-    const indicatorCounts = emptyCounts()
-    const existingIndicators = new Map<string, Indicator>()
-    let lastPosition = 0
-    for (const row of await trx.selectFrom('indicators').selectAll().execute()) {
-      existingIndicators.set(row.id, toIndicator(row))
-      lastPosition = Math.max(lastPosition, row.position)
-    }
-    const newIndicators: Insertable<IndicatorsTable>[] = []
-    for (const columns of lastOfEachKey(changes.indicators.map(indicatorColumns), (c) => c.id)) {
-      const after = toIndicator(columns)
-      const before = existingIndicators.get(after.id)
-      if (before && canonicalJson(before) === canonicalJson(after)) {
-        indicatorCounts.unchanged++
-        continue
-      }
-      if (before) {
-        indicatorCounts.changed++
-        await trx
-          .updateTable('indicators')
-          .set({ ...columns, updated_at: at, updated_by: by })
-          .where('id', '=', after.id)
-          .execute()
-      } else {
-        indicatorCounts.added++
-        newIndicators.push({ ...columns, position: ++lastPosition, updated_at: at, updated_by: by })
-      }
-      event('indicator', after.id, before ?? null, after)
-    }
-    for (const batch of chunks(newIndicators, INSERT_BATCH)) await trx.insertInto('indicators').values(batch).execute()
-
-    // Baselines, keyed by indicator and year.
-    const baselineCounts = emptyCounts()
-    const existingBaselines = new Map<string, Baseline>()
-    for (const ids of chunks([...new Set(changes.baselines.map((b) => b.indicatorId))], 500)) {
-      for (const row of await trx.selectFrom('baselines').selectAll().where('indicator_id', 'in', ids).execute()) {
-        existingBaselines.set(recordKey(row.indicator_id, row.year), toBaseline(row))
-      }
-    }
-    const newBaselines: Insertable<BaselinesTable>[] = []
-    const incomingBaselines = lastOfEachKey(changes.baselines.map(baselineColumns), (c) =>
-      recordKey(c.indicator_id, c.year),
-    )
-    for (const columns of incomingBaselines) {
-      const after = toBaseline(columns)
-      const key = recordKey(after.indicatorId, after.year)
-      const before = existingBaselines.get(key)
-      if (before && canonicalJson(before) === canonicalJson(after)) {
-        baselineCounts.unchanged++
-        continue
-      }
-      if (before) {
-        baselineCounts.changed++
-        await trx
-          .updateTable('baselines')
-          .set({ ...columns, updated_at: at, updated_by: by })
-          .where('indicator_id', '=', after.indicatorId)
-          .where('year', '=', after.year)
-          .execute()
-      } else {
-        baselineCounts.added++
-        newBaselines.push({ ...columns, updated_at: at, updated_by: by })
-      }
-      event('baseline', key, before ?? null, after)
-    }
-    for (const batch of chunks(newBaselines, INSERT_BATCH)) await trx.insertInto('baselines').values(batch).execute()
-
-    // Values, keyed by indicator and period; each change raises the version by one.
-    const valueCounts = emptyCounts()
-    const existingValues = new Map<string, { value: IndicatorValue; version: number }>()
-    const indicatorIds = [...new Set(changes.values.map((v) => v.indicatorId))]
-    const periods = [...new Set(changes.values.map((v) => v.period))]
-    for (const ids of chunks(indicatorIds, 200)) {
-      for (const somePeriods of chunks(periods, 200)) {
-        const rows = await trx
-          .selectFrom('indicator_values')
-          .selectAll()
-          .where('indicator_id', 'in', ids)
-          .where('period', 'in', somePeriods)
-          .execute()
-        for (const row of rows) {
-          existingValues.set(recordKey(row.indicator_id, row.period), { value: toValue(row), version: row.version })
-        }
-      }
-    }
-    const newValues: Insertable<IndicatorValuesTable>[] = []
-    const incomingValues = lastOfEachKey(changes.values.map(valueColumns), (c) => recordKey(c.indicator_id, c.period))
-    // Unchanged figures of a signed-off quarter are fine (a re-import changes nothing); a changed one is refused.
-    const lockedQuarters = await lockedQuartersFor(trx, database.dialect, periods)
-    const lockedChanges = new Map<PeriodId, PeriodId>()
-    for (const columns of incomingValues) {
-      const after = toValue(columns)
-      const key = recordKey(after.indicatorId, after.period)
-      const existing = existingValues.get(key)
-      if (existing && canonicalJson(existing.value) === canonicalJson(after)) {
-        valueCounts.unchanged++
-        continue
-      }
-      const lockedQuarter = lockedQuarters.get(after.period)
-      if (lockedQuarter !== undefined) {
-        lockedChanges.set(after.period, lockedQuarter)
-        continue
-      }
-      const version = existing ? existing.version + 1 : 1
-      if (existing) {
-        valueCounts.changed++
-        await trx
-          .updateTable('indicator_values')
-          .set({ ...columns, version, updated_at: at, updated_by: by })
-          .where('indicator_id', '=', after.indicatorId)
-          .where('period', '=', after.period)
-          .execute()
-      } else {
-        valueCounts.added++
-        newValues.push({ ...columns, version, updated_at: at, updated_by: by })
-      }
-      const before = existing ? { ...existing.value, version: existing.version } : null
-      event('indicator-value', key, before, { ...after, version })
-    }
-    if (lockedChanges.size > 0) throw new QuarterLockedError(lockedChanges)
-    for (const batch of chunks(newValues, INSERT_BATCH))
-      await trx.insertInto('indicator_values').values(batch).execute()
-
-    await audit.appendAll(trx, events)
-    const summary: ImportSummary = { indicators: indicatorCounts, baselines: baselineCounts, values: valueCounts }
-    await trx
-      .updateTable('imports')
-      .set({ finished_at: now().toISOString(), summary: JSON.stringify(summary) })
-      .where('id', '=', importId)
-      .execute()
-    return { importId, summary, auditEvents: events.length }
-  }
 
   return {
     async listIndicators() {
@@ -554,21 +385,92 @@ export function createPerformanceRepository(
       return row ? toStoredValue(row) : null
     },
 
-    applyImport(changes, context) {
-      return withAuditedTransaction(database, (trx) => applyImportInTransaction(trx, changes, context))
+    async indicatorsForUpdate(uow) {
+      const indicators = new Map<string, Indicator>()
+      let lastPosition = 0
+      for (const row of await uow.trx.selectFrom('indicators').selectAll().execute()) {
+        indicators.set(row.id, toIndicator(row))
+        lastPosition = Math.max(lastPosition, row.position)
+      }
+      return { indicators, lastPosition }
     },
 
-    async previewImport(changes, context) {
-      try {
-        await withAuditedTransaction(database, async (trx) => {
-          const { summary } = await applyImportInTransaction(trx, changes, context)
-          throw new PreviewRollback(summary)
-        })
-      } catch (error) {
-        if (error instanceof PreviewRollback) return error.summary
-        throw error
+    async updateIndicator(uow, indicator, stamp) {
+      await uow.trx
+        .updateTable('indicators')
+        .set({ ...indicatorColumns(indicator), updated_at: stamp.at, updated_by: stamp.by })
+        .where('id', '=', indicator.id)
+        .execute()
+    },
+
+    async insertIndicators(uow, rows, stamp) {
+      const values: Insertable<IndicatorsTable>[] = rows.map(({ indicator, position }) => ({
+        ...indicatorColumns(indicator),
+        position,
+        updated_at: stamp.at,
+        updated_by: stamp.by,
+      }))
+      for (const batch of chunks(values, INSERT_BATCH)) await uow.trx.insertInto('indicators').values(batch).execute()
+    },
+
+    async baselinesForUpdate(uow, indicatorIds) {
+      const found = new Map<string, Baseline>()
+      for (const ids of chunks([...new Set(indicatorIds)], 500)) {
+        for (const row of await uow.trx
+          .selectFrom('baselines')
+          .selectAll()
+          .where('indicator_id', 'in', ids)
+          .execute()) {
+          found.set(recordKey(row.indicator_id, row.year), toBaseline(row))
+        }
       }
-      throw new Error('unreachable: a preview always rolls back')
+      return found
+    },
+
+    async updateBaseline(uow, baseline, stamp) {
+      await uow.trx
+        .updateTable('baselines')
+        .set({ ...baselineColumns(baseline), updated_at: stamp.at, updated_by: stamp.by })
+        .where('indicator_id', '=', baseline.indicatorId)
+        .where('year', '=', baseline.year)
+        .execute()
+    },
+
+    async insertBaselines(uow, baselines, stamp) {
+      const values: Insertable<BaselinesTable>[] = baselines.map((b) => ({
+        ...baselineColumns(b),
+        updated_at: stamp.at,
+        updated_by: stamp.by,
+      }))
+      for (const batch of chunks(values, INSERT_BATCH)) await uow.trx.insertInto('baselines').values(batch).execute()
+    },
+
+    async startImport(uow, context, at) {
+      const { id } = await uow.trx
+        .insertInto('imports')
+        .values({
+          files: JSON.stringify(context.files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes }))),
+          sha256: importDigest(context.files),
+          actor: context.actor,
+          started_at: context.startedAt ?? at,
+          finished_at: null,
+          rows_read: context.rowsRead,
+          rows_accepted: context.rowsRead,
+          rows_rejected: 0,
+          outcome: 'applied',
+          summary: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      return id
+    },
+
+    async finishImport(uow, importId, summary, at) {
+      await uow.trx
+        .updateTable('imports')
+        .set({ finished_at: at, summary: JSON.stringify(summary) })
+        .where('id', '=', importId)
+        .execute()
     },
 
     async listImports(limit = 50) {
@@ -580,15 +482,6 @@ export function createPerformanceRepository(
         .execute()
       return rows.map(toImportRecord)
     },
-  }
-}
-
-/** Thrown to roll a preview's transaction back, carrying what it found. */
-class PreviewRollback extends Error {
-  readonly summary: ImportSummary
-  constructor(summary: ImportSummary) {
-    super('preview: rolled back')
-    this.summary = summary
   }
 }
 

@@ -4,6 +4,7 @@ import { buildPerformanceReport } from '../domain/build-performance-report.ts'
 import type { Indicator, IndicatorValue } from '../domain/indicator.ts'
 import { buildKpiPage } from '../kpi/kpi-page.ts'
 import type { ReturnsRepository } from '../returns/returns-repository.ts'
+import type { ReturnWrites } from '../returns/return-writes.ts'
 import { createReturnsService } from '../returns/returns-service.ts'
 import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { performanceReportStandaloneHtml } from './html.ts'
@@ -78,6 +79,8 @@ describe('control limits: one computation for the report, the KPI page and the r
       repository: {
         listAgencies: async () => [{ id: 1, code: 'YOT', name: 'Youth Offending Team' }],
       } as unknown as ReturnsRepository,
+      // Never reached: a figure with an unconfirmed warning is refused before anything is written.
+      writes: {} as ReturnWrites,
       figures: {
         listIndicators: async () => [knifeCrime],
         listValues: async () => values,

@@ -69,6 +69,8 @@ for (const dialect of testDialects()) {
         value: { ...current, value: 70 },
         expectedVersion: (current as { version?: number }).version,
         actor: 'token:WMP:1',
+        source: 'api',
+        reference: 'token:1',
       })
       assert.deepEqual(outcome, { outcome: 'locked', quarter: 'FY2017-18-Q3' })
       assert.equal((await knifeCrime('FY2017-18-Q3'))?.value, 56)

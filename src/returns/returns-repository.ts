@@ -1,18 +1,15 @@
-import { createHash } from 'node:crypto'
 import type { Kysely, Selectable, Updateable } from 'kysely'
+import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
 import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
-import type { AuditRepository } from '../audit/audit-repository.ts'
-import type { AuditEventInput } from '../audit/audit-chain.ts'
-import { withAuditedTransaction } from '../audit/audited-transaction.ts'
-import { canonicalJson } from '../audit/canonical-json.ts'
 import type { IndicatorValue } from '../domain/indicator.ts'
 import type { PeriodId } from '../domain/period.ts'
 import { toValue, valueColumns } from '../performance/performance-repository.ts'
+import type { ReturnStatus } from './return-transitions.ts'
 import type { AgencyReturnsTable, ReturnItemsTable, ReturnPeriodsTable } from './tables.ts'
 
-export type ReturnStatus = 'draft' | 'submitted' | 'accepted' | 'sent-back'
+export type { ReturnStatus } from './return-transitions.ts'
 
 /**
  * One KPI's figure for one period in a return (the quarter, or a month, two months or the year that ends in it: see
@@ -84,47 +81,53 @@ export type WriteRefusal =
 
 export type WriteOutcome = { readonly kind: 'saved'; readonly saved: AgencyReturn } | WriteRefusal
 
+/**
+ * Returns, their items and quarters, as rows. Reads outside a unit of work for pages; everything a change does takes
+ * the caller's unit of work (return-writes.ts opens it), so that the state read, the rows written and the audit
+ * events commit together. No rules here: which change is allowed is return-transitions.ts's.
+ */
 export interface ReturnsRepository {
   listAgencies(): Promise<Agency[]>
   getPeriod(period: PeriodId): Promise<ReturnPeriod | null>
   getReturn(agencyId: number, period: PeriodId): Promise<AgencyReturn | null>
   listReturns(period: PeriodId): Promise<AgencyReturn[]>
+
+  // ---- Inside a unit of work ------------------------------------------------------------------------------
+  /** A return with its items, as the unit of work sees it. */
+  readReturn(uow: UnitOfWork, agencyId: number, period: PeriodId): Promise<AgencyReturn | null>
   /**
-   * Saves a draft or submits: replaces the return's items. `expectedVersion` is the version the editor saw (null
-   * for a return not yet started). Refused, with nothing written, when the quarter is locked, the version is stale,
-   * or the return has been accepted. The lock is read in the same transaction as the write.
+   * The quarter's row, created (open) when missing, and on PostgreSQL locked FOR UPDATE until the unit of work ends,
+   * so that a submission and the board's lock are taken one after the other.
    */
-  saveReturn(input: {
-    readonly agencyId: number
-    readonly period: PeriodId
-    readonly dueDate: string
-    readonly expectedVersion: number | null
-    readonly status: 'draft' | 'submitted'
-    readonly items: readonly NewReturnItem[]
-    readonly actor: Actor
-  }): Promise<WriteOutcome>
-  /**
-   * Accepts a submitted return (its figures become the partnership's figures for the quarter, audited as changes
-   * to indicator values) or sends it back with a comment.
-   */
-  reviewReturn(input: {
-    readonly agencyId: number
-    readonly period: PeriodId
-    readonly expectedVersion: number
-    readonly decision: 'accept' | 'send-back'
-    readonly comment: string | null
-    readonly actor: Actor
-  }): Promise<WriteOutcome>
-  /** Locks a quarter (the board's sign-off). Null when it was already locked. */
-  lockPeriod(input: { period: PeriodId; dueDate: string; actor: Actor }): Promise<ReturnPeriod | null>
-  /** Stores the signed-off report of a locked quarter, if it is still locked at `version`. */
-  storeSignedOffReport(input: { period: PeriodId; version: number; report: unknown; actor: Actor }): Promise<boolean>
-  /** Reopens a locked quarter with a reason (audited). Null when it was not locked. */
-  reopenPeriod(input: { period: PeriodId; reason: string; actor: Actor }): Promise<ReturnPeriod | null>
+  periodForUpdate(uow: UnitOfWork, period: PeriodId, dueDate: string, at: string): Promise<ReturnPeriod>
+  /** The quarter's row if there is one, locked FOR UPDATE on PostgreSQL; never creates it. */
+  existingPeriodForUpdate(uow: UnitOfWork, period: PeriodId): Promise<ReturnPeriod | null>
+  /** Changes the quarter's row and reads it back as it now is. */
+  updatePeriod(uow: UnitOfWork, period: PeriodId, changes: PeriodChanges): Promise<ReturnPeriod>
+  /** Adds a return; returns its id. */
+  insertReturn(uow: UnitOfWork, row: NewReturnRow): Promise<number>
+  /** Changes a return that is still at `fromVersion`. */
+  updateReturn(uow: UnitOfWork, id: number, fromVersion: number, changes: ReturnChanges): Promise<void>
+  /** Replaces a return's items. */
+  replaceItems(uow: UnitOfWork, returnId: number, items: readonly StoredItem[]): Promise<void>
 }
 
-export interface ReturnsRepositoryOptions {
-  readonly now?: () => Date
+/** What a write may change of a quarter's row. */
+export type PeriodChanges = Pick<
+  Updateable<ReturnPeriodsTable>,
+  'locked' | 'locked_at' | 'locked_by' | 'signed_off_report' | 'version' | 'updated_at'
+>
+
+export type NewReturnRow = Omit<Selectable<AgencyReturnsTable>, 'id' | 'partnership_id'>
+
+export type ReturnChanges = Partial<Omit<NewReturnRow, 'agency_id' | 'period'>>
+
+/** An item as stored: the figure, its warning, and who confirmed the warning (and when), if anyone did. */
+export interface StoredItem {
+  readonly value: IndicatorValue
+  readonly warning: string | null
+  readonly warningConfirmedBy: string | null
+  readonly warningConfirmedAt: string | null
 }
 
 // ---- Mapping ------------------------------------------------------------------------------------------------
@@ -168,21 +171,6 @@ function toPeriod(row: Selectable<ReturnPeriodsTable>): ReturnPeriod {
   }
 }
 
-/** What the audit trail keeps of a return: everything but the bookkeeping that changes on every write. */
-function auditForm(r: AgencyReturn | null): unknown {
-  if (r === null) return null
-  const { updatedAt: _u, ...rest } = r
-  return rest
-}
-
-function auditPeriod(p: ReturnPeriod | null): unknown {
-  if (p === null) return null
-  const { signedOffReport, ...rest } = p
-  return { ...rest, signedOffReportSha256: signedOffReport === null ? null : sha256(canonicalJson(signedOffReport)) }
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
-
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
@@ -195,18 +183,12 @@ const byIndicatorThenPeriod = (a: Selectable<ReturnItemsTable>, b: Selectable<Re
 // ---- The repository -----------------------------------------------------------------------------------------
 
 /**
- * Returns, review and quarter locks. Every write runs in `withAuditedTransaction` (SQLite: BEGIN IMMEDIATE, so
- * writers are serial; PostgreSQL: the audit advisory lock, and the quarter's row read FOR UPDATE), reads the
- * quarter's lock inside that transaction and writes its audit events there: a submission either commits before
- * the board's lock or is refused after it, never in between.
+ * @example
+ *   const returns = createReturnsRepository(scopedDatabase)
+ *   const quarter = await returns.getPeriod('FY2018-19-Q1')
  */
-export function createReturnsRepository(
-  database: Database,
-  audit: AuditRepository,
-  options: ReturnsRepositoryOptions = {},
-): ReturnsRepository {
+export function createReturnsRepository(database: Database): ReturnsRepository {
   const { db } = database
-  const now = options.now ?? (() => new Date())
 
   async function readReturn(
     executor: Kysely<DatabaseSchema>,
@@ -223,100 +205,6 @@ export function createReturnsRepository(
     const items = await executor.selectFrom('return_items').selectAll().where('return_id', '=', row.id).execute()
     return toReturn(row, items.sort(byIndicatorThenPeriod))
   }
-
-  /** Changes the quarter's row and reads it back as it now is. */
-  async function updatePeriod(
-    trx: Kysely<DatabaseSchema>,
-    period: PeriodId,
-    changes: Updateable<ReturnPeriodsTable>,
-  ): Promise<ReturnPeriod> {
-    await trx.updateTable('return_periods').set(changes).where('period', '=', period).execute()
-    const row = await trx
-      .selectFrom('return_periods')
-      .selectAll()
-      .where('period', '=', period)
-      .executeTakeFirstOrThrow()
-    return toPeriod(row)
-  }
-
-  /**
-   * Makes an accepted return item the partnership's figure for its KPI and period (what the report reads), as an
-   * import would: an unchanged figure writes nothing and returns null; otherwise the audit event of the change.
-   */
-  async function writeAcceptedValue(
-    trx: Kysely<DatabaseSchema>,
-    item: ReturnItem,
-    actor: Actor,
-    at: string,
-  ): Promise<AuditEventInput | null> {
-    const columns = valueColumns(item)
-    const value = toValue(columns)
-    const existing = await trx
-      .selectFrom('indicator_values')
-      .selectAll()
-      .where('indicator_id', '=', value.indicatorId)
-      .where('period', '=', value.period)
-      .executeTakeFirst()
-    const previous: IndicatorValue | null = existing ? toValue(existing) : null
-    if (previous && canonicalJson(previous) === canonicalJson(value)) return null
-    const stamp = { updated_at: at, updated_by: actor.name }
-    if (existing) {
-      await trx
-        .updateTable('indicator_values')
-        .set({ ...columns, ...stamp, version: existing.version + 1 })
-        .where('id', '=', existing.id)
-        .execute()
-    } else {
-      await trx
-        .insertInto('indicator_values')
-        .values({ ...columns, ...stamp, version: 1 })
-        .execute()
-    }
-    const key = `${value.indicatorId}/${value.period}`
-    return event(actor, previous ? 'update' : 'create', 'indicator-value', key, previous, value)
-  }
-
-  /** The quarter's row, created when missing, and locked against concurrent change on PostgreSQL. */
-  async function periodForUpdate(
-    trx: Kysely<DatabaseSchema>,
-    period: PeriodId,
-    dueDate: string,
-    at: string,
-  ): Promise<ReturnPeriod> {
-    await trx
-      .insertInto('return_periods')
-      .values({ period, due_date: dueDate, locked: 0, version: 1, updated_at: at })
-      .onConflict((oc) => oc.column('period').doNothing())
-      .execute()
-    let query = trx.selectFrom('return_periods').selectAll().where('period', '=', period)
-    if (database.dialect === 'postgres') query = query.forUpdate()
-    return toPeriod(await query.executeTakeFirstOrThrow())
-  }
-
-  async function lockedPeriod(trx: Kysely<DatabaseSchema>, period: PeriodId): Promise<boolean> {
-    let query = trx.selectFrom('return_periods').select('locked').where('period', '=', period)
-    if (database.dialect === 'postgres') query = query.forUpdate()
-    const row = await query.executeTakeFirst()
-    return row?.locked === 1
-  }
-
-  const event = (
-    actor: Actor,
-    action: string,
-    entityType: string,
-    entityKey: string,
-    before: unknown,
-    after: unknown,
-  ) =>
-    ({
-      actor: actor.name,
-      action,
-      entityType,
-      entityKey,
-      before,
-      after,
-      requestId: actor.requestId ?? null,
-    }) satisfies AuditEventInput
 
   return {
     async listAgencies() {
@@ -360,207 +248,67 @@ export function createReturnsRepository(
       return rows.map((r) => toReturn(r, items.filter((i) => i.return_id === r.id).sort(byIndicatorThenPeriod)))
     },
 
-    async saveReturn(input) {
-      return withAuditedTransaction(database, async (trx): Promise<WriteOutcome> => {
-        const at = now().toISOString()
-        const quarter = await periodForUpdate(trx, input.period, input.dueDate, at)
-        if (quarter.locked) return { kind: 'locked' }
-        const before = await readReturn(trx, input.agencyId, input.period)
-        if (before && before.version !== input.expectedVersion) return { kind: 'conflict', current: before }
-        if (!before && input.expectedVersion !== null) {
-          // The editor saw a return that no longer exists: cannot happen today (returns are never deleted).
-          throw new Error('The return the editor saw does not exist')
-        }
-        if (before?.status === 'accepted') return { kind: 'wrong-state', current: before }
-        const submitting = input.status === 'submitted'
-        let id: number
-        if (before) {
-          id = before.id
-          await trx
-            .updateTable('agency_returns')
-            .set({
-              status: input.status,
-              version: before.version + 1,
-              ...(submitting ? { submitted_at: at, submitted_by: input.actor.name } : {}),
-              updated_at: at,
-              updated_by: input.actor.name,
-            })
-            .where('id', '=', id)
-            .where('version', '=', before.version)
-            .execute()
-          await trx.deleteFrom('return_items').where('return_id', '=', id).execute()
-        } else {
-          const inserted = await trx
-            .insertInto('agency_returns')
-            .values({
-              agency_id: input.agencyId,
-              period: input.period,
-              status: input.status,
-              version: 1,
-              submitted_at: submitting ? at : null,
-              submitted_by: submitting ? input.actor.name : null,
-              reviewed_at: null,
-              reviewed_by: null,
-              review_comment: null,
-              updated_at: at,
-              updated_by: input.actor.name,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-          id = inserted.id
-        }
-        if (input.items.length > 0) {
-          await trx
-            .insertInto('return_items')
-            .values(
-              input.items.map(({ value: v, warning, confirmed }) => ({
-                return_id: id,
-                ...valueColumns(v),
-                warning,
-                warning_confirmed_by: warning !== null && confirmed ? input.actor.name : null,
-                warning_confirmed_at: warning !== null && confirmed ? at : null,
-              })),
-            )
-            .execute()
-        }
-        const after = (await readReturn(trx, input.agencyId, input.period)) as AgencyReturn
-        await audit.append(
-          trx,
-          event(
-            input.actor,
-            submitting ? 'submit' : before ? 'update' : 'create',
-            'return',
-            `${input.agencyId}/${input.period}`,
-            auditForm(before),
-            auditForm(after),
-          ),
-        )
-        return { kind: 'saved', saved: after }
-      })
+    readReturn(uow, agencyId, period) {
+      return readReturn(uow.trx, agencyId, period)
     },
 
-    async reviewReturn(input) {
-      return withAuditedTransaction(database, async (trx): Promise<WriteOutcome> => {
-        const at = now().toISOString()
-        if (await lockedPeriod(trx, input.period)) return { kind: 'locked' }
-        const before = await readReturn(trx, input.agencyId, input.period)
-        if (!before) throw new Error('No such return')
-        if (before.version !== input.expectedVersion) return { kind: 'conflict', current: before }
-        if (before.status !== 'submitted') return { kind: 'wrong-state', current: before }
-        const accepting = input.decision === 'accept'
-        await trx
-          .updateTable('agency_returns')
-          .set({
-            status: accepting ? 'accepted' : 'sent-back',
-            version: before.version + 1,
-            reviewed_at: at,
-            reviewed_by: input.actor.name,
-            review_comment: input.comment,
-            updated_at: at,
-            updated_by: input.actor.name,
-          })
-          .where('id', '=', before.id)
-          .execute()
-        const events: AuditEventInput[] = []
-        if (accepting) {
-          // Each accepted item becomes the partnership's figure for its own period: the quarter, or a month, two
-          // months or the year that the quarter's return carries (every one of them ends in this quarter, so this
-          // quarter's lock, read above, is the lock that covers them: quarter-locks.ts).
-          for (const item of before.items) {
-            const change = await writeAcceptedValue(trx, item, input.actor, at)
-            if (change) events.push(change)
-          }
-        }
-        const after = (await readReturn(trx, input.agencyId, input.period)) as AgencyReturn
-        await audit.appendAll(trx, [
-          event(
-            input.actor,
-            accepting ? 'accept' : 'send-back',
-            'return',
-            `${input.agencyId}/${input.period}`,
-            auditForm(before),
-            auditForm(after),
-          ),
-          ...events,
-        ])
-        return { kind: 'saved', saved: after }
-      })
+    async periodForUpdate(uow, period, dueDate, at) {
+      await uow.trx
+        .insertInto('return_periods')
+        .values({ period, due_date: dueDate, locked: 0, version: 1, updated_at: at })
+        .onConflict((oc) => oc.column('period').doNothing())
+        .execute()
+      let query = uow.trx.selectFrom('return_periods').selectAll().where('period', '=', period)
+      if (uow.dialect === 'postgres') query = query.forUpdate()
+      return toPeriod(await query.executeTakeFirstOrThrow())
     },
 
-    async lockPeriod(input) {
-      return withAuditedTransaction(database, async (trx) => {
-        const at = now().toISOString()
-        const before = await periodForUpdate(trx, input.period, input.dueDate, at)
-        if (before.locked) return null
-        const after = await updatePeriod(trx, input.period, {
-          locked: 1,
-          locked_at: at,
-          locked_by: input.actor.name,
-          version: before.version + 1,
-          updated_at: at,
-        })
-        await audit.append(
-          trx,
-          event(input.actor, 'lock', 'return-period', input.period, auditPeriod(before), auditPeriod(after)),
-        )
-        return after
-      })
+    async existingPeriodForUpdate(uow, period) {
+      let query = uow.trx.selectFrom('return_periods').selectAll().where('period', '=', period)
+      if (uow.dialect === 'postgres') query = query.forUpdate()
+      const row = await query.executeTakeFirst()
+      return row ? toPeriod(row) : null
     },
 
-    async storeSignedOffReport(input) {
-      return withAuditedTransaction(database, async (trx) => {
-        const at = now().toISOString()
-        const row = await trx
-          .selectFrom('return_periods')
-          .selectAll()
-          .where('period', '=', input.period)
-          .executeTakeFirst()
-        if (!row || row.locked !== 1 || row.version !== input.version) return false
-        const before = toPeriod(row)
-        const after = await updatePeriod(trx, input.period, {
-          signed_off_report: JSON.stringify(input.report),
-          version: row.version + 1,
-          updated_at: at,
-        })
-        await audit.append(
-          trx,
-          event(
-            input.actor,
-            'sign-off-snapshot',
-            'return-period',
-            input.period,
-            auditPeriod(before),
-            auditPeriod(after),
-          ),
-        )
-        return true
-      })
+    async updatePeriod(uow, period, changes) {
+      await uow.trx.updateTable('return_periods').set(changes).where('period', '=', period).execute()
+      const row = await uow.trx
+        .selectFrom('return_periods')
+        .selectAll()
+        .where('period', '=', period)
+        .executeTakeFirstOrThrow()
+      return toPeriod(row)
     },
 
-    async reopenPeriod(input) {
-      return withAuditedTransaction(database, async (trx) => {
-        const at = now().toISOString()
-        let query = trx.selectFrom('return_periods').selectAll().where('period', '=', input.period)
-        if (database.dialect === 'postgres') query = query.forUpdate()
-        const row = await query.executeTakeFirst()
-        if (!row || row.locked !== 1) return null
-        const before = toPeriod(row)
-        const after = await updatePeriod(trx, input.period, {
-          locked: 0,
-          locked_at: null,
-          locked_by: null,
-          version: row.version + 1,
-          updated_at: at,
-        })
-        await audit.append(
-          trx,
-          event(input.actor, 'reopen', 'return-period', input.period, auditPeriod(before), {
-            ...(auditPeriod(after) as object),
-            reason: input.reason,
-          }),
+    async insertReturn(uow, row) {
+      const inserted = await uow.trx.insertInto('agency_returns').values(row).returning('id').executeTakeFirstOrThrow()
+      return inserted.id
+    },
+
+    async updateReturn(uow, id, fromVersion, changes) {
+      await uow.trx
+        .updateTable('agency_returns')
+        .set(changes)
+        .where('id', '=', id)
+        .where('version', '=', fromVersion)
+        .execute()
+    },
+
+    async replaceItems(uow, returnId, items) {
+      await uow.trx.deleteFrom('return_items').where('return_id', '=', returnId).execute()
+      if (items.length === 0) return
+      await uow.trx
+        .insertInto('return_items')
+        .values(
+          items.map((item) => ({
+            return_id: returnId,
+            ...valueColumns(item.value),
+            warning: item.warning,
+            warning_confirmed_by: item.warningConfirmedBy,
+            warning_confirmed_at: item.warningConfirmedAt,
+          })),
         )
-        return after
-      })
+        .execute()
     },
   }
 }

@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe, it } from 'node:test'
 import { createAuditRepository } from '../audit/audit-repository.ts'
 import type { ScopedDatabase } from '../db/partnership-scope.ts'
 import type { Indicator } from '../domain/indicator.ts'
-import { createPerformanceRepository, type PerformanceRepository } from '../performance/performance-repository.ts'
+import { createFigureWriter } from '../performance/write-figure.ts'
 import { openTestPartnershipDatabase } from '../../test/support/databases.ts'
+import { testPerformance, type TestPerformance } from '../../test/support/performance.ts'
 import { createReturnsRepository } from './returns-repository.ts'
+import { createReturnWrites } from './return-writes.ts'
 import { createReturnsService, ReturnNotFound } from './returns-service.ts'
 import { PermissionDenied } from '../accounts/permissions.ts'
 
@@ -25,7 +27,7 @@ const knifeCrime: Indicator = { ...entrants, id: 'knife-crime', name: 'Knife cri
 
 describe('returns service: arrival against the due date, and who may see what', () => {
   let database: ScopedDatabase
-  let performance: PerformanceRepository
+  let performance: TestPerformance
   let agencies: Record<string, number>
   // The clock of the writes (when a return was submitted) and of "today", set per test.
   let writeClock = new Date('2018-07-20T09:00:00Z')
@@ -34,7 +36,7 @@ describe('returns service: arrival against the due date, and who may see what', 
   beforeEach(async () => {
     database = await openTestPartnershipDatabase('sqlite')
     const audit = createAuditRepository(database)
-    performance = createPerformanceRepository(database, audit)
+    performance = testPerformance(database, { audit })
     await performance.applyImport(
       { indicators: [entrants, knifeCrime], baselines: [], values: [] },
       { actor: 'test', files: [], rowsRead: 2 },
@@ -70,8 +72,16 @@ describe('returns service: arrival against the due date, and who may see what', 
 
   function service() {
     const audit = createAuditRepository(database)
+    const repository = createReturnsRepository(database)
     return createReturnsService({
-      repository: createReturnsRepository(database, audit, { now: () => writeClock }),
+      repository,
+      writes: createReturnWrites({
+        database,
+        repository,
+        audit,
+        figures: createFigureWriter({ audit, now: () => writeClock }),
+        now: () => writeClock,
+      }),
       figures: performance,
       report: async () => null,
       daysAfterQuarterEnd: 28,

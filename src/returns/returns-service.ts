@@ -25,6 +25,9 @@ import {
   type ItemInput,
   type ItemProblem,
 } from './return-fields.ts'
+import type { UnitOfWork } from '../audit/audited-transaction.ts'
+import { QUARTER_STEPS, RETURN_STEPS } from './return-transitions.ts'
+import type { ReturnWrites } from './return-writes.ts'
 import type {
   Actor,
   Agency,
@@ -56,7 +59,10 @@ export interface ReturnsFigures {
 }
 
 export interface ReturnsServiceDeps {
+  /** Reads: agencies, quarters, returns. */
   readonly repository: ReturnsRepository
+  /** Every change, each in its own unit of work, with the process's rules (return-writes.ts). */
+  readonly writes: ReturnWrites
   readonly figures: ReturnsFigures
   /** Builds the year's report from the stored figures (the report service). */
   readonly report: (year: string) => Promise<PerformanceReport | null>
@@ -318,10 +324,13 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         readonly intent: 'save' | 'submit'
         readonly fields: Readonly<Record<string, string>>
         readonly requestId?: string
+        /** Runs after a save in the same unit of work (the API's idempotent answer). */
+        readonly alsoInUnitOfWork?: (uow: UnitOfWork, saved: AgencyReturn) => Promise<void>
       },
     ): Promise<SaveResult> {
       const p = quarterOf(periodId)
-      const { agency, agencies } = await agencyFor(user, 'return:edit', agencyId)
+      const step = RETURN_STEPS[input.intent === 'submit' ? 'submit' : 'save-draft']
+      const { agency, agencies } = await agencyFor(user, step.permission, agencyId)
       const due = await dueIndicators(agency, agencies, p)
       if (due.length === 0) throw new ReturnNotFound()
       const values = await deps.figures.listValues({ indicatorIds: due.map((d) => d.indicator.id) })
@@ -366,7 +375,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         }
       }
       if (problems.length > 0) return { kind: 'invalid', problems, warnings }
-      return deps.repository.saveReturn({
+      return deps.writes.saveReturn({
         agencyId: agency.id,
         period: p.id,
         dueDate: dueDate(p.id, deps.daysAfterQuarterEnd),
@@ -374,6 +383,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         status: submitting ? 'submitted' : 'draft',
         items,
         actor: actorOf(user, input.requestId),
+        alsoInUnitOfWork: input.alsoInUnitOfWork,
       })
     },
 
@@ -391,7 +401,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
     ): Promise<SaveResult> {
       const p = quarterOf(periodId)
       await agencyFor(user, 'return:view', agencyId)
-      demand(user, 'return:review', { agencyId })
+      demand(user, RETURN_STEPS[input.decision].permission, { agencyId })
       const comment = input.comment.trim()
       if (input.decision === 'send-back' && comment === '') {
         return {
@@ -409,7 +419,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       }
       const existing = await deps.repository.getReturn(agencyId, p.id)
       if (!existing) throw new ReturnNotFound()
-      return deps.repository.reviewReturn({
+      return deps.writes.reviewReturn({
         agencyId,
         period: p.id,
         expectedVersion: input.version,
@@ -424,10 +434,10 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
      * report as it stands, with its baselines, so that a locked quarter is shown as signed off.
      */
     async signOff(user: ReturnsUser, periodId: string, requestId?: string): Promise<ReturnPeriod | null> {
-      demand(user, 'report:sign-off')
+      demand(user, QUARTER_STEPS.lock.permission)
       const p = quarterOf(periodId)
       const actor = actorOf(user, requestId)
-      const locked = await deps.repository.lockPeriod({
+      const locked = await deps.writes.lockPeriod({
         period: p.id,
         dueDate: dueDate(p.id, deps.daysAfterQuarterEnd),
         actor,
@@ -443,7 +453,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         report: await deps.report(year),
         baselines: await deps.figures.listBaselines({ years: [year] }),
       }
-      await deps.repository.storeSignedOffReport({ period: p.id, version: locked.version, report: snapshot, actor })
+      await deps.writes.storeSignedOffReport({ period: p.id, version: locked.version, report: snapshot, actor })
       return deps.repository.getPeriod(p.id)
     },
 
@@ -458,7 +468,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       | { kind: 'invalid'; problems: ItemProblem[] }
       | { kind: 'not-locked' }
     > {
-      demand(user, 'report:sign-off')
+      demand(user, QUARTER_STEPS.reopen.permission)
       const p = quarterOf(periodId)
       const why = reason.trim()
       if (why === '')
@@ -469,7 +479,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
           problems: [{ field: 'reason', message: `The reason must be ${REOPEN_REASON_LIMIT} characters or fewer` }],
         }
       }
-      const quarter = await deps.repository.reopenPeriod({ period: p.id, reason: why, actor: actorOf(user, requestId) })
+      const quarter = await deps.writes.reopenPeriod({ period: p.id, reason: why, actor: actorOf(user, requestId) })
       return quarter ? { kind: 'reopened', quarter } : { kind: 'not-locked' }
     },
 

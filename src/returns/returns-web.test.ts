@@ -329,7 +329,7 @@ for (const dialect of testDialects()) {
       assert.match(before, /Knife crime: violent crimes[\s\S]*?191[\s\S]*?221/)
       await (
         await onlyPartnership(services)
-      ).performance.repository.applyImport(
+      ).performance.importService.applyChanges(
         {
           indicators: [],
           values: [],

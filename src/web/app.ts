@@ -13,6 +13,7 @@ import { SIGN_IN_AUDIT_ACTIONS, SIGN_IN_AUDIT_DESCRIPTIONS } from '../accounts/s
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
+import { mayCompare, regionalRoutes } from '../regional/routes.ts'
 import { can } from '../accounts/permissions.ts'
 import { createUploadStore, type UploadStore } from '../imports-web/upload-store.ts'
 import {
@@ -95,10 +96,13 @@ export function createApp(services: Services, options: AppOptions = {}): express
     '/admin',
     auditTrailRoutes({
       audit: services.audit,
+      chain: services.auditChain,
       signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
       guard: [requireSignIn(), requireInstanceAdministrator()],
     }),
   )
+  // The regional analyst's comparison of the partnerships they are granted (instance-level: it spans partnerships).
+  app.use(regionalRoutes({ regional: services.regional, accounts: services.accounts }))
 
   // 7. A partnership's pages, API and public report: at `/p/<slug>/…`, and without the prefix for the partnership
   //    the request belongs to (the token's, the signed-in person's current one, or the instance's only one).
@@ -168,6 +172,9 @@ function instanceNavigation(): express.RequestHandler {
         href: `/p/${p.slug}/dashboard`,
         text: p.current ? `${p.name} (current)` : p.name,
       })),
+      ...(mayCompare(user)
+        ? [{ href: '/regional', text: 'Compare partnerships', active: req.path.startsWith('/regional') }]
+        : []),
       ...(user?.instanceAdministrator
         ? [
             { href: '/admin/partnerships', text: 'Partnerships', active: req.path.startsWith('/admin/partnerships') },
@@ -254,6 +261,9 @@ function partnershipRouter(
         : []),
       // The public report of the latest published year: the home page, for everybody.
       { href: base || '/', text: 'Published report', active: path === '/' || path.startsWith('/public/') },
+      ...(mayCompare(res.locals.currentUser)
+        ? [{ href: '/regional', text: 'Compare partnerships', active: false }]
+        : []),
       ...(res.locals.currentUser?.instanceAdministrator
         ? [{ href: '/admin/partnerships', text: 'Partnerships', active: false }]
         : []),
@@ -286,6 +296,7 @@ function partnershipRouter(
   router.use(
     auditTrailRoutes({
       audit: scoped.audit,
+      chain: services.auditChain,
       signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
       guard: [requirePermission(accounts, 'audit:view')],
     }),
@@ -311,6 +322,8 @@ function partnershipRouter(
       audit: scoped.audit,
       guard: [requirePermission(accounts, 'report:view')],
       exportGuard: [requirePermission(accounts, 'report:export')],
+      // Other partnerships of the instance that share the KPI, from what they have published only.
+      peers: (code) => services.regional.peers(scoped.partnership, code),
     }),
   )
   router.use(

@@ -3,6 +3,8 @@ import type { Command } from '../cli/command.ts'
 import type { Services } from '../composition-root.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
 import { createApp } from './app.ts'
+import { jsonLogger } from './logger.ts'
+import { warnWhenRowSecurityIsBypassed } from './row-security-warning.ts'
 
 /** `saferhub serve`: the web application, until SIGTERM or SIGINT (Ctrl+C), then a clean shutdown. */
 export const serveCommand: Command<Services> = {
@@ -16,6 +18,7 @@ export const serveCommand: Command<Services> = {
   ].join('\n'),
   async run(_args, services, output) {
     const { host, port } = services.config
+    await warnWhenRowSecurityIsBypassed(services.database, jsonLogger())
     const server = http.createServer(createApp(services))
     // Slow-loris and idle keep-alive connections must not hold the process open for ever.
     server.headersTimeout = 20_000

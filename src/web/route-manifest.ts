@@ -87,6 +87,15 @@ export const routeManifest: readonly RouteAccess[] = [
   // The instance's whole audit trail (src/audit/web/routes.ts mounted at /admin by src/web/app.ts): every
   // partnership's events, and those of no partnership (a failed sign-in with an email that is no account).
   { method: 'GET', path: '/admin/audit', access: 'instance-administrator' },
+  // The regional analyst's comparison of the partnerships they are granted (src/regional/routes.ts): instance-level
+  // addresses; the granted partnerships are the memberships whose role has 'report:compare'.
+  { method: 'GET', path: '/regional', access: 'report:compare' },
+  {
+    method: 'GET',
+    path: '/regional/kpis/:code',
+    access: 'report:compare',
+    sample: { own: '/regional/kpis/knife-crime' },
+  },
 
   // User administration (src/accounts/web/admin-routes.ts).
   { method: 'GET', path: '/admin/users', access: 'user:manage' },

@@ -130,3 +130,56 @@ export async function addTestPartnership(database: Database, name: string): Prom
     .executeTakeFirstOrThrow()
   return row.id
 }
+
+/** A PostgreSQL database owned by a role of its own that is neither a superuser nor has BYPASSRLS. */
+export interface ApplicationRoleDatabase {
+  /** The URL to connect as the role, with its password. */
+  readonly url: string
+  /** The role's name. */
+  readonly role: string
+  /** Drops the database and the role (close every handle opened on `url` first). */
+  drop(): Promise<void>
+}
+
+/**
+ * A fresh, empty PostgreSQL database owned by a new ordinary role, as a deployment should run the application (see
+ * the README: a superuser or a role with BYPASSRLS is never subject to row-level security, so the test server's own
+ * `postgres` user would prove nothing). The application migrates it as that role, so the role owns the tables.
+ */
+export async function createApplicationRoleDatabase(): Promise<ApplicationRoleDatabase> {
+  const adminUrl = process.env.SAFERHUB_TEST_DATABASE_URL
+  if (!adminUrl) throw new Error('SAFERHUB_TEST_DATABASE_URL is not set')
+  const suffix = randomBytes(6).toString('hex')
+  const role = `saferhub_app_${suffix}`
+  const name = `saferhub_test_${suffix}`
+  // A password too, so that a server that asks for one (not only the trusting test server) lets the role in.
+  const password = randomBytes(12).toString('hex')
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  try {
+    await admin.query(
+      `CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`,
+    )
+    await admin.query(`CREATE DATABASE ${name} OWNER ${role}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(adminUrl)
+  url.username = role
+  url.password = password
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    role,
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: adminUrl })
+      await cleanup.connect()
+      try {
+        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        await cleanup.query(`DROP ROLE IF EXISTS ${role}`)
+      } finally {
+        await cleanup.end()
+      }
+    },
+  }
+}

@@ -39,8 +39,8 @@ describe('SAFERHUB_TWO_STEP', () => {
       ]),
     )
     assert.deepEqual(table, {
-      required: ['administrator', 'partnership-analyst', 'data-owner', 'board-member', 'viewer'],
-      administrators: ['administrator', 'partnership-analyst'],
+      required: ['administrator', 'partnership-analyst', 'data-owner', 'board-member', 'viewer', 'regional-analyst'],
+      administrators: ['administrator', 'partnership-analyst', 'regional-analyst'],
       optional: [],
     })
   })

@@ -1,8 +1,11 @@
 import type { TwoStepPolicy } from '../../config.ts'
 import type { Role } from '../roles.ts'
 
-/** The roles `administrators` covers. */
-const privilegedRoles: ReadonlySet<Role> = new Set<Role>(['administrator', 'partnership-analyst'])
+/**
+ * The roles `administrators` covers: those who change the framework, and a regional analyst, whose one account reads
+ * the unpublished figures of every partnership it is granted.
+ */
+const privilegedRoles: ReadonlySet<Role> = new Set<Role>(['administrator', 'partnership-analyst', 'regional-analyst'])
 
 /**
  * True when a user of this role must have two-step sign-in under the policy.

@@ -204,8 +204,8 @@ for (const dialect of testDialects()) {
       // Crime counts are the instance's; the KPI goes into a partnership's framework.
       const framework = await inTestPartnership(database)
       const audit = createAuditRepository(framework)
-      const performance = createPerformanceRepository(framework, audit)
-      const imports = createPerformanceImportService({ repository: performance })
+      const performance = createPerformanceRepository(framework)
+      const imports = createPerformanceImportService({ database: framework, repository: performance, audit })
       const result = await imports.importPerformanceFiles(crimeKpiImportFiles(indicator, values), 'test')
       assert.equal(result.outcome, 'applied', JSON.stringify(result))
       const stored = await performance.listValues({ indicatorIds: [indicator.id] })

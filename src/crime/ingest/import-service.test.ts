@@ -396,4 +396,21 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     const expected = independentCounts([path.join(REAL, '2020-01-gwent-street.csv')], ['W14000022'])
     assert.deepEqual((await repository2.lsoaCounts()).sort(byKey), expectedLsoaCounts(expected))
   })
+
+  it("keeps LSOA counts for the instance's own partnerships (their ONS codes) rather than the name", async () => {
+    const repository3 = createCrimeRepository(database)
+    const imports3 = createCrimeImportService({
+      repository: repository3,
+      geography: () => geography,
+      servedPartnershipsSetting: null,
+      // The name would choose Newport; the instance's partnerships are Torfaen and Wolverhampton.
+      partnershipName: 'Safer Newport Partnership',
+      instancePartnershipCodes: async () => ['W14000020', 'E22000341'],
+    })
+    const file = path.join(REAL, '2020-01-gwent-street.csv')
+    const summary = await imports3.importPaths([file], { workers: 0 })
+    assert.deepEqual(summary.servedPartnerships.map((p) => p.code).sort(), ['E22000341', 'W14000020'])
+    const expected = independentCounts([file], ['W14000020', 'E22000341'])
+    assert.deepEqual((await repository3.lsoaCounts()).sort(byKey), expectedLsoaCounts(expected))
+  })
 })

@@ -109,6 +109,11 @@ export interface CrimeImportDependencies {
   readonly servedPartnershipsSetting: readonly string[] | null
   /** The instance's partnership name, for the default served partnership. */
   readonly partnershipName: string
+  /**
+   * The ONS codes of the instance's own partnerships: without the setting, these are the partnerships served (each
+   * partnership's overview shows its LSOAs); the name above only when none has a code.
+   */
+  readonly instancePartnershipCodes?: () => Promise<readonly string[]>
   readonly now?: () => Date
 }
 
@@ -195,8 +200,9 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
     const problems: ImportProblem[] = []
     const geography = dependencies.geography()
     const geographyDone = performance.now()
+    const ownCodes = (await dependencies.instancePartnershipCodes?.()) ?? []
     const served = resolveServedPartnerships(
-      dependencies.servedPartnershipsSetting,
+      dependencies.servedPartnershipsSetting ?? (ownCodes.length > 0 ? ownCodes : null),
       dependencies.partnershipName,
       geography,
     )

@@ -149,10 +149,14 @@ for (const dialect of testDialects()) {
     it('keeps the audit chain whole, and partnership 1 sees the events written before it', async () => {
       assert.equal((await createAuditRepository(database).verify()).ok, true)
       const partnershipAudit = createAuditRepository(scopeToPartnership(database, 1))
+      const events = await partnershipAudit.list()
       assert.deepEqual(
-        (await partnershipAudit.list()).map((e) => e.action),
+        events.map((e) => e.action),
         ['create', 'sign-in'],
       )
+      // The report cache's version stamp reads those events too (the newest, and the newest that is not a sign-in).
+      assert.equal(await partnershipAudit.latestId(), events[1]?.id)
+      assert.equal(await partnershipAudit.latestId({ ignoring: ['user'] }), events[0]?.id)
     })
 
     it('keys KPIs per partnership from now on: a second partnership may have its own knife-crime', async () => {

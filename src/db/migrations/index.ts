@@ -12,6 +12,7 @@ import { returnItemPeriodsMigration } from './0009-return-item-periods.ts'
 import { signInAuditMigration } from './0012-sign-in-audit.ts'
 import { twoStepMigration } from './0011-two-step.ts'
 import { partnershipsMigration } from './0013-partnerships.ts'
+import { rowLevelSecurityMigration } from './0014-row-level-security.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0012-sign-in-audit': signInAuditMigration,
   '0011-two-step': twoStepMigration,
   '0013-partnerships': partnershipsMigration,
+  '0014-row-level-security': rowLevelSecurityMigration,
 }

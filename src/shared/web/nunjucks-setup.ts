@@ -12,6 +12,7 @@ import {
   returnViews,
   crimeViews,
   partnershipViews,
+  regionalViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -40,6 +41,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       partnershipViews,
       returnViews,
       crimeViews,
+      regionalViews,
     ],
     {
       noCache: options.watch ?? false,

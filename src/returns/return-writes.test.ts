@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe, test } from 'node:test'
 import { createAuditRepository, type AuditRepository } from '../audit/audit-repository.ts'
 import type { Database } from '../db/database.ts'
 import type { Indicator, IndicatorValue } from '../domain/indicator.ts'
-import { createPerformanceRepository, type PerformanceRepository } from '../performance/performance-repository.ts'
+import { createFigureWriter } from '../performance/write-figure.ts'
 import { openTestPartnershipDatabase, testDialects } from '../../test/support/databases.ts'
+import { testPerformance, type TestPerformance } from '../../test/support/performance.ts'
 import { createReturnsRepository, type NewReturnItem, type ReturnsRepository } from './returns-repository.ts'
+import { createReturnWrites, type ReturnWrites } from './return-writes.ts'
 
 // Figures from the seed report's Appendix C (Safer Wolverhampton Partnership, 2017/18).
 const firstTimeEntrants: Indicator = {
@@ -41,19 +43,26 @@ const item = (value: IndicatorValue): NewReturnItem => ({ value, warning: null, 
 const actor = (name: string) => ({ name })
 
 for (const dialect of testDialects()) {
-  describe(`returns repository (${dialect})`, () => {
+  // The returns service's writes (each its own unit of work, with the process's rules) over the repository's rows.
+  describe(`returns: writes and their rules (${dialect})`, () => {
     let database: Database
     let audit: AuditRepository
-    let performance: PerformanceRepository
-    let returns: ReturnsRepository
+    let performance: TestPerformance
+    let repository: ReturnsRepository
+    let returns: ReturnWrites & Pick<ReturnsRepository, 'getReturn' | 'getPeriod'>
     let yot: number
     let other: number
 
     beforeEach(async () => {
       database = await openTestPartnershipDatabase(dialect)
       audit = createAuditRepository(database)
-      performance = createPerformanceRepository(database, audit)
-      returns = createReturnsRepository(database, audit)
+      performance = testPerformance(database, { audit })
+      repository = createReturnsRepository(database)
+      returns = {
+        ...createReturnWrites({ database, repository, audit, figures: createFigureWriter({ audit }) }),
+        getReturn: repository.getReturn,
+        getPeriod: repository.getPeriod,
+      }
       const at = new Date().toISOString()
       const rows = await database.db
         .insertInto('agencies')
@@ -127,6 +136,14 @@ for (const dialect of testDialects()) {
       })
       assert.equal(valueEvents.length, 1)
       assert.equal(valueEvents[0]?.action, 'create')
+      // Written as every figure is (src/performance/write-figure.ts): versioned, with the return as its reference.
+      assert.deepEqual(JSON.parse(valueEvents[0]?.after ?? 'null'), {
+        ...count('FY2018-19-Q1', 30),
+        version: 1,
+        source: 'return',
+        reference: `return:${draftAccept.kind === 'saved' ? draftAccept.saved.id : -1}`,
+      })
+      assert.equal(value?.version, 1)
       // An accepted return is closed to edits.
       const late = await save(2, 45)
       assert.equal(late.kind, 'wrong-state')
@@ -193,6 +210,46 @@ for (const dialect of testDialects()) {
       )
       assert.equal((JSON.parse(events[1]?.after ?? '{}') as { reason: string }).reason, 'YOT corrected Q1')
       assert.equal((await save(1, 31, 'submitted')).kind, 'saved')
+    })
+
+    test('work handed in to run with a save (the API’s idempotent answer) commits with it or undoes it', async () => {
+      const seen: number[] = []
+      const saved = await returns.saveReturn({
+        agencyId: yot,
+        period: 'FY2018-19-Q1',
+        dueDate: '2018-07-28',
+        expectedVersion: null,
+        status: 'draft',
+        items: [item(count('FY2018-19-Q1', 30))],
+        actor: actor('yot@example.org'),
+        alsoInUnitOfWork: async (uow, after) => {
+          // Inside the same transaction: the return just written is there to read.
+          seen.push((await repository.readReturn(uow, yot, 'FY2018-19-Q1'))?.version ?? -1, after.version)
+        },
+      })
+      assert.equal(saved.kind, 'saved')
+      assert.deepEqual(seen, [1, 1])
+      const eventsBefore = await audit.count()
+      await assert.rejects(
+        returns.saveReturn({
+          agencyId: yot,
+          period: 'FY2018-19-Q1',
+          dueDate: '2018-07-28',
+          expectedVersion: 1,
+          status: 'submitted',
+          items: [item(count('FY2018-19-Q1', 31))],
+          actor: actor('yot@example.org'),
+          alsoInUnitOfWork: async () => {
+            throw new Error('the answer could not be stored')
+          },
+        }),
+        /could not be stored/,
+      )
+      const stored = await returns.getReturn(yot, 'FY2018-19-Q1')
+      assert.equal(stored?.version, 1)
+      assert.equal(stored?.status, 'draft')
+      assert.equal(stored?.items[0]?.value, 30)
+      assert.equal(await audit.count(), eventsBefore)
     })
 
     test('the signed-off report is stored only while the quarter is still locked at the version that locked it', async () => {
