@@ -20,7 +20,6 @@ import vm from 'node:vm'
 import { parseOptions } from '../src/cli/command.ts'
 import { buildPerformanceReport } from '../src/domain/build-performance-report.ts'
 import type { IndicatorValue } from '../src/domain/indicator.ts'
-import { indexValues } from '../src/domain/indicator-history.ts'
 import { financialYearId } from '../src/domain/period.ts'
 import type { PerformanceReport } from '../src/domain/performance-report.ts'
 import { performanceReportCsv } from '../src/reports/csv.ts'
@@ -89,14 +88,12 @@ const computed = time(() => {
   let rows = 0
   let commentaryCharacters = 0
   for (let p = 0; p < data.length; p++) {
-    // A partnership's values read once for its ten years, as the report service reads them once per data version.
-    const values = indexValues(data[p] as IndicatorValue[])
     for (let y = 0; y < years; y++) {
       const report = buildPerformanceReport({
         partnership: `Partnership ${p}`,
         year: financialYearId(firstYear + y),
         indicators,
-        values,
+        values: data[p] as IndicatorValue[],
         baselines: [],
       })
       for (const theme of report.themes) {

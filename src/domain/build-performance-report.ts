@@ -1,16 +1,16 @@
 import type { Baseline, Indicator, IndicatorValue } from './indicator.ts'
 import type {
   ControlChart,
+  DisplayValue,
   IndicatorRow,
   Outturn,
   PerformanceReport,
   ReportSummary,
   ThemeSection,
 } from './performance-report.ts'
-import { periodKindOf } from './aggregation.ts'
+import { expectedPeriodsOf, outturnOf, periodKindOf, type YearPeriod } from './aggregation.ts'
 import { generateCommentary, unitOf } from './commentary.ts'
-import { controlChart } from './control-limits.ts'
-import { IndexedValues, IndicatorHistory, indexValues, RowValues } from './indicator-history.ts'
+import { controlChart, ControlSeries } from './control-limits.ts'
 import {
   changeOnBaseline,
   changeOnLastYear,
@@ -43,11 +43,8 @@ export interface PerformanceReportInput {
   readonly year: PeriodId
   /** In the order the report prints them; themes appear in the order of their first indicator. */
   readonly indicators: readonly Indicator[]
-  /**
-   * Any values: other years feed last year, the trend and relative targets; other indicators are ignored. For
-   * several years' reports from the same values, `indexValues(values)` once, passed to each, reads them once.
-   */
-  readonly values: readonly IndicatorValue[] | IndexedValues
+  /** Any values: other years feed last year, the trend and relative targets; other indicators are ignored. */
+  readonly values: readonly IndicatorValue[]
   readonly baselines: readonly Baseline[]
 }
 
@@ -69,13 +66,18 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
   }
   const previousYear = previousPeriod(year)
 
-  const values = input.values instanceof IndexedValues ? input.values : indexValues(input.values)
+  const valuesByIndicator = new Map<string, IndicatorValue[]>()
+  for (const v of input.values) {
+    let forIndicator = valuesByIndicator.get(v.indicatorId)
+    if (forIndicator === undefined) valuesByIndicator.set(v.indicatorId, (forIndicator = []))
+    forIndicator.push(v)
+  }
   const baselines = new Map<string, Baseline>()
   for (const b of input.baselines) baselines.set(`${b.indicatorId}\u0000${b.year}`, b)
 
   const themes: { theme: string; rows: IndicatorRow[] }[] = []
   for (const indicator of input.indicators) {
-    const { inScope, control } = readHistory(indicator, year, values.historyOf(indicator))
+    const { inScope, control } = readHistory(indicator, year, valuesByIndicator.get(indicator.id))
     const row = indicatorRow(
       indicator,
       year,
@@ -100,28 +102,124 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
 }
 
 /**
- * The values a year's row uses, and its control chart.
+ * One pass over a KPI's stored values for a year's row: the values the row can use, and the figures its control
+ * limits are read from.
  *
  * The row uses the values from the start of the trend window (or of a relative target's reference year, if earlier)
  * to the end of the year: later and older values cannot change it, and leaving them out keeps the work per row the
  * same however long the history grows. The control limits read every figure of the KPI's cadence up to the end of
- * the year (`controlPoints`).
+ * the year (`controlPoints`), which this pass collects as it goes rather than reading the history again.
  */
 function readHistory(
   indicator: Indicator,
   year: Period,
-  history: IndicatorHistory | null,
+  stored: readonly IndicatorValue[] | undefined,
 ): { inScope: RowValues; control: ControlChart | null } {
-  if (history === null) return { inScope: new RowValues(indicator, null, null, null), control: null }
+  if (stored === undefined) return { inScope: new RowValues(indicator), control: null }
   let from = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
   const target = indicator.target
   if (target?.kind === 'relative') {
     const reference = parsePeriod(target.referenceYear)
     if (reference !== null && reference.firstMonth < from) from = reference.firstMonth
   }
-  return {
-    inScope: new RowValues(indicator, history, from, year.lastMonth),
-    control: history.controlChartThrough(year),
+  return readEachOnce(indicator, year, from, stored) ?? readThroughMap(indicator, year, from, stored)
+}
+
+/**
+ * `readHistory` of values stored once per period under the period's own id, as storage gives them; null for a list
+ * with a period twice or an id written any other way (`readThroughMap` then reads it as a map by id would). Each
+ * period read is stamped with the list being read, to see a second value for it without a map per KPI per report
+ * (which cost more than the rest of reading the values).
+ */
+function readEachOnce(
+  indicator: Indicator,
+  year: Period,
+  from: string,
+  stored: readonly IndicatorValue[],
+): { inScope: RowValues; control: ControlChart | null } | null {
+  const stamp = ++listsRead
+  if (seenInList.size > 10_000) seenInList.clear()
+  const inScope = new RowValues(indicator)
+  const series = new ControlSeries(indicator, year)
+  for (const value of stored) {
+    const p = parsePeriod(value.period)
+    if (p === null || p.id !== value.period || seenInList.get(p) === stamp) return null
+    seenInList.set(p, stamp)
+    if (p.firstMonth >= from && p.lastMonth <= year.lastMonth) inScope.add(value.period, value, p)
+    series.add(value, p)
+  }
+  return { inScope, control: series.chart() }
+}
+
+let listsRead = 0
+/** The list (by its stamp) each period was last seen in. */
+const seenInList = new Map<Period, number>()
+
+/**
+ * `readHistory` through a map by period id: where an id comes twice, the later value, in the place of the first.
+ * Unreadable ids are kept: the row's own checks report them rather than this filter hiding them.
+ */
+function readThroughMap(
+  indicator: Indicator,
+  year: Period,
+  from: string,
+  stored: readonly IndicatorValue[],
+): { inScope: RowValues; control: ControlChart | null } {
+  const byId = new Map<PeriodId, IndicatorValue>()
+  for (const value of stored) byId.set(value.period, value)
+  const inScope = new RowValues(indicator)
+  const series = new ControlSeries(indicator, year)
+  for (const [id, value] of byId) {
+    const p = parsePeriod(id)
+    if (p === null || (p.firstMonth >= from && p.lastMonth <= year.lastMonth)) inScope.add(id, value, p)
+    series.add(value, p)
+  }
+  return { inScope, control: series.chart() }
+}
+
+/** One value of a row, with its period (null for an id that cannot be read) and, once asked for, its display. */
+interface RowValue {
+  readonly id: PeriodId
+  readonly period: Period | null
+  readonly value: IndicatorValue
+  shown: DisplayValue | null
+}
+
+/**
+ * The values one row uses, each period read once and each period's figure displayed once (a row shows a figure
+ * in its year's columns, in the outturn, in the latest changes and in the trend).
+ */
+class RowValues {
+  readonly #indicator: Indicator
+  /** By the id each value is stored under. */
+  readonly #byId = new Map<PeriodId, RowValue>()
+  /** In the order they were stored. */
+  readonly entries: RowValue[] = []
+
+  constructor(indicator: Indicator) {
+    this.#indicator = indicator
+  }
+
+  add(id: PeriodId, value: IndicatorValue, period: Period | null): void {
+    const entry: RowValue = { id, period, value, shown: null }
+    this.#byId.set(id, entry)
+    this.entries.push(entry)
+  }
+
+  /** `displayValue` of the value stored for the period (or of none), made once per value. */
+  shown(p: Period): DisplayValue {
+    const entry = this.#byId.get(p.id)
+    if (entry === undefined) return displayValue(this.#indicator, p.id, undefined)
+    return (entry.shown ??= displayValue(this.#indicator, p.id, entry.value))
+  }
+
+  /** Every expected period of a financial year, displayed (what `yearPeriods` gives). */
+  yearPeriods(financialYear: number): YearPeriod[] {
+    return expectedPeriodsOf(this.#indicator.cadence, financialYear).map((p) => ({
+      period: p,
+      shown: this.shown(p),
+      value: this.#byId.get(p.id)?.value,
+    }))
   }
 }
 
@@ -182,9 +280,8 @@ export function buildIndicatorRow(
   storedBaseline: Baseline | null,
   history: ReadonlyMap<PeriodId, IndicatorValue> = values,
 ): IndicatorRow {
-  const stored = new IndicatorHistory(indicator)
-  for (const [id, value] of values) stored.add(id, value)
-  const row = new RowValues(indicator, stored, null, null)
+  const row = new RowValues(indicator)
+  for (const [id, value] of values) row.add(id, value, parsePeriod(id))
   return indicatorRow(indicator, year, row, storedBaseline, controlChart(indicator, history.values(), year))
 }
 
@@ -196,12 +293,10 @@ function indicatorRow(
   control: ControlChart | null,
 ): IndicatorRow {
   const previousYear = previousPeriod(year)
-  const thisYear = values.yearFigures(year.financialYear)
-  const lastYear = values.yearFigures(previousYear.financialYear)
-  const thisYearPeriods = thisYear.periods
-  const lastYearPeriods = lastYear.periods
-  const outturn = thisYear.outturn
-  const previousOutturn = lastYear.outturn
+  const thisYearPeriods = values.yearPeriods(year.financialYear)
+  const lastYearPeriods = values.yearPeriods(previousYear.financialYear)
+  const outturn = outturnOf(indicator, year, thisYearPeriods)
+  const previousOutturn = outturnOf(indicator, previousYear, lastYearPeriods)
 
   const periods = thisYearPeriods.map((p, i) => ({
     label: periodColumnLabel(p.period),
@@ -221,7 +316,7 @@ function indicatorRow(
   const referenceYear = target !== null && target.kind === 'relative' ? parsePeriod(target.referenceYear) : null
   const reference =
     referenceYear !== null && referenceYear.kind === 'year'
-      ? values.yearFigures(referenceYear.financialYear).outturn
+      ? outturnOf(indicator, referenceYear, values.yearPeriods(referenceYear.financialYear))
       : null
 
   const unit = unitOf(indicator)

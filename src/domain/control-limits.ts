@@ -207,7 +207,6 @@ export class ControlSeries {
   // The periods' ids and figures side by side, as the chart keeps them, in the order offered.
   readonly #ids: PeriodId[] = []
   readonly #values: number[] = []
-  readonly #lastMonths: string[] = []
   #lastFirstMonth = ''
   #inOrder = true
 
@@ -227,7 +226,6 @@ export class ControlSeries {
     this.#lastFirstMonth = p.firstMonth
     this.#ids.push(p.id)
     this.#values.push(figure)
-    this.#lastMonths.push(p.lastMonth)
   }
 
   /** The figures oldest first. */
@@ -245,39 +243,17 @@ export class ControlSeries {
   }
 
   /**
-   * The chart of the figures that end by the end of `through`, or null with fewer than 13: for the reports of several
-   * years from one series collected once (the same figures, in the same order, as a series made with `through`).
-   */
-  chartThrough(through: Period): ControlChart | null {
-    const { ids, values, lastMonths } = this.#oldestFirst()
-    // Periods of one kind never overlap, so oldest first by first month is oldest first by last month too: the
-    // figures that end by `through` are the first ones.
-    let count = 0
-    while (count < ids.length && (lastMonths[count] as string) <= through.lastMonth) count++
-    if (count < MINIMUM_CONTROL_POINTS) return null
-    const figures = count === values.length ? values : values.slice(0, count)
-    const limits = controlLimits(figures)
-    return limits === null
-      ? null
-      : { ...limits, periods: count === ids.length ? ids : ids.slice(0, count), values: figures }
-  }
-
-  /**
    * Periods of one kind never overlap, so ordering by first month orders them; a stable sort, so that two values of
    * one period keep their order. Values mostly come in order, and are then not sorted.
    */
-  #oldestFirst(): { ids: PeriodId[]; values: number[]; lastMonths: string[] } {
-    if (this.#inOrder) return { ids: this.#ids, values: this.#values, lastMonths: this.#lastMonths }
+  #oldestFirst(): { ids: PeriodId[]; values: number[] } {
+    if (this.#inOrder) return { ids: this.#ids, values: this.#values }
     const first = this.#ids.map((id) => (parsePeriod(id) as Period).firstMonth)
     const order = first.map((_, i) => i)
     order.sort((a, b) => {
       const [x, y] = [first[a] as string, first[b] as string]
       return x < y ? -1 : x > y ? 1 : a - b
     })
-    return {
-      ids: order.map((i) => this.#ids[i] as PeriodId),
-      values: order.map((i) => this.#values[i] as number),
-      lastMonths: order.map((i) => this.#lastMonths[i] as string),
-    }
+    return { ids: order.map((i) => this.#ids[i] as PeriodId), values: order.map((i) => this.#values[i] as number) }
   }
 }

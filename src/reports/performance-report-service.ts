@@ -1,5 +1,4 @@
 import type { Baseline, Indicator, IndicatorValue } from '../domain/indicator.ts'
-import { indexValues, type IndexedValues } from '../domain/indicator-history.ts'
 import type { PerformanceReport } from '../domain/performance-report.ts'
 import { financialYearId, parsePeriod, type PeriodId } from '../domain/period.ts'
 
@@ -14,7 +13,7 @@ export type BuildPerformanceReport = (input: {
   readonly partnership: string
   readonly year: PeriodId
   readonly indicators: readonly Indicator[]
-  readonly values: readonly IndicatorValue[] | IndexedValues
+  readonly values: readonly IndicatorValue[]
   readonly baselines: readonly Baseline[]
 }) => PerformanceReport
 
@@ -31,9 +30,7 @@ export interface PerformanceReportService {
  * Regenerates the performance report from the stored figures. With `dataVersion` (the newest audit event's id:
  * every change to the figures is audited in its own transaction), a report is rebuilt only when the data has
  * changed since it was last built, so it can never disagree with the figures just imported, in this process or
- * another; without it, on every call. The values read for one version are indexed once (`indexValues`) and the
- * index kept with the version, so the reports of its other years neither read the values again nor redo the work
- * the years share (each value displayed, each year's outturn, the control series). Measured by `npm run bench:web`: building the report is most of the
+ * another; without it, on every call. Measured by `npm run bench:web`: building the report is most of the
  * dashboard's time.
  */
 export function createPerformanceReportService(deps: {
@@ -42,16 +39,11 @@ export function createPerformanceReportService(deps: {
   readonly build: BuildPerformanceReport
   readonly dataVersion?: () => Promise<number>
 }): PerformanceReportService {
-  let cache: {
-    version: number
-    years: PeriodId[]
-    reports: Map<PeriodId, PerformanceReport>
-    values: { indexed: IndexedValues; years: PeriodId[] } | null
-  } | null = null
+  let cache: { version: number; years: PeriodId[]; reports: Map<PeriodId, PerformanceReport> } | null = null
   async function current<T>(work: () => Promise<T>, fromCache: (c: NonNullable<typeof cache>) => T | undefined) {
     if (!deps.dataVersion) return work()
     const version = await deps.dataVersion()
-    if (cache?.version !== version) cache = { version, years: [], reports: new Map(), values: null }
+    if (cache?.version !== version) cache = { version, years: [], reports: new Map() }
     const hit = fromCache(cache)
     return hit !== undefined ? hit : work()
   }
@@ -90,18 +82,10 @@ export function createPerformanceReportService(deps: {
           const [indicators, baselines, values] = await Promise.all([
             deps.figures.listIndicators(),
             deps.figures.listBaselines(),
-            entry?.values ??
-              deps.figures.listValues().then((read) => ({ indexed: indexValues(read), years: yearsOf(read) })),
+            deps.figures.listValues(),
           ])
-          if (entry) entry.values = values
-          if (!values.years.includes(p.id)) return null
-          const built = deps.build({
-            partnership: deps.partnership,
-            year: p.id,
-            indicators,
-            values: values.indexed,
-            baselines,
-          })
+          if (!yearsOf(values).includes(p.id)) return null
+          const built = deps.build({ partnership: deps.partnership, year: p.id, indicators, values, baselines })
           entry?.reports.set(p.id, built)
           return built
         },
