@@ -138,4 +138,53 @@ describe('the regional service', () => {
     assert.deepEqual(reads, [1, 2, 2], "only Beta's public report is read again")
     assert.deepEqual((await service.peers(a, 'other-kpi')).rows, [])
   })
+
+  it('answers a regional page again from memory until the data changes or five minutes pass', async () => {
+    let instanceVersion = 7
+    let clock = 0
+    const asked: number[] = []
+    const service = createRegionalService({
+      partnerships: { list: async () => [a, b, c] },
+      partnership: (p) => ({
+        reports: {
+          report: async () => null,
+          yearsWithFigures: async () => {
+            asked.push(p.id)
+            return []
+          },
+        },
+        publication: { publishedYears: async () => [], publicReport: async () => null },
+        dataVersion: async () => 1,
+      }),
+      populations: async () => () => null,
+      dataVersion: async () => instanceVersion,
+      now: () => clock,
+    })
+    const pcc = user([
+      [1, 'regional-analyst'],
+      [2, 'regional-analyst'],
+    ])
+    await service.overview(pcc)
+    assert.deepEqual(asked.sort(), [1, 2])
+    await service.overview(pcc)
+    assert.equal(asked.length, 2, 'nothing changed: no partnership read again')
+    // Another year asked is another answer.
+    await service.overview(pcc, 'FY2016-17')
+    assert.equal(asked.length, 4)
+    instanceVersion++
+    await service.overview(pcc)
+    assert.equal(asked.length, 6, 'a change anywhere: read again')
+    clock += 5 * 60 * 1000
+    await service.overview(pcc)
+    assert.equal(asked.length, 8, 'five minutes on: read again')
+    // Granted a third partnership: a different question.
+    await service.overview(
+      user([
+        [1, 'regional-analyst'],
+        [2, 'regional-analyst'],
+        [3, 'regional-analyst'],
+      ]),
+    )
+    assert.equal(asked.length, 11)
+  })
 })
