@@ -305,6 +305,14 @@ async function measure(base: string, label: string, targets: readonly Target[]):
   return { label, figures }
 }
 
+/**
+ * Vacuums and analyses the database after a bulk load, so that each phase measures an instance in its steady state
+ * (the planner's statistics and the visibility map up to date), not autovacuum catching up with the rows just inserted.
+ */
+async function settle(client: pg.Client): Promise<void> {
+  await client.query('vacuum (analyze)')
+}
+
 async function main(): Promise<void> {
   const databaseName = `saferhub_bench_${randomBytes(5).toString('hex')}`
   const admin = new pg.Client({ connectionString: adminUrl })
@@ -333,7 +341,7 @@ async function main(): Promise<void> {
     const demoId = demo.rows[0]?.id
     if (demo.rows.length !== 1 || demoId === undefined) throw new Error('expected the demo partnership alone')
     await storeFramework(client, demoId, generatedValues(0, indicators, FIRST_YEAR, years))
-    await client.query('analyze')
+    await settle(client)
 
     const analyst = await signIn(base, 'partnership-analyst')
     const kpi = `/kpis/${indicators[0]?.id}`
@@ -358,7 +366,7 @@ async function main(): Promise<void> {
       if (n % 50 === 0) console.log(`  ${n} partnerships`)
     }
     const lastImport = await importLastYear(client, databaseUrl, dataDirectory, partnershipCount)
-    await client.query('analyze')
+    await settle(client)
     const counts = await client.query<{ partnerships: string; values: string; events: string }>(
       `select (select count(*) from partnerships) as partnerships, (select count(*) from indicator_values) as values,
               (select count(*) from audit_events) as events`,
