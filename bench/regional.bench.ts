@@ -409,39 +409,23 @@ async function main(): Promise<void> {
     }
 
     console.log('')
-    const rows: Record<string, string | number>[] = []
-    for (const phase of [alone, many]) {
-      const ping = phase.figures[0]
-      for (const f of phase.figures) {
-        rows.push({
-          instance: phase.label,
-          route: f.label,
-          requests: f.requests,
-          'req/s': Math.round(f.requestsPerSecond),
-          'p50 ms': ms(f.p50),
-          'p95 ms': ms(f.p95),
-          'p50 ÷ /ping': ping ? (f.p50 / ping.p50).toFixed(1) : '–',
-          'p95 ÷ /ping': ping ? (f.p95 / ping.p95).toFixed(1) : '–',
-          'errors/timeouts': f.errors + f.timeouts,
-          statuses: f.statusCodes,
-        })
-      }
-    }
-    for (const f of regional) {
-      const ping = many.figures[0]
-      rows.push({
-        instance: `${many.label}, all granted`,
-        route: f.label,
-        requests: f.requests,
-        'req/s': Math.round(f.requestsPerSecond),
-        'p50 ms': ms(f.p50),
-        'p95 ms': ms(f.p95),
-        'p50 ÷ /ping': ping ? (f.p50 / ping.p50).toFixed(1) : '–',
-        'p95 ÷ /ping': ping ? (f.p95 / ping.p95).toFixed(1) : '–',
-        'errors/timeouts': f.errors + f.timeouts,
-        statuses: f.statusCodes,
-      })
-    }
+    /** One route's figures as a row of the table, beside the same phase's `/ping`. */
+    const tableRow = (instance: string, f: Figures, ping: Figures | undefined) => ({
+      instance,
+      route: f.label,
+      requests: f.requests,
+      'req/s': Math.round(f.requestsPerSecond),
+      'p50 ms': ms(f.p50),
+      'p95 ms': ms(f.p95),
+      'p50 ÷ /ping': ping ? (f.p50 / ping.p50).toFixed(1) : '–',
+      'p95 ÷ /ping': ping ? (f.p95 / ping.p95).toFixed(1) : '–',
+      'errors/timeouts': f.errors + f.timeouts,
+      statuses: f.statusCodes,
+    })
+    const rows = [
+      ...[alone, many].flatMap((phase) => phase.figures.map((f) => tableRow(phase.label, f, phase.figures[0]))),
+      ...regional.map((f) => tableRow(`${many.label}, all granted`, f, many.figures[0])),
+    ]
     console.table(rows)
     console.log(`${many.label} against 1 (goal for the pages: ≤ 1.2):`)
     for (const [i, f] of many.figures.entries()) {

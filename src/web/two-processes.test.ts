@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import pg from 'pg'
+import { createEmptyPostgresDatabase } from '../../test/support/databases.ts'
 import { startServerProcess, type ServerProcess } from '../../test/support/server-process.ts'
 import { demoUsers } from '../accounts/demo-users.ts'
 import { TestBrowser } from '../accounts/web/test-client.ts'
@@ -23,23 +22,18 @@ describe(
   'two server processes on one PostgreSQL database',
   { skip: adminUrl ? false : 'SAFERHUB_TEST_DATABASE_URL is not set: two processes need a shared PostgreSQL' },
   () => {
-    const name = `saferhub_test_${randomBytes(6).toString('hex')}`
+    let database: Awaited<ReturnType<typeof createEmptyPostgresDatabase>> | null = null
     const directories: string[] = []
     const servers: ServerProcess[] = []
 
     before(async () => {
-      assert.ok(adminUrl)
-      const admin = new pg.Client({ connectionString: adminUrl })
-      await admin.connect()
-      await admin.query(`CREATE DATABASE ${name}`)
-      await admin.end()
-      const url = new URL(adminUrl)
-      url.pathname = `/${name}`
+      database = await createEmptyPostgresDatabase()
+      const url = database.url
       const env = (label: string) => {
         const directory = mkdtempSync(path.join(os.tmpdir(), `saferhub-two-processes-${label}-`))
         directories.push(directory)
         return {
-          DATABASE_URL: url.toString(),
+          DATABASE_URL: url,
           SAFERHUB_DATA_DIR: directory,
           SAFERHUB_DEMO: 'true',
           SESSION_SECRET: 'the-same-secret-on-every-host-of-this-test',
@@ -54,12 +48,7 @@ describe(
     after(async () => {
       const codes = await Promise.all(servers.map((server) => server.stop()))
       for (const directory of directories) rmSync(directory, { recursive: true, force: true })
-      if (adminUrl) {
-        const cleanup = new pg.Client({ connectionString: adminUrl })
-        await cleanup.connect()
-        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-        await cleanup.end()
-      }
+      await database?.drop()
       for (const [i, code] of codes.entries()) assert.equal(code, 0, `process ${i + 1} stopped cleanly`)
     })
 

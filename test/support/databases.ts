@@ -62,6 +62,23 @@ export async function openEmptyTestDatabase(dialect: DialectName): Promise<Empty
       },
     }
   }
+  const empty = await createEmptyPostgresDatabase()
+  const database = openDatabase({ databaseUrl: empty.url })
+  return {
+    ...database,
+    reopen: () => openDatabase({ databaseUrl: empty.url }),
+    async close() {
+      await database.close()
+      await empty.drop()
+    },
+  }
+}
+
+/**
+ * A new, empty database on the test PostgreSQL server (SAFERHUB_TEST_DATABASE_URL), for a test that opens it itself
+ * (or hands its URL to server processes): its URL, and `drop` (which ends any connection still open to it).
+ */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.SAFERHUB_TEST_DATABASE_URL
   if (!adminUrl) throw new Error('SAFERHUB_TEST_DATABASE_URL is not set')
   const name = `saferhub_test_${randomBytes(6).toString('hex')}`
@@ -71,12 +88,9 @@ export async function openEmptyTestDatabase(dialect: DialectName): Promise<Empty
   await admin.end()
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
-  const database = openDatabase({ databaseUrl: url.toString() })
   return {
-    ...database,
-    reopen: () => openDatabase({ databaseUrl: url.toString() }),
-    async close() {
-      await database.close()
+    url: url.toString(),
+    async drop() {
       const cleanup = new pg.Client({ connectionString: adminUrl })
       await cleanup.connect()
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
