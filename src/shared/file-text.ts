@@ -13,6 +13,7 @@
  * embeddings, overrides and isolates, the line and paragraph separators, and the byte-order mark / zero-width no-break
  * space (invisible, and a sign that a file's bytes are not what they look like when found mid-text).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g
 
 /** `\x1b` for characters up to U+00FF, `\u202e` above: the forms JavaScript and most terminals' users read. */

@@ -15,6 +15,7 @@ import type { Database } from '../../db/database.ts'
 import { openTestDatabase, testDialects } from '../../../test/support/databases.ts'
 import { createCrimeRepository, type CrimeRepository } from '../crime-repository.ts'
 import { loadGeography } from '../geography/lookup-files.ts'
+import { crimeSummary } from '../web/import-outcome.ts'
 import { formatImportSummary } from './import-command.ts'
 import { independentCounts, type IndependentFileCounts } from './independent-counts.ts'
 import { CrimeImportError, createCrimeImportService, type CrimeImportDependencies } from './import-service.ts'
@@ -35,6 +36,7 @@ const januaryLines = januaryText.split('\r\n').slice(0, -1)
 const header = januaryLines[0] as string
 
 /** Any C0 or C1 control character or bidi override left raw in a message. */
+// eslint-disable-next-line no-control-regex -- finding raw control characters is the point
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 /** Writes a zip archive with Python's zipfile: entries as [name in the archive, file to put there]. */
@@ -425,6 +427,11 @@ for (const dialect of testDialects()) {
         /Counts by LSOA dropped for Newport \(W14000022\) in 1 re-imported force-month: SAFERHUB_SERVED_PARTNERSHIPS does not name it/,
       )
       assert.match(printed, /Counts by LSOA dropped for Wolverhampton \(E22000341\)/)
+      // The imports page says it too.
+      assert.deepEqual(
+        crimeSummary(narrowed).find((line) => line.label.startsWith('Counts by LSOA dropped'))?.value,
+        'Wolverhampton (E22000341): not in SAFERHUB_SERVED_PARTNERSHIPS; Newport (W14000022): not in SAFERHUB_SERVED_PARTNERSHIPS',
+      )
     })
   })
 }

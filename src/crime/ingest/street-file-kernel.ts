@@ -72,7 +72,9 @@ export interface StreetFileReader {
  *
  * It is strict RFC 4180: a field may be quoted (commas, line breaks and doubled quotes inside), a quote may not
  * appear inside an unquoted field, a closing quote must end its field. Every row must have the 12 columns of the
- * header, the file's month, one "Falls within" force throughout and a known crime type.
+ * header, the file's month, one "Falls within" force throughout and a known crime type, and a file must have at
+ * least one row. Beyond RFC 4180, as Python's csv module reads them: header cells may be quoted, blank lines may end
+ * the file, and lines may end with CR alone (LF and CRLF as well).
  *
  * Why one self-contained function: the worker threads that parse files in parallel run this function's source text
  * (`String(streetFileKernel)`), which starts in a few milliseconds where loading TypeScript modules into a worker
