@@ -323,6 +323,19 @@ describe('street-level file parser', () => {
       }
     })
 
+    it('gives the same rows for LF, CRLF and CR-only files with blank lines at the end, however they are split', () => {
+      for (const ending of ['\n', '\r\n', '\r']) {
+        const text = [HEADER, ...rows].join(ending) + ending + ending
+        // Split in three at every pair of places (every 13th for the second): a line end may be cut anywhere.
+        for (let a = 0; a <= text.length; a++) {
+          for (let b = a; b <= text.length; b += 13) {
+            const summary = parse(text, '2020-01', [a, b - a])
+            assert.deepEqual(table(summary), expected, `${JSON.stringify(ending)} split at ${a} and ${b}`)
+          }
+        }
+      }
+    })
+
     it('refuses a blank line among the rows, naming its line', () => {
       const fault = faultOf([HEADER, rows[0], '', rows[1]].join('\n'))
       assert.equal(fault.line, 3)
