@@ -32,6 +32,7 @@ import {
 } from '../accounts/web/index.ts'
 import { errorHandler, notFound } from './errors.ts'
 import { setUpHealthChecks } from './health.ts'
+import { keepRenderedPages } from './kept-pages.ts'
 import { jsonLogger, type Logger } from './logger.ts'
 import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { saveSessionBeforeRendering } from './save-session-first.ts'
@@ -58,6 +59,12 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.set('query parser', 'simple')
 
   const nunjucks = createNunjucksEnvironment({ watch: config.reloadTemplates })
+  // The pages read most, kept by their whole context (src/web/kept-pages.ts): not rendered again while nothing on
+  // them changes. None of them shows a secret.
+  keepRenderedPages(nunjucks, {
+    templates: ['dashboard.njk', 'kpi-page.njk', 'public-report.njk'],
+    perRequest: ['cspNonce', 'csrfToken'],
+  })
   nunjucks.express(app)
   app.set('view engine', 'njk')
   app.locals.partnershipName = config.partnershipName

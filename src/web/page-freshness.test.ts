@@ -11,7 +11,8 @@ import { createApp } from './app.ts'
 
 /**
  * The dashboard and a KPI page are served from what this process keeps (the built report under the partnership's
- * newest audit event, prepared statements, the session's idle deadline): a figure written here, or through another
+ * newest audit event, the rendered page under its whole context, prepared statements, the session's idle deadline):
+ * a figure written here, or through another
  * handle on the same database (another process), must show on the very next view. Two applications over two handles
  * of one database (SQLite: two connections to one file; PostgreSQL: two pools), each with its own caches.
  */
@@ -64,6 +65,22 @@ for (const dialect of testDialects()) {
       assert.equal(response.status, 200, path)
       return response.text()
     }
+
+    it("a page given from what was kept carries its own response's CSP nonce", async () => {
+      const browser = await signedIn(servers[0] as TestServer)
+      const nonces: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const response = await browser.get('/dashboard')
+        assert.equal(response.status, 200)
+        const header = /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')?.[1]
+        const html = await response.text()
+        assert.ok(header, 'the response has a CSP nonce')
+        assert.ok(html.includes(`nonce="${header}"`), "the page has the response's own nonce")
+        assert.doesNotMatch(html, /kept-[0-9a-f]{24}/, 'no marker is left in the page')
+        nonces.push(header)
+      }
+      assert.equal(new Set(nonces).size, 3, 'each response has a nonce of its own')
+    })
 
     it('in this process and through another handle, on the dashboard and the KPI page', async () => {
       const [here, there] = [await signedIn(servers[0] as TestServer), await signedIn(servers[1] as TestServer)]
