@@ -35,8 +35,15 @@ export interface PerformanceImport {
  */
 export const MAX_PROBLEMS_LISTED = 5000
 
-interface KnownIndicators {
+export interface KnownIndicators {
   readonly indicators: ReadonlyMap<string, Indicator>
+}
+
+export interface ReadOptions {
+  /** Today, for the examples in messages (a period of the current financial year); default the clock's. */
+  readonly today?: Date
+  /** Data rows a worksheet may have (default `MAX_ROWS`): reading stops at the first row past it. */
+  readonly maxRows?: number
 }
 
 interface TypedTable {
@@ -58,6 +65,7 @@ interface TypedTable {
 export async function readPerformanceImport(
   files: readonly ImportFile[],
   known: KnownIndicators,
+  options: ReadOptions = {},
 ): Promise<PerformanceImport> {
   const problems: ImportProblem[] = []
   const warnings: ImportProblem[] = []
@@ -70,7 +78,11 @@ export async function readPerformanceImport(
   for (const [index, file] of files.entries()) {
     order.set(file.name, index * 1000)
     if (isWorkbook(file.name, file.content)) {
-      const result = await readXlsxTables(file.name, file.content)
+      const result = await readXlsxTables(
+        file.name,
+        file.content,
+        options.maxRows === undefined ? {} : { maxRows: options.maxRows },
+      )
       problems.push(...result.problems)
       rowsRead += result.rowsLeftOut
       result.tables.forEach((table, sheet) => {
