@@ -114,6 +114,22 @@ describe('workbooks read as streams', () => {
     )
   })
 
+  it('names a cell far beyond the header (column XFD) without reading the row as 16,384 columns', async () => {
+    const xml = `<worksheet><sheetData>${row(1, ['indicator', 'period', 'value'])}<row r="2"><c r="A2" t="inlineStr"><is><t>knife-crime</t></is></c><c r="XFD2"><v>1</v></c></row></sheetData></worksheet>`
+    const result = await readPerformanceImport(
+      [{ name: 'far.xlsx', content: workbookOf([{ name: 'Values', xml }]) }],
+      known,
+    )
+    assert.deepEqual(result.problems, [
+      {
+        file: 'far.xlsx, sheet Values',
+        row: 2,
+        column: '',
+        reason: 'cell XFD2 is beyond the last column of the header: delete it or give the column a header',
+      },
+    ])
+  })
+
   it('reads a workbook in a worker thread to the same result as in place', async () => {
     const workbook = new ExcelJS.Workbook()
     workbook.addWorksheet('Values').addRows([

@@ -49,12 +49,20 @@ export interface XlsxReadOptions {
 type SheetCell = RawCell | { readonly kind: 'shared'; readonly index: number }
 
 interface SheetRows {
-  /** Cells by row number, then by column (1-based, as Excel counts them). */
-  readonly rows: Map<number, Map<number, SheetCell>>
+  /**
+   * Cells by row number, then at [column - 1] (Excel's columns count from 1). Arrays, not maps: at 100,000 rows a
+   * map per row was most of a sheet's memory.
+   */
+  readonly rows: Map<number, SheetCell[]>
   /** Merged ranges as [first row, first column, last row, last column]. */
   readonly merges: [number, number, number, number][]
   /** The first row number past the limit, when the sheet goes on beyond it (the rest was not read). */
   readonly pastLimit: number | null
+  /**
+   * Per row, the first cell with a value past column `MAX_HEADER_COLUMNS` (beyond any header): kept aside, so that a
+   * cell in column XFD does not make every row an array of 16,384.
+   */
+  readonly farCells: Map<number, number>
 }
 
 /** "B12" as [12, 2]. */
@@ -134,12 +142,14 @@ async function readSheetRows(
   styles: readonly NumberShown[],
   maxRows: number,
 ): Promise<SheetRows> {
-  const rows = new Map<number, Map<number, SheetCell>>()
+  const rows = new Map<number, SheetCell[]>()
   const merges: [number, number, number, number][] = []
+  const farCells = new Map<number, number>()
   let pastLimit: number | null = null
 
   let rowNumber = 0
-  let cells: Map<number, SheetCell> | null = null
+  let cells: SheetCell[] | null = null
+  let cellsInRow = 0
   let column = 0
   // The cell being read.
   let type = 'n'
@@ -162,7 +172,8 @@ async function readSheetRows(
             stop()
             return
           }
-          cells = new Map()
+          cells = []
+          cellsInRow = 0
           break
         }
         case 'c': {
@@ -206,9 +217,14 @@ async function readSheetRows(
       else if (name === 'c' && inCell) {
         inCell = false
         const cell = sheetCell(type, value, inlineText, hasFormula, styles[style] ?? 'number', parts.date1904)
-        if (cell.kind !== 'empty') cells?.set(column, cell)
+        if (cell.kind !== 'empty' && column > MAX_HEADER_COLUMNS) {
+          if (!farCells.has(rowNumber)) farCells.set(rowNumber, column)
+        } else if (cell.kind !== 'empty' && cells !== null && column >= 1) {
+          cells[column - 1] = cell
+          cellsInRow++
+        }
       } else if (name === 'row' && cells !== null) {
-        if (cells.size > 0) rows.set(rowNumber, cells)
+        if (cellsInRow > 0 || farCells.has(rowNumber)) rows.set(rowNumber, cells)
         cells = null
       }
     },
@@ -217,7 +233,7 @@ async function readSheetRows(
       else if (reading === 't') inlineText += text
     },
   }))
-  return { rows, merges, pastLimit }
+  return { rows, merges, pastLimit, farCells }
 }
 
 /**
@@ -315,7 +331,7 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
   const wanted = new Set<number>()
   for (const { rows } of read) {
     for (const cells of rows.rows.values())
-      for (const cell of cells.values()) if (cell.kind === 'shared') wanted.add(cell.index)
+      for (const cell of cells) if (cell?.kind === 'shared') wanted.add(cell.index)
   }
   const strings = await readSharedStrings(parts, wanted)
   const resolve = (cell: SheetCell | undefined): RawCell => {
@@ -340,8 +356,9 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
 
     const header: string[] = []
     const headerCells = sheetRows.rows.get(1)
-    let widest = 0
-    for (const [column, cell] of headerCells ?? []) {
+    let widest = sheetRows.farCells.get(1) ?? 0
+    for (const [index, cell] of (headerCells ?? []).entries()) {
+      const column = index + 1
       const raw = resolve(cell)
       const text = raw.kind === 'text' ? raw.text : raw.kind === 'number' ? String(raw.value) : ''
       if (text !== '') widest = Math.max(widest, column)
@@ -378,10 +395,12 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
     const numbers = [...sheetRows.rows.keys()].sort((a, b) => a - b)
     for (const rowNumber of numbers) {
       if (rowNumber === 1) continue
-      const found = sheetRows.rows.get(rowNumber) as Map<number, SheetCell>
+      const found = sheetRows.rows.get(rowNumber) as SheetCell[]
       const cells: RawCell[] = header.map(() => EMPTY_CELL)
       let rowIsUsable = true
-      for (const [column, cell] of [...found].sort((a, b) => a[0] - b[0])) {
+      for (const [index, cell] of found.entries()) {
+        if (cell === undefined) continue
+        const column = index + 1
         const raw = resolve(cell)
         if (column > header.length) {
           if (raw.kind !== 'empty') {
@@ -395,6 +414,15 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
           continue
         }
         cells[column - 1] = raw
+      }
+      const far = sheetRows.farCells.get(rowNumber)
+      if (far !== undefined) {
+        rowProblem(
+          rowNumber,
+          '',
+          `cell ${columnLetter(far)}${rowNumber} is beyond the last column of the header: delete it or give the column a header`,
+        )
+        rowIsUsable = false
       }
       for (let column = 1; column <= header.length; column++) {
         if (merged.has(`${rowNumber}:${column}`)) {
