@@ -24,7 +24,7 @@ export const READ_IN_PLACE_BELOW_BYTES = 256 * 1024
  * this; one that needs more is refused with a problem rather than growing the server (issue 9: a 2.1 MB workbook
  * took the process to 2.8 GB).
  */
-export const WORKER_HEAP_MB = 160
+export const WORKER_HEAP_MB = 128
 
 function outOfMemory(files: readonly ImportFile[]): PerformanceImport {
   return {

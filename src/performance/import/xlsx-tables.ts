@@ -224,7 +224,8 @@ async function readSheetRows(
           cellsInRow++
         }
       } else if (name === 'row' && cells !== null) {
-        if (cellsInRow > 0 || farCells.has(rowNumber)) rows.set(rowNumber, cells)
+        // Kept as an exact-size copy: the array filled cell by cell has room for 17, three times what a row uses.
+        if (cellsInRow > 0 || farCells.has(rowNumber)) rows.set(rowNumber, cells.slice())
         cells = null
       }
     },
