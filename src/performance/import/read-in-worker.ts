@@ -26,7 +26,7 @@ export const READ_IN_PLACE_BELOW_BYTES = 256 * 1024
  */
 export const WORKER_HEAP_MB = 128
 
-function outOfMemory(files: readonly ImportFile[]): PerformanceImport {
+function outOfMemory(files: readonly ImportFile[], heapMb: number): PerformanceImport {
   return {
     indicators: [],
     baselines: [],
@@ -36,7 +36,7 @@ function outOfMemory(files: readonly ImportFile[]): PerformanceImport {
         file: files.map((f) => f.name).join(', '),
         row: 0,
         column: '',
-        reason: `reading these files needed more than the ${WORKER_HEAP_MB} MB of memory an import may use: split them into smaller files (fewer rows, or shorter commentary)`,
+        reason: `reading these files needed more than the ${heapMb} MB of memory an import may use: split them into smaller files (fewer rows, or shorter commentary)`,
       },
     ],
     rowsRead: 0,
@@ -56,8 +56,21 @@ export const readPerformanceImportOffThread: ImportReader = async (files, known,
   if (bytes < READ_IN_PLACE_BELOW_BYTES && !files.some((f) => isWorkbook(f.name, f.content))) {
     return readPerformanceImport(files, known, options)
   }
+  return readPerformanceImportInWorker(files, known, options)
+}
+
+/**
+ * Reads an import in a worker thread of its own, ended after it. `heapMb` (default `WORKER_HEAP_MB`) is the most
+ * heap it may use: past it the worker is stopped and the import refused with a problem saying so.
+ */
+export async function readPerformanceImportInWorker(
+  files: readonly ImportFile[],
+  known: KnownIndicators,
+  options: ReadOptions = {},
+  heapMb = WORKER_HEAP_MB,
+): Promise<PerformanceImport> {
   const worker = new Worker(new URL('./import-worker-boot.mjs', import.meta.url), {
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
   })
   try {
     return await new Promise<PerformanceImport>((resolve, reject) => {
@@ -65,7 +78,7 @@ export const readPerformanceImportOffThread: ImportReader = async (files, known,
         answer.ok ? resolve(answer.result) : reject(new Error(answer.message)),
       )
       worker.once('error', (error: Error & { code?: string }) =>
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? resolve(outOfMemory(files)) : reject(error),
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? resolve(outOfMemory(files, heapMb)) : reject(error),
       )
       worker.once('exit', (code) => reject(new Error(`the import worker stopped (exit code ${code}) before answering`)))
       const request: ImportWorkerRequest = { files, indicators: [...known.indicators.values()], options }

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import ExcelJS from 'exceljs'
 import type { Indicator } from '../../domain/indicator.ts'
 import { readPerformanceImport } from './read-performance-import.ts'
-import { readPerformanceImportOffThread } from './read-in-worker.ts'
+import { readPerformanceImportInWorker, readPerformanceImportOffThread } from './read-in-worker.ts'
 import { writeZip } from './testing/zip-writer.ts'
 import { MAX_XML_TOKEN_CHARS } from './xml-scanner.ts'
 
@@ -142,5 +142,27 @@ describe('workbooks read as streams', () => {
     const inWorker = await readPerformanceImportOffThread(files, known, { today })
     assert.deepEqual(inWorker, await readPerformanceImport(files, known, { today }))
     assert.match(inWorker.problems[0]?.reason ?? '', /thousands separator/)
+  })
+
+  it('refuses, with a problem and not by growing the server, a read that needs more heap than the worker has', async () => {
+    // 40,000 rows of 200 random characters: about 8 MB of text, which cannot be read in a 16 MB heap.
+    const body = Array.from({ length: 40_000 }, (_, i) =>
+      row(i + 2, ['knife-crime', 'FY2017-18-Q1', randomBytes(150).toString('base64')]),
+    )
+    const xml = `<worksheet><sheetData>${row(1, ['indicator', 'period', 'commentary'])}${body.join('')}</sheetData></worksheet>`
+    const files = [{ name: 'big.xlsx', content: workbookOf([{ name: 'Values', xml }]) }]
+    const result = await readPerformanceImportInWorker(files, known, {}, 16)
+    assert.deepEqual(result.problems, [
+      {
+        file: 'big.xlsx',
+        row: 0,
+        column: '',
+        reason:
+          'reading these files needed more than the 16 MB of memory an import may use: split them into smaller files (fewer rows, or shorter commentary)',
+      },
+    ])
+    // The same files with the default heap are read to the end (so the refusal above was the heap's).
+    const read = await readPerformanceImportInWorker(files, known)
+    assert.equal(read.rowsRead, 40_000)
   })
 })
