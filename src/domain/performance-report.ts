@@ -1,4 +1,5 @@
 import type { Baseline, Indicator, IndicatorValue, PreferredDirection, Target } from './indicator.ts'
+import type { LikeForLikeChange } from './like-for-like.ts'
 import type { PeriodId } from './period.ts'
 
 /**
@@ -157,6 +158,11 @@ export interface IndicatorRow {
   readonly previousOutturn: Outturn
   readonly changeOnBaseline: Change | null
   readonly changeOnLastYear: Change | null
+  /**
+   * For an incomplete year, the change over the periods both years have (Q1–Q3 against Q1–Q3); null for a complete
+   * year or where it cannot be formed (see `likeForLike`). Absent in hand-made rows.
+   */
+  readonly likeForLike?: LikeForLikeChange | null
   readonly sameQuarterLastYear: Change | null
   readonly quarterOnQuarter: Change | null
   readonly outcome: Outcome

@@ -28,6 +28,8 @@ const approval = (kind: Approval['kind'], actor: string, approvedAt: string): Ap
   userId: 1,
   actor,
   approvedAt,
+  round: 1,
+  reason: null,
 })
 
 describe('the two-person rule', () => {

@@ -14,10 +14,11 @@ for (const dialect of testDialects()) {
         let clock = Date.parse('2018-06-01T09:00:00Z')
         const repository = createPublicationRepository(database, audit, { now: () => new Date((clock += 60_000)) })
         const year = 'FY2017-18'
-        assert.equal(await repository.addApproval({ year, kind: 'publish', userId: 2, actor: 'analyst@x.org' }), true)
-        assert.equal(await repository.addApproval({ year, kind: 'publish', userId: 2, actor: 'analyst@x.org' }), false)
+        const first = { round: 1, reason: null }
+        assert.equal(await repository.addApproval({ year, kind: 'publish', userId: 2, actor: 'analyst@x.org', ...first }), true)
+        assert.equal(await repository.addApproval({ year, kind: 'publish', userId: 2, actor: 'analyst@x.org', ...first }), false)
         assert.equal(publicationStatus(await repository.approvalsOf(year)).published, false)
-        assert.equal(await repository.addApproval({ year, kind: 'sign-off', userId: 4, actor: 'board@x.org' }), true)
+        assert.equal(await repository.addApproval({ year, kind: 'sign-off', userId: 4, actor: 'board@x.org', ...first }), true)
         const status = publicationStatus(await repository.approvalsOf(year))
         assert.equal(status.published, true)
         // 09:01 the analyst; the refused duplicate reads no time; 09:02 the board member, who completes publication.
