@@ -238,7 +238,8 @@ export function createPublicationService(deps: {
         report,
         approvals,
         reason: round === 1 ? null : amendmentReason(approvals),
-        changes: previous === null ? [] : figureDifferences(previous.report, report),
+        // Stored for the public page's list of amendments, so in the public's terms.
+        changes: previous === null ? [] : figureDifferences(previous.report, report, 'public'),
       },
       actor,
       requestId,

@@ -38,11 +38,21 @@ export interface FigureDifference {
   readonly now: string | null
 }
 
-/** What the public page shows of a KPI's commentary, in words, for a difference. */
-function commentaryShown(kpi: PublicKpi): string {
-  if (kpi.commentary !== null) return kpi.commentary
+/** What the public page shows of a KPI's commentary, for a difference: its text for editors, its state for the public. */
+function commentaryShown(kpi: PublicKpi, audience: Audience): string {
+  if (kpi.commentary !== null) return audience === 'editors' ? kpi.commentary : 'Published'
   return kpi.commentaryWithheld ? 'Withheld' : 'None'
 }
+
+/**
+ * Who reads the differences: editors on the publication page see texts and every figure as it was; the public
+ * page's list of amendments names a commentary's state only (a withdrawn text is not repeated) and does not repeat
+ * the old value of a figure now withheld (beside the new figures it could give a withheld count back).
+ */
+export type Audience = 'editors' | 'public'
+
+/** What the public's list of amendments shows for the old value of a figure now withheld. */
+export const NOT_REPEATED = 'not repeated (now withheld)'
 
 /**
  * Every published figure and commentary that differs between `published` and `now` (both protected public reports
@@ -52,7 +62,11 @@ function commentaryShown(kpi: PublicKpi): string {
  *
  * @example figureDifferences(snapshot.report, live)[0] // { kpi: 'Drug tests', what: '2024/25 Q4', published: 'not available', now: '41' }
  */
-export function figureDifferences(published: PublicReport, now: PublicReport): FigureDifference[] {
+export function figureDifferences(
+  published: PublicReport,
+  now: PublicReport,
+  audience: Audience = 'editors',
+): FigureDifference[] {
   const differences: FigureDifference[] = []
   const before = new Map(published.kpis.map((k) => [k.id, k] as const))
   for (const kpi of now.kpis) {
@@ -70,17 +84,20 @@ export function figureDifferences(published: PublicReport, now: PublicReport): F
       for (const f of [...to.periods, to.total]) {
         const o: PublicFigure | undefined = oldFigures.get(f.period)
         if (o?.display !== f.display) {
-          differences.push({ kpiId: kpi.id, kpi: kpi.name, what: f.label, published: o?.display ?? null, now: f.display })
+          const was = audience === 'public' && f.suppressed && o !== undefined ? NOT_REPEATED : (o?.display ?? null)
+          differences.push({ kpiId: kpi.id, kpi: kpi.name, what: f.label, published: was, now: f.display })
         }
       }
     }
-    if (commentaryShown(old) !== commentaryShown(kpi)) {
+    if (commentaryShown(old, 'editors') !== commentaryShown(kpi, 'editors')) {
+      const [was, is] = [commentaryShown(old, audience), commentaryShown(kpi, audience)]
       differences.push({
         kpiId: kpi.id,
         kpi: kpi.name,
         what: 'Commentary',
-        published: commentaryShown(old),
-        now: commentaryShown(kpi),
+        published: was,
+        // For the public, a text replaced by another reads "Published" twice: say that it changed.
+        now: was === is ? 'Published, reworded' : is,
       })
     }
   }
