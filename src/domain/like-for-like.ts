@@ -11,7 +11,7 @@ import { percentOf } from './rounding.ts'
 export interface LikeForLikeChange extends Change {
   /** The periods compared, this year's, in order. */
   readonly periods: readonly DisplayValue['period'][]
-  /** Their column labels ("Q1", "Q2", "Q3"), and the range in words: "Q1–Q3", or "Q1, Q3" when not adjacent. */
+  /** Their labels within the year ("Q1", "Q2", "Q3"), and the range: "Q1–Q3", or "Q1, Q3" when not adjacent. */
   readonly periodLabels: readonly string[]
   readonly label: string
 }
@@ -58,7 +58,7 @@ export function likeForLike(
     from = both.reduce((total, p) => total + (p.lastYear.number as number), 0)
     to = both.reduce((total, p) => total + (p.thisYear.number as number), 0)
   }
-  const periodLabels = both.map((p) => p.label)
+  const periodLabels = both.map((p) => withinYear(p.thisYear.periodLabel))
   return {
     ...measureChange(from, to, changeScaleOf(indicator)),
     periods: both.map((p) => p.thisYear.period),
@@ -68,6 +68,11 @@ export function likeForLike(
       both.map((p) => p.index),
     ),
   }
+}
+
+/** A period's label without its financial year, as a year's table heads it: "2024/25 Q3" → "Q3"; "May 2024" stays. */
+export function withinYear(periodLabel: string): string {
+  return periodLabel.replace(/^\d{4}\/\d{2} /, '')
 }
 
 /** "Q1–Q3" for adjacent periods from the first to the last, else the labels listed: "Q1, Q3". */

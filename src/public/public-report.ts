@@ -6,7 +6,7 @@ import {
 } from '../domain/disclosure-control.ts'
 import type { DisplayValue, IndicatorRow, Outturn, PerformanceReport } from '../domain/performance-report.ts'
 import { periodKindOf, periodNoun } from '../domain/aggregation.ts'
-import { rangeLabel } from '../domain/like-for-like.ts'
+import { rangeLabel, withinYear } from '../domain/like-for-like.ts'
 import { measureChange } from '../domain/judgement.ts'
 import type { PeriodId } from '../domain/period.ts'
 import { publicCommentary, type CommentaryDecision } from './commentary-review.ts'
@@ -273,11 +273,11 @@ function protectRow(
   }
 }
 
-/** The column label ("Q4") of the latest period of one year of the row with a figure: where a stock's year is taken. */
+/** The latest period ("Q4") of one year of the row with a figure: where a stock's year is taken. */
 function latestReported(row: IndicatorRow, side: 'thisYear' | 'lastYear'): string | null {
   for (let i = row.periods.length - 1; i >= 0; i--) {
     const p = row.periods[i]
-    if (p !== undefined && p[side].number !== null) return p.label
+    if (p !== undefined && p[side].number !== null) return withinYear(p[side].periodLabel)
   }
   return null
 }
@@ -302,7 +302,7 @@ function publicLikeForLike(
     if (f.count !== null && !f.suppressed && last !== undefined && last.count !== null && !last.suppressed) both.push(i)
   })
   if (both.length === 0) return null
-  const labels = both.map((i) => row.periods[i]?.label ?? '')
+  const labels = both.map((i) => withinYear(thisYear[i]?.label ?? ''))
   const from = both.reduce((sum, i) => sum + (lastYear[i]?.count ?? 0), 0)
   const to = both.reduce((sum, i) => sum + (thisYear[i]?.count ?? 0), 0)
   const change = measureChange(from, to, 'count').display

@@ -221,30 +221,35 @@ export function createPublicationService(deps: {
    * after the upgrade stores the figures as they then are; `takenAt` records when). Returns the publications.
    */
   async function settle(year: PeriodId, actor: string, requestId: string | null = null): Promise<SnapshotSummary[]> {
-    const stored = await repository.snapshotsOf(year)
-    const latest = stored[stored.length - 1]
-    const round = (latest?.round ?? 0) + 1
-    const approvals = (await repository.approvalsOf(year)).filter((a) => a.round === round)
-    const status = publicationStatus(approvals)
-    if (!status.published || status.publishedAt === null) return stored
-    const report = await liveReport(year, status.publishedAt)
-    if (report === null) return stored
-    const previous = latest === undefined ? null : await repository.latestSnapshot(year)
-    await repository.addSnapshot(
-      {
-        year,
-        round,
-        publishedAt: status.publishedAt,
-        report,
-        approvals,
-        reason: round === 1 ? null : amendmentReason(approvals),
-        // Stored for the public page's list of amendments, so in the public's terms.
-        changes: previous === null ? [] : figureDifferences(previous.report, report, 'public'),
-      },
-      actor,
-      requestId,
-    )
-    return repository.snapshotsOf(year)
+    let stored = await repository.snapshotsOf(year)
+    // Normally at most one round is waiting; more only where several were completed before snapshots existed.
+    for (;;) {
+      const latest = stored[stored.length - 1]
+      const round = (latest?.round ?? 0) + 1
+      const approvals = (await repository.approvalsOf(year)).filter((a) => a.round === round)
+      const status = publicationStatus(approvals)
+      if (!status.published || status.publishedAt === null) return stored
+      const report = await liveReport(year, status.publishedAt)
+      if (report === null) return stored
+      const previous = latest === undefined ? null : await repository.latestSnapshot(year)
+      await repository.addSnapshot(
+        {
+          year,
+          round,
+          publishedAt: status.publishedAt,
+          report,
+          approvals,
+          // Every publish approval of an amendment gives a reason (`approve` refuses one without); the fallback
+          // only keeps a round approved some other way from stopping the public page.
+          reason: round === 1 ? null : (amendmentReason(approvals) ?? 'No reason was recorded'),
+          // Stored for the public page's list of amendments, so in the public's terms.
+          changes: previous === null ? [] : figureDifferences(previous.report, report, 'public'),
+        },
+        actor,
+        requestId,
+      )
+      stored = await repository.snapshotsOf(year)
+    }
   }
 
   /** Whether a year is published, as of its stored publications (settled first). */
