@@ -65,7 +65,9 @@ for (const dialect of testDialects())
       const publish = await analyst.post(`${PAGE}/publish`, { _csrf: await analyst.csrfTokenOf(PAGE), reason })
       assert.equal(publish.status, 303)
       const board = await app.signedIn('board-member')
-      const signOff = await board.post(`${PAGE}/sign-off`, { _csrf: await board.csrfTokenOf('/account/change-password') })
+      const signOff = await board.post(`${PAGE}/sign-off`, {
+        _csrf: await board.csrfTokenOf('/account/change-password'),
+      })
       assert.equal(signOff.status, 303)
     }
 
@@ -128,7 +130,10 @@ for (const dialect of testDialects())
       )
 
       await republish('Youth custody commentary released after review')
-      assert.match(await (await analyst.get(PAGE)).text(), /Nothing the public page shows has changed since publication/)
+      assert.match(
+        await (await analyst.get(PAGE)).text(),
+        /Nothing the public page shows has changed since publication/,
+      )
       // The public page lists the amendment: when, why, and what changed (the commentary's state, not its text).
       const amended = await (await anonymous().get('/')).text()
       const amendments = amended.slice(amended.indexOf('id="amendments"'))
@@ -318,7 +323,10 @@ for (const dialect of testDialects())
         303,
       )
       const reason = 'Approved again by the board'
-      assert.equal((await analyst.post(`${PAGE}/publish`, { _csrf: await analyst.csrfTokenOf(PAGE), reason })).status, 303)
+      assert.equal(
+        (await analyst.post(`${PAGE}/publish`, { _csrf: await analyst.csrfTokenOf(PAGE), reason })).status,
+        303,
+      )
 
       for (const role of ['viewer', 'board-member'] as const) {
         const browser = await app.signedIn(role)

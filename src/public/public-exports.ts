@@ -78,7 +78,10 @@ export function publicFiguresTable(report: PublicReport): ExportTable {
         'On "year" rows: how many of the year\'s periods were reported, e.g. "3 of 4 quarters"; an incomplete year is the sum (or ratio of sums) of the periods reported, and the Figure says so',
         18,
       ),
-      column('Stock at', 'On "year" rows of a stock: the period the year\'s figure is taken at (its latest reported), e.g. Q4'),
+      column(
+        'Stock at',
+        'On "year" rows of a stock: the period the year\'s figure is taken at (its latest reported), e.g. Q4',
+      ),
       column(
         'Like-for-like periods',
         `On the ${report.yearLabel} "year" row of an incomplete year: the periods both years have, compared like for like`,
@@ -140,7 +143,10 @@ export async function publicReportXlsx(report: PublicReport, amendments: Amendme
   )
   note('Licence', OGL_ATTRIBUTION)
   for (const amendment of amendments) {
-    note(`Amended ${amendment.publishedAt.slice(0, 10)}`, `${amendment.reason} (${amendment.changes.length} figures changed)`)
+    note(
+      `Amended ${amendment.publishedAt.slice(0, 10)}`,
+      `${amendment.reason} (${amendment.changes.length} figures changed)`,
+    )
   }
   notes.addRow([])
   notes.addRow([safeCell(`Sheet "${table.name}"`)]).font = { bold: true }

@@ -245,7 +245,10 @@ function protectRow(
       asAt,
     }
   }
-  const thisYear = { periods: (cells.this ?? []).map(figure), total: yearFigure(totalCells.this as Cell, row.outturn, 'thisYear') }
+  const thisYear = {
+    periods: (cells.this ?? []).map(figure),
+    total: yearFigure(totalCells.this as Cell, row.outturn, 'thisYear'),
+  }
   const lastYear = {
     periods: (cells.last ?? []).map(figure),
     total: yearFigure(totalCells.last as Cell, row.previousOutturn, 'lastYear'),

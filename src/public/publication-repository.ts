@@ -32,7 +32,11 @@ export interface PublicationRepository {
    * Stores a publication of a year and its audit event in one transaction. False (nothing written) when that round
    * of the year already has one: a publication, once made, is never replaced.
    */
-  addSnapshot(snapshot: Omit<PublicationSnapshot, 'takenAt'>, actor: string, requestId?: string | null): Promise<boolean>
+  addSnapshot(
+    snapshot: Omit<PublicationSnapshot, 'takenAt'>,
+    actor: string,
+    requestId?: string | null,
+  ): Promise<boolean>
 }
 
 function fromRow(row: {

@@ -121,7 +121,11 @@ export interface PublishedYear {
   readonly firstPublishedAt: string
   readonly publishedAt: string
   /** The amendments, oldest first: date, what changed, why. */
-  readonly amendments: readonly { readonly publishedAt: string; readonly reason: string; readonly changes: readonly FigureDifference[] }[]
+  readonly amendments: readonly {
+    readonly publishedAt: string
+    readonly reason: string
+    readonly changes: readonly FigureDifference[]
+  }[]
 }
 
 export type ApprovalOutcome =
@@ -418,9 +422,7 @@ export function createPublicationService(deps: {
           reason: amendmentReason(pending),
         },
         differences:
-          latest === null
-            ? []
-            : figureDifferences(latest.report, protectReport(report, rules, null, decisions)),
+          latest === null ? [] : figureDifferences(latest.report, protectReport(report, rules, null, decisions)),
         commentary,
         changedAfterPublication: commentary.filter((c) => c.decision?.afterPublication).length,
       }

@@ -44,7 +44,11 @@ interface Kpi {
 }
 interface PublicJson {
   kpis: Kpi[]
-  amendments: { publishedAt: string; reason: string; changes: { kpiId: string; what: string; published: string | null; now: string | null }[] }[]
+  amendments: {
+    publishedAt: string
+    reason: string
+    changes: { kpiId: string; what: string; published: string | null; now: string | null }[]
+  }[]
 }
 
 /** The public page's section of one KPI. */
@@ -192,7 +196,9 @@ for (const dialect of testDialects())
       assert.match(await (await analyst.get(PAGE)).text(), new RegExp(`Reason given: ${reason}`))
       // One approval is not a publication: the public still sees the first.
       assert.equal((await publicJson()).amendments.length, 0)
-      const signOff = await board.post(`${PAGE}/sign-off`, { _csrf: await board.csrfTokenOf('/account/change-password') })
+      const signOff = await board.post(`${PAGE}/sign-off`, {
+        _csrf: await board.csrfTokenOf('/account/change-password'),
+      })
       assert.equal(signOff.status, 303)
 
       // Like for like: Q1–Q3 of both years, summed here from values.csv.
@@ -221,11 +227,18 @@ for (const dialect of testDialects())
       )
       const knifeCsv = yearRow(await csv(), 'knife-crime', '2017/18')
       assert.deepEqual(
-        [knifeCsv?.['Like-for-like periods'], knifeCsv?.['Like-for-like last year'], knifeCsv?.['Like-for-like this year']],
+        [
+          knifeCsv?.['Like-for-like periods'],
+          knifeCsv?.['Like-for-like last year'],
+          knifeCsv?.['Like-for-like this year'],
+        ],
         ['Q1–Q3', String(last), String(current)],
       )
       const home = await text('/')
-      assert.match(section(home, 'knife-crime'), new RegExp(`Like for like, Q1–Q3: ${last} in 2016/17, ${current} in 2017/18`))
+      assert.match(
+        section(home, 'knife-crime'),
+        new RegExp(`Like for like, Q1–Q3: ${last} in 2016/17, ${current} in 2017/18`),
+      )
       const amendments = home.slice(home.indexOf('id="amendments"'))
       assert.match(amendments, /Amended \d{1,2} \w+ \d{4}/)
       assert.match(amendments, new RegExp(`Why: ${reason}`))
@@ -238,7 +251,10 @@ for (const dialect of testDialects())
           ['board@example.org', 'publish-amendment'],
         ],
       )
-      assert.match(await (await analyst.get(PAGE)).text(), /Nothing the public page shows has changed since publication/)
+      assert.match(
+        await (await analyst.get(PAGE)).text(),
+        /Nothing the public page shows has changed since publication/,
+      )
     })
 
     it('stores a publication at its first read for a year published before snapshots existed', async () => {
