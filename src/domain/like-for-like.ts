@@ -1,20 +1,7 @@
 import type { Indicator } from './indicator.ts'
 import { changeScaleOf, measureChange } from './judgement.ts'
-import type { Change, DisplayValue } from './performance-report.ts'
+import type { DisplayValue, LikeForLikeChange } from './performance-report.ts'
 import { percentOf } from './rounding.ts'
-
-/**
- * The change over the periods both years have, for a year that is incomplete: "Q1–Q3 2023/24 126 → Q1–Q3 2024/25
- * 125". The year's own change is never computed from an incomplete year (`changeOnLastYear` is null), because 3
- * quarters against 4 would read as a fall; the same quarters of both years compare like with like.
- */
-export interface LikeForLikeChange extends Change {
-  /** The periods compared, this year's, in order. */
-  readonly periods: readonly DisplayValue['period'][]
-  /** Their labels within the year ("Q1", "Q2", "Q3"), and the range: "Q1–Q3", or "Q1, Q3" when not adjacent. */
-  readonly periodLabels: readonly string[]
-  readonly label: string
-}
 
 /**
  * The like-for-like change of an incomplete year: null when the year is complete (the year's own change applies),

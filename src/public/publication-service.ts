@@ -24,7 +24,7 @@ import {
   type PublicationStatus,
 } from './publication.ts'
 import type { PublicationRepository, SnapshotSummary } from './publication-repository.ts'
-import { figureDifferences, type FigureDifference, type PublicationSnapshot } from './publication-snapshot.ts'
+import { figureDifferences, type FigureDifference } from './publication-snapshot.ts'
 
 /** A user as the services see them: who they are and what they may do. */
 type User = Principal & { readonly id: number; readonly email: string }
