@@ -64,7 +64,7 @@ export interface PublicLikeForLike {
   readonly thisYear: number
   /** "-1 (-0.8%)". */
   readonly change: string
-  /** "Q1–Q3: 126 in 2023/24, 125 in 2024/25 (-1, -0.8%)". */
+  /** "Q1–Q3: 126 in 2023/24, 125 in 2024/25, a change of -1 (-0.8%)". */
   readonly display: string
 }
 
@@ -317,7 +317,7 @@ function publicLikeForLike(
     lastYear: from,
     thisYear: to,
     change,
-    display: `${label}: ${n(from)} in ${report.previousYearLabel}, ${n(to)} in ${report.yearLabel} (${change})`,
+    display: `${label}: ${n(from)} in ${report.previousYearLabel}, ${n(to)} in ${report.yearLabel}, a change of ${change}`,
   }
 }
 

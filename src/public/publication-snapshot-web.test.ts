@@ -213,10 +213,9 @@ for (const dialect of testDialects())
         ['Q1–Q3', last, current],
       )
       const percent = Math.round(((current - last) / last) * 1000) / 10
-      assert.equal(
-        knife?.likeForLike?.change,
-        `${current - last > 0 ? '+' : '-'}${Math.abs(current - last)} (${percent > 0 ? '+' : '-'}${Math.abs(percent).toFixed(1)}%)`,
-      )
+      const sign = (n: number) => (n > 0 ? '+' : '-')
+      const change = `${sign(current - last)}${Math.abs(current - last)} (${sign(percent)}${Math.abs(percent).toFixed(1)}%)`
+      assert.equal(knife?.likeForLike?.change, change)
       assert.equal(json.amendments.length, 1)
       assert.equal(json.amendments[0]?.reason, reason)
       // The import left Q4 without its commentary (values.csv had one there), so that changed too.
@@ -237,7 +236,9 @@ for (const dialect of testDialects())
       const home = await text('/')
       assert.match(
         section(home, 'knife-crime'),
-        new RegExp(`Like for like, Q1–Q3: ${last} in 2016/17, ${current} in 2017/18`),
+        new RegExp(
+          `Like for like, Q1–Q3: ${last} in 2016/17, ${current} in 2017/18, a change of ${change.replace(/[+().]/g, '\\$&')}\\.`,
+        ),
       )
       const amendments = home.slice(home.indexOf('id="amendments"'))
       assert.match(amendments, /Amended \d{1,2} \w+ \d{4}/)
