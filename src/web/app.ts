@@ -320,6 +320,7 @@ function partnershipRouter(
     kpiRoutes({
       performance: scoped.performance.repository,
       audit: scoped.audit,
+      reports: scoped.reports.performance,
       guard: [requirePermission(accounts, 'report:view')],
       exportGuard: [requirePermission(accounts, 'report:export')],
       // Other partnerships of the instance that share the KPI, from what they have published only.
