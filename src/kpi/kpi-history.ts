@@ -74,7 +74,9 @@ function figureWords(indicator: Indicator, periodId: string, stored: Record<stri
     commentary: text(stored.commentary),
   }
   try {
-    return displayValue(indicator, periodId, value).display
+    const shown = displayValue(indicator, periodId, value).display
+    // Why a figure is absent matters as much as its absence ("not available (MOJ has not updated)").
+    return value.status !== 'reported' && value.reason ? `${shown} (${value.reason})` : shown
   } catch {
     return 'a figure that cannot be read'
   }
@@ -133,7 +135,9 @@ export function kpiHistory(indicator: Indicator, events: readonly AuditEvent[]):
       if (event.action === 'delete' || after === null) what = 'KPI removed'
       else if (before === null) what = 'KPI created'
       else {
-        const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+        // In the order the page lists a KPI's fields, then any other, so the sentence reads the same each time.
+        const known = Object.keys(FIELD_WORDS)
+        const fields = [...new Set([...known, ...Object.keys(before), ...Object.keys(after)])].filter(
           (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
         )
         what =
