@@ -85,7 +85,12 @@ export function lineChart(options: LineChartOptions): string {
   const references = options.referenceLines ?? []
   // A legend row at the top names each line when there is more than one series.
   const legend = others.length > 0
-  const margin = { top: legend ? 30 : 12, right: references.length > 0 ? 110 : limits ? 74 : 12, bottom: options.bands?.length ? 40 : 24, left: 48 }
+  const margin = {
+    top: legend ? 30 : 12,
+    right: references.length > 0 ? 110 : limits ? 74 : 12,
+    bottom: options.bands?.length ? 40 : 24,
+    left: 48,
+  }
   const plotWidth = width - margin.left - margin.right
   const plotHeight = height - margin.top - margin.bottom
 

@@ -127,13 +127,18 @@ describe('imports from the browser, with a preview', () => {
     assert.match(page, /CSV or XLSX files, 20 MB at most in all \(the most one file may be\)/)
     // The docs' per-file limit is the upload's limit in all, so a workbook at the limit can be uploaded.
     const docs = readFileSync(new URL('../../docs/import-formats.md', import.meta.url), 'utf8')
-    assert.match(docs, /At most 20 MB and 100,000 rows per file\. Through the web page \(`\/imports`\), the files of one upload may hold\s+20 MB in all/)
+    assert.match(
+      docs,
+      /At most 20 MB and 100,000 rows per file\. Through the web page \(`\/imports`\), the files of one upload may hold\s+20 MB in all/,
+    )
     // The body limit leaves room for the form's framing around 20 MB of files, and no more than 64 KB.
     assert.equal(MAX_UPLOAD_BYTES - 20 * 1024 * 1024, 64 * 1024)
   })
 
   it('refuses an upload over 20 MB with 413, another user’s upload is 404, and a viewer may not import', async () => {
-    const big = await upload(analyst, csrf, [{ name: 'big.csv', content: Buffer.alloc(20 * 1024 * 1024 + 64 * 1024 + 10, 0x41) }])
+    const big = await upload(analyst, csrf, [
+      { name: 'big.csv', content: Buffer.alloc(20 * 1024 * 1024 + 64 * 1024 + 10, 0x41) },
+    ])
     assert.equal(big.status, 413)
     assert.match(await big.text(), /The files must be 20 MB or smaller in all/)
     const uploaded = await upload(analyst, csrf, [

@@ -45,7 +45,9 @@ function parsed(json: string | null): Record<string, unknown> | null {
   if (json === null) return null
   try {
     const value: unknown = JSON.parse(json)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null
   } catch {
     return null
   }
@@ -117,7 +119,8 @@ export function kpiHistory(indicator: Indicator, events: readonly AuditEvent[]):
     const after = parsed(event.after)
     // A figure's event says where it came from; a baseline's `source` is something else (fixed or rolled on).
     const source = event.entityType === 'indicator-value' ? text(after?.source) : null
-    const through = source !== null ? ` (${SOURCE_WORDS[source] ?? source})` : event.importId !== null ? ' (import)' : ''
+    const through =
+      source !== null ? ` (${SOURCE_WORDS[source] ?? source})` : event.importId !== null ? ' (import)' : ''
     const by = ` by ${event.actor}${through}`
     let what: string
     if (event.entityType === 'indicator-value') {

@@ -62,7 +62,13 @@ describe('the KPI page’s year, from the report’s row', () => {
     const chart = year.chart
     assert.ok(chart)
     assert.equal(chart.cumulative, true)
-    assert.deepEqual(chart.columns, ['Period', '2017/18 (year to date)', '2016/17 (year to date)', 'Baseline', 'Target'])
+    assert.deepEqual(chart.columns, [
+      'Period',
+      '2017/18 (year to date)',
+      '2016/17 (year to date)',
+      'Baseline',
+      'Target',
+    ])
     // Running totals by hand: 49, 98, 154, 221 and 40, 89, 140, 191; the baseline 191, the target 200.
     assert.deepEqual(
       chart.rows.map((r) => r.cells),
@@ -111,7 +117,12 @@ describe('the KPI page’s year, from the report’s row', () => {
   })
 
   it('charts a proportion period by period, not as a running total', () => {
-    const kpi = indicator({ id: 'repeat', name: 'Repeat victims', measureType: 'proportion', preferredDirection: 'reduce' })
+    const kpi = indicator({
+      id: 'repeat',
+      name: 'Repeat victims',
+      measureType: 'proportion',
+      preferredDirection: 'reduce',
+    })
     const values = [
       ...[1, 2, 3, 4].map((q) => reported('repeat', `FY2016-17-Q${q}`, { numerator: 10, denominator: 40 })),
       ...[1, 2, 3, 4].map((q) => reported('repeat', `FY2017-18-Q${q}`, { numerator: 8, denominator: 40 })),

@@ -116,7 +116,8 @@ export function buildKpiYear(
  */
 export function changeInWords(change: Change, against: string): string {
   const way = changeDirection(change)
-  const words = way === 'none' ? `no change on ${against}` : `${way === 'increase' ? 'an increase' : 'a decrease'} on ${against}`
+  const words =
+    way === 'none' ? `no change on ${against}` : `${way === 'increase' ? 'an increase' : 'a decrease'} on ${against}`
   return `${change.display}: ${words}`
 }
 
@@ -164,7 +165,8 @@ function yearChart(
   const figure = (n: number | null) => (n === null ? 'no figure' : formatMeasure(indicator, n))
 
   const references: { name: string; value: number; words: string }[] = []
-  if (row.baseline !== null) references.push({ name: 'Baseline', value: row.baseline.value, words: row.baseline.display })
+  if (row.baseline !== null)
+    references.push({ name: 'Baseline', value: row.baseline.value, words: row.baseline.display })
   const target = row.target
   if (target !== null && row.targetLabel !== null) {
     const level =
@@ -179,8 +181,7 @@ function yearChart(
       references.push({
         name: 'Target',
         value: level,
-        words:
-          target.kind === 'absolute' ? row.targetLabel : `${row.targetLabel}: ${figure(level)}`,
+        words: target.kind === 'absolute' ? row.targetLabel : `${row.targetLabel}: ${figure(level)}`,
       })
   }
 
@@ -202,9 +203,7 @@ function yearChart(
     points: row.periods.map((p, i) => ({ label: p.label, value: thisYear[i] ?? null })),
     otherSeries: [{ name: `${report.previousYearLabel}${ytd}`, values: lastYear }],
     referenceLines: references.map((r) => ({ name: r.name, value: r.value })),
-    ...(percent
-      ? { numberLabel: (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}%` }
-      : {}),
+    ...(percent ? { numberLabel: (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}%` } : {}),
     width: 640,
     height: 260,
   })

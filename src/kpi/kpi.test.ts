@@ -74,7 +74,10 @@ describe('the KPI page', () => {
     assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/)
     assert.doesNotMatch(text, /indicator-value|FY20\d\d-\d\d-Q\d/)
     assert.match(text, /Figure for 2017\/18 Q4 added: 67 by demo-data \(import\)/)
-    assert.match(html, /<time datetime="\d{4}-\d{2}-\d{2}T[^"]+">\d{1,2} [A-Z][a-z]+ \d{4}, (\d{1,2}:\d{2}[ap]m|midday|midnight)<\/time>/)
+    assert.match(
+      html,
+      /<time datetime="\d{4}-\d{2}-\d{2}T[^"]+">\d{1,2} [A-Z][a-z]+ \d{4}, (\d{1,2}:\d{2}[ap]m|midday|midnight)<\/time>/,
+    )
   })
 
   it('shows the audit history to roles with audit:view only', async () => {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { can } from '../accounts/permissions.ts'
-import type { Role } from '../accounts/permissions.ts'
+import type { Role } from '../accounts/roles.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 
 /** The menu's links as [href, visible text], read from the page's service navigation. */

@@ -17,7 +17,8 @@ function visibleText(html: string): string {
 
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/
 // "7 December 2026, 2:33am": the one format of src/shared/time-in-words.ts.
-const IN_WORDS = /\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}, (\d{1,2}:\d{2}[ap]m|midday|midnight)/
+const IN_WORDS =
+  /\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}, (\d{1,2}:\d{2}[ap]m|midday|midnight)/
 
 describe('times on pages', () => {
   let app: RunningApp

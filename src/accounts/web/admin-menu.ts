@@ -27,7 +27,11 @@ export function administrationLinks(
   if (options.withinPartnership === false) {
     // No partnership to administer yet (an empty installation): only the installation's own pages.
   } else if (can(user, 'user:manage'))
-    links.push({ href: `${base}/admin/users`, text: 'Users', description: 'Add people, change their role, reset a password.' })
+    links.push({
+      href: `${base}/admin/users`,
+      text: 'Users',
+      description: 'Add people, change their role, reset a password.',
+    })
   if (options.withinPartnership !== false && can(user, 'agency:view'))
     links.push({
       href: `${base}/admin/agencies`,
