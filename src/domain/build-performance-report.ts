@@ -10,6 +10,7 @@ import type {
 } from './performance-report.ts'
 import { expectedPeriodsOf, outturnOf, periodKindOf, type YearPeriod } from './aggregation.ts'
 import { generateCommentary, unitOf } from './commentary.ts'
+import { likeForLike } from './like-for-like.ts'
 import { controlChart, ControlSeries } from './control-limits.ts'
 import {
   changeOnBaseline,
@@ -343,6 +344,7 @@ function indicatorRow(
     previousOutturn,
     changeOnBaseline: onBaseline,
     changeOnLastYear: onLastYear,
+    likeForLike: likeForLike(indicator, periods, outturn.complete),
     sameQuarterLastYear: latest.sameQuarterLastYear,
     quarterOnQuarter: latest.quarterOnQuarter,
     outcome,

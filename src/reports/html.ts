@@ -34,6 +34,11 @@ const OUTCOME_TAG: Record<Outcome, string> = {
   'no-preferred-direction': 'govuk-tag--grey',
 }
 
+/** The govuk-tag class of an outcome, so that every page colours an outcome as the report does (beside its words). */
+export function outcomeTagClass(outcome: Outcome): string {
+  return OUTCOME_TAG[outcome]
+}
+
 /**
  * A p-value as an analyst writes it: two decimal places, three below 0.01, and "< 0.001" below that.
  *
