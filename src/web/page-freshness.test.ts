@@ -107,6 +107,12 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch(dashboard, /\b987\b|1,141/)
       const kpi = await page(here, '/kpis/knife-crime')
       assert.match(kpi, /\b876\b/)
+      // The KPI page's audit history is kept with the page's figures, under the same data version: the change made
+      // through the other handle is listed at once, newest first, above the one made here.
+      const history = kpi.slice(kpi.indexOf('id="kpi-audit"'))
+      const latest = history.indexOf('Figure for 2017/18 Q4 changed from 987 to 876')
+      const earlier = history.indexOf('Figure for 2017/18 Q4 changed from 67 to 987')
+      assert.ok(latest > 0 && earlier > latest, 'both changes listed, the newest first')
     })
   })
 }
