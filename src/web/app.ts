@@ -58,6 +58,10 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.disable('x-powered-by')
   app.set('trust proxy', config.trustProxy)
   app.set('query parser', 'simple')
+  // No ETag computed over each body (a SHA-1 of a 41 KB dashboard on every view, 3% of its time): every dynamic
+  // response is `no-store`, so no cache keeps it to revalidate, and the static assets' URLs are versioned and
+  // immutable. The API's ETags (a figure's or a return's version) are set by its routes and stay.
+  app.set('etag', false)
 
   const nunjucks = createNunjucksEnvironment({ watch: config.reloadTemplates })
   // The pages read most, kept by their whole context (src/web/kept-pages.ts): not rendered again while nothing on

@@ -123,6 +123,26 @@ describe('kept rendered pages', () => {
     assert.deepEqual(counts, { rendered: 15, kept: 1 })
   })
 
+  it('renders a context with a cycle, or a nested value JSON cannot write, without keeping it', async () => {
+    const env = environment()
+    const counts = keepRenderedPages(env, { templates: ['page.njk'], perRequest: ['cspNonce'] })
+    const cyclic: Record<string, unknown> = { name: 'Knife crime', figure: '221' }
+    cyclic.self = cyclic
+    const deep = [{ name: 'Burglary', figure: Number.POSITIVE_INFINITY }]
+    const withNonEnumerableToJson = Object.defineProperty({ name: 'Asha Patel' }, 'toJSON', { value: () => ({}) })
+    for (let i = 0; i < 2; i++) {
+      assert.match(await renderPage(env, 'page.njk', context({ kpis: [cyclic] })), /<p>Knife crime: 221<\/p>/)
+      assert.match(await renderPage(env, 'page.njk', context({ kpis: deep })), /<p>Burglary: Infinity<\/p>/)
+      assert.match(await renderPage(env, 'page.njk', context({ person: withNonEnumerableToJson })), /Asha Patel/)
+    }
+    assert.deepEqual(counts, { rendered: 6, kept: 0 })
+    // A Date is its instant: the same instant is the same page.
+    const dated = () => context({ title: new Date('2026-12-07T10:00:00Z') })
+    await renderPage(env, 'page.njk', dated())
+    await renderPage(env, 'page.njk', dated())
+    assert.deepEqual(counts, { rendered: 7, kept: 1 })
+  })
+
   it('lets the least recently used pages go beyond its size', async () => {
     const env = environment()
     // Room for two pages of this size: 109 characters each with its key (62 + 47), not three.
