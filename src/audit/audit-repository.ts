@@ -113,6 +113,8 @@ export function createAuditRepository(database: Database, options: AuditReposito
   const visible = branches === null ? null : partnershipEventsFilter(branches)
   /** `latestId`'s queries for a partnership, compiled once per list of ignored kinds. */
   const compiledLatest = new Map<string, Promise<CompiledQuery<{ id: number }>[]>>()
+  /** `latestId`'s query for the whole instance, compiled once per list of ignored kinds (a handful: code's own). */
+  const compiledInstanceLatest = new Map<string, CompiledQuery<{ id: number }>>()
 
   async function head(trx: Kysely<DatabaseSchema>): Promise<ChainPosition> {
     const last = await trx
@@ -228,15 +230,21 @@ export function createAuditRepository(database: Database, options: AuditReposito
         return Number(row?.latest ?? 0)
       }
       // Newest first along the primary key, stopping at the first event of another kind: cheap however many of the
-      // ignored kind (sign-in events, say) came last.
-      const row = await database.db
-        .selectFrom('audit_events')
-        .select('id')
-        .where('entity_type', 'not in', ignoring)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst()
-      return Number(row?.id ?? 0)
+      // ignored kind (sign-in events, say) came last. Compiled once, as the partnership's are: every KPI page asks
+      // it (the published peers are kept under the instance's version, src/regional/).
+      const key = ignoring.join('\u0000')
+      let compiled = compiledInstanceLatest.get(key)
+      if (compiled === undefined) {
+        compiled = database.db
+          .selectFrom('audit_events')
+          .select('id')
+          .where('entity_type', 'not in', ignoring)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .compile()
+        compiledInstanceLatest.set(key, compiled)
+      }
+      return Number((await database.db.executeQuery(compiled)).rows[0]?.id ?? 0)
     },
     async list(filter = {}) {
       const limit = Math.min(Math.max(filter.limit ?? 1_000, 1), 10_000)

@@ -18,8 +18,7 @@ function field(value: unknown): string {
 export function dashboardRoutes(options: DashboardRoutesOptions): express.Router {
   const router = express.Router()
   router.get('/dashboard', ...options.guard, async (req, res) => {
-    const year = await options.reports.latestYear()
-    const report = year === null ? null : await options.reports.report(year)
+    const report = await options.reports.latestReport()
     if (report === null) {
       res.render('no-figures.njk', { pageTitle: 'No performance figures yet' })
       return

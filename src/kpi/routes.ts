@@ -16,7 +16,7 @@ export interface KpiRoutesOptions {
   /** The KPI's audit history (`list`), and the partnership's data version (`latestId`) that the page is kept under. */
   readonly audit: Pick<AuditRepository, 'list' | 'latestId'>
   /** The performance report (the same, cached model the dashboard and the report pages read): the year's judgement. */
-  readonly reports: Pick<PerformanceReportService, 'latestYear' | 'report'>
+  readonly reports: Pick<PerformanceReportService, 'latestReport'>
   /** `requirePermission(accounts, 'report:view')`; the audit history is shown only with 'audit:view'. */
   readonly guard: readonly RequestHandler[]
   /** Middleware the CSV download runs after `guard`: `requirePermission(accounts, 'report:export')`. */
@@ -71,8 +71,7 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
       options.performance.listBaselines({ indicatorIds: [id] }),
     ])
     // The latest year with figures, judged by the report itself: the page shows the report's row, never its own sums.
-    const latest = await options.reports.latestYear()
-    const report = latest === null ? null : await options.reports.report(latest)
+    const report = await options.reports.latestReport()
     const row = report === null ? null : rowOf(report, id)
     const found: KeptKpiPage = {
       indicator,

@@ -24,6 +24,11 @@ export interface PerformanceReportService {
   latestYear(): Promise<PeriodId | null>
   /** The report for a financial year, regenerated from the stored figures; null when the year has no figures. */
   report(year: PeriodId): Promise<PerformanceReport | null>
+  /**
+   * The report of the latest year with figures (`report(latestYear())`), reading the data version once when it is
+   * kept: the dashboard and the KPI page ask on every view.
+   */
+  latestReport(): Promise<PerformanceReport | null>
 }
 
 /**
@@ -68,29 +73,41 @@ export function createPerformanceReportService(deps: {
       },
       (c) => (c.years.length > 0 ? c.years : undefined),
     )
+  const latestYear = async () => (await years())[0] ?? null
+  const report = async (year: PeriodId) => {
+    const p = parsePeriod(year)
+    if (!p || p.kind !== 'year') return null
+    return current(
+      async () => {
+        const entry = cache
+        const [indicators, baselines, values] = await Promise.all([
+          deps.figures.listIndicators(),
+          deps.figures.listBaselines(),
+          deps.figures.listValues(),
+        ])
+        if (!yearsOf(values).includes(p.id)) return null
+        const built = deps.build({ partnership: deps.partnership, year: p.id, indicators, values, baselines })
+        entry?.reports.set(p.id, built)
+        return built
+      },
+      (c) => c.reports.get(p.id),
+    )
+  }
   return {
     yearsWithFigures: years,
-    async latestYear() {
-      return (await years())[0] ?? null
-    },
-    async report(year) {
-      const p = parsePeriod(year)
-      if (!p || p.kind !== 'year') return null
-      return current(
-        async () => {
-          const entry = cache
-          const [indicators, baselines, values] = await Promise.all([
-            deps.figures.listIndicators(),
-            deps.figures.listBaselines(),
-            deps.figures.listValues(),
-          ])
-          if (!yearsOf(values).includes(p.id)) return null
-          const built = deps.build({ partnership: deps.partnership, year: p.id, indicators, values, baselines })
-          entry?.reports.set(p.id, built)
-          return built
-        },
-        (c) => c.reports.get(p.id),
-      )
+    latestYear,
+    report,
+    async latestReport() {
+      if (deps.dataVersion) {
+        // Both kept under the version just read: one read instead of latestYear's and report's.
+        const version = await deps.dataVersion()
+        if (cache?.version !== version) cache = { version, years: [], reports: new Map() }
+        const year = cache.years[0]
+        const kept = year === undefined ? undefined : cache.reports.get(year)
+        if (kept !== undefined) return kept
+      }
+      const year = await latestYear()
+      return year === null ? null : report(year)
     },
   }
 }

@@ -93,6 +93,24 @@ for (const dialect of testDialects()) {
       }
     })
 
+    it('a KPI page viewed again with nothing changed reads no figures, no KPI list and no audit history', async (t) => {
+      // An analyst may see the audit history: the page's three history lists are kept with its figures.
+      const credentials = demoUsers.find((u) => u.role === 'partnership-analyst')
+      assert.ok(credentials)
+      const analyst = new TestBrowser(server.base)
+      assert.equal((await analyst.signIn(credentials.email, credentials.password)).status, 303)
+      const counts = await queriesOf(analyst, '/kpis/knife-crime')
+      t.diagnostic(`/kpis/knife-crime: ${counts.total} ${counts.tables.join(',')}`)
+      const read = (table: string) => counts.tables.filter((t) => t === table).length
+      assert.deepEqual(
+        { indicators: read('indicators'), values: read('indicator_values'), baselines: read('baselines') },
+        { indicators: 0, values: 0, baselines: 0 },
+        counts.tables.join(', '),
+      )
+      // Only the data version, not the history: one audit read at most (the version, when it passes this counter).
+      assert.ok(read('audit_events') <= 1, counts.tables.join(', '))
+    })
+
     it('the public report without the prefix reads no list of partnerships: one row tells there is only one', async (t) => {
       const counts = await queriesOf(new TestBrowser(server.base), '/')
       t.diagnostic(`/ (signed out): ${JSON.stringify({ ...counts, tables: undefined })} ${counts.tables.join(',')}`)
