@@ -45,8 +45,12 @@ export interface XlsxReadOptions {
   readonly maxRows?: number
 }
 
-/** A cell as the sheet's XML gives it, before its shared string (if any) is looked up. */
-type SheetCell = RawCell | { readonly kind: 'shared'; readonly index: number }
+/**
+ * A cell as the sheet's XML gives it, before its shared string (if any) is looked up: a shared string is kept as its
+ * index alone, a number in the row's array rather than an object (a workbook's texts are mostly shared strings, and
+ * at 100,000 rows an object per cell was megabytes of the worker's heap).
+ */
+type SheetCell = RawCell | number
 
 interface SheetRows {
   /**
@@ -106,7 +110,7 @@ function sheetCell(
     case 's': {
       const index = Number(value)
       return Number.isInteger(index) && index >= 0
-        ? { kind: 'shared', index }
+        ? index
         : {
             kind: 'unreadable',
             reason: 'the cell refers to a text the workbook does not have: save it again from Excel',
@@ -332,13 +336,13 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
   const wanted = new Set<number>()
   for (const { rows } of read) {
     for (const cells of rows.rows.values())
-      for (const cell of cells) if (cell?.kind === 'shared') wanted.add(cell.index)
+      for (const cell of cells) if (typeof cell === 'number') wanted.add(cell)
   }
   const strings = await readSharedStrings(parts, wanted)
   const resolve = (cell: SheetCell | undefined): RawCell => {
     if (cell === undefined) return EMPTY_CELL
-    if (cell.kind !== 'shared') return cell
-    const text = strings.get(cell.index)
+    if (typeof cell !== 'number') return cell
+    const text = strings.get(cell)
     if (text === undefined) {
       return {
         kind: 'unreadable',
@@ -397,6 +401,8 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
     for (const rowNumber of numbers) {
       if (rowNumber === 1) continue
       const found = sheetRows.rows.get(rowNumber) as SheetCell[]
+      // Each row is let go once it is a table row, so the sheet is not held twice over while it is converted.
+      sheetRows.rows.delete(rowNumber)
       const cells: RawCell[] = header.map(() => EMPTY_CELL)
       let rowIsUsable = true
       for (const [index, cell] of found.entries()) {
