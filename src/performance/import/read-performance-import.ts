@@ -6,7 +6,7 @@ import { closestIndicatorId, type ImportHelp, type IndicatorLookup } from './fig
 import { financialYearOf } from './period-suggestions.ts'
 import { readIndicatorId, readIndicatorRow } from './indicator-rows.ts'
 import type { RawTable, TableKind } from './raw-table.ts'
-import { readHeader, rowReader } from './row-reader.ts'
+import { readHeader, rowPlaceWords, rowReader, type RowPlace } from './row-reader.ts'
 import { identifyTable } from './table-columns.ts'
 import { readValueRow } from './value-rows.ts'
 import { isWorkbook, readXlsxTables } from './xlsx-tables.ts'
@@ -171,8 +171,10 @@ export async function readPerformanceImport(
   }
   const baselines: Baseline[] = []
   const values: IndicatorValue[] = []
-  const baselineRows = new Map<string, ReturnType<typeof rowReader>>()
-  const valueRows = new Map<string, ReturnType<typeof rowReader>>()
+  // Where each baseline and value was first read, for the message about a second one: a place, not the row's
+  // reader (its closures, kept for each of 100,000 rows, were a fifth of a large sheet's memory in the worker).
+  const baselineRows = new Map<string, RowPlace>()
+  const valueRows = new Map<string, RowPlace>()
   for (const { typed, columns } of readable) {
     if (typed.kind === 'indicators') continue
     for (const raw of typed.table.rows) {
@@ -185,11 +187,11 @@ export async function readPerformanceImport(
         if (earlier) {
           r.problem(
             'year',
-            `${baseline.indicatorId} already has a baseline for ${baseline.year} at ${earlier.where(r.source)}`,
+            `${baseline.indicatorId} already has a baseline for ${baseline.year} at ${rowPlaceWords(earlier, r.source)}`,
           )
           continue
         }
-        baselineRows.set(key, r)
+        baselineRows.set(key, { source: r.source, row: r.row })
         baselines.push(baseline)
       } else {
         const value = readValueRow(r, lookup, help)
@@ -199,11 +201,11 @@ export async function readPerformanceImport(
         if (earlier) {
           r.problem(
             'period',
-            `${value.indicatorId} already has a value for ${value.period} at ${earlier.where(r.source)}`,
+            `${value.indicatorId} already has a value for ${value.period} at ${rowPlaceWords(earlier, r.source)}`,
           )
           continue
         }
-        valueRows.set(key, r)
+        valueRows.set(key, { source: r.source, row: r.row })
         values.push(value)
       }
     }
