@@ -175,9 +175,27 @@ export async function readPerformanceImport(
   // reader (its closures, kept for each of 100,000 rows, were a fifth of a large sheet's memory in the worker).
   const baselineRows = new Map<string, RowPlace>()
   const valueRows = new Map<string, RowPlace>()
+  // A file of the wrong kind can have a problem in every row: only the first ones are listed, so only the first
+  // `MAX_PROBLEMS_LISTED` in file and row order are kept, the rest counted. Sorting is stable, so problems of one row
+  // keep the order they were found in, as they would without this. And once there is a problem nothing will be
+  // imported: the figures read are let go (in the worker, at 100,000 rows, both were tens of megabytes).
+  const place = (p: ImportProblem) => order.get(p.file) ?? Number.MAX_SAFE_INTEGER
+  const byPlace = (a: ImportProblem, b: ImportProblem) => place(a) - place(b) || a.row - b.row
+  let notKept = 0
+  const keepFirstProblems = () => {
+    if (problems.length <= 4 * MAX_PROBLEMS_LISTED) return
+    problems.sort(byPlace)
+    notKept += problems.length - MAX_PROBLEMS_LISTED
+    problems.length = MAX_PROBLEMS_LISTED
+  }
   for (const { typed, columns } of readable) {
     if (typed.kind === 'indicators') continue
     for (const raw of typed.table.rows) {
+      keepFirstProblems()
+      if (problems.length > 0) {
+        baselines.length = 0
+        values.length = 0
+      }
       const r = rowReader(typed.table.source, raw, columns, problems)
       if (typed.kind === 'baselines') {
         const baseline = readBaselineRow(r, lookup, help)
@@ -192,7 +210,7 @@ export async function readPerformanceImport(
           continue
         }
         baselineRows.set(key, { source: r.source, row: r.row })
-        baselines.push(baseline)
+        if (problems.length === 0) baselines.push(baseline)
       } else {
         const value = readValueRow(r, lookup, help)
         if (!value) continue
@@ -206,18 +224,14 @@ export async function readPerformanceImport(
           continue
         }
         valueRows.set(key, { source: r.source, row: r.row })
-        values.push(value)
+        if (problems.length === 0) values.push(value)
       }
     }
   }
 
-  const position = (p: ImportProblem) => order.get(p.file) ?? Number.MAX_SAFE_INTEGER
-  const sorted = problems
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => position(a.p) - position(b.p) || a.p.row - b.p.row || a.i - b.i)
-    .map(({ p }) => p)
-  if (sorted.length > MAX_PROBLEMS_LISTED) {
-    const more = sorted.length - MAX_PROBLEMS_LISTED
+  const sorted = problems.sort(byPlace)
+  if (sorted.length + notKept > MAX_PROBLEMS_LISTED) {
+    const more = sorted.length + notKept - MAX_PROBLEMS_LISTED
     sorted.length = MAX_PROBLEMS_LISTED
     sorted.push({
       file: '',
