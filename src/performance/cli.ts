@@ -115,22 +115,107 @@ export const importCommand: Command<PerformanceCommandServices> = {
   },
 }
 
-/** `saferhub demo load`: the seed report's performance framework, as on a first start. */
-export const demoLoadCommand: Command<PerformanceCommandServices> = {
+/** What the demo commands use: the demo partnership, made and removed whole (src/composition-root.ts). */
+export type DemoCommandServices = PerformanceCommandServices & {
+  readonly demo: {
+    create(): Promise<{ readonly partnership: { readonly name: string }; readonly loaded: ImportResult | null }>
+    remove(
+      actor: string,
+      options: { readonly deleteOwnWork?: boolean },
+    ): Promise<
+      | { readonly outcome: 'none' }
+      | { readonly outcome: 'refused'; readonly notFromTheDemo: readonly string[] }
+      | {
+          readonly outcome: 'removed'
+          readonly partnership: { readonly name: string }
+          readonly rows: Readonly<Record<string, number>>
+          readonly people: readonly string[]
+          readonly agencies: readonly string[]
+        }
+    >
+  }
+}
+
+/** `saferhub demo load`: the seed report's performance framework, in the demo partnership of its own. */
+export const demoLoadCommand: Command<DemoCommandServices> = {
   name: 'demo load',
-  summary: 'Load the demo performance framework (the seed report, 2017/18); loading it again changes nothing',
+  summary: 'Load the demo partnership (the seed report, 2017/18) beside yours; loading it again changes nothing',
   usage: [
     'Usage: saferhub demo load [--partnership CODE|NAME] [--xlsx]',
     '',
-    'Imports demo/performance-framework/{indicators,baselines,values}.csv as the actor "demo-data".',
+    'Makes the demo partnership (Safer Wolverhampton Partnership, at /p/wolverhampton/) with its eight West',
+    'Midlands agencies and demo accounts, and imports demo/performance-framework/ into it as the actor',
+    '"demo-data". `saferhub demo remove` takes it all away again.',
     '',
-    '  --xlsx   use the .xlsx versions of the demo files instead',
+    '  --partnership P   load the demo framework into partnership P instead (its KPIs would sit beside yours)',
+    '  --xlsx            use the .xlsx versions of the demo files instead',
   ].join('\n'),
   async run(args, services, output) {
     const { options } = parseOptions(args)
+    if (!options.has('partnership') && !options.has('xlsx')) {
+      const { partnership, loaded } = await services.demo.create()
+      if (loaded === null) {
+        output.out(`${partnership.name} has its framework already: nothing was imported.`)
+        return 0
+      }
+      output.err(`The demo partnership: ${partnership.name}.`)
+      return report(loaded, output, new Map())
+    }
     const partnership = await partnershipOption(services, options, output)
     if (!partnership) return 2
     const result = await loadDemoData(partnership.performance.importService, options.has('xlsx') ? 'xlsx' : 'csv')
     return report(result, output, new Map())
+  },
+}
+
+/** `saferhub demo remove`: the demo partnership and all it owns, refused while it holds anyone's own work. */
+export const demoRemoveCommand: Command<DemoCommandServices> = {
+  name: 'demo remove',
+  summary: 'Remove the demo partnership with its KPIs, figures, agencies and accounts (audited)',
+  usage: [
+    'Usage: saferhub demo remove [--delete-own-work] [--actor NAME]',
+    '',
+    'Removes the demo partnership (/p/wolverhampton/) and everything it owns in one audited step: its KPIs,',
+    'figures, imports, returns and publications, its demo accounts, and the eight West Midlands agencies',
+    'when no other partnership uses them. Your own partnerships are not touched.',
+    'Refused, naming them, while the demo partnership holds anything the demo loader did not write (figures',
+    'imported into it by someone, returns, approvals), unless --delete-own-work says to delete those too.',
+  ].join('\n'),
+  async run(args, services, output) {
+    const { options, positional } = parseOptions(args)
+    const unknown = [...options.keys()].filter((k) => !['delete-own-work', 'actor'].includes(k))
+    if (unknown.length > 0 || positional.length > 0) {
+      output.err(`Unexpected argument: ${[...unknown.map((k) => `--${k}`), ...positional].join(' ')}\n\n${this.usage}`)
+      return 2
+    }
+    const actor = options.get('actor')
+    const result = await services.demo.remove(typeof actor === 'string' ? actor : defaultCommandActor(), {
+      deleteOwnWork: options.get('delete-own-work') === true,
+    })
+    if (result.outcome === 'none') {
+      output.out('There is no demo partnership: nothing to remove.')
+      return 0
+    }
+    if (result.outcome === 'refused') {
+      output.err('The demo partnership holds work that did not come from the demo loader:')
+      for (const line of result.notFromTheDemo) output.err(`  ${line}`)
+      output.err(
+        'Nothing was removed. Move that work to your own partnership first, or run ' +
+          '`saferhub demo remove --delete-own-work` to delete it with the demo.',
+      )
+      return 1
+    }
+    const rows = result.rows
+    output.out(
+      [
+        `Removed ${result.partnership.name} (the demo partnership):`,
+        `  ${rows.indicators ?? 0} KPIs, ${rows.baselines ?? 0} baselines, ${rows.indicator_values ?? 0} figures, ` +
+          `${rows.imports ?? 0} imports, ${rows.agency_returns ?? 0} returns, ${rows.report_approvals ?? 0} approvals`,
+        `  ${result.people.length} demo accounts deleted; ${result.agencies.length} agencies deleted` +
+          (result.agencies.length > 0 ? ` (${result.agencies.join(', ')})` : ''),
+        'Every deletion is in the audit trail.',
+      ].join('\n'),
+    )
+    return 0
   },
 }
