@@ -1,7 +1,7 @@
 import { loadConfig } from './config.ts'
 import { createServices, type Services } from './composition-root.ts'
 import type { Command, CommandOutput } from './cli/command.ts'
-import { demoLoadCommand, demoRemoveCommand, importCommand } from './performance/cli.ts'
+import { demoLoadCommand, demoRemoveCommand, importCommand, templateCommand } from './performance/cli.ts'
 import { initCommand } from './partnerships/init-command.ts'
 import { reportCommand } from './reports/cli.ts'
 import { serveCommand } from './web/cli.ts'
@@ -17,6 +17,7 @@ import { jsonLogger } from './web/logger.ts'
  */
 const commands: Command<Services>[] = [
   initCommand(),
+  templateCommand,
   importCommand,
   demoLoadCommand,
   demoRemoveCommand,

@@ -138,6 +138,25 @@ describe('imports from the browser, with a preview', () => {
     assert.equal(noCsrf.status, 403)
   })
 
+  it('the imports page links to the template workbook, which downloads as XLSX for whoever may import', async () => {
+    const page = await (await analyst.get('/imports')).text()
+    assert.match(page, /href="\/imports\/template\.xlsx"[^>]*>Download the template workbook/)
+    const download = await analyst.get('/imports/template.xlsx')
+    assert.equal(download.status, 200)
+    assert.equal(
+      download.headers.get('content-type'),
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    )
+    assert.match(
+      download.headers.get('content-disposition') ?? '',
+      /attachment; filename="saferhub-import-template\.xlsx"/,
+    )
+    assert.equal((await download.text()).slice(0, 2), 'PK') // a zip archive, as every .xlsx is (its sheets: template-workbook.test.ts)
+    const viewer = new TestBrowser(base)
+    await viewer.signIn(user('viewer').email, user('viewer').password)
+    assert.equal((await viewer.get('/imports/template.xlsx')).status, 403)
+  })
+
   it('an upload made in one partnership is not there at another partnership’s address, even for its maker', async () => {
     // Northshire, with a framework that has knife crime too, and the demo analyst a member there as well.
     const added = await services.partnerships.add('test', { name: 'Northshire', code: 'E22000999' })

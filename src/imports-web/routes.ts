@@ -6,6 +6,8 @@ import type { ChangeCounts } from '../performance/performance-repository.ts'
 import type { PerformanceImportService } from '../performance/import-service.ts'
 import { BadMultipart, receiveMultipart, UploadTooLarge } from '../shared/web/multipart.ts'
 import type { UploadStore } from './upload-store.ts'
+import { importTemplateWorkbook } from '../performance/template-workbook.ts'
+import { attachment } from '../shared/web/content-disposition.ts'
 
 /** The largest upload accepted, counted while it streams in. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -64,6 +66,17 @@ export function importRoutes(deps: {
       flash,
     })
   }
+
+  // The workbook to fill in (src/performance/template-workbook.ts): before `/imports/:upload`, which would take it.
+  router.get(
+    '/imports/template.xlsx',
+    wrap(async (_req, res) => {
+      const bytes = await importTemplateWorkbook({ now: new Date() })
+      res.set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      res.set('Content-Disposition', attachment('saferhub-import-template.xlsx'))
+      res.send(bytes)
+    }),
+  )
 
   router.get(
     '/imports',

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   defaultCommandActor,
@@ -12,6 +12,7 @@ import type { ImportFile } from './import/read-performance-import.ts'
 import type { ImportResult, PerformanceImportService } from './import-service.ts'
 import { formatProblem } from './import/import-problem.ts'
 import { loadDemoData } from './demo.ts'
+import { importTemplateWorkbook } from './template-workbook.ts'
 
 /** What the performance framework's commands use of the application's services. */
 /** The commands work in one partnership's framework (`--partnership`, or the instance's only one). */
@@ -216,6 +217,43 @@ export const demoRemoveCommand: Command<DemoCommandServices> = {
         'Every deletion is in the audit trail.',
       ].join('\n'),
     )
+    return 0
+  },
+}
+
+/** `saferhub template [file]`: the workbook to fill in with a partnership's KPIs, baselines and figures. */
+export const templateCommand: Command<unknown> = {
+  name: 'template',
+  summary: 'Write the import template workbook (.xlsx) to fill in with your KPIs, baselines and figures',
+  usage: [
+    'Usage: saferhub template [FILE]',
+    '',
+    'Writes an Excel workbook with the sheets the importer reads (Indicators, Baselines, Values), an',
+    'Instructions sheet with examples in the current financial year, and drop-downs for every choice.',
+    'Fill it in and import it: saferhub import FILE. Default FILE: saferhub-import-template.xlsx.',
+    'An existing file is never overwritten.',
+  ].join('\n'),
+  async run(args, _services, output) {
+    const { options, positional } = parseOptions(args)
+    if (options.size > 0 || positional.length > 1) {
+      output.err(`Give at most one file.\n\n${this.usage}`)
+      return 2
+    }
+    const file = positional[0] ?? 'saferhub-import-template.xlsx'
+    const bytes = await importTemplateWorkbook({ now: new Date() })
+    try {
+      // 'wx': refuse a file that exists rather than replace someone's filled-in workbook.
+      await writeFile(file, bytes, { flag: 'wx' })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      output.err(
+        code === 'EEXIST'
+          ? `${file} exists already: give another name (it was not overwritten).`
+          : `Could not write ${file}: ${(error as Error).message}`,
+      )
+      return 1
+    }
+    output.out(`Wrote ${file}. Fill in its Indicators, Baselines and Values sheets, then: saferhub import ${file}`)
     return 0
   },
 }

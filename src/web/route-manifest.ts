@@ -279,6 +279,7 @@ export const routeManifest: readonly RouteAccess[] = [
   // Imports from the browser with a preview (src/imports-web/routes.ts). An upload is visible only to its uploader.
   { method: 'GET', path: '/imports', access: 'import:run' },
   { method: 'POST', path: '/imports', access: 'import:run' },
+  { method: 'GET', path: '/imports/template.xlsx', access: 'import:run' },
   {
     method: 'GET',
     path: '/imports/:upload',
