@@ -1,7 +1,13 @@
 import { loadConfig } from './config.ts'
 import { createServices, type Services } from './composition-root.ts'
 import type { Command, CommandOutput } from './cli/command.ts'
-import { demoLoadCommand, demoRemoveCommand, importCommand, templateCommand } from './performance/cli.ts'
+import {
+  demoLoadCommand,
+  demoRemoveCommand,
+  importCommand,
+  kpiRemoveCommand,
+  templateCommand,
+} from './performance/cli.ts'
 import { initCommand } from './partnerships/init-command.ts'
 import { reportCommand } from './reports/cli.ts'
 import { serveCommand } from './web/cli.ts'
@@ -21,6 +27,7 @@ const commands: Command<Services>[] = [
   importCommand,
   demoLoadCommand,
   demoRemoveCommand,
+  kpiRemoveCommand,
   reportCommand,
   serveCommand,
   ...crimeCommands,

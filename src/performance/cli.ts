@@ -13,6 +13,7 @@ import type { ImportResult, PerformanceImportService } from './import-service.ts
 import { formatProblem } from './import/import-problem.ts'
 import { loadDemoData } from './demo.ts'
 import { importTemplateWorkbook } from './template-workbook.ts'
+import { describeHoldings, type IndicatorRemoval } from './indicator-removal.ts'
 
 /** What the performance framework's commands use of the application's services. */
 /** The commands work in one partnership's framework (`--partnership`, or the instance's only one). */
@@ -255,5 +256,65 @@ export const templateCommand: Command<unknown> = {
     }
     output.out(`Wrote ${file}. Fill in its Indicators, Baselines and Values sheets, then: saferhub import ${file}`)
     return 0
+  },
+}
+
+/** What `saferhub kpis remove` uses: the partnership's KPI removal. */
+export type KpiRemovalServices = PartnershipChoice<{
+  readonly performance: {
+    removeIndicator(actor: string, id: string, options: { readonly deleteHoldings: boolean }): Promise<IndicatorRemoval>
+  }
+}>
+
+/** `saferhub kpis remove ID`: a KPI out of the framework; refused while it holds figures unless told to delete them. */
+export const kpiRemoveCommand: Command<KpiRemovalServices> = {
+  name: 'kpis remove',
+  summary: 'Remove a KPI from the framework (refused while it holds figures, unless --delete-figures)',
+  usage: [
+    'Usage: saferhub kpis remove ID [--partnership P] [--delete-figures] [--actor NAME]',
+    '',
+    'Removes the KPI with this id. When it holds figures, baselines, items of quarterly returns or commentary',
+    'reviews, nothing is removed and they are counted; --delete-figures deletes them with it. Every deleted record',
+    'is in the audit trail with what it held. Figures in a signed-off quarter are never deleted.',
+  ].join('\n'),
+  async run(args, services, output) {
+    const { options, positional } = parseOptions(args)
+    const unknown = [...options.keys()].filter((k) => !['partnership', 'delete-figures', 'actor'].includes(k))
+    if (positional.length !== 1 || unknown.length > 0) {
+      output.err(`Give one KPI id.\n\n${this.usage}`)
+      return 2
+    }
+    const id = positional[0] as string
+    const partnership = await partnershipOption(services, options, output)
+    if (!partnership) return 2
+    const actor = options.get('actor')
+    const result = await partnership.performance.removeIndicator(
+      typeof actor === 'string' ? actor : defaultCommandActor(),
+      id,
+      { deleteHoldings: options.get('delete-figures') === true },
+    )
+    switch (result.outcome) {
+      case 'not-found':
+        output.err(`There is no KPI "${id}" in this partnership.`)
+        return 1
+      case 'needs-confirmation':
+        output.err(
+          `${id} holds ${result.described}: nothing was removed. ` +
+            `To delete them with it: saferhub kpis remove ${id} --delete-figures`,
+        )
+        return 1
+      case 'locked':
+        output.err(
+          `${id} has figures in ${result.quarters.join(', ')}, signed off and locked: nothing was removed. ` +
+            'The board must reopen the quarter first.',
+        )
+        return 1
+      case 'removed':
+        output.out(
+          `Removed ${id} (${result.name})` +
+            (Object.values(result.holdings).some((n) => n > 0) ? ` with ${describeHoldings(result.holdings)}.` : '.'),
+        )
+        return 0
+    }
   },
 }

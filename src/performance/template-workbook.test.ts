@@ -25,9 +25,8 @@ function validationOf(sheet: ExcelJS.Worksheet, column: string, row = 2) {
   const index = header(sheet).indexOf(column)
   assert.ok(index >= 0, `no column ${column}`)
   const letter = sheet.getColumn(index + 1).letter
-  return (sheet.dataValidations as unknown as { model: Record<string, ExcelJS.DataValidation | undefined> }).model[
-    `${letter}${row}`
-  ]
+  return (sheet as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation | undefined> } })
+    .dataValidations.model[`${letter}${row}`]
 }
 
 /** The items of the Lists sheet range a list validation points at, e.g. `Lists!$C$2:$C$8`. */

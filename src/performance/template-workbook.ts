@@ -137,13 +137,22 @@ export async function importTemplateWorkbook(options: TemplateOptions): Promise<
       const rule = validationFor(kind, name, listRange)
       if (rule) {
         if (rule.text) column.numFmt = '@'
-        sheet.dataValidations.add(range, rule.validation)
+        validationsOf(sheet).add(range, rule.validation)
       }
     })
   }
 
   writeInstructions(instructions, thisYear)
   return Buffer.from(await workbook.xlsx.writeBuffer())
+}
+
+/**
+ * A sheet's data validations: exceljs keeps them (`worksheet.dataValidations`, a range as one key, written as one
+ * rule) but its type declarations leave them out.
+ */
+function validationsOf(sheet: ExcelJS.Worksheet): { add(range: string, validation: ExcelJS.DataValidation): void } {
+  return (sheet as unknown as { dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void } })
+    .dataValidations
 }
 
 function validationFor(
