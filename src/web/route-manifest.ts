@@ -76,6 +76,9 @@ export const routeManifest: readonly RouteAccess[] = [
 
   // The instance's partnerships (src/partnerships/web/routes.ts).
   { method: 'GET', path: '/admin/partnerships', access: 'instance-administrator' },
+  // The first run's form (`/` shows it to an instance administrator while there is no partnership).
+  { method: 'GET', path: '/setup', access: 'instance-administrator' },
+  { method: 'POST', path: '/setup', access: 'instance-administrator' },
   { method: 'POST', path: '/admin/partnerships', access: 'instance-administrator' },
   {
     method: 'POST',
