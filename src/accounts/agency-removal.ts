@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely'
 import { inUnitOfWork } from '../audit/audited-transaction.ts'
+import type { DatabaseSchema } from '../db/schema.ts'
 import type { AuditEventInput } from '../audit/audit-chain.ts'
 import { partnershipIdOf } from '../db/partnership-scope.ts'
 import { NotFound, type AccountContext, type Actor } from './account-context.ts'
@@ -53,47 +55,67 @@ export function describeAgencyHoldings(h: AgencyHoldings): string[] {
  */
 export function agencyRemoval(context: AccountContext) {
   const { database, audit, repository, actorName, demandActor } = context
+
+  /** What an agency has in this partnership, read in `executor` (the unit of work, or the scoped handle). */
+  async function read(executor: Kysely<DatabaseSchema>, partnershipId: number, agencyId: number) {
+    const agency = (await repository.listAgencies(executor)).find((a) => a.id === agencyId)
+    if (!agency) throw new NotFound(`No agency ${agencyId}`)
+    const names = new Set([agency.code, ...agency.ownerNames].map(ownerNameKey))
+    // Owned tables (indicators, agency_returns, api_tokens) through the partnership's handle: this one's rows only.
+    const kpis = (await executor.selectFrom('indicators').select(['id', 'data_owner']).orderBy('position').execute())
+      .filter((k) => names.has(ownerNameKey(k.data_owner)))
+      .map((k) => k.id)
+    const returns = await executor
+      .selectFrom('agency_returns')
+      .selectAll()
+      .where('agency_id', '=', agencyId)
+      .orderBy('period')
+      .execute()
+    const members = await executor
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select(['users.id', 'users.email', 'memberships.role'])
+      .where('memberships.partnership_id', '=', partnershipId)
+      .where('memberships.agency_id', '=', agencyId)
+      .execute()
+    const tokens = await executor
+      .selectFrom('api_tokens')
+      .select(['id', 'name', 'token_prefix'])
+      .where('agency_id', '=', agencyId)
+      .execute()
+    const holdings: AgencyHoldings = {
+      ownedKpis: kpis,
+      returns: returns.map((r) => r.period),
+      dataOwners: members.map((m) => m.email),
+      apiTokens: tokens.map((t) => t.name),
+    }
+    return { agency, holdings, returns, members, tokens }
+  }
+
+  function partnershipOrThrow(): number {
+    const partnershipId = partnershipIdOf(database)
+    if (partnershipId === null) throw new Error('An agency is removed from a partnership: use its account service')
+    return partnershipId
+  }
+
   return {
+    /** What removing the agency would take with it, for the confirmation page ('agency:manage'). */
+    async agencyHoldings(actor: Actor, agencyId: number): Promise<{ holdings: AgencyHoldings; described: string[] }> {
+      demandActor(actor, 'agency:manage')
+      const { holdings } = await read(database.db, partnershipOrThrow(), agencyId)
+      return { holdings, described: describeAgencyHoldings(holdings) }
+    },
+
     async removeAgency(
       actor: Actor,
       agencyId: number,
       options: { readonly deleteHoldings: boolean },
     ): Promise<AgencyRemoval> {
       demandActor(actor, 'agency:manage')
-      const partnershipId = partnershipIdOf(database)
-      if (partnershipId === null) throw new Error('An agency is removed from a partnership: use its account service')
+      const partnershipId = partnershipOrThrow()
       return inUnitOfWork(database, async ({ trx }) => {
-        const agency = (await repository.listAgencies(trx)).find((a) => a.id === agencyId)
-        if (!agency) throw new NotFound(`No agency ${agencyId}`)
-        const names = new Set([agency.code, ...agency.ownerNames].map(ownerNameKey))
-        // Owned tables (indicators, agency_returns, api_tokens) through the partnership's handle: this one's rows only.
-        const kpis = (await trx.selectFrom('indicators').select(['id', 'data_owner']).orderBy('position').execute())
-          .filter((k) => names.has(ownerNameKey(k.data_owner)))
-          .map((k) => k.id)
-        const returns = await trx
-          .selectFrom('agency_returns')
-          .selectAll()
-          .where('agency_id', '=', agencyId)
-          .orderBy('period')
-          .execute()
-        const members = await trx
-          .selectFrom('memberships')
-          .innerJoin('users', 'users.id', 'memberships.user_id')
-          .select(['users.id', 'users.email', 'memberships.role'])
-          .where('memberships.partnership_id', '=', partnershipId)
-          .where('memberships.agency_id', '=', agencyId)
-          .execute()
-        const tokens = await trx
-          .selectFrom('api_tokens')
-          .select(['id', 'name', 'token_prefix'])
-          .where('agency_id', '=', agencyId)
-          .execute()
-        const holdings: AgencyHoldings = {
-          ownedKpis: kpis,
-          returns: returns.map((r) => r.period),
-          dataOwners: members.map((m) => m.email),
-          apiTokens: tokens.map((t) => t.name),
-        }
+        const { agency, holdings, returns, members, tokens } = await read(trx, partnershipId, agencyId)
+        const kpis = holdings.ownedKpis
         const described = describeAgencyHoldings(holdings)
         if (described.length > 0 && !options.deleteHoldings)
           return { outcome: 'needs-confirmation', holdings, described }

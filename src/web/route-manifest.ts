@@ -147,6 +147,18 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'POST', path: '/admin/agencies/link', access: 'agency:manage' },
   { method: 'GET', path: '/admin/agencies/:id', access: 'agency:view', sample: { own: '/admin/agencies/{agency}' } },
   { method: 'POST', path: '/admin/agencies/:id', access: 'agency:manage', sample: { own: '/admin/agencies/{agency}' } },
+  {
+    method: 'GET',
+    path: '/admin/agencies/:id/remove',
+    access: 'agency:manage',
+    sample: { own: '/admin/agencies/{agency}/remove' },
+  },
+  {
+    method: 'POST',
+    path: '/admin/agencies/:id/remove',
+    access: 'agency:manage',
+    sample: { own: '/admin/agencies/{agency}/remove' },
+  },
 
   // The performance report and its downloads (src/reports/routes.ts).
   { method: 'GET', path: '/reports/performance', access: 'report:view' },
