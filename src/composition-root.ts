@@ -13,7 +13,7 @@ import { prepareAccounts, prepareDemoAccounts, securityLog } from './accounts/fi
 import { createTwoStepService } from './accounts/two-step/two-step-service.ts'
 import { DEMO_ACTOR, DEMO_PARTNERSHIP, loadDemoDataIfEmpty } from './performance/demo.ts'
 import { removePartnership, rowsNotWrittenBy } from './partnerships/partnership-removal.ts'
-import { removeIndicator } from './performance/indicator-removal.ts'
+import { indicatorHoldings, removeIndicator } from './performance/indicator-removal.ts'
 import { demoUsers } from './accounts/demo-users.ts'
 import { defaultAgencies } from './accounts/default-agencies.ts'
 import { createPublicationRepository } from './public/publication-repository.ts'
@@ -377,6 +377,8 @@ export function createPartnershipServices(
       /** Removes a KPI (refused, saying what would be lost, unless its figures are to go too; audited). */
       removeIndicator: (actor: string, indicatorId: string, options: { readonly deleteHoldings: boolean }) =>
         removeIndicator({ database: scopedDatabase, audit: partnershipAudit }, actor, indicatorId, options),
+      /** What removing a KPI would take with it (the confirmation page). */
+      indicatorHoldings: (indicatorId: string) => indicatorHoldings(scopedDatabase, indicatorId),
     },
     /** The JSON API's writes (one figure at a time, version-checked, idempotent, audited). */
     api: {

@@ -157,6 +157,33 @@ describe('imports from the browser, with a preview', () => {
     assert.equal((await viewer.get('/imports/template.xlsx')).status, 403)
   })
 
+  it('a KPI is removed from its own page only once its figures are confirmed to go too; audited', async () => {
+    // demo/performance-framework: home-safety-checks has 8 quarters in values.csv and one baseline.
+    const page = await (await analyst.get('/kpis/home-safety-checks/remove')).text()
+    assert.match(page, /<h1 class="govuk-heading-l">Remove Home safety checks by West Midlands Fire Service<\/h1>/)
+    assert.match(page, /It holds 8 figures and 1 baseline, which would be deleted with it/)
+    const token = await analyst.csrfTokenOf('/kpis/home-safety-checks/remove')
+    const refused = await analyst.post('/kpis/home-safety-checks/remove', { _csrf: token })
+    assert.equal(refused.status, 400)
+    assert.match(await refused.text(), /href="#confirm">Confirm that its figures are deleted with it/)
+    const scoped = await onlyPartnership(services)
+    assert.ok((await scoped.performance.repository.listIndicators()).some((k) => k.id === 'home-safety-checks'))
+
+    const removed = await analyst.post('/kpis/home-safety-checks/remove', { _csrf: token, confirm: 'yes' })
+    assert.equal(removed.status, 303)
+    assert.match(
+      await (await analyst.get('/imports')).text(),
+      /Home safety checks by West Midlands Fire Service \(home-safety-checks\) was removed/,
+    )
+    assert.ok(!(await scoped.performance.repository.listIndicators()).some((k) => k.id === 'home-safety-checks'))
+    const events = await scoped.audit.list({ entityKeyPrefix: 'home-safety-checks', actions: ['delete'] })
+    assert.equal(events.length, 8 + 1 + 1) // each figure, the baseline, the KPI
+    assert.equal((await analyst.get('/kpis/home-safety-checks/remove')).status, 404)
+    const viewer = new TestBrowser(base)
+    await viewer.signIn(user('viewer').email, user('viewer').password)
+    assert.equal((await viewer.get('/kpis/knife-crime/remove')).status, 403)
+  })
+
   it('an upload made in one partnership is not there at another partnership’s address, even for its maker', async () => {
     // Northshire, with a framework that has knife crime too, and the demo analyst a member there as well.
     const added = await services.partnerships.add('test', { name: 'Northshire', code: 'E22000999' })

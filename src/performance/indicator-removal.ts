@@ -1,7 +1,9 @@
 import type { AuditEventInput } from '../audit/audit-chain.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { inUnitOfWork, type UnitOfWork } from '../audit/audited-transaction.ts'
+import type { Kysely } from 'kysely'
 import type { ScopedDatabase } from '../db/partnership-scope.ts'
+import type { DatabaseSchema } from '../db/schema.ts'
 import { parsePeriod } from '../domain/period.ts'
 import { lockedQuartersFor } from './quarter-locks.ts'
 
@@ -51,19 +53,17 @@ export async function removeIndicator(
   return inUnitOfWork(deps.database, (uow) => removeIn(uow, deps.audit, actor, indicatorId, options))
 }
 
-async function removeIn(
-  { trx, dialect }: UnitOfWork,
-  audit: AuditRepository,
-  actor: string,
-  indicatorId: string,
-  options: { readonly deleteHoldings: boolean },
-): Promise<IndicatorRemoval> {
-  const indicator = await trx.selectFrom('indicators').selectAll().where('id', '=', indicatorId).executeTakeFirst()
-  if (!indicator) return { outcome: 'not-found' }
-  const figures = await trx.selectFrom('indicator_values').selectAll().where('indicator_id', '=', indicatorId).execute()
-  const baselines = await trx.selectFrom('baselines').selectAll().where('indicator_id', '=', indicatorId).execute()
-  const items = await trx.selectFrom('return_items').selectAll().where('indicator_id', '=', indicatorId).execute()
-  const reviews = await trx
+/** A KPI and what it holds, read in `executor` (the unit of work, or the partnership's handle). */
+async function read(executor: Kysely<DatabaseSchema>, indicatorId: string) {
+  const indicator = await executor.selectFrom('indicators').selectAll().where('id', '=', indicatorId).executeTakeFirst()
+  const figures = await executor
+    .selectFrom('indicator_values')
+    .selectAll()
+    .where('indicator_id', '=', indicatorId)
+    .execute()
+  const baselines = await executor.selectFrom('baselines').selectAll().where('indicator_id', '=', indicatorId).execute()
+  const items = await executor.selectFrom('return_items').selectAll().where('indicator_id', '=', indicatorId).execute()
+  const reviews = await executor
     .selectFrom('commentary_reviews')
     .selectAll()
     .where('indicator_id', '=', indicatorId)
@@ -74,6 +74,31 @@ async function removeIn(
     returnItems: items.length,
     commentaryReviews: reviews.length,
   }
+  return { indicator, figures, baselines, items, reviews, holdings }
+}
+
+/**
+ * What removing a KPI would take with it, for the confirmation page; null when the partnership has no such KPI.
+ *
+ * @example await indicatorHoldings(scoped, 'knife-crime') // { name: 'Knife crime', described: '8 figures and 1 baseline', … }
+ */
+export async function indicatorHoldings(
+  database: ScopedDatabase,
+  indicatorId: string,
+): Promise<{ readonly name: string; readonly holdings: IndicatorHoldings; readonly described: string } | null> {
+  const { indicator, holdings } = await read(database.db, indicatorId)
+  return indicator ? { name: indicator.name, holdings, described: describeHoldings(holdings) } : null
+}
+
+async function removeIn(
+  { trx, dialect }: UnitOfWork,
+  audit: AuditRepository,
+  actor: string,
+  indicatorId: string,
+  options: { readonly deleteHoldings: boolean },
+): Promise<IndicatorRemoval> {
+  const { indicator, figures, baselines, items, reviews, holdings } = await read(trx, indicatorId)
+  if (!indicator) return { outcome: 'not-found' }
   const holdsSomething = Object.values(holdings).some((n) => n > 0)
   if (holdsSomething && !options.deleteHoldings)
     return { outcome: 'needs-confirmation', holdings, described: describeHoldings(holdings) }

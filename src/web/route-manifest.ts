@@ -295,6 +295,9 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/imports', access: 'import:run' },
   { method: 'POST', path: '/imports', access: 'import:run' },
   { method: 'GET', path: '/imports/template.xlsx', access: 'import:run' },
+  // Removing a KPI (src/imports-web/kpi-removal-routes.ts): those who define the framework by import.
+  { method: 'GET', path: '/kpis/:id/remove', access: 'import:run', sample: { own: '/kpis/knife-crime/remove' } },
+  { method: 'POST', path: '/kpis/:id/remove', access: 'import:run', sample: { own: '/kpis/knife-crime/remove' } },
   {
     method: 'GET',
     path: '/imports/:upload',
