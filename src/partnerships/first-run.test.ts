@@ -45,7 +45,10 @@ for (const dialect of testDialects()) {
     test('a first import on an empty database loads no demo: it refuses and says to run saferhub init', async () => {
       const output = capture()
       assert.equal(await importCommand.run(northshireFiles, services, output), 2)
-      assert.match(output.err_.join('\n'), /none yet\. Run `saferhub init` to set up yours/)
+      assert.match(
+        output.err_.join('\n'),
+        /^This instance has no partnership yet\. Run `saferhub init` to set up yours/,
+      )
       assert.deepEqual(await services.partnerships.list(), [])
       const indicators = await database.db.selectFrom('indicators').select('id').execute()
       assert.deepEqual(indicators, [])

@@ -146,7 +146,7 @@ for (const dialect of testDialects()) {
       assert.equal(Number(n), 0)
       const output = capture()
       assert.equal(await importCommand.run([demoFile('indicators.csv')], services, output), 2)
-      assert.match(output.errLines()[0] ?? '', /this instance has none yet\. Run `saferhub init`/)
+      assert.match(output.errLines()[0] ?? '', /^This instance has no partnership yet\. Run `saferhub init`/)
     })
   })
 
