@@ -186,9 +186,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // First start: the first administrator (one-time password printed once); with the demo on and no partnership
   // yet, the demo partnership with its framework, agencies and accounts, so `npm start` on a fresh clone shows a
   // report. Only when serving: a command creates nothing it was not asked for.
+  // The first administrator's one-time password is kept for `serve` to print last, after the line saying where it
+  // serves, so that nothing scrolls it away.
+  const firstStartNotices: string[] = []
   if ((overrides.firstStart ?? 'serve') === 'serve') {
     try {
-      await prepareAccounts(accounts, config)
+      await prepareAccounts(accounts, config, (text) => firstStartNotices.push(text))
       if (config.loadDemoData && (await partnerships.list()).length === 0) await createDemoPartnership()
     } catch (error) {
       await database.close()
@@ -271,6 +274,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     partnerships,
     /** Everything one partnership owns: its KPIs, returns, publication, reports, API writes, accounts, audit view. */
     forPartnership,
+    /** What the first start has to tell the person who started it (the first administrator's password), or none. */
+    firstStartNotices: Object.freeze([...firstStartNotices]),
     /** The demo partnership (Wolverhampton's seed report): made only when asked, and removed with all it owns. */
     demo: { create: createDemoPartnership, remove: removeDemoPartnership },
     /** What `createPartnershipServices` needs from the instance. */

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, test } from 'node:test'
@@ -11,6 +13,7 @@ import { demoLoadCommand, demoRemoveCommand, importCommand } from '../performanc
 import { reportCommand } from '../reports/cli.ts'
 import { initCommand } from './init-command.ts'
 import { demoUsers } from '../accounts/demo-users.ts'
+import { startServerProcess } from '../../test/support/server-process.ts'
 
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url))
 const northshireFiles = ['indicators.csv', 'baselines.csv', 'values.csv'].map((name) =>
@@ -241,3 +244,25 @@ for (const dialect of testDialects()) {
     })
   })
 }
+
+describe('saferhub serve on an empty database with the demo off', () => {
+  test('prints the first administrator’s one-time password once it serves, and makes no demo', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'saferhub-first-serve-'))
+    const server = await startServerProcess({
+      SAFERHUB_DATA_DIR: directory,
+      SAFERHUB_DEMO: 'false',
+      SAFERHUB_ADMIN_EMAIL: 'ana@northshire.example',
+      DATABASE_URL: '',
+    })
+    try {
+      // The box is printed after the line saying where it serves (which startServerProcess waits for).
+      for (let i = 0; i < 50 && !/One-time password/.test(server.stderr()); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      assert.match(server.stderr(), /Email: {14}ana@northshire\.example\n {3}One-time password: {2}\S+/)
+      assert.doesNotMatch(server.stderr(), /DEMO ONLY/)
+    } finally {
+      await server.stop()
+      await rm(directory, { recursive: true, force: true })
+    }
+  })
+})
