@@ -49,7 +49,7 @@ export interface RemovalExtras {
 /**
  * Removes a partnership and everything it owns in one unit of work, audited: its figures, KPIs, imports, returns,
  * approvals, reviews and API tokens are deleted, its members' memberships and its agency links ended, and the
- * partnership marked removed (its row stays for the audit events that name it; migration 0015). `extras` names
+ * partnership marked removed (its row stays for the audit events that name it; migration 0016). `extras` names
  * accounts and agencies made only for it (the demo's), deleted when nothing else needs them. Whether a removal is
  * wanted (the demo holding someone's own figures) is the caller's question: this removes.
  *

@@ -21,7 +21,7 @@ function toPartnership(row: Selectable<PartnershipsTable>): Partnership {
   })
 }
 
-/** The partnerships in use: a removed one (migration 0015) keeps its row for its audit events, and nothing else. */
+/** The partnerships in use: a removed one (migration 0016) keeps its row for its audit events, and nothing else. */
 function inUse(executor: Executor) {
   return executor.selectFrom('partnerships').selectAll().where('removed_at', 'is', null)
 }
