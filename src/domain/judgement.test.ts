@@ -290,7 +290,7 @@ describe('targets', () => {
     })
     const year = (num: number) =>
       [1, 2, 3, 4].map((q) => reported('marac', `FY2017-18-Q${q}`, { numerator: num, denominator: 100 }))
-    assert.equal(targetLabel(marac, marac.target!), 'At least 40%')
+    assert.equal(targetLabel(marac, marac.target!), 'At least 40.0%') // one decimal, as every percentage
     assert.equal(judgeTarget(marac, yearOutturn(marac, 'FY2017-18', year(37)), null), 'not-achieved')
     assert.equal(judgeTarget(marac, yearOutturn(marac, 'FY2017-18', year(40)), null), 'achieved')
   })

@@ -5,6 +5,7 @@ import { shownLowerLimit } from '../domain/control-limits.ts'
 import { barChart } from '../charts/bar-chart.ts'
 import { lineChart } from '../charts/line-chart.ts'
 import { chartId } from '../charts/svg.ts'
+import { formatCount, formatPercent, formatPValue } from '../domain/rounding.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { checkOwnerCommentary, type CommentaryFlag } from './commentary-check.ts'
 import { outcomeWords } from './export-tables.ts'
@@ -34,32 +35,22 @@ const OUTCOME_TAG: Record<Outcome, string> = {
   'no-preferred-direction': 'govuk-tag--grey',
 }
 
-/**
- * A p-value as an analyst writes it: two decimal places, three below 0.01, and "< 0.001" below that.
- *
- * @example formatPValue(0.153) // 'p = 0.15'
- * @example formatPValue(0.0002) // 'p < 0.001'
- */
-export function formatPValue(p: number): string {
-  if (p < 0.001) return 'p < 0.001'
-  if (p < 0.01) return `p = ${p.toFixed(3)}`
-  return `p = ${p.toFixed(2)}`
-}
+/** p-values as every output prints them (one rule, in the domain's rounding module). */
+export { formatPValue }
 
 const TEST_NAMES: Record<Significance['test'], string> = {
   'poisson-exact': 'exact test of two counts',
   'two-proportions': 'test of two proportions',
 }
 
-/** "within normal variation (p = 0.15, exact test of two counts)" */
+/** "within normal variation (p = 0.153, exact test of two counts)" */
 export function significanceText(significance: Significance): string {
   return `${significance.reading} (${formatPValue(significance.pValue)}, ${TEST_NAMES[significance.test]})`
 }
 
 /** A bare figure of the KPI's measure: a percentage for a proportion, else a number with thousands separators. */
 function figureWords(row: IndicatorRow, value: number): string {
-  const text = value.toLocaleString('en-GB', { maximumFractionDigits: 1 })
-  return row.indicator.measureType === 'proportion' ? `${text}%` : text
+  return row.indicator.measureType === 'proportion' ? formatPercent(value) : formatCount(value)
 }
 
 /** "2017/18 Q4 on 2016/17 Q4" when the change names its periods, else the generic words. */
@@ -124,7 +115,7 @@ function controlChartSvg(row: IndicatorRow, anchor: string): string | null {
   const lastPoint = parsePeriod(periods[periods.length - 1] ?? '')?.label ?? ''
   const signalled = new Set(control.signals.map((s) => s.index)).size
   const percent = row.indicator.measureType === 'proportion'
-  const number = (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}${percent ? '%' : ''}`
+  const number = (n: number) => (percent ? formatPercent(n) : formatCount(n))
   const lower = shownLowerLimit(control)
   return lineChart({
     id: `${anchor}-chart`,
@@ -161,7 +152,7 @@ function kpiChart(report: PerformanceReport, row: IndicatorRow, anchor: string):
       { label: report.previousYearLabel, from: 0, to: periods.length - 1 },
       { label: report.yearLabel, from: periods.length, to: 2 * periods.length - 1 },
     ],
-    ...(percent ? { numberLabel: (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}%` } : {}),
+    ...(percent ? { numberLabel: (n: number) => formatPercent(n) } : {}),
   })
 }
 
