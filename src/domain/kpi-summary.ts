@@ -1,4 +1,5 @@
 import { periodKindOf, periodNoun } from './aggregation.ts'
+import { outcomeLabel } from './judgement.ts'
 import type { IndicatorRow, Outcome, PerformanceReport, Trend } from './performance-report.ts'
 import { parsePeriod } from './period.ts'
 
@@ -49,13 +50,9 @@ export const TREND_READINGS: readonly TrendReading[] = Object.freeze([
 ])
 
 /** The words pages print for each reading: never a colour alone. */
-export const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = Object.freeze({
-  achieved: 'Achieved',
-  'not-achieved': 'Not achieved',
-  'no-change': 'No change',
-  'insufficient-data': 'Insufficient data',
-  'no-preferred-direction': 'No preferred direction',
-})
+export const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = Object.freeze(
+  Object.fromEntries(OUTCOMES.map((o) => [o, outcomeLabel(o)])) as Record<Outcome, string>,
+)
 export const REAL_CHANGE_WORDS: Readonly<Record<RealChange, string>> = Object.freeze({
   'significant-improvement': 'Real improvement',
   'significant-deterioration': 'Real deterioration',

@@ -1,5 +1,5 @@
 import type nunjucks from 'nunjucks'
-import type { Change, IndicatorRow, Outcome, PerformanceReport, Significance } from '../domain/performance-report.ts'
+import type { Change, IndicatorRow, PerformanceReport, Significance } from '../domain/performance-report.ts'
 import { financialYearId, parsePeriod, period } from '../domain/period.ts'
 import { shownLowerLimit } from '../domain/control-limits.ts'
 import { barChart } from '../charts/bar-chart.ts'
@@ -9,6 +9,7 @@ import { formatCount, formatPercent, formatPValue } from '../domain/rounding.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { checkOwnerCommentary, type CommentaryFlag } from './commentary-check.ts'
 import { outcomeWords } from './export-tables.ts'
+import { OUTCOME_TAG } from './outcome-tags.ts'
 
 /**
  * The performance report as HTML. One template (`performance-report.njk`) serves both the web page (inside the
@@ -24,15 +25,6 @@ export interface ReportDownloads {
   readonly xlsx: string
   readonly json: string
   readonly html: string
-}
-
-/** The outcome tag's colour is a second cue only: the tag always says the outcome in words. */
-const OUTCOME_TAG: Record<Outcome, string> = {
-  achieved: 'govuk-tag--green',
-  'not-achieved': 'govuk-tag--red',
-  'no-change': 'govuk-tag--grey',
-  'insufficient-data': 'govuk-tag--yellow',
-  'no-preferred-direction': 'govuk-tag--grey',
 }
 
 /** p-values as every output prints them (one rule, in the domain's rounding module). */
