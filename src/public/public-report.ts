@@ -5,7 +5,9 @@ import {
   type PublishedCell,
 } from '../domain/disclosure-control.ts'
 import type { DisplayValue, IndicatorRow, Outturn, PerformanceReport } from '../domain/performance-report.ts'
+import { readKpi, summariseReport, summarySentences, type KpiSummary, type RealChange } from '../domain/kpi-summary.ts'
 import type { PeriodId } from '../domain/period.ts'
+import { formatCount } from '../domain/rounding.ts'
 import { publicCommentary, type CommentaryDecision } from './commentary-review.ts'
 
 /**
@@ -21,6 +23,13 @@ export interface PublicReport {
   readonly minimumCount: number
   readonly publishedAt: string | null
   readonly kpis: readonly PublicKpi[]
+  /**
+   * The one summary of the year (src/domain/kpi-summary.ts), as the dashboard and the report count it, and in plain
+   * words. It holds counts of KPIs and their names only, never a figure, so it gives nothing withheld away.
+   * Optional (as are the readings of each KPI below) so that a public report made before them still reads.
+   */
+  readonly summary?: KpiSummary
+  readonly summarySentences?: readonly string[]
 }
 
 /** One figure as published: its counts and percentage after suppression, and what to print. */
@@ -48,6 +57,14 @@ export interface PublicKpi {
   readonly measureType: IndicatorRow['indicator']['measureType']
   readonly directionLabel: string
   readonly outcomeLabel: string
+  readonly outcome?: IndicatorRow['outcome']
+  /** The year-on-year test read against the preferred direction: the summary's reading of this KPI. */
+  readonly realChange?: RealChange
+  /**
+   * The year's published figure with its change on last year as numbers ("221, up 30 (+15.7%) on 2016/17"); only
+   * when both years' figures are published whole (then the change tells nothing the two figures do not).
+   */
+  readonly yearChange?: string | null
   readonly trend: IndicatorRow['trend']['assessment']
   readonly significance: string | null
   readonly thisYear: { readonly periods: readonly PublicFigure[]; readonly total: PublicFigure }
@@ -103,6 +120,7 @@ export function protectReport(
   publishedAt: string | null = null,
   decisions: ReadonlyMap<string, CommentaryDecision> = new Map(),
 ): PublicReport {
+  const summary = summariseReport(report)
   return {
     partnership: report.partnership,
     year: report.year,
@@ -113,6 +131,8 @@ export function protectReport(
     kpis: report.themes
       .flatMap((t) => t.rows)
       .map((row) => protectRow(report, row, rules, decisions.get(row.indicator.id) ?? null)),
+    summary,
+    summarySentences: summarySentences(summary, report.yearLabel),
   }
 }
 
@@ -200,6 +220,8 @@ function protectRow(
   const figure = (cell: Cell): PublicFigure => publicFigure(cell, type, table, rules)
 
   const commentary = publicCommentary(row.ownerCommentary, decision, rules)
+  const thisTotal = figure(totalCells.this as Cell)
+  const lastTotal = figure(totalCells.last as Cell)
   return {
     id: row.indicator.id,
     name: row.indicator.name,
@@ -209,15 +231,35 @@ function protectRow(
     measureType: type,
     directionLabel: row.directionLabel,
     outcomeLabel: row.outcomeLabel,
+    outcome: row.outcome,
+    realChange: readKpi(row).realChange,
+    yearChange: publishedYearChange(row, thisTotal, lastTotal, report.previousYearLabel),
     trend: row.trend.assessment,
     significance: row.significance === null ? null : row.significance.reading,
-    thisYear: { periods: (cells.this ?? []).map(figure), total: figure(totalCells.this as Cell) },
-    lastYear: { periods: (cells.last ?? []).map(figure), total: figure(totalCells.last as Cell) },
+    thisYear: { periods: (cells.this ?? []).map(figure), total: thisTotal },
+    lastYear: { periods: (cells.last ?? []).map(figure), total: lastTotal },
     commentary: commentary.text,
     commentaryWithheld: commentary.text === null && commentary.state !== 'none',
     commentaryReworded: commentary.state === 'reworded',
     relations: totals,
   }
+}
+
+/** The change on last year, printed only where both years are published whole and the change is the report's. */
+function publishedYearChange(
+  row: IndicatorRow,
+  thisYear: PublicFigure,
+  lastYear: PublicFigure,
+  previousYearLabel: string,
+): string | null {
+  const change = row.changeOnLastYear
+  if (change === null || !row.outturn.complete || !row.previousOutturn.complete) return null
+  if (thisYear.suppressed || lastYear.suppressed) return null
+  const shown = (f: PublicFigure) => f.count ?? f.percent ?? f.rate
+  if (shown(thisYear) === null || shown(lastYear) === null) return null
+  if (change.absolute === 0) return `${thisYear.display}, no change on ${previousYearLabel}`
+  const word = change.absolute > 0 ? 'up' : 'down'
+  return `${thisYear.display}, ${word} ${change.display.replace(/^[+-]/, '')} on ${previousYearLabel}`
 }
 
 function publicFigure(
@@ -251,7 +293,7 @@ function publicFigure(
       const display =
         count === null
           ? n?.display || '[c]'
-          : `${count.toLocaleString('en-GB')}${pct?.display ? ` (${pct.display})` : ''}`
+          : `${formatCount(count)}${pct?.display ? ` (${pct.display})` : ''}`
       return { ...base, ...empty, count, percent, display, suppressed }
     }
     case 'proportion': {
@@ -262,10 +304,8 @@ function publicFigure(
       const count = n?.value ?? null
       const denominator = d?.value ?? null
       const percent = pct?.value ?? null
-      const display =
-        percent === null
-          ? `${pct?.display || '[c]'} (${n?.display || '[c]'}/${d?.display || '[c]'})`
-          : `${pct?.display} (${count}/${denominator})`
+      // Each part as disclosure control printed it (thousands grouped, or "<5"/"[c]" where withheld).
+      const display = `${pct?.display || '[c]'} (${n?.display || '[c]'}/${d?.display || '[c]'})`
       return { ...base, ...empty, count, denominator, percent, display, suppressed }
     }
     case 'rate': {

@@ -6,6 +6,7 @@ import { parseReportYear, yearSlug } from '../reports/performance-report-service
 import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
 import type { ReviewFieldError } from './commentary-review.ts'
 import { publicReportCsv, publicReportJson, publicReportXlsx } from './public-exports.ts'
+import { publicPageView } from './public-page.ts'
 import type { PublicationService } from './publication-service.ts'
 import type { PublicReport } from './public-report.ts'
 
@@ -49,6 +50,7 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     res.render('public-report.njk', {
       pageTitle: `Performance report ${report.yearLabel}`,
       report,
+      view: publicPageView(report),
       downloads: publicDownloads(report.year),
     })
   }
