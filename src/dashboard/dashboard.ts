@@ -14,7 +14,7 @@ import type { IndicatorRow, PerformanceReport } from '../domain/performance-repo
 import { parsePeriod } from '../domain/period.ts'
 import { formatCount, formatPercent } from '../domain/rounding.ts'
 import { OUTCOME_TAG, REAL_CHANGE_TAG, TREND_TAG } from '../reports/outcome-tags.ts'
-import { significanceText } from '../reports/html.ts'
+import { significanceDetail } from '../reports/html.ts'
 
 /** The dashboard's filters, as the GET form sends them; an empty or absent field means "all". */
 export interface DashboardFilters {
@@ -47,7 +47,7 @@ export interface DashboardRow {
   readonly realChange: RealChange
   readonly realChangeWords: string
   readonly realChangeTag: string
-  /** "within normal variation (p = 0.153, exact test of two counts)", or null when no test applies. */
+  /** The test behind `realChange`: "p = 0.153, exact test of two counts", or null when no test applies. */
   readonly significance: string | null
   readonly trendAssessment: IndicatorRow['trend']['assessment']
   readonly trendWords: string
@@ -142,7 +142,7 @@ function dashboardRow(row: IndicatorRow, previousYearLabel: string): DashboardRo
     realChange: reading.realChange,
     realChangeWords: REAL_CHANGE_WORDS[reading.realChange],
     realChangeTag: REAL_CHANGE_TAG[reading.realChange],
-    significance: row.significance === null ? null : significanceText(row.significance),
+    significance: row.significance === null ? null : significanceDetail(row.significance),
     trendAssessment: reading.trend,
     trendWords: TREND_WORDS[reading.trend],
     trendTag: TREND_TAG[reading.trend],

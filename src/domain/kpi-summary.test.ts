@@ -225,10 +225,17 @@ describe('outturnWithChange', () => {
     assert.equal(outturnWithChange(fewer, '2023/24'), '125, down 1 (-0.8%) on 2023/24')
   })
 
-  it('says how much of an incomplete year there is, and gives no change it cannot make', () => {
+  it('keeps what the report says of an incomplete year, and gives no change it cannot make', () => {
     const partial = {
       ...knifeCrime,
-      outturn: { ...knifeCrime.outturn, value: 125, display: '125', complete: false, periodsReported: 3 },
+      // The report prints an incomplete year with how much of it there is (src/domain/aggregation.ts).
+      outturn: {
+        ...knifeCrime.outturn,
+        value: 125,
+        display: '125 (3 of 4 quarters)',
+        complete: false,
+        periodsReported: 3,
+      },
       changeOnLastYear: null,
     }
     assert.equal(outturnWithChange(partial, '2023/24'), '125 (3 of 4 quarters)')

@@ -1,4 +1,3 @@
-import { periodKindOf, periodNoun } from './aggregation.ts'
 import { outcomeLabel } from './judgement.ts'
 import type { IndicatorRow, Outcome, PerformanceReport, Trend } from './performance-report.ts'
 import { parsePeriod } from './period.ts'
@@ -209,26 +208,21 @@ export function summarySentences(summary: KpiSummary, yearLabel: string): string
 
 /**
  * The year's outturn with its change on last year as a number, in words a board member reads at a glance:
- * "221, up 30 (+15.7%) on 2016/17"; an incomplete year says how much of it there is ("125 (3 of 4 quarters)").
+ * "221, up 30 (+15.7%) on 2016/17". The outturn is printed as the report prints it, so an incomplete year keeps
+ * its "(3 of 4 quarters)" and a stock its period; a year with no change to compare (incomplete) is the outturn alone.
  *
  * @example outturnWithChange(knifeCrimeRow, '2016/17') // '221, up 30 (+15.7%) on 2016/17'
  */
 export function outturnWithChange(
-  row: Pick<IndicatorRow, 'outturn' | 'changeOnLastYear' | 'indicator'>,
+  row: Pick<IndicatorRow, 'outturn' | 'changeOnLastYear'>,
   previousYearLabel: string,
 ): string {
   const { outturn } = row
-  if (outturn.value === null) return outturn.display
-  const kind = periodKindOf(row.indicator.cadence)
-  const part =
-    outturn.complete || kind === 'year'
-      ? ''
-      : ` (${outturn.periodsReported} of ${outturn.periodsExpected} ${periodNoun(kind, outturn.periodsExpected)})`
   const change = row.changeOnLastYear
-  if (change === null) return `${outturn.display}${part}`
-  if (change.absolute === 0) return `${outturn.display}${part}, no change on ${previousYearLabel}`
+  if (outturn.value === null || change === null) return outturn.display
+  if (change.absolute === 0) return `${outturn.display}, no change on ${previousYearLabel}`
   const word = change.absolute > 0 ? 'up' : 'down'
-  return `${outturn.display}${part}, ${word} ${change.display.replace(/^[+-]/, '')} on ${previousYearLabel}`
+  return `${outturn.display}, ${word} ${change.display.replace(/^[+-]/, '')} on ${previousYearLabel}`
 }
 
 /** "Latest quarter", "Latest month": what the latest figure of a KPI is, so it is never read as the year's. */

@@ -9,7 +9,15 @@ import { formatCount, formatPercent, formatPValue } from '../domain/rounding.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { checkOwnerCommentary, type CommentaryFlag } from './commentary-check.ts'
 import { outcomeWords } from './export-tables.ts'
-import { OUTCOME_TAG } from './outcome-tags.ts'
+import { OUTCOME_TAG, REAL_CHANGE_TAG, TREND_TAG } from './outcome-tags.ts'
+import {
+  REAL_CHANGE_WORDS,
+  REAL_CHANGES,
+  summariseReport,
+  TREND_READINGS,
+  TREND_WORDS,
+  type KpiSummary,
+} from '../domain/kpi-summary.ts'
 
 /**
  * The performance report as HTML. One template (`performance-report.njk`) serves both the web page (inside the
@@ -37,7 +45,12 @@ const TEST_NAMES: Record<Significance['test'], string> = {
 
 /** "within normal variation (p = 0.153, exact test of two counts)" */
 export function significanceText(significance: Significance): string {
-  return `${significance.reading} (${formatPValue(significance.pValue)}, ${TEST_NAMES[significance.test]})`
+  return `${significance.reading} (${significanceDetail(significance)})`
+}
+
+/** "p = 0.153, exact test of two counts": the test behind a reading shown beside it in words. */
+export function significanceDetail(significance: Significance): string {
+  return `${formatPValue(significance.pValue)}, ${TEST_NAMES[significance.test]}`
 }
 
 /** A bare figure of the KPI's measure: a percentage for a proportion, else a number with thousands separators. */
@@ -165,6 +178,13 @@ function summaryChart(report: PerformanceReport): string {
   })
 }
 
+/** One line of a summary table: the reading in words, its colour, and how many KPIs have it. */
+export interface SummaryRow {
+  readonly words: string
+  readonly tag: string
+  readonly count: number
+}
+
 /** What the template prints for one KPI, beside the row itself. */
 export interface KpiView {
   readonly row: IndicatorRow
@@ -183,6 +203,10 @@ export interface KpiView {
 
 export interface ReportView {
   readonly report: PerformanceReport
+  /** The one summary the dashboard and the public page count with (src/domain/kpi-summary.ts). */
+  readonly kpiSummary: KpiSummary
+  readonly changeRows: readonly SummaryRow[]
+  readonly trendRows: readonly SummaryRow[]
   readonly summaryChart: string
   readonly otherOutcomes: number
   readonly themes: readonly { readonly theme: string; readonly anchor: string; readonly kpis: readonly KpiView[] }[]
@@ -199,8 +223,16 @@ export function reportView(report: PerformanceReport): ReportView {
     return anchor
   }
   const s = report.summary
+  const kpiSummary = summariseReport(report)
   return {
     report,
+    kpiSummary,
+    changeRows: REAL_CHANGES.map((c) => ({
+      words: REAL_CHANGE_WORDS[c],
+      tag: REAL_CHANGE_TAG[c],
+      count: kpiSummary.realChanges[c],
+    })),
+    trendRows: TREND_READINGS.map((t) => ({ words: TREND_WORDS[t], tag: TREND_TAG[t], count: kpiSummary.trends[t] })),
     summaryChart: summaryChart(report),
     otherOutcomes: s.indicators - s.achieved - s.notAchieved - s.insufficientData,
     themes: report.themes.map((section, index) => ({
