@@ -177,7 +177,7 @@ describe('generated commentary for Appendix C 2017/18', () => {
     assert.match(text, /increased by 23 offences \(2\.0%\), from 1,128 to 1,151/)
     assert.match(
       text,
-      /The target \(5% lower than 2015\/16\) cannot be judged: it needs a complete outturn for 2015\/16\./,
+      /The target \(5\.0% lower than 2015\/16\) cannot be judged: it needs a complete outturn for 2015\/16\./,
     )
     assert.match(text, /on 2017\/18 Q3/)
     assert.match(text, /down 42 offences \(13\.9%\) on 2017\/18 Q3/)

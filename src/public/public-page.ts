@@ -1,13 +1,7 @@
 import { barChart } from '../charts/bar-chart.ts'
 import { lineChart } from '../charts/line-chart.ts'
 import { chartId } from '../charts/svg.ts'
-import {
-  OUTCOMES,
-  OUTCOME_WORDS,
-  REAL_CHANGE_WORDS,
-  TREND_WORDS,
-  type KpiSummary,
-} from '../domain/kpi-summary.ts'
+import { OUTCOMES, OUTCOME_WORDS, REAL_CHANGE_WORDS, TREND_WORDS, type KpiSummary } from '../domain/kpi-summary.ts'
 import { formatCount, formatPercent } from '../domain/rounding.ts'
 import { OUTCOME_TAG, REAL_CHANGE_TAG, TREND_TAG } from '../reports/outcome-tags.ts'
 import type { PublicFigure, PublicKpi, PublicReport } from './public-report.ts'
