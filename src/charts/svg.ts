@@ -1,4 +1,4 @@
-import { formatCount } from '../domain/rounding.ts'
+import { formatCount, roundHalfAwayFromZero } from '../domain/rounding.ts'
 
 /**
  * The little that every chart shares: escaping text for SVG (inline in HTML or standalone) and writing
@@ -44,10 +44,11 @@ export function chartId(suggested: string): string {
 
 /**
  * Default number format for axis and value labels: a count as every page prints one (thousands separators; one
- * decimal place for a figure that is not whole), from the one number format (src/domain/rounding.ts).
+ * decimal place for a figure that is not whole), from the one number format (src/domain/rounding.ts). Rounded to
+ * that place first, so a limit computed as 62.99999… is "63", not "63.0".
  */
 export function defaultNumberLabel(value: number): string {
-  return formatCount(value)
+  return formatCount(roundHalfAwayFromZero(value, 1))
 }
 
 /**

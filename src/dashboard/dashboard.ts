@@ -1,4 +1,5 @@
 import { assuranceIcon, sparkline, variationIcon } from '../charts/kpi-icons.ts'
+import { defaultNumberLabel } from '../charts/svg.ts'
 import {
   latestPeriodHeading,
   outturnWithChange,
@@ -12,7 +13,7 @@ import {
 import { ASSURANCE_WORDS, assuranceOf, VARIATION_WORDS, variationOf } from '../domain/making-data-count.ts'
 import type { IndicatorRow, PerformanceReport } from '../domain/performance-report.ts'
 import { parsePeriod } from '../domain/period.ts'
-import { formatCount, formatPercent } from '../domain/rounding.ts'
+import { formatPercent } from '../domain/rounding.ts'
 import { OUTCOME_TAG, REAL_CHANGE_TAG, TREND_TAG } from '../reports/outcome-tags.ts'
 import { significanceDetail } from '../reports/html.ts'
 
@@ -162,7 +163,7 @@ function trendSparkline(row: IndicatorRow): string | null {
     points: row.trend.points.map((p) => ({
       label: parsePeriod(p.period)?.label ?? p.period,
       value: p.value,
-      display: percent ? formatPercent(p.value) : formatCount(p.value),
+      display: percent ? formatPercent(p.value) : defaultNumberLabel(p.value),
     })),
   })
 }
