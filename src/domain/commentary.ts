@@ -146,7 +146,6 @@ function listPhrases(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
 }
 
-
 function sentence(text: string): string {
   const trimmed = text.trim()
   const initial = trimmed.charAt(0)

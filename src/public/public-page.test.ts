@@ -136,7 +136,8 @@ describe('the published pages', () => {
       assert.ok(section, `section ${anchor}`)
       assert.match(section, new RegExp(`<h2 class="govuk-heading-l" id="${anchor}-heading">${theme}</h2>`))
       const kpis = elements(section, /<section class="app-kpi" /)
-      const expected: number | undefined = report.themes.find((t) => t.theme.replace(/&/g, '&amp;') === theme)?.rows.length
+      const expected: number | undefined = report.themes.find((t) => t.theme.replace(/&/g, '&amp;') === theme)?.rows
+        .length
       assert.equal(kpis.length, expected)
       for (const kpi of kpis) {
         assert.match(kpi, /<table class="govuk-table"[^]*<caption/)

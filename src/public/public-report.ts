@@ -291,9 +291,7 @@ function publicFigure(
       const percent = pct?.value ?? null
       // No share beside a count of 0 (nothing to share out) or where the source gave none.
       const display =
-        count === null
-          ? n?.display || '[c]'
-          : `${formatCount(count)}${pct?.display ? ` (${pct.display})` : ''}`
+        count === null ? n?.display || '[c]' : `${formatCount(count)}${pct?.display ? ` (${pct.display})` : ''}`
       return { ...base, ...empty, count, percent, display, suppressed }
     }
     case 'proportion': {

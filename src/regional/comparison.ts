@@ -206,7 +206,6 @@ function changeText(change: Change | null): string | null {
   return change ? change.display : null
 }
 
-
 /** The comparison in sentences: who is highest and lowest (by rate where rates are given), and the real changes. */
 function summarise(name: string, yearLabel: string, rows: readonly ComparisonRow[], ratesApply: boolean): string {
   const reported = rows.filter((r) => r.outturn !== null)
