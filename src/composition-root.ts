@@ -17,6 +17,7 @@ import { createPublicationService } from './public/publication-service.ts'
 import { createCommentaryReviewRepository } from './public/commentary-review-repository.ts'
 import { roleNames } from './accounts/roles.ts'
 import { createPerformanceImportService } from './performance/import-service.ts'
+import type { ImportReader } from './performance/import/read-in-worker.ts'
 import { createPerformanceRepository } from './performance/performance-repository.ts'
 import { buildPerformanceReport } from './domain/build-performance-report.ts'
 import { createPerformanceReportService } from './reports/performance-report-service.ts'
@@ -49,6 +50,8 @@ export interface ServiceOverrides {
   readonly database?: Database
   /** PostgreSQL: where an idle pooled connection ended by the server is reported (the web server logs it). */
   readonly onConnectionLost?: (message: string) => void
+  /** How import files are read (default: off the event loop); tests count the reads with their own. */
+  readonly importReader?: ImportReader
 }
 
 /**
@@ -113,7 +116,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const key = JSON.stringify(partnership)
     const cached = scoped.get(partnership.id)
     if (cached?.key === key) return cached.services
-    const services = createPartnershipServices({ database, config, instanceDefaults }, partnership)
+    const services = createPartnershipServices(
+      {
+        database,
+        config,
+        instanceDefaults,
+        ...(overrides.importReader ? { importReader: overrides.importReader } : {}),
+      },
+      partnership,
+    )
     scoped.set(partnership.id, { key, services })
     return services
   }
@@ -237,7 +248,12 @@ export type Services = Awaited<ReturnType<typeof createServices>>
  * partnership, kept while its settings stay the same).
  */
 export function createPartnershipServices(
-  instance: { readonly database: Database; readonly config: Config; readonly instanceDefaults: InstanceDefaults },
+  instance: {
+    readonly database: Database
+    readonly config: Config
+    readonly instanceDefaults: InstanceDefaults
+    readonly importReader?: ImportReader
+  },
   partnership: Partnership,
 ) {
   const { database, config, instanceDefaults } = instance
@@ -253,6 +269,7 @@ export function createPartnershipServices(
     repository: performanceRepository,
     audit: partnershipAudit,
     figures,
+    ...(instance.importReader ? { read: instance.importReader } : {}),
   })
   const partnershipAccounts = createAccountService({
     database: scopedDatabase,

@@ -11,6 +11,7 @@ import type {
 } from './performance-report.ts'
 import { expectedPeriodsOf, outturnOf, periodKindOf, type YearPeriod } from './aggregation.ts'
 import { generateCommentary, unitOf } from './commentary.ts'
+import { likeForLike } from './like-for-like.ts'
 import { controlChart, ControlSeries } from './control-limits.ts'
 import {
   changeOnBaseline,
@@ -350,6 +351,7 @@ function indicatorRow(
     previousOutturn,
     changeOnBaseline: onBaseline,
     changeOnLastYear: onLastYear,
+    likeForLike: likeForLike(indicator, periods, outturn.complete),
     sameQuarterLastYear: latest.sameQuarterLastYear,
     quarterOnQuarter: latest.quarterOnQuarter,
     outcome,

@@ -1,5 +1,5 @@
 import type nunjucks from 'nunjucks'
-import type { Change, IndicatorRow, PerformanceReport, Significance } from '../domain/performance-report.ts'
+import type { Change, IndicatorRow, Outcome, PerformanceReport, Significance } from '../domain/performance-report.ts'
 import { financialYearId, parsePeriod, period } from '../domain/period.ts'
 import { shownLowerLimit } from '../domain/control-limits.ts'
 import { barChart } from '../charts/bar-chart.ts'
@@ -37,6 +37,11 @@ export interface ReportDownloads {
 
 /** p-values as every output prints them (one rule, in the domain's rounding module). */
 export { formatPValue }
+
+/** The govuk-tag class of an outcome, so that every page colours an outcome as the report does (beside its words). */
+export function outcomeTagClass(outcome: Outcome): string {
+  return OUTCOME_TAG[outcome]
+}
 
 const TEST_NAMES: Record<Significance['test'], string> = {
   'poisson-exact': 'exact test of two counts',
