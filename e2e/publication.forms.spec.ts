@@ -4,8 +4,9 @@ import { expect, test } from './fixtures.ts'
  * Reviewing data owners' commentary that disclosure control withholds from the public page. The partnership analyst
  * imports commentary for two KPIs that puts a small number beside a word that can identify someone (so both are
  * withheld), releases one as written, and rewords the other: first with a wording that still names a small number
- * (refused with an error summary and an inline error), then with a clean one. Signed out, the public page shows the
- * released commentary and the partnership's wording. Runs with JavaScript on and off (the `no-javascript` project),
+ * (refused with an error summary and an inline error), then with a clean one. The decisions wait for the next
+ * publication: the analyst approves an amendment with its reason and the board signs it off. Signed out, the public
+ * page then shows the released commentary and the partnership's wording. Runs with JavaScript on and off (the `no-javascript` project),
  * each on two KPIs of its own, as they share one server and database. Figures are the demo's 2017/18 Q4 values.
  */
 const HEADER = 'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary'
@@ -57,7 +58,7 @@ test('publication: release one withheld commentary, reword another after a refus
     'Your decision about the commentary has been recorded.',
   )
   await expect(page.locator(`#commentary-${released.id}`)).toContainText('Published as written')
-  await expect(page.locator(`#commentary-${released.id}`)).toContainText('Changed after publication')
+  await expect(page.locator(`#commentary-${released.id}`)).toContainText('Waits for the next publication')
 
   // Reworded: a wording that still names a small number of people is refused, and what was typed is kept.
   const second = page.locator(`#commentary-${reworded.id}`)
@@ -84,6 +85,20 @@ test('publication: release one withheld commentary, reword another after a refus
     'Your decision about the commentary has been recorded.',
   )
   await expect(page.locator(`#commentary-${reworded.id}`)).toContainText('Published in the partnership’s wording')
+
+  // The decisions wait for the next publication (an amendment): the analyst approves it with its reason, the board
+  // signs it off. Either approval may already be in the round (the other project's run shares the database): the
+  // round completes at whichever comes last, after the decisions above, so the new publication holds them.
+  await page.getByLabel('Reason for the amendment').fill(`Commentary reviewed (${project})`)
+  await page.getByRole('button', { name: 'Approve the amendment for publication' }).click()
+  await expect(page).toHaveURL(/\/publication\/2017-18\?recorded=(yes|already)$/)
+  await page.context().clearCookies()
+  await signInAs('board-member')
+  await page.goto('/publication/2017-18')
+  await page.getByRole('button', { name: 'Sign off the amendment for the board' }).click()
+  await expect(page.locator('.govuk-notification-banner')).toContainText(
+    /Your approval has been recorded\.|You had already given this approval/,
+  )
 
   // Signed out, the public page shows the released commentary and the partnership's wording, not the withheld text.
   await page.context().clearCookies()

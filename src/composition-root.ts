@@ -21,6 +21,7 @@ import { createPublicationService } from './public/publication-service.ts'
 import { createCommentaryReviewRepository } from './public/commentary-review-repository.ts'
 import { roleNames } from './accounts/roles.ts'
 import { createPerformanceImportService } from './performance/import-service.ts'
+import type { ImportReader } from './performance/import/read-in-worker.ts'
 import { createPerformanceRepository } from './performance/performance-repository.ts'
 import { buildPerformanceReport } from './domain/build-performance-report.ts'
 import { createPerformanceReportService } from './reports/performance-report-service.ts'
@@ -60,6 +61,8 @@ export interface ServiceOverrides {
    * administrator; `saferhub demo load` the demo).
    */
   readonly firstStart?: 'serve' | 'nothing'
+  /** How import files are read (default: off the event loop); tests count the reads with their own. */
+  readonly importReader?: ImportReader
 }
 
 /**
@@ -124,7 +127,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const key = JSON.stringify(partnership)
     const cached = scoped.get(partnership.id)
     if (cached?.key === key) return cached.services
-    const services = createPartnershipServices({ database, config, instanceDefaults }, partnership)
+    const services = createPartnershipServices(
+      {
+        database,
+        config,
+        instanceDefaults,
+        ...(overrides.importReader ? { importReader: overrides.importReader } : {}),
+      },
+      partnership,
+    )
     scoped.set(partnership.id, { key, services })
     return services
   }
@@ -303,7 +314,12 @@ export type Services = Awaited<ReturnType<typeof createServices>>
  * partnership, kept while its settings stay the same).
  */
 export function createPartnershipServices(
-  instance: { readonly database: Database; readonly config: Config; readonly instanceDefaults: InstanceDefaults },
+  instance: {
+    readonly database: Database
+    readonly config: Config
+    readonly instanceDefaults: InstanceDefaults
+    readonly importReader?: ImportReader
+  },
   partnership: Partnership,
 ) {
   const { database, config, instanceDefaults } = instance
@@ -319,6 +335,7 @@ export function createPartnershipServices(
     repository: performanceRepository,
     audit: partnershipAudit,
     figures,
+    ...(instance.importReader ? { read: instance.importReader } : {}),
   })
   const partnershipAccounts = createAccountService({
     database: scopedDatabase,

@@ -4,6 +4,7 @@
  * with latency percentiles taken from every response.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import autocannon from 'autocannon'
 import { demoUsers } from '../../src/accounts/demo-users.ts'
@@ -203,3 +204,18 @@ export async function drive(
 
 /** One figure in ms as the tables print it. */
 export const ms = (value: number): string => (Number.isFinite(value) ? value.toFixed(1) : '–')
+
+/**
+ * The processor time (user + system, ms) process `pid` has used so far, from Linux's `/proc/<pid>/stat` (in clock
+ * ticks of 10 ms); null elsewhere. Unlike latency, it hardly moves when other work shares the machine.
+ */
+export function processorMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return Number.isFinite(ticks) ? ticks * 10 : null
+  } catch {
+    return null
+  }
+}

@@ -126,6 +126,67 @@ for (const dialect of testDialects()) {
       assert.equal(await store.read('gone'), null)
     })
 
+    /** One page as express-session runs it: the session read as the request begins, touched as it ends. */
+    async function usePage(sid: string): Promise<void> {
+      await new Promise<void>((resolve, reject) => store.get(sid, (e) => (e ? reject(e) : resolve())))
+      await new Promise<void>((resolve, reject) => store.touch(sid, session(), (e) => (e ? reject(e) : resolve())))
+    }
+    const storedDeadline = async (sid: string) =>
+      (
+        await database.db
+          .selectFrom('sessions')
+          .select('expires_at')
+          .where('sid_hash', '=', createHash('sha256').update(sid).digest('hex'))
+          .executeTakeFirst()
+      )?.expires_at
+
+    it('moves the idle deadline only once it is a minute behind, not on every page', async () => {
+      await store.write('reader', session())
+      assert.equal(await storedDeadline('reader'), '2018-04-03T09:30:00.000Z')
+      clock.advance({ seconds: 59 })
+      await usePage('reader')
+      // Within the minute: no write (the deadline stays 30 minutes after the last write).
+      assert.equal(await storedDeadline('reader'), '2018-04-03T09:30:00.000Z')
+      clock.set('2018-04-03T09:01:00.001Z')
+      await usePage('reader')
+      // A minute and a millisecond behind: written, 30 minutes from this page.
+      assert.equal(await storedDeadline('reader'), '2018-04-03T09:31:00.001Z')
+    })
+
+    it('a session used every 50 seconds stays alive, and ends at most a minute early once left', async () => {
+      await store.write('steady', session())
+      for (let i = 0; i < 60; i++) {
+        clock.advance({ seconds: 50 })
+        await usePage('steady')
+      }
+      // 50 minutes in, used all along.
+      assert.notEqual(await store.read('steady'), null)
+      // Left alone now: alive 29 minutes after the last page, gone by 30.
+      clock.advance({ minutes: 29 })
+      assert.notEqual(await store.read('steady'), null)
+      clock.advance({ minutes: 1 })
+      assert.equal(await store.read('steady'), null)
+    })
+
+    it('a deadline moved by another process is read again, and a touch never revives a deleted session', async () => {
+      await store.write('shared', session())
+      const other = new DatabaseSessionStore({
+        db: database.db,
+        clock,
+        idleTimeoutSeconds: 30 * 60,
+        absoluteTimeoutSeconds: 12 * 3600,
+      })
+      clock.advance({ minutes: 10 })
+      await other.extend('shared') // the other process's page: deadline 09:40
+      clock.advance({ seconds: 30 })
+      await usePage('shared') // reads 09:40, only 30 s behind: no write
+      assert.equal(await storedDeadline('shared'), '2018-04-03T09:40:00.000Z')
+      await other.remove('shared') // signed out through the other process
+      clock.advance({ minutes: 5 })
+      await new Promise<void>((resolve, reject) => store.touch('shared', session(), (e) => (e ? reject(e) : resolve())))
+      assert.equal(await store.read('shared'), null)
+    })
+
     it('ends every session of one user, and only theirs', async () => {
       const jane = await addUser(database, 'jane@example.org')
       const omar = await addUser(database, 'omar@example.org')

@@ -55,7 +55,13 @@ for (const dialect of testDialects()) {
       assert.equal(quarter.status, 422)
       const problem = (await quarter.json()) as { errors: { pointer: string; detail: string }[] }
       assert.equal(problem.errors[0]?.pointer, '/period')
-      assert.match(problem.errors[0]?.detail ?? '', /reported monthly: use a month such as 2018-01/)
+      // The example is April of the financial year the clock is in (April to March).
+      const now = new Date()
+      const financialYear = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1
+      assert.match(
+        problem.errors[0]?.detail ?? '',
+        new RegExp(`reported monthly: use a month such as ${financialYear}-04`),
+      )
       assert.equal(
         await (await onlyPartnership(services)).performance.repository.getValue(OPIATE, 'FY2019-20-Q1'),
         null,

@@ -1,4 +1,12 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely'
+import {
+  sql,
+  type CompiledQuery,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+} from 'kysely'
 import type { Database } from '../db/database.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import {
@@ -103,6 +111,8 @@ export function createAuditRepository(database: Database, options: AuditReposito
   const scopedPartnership = partnershipIdOf(database)
   const branches = scopedPartnership === null ? null : partnershipEventBranches(database, scopedPartnership)
   const visible = branches === null ? null : partnershipEventsFilter(branches)
+  /** `latestId`'s queries for a partnership, compiled once per list of ignored kinds. */
+  const compiledLatest = new Map<string, Promise<CompiledQuery<{ id: number }>[]>>()
 
   async function head(trx: Kysely<DatabaseSchema>): Promise<ChainPosition> {
     const last = await trx
@@ -181,19 +191,32 @@ export function createAuditRepository(database: Database, options: AuditReposito
         // (its own events along (partnership_id, id)). One query with the kinds joined by OR was read backwards
         // along the primary key, through every other partnership's newer events: with 300 partnerships that was
         // 1.4 s on each use of the report cache (`npm run bench:regional`, EXPLAIN ANALYZE in docs/architecture.md).
+        // Asked on every view of a report page (the report cache's version stamp), always with the same text and
+        // values: compiled once, as building a query through Kysely and the partnership scope cost more than running
+        // it (`npm run bench:web`, CPU profile of the dashboard).
+        const key = ignoring.join('\u0000')
+        let compiled = compiledLatest.get(key)
+        if (compiled === undefined) {
+          compiled = branches().then((all) =>
+            all
+              .filter((branch) => branch.onlyEntityType === undefined || !ignoring.includes(branch.onlyEntityType))
+              .map((branch) => {
+                let query = database.db
+                  .selectFrom('audit_events')
+                  .select('id')
+                  .where(branch.where)
+                  .orderBy('id', 'desc')
+                  .limit(1)
+                if (ignoring.length > 0) query = query.where('entity_type', 'not in', ignoring)
+                return query.compile()
+              }),
+          )
+          compiledLatest.set(key, compiled)
+          // A failure (the database unreachable) is not kept: the next call compiles again.
+          compiled.catch(() => compiledLatest.delete(key))
+        }
         const newest = await Promise.all(
-          (await branches())
-            .filter((branch) => branch.onlyEntityType === undefined || !ignoring.includes(branch.onlyEntityType))
-            .map(async (branch) => {
-              let query = database.db
-                .selectFrom('audit_events')
-                .select('id')
-                .where(branch.where)
-                .orderBy('id', 'desc')
-                .limit(1)
-              if (ignoring.length > 0) query = query.where('entity_type', 'not in', ignoring)
-              return Number((await query.executeTakeFirst())?.id ?? 0)
-            }),
+          (await compiled).map(async (query) => Number((await database.db.executeQuery(query)).rows[0]?.id ?? 0)),
         )
         return Math.max(0, ...newest)
       }

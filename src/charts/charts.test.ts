@@ -62,6 +62,34 @@ describe('lineChart', () => {
     assert.equal(count(svg, /stroke-dasharray/g), 2)
   })
 
+  it('draws another series dashed with open markers, named in a legend, and reference lines labelled', () => {
+    const svg = lineChart({
+      id: 'k',
+      title: 't',
+      description: 'd',
+      seriesName: '2017/18 <this year>',
+      points: knifeCrime.slice(4),
+      otherSeries: [{ name: '2016/17', values: [40, null, 51, 51] }],
+      referenceLines: [
+        { name: 'Baseline', value: 191 },
+        { name: 'Target', value: 200 },
+      ],
+    })
+    // Three open markers (the gap is not drawn as zero) and one dashed line broken at the gap: two "M" moves.
+    assert.equal(count(svg, /class="app-chart__other-point"/g), 3)
+    const other = /class="app-chart__other" d="([^"]+)"/.exec(svg)?.[1] ?? ''
+    assert.equal(count(other, /M/g), 2)
+    assert.equal(count(svg, /class="app-chart__point"/g), 4)
+    assert.equal(count(svg, /class="app-chart__legend"/g), 2)
+    assert.match(svg, />2017\/18 &lt;this year&gt;<\/text>/)
+    assert.match(svg, />2016\/17<\/text>/)
+    assert.equal(count(svg, /class="app-chart__reference"/g), 2)
+    assert.match(svg, />Baseline 191<\/text>/)
+    assert.match(svg, />Target 200<\/text>/)
+    // The scale reaches the highest reference line, so the target is inside the plot: 200 is a round ceiling.
+    assert.match(svg, />200<\/text>/)
+  })
+
   it('labels the years under the axis', () => {
     const svg = lineChart({
       id: 'k',

@@ -22,6 +22,23 @@ export interface AxisBand {
   readonly to: number
 }
 
+/**
+ * Another series over the same periods (e.g. last year's figures beside this year's), drawn dashed with open
+ * markers so that it differs from the main line by shape, not colour, and named in the legend.
+ */
+export interface LineChartSeries {
+  readonly name: string
+  /** One value per point of the main series, in the same order; null is a gap. */
+  readonly values: readonly (number | null)[]
+}
+
+/** A level to read the lines against (a baseline, a target): a horizontal line named at its right-hand end. */
+export interface ReferenceLine {
+  /** Printed beside the line with its value, e.g. "Baseline" → "Baseline 385". */
+  readonly name: string
+  readonly value: number
+}
+
 export interface LineChartOptions {
   /** Prefix for the ids of `<title>` and `<desc>`; must be unique in the page (cleaned by `chartId`). */
   readonly id: string
@@ -31,6 +48,10 @@ export interface LineChartOptions {
   readonly description: string
   readonly points: readonly LineChartPoint[]
   readonly controlLimits?: ControlLimits
+  /** The main series' name, for the legend (a legend is drawn only when there are other series). */
+  readonly seriesName?: string
+  readonly otherSeries?: readonly LineChartSeries[]
+  readonly referenceLines?: readonly ReferenceLine[]
   readonly bands?: readonly AxisBand[]
   readonly width?: number
   readonly height?: number
@@ -40,6 +61,8 @@ export interface LineChartOptions {
 
 const INK = '#0b0c0c'
 const GRID = '#b1b4b6'
+// GOV.UK dark grey: 7:1 against white, so the second line is as readable as the first.
+const GREY = '#505a5f'
 const FONT = 'system-ui, -apple-system, &quot;Segoe UI&quot;, Arial, sans-serif'
 
 /**
@@ -58,12 +81,23 @@ export function lineChart(options: LineChartOptions): string {
   const height = options.height ?? 180
   const label = options.numberLabel ?? defaultNumberLabel
   const limits = options.controlLimits
-  const margin = { top: 12, right: limits ? 74 : 12, bottom: options.bands?.length ? 40 : 24, left: 48 }
+  const others = options.otherSeries ?? []
+  const references = options.referenceLines ?? []
+  // A legend row at the top names each line when there is more than one series.
+  const legend = others.length > 0
+  const margin = {
+    top: legend ? 30 : 12,
+    right: references.length > 0 ? 110 : limits ? 74 : 12,
+    bottom: options.bands?.length ? 40 : 24,
+    left: 48,
+  }
   const plotWidth = width - margin.left - margin.right
   const plotHeight = height - margin.top - margin.bottom
 
   const numbers = options.points.flatMap((p) => (p.value === null || !Number.isFinite(p.value) ? [] : [p.value]))
   if (limits) numbers.push(limits.mean, limits.upper, limits.lower)
+  for (const other of others) for (const v of other.values) if (v !== null && Number.isFinite(v)) numbers.push(v)
+  for (const reference of references) if (Number.isFinite(reference.value)) numbers.push(reference.value)
   const max = Math.max(0, ...numbers)
   const min = Math.min(0, ...numbers)
   // Counts start at zero: a bar or line that starts elsewhere exaggerates small changes.
@@ -106,17 +140,38 @@ export function lineChart(options: LineChartOptions): string {
     }
   }
 
+  // Reference levels: dash-dot, so that they differ from the dashed control limits and the lines of figures.
+  for (const reference of references) {
+    if (!Number.isFinite(reference.value)) continue
+    const ry = coordinate(y(reference.value))
+    parts.push(
+      `<line class="app-chart__reference" x1="${margin.left}" x2="${coordinate(margin.left + plotWidth)}" y1="${ry}" y2="${ry}" stroke="${INK}" stroke-width="1" stroke-dasharray="8 3 2 3"/>`,
+      `<text x="${coordinate(margin.left + plotWidth + 4)}" y="${ry}" dominant-baseline="middle" fill="${INK}">${escapeXml(`${reference.name} ${label(reference.value)}`)}</text>`,
+    )
+  }
+
+  // The other series first (dashed, open markers), then the main line over them.
+  for (const other of others) {
+    const values = options.points.map((_, i) => other.values[i] ?? null)
+    const d = linePath(values, x, y)
+    if (d)
+      parts.push(
+        `<path class="app-chart__other" d="${d}" fill="none" stroke="${GREY}" stroke-width="2" stroke-dasharray="6 4" stroke-linejoin="round"/>`,
+      )
+    values.forEach((value, index) => {
+      if (value === null || !Number.isFinite(value)) return
+      parts.push(
+        `<circle class="app-chart__other-point" cx="${coordinate(x(index))}" cy="${coordinate(y(value))}" r="3" fill="#ffffff" stroke="${GREY}" stroke-width="1.5"/>`,
+      )
+    })
+  }
+
   // The line, broken wherever a value is missing.
-  let path = ''
-  let drawing = false
-  options.points.forEach((point, index) => {
-    if (point.value === null || !Number.isFinite(point.value)) {
-      drawing = false
-      return
-    }
-    path += `${drawing ? 'L' : 'M'}${coordinate(x(index))} ${coordinate(y(point.value))}`
-    drawing = true
-  })
+  const path = linePath(
+    options.points.map((p) => p.value),
+    x,
+    y,
+  )
   if (path) parts.push(`<path d="${path}" fill="none" stroke="${INK}" stroke-width="2" stroke-linejoin="round"/>`)
   options.points.forEach((point, index) => {
     if (point.value === null || !Number.isFinite(point.value)) return
@@ -124,6 +179,23 @@ export function lineChart(options: LineChartOptions): string {
       `<circle class="app-chart__point" cx="${coordinate(x(index))}" cy="${coordinate(y(point.value))}" r="3" fill="${INK}"/>`,
     )
   })
+
+  if (legend) {
+    // Each entry: a short sample of its line, then its name; entries side by side along the top.
+    let lx = margin.left
+    const entries: [string, string][] = [
+      [options.seriesName ?? options.title, `stroke="${INK}" stroke-width="2"`],
+      ...others.map((o): [string, string] => [o.name, `stroke="${GREY}" stroke-width="2" stroke-dasharray="6 4"`]),
+    ]
+    for (const [name, stroke] of entries) {
+      parts.push(
+        `<line class="app-chart__legend" x1="${lx}" x2="${lx + 20}" y1="10" y2="10" ${stroke}/>`,
+        `<text x="${lx + 24}" y="10" dominant-baseline="middle" fill="${INK}">${escapeXml(name)}</text>`,
+      )
+      // About 6 pixels a character at this size, and a gap before the next entry.
+      lx += 24 + Math.ceil(name.length * 6) + 16
+    }
+  }
 
   // Axis labels: every point's label when they fit, otherwise the first and the last.
   const axisY = margin.top + plotHeight + 14
@@ -147,4 +219,19 @@ export function lineChart(options: LineChartOptions): string {
 
   parts.push('</svg>')
   return parts.join('')
+}
+
+/** An SVG path through the values, broken wherever one is missing (missing is never drawn as zero). */
+function linePath(values: readonly (number | null)[], x: (i: number) => number, y: (v: number) => number): string {
+  let path = ''
+  let drawing = false
+  values.forEach((value, index) => {
+    if (value === null || !Number.isFinite(value)) {
+      drawing = false
+      return
+    }
+    path += `${drawing ? 'L' : 'M'}${coordinate(x(index))} ${coordinate(y(value))}`
+    drawing = true
+  })
+  return path
 }

@@ -510,6 +510,33 @@ export function createCrimeRepository(database: Database) {
       )
     },
 
+    /**
+     * The partnerships that have counts by LSOA stored for the given force-months (one row per force-month and
+     * partnership): what re-importing those force-months would replace. An import reads it before it decides whose
+     * LSOA counts to keep, so that none is dropped without its saying so.
+     */
+    async lsoaPartnershipsOf(
+      forceMonths: readonly { readonly policeForce: string; readonly month: string }[],
+    ): Promise<{ policeForce: string; month: string; partnershipCode: string }[]> {
+      const byMonth = new Map<string, string[]>()
+      for (const fm of forceMonths) byMonth.set(fm.month, [...(byMonth.get(fm.month) ?? []), fm.policeForce])
+      const found: { policeForce: string; month: string; partnershipCode: string }[] = []
+      // A month at a time: the table's key starts with the month.
+      for (const [month, forces] of [...byMonth].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        const rows = await db
+          .selectFrom('crime_lsoa_counts')
+          .select(['police_force', 'partnership_code'])
+          .distinct()
+          .where('month', '=', month)
+          .where('police_force', 'in', nonEmpty(forces))
+          .orderBy('police_force')
+          .orderBy('partnership_code')
+          .execute()
+        for (const r of rows) found.push({ policeForce: r.police_force, month, partnershipCode: r.partnership_code })
+      }
+      return found
+    },
+
     /** LSOAs that could not be placed in a partnership, by force and month. */
     async unmappedLsoas(policeForce?: string): Promise<(UnmappedLsoa & { policeForce: string; month: string })[]> {
       let query = db

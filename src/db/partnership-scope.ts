@@ -42,6 +42,7 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'return_items',
   'report_approvals',
   'commentary_reviews',
+  'publication_snapshots',
   'api_idempotency_keys',
   'api_tokens',
 ])

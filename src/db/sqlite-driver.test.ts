@@ -138,3 +138,54 @@ describe('SQLite: waiting for another connection’s write lock', () => {
     assert.deepEqual(await texts(), ['first', 'migrated'])
   })
 })
+
+/** Statements are prepared once per connection and kept: what keeping them must not change. */
+describe('SQLite: kept prepared statements', () => {
+  let directory: string
+  let database: Database
+  let db: Kysely<NotesSchema>
+
+  beforeEach(async () => {
+    directory = mkdtempSync(path.join(os.tmpdir(), 'saferhub-sqlite-statements-'))
+    database = openDatabase({ sqliteFile: path.join(directory, 'test.sqlite') })
+    db = database.db as unknown as Kysely<NotesSchema>
+    await sql`create table notes (id integer primary key, text text not null) strict`.execute(db)
+    await db
+      .insertInto('notes')
+      .values([{ text: 'first' }, { text: 'second' }])
+      .execute()
+  })
+  afterEach(async () => {
+    await database.close()
+    rmSync(directory, { recursive: true, force: true })
+  })
+
+  it('a kept `select *` sees a column added after it was first run (SQLite prepares it again)', async () => {
+    const all = () => sql<Record<string, unknown>>`select * from notes order by id`.execute(db)
+    assert.deepEqual((await all()).rows[0], { id: 1, text: 'first' })
+    await sql`alter table notes add column owner text`.execute(db)
+    await sql`update notes set owner = 'police' where id = 1`.execute(db)
+    assert.deepEqual((await all()).rows[0], { id: 1, text: 'first', owner: 'police' })
+  })
+
+  it('the same query runs while it is being streamed (a streamed statement is never a kept one)', async () => {
+    const query = db.selectFrom('notes').select('text').orderBy('id')
+    assert.deepEqual(await query.execute(), [{ text: 'first' }, { text: 'second' }]) // now kept
+    const streamed: string[] = []
+    for await (const row of query.stream()) {
+      streamed.push(row.text)
+      // better-sqlite3 refuses to run a statement that is being iterated ("busy"): this must be another one.
+      assert.deepEqual(await query.execute(), [{ text: 'first' }, { text: 'second' }])
+    }
+    assert.deepEqual(streamed, ['first', 'second'])
+  })
+
+  it('a kept write and a kept read give the values of each run, not of the first', async () => {
+    for (const text of ['third', 'fourth', 'fifth']) {
+      await db.insertInto('notes').values({ text }).execute()
+      const row = await db.selectFrom('notes').select('text').where('text', '=', text).executeTakeFirst()
+      assert.equal(row?.text, text)
+    }
+    assert.equal((await db.selectFrom('notes').select('id').execute()).length, 5)
+  })
+})

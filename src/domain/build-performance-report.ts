@@ -1,4 +1,5 @@
 import type { Baseline, Indicator, IndicatorValue } from './indicator.ts'
+import { summariseKpis } from './kpi-summary.ts'
 import type {
   ControlChart,
   DisplayValue,
@@ -10,6 +11,7 @@ import type {
 } from './performance-report.ts'
 import { expectedPeriodsOf, outturnOf, periodKindOf, type YearPeriod } from './aggregation.ts'
 import { generateCommentary, unitOf } from './commentary.ts'
+import { likeForLike } from './like-for-like.ts'
 import { controlChart, ControlSeries } from './control-limits.ts'
 import {
   changeOnBaseline,
@@ -223,16 +225,22 @@ class RowValues {
   }
 }
 
-/** The counts above the report's tables: how many KPIs achieved, and how many changes were real. */
+/**
+ * The counts above the report's tables: how many KPIs achieved, and how many changes were real. Read from the one
+ * summary (`summariseKpis`) the dashboard and the public page count with, so they can never disagree.
+ */
 export function summarise(rows: readonly IndicatorRow[]): ReportSummary {
-  const count = (test: (row: IndicatorRow) => boolean) => rows.filter(test).length
+  const summary = summariseKpis(rows)
   return {
-    indicators: rows.length,
-    achieved: count((r) => r.outcome === 'achieved'),
-    notAchieved: count((r) => r.outcome === 'not-achieved'),
-    insufficientData: count((r) => r.outcome === 'insufficient-data'),
-    realChanges: count((r) => r.significance?.significant === true),
-    withinNormalVariation: count((r) => r.significance !== null && !r.significance.significant),
+    indicators: summary.kpis,
+    achieved: summary.outcomes.achieved,
+    notAchieved: summary.outcomes['not-achieved'],
+    insufficientData: summary.outcomes['insufficient-data'],
+    realChanges:
+      summary.realChanges['significant-improvement'] +
+      summary.realChanges['significant-deterioration'] +
+      summary.realChanges['significant-change'],
+    withinNormalVariation: summary.realChanges['within-normal-variation'],
   }
 }
 
@@ -343,6 +351,7 @@ function indicatorRow(
     previousOutturn,
     changeOnBaseline: onBaseline,
     changeOnLastYear: onLastYear,
+    likeForLike: likeForLike(indicator, periods, outturn.complete),
     sameQuarterLastYear: latest.sameQuarterLastYear,
     quarterOnQuarter: latest.quarterOnQuarter,
     outcome,

@@ -85,6 +85,19 @@ export interface Change {
   readonly toPeriod?: PeriodId
 }
 
+/**
+ * The change over the periods both years have, for a year that is incomplete (`likeForLike`): "Q1–Q3 2023/24 126 → Q1–Q3 2024/25
+ * 125". The year's own change is never computed from an incomplete year (`changeOnLastYear` is null), because 3
+ * quarters against 4 would read as a fall; the same quarters of both years compare like with like.
+ */
+export interface LikeForLikeChange extends Change {
+  /** The periods compared, this year's, in order. */
+  readonly periods: readonly DisplayValue['period'][]
+  /** Their labels within the year ("Q1", "Q2", "Q3"), and the range: "Q1–Q3", or "Q1, Q3" when not adjacent. */
+  readonly periodLabels: readonly string[]
+  readonly label: string
+}
+
 export type Outcome = 'achieved' | 'not-achieved' | 'no-change' | 'insufficient-data' | 'no-preferred-direction'
 
 export interface Significance {
@@ -157,6 +170,11 @@ export interface IndicatorRow {
   readonly previousOutturn: Outturn
   readonly changeOnBaseline: Change | null
   readonly changeOnLastYear: Change | null
+  /**
+   * For an incomplete year, the change over the periods both years have (Q1–Q3 against Q1–Q3); null for a complete
+   * year or where it cannot be formed (see `likeForLike`). Absent in hand-made rows.
+   */
+  readonly likeForLike?: LikeForLikeChange | null
   readonly sameQuarterLastYear: Change | null
   readonly quarterOnQuarter: Change | null
   readonly outcome: Outcome

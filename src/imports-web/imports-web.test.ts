@@ -11,6 +11,7 @@ import { loadConfig } from '../config.ts'
 import { createServices, type Services } from '../composition-root.ts'
 import { openTestDatabase } from '../../test/support/databases.ts'
 import { createApp } from '../web/app.ts'
+import { MAX_UPLOAD_BYTES } from './routes.ts'
 import { TestBrowser } from '../accounts/web/test-client.ts'
 import { demoUsers } from '../accounts/demo-users.ts'
 
@@ -121,9 +122,25 @@ describe('imports from the browser, with a preview', () => {
     assert.deepEqual(await counts(), before)
   })
 
-  it('refuses an upload over 10 MB with 413, another user’s upload is 404, and a viewer may not import', async () => {
-    const big = await upload(analyst, csrf, [{ name: 'big.csv', content: Buffer.alloc(10 * 1024 * 1024 + 10, 0x41) }])
+  it('says the same limit on the page, in its error and in the docs: 20 MB, the most one file may be', async () => {
+    const page = await (await analyst.get('/imports')).text()
+    assert.match(page, /CSV or XLSX files, 20 MB at most in all \(the most one file may be\)/)
+    // The docs' per-file limit is the upload's limit in all, so a workbook at the limit can be uploaded.
+    const docs = readFileSync(new URL('../../docs/import-formats.md', import.meta.url), 'utf8')
+    assert.match(
+      docs,
+      /At most 20 MB and 100,000 rows per file\. Through the web page \(`\/imports`\), the files of one upload may hold\s+20 MB in all/,
+    )
+    // The body limit leaves room for the form's framing around 20 MB of files, and no more than 64 KB.
+    assert.equal(MAX_UPLOAD_BYTES - 20 * 1024 * 1024, 64 * 1024)
+  })
+
+  it('refuses an upload over 20 MB with 413, another user’s upload is 404, and a viewer may not import', async () => {
+    const big = await upload(analyst, csrf, [
+      { name: 'big.csv', content: Buffer.alloc(20 * 1024 * 1024 + 64 * 1024 + 10, 0x41) },
+    ])
     assert.equal(big.status, 413)
+    assert.match(await big.text(), /The files must be 20 MB or smaller in all/)
     const uploaded = await upload(analyst, csrf, [
       { name: 'v.csv', content: 'indicator,period,value\r\nknife-crime,FY2017-18-Q3,1\r\n' },
     ])

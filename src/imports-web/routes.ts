@@ -8,9 +8,22 @@ import { BadMultipart, receiveMultipart, UploadTooLarge } from '../shared/web/mu
 import type { UploadStore } from './upload-store.ts'
 import { importTemplateWorkbook } from '../performance/template-workbook.ts'
 import { attachment } from '../shared/web/content-disposition.ts'
+import { MAX_CSV_BYTES } from '../performance/import/csv-table.ts'
+import { MAX_XLSX_BYTES } from '../performance/import/xlsx-tables.ts'
 
-/** The largest upload accepted, counted while it streams in. */
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+/**
+ * What the files of one upload may hold in all: the most one file may be (`MAX_CSV_BYTES`, `MAX_XLSX_BYTES`: 20 MB,
+ * as docs/import-formats.md says), so that a workbook at the limit can be uploaded, and no upload holds more than
+ * one such file's worth. The page, its error and the docs print this one number.
+ */
+export const MAX_UPLOAD_FILES_BYTES = Math.min(MAX_CSV_BYTES, MAX_XLSX_BYTES)
+/** "20 MB", as the upload page and its error say it. */
+export const UPLOAD_LIMIT_TEXT = `${MAX_UPLOAD_FILES_BYTES / (1024 * 1024)} MB`
+/**
+ * The largest request body accepted, counted while it streams in: the files plus the form's own framing (part
+ * boundaries and headers, the CSRF field), which is never near 64 KB.
+ */
+export const MAX_UPLOAD_BYTES = MAX_UPLOAD_FILES_BYTES + 64 * 1024
 const MAX_FILES = 10
 
 declare module 'express-session' {
@@ -64,6 +77,7 @@ export function importRoutes(deps: {
       pageTitle: error ? 'Error: Import figures' : 'Import figures',
       error,
       flash,
+      limitText: UPLOAD_LIMIT_TEXT,
     })
   }
 
@@ -97,7 +111,7 @@ export function importRoutes(deps: {
         form = await receiveMultipart(req, { directory: deps.uploads.directory, limit: MAX_UPLOAD_BYTES })
       } catch (error) {
         if (error instanceof UploadTooLarge)
-          return renderForm(res, 413, 'The files must be smaller than 10 MB in total')
+          return renderForm(res, 413, `The files must be ${UPLOAD_LIMIT_TEXT} or smaller in all`)
         if (error instanceof BadMultipart) return renderForm(res, 400, 'The upload could not be read: try again')
         throw error
       }

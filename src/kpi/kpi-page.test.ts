@@ -35,7 +35,10 @@ function quarters(values: readonly number[]): IndicatorValue[] {
 describe('the KPI page content', () => {
   it('draws control limits from 13 figures, not from 12', () => {
     const twelve = [40, 49, 51, 51, 49, 49, 56, 67, 50, 48, 52, 55]
-    assert.equal(buildKpiPage(indicator, quarters(twelve), []).hasControlLimits, false)
+    const short = buildKpiPage(indicator, quarters(twelve), [])
+    assert.equal(short.hasControlLimits, false)
+    assert.equal(short.limitsDisplay, null)
+    assert.match(short.chartSummary, /Control limits are not drawn: they need at least 13 figures, and there are 12\./)
     const thirteen = [...twelve, 60]
     const page = buildKpiPage(indicator, quarters(thirteen), [])
     assert.equal(page.hasControlLimits, true)
@@ -44,6 +47,8 @@ describe('the KPI page content', () => {
     // limits 52.08 ± 2.66 × 4.0909 = 41.2 to 62.96 (unscreened they would be 38.3 to 65.8).
     assert.match(page.chartSummary, /mean 52\.1, control limits 41\.2 to 63\./)
     assert.match(page.chart ?? '', /Upper limit 63</)
+    // The table carries the chart's limit lines too, as the chart labels them.
+    assert.deepEqual(page.limitsDisplay, { mean: '52.1', lower: '41.2', upper: '63' })
   })
 
   it('lists every figure in period order and writes the same numbers to CSV', () => {

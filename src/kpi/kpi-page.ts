@@ -1,7 +1,7 @@
 import { lineChart } from '../charts/line-chart.ts'
 import { periodKindOf } from '../domain/aggregation.ts'
 import { baselineDisplay } from '../domain/build-performance-report.ts'
-import { controlChart, shownLowerLimit, type ControlChart } from '../domain/control-limits.ts'
+import { controlChart, MINIMUM_CONTROL_POINTS, shownLowerLimit, type ControlChart } from '../domain/control-limits.ts'
 import type { Baseline, Indicator, IndicatorValue } from '../domain/indicator.ts'
 import { comparePeriods, parsePeriod, period, type Period } from '../domain/period.ts'
 import { displayValue } from '../domain/value-display.ts'
@@ -32,6 +32,8 @@ export interface KpiPage {
   readonly hasControlLimits: boolean
   /** The XmR limits drawn (the domain's `controlChart` over every figure of the KPI's cadence), or null. */
   readonly control: ControlChart | null
+  /** The limits as the chart labels them, for the figures' table; null when none are drawn. */
+  readonly limitsDisplay: { readonly mean: string; readonly lower: string; readonly upper: string } | null
   readonly baselines: readonly {
     readonly yearLabel: string
     readonly display: string
@@ -85,7 +87,8 @@ export function buildKpiPage(
       : `${numbers.length} figures from ${first.label} (${fmt(first.number as number)}) to ${last.label} (${fmt(last.number as number)})` +
         (limits
           ? `; mean ${fmt(limits.mean)}, control limits ${fmt(shownLowerLimit(limits))} to ${fmt(limits.upper)}.`
-          : '; control limits are shown from 13 figures.')
+          : // Making Data Count's minimum: limits from fewer points move too much to say what is unusual.
+            `. Control limits are not drawn: they need at least ${MINIMUM_CONTROL_POINTS} figures, and there ${numbers.length === 1 ? 'is 1' : `are ${numbers.length}`}.`)
   const chart =
     numbers.length === 0
       ? null
@@ -121,6 +124,9 @@ export function buildKpiPage(
     chartSummary,
     hasControlLimits: limits !== null,
     control: limits,
+    limitsDisplay: limits
+      ? { mean: fmt(limits.mean), lower: fmt(shownLowerLimit(limits)), upper: fmt(limits.upper) }
+      : null,
     baselines: history,
     commentary,
   }

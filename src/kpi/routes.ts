@@ -4,11 +4,17 @@ import type { AuditRepository } from '../audit/audit-repository.ts'
 import type { PerformanceRepository } from '../performance/performance-repository.ts'
 import { attachment } from '../shared/web/content-disposition.ts'
 import type { PeerSection } from '../regional/regional-service.ts'
+import type { PerformanceReportService } from '../reports/performance-report-service.ts'
+import { yearSlug } from '../reports/performance-report-service.ts'
+import { kpiHistory, type KpiHistoryEntry } from './kpi-history.ts'
 import { buildKpiPage, kpiCsv } from './kpi-page.ts'
+import { buildKpiYear, rowOf } from './kpi-year.ts'
 
 export interface KpiRoutesOptions {
   readonly performance: Pick<PerformanceRepository, 'listIndicators' | 'listValues' | 'listBaselines'>
   readonly audit: Pick<AuditRepository, 'list'>
+  /** The performance report (the same, cached model the dashboard and the report pages read): the year's judgement. */
+  readonly reports: Pick<PerformanceReportService, 'latestYear' | 'report'>
   /** `requirePermission(accounts, 'report:view')`; the audit history is shown only with 'audit:view'. */
   readonly guard: readonly RequestHandler[]
   /** Middleware the CSV download runs after `guard`: `requirePermission(accounts, 'report:export')`. */
@@ -34,7 +40,7 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
       options.performance.listValues({ indicatorIds: [id] }),
       options.performance.listBaselines({ indicatorIds: [id] }),
     ])
-    return { indicator, page: buildKpiPage(indicator, values, baselines) }
+    return { indicator, values, page: buildKpiPage(indicator, values, baselines) }
   }
 
   // The download asks for more than the page: 'report:export'.
@@ -54,25 +60,27 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
     const id = match[1] as string
     const found = await kpiPage(id)
     if (!found) return next()
-    const { indicator, page } = found
-    let auditHistory: { when: string; who: string; action: string; record: string }[] | null = null
+    const { indicator, values, page } = found
+    // The latest year with figures, judged by the report itself: the page shows the report's row, never its own sums.
+    const latest = await options.reports.latestYear()
+    const report = latest === null ? null : await options.reports.report(latest)
+    const row = report === null ? null : rowOf(report, id)
+    const year = report !== null && row !== null ? buildKpiYear(report, row, values) : null
+    let auditHistory: KpiHistoryEntry[] | null = null
     if (can(res.locals.currentUser, 'audit:view')) {
       const events = [
         ...(await options.audit.list({ entityType: 'indicator', entityKey: id, limit: 10_000 })),
         ...(await options.audit.list({ entityType: 'baseline', entityKeyPrefix: `${id}/`, limit: 10_000 })),
         ...(await options.audit.list({ entityType: 'indicator-value', entityKeyPrefix: `${id}/`, limit: 10_000 })),
       ].sort((a, b) => b.id - a.id)
-      auditHistory = events.slice(0, 200).map((e) => ({
-        when: e.occurredAt,
-        who: e.actor,
-        action: e.action,
-        record: `${e.entityType} ${e.entityKey}`,
-      }))
+      auditHistory = kpiHistory(indicator, events.slice(0, 200))
     }
     const peers = options.peers ? await options.peers(id) : null
     res.render('kpi-page.njk', {
       pageTitle: indicator.name,
       page,
+      year,
+      reportHref: report === null ? null : `${req.baseUrl}/reports/performance/${yearSlug(report.year)}`,
       peers,
       csvHref: `${req.baseUrl}/kpis/${id}.csv`,
       auditHistory,

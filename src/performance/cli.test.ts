@@ -47,7 +47,7 @@ for (const dialect of testDialects()) {
       rmSync(directory, { recursive: true, force: true })
     })
 
-    test('prints every problem as file:row:column: reason, exits 1 and writes nothing', async () => {
+    test('prints every problem as "file, row N, column C: reason", exits 1 and writes nothing', async () => {
       const values = readFileSync(demoFile('values.csv'), 'utf8')
         .replace('knife-crime,FY2017-18-Q4,67,', 'knife-crime,FY2017-18-Q4,67abc,')
         .replace('knife-crime,FY2017-18-Q1,49,', 'knife-crime,FY2017-18-Q1,-49,')
@@ -64,8 +64,8 @@ for (const dialect of testDialects()) {
       assert.equal(code, 1)
       const lines = output.errLines()
       // Row numbers as a spreadsheet shows them (header = row 1): the file's 39th and 42nd lines.
-      assert.match(lines[0] ?? '', new RegExp(`^${escape(badFile)}:39:value: .+`))
-      assert.match(lines[1] ?? '', new RegExp(`^${escape(badFile)}:42:value: .+`))
+      assert.match(lines[0] ?? '', new RegExp(`^${escape(badFile)}, row 39, column value: .+`))
+      assert.match(lines[1] ?? '', new RegExp(`^${escape(badFile)}, row 42, column value: .+`))
       const read = rows('indicators.csv') + rows('values.csv')
       assert.equal(
         lines[2],

@@ -86,7 +86,7 @@ export const importCommand: Command<PerformanceCommandServices> = {
     '',
     'A CSV file holds one table (indicators, baselines or values), told apart by its header; a workbook',
     'holds them as sheets named Indicators, Baselines and Values. See docs/import-formats.md.',
-    'Every problem is printed as file:row:column: reason, and then nothing is written (exit code 1).',
+    'Every problem is printed as "file, row N, column C: reason", and then nothing is written (exit code 1).',
     'Otherwise everything is written in one transaction, each change with an audit event, and a',
     'summary is printed. Importing the same files again changes nothing.',
     '',

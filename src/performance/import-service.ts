@@ -1,6 +1,6 @@
 import { QuarterLockedError } from './quarter-locks.ts'
 import { period } from '../domain/period.ts'
-import { createHash } from 'node:crypto'
+import { webcrypto } from 'node:crypto'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import {
   inUnitOfWork,
@@ -12,7 +12,9 @@ import {
 import type { Database } from '../db/database.ts'
 import { applyImport } from './apply-import.ts'
 import type { ImportProblem } from './import/import-problem.ts'
-import { readPerformanceImport, type ImportFile, type PerformanceImport } from './import/read-performance-import.ts'
+import type { ImportFile, PerformanceImport } from './import/read-performance-import.ts'
+import { readPerformanceImportOffThread, type ImportReader } from './import/read-in-worker.ts'
+import type { Indicator } from '../domain/indicator.ts'
 import type {
   AppliedImport,
   ImportChanges,
@@ -98,6 +100,11 @@ export interface PerformanceImportDependencies {
   /** How PostgreSQL serialization failures and deadlocks are retried (default: 3 attempts). */
   readonly retry?: RetryOptions
   readonly now?: () => Date
+  /**
+   * How files are read (default: in a worker thread for workbooks and large files, so the server keeps answering).
+   * Injected by tests to count how often files are read.
+   */
+  readonly read?: ImportReader
 }
 
 /** Thrown when the database refuses a row the reader accepted: nothing was written. */
@@ -126,6 +133,26 @@ export function createPerformanceImportService(dependencies: PerformanceImportDe
   const now = dependencies.now ?? (() => new Date())
   const figures = dependencies.figures ?? createFigureWriter({ audit, now })
   const apply = { repository, figures, audit, now }
+  const read = dependencies.read ?? readPerformanceImportOffThread
+  const parsed = createParsedImportCache()
+
+  /**
+   * The files read and checked against the partnership's indicators, and each file's digest. Reading is the costly
+   * part (a workbook can take seconds): a preview shown again, or confirmed, reuses it while the files and the
+   * indicators are the same (issue 9: every GET /imports/:id parsed the workbook again).
+   */
+  async function readFiles(files: readonly ImportFile[]): Promise<{ read: PerformanceImport; digests: string[] }> {
+    const indicators = await repository.listIndicators()
+    // Hashed off the event loop (WebCrypto runs in the thread pool): 20 MB is tens of milliseconds of SHA-256.
+    const digests = await Promise.all(files.map((file) => sha256(file.content)))
+    const key = JSON.stringify([files.map((f) => f.name), digests, await indicatorsFingerprint(indicators)])
+    const cached = parsed.get(key)
+    if (cached) return { read: cached, digests }
+    const known = new Map(indicators.map((indicator) => [indicator.id, indicator]))
+    const fresh = await read(files, { indicators: known }, { today: now() })
+    parsed.set(key, fresh)
+    return { read: fresh, digests }
+  }
 
   /** The import in its own unit of work (the service owns the transaction; the repository takes it). */
   function applyChanges(changes: ImportChanges, context: ImportContext): Promise<AppliedImport> {
@@ -145,15 +172,14 @@ export function createPerformanceImportService(dependencies: PerformanceImportDe
 
     async previewPerformanceFiles(files) {
       if (files.length === 0) return rejected([{ file: '', row: 0, column: '', reason: 'no files were given' }], 0, [])
-      const known = new Map((await repository.listIndicators()).map((indicator) => [indicator.id, indicator]))
-      const read = await readPerformanceImport(files, { indicators: known })
+      const { read, digests } = await readFiles(files)
       if (read.problems.length > 0) return rejected(read.problems, read.rowsRead, read.warnings)
       const summary = await lockedAsProblems(files, read, () =>
         previewChanges(read, {
           actor: 'preview',
-          files: files.map((file) => ({
+          files: files.map((file, index) => ({
             name: file.name,
-            sha256: createHash('sha256').update(file.content).digest('hex'),
+            sha256: digests[index] as string,
             bytes: file.content.length,
           })),
           rowsRead: read.rowsRead,
@@ -169,15 +195,14 @@ export function createPerformanceImportService(dependencies: PerformanceImportDe
         return rejected([{ file: '', row: 0, column: '', reason: 'no files were given' }], 0, [])
       }
       const startedAt = now().toISOString()
-      const known = new Map((await repository.listIndicators()).map((indicator) => [indicator.id, indicator]))
-      const read = await readPerformanceImport(files, { indicators: known })
+      const { read, digests } = await readFiles(files)
       if (read.problems.length > 0) return rejected(read.problems, read.rowsRead, read.warnings)
 
       const context = {
         actor,
-        files: files.map((file) => ({
+        files: files.map((file, index) => ({
           name: file.name,
-          sha256: createHash('sha256').update(file.content).digest('hex'),
+          sha256: digests[index] as string,
           bytes: file.content.length,
         })),
         rowsRead: read.rowsRead,
@@ -257,5 +282,48 @@ function rejected(
     rowsRejected: rowsRead,
     rowsWithProblems: new Set(problems.map((p) => `${p.file}\u0000${p.row}`)).size,
     warnings,
+  }
+}
+
+async function sha256(content: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', content)).toString('hex')
+}
+
+/** The indicators a read was checked against: a changed definition (or a new one) means reading again. */
+function indicatorsFingerprint(indicators: readonly Indicator[]): Promise<string> {
+  const sorted = [...indicators].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return sha256(Buffer.from(JSON.stringify(sorted), 'utf8'))
+}
+
+/**
+ * Reads kept for reuse, newest last. Bounded by count and by rows, so that a few large uploads cannot hold the
+ * server's memory: a read of 100,000 rows is tens of megabytes.
+ */
+const PARSED_KEPT = 8
+const PARSED_ROWS_KEPT = 200_000
+
+function createParsedImportCache() {
+  const kept = new Map<string, PerformanceImport>()
+  const rowsOf = (read: PerformanceImport) => Math.max(read.rowsRead, read.values.length + read.baselines.length)
+  return {
+    get(key: string): PerformanceImport | undefined {
+      const found = kept.get(key)
+      if (found !== undefined) {
+        kept.delete(key)
+        kept.set(key, found)
+      }
+      return found
+    },
+    set(key: string, read: PerformanceImport): void {
+      if (rowsOf(read) > PARSED_ROWS_KEPT) return
+      kept.set(key, read)
+      let rows = 0
+      for (const value of kept.values()) rows += rowsOf(value)
+      for (const [oldest, value] of kept) {
+        if (kept.size <= PARSED_KEPT && rows <= PARSED_ROWS_KEPT) break
+        kept.delete(oldest)
+        rows -= rowsOf(value)
+      }
+    },
   }
 }

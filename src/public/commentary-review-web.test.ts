@@ -60,6 +60,17 @@ for (const dialect of testDialects())
       return { commentary: row?.Commentary, source: row?.['Commentary source'], withText: rows.length }
     }
 
+    /** A new publication of the year (an amendment): the analyst's publish approval with a reason, the board's sign-off. */
+    const republish = async (reason: string) => {
+      const publish = await analyst.post(`${PAGE}/publish`, { _csrf: await analyst.csrfTokenOf(PAGE), reason })
+      assert.equal(publish.status, 303)
+      const board = await app.signedIn('board-member')
+      const signOff = await board.post(`${PAGE}/sign-off`, {
+        _csrf: await board.csrfTokenOf('/account/change-password'),
+      })
+      assert.equal(signOff.status, 303)
+    }
+
     before(async () => {
       app = await startDemoApp(dialect)
       analyst = await app.signedIn('partnership-analyst')
@@ -90,7 +101,7 @@ for (const dialect of testDialects())
       assert.deepEqual(await csvRow('youth-custody'), { commentary: '', source: 'withheld', withText: 0 })
     })
 
-    it('an analyst releases one as written: the public page, CSV, XLSX and JSON show it, and it is audited', async () => {
+    it('an analyst releases one as written: it waits for the next publication, then the public page, CSV and JSON show it; audited', async () => {
       const page = await (await analyst.get(PAGE)).text()
       const token = await analyst.csrfTokenOf(PAGE)
       const response = await analyst.post(action('youth-custody'), {
@@ -104,11 +115,34 @@ for (const dialect of testDialects())
       const after = await (await analyst.get(PAGE)).text()
       assert.match(after, /Your decision about the commentary has been recorded\./)
       assert.match(after, /Published as written/)
-      // The demo year was published at start-up, so this decision changed the public page after approval.
-      assert.match(after, /Changed after publication/)
-      assert.match(after, /1 review decision has changed the public page after the report was approved/)
-
+      // The demo year was published at start-up: the decision waits for the next publication, and says so.
+      assert.match(after, /Waits for the next publication/)
+      assert.match(after, /1 review decision was made after the report was published/)
       const text = demoCommentary('youth-custody')
+      assert.match(publicSection(await (await anonymous().get('/')).text(), 'youth-custody'), /Commentary withheld/)
+      assert.deepEqual(await csvRow('youth-custody'), { commentary: '', source: 'withheld', withText: 0 })
+      // The publication page lists it among what would change: the commentary, published "Withheld", now the text.
+      const changed = after.slice(after.indexOf('id="changed-since-publication"'))
+      assert.match(after, /Figures have changed since publication/)
+      assert.match(
+        changed,
+        /Youth custody[^<]*<\/td><td class="govuk-table__cell">Commentary<\/td>\s*<td class="govuk-table__cell">Withheld<\/td><td class="govuk-table__cell">7 young offenders received[^<]*One female received/,
+      )
+
+      await republish('Youth custody commentary released after review')
+      assert.match(
+        await (await analyst.get(PAGE)).text(),
+        /Nothing the public page shows has changed since publication/,
+      )
+      // The public page lists the amendment: when, why, and what changed (the commentary's state, not its text).
+      const amended = await (await anonymous().get('/')).text()
+      const amendments = amended.slice(amended.indexOf('id="amendments"'))
+      assert.match(amendments, /Why: Youth custody commentary released after review/)
+      assert.match(
+        amendments,
+        /Youth custody[^<]*<\/td><td class="govuk-table__cell">Commentary<\/td>\s*<td class="govuk-table__cell">Withheld<\/td><td class="govuk-table__cell">Published<\/td>/,
+      )
+      assert.match(amended, /amended 1 time since/)
       assert.match(publicSection(await (await anonymous().get('/')).text(), 'youth-custody'), /One female received/)
       assert.deepEqual(await csvRow('youth-custody'), { commentary: text, source: 'data owner', withText: 1 })
       const json = JSON.parse(await (await anonymous().get('/public/performance/2017-18.json')).text()) as {
@@ -167,6 +201,8 @@ for (const dialect of testDialects())
         publicText: wording,
       })
       assert.equal(accepted.status, 303)
+      assert.match(publicSection(await (await anonymous().get('/')).text(), 'hate-crime'), /Commentary withheld/)
+      await republish('Hate crime commentary published in the partnership’s wording')
       const section = publicSection(await (await anonymous().get('/')).text(), 'hate-crime')
       assert.match(section, new RegExp(wording.replace(/[.;]/g, '\\$&')))
       assert.match(section, /Worded for publication by the partnership/)
@@ -205,11 +241,10 @@ for (const dialect of testDialects())
       ).performance.importFiles([{ name: 'values.csv', content: Buffer.from(values) }], 'police@example.org')
       assert.equal(result.outcome, 'applied', JSON.stringify(result))
 
+      // The public page keeps what was published (the released text) until the year is published again.
       const home = await (await anonymous().get('/')).text()
-      const section = publicSection(home, 'youth-custody')
-      assert.match(section, /Commentary withheld/)
-      assert.doesNotMatch(home, /One female|Two girls/)
-      assert.deepEqual(await csvRow('youth-custody'), { commentary: '', source: 'withheld', withText: 0 })
+      assert.match(publicSection(home, 'youth-custody'), /One female received/)
+      assert.doesNotMatch(home, /Two girls/)
 
       const page = await (await analyst.get(PAGE)).text()
       const item = page.slice(page.indexOf('id="commentary-youth-custody"'))
@@ -239,6 +274,11 @@ for (const dialect of testDialects())
       })
       assert.equal(kept.status, 303)
       assert.match(await (await analyst.get(PAGE)).text(), /Withheld after review/)
+      await republish('Youth custody commentary changed by the data owner; withheld after review')
+      const republished = await (await anonymous().get('/')).text()
+      assert.match(publicSection(republished, 'youth-custody'), /Commentary withheld/)
+      assert.doesNotMatch(republished, /One female|Two girls/)
+      assert.deepEqual(await csvRow('youth-custody'), { commentary: '', source: 'withheld', withText: 0 })
       const events = await reviewEvents('youth-custody')
       assert.deepEqual(
         events.map((e) => e.action),
@@ -261,6 +301,7 @@ for (const dialect of testDialects())
         await onlyPartnership(app.services)
       ).performance.importFiles([{ name: 'values.csv', content: Buffer.from(values) }], 'analyst@example.org')
       assert.equal(result.outcome, 'applied', JSON.stringify(result))
+      await republish('Knife crime commentary added')
       const formula = '=HYPERLINK("http://example.invalid/","rose")'
       assert.deepEqual(await csvRow('knife-crime'), { commentary: `'${formula}`, source: 'data owner', withText: 1 })
       const workbook = new ExcelJS.Workbook()
@@ -281,7 +322,11 @@ for (const dialect of testDialects())
         (await board.post(`${PAGE}/sign-off`, { _csrf: await board.csrfTokenOf('/account/change-password') })).status,
         303,
       )
-      assert.equal((await analyst.post(`${PAGE}/publish`, { _csrf: await analyst.csrfTokenOf(PAGE) })).status, 303)
+      const reason = 'Approved again by the board'
+      assert.equal(
+        (await analyst.post(`${PAGE}/publish`, { _csrf: await analyst.csrfTokenOf(PAGE), reason })).status,
+        303,
+      )
 
       for (const role of ['viewer', 'board-member'] as const) {
         const browser = await app.signedIn(role)

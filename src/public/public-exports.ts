@@ -4,6 +4,10 @@ import { tableToCsv } from '../reports/csv.ts'
 import type { ExportTable } from '../reports/export-tables.ts'
 import { OGL_ATTRIBUTION } from '../shared/open-government-licence.ts'
 import type { PublicFigure, PublicKpi, PublicReport } from './public-report.ts'
+import type { PublishedYear } from './publication-service.ts'
+
+/** The amendments of a published year, as the downloads list them. */
+type Amendments = PublishedYear['amendments']
 
 /** Where a KPI's published commentary comes from, in the words of the downloads. */
 function commentarySource(kpi: PublicKpi): string {
@@ -24,7 +28,8 @@ export function publicFiguresTable(report: PublicReport): ExportTable {
   })
   const rows: Cell[][] = []
   for (const kpi of report.kpis) {
-    const add = (year: string, kind: 'period' | 'year', f: PublicFigure, withCommentary: boolean) =>
+    const add = (year: string, kind: 'period' | 'year', f: PublicFigure, reported: boolean) => {
+      const withCommentary = kind === 'year' && reported
       rows.push([
         kpi.id,
         kpi.name,
@@ -37,9 +42,15 @@ export function publicFiguresTable(report: PublicReport): ExportTable {
         f.percent,
         f.rate,
         f.suppressed ? 'yes' : 'no',
+        f.completeness,
+        f.asAt,
+        kind === 'year' && reported ? (kpi.likeForLike?.label ?? null) : null,
+        kind === 'year' && reported ? (kpi.likeForLike?.lastYear ?? null) : null,
+        kind === 'year' && reported ? (kpi.likeForLike?.thisYear ?? null) : null,
         withCommentary ? kpi.commentary : null,
         withCommentary ? commentarySource(kpi) : null,
       ])
+    }
     for (const [year, data, reported] of [
       [report.previousYearLabel, kpi.lastYear, false],
       [report.yearLabel, kpi.thisYear, true],
@@ -62,6 +73,22 @@ export function publicFiguresTable(report: PublicReport): ExportTable {
       column('Percent', 'Percentage, blank when withheld'),
       column('Rate', 'For a rate, blank when withheld'),
       column('Withheld', 'Whether any figure of this cell was withheld'),
+      column(
+        'Completeness',
+        'On "year" rows: how many of the year\'s periods were reported, e.g. "3 of 4 quarters"; an incomplete year is the sum (or ratio of sums) of the periods reported, and the Figure says so',
+        18,
+      ),
+      column(
+        'Stock at',
+        'On "year" rows of a stock: the period the year\'s figure is taken at (its latest reported), e.g. Q4',
+      ),
+      column(
+        'Like-for-like periods',
+        `On the ${report.yearLabel} "year" row of an incomplete year: the periods both years have, compared like for like`,
+        18,
+      ),
+      column('Like-for-like last year', `The count over those periods in ${report.previousYearLabel}`),
+      column('Like-for-like this year', `The count over those periods in ${report.yearLabel}`),
       column(
         'Commentary',
         `The data owner's commentary on ${report.yearLabel}, on that year's "year" row only; blank when there is none or it is withheld`,
@@ -86,7 +113,7 @@ export function publicReportCsv(report: PublicReport): string {
  * The published figures as an Excel workbook: the "Published figures" sheet (the CSV's table: numbers as number
  * cells, every text cell through the formula-injection guard) and a "Notes" sheet (columns, suppression, licence).
  */
-export async function publicReportXlsx(report: PublicReport): Promise<Buffer> {
+export async function publicReportXlsx(report: PublicReport, amendments: Amendments = []): Promise<Buffer> {
   const table = publicFiguresTable(report)
   const workbook = new ExcelJS.Workbook()
   workbook.creator = 'saferhub'
@@ -115,6 +142,12 @@ export async function publicReportXlsx(report: PublicReport): Promise<Buffer> {
     'Text beginning with = + - @ (or a tab or line break) is shown with a leading apostrophe so that no spreadsheet runs it as a formula.',
   )
   note('Licence', OGL_ATTRIBUTION)
+  for (const amendment of amendments) {
+    note(
+      `Amended ${amendment.publishedAt.slice(0, 10)}`,
+      `${amendment.reason} (${amendment.changes.length} figures changed)`,
+    )
+  }
   notes.addRow([])
   notes.addRow([safeCell(`Sheet "${table.name}"`)]).font = { bold: true }
   for (const column of table.columns) note(column.header, column.description)
@@ -122,12 +155,13 @@ export async function publicReportXlsx(report: PublicReport): Promise<Buffer> {
   return Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer)
 }
 
-/** The public report as JSON: the protected figures only. */
-export function publicReportJson(report: PublicReport): string {
+/** The public report as JSON: the protected figures only, and the year's amendments (date, what changed, why). */
+export function publicReportJson(report: PublicReport, amendments: Amendments = []): string {
   return `${JSON.stringify(
     {
       licence: OGL_ATTRIBUTION,
       ...report,
+      amendments,
     },
     null,
     2,

@@ -28,6 +28,8 @@ const approval = (kind: Approval['kind'], actor: string, approvedAt: string): Ap
   userId: 1,
   actor,
   approvedAt,
+  round: 1,
+  reason: null,
 })
 
 describe('the two-person rule', () => {
@@ -96,7 +98,8 @@ for (const dialect of testDialects())
       const custody = report.kpis.find((k) => k.id === 'youth-custody')
       assert.deepEqual(
         custody?.thisYear.periods.map((f) => f.display),
-        ['[c] (<5/52)', '[c] (<5/53)', '12% (6/50)', '15.2% (7/46)'],
+        // One decimal place always, as the internal report prints it (issue 9: "12%" here was "12.0%" there).
+        ['[c] (<5/52)', '[c] (<5/53)', '12.0% (6/50)', '15.2% (7/46)'],
       )
       assert.equal(custody?.thisYear.total.display, '9.5% (19/201)')
       // A percentage the source published without its counts stays as published: there is no count to protect.
@@ -194,6 +197,8 @@ for (const dialect of testDialects())
         [
           ['analyst@example.org', 'approve-publish'],
           ['board@example.org', 'approve-sign-off'],
+          // The second approval completed the round: the public report is stored as the year's publication.
+          ['board@example.org', 'publish'],
         ],
       )
       assert.match(await (await admin.get('/publication/2016-17')).text(), /Published/)
@@ -208,13 +213,25 @@ for (const dialect of testDialects())
         await onlyPartnership(app.services)
       ).performance.importFiles([{ name: 'values.csv', content: Buffer.from(values) }], 'analyst@example.org')
       assert.equal(result.outcome, 'applied', JSON.stringify(result))
+      // Published again (an amendment), so that the public page shows the new commentary.
+      const analyst = await app.signedIn('partnership-analyst')
+      const board = await app.signedIn('board-member')
+      const reason = 'Knife crime and first-time entrants commentary'
+      const publish = await analyst.post('/publication/2017-18/publish', {
+        _csrf: await analyst.csrfTokenOf('/publication/2017-18'),
+        reason,
+      })
+      assert.equal(publish.status, 303)
+      const signOff = await board.post('/publication/2017-18/sign-off', {
+        _csrf: await board.csrfTokenOf('/account/change-password'),
+      })
+      assert.equal(signOff.status, 303)
       const html = await (await new TestBrowser(app.base).get('/')).text()
       assert.doesNotMatch(html, /<script>alert/)
       assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt; rose this quarter/)
       assert.doesNotMatch(html, /Two girls aged 12/)
       const section = html.slice(html.indexOf('id="kpi-first-time-entrants"'))
       assert.match(section.slice(0, section.indexOf('</section>')), /Commentary withheld/)
-      const analyst = await app.signedIn('partnership-analyst')
       const kpiPage = await (await analyst.get('/kpis/knife-crime')).text()
       assert.doesNotMatch(kpiPage, /<script>alert/)
       assert.match(kpiPage, /&lt;script&gt;alert\(1\)/)

@@ -23,7 +23,8 @@ import {
   type Person,
   type PublicationStatus,
 } from './publication.ts'
-import type { PublicationRepository } from './publication-repository.ts'
+import type { PublicationRepository, SnapshotSummary } from './publication-repository.ts'
+import { figureDifferences, type FigureDifference } from './publication-snapshot.ts'
 
 /** A user as the services see them: who they are and what they may do. */
 type User = Principal & { readonly id: number; readonly email: string }
@@ -34,7 +35,10 @@ export interface DecisionShown {
   readonly publicText: string | null
   readonly by: string
   readonly decidedAt: string
-  /** Made after the year was published: it changed the public page without a second approval. */
+  /**
+   * Made after the year's latest publication: the public page does not show it until the next publication (an
+   * amendment, approved by two people).
+   */
   readonly afterPublication: boolean
 }
 
@@ -58,16 +62,75 @@ export interface CommentaryReviewItem {
   readonly staleDecision: DecisionShown | null
 }
 
+/** An approval as the publication page shows it. */
+export interface ApprovalShown {
+  readonly kind: string
+  readonly by: string
+  readonly approvedAt: string
+  readonly round: number
+  readonly reason: string | null
+}
+
+/** One publication of the year as the publication page lists it. */
+export interface PublicationShown {
+  readonly round: number
+  readonly publishedAt: string
+  /** Later than `publishedAt` for a year published before snapshots existed (taken at its first read after). */
+  readonly takenAt: string
+  /** True when the figures were stored more than a minute after the approval (a year published before snapshots). */
+  readonly storedLater: boolean
+  readonly reason: string | null
+  readonly changes: readonly FigureDifference[]
+}
+
 /** Everything the publication page shows, with people named as the viewer may see them. */
 export interface PublicationPage {
   readonly year: PeriodId
+  /** Whether the year is published (any round), and when its latest publication was. */
   readonly status: PublicationStatus
-  readonly approvals: readonly { readonly kind: string; readonly by: string; readonly approvedAt: string }[]
+  /** Every approval of every round, oldest first. */
+  readonly approvals: readonly ApprovalShown[]
+  /** The publications so far, oldest first. */
+  readonly publications: readonly PublicationShown[]
+  /** The round the next approvals are for, its approvals so far and what it still needs. */
+  readonly nextRound: {
+    readonly round: number
+    /** True when the year is already published: this round is an amendment and needs a reason. */
+    readonly amendment: boolean
+    readonly approvals: readonly ApprovalShown[]
+    readonly needs: string | null
+    /** The reason the round's first publish approval gave, for the others to see what they approve. */
+    readonly reason: string | null
+  }
+  /**
+   * What the public would see differently were the year published again now: every figure and commentary that
+   * differs between the latest publication and the live report (empty while unpublished, or when nothing changed).
+   */
+  readonly differences: readonly FigureDifference[]
   /** The data owners' commentary that disclosure control flagged (or that a decision covers), KPI by KPI. */
   readonly commentary: readonly CommentaryReviewItem[]
-  /** How many review decisions changed the public text after the year was published. */
+  /** How many review decisions were made after the latest publication (they wait for the next). */
   readonly changedAfterPublication: number
 }
+
+/** What the public pages serve of a published year: its latest publication and every amendment since the first. */
+export interface PublishedYear {
+  readonly report: PublicReport
+  readonly round: number
+  /** When the year was first published, and when its latest publication was. */
+  readonly firstPublishedAt: string
+  readonly publishedAt: string
+  /** The amendments, oldest first: date, what changed, why. */
+  readonly amendments: readonly {
+    readonly publishedAt: string
+    readonly reason: string
+    readonly changes: readonly FigureDifference[]
+  }[]
+}
+
+export type ApprovalOutcome =
+  | { readonly outcome: 'recorded'; readonly recorded: boolean; readonly status: PublicationStatus }
+  | { readonly outcome: 'reason-needed'; readonly message: string }
 
 export type ReviewOutcome =
   | { readonly outcome: 'recorded'; readonly changed: boolean }
@@ -75,26 +138,35 @@ export type ReviewOutcome =
   | { readonly outcome: 'not-found' }
 
 export interface PublicationService {
-  /** The approvals of a year and whether it is published. */
+  /** Whether a year is published (any round), with its latest publication's time and approvals. */
   status(year: PeriodId): Promise<PublicationStatus>
   /** Whether a year has figures to publish (only those can be approved). */
   hasFigures(year: PeriodId): Promise<boolean>
   /** Published years, newest first. */
   publishedYears(): Promise<PeriodId[]>
   /**
-   * Records `user`'s approval of a year ('publish' needs 'report:publish', 'sign-off' needs 'report:sign-off').
-   * Throws `PermissionDenied` when the user may not; `recorded` is false when they had already approved.
+   * Records `user`'s approval of the year's next round ('publish' needs 'report:publish', 'sign-off' needs
+   * 'report:sign-off'); when it completes the round (the two-person rule), the protected public report is stored
+   * as the year's new publication. A publish approval of an amendment (the year is already published) needs
+   * `reason` (why the year is published again); without one nothing is written (`reason-needed`). Throws
+   * `PermissionDenied` when the user may not; `recorded` is false when they had already approved this round.
    */
   approve(
     user: User,
     year: PeriodId,
     kind: 'publish' | 'sign-off',
     requestId?: string | null,
-  ): Promise<{ recorded: boolean; status: PublicationStatus }>
-  /** The demo loader's publication of the demo year, as "demo-data". */
+    reason?: string,
+  ): Promise<ApprovalOutcome>
+  /** The demo loader's publication of the demo year, as "demo-data" (stored as its first publication). */
   recordDemoPublication(year: PeriodId, actor: string): Promise<void>
-  /** The protected public report of a published year; null when the year is not published or has no figures. */
+  /**
+   * The protected public report of a published year as its latest publication stored it (never the live report);
+   * null when the year is not published.
+   */
   publicReport(year: PeriodId): Promise<PublicReport | null>
+  /** The latest publication of a published year with its amendments; null when the year is not published. */
+  publishedYear(year: PeriodId): Promise<PublishedYear | null>
   /**
    * The publication page of a year for `viewer` ('report:view'): approvals, and the data owners' commentary withheld
    * from the public (or released or reworded after review). People are named by email only for a viewer who may
@@ -117,6 +189,17 @@ export interface PublicationService {
   readonly rules: DisclosureRules
 }
 
+/** Who stores a publication found complete but not yet stored, when no user's action is behind it (a read). */
+const SYSTEM_ACTOR = 'saferhub (publication stored at first read)'
+
+/** The longest reason for an amendment the form accepts. */
+const MAX_REASON = 2000
+
+/** The reason an amendment round gives: its first publish approval's (the one that asked for it). */
+function amendmentReason(approvals: readonly Approval[]): string | null {
+  return approvals.find((a) => a.kind === 'publish' && a.reason !== null && a.reason !== '')?.reason ?? null
+}
+
 /** Publication of the performance report to the public, under the two-person rule, with disclosure control. */
 export function createPublicationService(deps: {
   readonly repository: PublicationRepository
@@ -127,9 +210,77 @@ export function createPublicationService(deps: {
   readonly people: (userId: number) => Promise<Person | null>
 }): PublicationService {
   const { repository, reviews, reports, rules } = deps
-  const status = async (year: PeriodId) => publicationStatus(await repository.approvalsOf(year))
   const decisionsByKpi = async (year: PeriodId) =>
     new Map((await reviews.decisionsOf(year)).map((d) => [d.indicatorId, d] as const))
+  /** The live report of a year as the public would see it were it published now; null without figures. */
+  const liveReport = async (year: PeriodId, publishedAt: string | null): Promise<PublicReport | null> => {
+    const report = await reports.report(year)
+    return report === null ? null : protectReport(report, rules, publishedAt, await decisionsByKpi(year))
+  }
+
+  /**
+   * Brings a year's stored publications up to its approvals: a round whose approvals are complete but that has no
+   * publication stored gets one now, from the live report. That happens at the approval that completes a round, and
+   * once for a year published before snapshots existed (migration 0015 cannot build the report, so its first read
+   * after the upgrade stores the figures as they then are; `takenAt` records when). Returns the publications.
+   */
+  async function settle(year: PeriodId, actor: string, requestId: string | null = null): Promise<SnapshotSummary[]> {
+    let stored = await repository.snapshotsOf(year)
+    // Normally at most one round is waiting; more only where several were completed before snapshots existed.
+    for (;;) {
+      const latest = stored[stored.length - 1]
+      const round = (latest?.round ?? 0) + 1
+      const approvals = (await repository.approvalsOf(year)).filter((a) => a.round === round)
+      const status = publicationStatus(approvals)
+      if (!status.published || status.publishedAt === null) return stored
+      const report = await liveReport(year, status.publishedAt)
+      if (report === null) return stored
+      const previous = latest === undefined ? null : await repository.latestSnapshot(year)
+      await repository.addSnapshot(
+        {
+          year,
+          round,
+          publishedAt: status.publishedAt,
+          report,
+          approvals,
+          // Every publish approval of an amendment gives a reason (`approve` refuses one without); the fallback
+          // only keeps a round approved some other way from stopping the public page.
+          reason: round === 1 ? null : (amendmentReason(approvals) ?? 'No reason was recorded'),
+          // Stored for the public page's list of amendments, so in the public's terms.
+          changes: previous === null ? [] : figureDifferences(previous.report, report, 'public'),
+        },
+        actor,
+        requestId,
+      )
+      stored = await repository.snapshotsOf(year)
+    }
+  }
+
+  /** Whether a year is published, as of its stored publications (settled first). */
+  const status = async (year: PeriodId): Promise<PublicationStatus> => {
+    const stored = await settle(year, SYSTEM_ACTOR)
+    const latest = stored[stored.length - 1]
+    if (latest !== undefined)
+      return { published: true, publishedAt: latest.publishedAt, approvals: latest.approvals, needs: null }
+    return publicationStatus((await repository.approvalsOf(year)).filter((a) => a.round === 1))
+  }
+
+  async function publishedYear(year: PeriodId): Promise<PublishedYear | null> {
+    const stored = await settle(year, SYSTEM_ACTOR)
+    if (stored.length === 0) return null
+    const latest = await repository.latestSnapshot(year)
+    const first = stored[0]
+    if (latest === null || first === undefined) return null
+    return {
+      report: latest.report,
+      round: latest.round,
+      firstPublishedAt: first.publishedAt,
+      publishedAt: latest.publishedAt,
+      amendments: stored
+        .filter((s) => s.round > 1)
+        .map((s) => ({ publishedAt: s.publishedAt, reason: s.reason ?? '', changes: s.changes })),
+    }
+  }
 
   /** Names people as `viewer` may see them, looking each user up once. */
   function namer(viewer: Principal) {
@@ -153,35 +304,62 @@ export function createPublicationService(deps: {
       return (await reports.yearsWithFigures()).includes(year)
     },
     async publishedYears() {
+      const years = new Set(await repository.yearsWithSnapshots())
+      // A year whose first round is complete but not yet stored (published before snapshots existed) is published.
       const byYear = new Map<string, Approval[]>()
       for (const approval of await repository.listApprovals()) {
-        byYear.set(approval.year, [...(byYear.get(approval.year) ?? []), approval])
+        if (approval.round === 1) byYear.set(approval.year, [...(byYear.get(approval.year) ?? []), approval])
       }
-      return [...byYear]
-        .filter(([, approvals]) => publicationStatus(approvals).published)
-        .map(([year]) => year)
-        .sort((a, b) => b.localeCompare(a))
+      for (const [year, approvals] of byYear) if (publicationStatus(approvals).published) years.add(year)
+      return [...years].sort((a, b) => b.localeCompare(a))
     },
-    async approve(user, year, kind, requestId = null) {
+    async approve(user, year, kind, requestId = null, reason = '') {
       demand(user, kind === 'publish' ? 'report:publish' : 'report:sign-off')
-      const recorded = await repository.addApproval({ year, kind, userId: user.id, actor: user.email }, requestId)
-      return { recorded, status: await status(year) }
+      const stored = await settle(year, user.email, requestId)
+      const round = (stored[stored.length - 1]?.round ?? 0) + 1
+      const given = reason.trim()
+      if (round > 1 && kind === 'publish' && given === '') {
+        return {
+          outcome: 'reason-needed',
+          message: 'Enter the reason for publishing the year again (what changed and why), for the public page',
+        }
+      }
+      if (given.length > MAX_REASON) {
+        return { outcome: 'reason-needed', message: `The reason must be ${MAX_REASON} characters or fewer` }
+      }
+      const recorded = await repository.addApproval(
+        {
+          year,
+          kind,
+          userId: user.id,
+          actor: user.email,
+          round,
+          // A reason is kept only where it is asked for: with a publish approval of an amendment.
+          reason: round > 1 && kind === 'publish' ? given : null,
+        },
+        requestId,
+      )
+      await settle(year, user.email, requestId)
+      return { outcome: 'recorded', recorded, status: await status(year) }
     },
     async recordDemoPublication(year, actor) {
-      await repository.addApproval({ year, kind: 'demo', userId: null, actor })
+      await repository.addApproval({ year, kind: 'demo', userId: null, actor, round: 1, reason: null })
+      await settle(year, actor)
     },
     async publicReport(year) {
-      const current = await status(year)
-      if (!current.published) return null
-      const report = await reports.report(year)
-      if (report === null) return null
-      return protectReport(report, rules, current.publishedAt, await decisionsByKpi(year))
+      return (await publishedYear(year))?.report ?? null
     },
+    publishedYear,
     async publicationPage(viewer, year) {
       demand(viewer, 'report:view')
       const report = await reports.report(year)
       if (report === null) return null
-      const [current, decisions] = await Promise.all([status(year), decisionsByKpi(year)])
+      const stored = await settle(year, SYSTEM_ACTOR)
+      const [current, decisions, approvals] = await Promise.all([
+        status(year),
+        decisionsByKpi(year),
+        repository.approvalsOf(year),
+      ])
       const name = namer(viewer)
       const shown = async (d: CommentaryDecision | null): Promise<DecisionShown | null> =>
         d === null
@@ -214,16 +392,37 @@ export function createPublicationService(deps: {
           staleDecision: await shown(state.staleDecision),
         })
       }
+      const approvalShown = async (a: Approval): Promise<ApprovalShown> => ({
+        kind: approvalKindLabels[a.kind],
+        by: await name(a),
+        approvedAt: a.approvedAt,
+        round: a.round,
+        reason: a.reason,
+      })
+      const latest = stored.length === 0 ? null : await repository.latestSnapshot(year)
+      const round = (latest?.round ?? 0) + 1
+      const pending = approvals.filter((a) => a.round === round)
       return {
         year,
         status: current,
-        approvals: await Promise.all(
-          current.approvals.map(async (a) => ({
-            kind: approvalKindLabels[a.kind],
-            by: await name(a),
-            approvedAt: a.approvedAt,
-          })),
-        ),
+        approvals: await Promise.all(approvals.map(approvalShown)),
+        publications: stored.map((s) => ({
+          round: s.round,
+          publishedAt: s.publishedAt,
+          takenAt: s.takenAt,
+          storedLater: Date.parse(s.takenAt) - Date.parse(s.publishedAt) > 60_000,
+          reason: s.reason,
+          changes: s.changes,
+        })),
+        nextRound: {
+          round,
+          amendment: round > 1,
+          approvals: await Promise.all(pending.map(approvalShown)),
+          needs: publicationStatus(pending).needs,
+          reason: amendmentReason(pending),
+        },
+        differences:
+          latest === null ? [] : figureDifferences(latest.report, protectReport(report, rules, null, decisions)),
         commentary,
         changedAfterPublication: commentary.filter((c) => c.decision?.afterPublication).length,
       }

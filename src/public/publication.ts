@@ -9,6 +9,10 @@ export interface Approval {
   /** Who approved: a user's email, or "demo-data". */
   readonly actor: string
   readonly approvedAt: string
+  /** Which publication of the year it approves: 1 the first, 2 the first amendment, and so on. */
+  readonly round: number
+  /** Why the year is published again: given with a publish approval of an amendment (round 2 or later). */
+  readonly reason: string | null
 }
 
 export interface PublicationStatus {
@@ -24,7 +28,8 @@ export interface PublicationStatus {
  * The two-person rule (ASVS 2.3.5): a year's report is published once it has approvals from two different people,
  * at least one of them a publish approval ('report:publish', an analyst or administrator); the other may be the
  * board's sign-off or a second publish approval. One person's two approvals count once. The demo loader's record
- * (`demo`) publishes the demo year by itself: it is demo data, not a partnership's decision.
+ * (`demo`) publishes the demo year by itself: it is demo data, not a partnership's decision. `approvals` are one
+ * round's (each publication of a year, the first and every amendment, needs its own two approvals).
  *
  * @example publicationStatus([{ kind: 'publish', actor: 'a@x', … }, { kind: 'sign-off', actor: 'b@x', … }]).published // true
  */

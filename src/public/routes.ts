@@ -4,10 +4,11 @@ import { formField } from '../accounts/web/forms.ts'
 import { period, type PeriodId } from '../domain/period.ts'
 import { parseReportYear, yearSlug } from '../reports/performance-report-service.ts'
 import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
+import { dateInWords } from '../shared/time-in-words.ts'
 import type { ReviewFieldError } from './commentary-review.ts'
 import { publicReportCsv, publicReportJson, publicReportXlsx } from './public-exports.ts'
-import type { PublicationService } from './publication-service.ts'
-import type { PublicReport } from './public-report.ts'
+import { publicPageView } from './public-page.ts'
+import type { PublicationService, PublishedYear } from './publication-service.ts'
 
 export interface PublicRoutesOptions {
   readonly publication: PublicationService
@@ -38,32 +39,42 @@ function publicDownloads(year: string) {
  * with `.csv` and `.json` downloads of the protected figures. Only published years, only protected figures: an
  * unpublished year is a 404 exactly as a year that does not exist.
  *
- * The publication pages (signed in): `/publication/2017-18` the approvals so far and the withheld commentary; POST
- * `…/publish` and `…/sign-off` (approvals), `…/commentary/<kpi>` (a review decision).
+ * The public pages serve the year's latest publication (a stored snapshot), never the live report, with its
+ * amendments listed.
+ *
+ * The publication pages (signed in): `/publication/2017-18` the approvals so far, what has changed since publication
+ * and the withheld commentary; POST `…/publish` (with `reason` for an amendment) and `…/sign-off` (approvals),
+ * `…/commentary/<kpi>` (a review decision).
  */
 export function publicRoutes(options: PublicRoutesOptions): express.Router {
   const router = express.Router()
   const { publication } = options
 
-  const renderPublic = (res: express.Response, report: PublicReport) => {
+  const renderPublic = (res: express.Response, published: PublishedYear) => {
+    const { report } = published
     res.render('public-report.njk', {
       pageTitle: `Performance report ${report.yearLabel}`,
       report,
+      view: publicPageView(report),
+      published: {
+        firstPublished: dateInWords(published.firstPublishedAt),
+        amendments: published.amendments.map((a) => ({ ...a, date: dateInWords(a.publishedAt) })),
+      },
       downloads: publicDownloads(report.year),
     })
   }
 
   router.get('/', async (_req, res, next) => {
     const [latest] = await publication.publishedYears()
-    const report = latest === undefined ? null : await publication.publicReport(latest)
-    if (report === null) {
+    const published = latest === undefined ? null : await publication.publishedYear(latest)
+    if (published === null) {
       // Nothing published yet: a signed-in user goes on to the internal report (src/reports/routes.ts), which
       // checks their permission and says how to load figures when there are none.
       if (res.locals.currentUser) return next()
       res.render('public-nothing-published.njk', { pageTitle: 'Nothing published yet' })
       return
     }
-    renderPublic(res, report)
+    renderPublic(res, published)
   })
 
   router.get('/public/performance', async (_req, res) => {
@@ -78,17 +89,18 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     const match = PUBLIC_FILE.exec(String(req.params.file))
     const year = match ? parseReportYear(match[1] as string) : null
     if (!match || year === null) return next()
-    const report = await publication.publicReport(year)
-    if (report === null) return next()
+    const published = await publication.publishedYear(year)
+    if (published === null) return next()
+    const { report, amendments } = published
     const format = match[2] as keyof typeof CONTENT_TYPES | undefined
-    if (format === undefined) return renderPublic(res, report)
+    if (format === undefined) return renderPublic(res, published)
     const name = `${fileSlug(report.partnership) || 'partnership'}-published-performance-${yearSlug(report.year)}.${format}`
     const body =
       format === 'csv'
         ? publicReportCsv(report)
         : format === 'xlsx'
-          ? await publicReportXlsx(report)
-          : publicReportJson(report)
+          ? await publicReportXlsx(report, amendments)
+          : publicReportJson(report, amendments)
     res.setHeader('Content-Type', CONTENT_TYPES[format])
     res.setHeader('Content-Disposition', attachment(name))
     res.send(body)
@@ -104,6 +116,7 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     res: express.Response,
     year: PeriodId,
     review: { indicatorId: string; errors: readonly ReviewFieldError[]; values: Record<string, string> } | null = null,
+    approval: { message: string; reason: string } | null = null,
   ): Promise<boolean> => {
     const user = res.locals.currentUser
     if (!user) return false
@@ -113,8 +126,9 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     const flash = req.session.flash
     if (flash !== undefined) delete req.session.flash
     const fieldId = (field: ReviewFieldError['field']) => `${field}-${review?.indicatorId ?? ''}`
-    res.status(review === null ? 200 : 400).render('publication.njk', {
-      pageTitle: `${review === null ? '' : 'Error: '}Publication of the ${label} report`,
+    const refused = review !== null || approval !== null
+    res.status(refused ? 400 : 200).render('publication.njk', {
+      pageTitle: `${refused ? 'Error: ' : ''}Publication of the ${label} report`,
       yearLabel: label,
       slug: yearSlug(year),
       page,
@@ -123,9 +137,13 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
       maySignOff: can(user, 'report:sign-off'),
       recorded: req.query.recorded === 'yes',
       already: req.query.recorded === 'already',
-      flash: review === null ? flash : undefined,
+      flash: refused ? undefined : flash,
       publicPage: publicDownloads(year).page,
-      errorList: review?.errors.map((e) => ({ text: e.message, href: `#${fieldId(e.field)}` })) ?? [],
+      errorList:
+        approval !== null
+          ? [{ text: approval.message, href: '#reason' }]
+          : (review?.errors.map((e) => ({ text: e.message, href: `#${fieldId(e.field)}` })) ?? []),
+      approvalError: approval,
       review:
         review === null
           ? null
@@ -149,8 +167,14 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
       const year = parseReportYear(String(req.params.year))
       const user = res.locals.currentUser
       if (year === null || !user || !(await publication.hasFigures(year))) return next()
-      const { recorded } = await publication.approve(user, year, kind)
-      res.redirect(303, `${req.baseUrl}/publication/${yearSlug(year)}?recorded=${recorded ? 'yes' : 'already'}`)
+      const reason = formField(req.body, 'reason')
+      const result = await publication.approve(user, year, kind, null, reason)
+      if (result.outcome === 'reason-needed') {
+        await renderPublication(req, res, year, null, { message: result.message, reason })
+        return
+      }
+      const recorded = result.recorded ? 'yes' : 'already'
+      res.redirect(303, `${req.baseUrl}/publication/${yearSlug(year)}?recorded=${recorded}`)
     }
   router.post('/publication/:year/publish', ...options.publishGuard, approve('publish'))
   router.post('/publication/:year/sign-off', ...options.signOffGuard, approve('sign-off'))

@@ -14,6 +14,9 @@ function figure(count: number | null, fields: Partial<PublicFigure> = {}): Publi
     rate: null,
     text: null,
     suppressed: count === null,
+    completeness: null,
+    complete: null,
+    asAt: null,
     ...fields,
   }
 }
@@ -40,6 +43,7 @@ function kpi(thisYear: (number | null)[], lastYearTotal: number | null, fields: 
     commentaryWithheld: false,
     commentaryReworded: false,
     relations: [],
+    likeForLike: null,
     ...fields,
   }
 }

@@ -4,6 +4,7 @@ import type { ImportProblem } from '../performance/import/import-problem.ts'
 import { rowReader } from '../performance/import/row-reader.ts'
 import type { RawCell } from '../performance/import/raw-table.ts'
 import { readValueRow } from '../performance/import/value-rows.ts'
+import { financialYearOf } from '../performance/import/period-suggestions.ts'
 
 /**
  * Reading one KPI's boxes of a return form with the SAME rules as an imported values row (src/performance/import/
@@ -106,7 +107,9 @@ export function readItem(
   }
   const problems: ImportProblem[] = []
   const reader = rowReader('return form', { row: 1, cells }, columns, problems)
-  const value = readValueRow(reader, (id) => (id === indicator.id ? indicator : undefined))
+  // The form names its indicator itself, so there is no mistyped id to suggest another for.
+  const help = { financialYear: financialYearOf(new Date()), suggestIndicator: () => undefined }
+  const value = readValueRow(reader, (id) => (id === indicator.id ? indicator : undefined), help)
   if (value && problems.length === 0) return { value, problems: [] }
   // A problem about a figure the form does not show for this measure type (a proportion has no "value" box) points
   // at the first box it does show, so that the error summary's link lands on a field.

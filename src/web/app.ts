@@ -20,6 +20,7 @@ import { createUploadStore, type UploadStore } from '../imports-web/upload-store
 import {
   accountNavigation,
   accountRoutes,
+  adminMenuRoutes,
   enterPartnership,
   requireInstanceAdministrator,
   requireSignIn,
@@ -33,6 +34,7 @@ import {
 } from '../accounts/web/index.ts'
 import { errorHandler, notFound } from './errors.ts'
 import { setUpHealthChecks } from './health.ts'
+import { keepRenderedPages } from './kept-pages.ts'
 import { jsonLogger, type Logger } from './logger.ts'
 import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { saveSessionBeforeRendering } from './save-session-first.ts'
@@ -59,6 +61,12 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.set('query parser', 'simple')
 
   const nunjucks = createNunjucksEnvironment({ watch: config.reloadTemplates })
+  // The pages read most, kept by their whole context (src/web/kept-pages.ts): not rendered again while nothing on
+  // them changes. None of them shows a secret.
+  keepRenderedPages(nunjucks, {
+    templates: ['dashboard.njk', 'kpi-page.njk', 'public-report.njk'],
+    perRequest: ['cspNonce', 'csrfToken'],
+  })
   nunjucks.express(app)
   app.set('view engine', 'njk')
   app.locals.partnershipName = config.partnershipName
@@ -144,6 +152,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
   )
   app.use(Object.assign(dispatch, { stack: routeTable.stack }))
   app.use(instanceHomeRoutes(services))
+  // With no partnership to enter (an empty installation), `/admin` lists the installation's own pages.
+  app.use(adminMenuRoutes({ withinPartnership: false }))
 
   // 8. Not found, then errors (generic page with a correlation id; the stack only in the log).
   app.use(notFound())
@@ -162,6 +172,19 @@ const ROUTE_TABLE_PARTNERSHIP: Partnership = Object.freeze({
   createdAt: '1970-01-01T00:00:00.000Z',
 })
 
+/**
+ * "Compare partnerships", shown as "Compare" so that the menu fits one row on a 1280-pixel laptop (see
+ * docs/architecture.md, "Navigation"); the hidden words keep the link's accessible name whole, and the visible word
+ * starts it (WCAG 2.5.3, label in name).
+ */
+function compareItem(active: boolean) {
+  return {
+    href: '/regional',
+    html: 'Compare<span class="govuk-visually-hidden"> partnerships</span>',
+    active,
+  }
+}
+
 /** The menu of the instance's own pages (signing in, one's account); a partnership's router makes its own. */
 function instanceNavigation(): express.RequestHandler {
   return (req, res, next) => {
@@ -173,15 +196,8 @@ function instanceNavigation(): express.RequestHandler {
         href: `/p/${p.slug}/dashboard`,
         text: p.current ? `${p.name} (current)` : p.name,
       })),
-      ...(mayCompare(user)
-        ? [{ href: '/regional', text: 'Compare partnerships', active: req.path.startsWith('/regional') }]
-        : []),
-      ...(user?.instanceAdministrator
-        ? [
-            { href: '/admin/partnerships', text: 'Partnerships', active: req.path.startsWith('/admin/partnerships') },
-            { href: '/admin/audit', text: 'Audit trail', active: req.path === '/admin/audit' },
-          ]
-        : []),
+      ...(mayCompare(user) ? [compareItem(req.path.startsWith('/regional'))] : []),
+      // Administration (partnerships, the whole audit trail, users…) is one "Admin" page: see accountNavigation.
       ...accountNavigation(req, res),
     ]
     next()
@@ -258,16 +274,16 @@ function partnershipRouter(
               ? [{ href: `${base}/returns`, text: 'Returns', active: path.startsWith('/returns') }]
               : []),
             { href: `${base}/crime`, text: 'Crime', active: path === '/crime' || path.startsWith('/crime/') },
+            // Loading figures, for those who may: the page was linked from nowhere.
+            ...(can(res.locals.currentUser, 'import:run')
+              ? [{ href: `${base}/imports`, text: 'Imports', active: path.startsWith('/imports') }]
+              : []),
           ]
         : []),
       // The public report of the latest published year: the home page, for everybody.
-      { href: base || '/', text: 'Published report', active: path === '/' || path.startsWith('/public/') },
-      ...(mayCompare(res.locals.currentUser)
-        ? [{ href: '/regional', text: 'Compare partnerships', active: false }]
-        : []),
-      ...(res.locals.currentUser?.instanceAdministrator
-        ? [{ href: '/admin/partnerships', text: 'Partnerships', active: false }]
-        : []),
+      { href: base || '/', text: 'Public report', active: path === '/' || path.startsWith('/public/') },
+      ...(mayCompare(res.locals.currentUser) ? [compareItem(false)] : []),
+      // Users, agencies, API tokens, the audit trail, partnerships: one "Admin" item (src/accounts/web/admin-menu.ts).
       ...accountNavigation(req, res),
     ]
     next()
@@ -283,6 +299,7 @@ function partnershipRouter(
       returns: scoped.returns,
     }),
   )
+  router.use(adminMenuRoutes())
   router.use(userAdministrationRoutes(accounts, services.twoStep))
   router.use(agencyAdministrationRoutes({ accounts, indicators: scoped.performance.repository }))
   router.use(apiTokenRoutes(accounts))
@@ -322,6 +339,7 @@ function partnershipRouter(
     kpiRoutes({
       performance: scoped.performance.repository,
       audit: scoped.audit,
+      reports: scoped.reports.performance,
       guard: [requirePermission(accounts, 'report:view')],
       exportGuard: [requirePermission(accounts, 'report:export')],
       // Other partnerships of the instance that share the KPI, from what they have published only.

@@ -77,10 +77,12 @@ for (const dialect of testDialects()) {
       const html = await page.text()
       assert.match(html, /nobody@nowhere\.example/)
       assert.match(html, /no such account/)
+      // The menu's one "Admin" item leads to a page that links to it.
       assert.ok(
-        menu(html).some(([href]) => href === '/admin/audit'),
-        'the instance menu links to it',
+        menu(html).some(([href, text]) => href === '/admin' && text === 'Admin'),
+        'the instance menu links to the administration page',
       )
+      assert.match(await (await instanceAdmin.get('/admin')).text(), /href="\/admin\/audit"/)
       // Its filter form stays on the instance's page.
       assert.match(html, /<form method="get" action="\/admin\/audit"/)
 

@@ -57,6 +57,8 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/sign-out', access: 'public' },
   { method: 'POST', path: '/sign-out', access: 'public' },
   { method: 'GET', path: '/account', access: 'signed-in' },
+  // The administration pages the person may use (src/accounts/web/admin-menu.ts); an empty list for others.
+  { method: 'GET', path: '/admin', access: 'signed-in' },
   { method: 'GET', path: '/account/change-password', access: 'signed-in' },
   { method: 'POST', path: '/account/change-password', access: 'signed-in' },
 

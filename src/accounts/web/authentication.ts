@@ -167,29 +167,6 @@ export function requirePermission(
   }
 }
 
-/** The account items of the menu for this user: administration for administrators, then their account. */
-export function accountNavigation(req: Request, res: Response): { href: string; text: string; active?: boolean }[] {
-  const user = res.locals.currentUser
-  if (!user) return [{ href: '/sign-in', text: 'Sign in', active: req.path === '/sign-in' }]
-  const items: { href: string; text: string; active?: boolean }[] = []
-  if (can(user, 'user:manage'))
-    items.push({ href: `${req.baseUrl}/admin/users`, text: 'Users', active: req.path.startsWith('/admin/users') })
-  if (can(user, 'agency:view'))
-    items.push({
-      href: `${req.baseUrl}/admin/agencies`,
-      text: 'Agencies',
-      active: req.path.startsWith('/admin/agencies'),
-    })
-  items.push({
-    href: '/account/change-password',
-    text: 'Change password',
-    active: req.path === '/account/change-password',
-  })
-  items.push({ href: '/account/two-step', text: 'Two-step sign-in', active: req.path.startsWith('/account/two-step') })
-  items.push({ href: '/sign-out', text: 'Sign out', active: req.path === '/sign-out' })
-  return items
-}
-
 /**
  * For machine-to-machine API routes: the request must carry `Authorization: Bearer <token>` with a live API
  * token; `res.locals.apiClient` then names the agency it acts for (with a data owner's rights there: ask

@@ -9,9 +9,9 @@ export {
   requireSignIn,
   requirePermission,
   requireApiToken,
-  accountNavigation,
   currentUser,
 } from './authentication.ts'
 export { accountRoutes } from './routes.ts'
+export { accountNavigation, adminMenuRoutes } from './admin-menu.ts'
 export { userAdministrationRoutes } from './admin-routes.ts'
 export { agencyAdministrationRoutes } from './agency-routes.ts'

@@ -98,6 +98,21 @@ export function formatImportSummary(summary: ImportSummary): string {
             : summary.servedPartnerships.map((p) => `${p.name} (${p.code})`).join(', ')
         }: ${count(summary.lsoaCountsStored, 'row')} stored.`,
   )
+  if (summary.lsoaCountsKeptFromEarlier.length > 0) {
+    lines.push(
+      `  Kept for ${summary.lsoaCountsKeptFromEarlier.map((p) => `${p.name} (${p.code})`).join(', ')} because an ` +
+        'earlier import kept them for the months re-imported (SAFERHUB_SERVED_PARTNERSHIPS is not set).',
+    )
+  }
+  for (const d of summary.lsoaCountsDropped) {
+    lines.push(
+      `Counts by LSOA dropped for ${d.partnershipName === d.partnershipCode ? d.partnershipCode : `${d.partnershipName} (${d.partnershipCode})`} ` +
+        `in ${count(d.forceMonths, 're-imported force-month')}: ` +
+        (d.reason === 'not-served'
+          ? 'SAFERHUB_SERVED_PARTNERSHIPS does not name it (name it there and import again to have them back).'
+          : 'the ONS lookup no longer has this partnership.'),
+    )
+  }
   if (summary.skipped.length > 0) {
     lines.push(
       `Skipped ${summary.skipped.length} ${summary.skipped.length === 1 ? 'file' : 'files'} that ` +

@@ -11,7 +11,8 @@ import { resolveServedPartnerships, type Geography, type GeographyPartnership } 
 import { policeForceById, policeForceByName, type PoliceForce } from '../geography/police-forces.ts'
 import { POLICE_UK_CRIME_TYPES } from './crime-types.ts'
 import { startParsePool, type ParsePool, type ParseTask } from './parse-pool.ts'
-import { listStreetFiles, type StreetFile, type StreetFileListing } from './street-files.ts'
+import { escapeControlCharacters } from '../../shared/file-text.ts'
+import { listStreetFiles, type ArchiveLimits, type StreetFile, type StreetFileListing } from './street-files.ts'
 import type { StreetFileSummary } from './street-file-kernel.ts'
 
 /** One thing wrong with the files: which file, which line (when known), and why. */
@@ -21,16 +22,27 @@ export interface ImportProblem {
   readonly reason: string
 }
 
-/** The import was refused; nothing was written. */
+/**
+ * The import was refused; nothing was written. Each problem's file name and reason are kept with their control
+ * characters escaped (`escapeControlCharacters`): they quote the files' names and content (a header cell, a
+ * "Falls within", a crime type), which may hold escape sequences or bidi overrides that a terminal would obey.
+ */
 export class CrimeImportError extends Error {
   override name = 'CrimeImportError'
-  constructor(readonly problems: readonly ImportProblem[]) {
+  readonly problems: readonly ImportProblem[]
+  constructor(problems: readonly ImportProblem[]) {
+    const shown = problems.map((p) => ({
+      file: escapeControlCharacters(p.file),
+      line: p.line,
+      reason: escapeControlCharacters(p.reason),
+    }))
     super(
       [
-        `Nothing was imported: ${problems.length === 1 ? 'a file has a problem' : `${problems.length} problems`}.`,
-        ...problems.map((p) => `  ${p.file}${p.line === null ? '' : ` line ${p.line}`}: ${p.reason}`),
+        `Nothing was imported: ${shown.length === 1 ? 'a file has a problem' : `${shown.length} problems`}.`,
+        ...shown.map((p) => `  ${p.file}${p.line === null ? '' : ` line ${p.line}`}: ${p.reason}`),
       ].join('\n'),
     )
+    this.problems = shown
   }
 }
 
@@ -53,6 +65,8 @@ export interface CrimeImportOptions {
   readonly workers?: number
   readonly onProgress?: (progress: ImportProgress) => void
   readonly onPhase?: (phase: ImportPhase) => void
+  /** How far zip archives may inflate (tests lower them); ARCHIVE_LIMITS by default. */
+  readonly archiveLimits?: ArchiveLimits
 }
 
 export interface ForceMonthOutcome {
@@ -98,8 +112,26 @@ export interface ImportSummary {
   readonly unmappedLsoas: readonly UnmappedLsoa[]
   /** Districts the lookup shares between partnerships, whose partnerships got rows in this import. */
   readonly sharedDistricts: Geography['sharedDistricts']
+  /** The partnerships whose counts by LSOA were kept: those chosen, and those in `lsoaCountsKeptFromEarlier`. */
   readonly servedPartnerships: readonly GeographyPartnership[]
+  /**
+   * Without SAFERHUB_SERVED_PARTNERSHIPS: partnerships not chosen by default whose counts by LSOA were stored for a
+   * force-month this import replaced, and so kept (re-counted from the new file) rather than dropped.
+   */
+  readonly lsoaCountsKeptFromEarlier: readonly GeographyPartnership[]
+  /** Counts by LSOA stored for the force-months replaced and not stored again: whose, in how many, and why. */
+  readonly lsoaCountsDropped: readonly DroppedLsoaCounts[]
   readonly lsoaCountsStored: number
+}
+
+export interface DroppedLsoaCounts {
+  readonly partnershipCode: string
+  /** The ONS lookup's name, or the code when the lookup no longer has the partnership. */
+  readonly partnershipName: string
+  /** How many of the replaced force-months had counts by LSOA for it. */
+  readonly forceMonths: number
+  /** 'not-served': SAFERHUB_SERVED_PARTNERSHIPS does not name it; 'not-in-lookup': the ONS lookup no longer has it. */
+  readonly reason: 'not-served' | 'not-in-lookup'
 }
 
 export interface CrimeImportDependencies {
@@ -162,7 +194,7 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
 
   async function importPaths(paths: readonly string[], options: CrimeImportOptions = {}): Promise<ImportSummary> {
     const started = performance.now()
-    const listing = await listStreetFiles(paths)
+    const listing = await listStreetFiles(paths, options.archiveLimits)
     const files = listing.files
     if (files.length === 0) {
       throw new CrimeImportError([
@@ -201,11 +233,38 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
     const geography = dependencies.geography()
     const geographyDone = performance.now()
     const ownCodes = (await dependencies.instancePartnershipCodes?.()) ?? []
-    const served = resolveServedPartnerships(
-      dependencies.servedPartnershipsSetting ?? (ownCodes.length > 0 ? ownCodes : null),
+    const setting = dependencies.servedPartnershipsSetting
+    const chosen = resolveServedPartnerships(
+      setting ?? (ownCodes.length > 0 ? ownCodes : null),
       dependencies.partnershipName,
       geography,
     )
+    // Re-importing a force-month replaces its counts by LSOA too. Without the setting, the partnerships an earlier
+    // import kept them for (with the setting, say, or before the instance's partnerships had ONS codes) keep them:
+    // a re-import never narrows what is kept unasked. With the setting, it decides, and what it drops is reported.
+    const stored = await dependencies.repository.lsoaPartnershipsOf(
+      files.map((file) => ({ policeForce: policeForceById(file.forceId)?.id ?? file.forceId, month: file.month })),
+    )
+    const servedCodes = new Set(chosen.map((p) => p.code))
+    const keptFromEarlier: GeographyPartnership[] = []
+    const dropped = new Map<string, DroppedLsoaCounts>()
+    for (const { partnershipCode } of stored) {
+      if (servedCodes.has(partnershipCode)) continue
+      const partnership = geography.partnershipByCode(partnershipCode)
+      if (setting === null && partnership !== null) {
+        servedCodes.add(partnershipCode)
+        keptFromEarlier.push(partnership)
+        continue
+      }
+      const before = dropped.get(partnershipCode)
+      dropped.set(partnershipCode, {
+        partnershipCode,
+        partnershipName: partnership?.name ?? partnershipCode,
+        forceMonths: (before?.forceMonths ?? 0) + 1,
+        reason: partnership === null ? 'not-in-lookup' : 'not-served',
+      })
+    }
+    const served = [...chosen, ...keptFromEarlier]
     const isServed = new Uint8Array(geography.partnerships.length)
     for (const p of served) isServed[p.index] = 1
 
@@ -516,6 +575,8 @@ export function createCrimeImportService(dependencies: CrimeImportDependencies) 
         d.partnerships.some((p) => touchedPartnerships[geography.partnershipByCode(p.code)?.index ?? -1] === 1),
       ),
       servedPartnerships: served,
+      lsoaCountsKeptFromEarlier: keptFromEarlier,
+      lsoaCountsDropped: [...dropped.values()].sort((a, b) => compareText(a.partnershipCode, b.partnershipCode)),
       lsoaCountsStored: forceMonths.reduce((sum, fm) => sum + fm.lsoaCountsStored, 0),
     }
   }

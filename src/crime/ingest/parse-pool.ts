@@ -14,7 +14,13 @@ import {
 /** Where a street-level file's bytes are: a file on disk, or an entry of a zip archive as data.police.uk serves it. */
 export type StreetFileSource =
   | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'zip-entry'; readonly zipPath: string; readonly entryName: string }
+  | {
+      readonly kind: 'zip-entry'
+      readonly zipPath: string
+      readonly entryName: string
+      /** The size the archive's directory declares (checked against the limits when listed): no more is inflated. */
+      readonly declaredBytes: number
+    }
 
 export interface ParseTask {
   readonly id: number
@@ -49,11 +55,21 @@ export function createTaskRunner(dependencies: RunnerDependencies) {
     let archive = archives.get(zipPath)
     if (!archive) {
       const zipLibrary = dependencies.loadYauzl()
-      archive = zipLibrary.openPromise(zipPath, { lazyEntries: true, autoClose: false }).then(async (zip) => {
-        const entries = new Map<string, Entry>()
-        for await (const entry of zip.eachEntry()) entries.set(entry.fileName, entry)
-        return { zip, entries }
-      })
+      // Names decoded here as the listing decoded them (street-files.ts), which refused any unsafe one.
+      archive = zipLibrary
+        .openPromise(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true })
+        .then(async (zip) => {
+          const entries = new Map<string, Entry>()
+          for await (const entry of zip.eachEntry()) {
+            const raw = entry.fileName as unknown
+            const name =
+              typeof raw === 'string'
+                ? raw
+                : zipLibrary.getFileNameLowLevel(entry.generalPurposeBitFlag, raw as Buffer, entry.extraFields, false)
+            entries.set(name, entry)
+          }
+          return { zip, entries }
+        })
       archives.set(zipPath, archive)
     }
     return archive
@@ -89,12 +105,37 @@ export function createTaskRunner(dependencies: RunnerDependencies) {
           dependencies.fs.closeSync(fd)
         }
       }
-      const archive = await openArchive(source.zipPath)
-      const entry = archive.entries.get(source.entryName)
-      if (!entry) return { id: task.id, failure: `${source.entryName} is not in ${source.zipPath}` }
-      const stream = await archive.zip.openReadStreamPromise(entry)
+      // Every failure to read the archive names it and the entry: yauzl's and zlib's own messages name neither.
+      const unreadable = (error: unknown) =>
+        `cannot read the entry "${source.entryName}" of the zip archive ${source.zipPath} ` +
+        `(${error instanceof Error ? error.message : String(error)}): the archive may be damaged; download it again`
+      let stream: Awaited<ReturnType<ZipFile['openReadStreamPromise']>>
+      try {
+        const archive = await openArchive(source.zipPath)
+        const entry = archive.entries.get(source.entryName)
+        if (!entry) {
+          return { id: task.id, failure: `the entry "${source.entryName}" is no longer in ${source.zipPath}` }
+        }
+        stream = await archive.zip.openReadStreamPromise(entry)
+      } catch (error) {
+        return { id: task.id, failure: unreadable(error) }
+      }
+      let inflated = 0
+      let readFailure: string | null = null
       await new Promise<void>((resolve, reject) => {
         stream.on('data', (chunk: Buffer) => {
+          // yauzl also holds an entry to its declared size; counted here too, so that the limit does not rest on
+          // an option's default, and the message says what happened.
+          inflated += chunk.length
+          if (inflated > source.declaredBytes) {
+            readFailure =
+              `the entry "${source.entryName}" of the zip archive ${source.zipPath} inflates to more than the ` +
+              `${source.declaredBytes} bytes its directory declares: the archive is damaged or made to mislead; ` +
+              'reading stopped there'
+            stream.destroy()
+            resolve()
+            return
+          }
           try {
             parser.feed(chunk)
             report(chunk.length)
@@ -103,9 +144,13 @@ export function createTaskRunner(dependencies: RunnerDependencies) {
             reject(error)
           }
         })
-        stream.on('error', reject)
+        stream.on('error', (error: Error) => {
+          readFailure ??= unreadable(error)
+          resolve()
+        })
         stream.on('end', resolve)
       })
+      if (readFailure !== null) return { id: task.id, failure: readFailure }
       const summary = parser.end()
       report(0)
       return { id: task.id, summary }

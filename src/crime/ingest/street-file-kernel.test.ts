@@ -269,7 +269,95 @@ describe('street-level file parser', () => {
 
   it('accepts a file whose last row has all its columns but no line break', () => {
     assert.equal(parse([HEADER, row({}), row({})].join('\r\n')).rows, 2)
-    assert.equal(parse(HEADER).rows, 0)
+  })
+
+  it('refuses a file with its header and no rows, which would store a month of zeros', () => {
+    for (const text of [
+      HEADER,
+      `${HEADER}\n`,
+      `${HEADER}\r\n`,
+      `${HEADER}\n\n\r\n`,
+      `${HEADER}\r`,
+      `\ufeff${HEADER}\n`,
+    ]) {
+      const fault = faultOf(text)
+      assert.equal(fault.line, 2, JSON.stringify(text))
+      assert.match(fault.reason, /header but no rows/, JSON.stringify(text))
+    }
+  })
+
+  describe('valid CSV variants', () => {
+    // Three rows whose counts are known by hand: two Robbery in W01001440, one Drugs without a location.
+    const rows = [row({ type: 'Robbery' }), row({ type: 'Drugs', lsoa: '' }), row({ type: 'Robbery' })]
+    const expected = { 'W01001440|Robbery': 2, '|Drugs': 1 }
+    const quotedHeader = HEADER.split(',')
+      .map((cell) => `"${cell}"`)
+      .join(',')
+
+    it('reads a header whose cells are quoted, with or without a byte-order mark', () => {
+      for (const header of [quotedHeader, `\ufeff${quotedHeader}`, HEADER.replace('Crime ID', '"Crime ID"')]) {
+        const summary = parse([header, ...rows].join('\r\n') + '\r\n')
+        assert.equal(summary.rows, 3, header)
+        assert.deepEqual(table(summary), expected, header)
+      }
+    })
+
+    it('still refuses a quoted header that is not the street-level header, naming the column', () => {
+      const fault = faultOf([quotedHeader.replace('"LSOA code"', '"LSOA"'), ...rows].join('\n'))
+      assert.equal(fault.line, 1)
+      assert.match(fault.reason, /column 8 is "LSOA" where "LSOA code" was expected/)
+    })
+
+    it('accepts blank lines at the end of the file, with any line end, split anywhere', () => {
+      for (const [name, ending] of [
+        ['LF', '\n\n\n'],
+        ['CRLF', '\r\n\r\n'],
+        ['mixed', '\n\r\n\n'],
+      ] as const) {
+        const text = [HEADER, ...rows].join('\n') + ending
+        for (const split of [0, text.length - 2, text.length - 1]) {
+          const summary = parse(text, '2020-01', split === 0 ? [] : [split])
+          assert.equal(summary.rows, 3, `${name} split at ${split}`)
+          assert.deepEqual(table(summary), expected, `${name} split at ${split}`)
+        }
+      }
+    })
+
+    it('gives the same rows for LF, CRLF and CR-only files with blank lines at the end, however they are split', () => {
+      for (const ending of ['\n', '\r\n', '\r']) {
+        const text = [HEADER, ...rows].join(ending) + ending + ending
+        // Split in three at every pair of places (every 13th for the second): a line end may be cut anywhere.
+        for (let a = 0; a <= text.length; a++) {
+          for (let b = a; b <= text.length; b += 13) {
+            const summary = parse(text, '2020-01', [a, b - a])
+            assert.deepEqual(table(summary), expected, `${JSON.stringify(ending)} split at ${a} and ${b}`)
+          }
+        }
+      }
+    })
+
+    it('refuses a blank line among the rows, naming its line', () => {
+      const fault = faultOf([HEADER, rows[0], '', rows[1]].join('\n'))
+      assert.equal(fault.line, 3)
+      assert.match(fault.reason, /blank line among the rows/)
+    })
+
+    it('reads CR-only line ends (old Mac files), small and past 1 MB, in chunks of any size', () => {
+      const small = [HEADER, ...rows].join('\r') + '\r'
+      for (const chunks of [[], [1], [HEADER.length], [HEADER.length + 1], [7, 300, 5]]) {
+        assert.deepEqual(table(parse(small, '2020-01', chunks)), expected, JSON.stringify(chunks))
+      }
+      // 2.8 MB: beyond the header's 1 MB limit, which a CR-only file once hit ("the header is longer than 1 MB").
+      const many = 12_000
+      const large = [HEADER, ...Array.from({ length: many }, (_, i) => rows[i % 3] as string)].join('\r')
+      const summary = parse(large, '2020-01', [65_536, 65_536])
+      assert.equal(summary.rows, many)
+      assert.deepEqual(table(summary), { 'W01001440|Robbery': (many / 3) * 2, '|Drugs': many / 3 })
+      // A fault is still placed on its line: line 3 is the second row.
+      const fault = faultOf([HEADER, rows[0], row({ type: 'Nonsense' })].join('\r'))
+      assert.equal(fault.line, 3)
+      assert.match(fault.reason, /unknown crime type "Nonsense"/)
+    })
   })
 
   it('reuses its buffers from file to file without carrying counts over', () => {

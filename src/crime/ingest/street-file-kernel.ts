@@ -72,7 +72,9 @@ export interface StreetFileReader {
  *
  * It is strict RFC 4180: a field may be quoted (commas, line breaks and doubled quotes inside), a quote may not
  * appear inside an unquoted field, a closing quote must end its field. Every row must have the 12 columns of the
- * header, the file's month, one "Falls within" force throughout and a known crime type.
+ * header, the file's month, one "Falls within" force throughout and a known crime type, and a file must have at
+ * least one row. Beyond RFC 4180, as Python's csv module reads them: header cells may be quoted, blank lines may end
+ * the file, and lines may end with CR alone (LF and CRLF as well).
  *
  * Why one self-contained function: the worker threads that parse files in parallel run this function's source text
  * (`String(streetFileKernel)`), which starts in a few milliseconds where loading TypeScript modules into a worker
@@ -285,6 +287,12 @@ export function streetFileKernel() {
     let consumed = 0 // bytes of the file before buf[0]
     let line = 1
     let headerDone = false
+    /**
+     * Whether the file's lines end with a carriage return alone (old Mac files; Python's csv module reads them). Then
+     * every CR is turned into an LF as the bytes arrive, before they are parsed: the parser itself is unchanged, and
+     * files with LF or CRLF line ends pay one test per chunk.
+     */
+    let crOnly = false
     let rows = 0
     let fallsWithin: Buffer | null = null
     let fallsWithinName: string | null = null
@@ -362,7 +370,8 @@ export function streetFileKernel() {
       if (stop > start && buf[stop - 1] === CR) stop--
       const header = buf.toString('utf8', start, stop)
       if (header === HEADER) return
-      const found = header.split(',')
+      const found = headerCells(header)
+      if (found.length === COLUMNS.length && COLUMNS.every((name, k) => found[k] === name)) return
       const i = COLUMNS.findIndex((name, k) => found[k] !== name)
       const where =
         i < 0
@@ -371,6 +380,65 @@ export function streetFileKernel() {
             ? `column ${i + 1} ("${COLUMNS[i]}") is missing`
             : `column ${i + 1} is "${found[i]}" where "${COLUMNS[i]}" was expected`
       throw fault(1, `this is not a data.police.uk street-level file header: ${where}`)
+    }
+
+    /**
+     * The header's cells, read as CSV: a cell may be quoted (`"Crime ID","Month",…` is the same header), with doubled
+     * quotes inside. A header whose quoting is broken is split at its commas, for the message.
+     */
+    function headerCells(header: string): string[] {
+      const cells: string[] = []
+      let i = 0
+      for (;;) {
+        if (header.charCodeAt(i) === QUOTE) {
+          let cell = ''
+          let j = i + 1
+          for (;;) {
+            const q = header.indexOf('"', j)
+            if (q < 0) return header.split(',')
+            cell += header.slice(j, q)
+            if (header.charCodeAt(q + 1) === QUOTE) {
+              cell += '"'
+              j = q + 2
+              continue
+            }
+            i = q + 1
+            break
+          }
+          cells.push(cell)
+          if (i >= header.length) return cells
+          if (header.charCodeAt(i) !== 44) return header.split(',')
+          i++
+        } else {
+          const comma = header.indexOf(',', i)
+          if (comma < 0) {
+            cells.push(header.slice(i))
+            return cells
+          }
+          cells.push(header.slice(i, comma))
+          i = comma + 1
+        }
+      }
+    }
+
+    /** CR → LF in buf[from, to), for a file whose lines end with CR alone. */
+    function carriageReturnsToLineFeeds(from: number, to: number): void {
+      for (let k = buf.indexOf(CR, from); k >= 0 && k < to; k = buf.indexOf(CR, k + 1)) buf[k] = LF
+    }
+
+    /**
+     * A blank line at `rowStart`: accepted when only blank lines follow it to the end of the file (editors and
+     * exports add them), refused when a row follows (a blank line among the rows is no row of the file's 12
+     * columns). Returns where parsing goes on, or -1 to wait for more bytes.
+     */
+    function blankLines(rowStart: number, rowLine: number, end: number, final: boolean): number {
+      let q = rowStart
+      while (q < end && (buf[q] === LF || buf[q] === CR)) q++
+      if (q < end) {
+        throw fault(rowLine, 'a blank line among the rows (blank lines are accepted only at the end of the file)')
+      }
+      if (!final && end - rowStart > MAX_ROW_BYTES) throw fault(rowLine, 'more than 1 MB of blank lines')
+      return final ? end : -1
     }
 
     /** Checks a row's Month (byte by byte against the file's) and "Falls within" (the same on every row). */
@@ -462,12 +530,23 @@ export function streetFileKernel() {
       return fault(rowLine, `${field + 1} columns where the header has 12${ending}`)
     }
     function header(end: number, final: boolean): number {
+      // The first line end decides how lines end: a CR not followed by an LF is a file of CR-only line ends.
+      const lf = buf.indexOf(LF, 0)
+      const firstLineEnd = lf >= 0 && lf < end ? lf : end
+      const cr = buf.subarray(0, firstLineEnd).indexOf(CR)
+      if (cr >= 0) {
+        if (cr + 1 >= end && !final) return -1
+        if (cr + 1 >= end || buf[cr + 1] !== LF) {
+          crOnly = true
+          carriageReturnsToLineFeeds(0, end)
+        }
+      }
       const eol = buf.indexOf(LF, 0)
       if (eol >= 0 && eol < end) {
         checkHeader(eol)
         return eol + 1
       }
-      if (end > MAX_ROW_BYTES) throw fault(1, 'the first line (the header) is longer than 1 MB')
+      if (end > MAX_ROW_BYTES) throw fault(1, 'the first line (the header) is longer than 1 MB with no line end in it')
       if (!final) return -1
       if (end === 0) throw fault(1, 'the file is empty (no header): it may have been cut off')
       checkHeader(end)
@@ -715,7 +794,18 @@ export function streetFileKernel() {
           p = rowStart
           break
         }
-        if (field !== 11) throw columnCount(rowLine, field, p >= end && final)
+        if (field !== 11) {
+          if (field === 0 && quotedFields === 0 && (b[rowStart] === LF || b[rowStart] === CR)) {
+            const next = blankLines(rowStart, rowLine, end, final)
+            if (next < 0) {
+              p = rowStart
+              break
+            }
+            p = next
+            continue
+          }
+          throw columnCount(rowLine, field, p >= end && final)
+        }
         // Month and "Falls within": checked byte by byte here, the slow function only when they differ.
         let fine =
           (quotedFields & 10) === 0 &&
@@ -808,6 +898,11 @@ export function streetFileKernel() {
 
     function finish(): StreetFileSummary {
       parse(true)
+      // A header and nothing else would replace a stored month with zeros, or make a month read 0 crimes where it
+      // should read "not loaded": data.police.uk publishes no empty force-months (a month it lacks has no file).
+      if (rows === 0) {
+        throw fault(2, 'the file has its header but no rows: it may have been cut off or saved empty')
+      }
       const groups = setup.lsoaGroups
       const detailed = setup.detailedGroups
       let lsoaTriples = new Int32Array(touchedCount * 3)
@@ -892,6 +987,7 @@ export function streetFileKernel() {
       consumed = 0
       line = 1
       headerDone = false
+      crOnly = false
       rows = 0
       fallsWithin = null
       fallsWithinName = null
@@ -902,6 +998,7 @@ export function streetFileKernel() {
           guarded(id, () => {
             compact(chunk.length)
             buf.set(chunk, len)
+            if (crOnly) carriageReturnsToLineFeeds(len, len + chunk.length)
             len += chunk.length
             parse(false)
           })
@@ -912,6 +1009,7 @@ export function streetFileKernel() {
               compact(CHUNK_BYTES)
               const n = read(buf, len, buf.length - len - 1)
               if (n <= 0) break
+              if (crOnly) carriageReturnsToLineFeeds(len, len + n)
               len += n
               parse(false)
             }

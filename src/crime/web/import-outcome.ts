@@ -61,6 +61,25 @@ export function crimeSummary(summary: ImportSummary) {
   if (summary.skipped.length > 0) {
     lines.push({ label: 'Files skipped (not street-level files)', value: String(summary.skipped.length) })
   }
+  if (summary.lsoaCountsKeptFromEarlier.length > 0) {
+    lines.push({
+      label: 'Counts by LSOA kept because an earlier import kept them for these months',
+      value: summary.lsoaCountsKeptFromEarlier.map((p) => `${p.name} (${p.code})`).join(', '),
+    })
+  }
+  if (summary.lsoaCountsDropped.length > 0) {
+    lines.push({
+      label: 'Counts by LSOA dropped from the months re-imported',
+      value: summary.lsoaCountsDropped
+        .map(
+          (d) =>
+            `${d.partnershipName} (${d.partnershipCode}): ${
+              d.reason === 'not-served' ? 'not in SAFERHUB_SERVED_PARTNERSHIPS' : 'no longer in the ONS lookup'
+            }`,
+        )
+        .join('; '),
+    })
+  }
   return lines
 }
 

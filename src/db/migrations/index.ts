@@ -13,6 +13,7 @@ import { signInAuditMigration } from './0012-sign-in-audit.ts'
 import { twoStepMigration } from './0011-two-step.ts'
 import { partnershipsMigration } from './0013-partnerships.ts'
 import { rowLevelSecurityMigration } from './0014-row-level-security.ts'
+import { publicationSnapshotsMigration } from './0015-publication-snapshots.ts'
 import { partnershipRemovalMigration } from './0016-partnership-removal.ts'
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   '0011-two-step': twoStepMigration,
   '0013-partnerships': partnershipsMigration,
   '0014-row-level-security': rowLevelSecurityMigration,
+  '0015-publication-snapshots': publicationSnapshotsMigration,
   '0016-partnership-removal': partnershipRemovalMigration,
 }

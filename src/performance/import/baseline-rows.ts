@@ -1,7 +1,9 @@
 import type { Baseline, Indicator } from '../../domain/indicator.ts'
 import { parseChoiceCell, parseNumberCell, parsePeriodCell, parseTextCell, type NumberRule } from './cell-values.ts'
 import { COUNT, FIGURE, PERCENT, percentAgrees, percentText, readIndicatorReference } from './figure-checks.ts'
-import type { IndicatorLookup } from './figure-checks.ts'
+import type { ImportHelp, IndicatorLookup } from './figure-checks.ts'
+import { periodExamples } from './period-suggestions.ts'
+import { financialYearLabel } from '../../domain/period.ts'
 import type { RowReader } from './row-reader.ts'
 
 const BASELINE_SOURCES = ['fixed', 'previous-outturn'] as const
@@ -24,17 +26,18 @@ function valueRule(indicator: Indicator | undefined): NumberRule {
  * Reads one row of the baselines table, or undefined after recording every problem in it. The caller checks
  * for the same indicator and year twice.
  */
-export function readBaselineRow(r: RowReader, lookup: IndicatorLookup): Baseline | undefined {
-  const found = readIndicatorReference(r, lookup)
+export function readBaselineRow(r: RowReader, lookup: IndicatorLookup, help: ImportHelp): Baseline | undefined {
+  const found = readIndicatorReference(r, lookup, help)
   const indicator = typeof found === 'object' ? found : undefined
 
-  const year = r.take('year', parsePeriodCell(r.cell('year')))
+  const example = periodExamples(help.financialYear).year
+  const year = r.take('year', parsePeriodCell(r.cell('year'), { financialYear: help.financialYear, kind: 'year' }))
   if (year === null)
-    r.problem('year', 'the year is empty: give the financial year judged against this baseline, e.g. FY2017-18')
+    r.problem('year', `the year is empty: give the financial year judged against this baseline, e.g. ${example}`)
   else if (year !== undefined && year.kind !== 'year') {
     r.problem(
       'year',
-      `${year.label} is not a financial year: a baseline is for a whole year, e.g. FY2017-18 or 2017/18`,
+      `${year.label} is not a financial year: a baseline is for a whole year, e.g. ${financialYearLabel(year.financialYear)} (the year it is in)`,
     )
   }
 

@@ -46,7 +46,8 @@ describe('parseNumberText: what a count column accepts', () => {
     ['１２', /full-width digits/],
     ['٤٥', /digits other than 0-9/],
     ['۱۲', /digits other than 0-9/],
-    ['49.8%', /put 49\.8 in the percent column/],
+    // A count has no percent column beside it here: the advice is to type the count, not to move the figure.
+    ['49.8%', /is a percentage, but this column takes a count, with no % sign: type a count alone \(49\.8/],
     ['(49.8)', /in brackets/],
     ['<5', /status to suppressed with reason "<5"/],
     ['< 5', /reason "<5"/],
@@ -206,8 +207,8 @@ describe('choices, yes/no and periods', () => {
   })
 
   it('reads period ids and report labels alike', () => {
-    const a = parsePeriodCell({ kind: 'text', text: 'FY2017-18-Q1' })
-    const b = parsePeriodCell({ kind: 'text', text: '2017/18 Q1' })
+    const a = parsePeriodCell({ kind: 'text', text: 'FY2017-18-Q1' }, { financialYear: 2017 })
+    const b = parsePeriodCell({ kind: 'text', text: '2017/18 Q1' }, { financialYear: 2017 })
     assert.ok(a.ok && b.ok)
     assert.equal(a.value?.id, 'FY2017-18-Q1')
     assert.equal(b.value?.id, 'FY2017-18-Q1')
@@ -215,12 +216,15 @@ describe('choices, yes/no and periods', () => {
 
   it('refuses a date as a period, whether stored as a date or typed', () => {
     assert.match(
-      reasonOf(parsePeriodCell({ kind: 'date', value: new Date(Date.UTC(2017, 3, 1)) })),
+      reasonOf(parsePeriodCell({ kind: 'date', value: new Date(Date.UTC(2017, 3, 1)) }, { financialYear: 2017 })),
       /holds a date \(2017-04-01\), not a period/,
     )
-    assert.match(reasonOf(parsePeriodCell({ kind: 'text', text: '01/04/2017' })), /is a date, not a period/)
     assert.match(
-      reasonOf(parsePeriodCell({ kind: 'text', text: 'FY2017-18-Q5' })),
+      reasonOf(parsePeriodCell({ kind: 'text', text: '01/04/2017' }, { financialYear: 2017 })),
+      /is a date, not a period/,
+    )
+    assert.match(
+      reasonOf(parsePeriodCell({ kind: 'text', text: 'FY2017-18-Q5' }, { financialYear: 2017 })),
       /is not a period: use an identifier such as FY2017-18-Q1/,
     )
   })

@@ -1,4 +1,5 @@
-import { parsePeriod, type Period } from '../../domain/period.ts'
+import { parsePeriod, type Period, type PeriodKind } from '../../domain/period.ts'
+import { periodHelp, periodOfDay, spelling, suggestPeriod } from './period-suggestions.ts'
 import type { RawCell } from './raw-table.ts'
 
 /**
@@ -31,6 +32,13 @@ export interface NumberRule {
   readonly percent?: boolean
   /** What the column holds, for messages: "a count", "a percentage". */
   readonly what: string
+  /**
+   * The row has a percent column this indicator uses, so a percentage typed here belongs there. Without it, the
+   * advice for "45%" is to type the figure alone: advising the percent column would be refused in turn.
+   */
+  readonly percentColumn?: boolean
+  /** With `percentColumn`, this column takes the count beside the percentage (count-with-share's value). */
+  readonly countBesidePercent?: boolean
 }
 
 // A plain decimal: digits, optionally a point and more digits; no sign, exponent, separator or leading zero.
@@ -51,9 +59,15 @@ function whyNotANumber(text: string, rule: NumberRule): string {
     return `${q} is not a number: for a figure withheld because it is small, leave this cell empty and set status to suppressed with reason "${text.replace(/\s+/g, '')}"`
   }
   if (/^-?\d[\d.,]*\s*%$/.test(text)) {
-    return rule.percent
-      ? `${q} has a % sign: type the percentage without it (${text.replace(/\s*%$/, '')})`
-      : `${q} is a percentage, not ${rule.what}: put ${text.replace(/\s*%$/, '')} in the percent column (or, with the counts, in numerator and denominator)`
+    const figure = text.replace(/\s*%$/, '')
+    if (rule.percent) return `${q} has a % sign: type the percentage without it (${figure})`
+    if (rule.percentColumn && rule.countBesidePercent) {
+      return `${q} is a percentage, not ${rule.what}: put ${figure} in the percent column and the count in this column`
+    }
+    if (rule.percentColumn) {
+      return `${q} is a percentage, not ${rule.what}: put ${figure} in the percent column (or the counts in numerator and denominator) and leave this cell empty`
+    }
+    return `${q} is a percentage, but this column takes ${rule.what}, with no % sign: type ${rule.what} alone (${figure}, if that is the figure)`
   }
   if (/^\(.*\)$/.test(text)) {
     return `${q} is in brackets: type the number alone; a share printed in brackets beside a count goes in the percent column`
@@ -120,7 +134,7 @@ export function parseNumberCell(cell: RawCell, rule: NumberRule): CellResult<num
       if (cell.percentFormat) {
         if (!rule.percent) {
           return fail(
-            `the cell is formatted as a percentage (${shownPercent(cell.value)}%) but holds ${rule.what}: format it as a number, or put the percentage in the percent column`,
+            `the cell is formatted as a percentage (${shownPercent(cell.value)}%) but holds ${rule.what}: format it as a number${rule.percentColumn ? ', or put the percentage in the percent column' : ''}`,
           )
         }
         const shown = shownPercent(cell.value)
@@ -251,28 +265,47 @@ export function parseYesNoCell(cell: RawCell): CellResult<boolean | null> {
   return fail(`${quoteCell(text.value)} is not yes or no`)
 }
 
-const PERIOD_HELP =
-  'use an identifier such as FY2017-18-Q1, FY2017-18-B1, 2018-01 or FY2017-18, or a label such as 2017/18 Q1'
+/** What reading a period needs to know to help: this financial year (for examples) and the kind of period wanted. */
+export interface PeriodContext {
+  /** The current financial year's starting calendar year. */
+  readonly financialYear: number
+  /** The kind of period the row needs (from its indicator's cadence), for "did you mean" on a date. */
+  readonly kind?: PeriodKind
+}
 
 /**
  * Reads a financial-year period: an identifier (`FY2017-18-Q1`) or the report's label (`2017/18 Q1`). A date is
- * refused, never turned into a period: it does not say which period is meant (a day, its month, its quarter?).
+ * refused, never turned into a period: it does not say which period is meant (a day, its month, its quarter?); the
+ * message suggests the period it falls in, as does a period written another way ("Q1 2024/25"). Examples are of
+ * the current financial year.
  *
- * @example parsePeriodCell({ kind: 'text', text: '2017/18 Q4' }) // ok, the period FY2017-18-Q4
+ * @example parsePeriodCell({ kind: 'text', text: '2017/18 Q4' }, { financialYear: 2026 }) // ok, the period FY2017-18-Q4
  */
-export function parsePeriodCell(cell: RawCell): CellResult<Period | null> {
+export function parsePeriodCell(cell: RawCell, context: PeriodContext): CellResult<Period | null> {
+  const help = periodHelp(context.financialYear)
+  const kind = context.kind ?? 'quarter'
   if (cell.kind === 'date') {
-    return fail(
-      `the cell holds a date (${isoDate(cell.value)}), not a period: format the cell as text and ${PERIOD_HELP}`,
-    )
+    const meant = periodOfDay(cell.value, kind)
+    const advice = meant
+      ? `type ${spelling(meant)} (the ${kind === 'bi-month' ? 'two-month period' : kind === 'year' ? 'financial year' : kind} the date falls in)`
+      : help
+    return fail(`the cell holds a date (${isoDate(cell.value)}), not a period: format the cell as text and ${advice}`)
   }
   const text = parseTextCell(cell, { maxLength: 40, singleLine: true })
   if (!text.ok) return text
   if (text.value === null) return ok(null)
   const p = parsePeriod(text.value)
   if (p) return ok(p)
-  if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$|^\d{4}-\d{2}-\d{2}/.test(text.value)) {
-    return fail(`${quoteCell(text.value)} is a date, not a period: ${PERIOD_HELP}`)
+  const suggestion = suggestPeriod(text.value, kind)
+  if (suggestion) {
+    const because = suggestion.because ? ` (${suggestion.because})` : ''
+    const what = suggestion.because ? 'is a date, not a period' : 'is not written as a period'
+    return fail(
+      `${quoteCell(text.value)} ${what}: did you mean ${spelling(suggestion.period)}${because}? Otherwise ${help}`,
+    )
   }
-  return fail(`${quoteCell(text.value)} is not a period: ${PERIOD_HELP}`)
+  if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$|^\d{4}-\d{2}-\d{2}/.test(text.value)) {
+    return fail(`${quoteCell(text.value)} is a date, not a period: ${help}`)
+  }
+  return fail(`${quoteCell(text.value)} is not a period: ${help}`)
 }

@@ -11,7 +11,19 @@ export interface ImportProblem {
   readonly reason: string
 }
 
-/** `file:row:column: reason`, the way compilers print errors, so editors can jump to the cell. */
+/**
+ * Where a problem is and what it is, in words a spreadsheet user reads: `values.csv, row 2, column value: reason`,
+ * `values.csv, row 2: reason` for a whole row, `values.csv: reason` for the whole file. (It was `file:row:column:`,
+ * as compilers print; a row's problem came out as `values.csv:2::`, issue 9.)
+ *
+ * @example formatProblem({ file: 'values.csv', row: 2, column: 'value', reason: '"x" is not a number' })
+ *   // 'values.csv, row 2, column value: "x" is not a number'
+ */
 export function formatProblem(problem: ImportProblem): string {
-  return `${problem.file}:${problem.row}:${problem.column}: ${problem.reason}`
+  const where = [
+    problem.file,
+    problem.row > 0 ? `row ${problem.row}` : '',
+    problem.row > 0 && problem.column !== '' ? `column ${problem.column}` : '',
+  ].filter((part) => part !== '')
+  return where.length === 0 ? problem.reason : `${where.join(', ')}: ${problem.reason}`
 }

@@ -14,6 +14,8 @@ import {
   parseYesNoCell,
   quoteCell,
 } from './cell-values.ts'
+import { periodExamples } from './period-suggestions.ts'
+import { financialYearLabel } from '../../domain/period.ts'
 import type { RowReader } from './row-reader.ts'
 
 export const CADENCES: readonly Cadence[] = ['monthly', 'bi-monthly', 'quarterly', 'annual']
@@ -97,7 +99,7 @@ export function readIndicatorId(r: RowReader): string | undefined {
  * Reads one row of the indicators table into an `Indicator`, or undefined after recording every problem in it.
  * `id` is the id already read by `readIndicatorId`.
  */
-export function readIndicatorRow(r: RowReader, id: string | undefined): Indicator | undefined {
+export function readIndicatorRow(r: RowReader, id: string | undefined, financialYear: number): Indicator | undefined {
   const name = requiredText(r, 'name', INDICATOR_TEXT_LIMITS.name, 'the name')
   const priority = requiredText(r, 'priority', INDICATOR_TEXT_LIMITS.priority, 'the priority')
   const theme = requiredText(r, 'theme', INDICATOR_TEXT_LIMITS.theme, 'the theme')
@@ -135,7 +137,7 @@ export function readIndicatorRow(r: RowReader, id: string | undefined): Indicato
     }
   }
 
-  const target = readTarget(r, measureType, preferredDirection)
+  const target = readTarget(r, measureType, preferredDirection, financialYear)
 
   if (
     id === undefined ||
@@ -184,6 +186,7 @@ function readTarget(
   r: RowReader,
   measureType: MeasureType | undefined,
   preferredDirection: PreferredDirection | undefined,
+  financialYear: number,
 ): Target | null | undefined {
   const kind = r.take('target_kind', parseChoiceCell(r.cell('target_kind'), TARGET_KINDS, 'target kind'))
   if (kind === undefined) return undefined
@@ -229,14 +232,20 @@ function readTarget(
     'target_comparison',
     'target_comparison is only for an absolute target: a relative target follows the preferred direction',
   )
-  const year = r.take('target_reference_year', parsePeriodCell(r.cell('target_reference_year')))
+  const year = r.take(
+    'target_reference_year',
+    parsePeriodCell(r.cell('target_reference_year'), { financialYear, kind: 'year' }),
+  )
   if (year === null) {
     r.problem(
       'target_reference_year',
-      'a relative target needs the year it is measured from, e.g. FY2015-16 or 2015/16',
+      `a relative target needs the year it is measured from, e.g. ${periodExamples(financialYear - 1).year}`,
     )
   } else if (year !== undefined && year.kind !== 'year') {
-    r.problem('target_reference_year', `${year.label} is not a financial year: use e.g. FY2015-16 or 2015/16`)
+    r.problem(
+      'target_reference_year',
+      `${year.label} is not a financial year: use e.g. ${financialYearLabel(year.financialYear)} (the year it is in)`,
+    )
   }
   if (typeof value === 'number' && (value <= 0 || value > 100)) {
     r.problem(

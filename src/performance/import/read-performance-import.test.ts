@@ -37,6 +37,8 @@ const KNOWN = new Map<string, Indicator>(
   ].map((i) => [i.id, i]),
 )
 const known = { indicators: KNOWN }
+const THIS_FINANCIAL_YEAR =
+  new Date().getUTCMonth() >= 3 ? new Date().getUTCFullYear() : new Date().getUTCFullYear() - 1
 
 const VALUE_COLUMNS = [
   'indicator',
@@ -149,7 +151,10 @@ describe('values: one bad cell at a time', () => {
       'a quarter for a monthly KPI',
       { indicator: 'cj-clients-opiate', period: '2017/18 Q4', value: '5', percent: '3' },
       'period',
-      /is a quarter, but cj-clients-opiate is reported monthly: use a month such as 2018-01/,
+      // The example is April of the financial year the clock is in (April to March).
+      new RegExp(
+        `is a quarter, but cj-clients-opiate is reported monthly: use a month such as ${THIS_FINANCIAL_YEAR}-04`,
+      ),
     ],
     ['spaces only', { indicator: 'knife-crime', period: 'FY2017-18-Q1', value: ' ' }, 'value', /only spaces/],
     ['12abc', { indicator: 'knife-crime', period: 'FY2017-18-Q1', value: '12abc' }, 'value', /"12abc" is not a number/],

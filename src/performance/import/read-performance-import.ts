@@ -2,7 +2,8 @@ import type { Baseline, Indicator, IndicatorValue } from '../../domain/indicator
 import { readBaselineRow } from './baseline-rows.ts'
 import type { ImportProblem } from './import-problem.ts'
 import { readCsvTable } from './csv-table.ts'
-import type { IndicatorLookup } from './figure-checks.ts'
+import { closestIndicatorId, type ImportHelp, type IndicatorLookup } from './figure-checks.ts'
+import { financialYearOf } from './period-suggestions.ts'
 import { readIndicatorId, readIndicatorRow } from './indicator-rows.ts'
 import type { RawTable, TableKind } from './raw-table.ts'
 import { readHeader, rowReader } from './row-reader.ts'
@@ -35,8 +36,15 @@ export interface PerformanceImport {
  */
 export const MAX_PROBLEMS_LISTED = 5000
 
-interface KnownIndicators {
+export interface KnownIndicators {
   readonly indicators: ReadonlyMap<string, Indicator>
+}
+
+export interface ReadOptions {
+  /** Today, for the examples in messages (a period of the current financial year); default the clock's. */
+  readonly today?: Date
+  /** Data rows a worksheet may have (default `MAX_ROWS`): reading stops at the first row past it. */
+  readonly maxRows?: number
 }
 
 interface TypedTable {
@@ -58,6 +66,7 @@ interface TypedTable {
 export async function readPerformanceImport(
   files: readonly ImportFile[],
   known: KnownIndicators,
+  options: ReadOptions = {},
 ): Promise<PerformanceImport> {
   const problems: ImportProblem[] = []
   const warnings: ImportProblem[] = []
@@ -70,7 +79,11 @@ export async function readPerformanceImport(
   for (const [index, file] of files.entries()) {
     order.set(file.name, index * 1000)
     if (isWorkbook(file.name, file.content)) {
-      const result = await readXlsxTables(file.name, file.content)
+      const result = await readXlsxTables(
+        file.name,
+        file.content,
+        options.maxRows === undefined ? {} : { maxRows: options.maxRows },
+      )
       problems.push(...result.problems)
       rowsRead += result.rowsLeftOut
       result.tables.forEach((table, sheet) => {
@@ -119,6 +132,7 @@ export async function readPerformanceImport(
     readable.push({ typed, columns })
   }
 
+  const financialYear = financialYearOf(options.today ?? new Date())
   // Indicators first: the other tables are checked against them.
   const indicators = new Map<string, Indicator>()
   const unusable = new Set<string>()
@@ -128,7 +142,7 @@ export async function readPerformanceImport(
     for (const raw of typed.table.rows) {
       const r = rowReader(typed.table.source, raw, columns, problems)
       const id = readIndicatorId(r)
-      const indicator = readIndicatorRow(r, id)
+      const indicator = readIndicatorRow(r, id, financialYear)
       if (id === undefined) {
         indicatorsIncomplete = true
         continue
@@ -150,6 +164,11 @@ export async function readPerformanceImport(
     return found ?? (indicatorsIncomplete ? 'unusable' : undefined)
   }
 
+  // An unknown id is compared with every id it could have meant: this import's and the partnership's.
+  const help: ImportHelp = {
+    financialYear,
+    suggestIndicator: (id) => closestIndicatorId(id, new Set([...firstSeen.keys(), ...known.indicators.keys()])),
+  }
   const baselines: Baseline[] = []
   const values: IndicatorValue[] = []
   const baselineRows = new Map<string, ReturnType<typeof rowReader>>()
@@ -159,7 +178,7 @@ export async function readPerformanceImport(
     for (const raw of typed.table.rows) {
       const r = rowReader(typed.table.source, raw, columns, problems)
       if (typed.kind === 'baselines') {
-        const baseline = readBaselineRow(r, lookup)
+        const baseline = readBaselineRow(r, lookup, help)
         if (!baseline) continue
         const key = `${baseline.indicatorId}\u0000${baseline.year}`
         const earlier = baselineRows.get(key)
@@ -173,7 +192,7 @@ export async function readPerformanceImport(
         baselineRows.set(key, r)
         baselines.push(baseline)
       } else {
-        const value = readValueRow(r, lookup)
+        const value = readValueRow(r, lookup, help)
         if (!value) continue
         const key = `${value.indicatorId}\u0000${value.period}`
         const earlier = valueRows.get(key)

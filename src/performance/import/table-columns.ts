@@ -79,7 +79,7 @@ export function identifyTable(header: readonly string[]): TableKind | null {
 }
 
 /** Edit distance, for "did you mean" on a misspelt column name. Names are short, so the quadratic method is fine. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const current = [i]

@@ -2,7 +2,8 @@ import type { Cadence, Indicator, IndicatorValue, MeasureType, ValueStatus } fro
 import type { Period, PeriodKind } from '../../domain/period.ts'
 import { parseChoiceCell, parseNumberCell, parsePeriodCell, parseTextCell, type NumberRule } from './cell-values.ts'
 import { COUNT, FIGURE, PERCENT, percentAgrees, percentText, readIndicatorReference } from './figure-checks.ts'
-import type { IndicatorLookup } from './figure-checks.ts'
+import type { ImportHelp, IndicatorLookup } from './figure-checks.ts'
+import { periodExamples } from './period-suggestions.ts'
 import type { RowReader } from './row-reader.ts'
 
 export const VALUE_STATUSES: readonly ValueStatus[] = [
@@ -18,12 +19,12 @@ export const VALUE_TEXT_LIMITS = Object.freeze({ text: 1000, reason: 500, commen
 const FIGURE_COLUMNS = ['value', 'numerator', 'denominator', 'percent', 'text'] as const
 type FigureColumn = (typeof FIGURE_COLUMNS)[number]
 
-/** The kind of period each cadence reports for, and an example for messages. */
-const CADENCE_PERIODS: Readonly<Record<Cadence, { readonly kind: PeriodKind; readonly example: string }>> = {
-  monthly: { kind: 'month', example: '2018-01' },
-  'bi-monthly': { kind: 'bi-month', example: 'FY2017-18-B6' },
-  quarterly: { kind: 'quarter', example: 'FY2017-18-Q4 or 2017/18 Q4' },
-  annual: { kind: 'year', example: 'FY2017-18' },
+/** The kind of period each cadence reports for. */
+export const CADENCE_PERIODS: Readonly<Record<Cadence, PeriodKind>> = {
+  monthly: 'month',
+  'bi-monthly': 'bi-month',
+  quarterly: 'quarter',
+  annual: 'year',
 }
 
 const PERIOD_WORDS: Readonly<Record<PeriodKind, string>> = {
@@ -52,11 +53,21 @@ const USES: Readonly<Record<MeasureType, { readonly columns: readonly FigureColu
   text: { columns: ['text'], how: 'the result goes in text' },
 }
 
-/** How each figure column is read before the indicator is known, or when its measure type leaves it open. */
+/**
+ * How each figure column is read before the indicator is known, or when its measure type leaves it open. A
+ * percentage typed into value is pointed at the percent column only where the measure type has one.
+ */
 function ruleFor(column: Exclude<FigureColumn, 'text'>, type: MeasureType | undefined): NumberRule {
   if (column === 'percent') return PERCENT
-  if (column === 'numerator' || column === 'denominator') return COUNT
-  return type === 'count' || type === 'count-with-share' ? COUNT : FIGURE
+  const percentColumn = type !== undefined && USES[type].columns.includes('percent')
+  const rule =
+    column === 'numerator' || column === 'denominator'
+      ? COUNT
+      : type === 'count' || type === 'count-with-share'
+        ? COUNT
+        : FIGURE
+  if (!percentColumn) return rule
+  return { ...rule, percentColumn, countBesidePercent: column === 'value' && type === 'count-with-share' }
 }
 
 type Figures = { [K in Exclude<FigureColumn, 'text'>]: number | null } & { text: string | null }
@@ -65,17 +76,20 @@ type Figures = { [K in Exclude<FigureColumn, 'text'>]: number | null } & { text:
  * Reads one row of the values table, or undefined after recording every problem in it. The caller checks for
  * the same indicator and period twice (it needs the whole import for that).
  */
-export function readValueRow(r: RowReader, lookup: IndicatorLookup): IndicatorValue | undefined {
-  const found = readIndicatorReference(r, lookup)
+export function readValueRow(r: RowReader, lookup: IndicatorLookup, help: ImportHelp): IndicatorValue | undefined {
+  const found = readIndicatorReference(r, lookup, help)
   const indicator = typeof found === 'object' ? found : undefined
   let valid = found !== undefined && found !== 'unusable'
 
-  const period = r.take('period', parsePeriodCell(r.cell('period')))
+  const periodContext = indicator
+    ? { financialYear: help.financialYear, kind: CADENCE_PERIODS[indicator.cadence] }
+    : { financialYear: help.financialYear }
+  const period = r.take('period', parsePeriodCell(r.cell('period'), periodContext))
   if (period === null) {
     r.problem('period', 'the period is empty')
     valid = false
   } else if (period === undefined) valid = false
-  else if (indicator && !fitsCadence(r, indicator, period)) valid = false
+  else if (indicator && !fitsCadence(r, indicator, period, help)) valid = false
 
   const statusCell = r.take('status', parseChoiceCell(r.cell('status'), VALUE_STATUSES, 'status'))
   if (statusCell === undefined) valid = false
@@ -155,12 +169,12 @@ export function readValueRow(r: RowReader, lookup: IndicatorLookup): IndicatorVa
   }
 }
 
-function fitsCadence(r: RowReader, indicator: Indicator, period: Period): boolean {
+function fitsCadence(r: RowReader, indicator: Indicator, period: Period, help: ImportHelp): boolean {
   const expected = CADENCE_PERIODS[indicator.cadence]
-  if (period.kind === expected.kind) return true
+  if (period.kind === expected) return true
   r.problem(
     'period',
-    `${period.label} is ${PERIOD_WORDS[period.kind]}, but ${indicator.id} is reported ${indicator.cadence}: use ${PERIOD_WORDS[expected.kind]} such as ${expected.example}`,
+    `${period.label} is ${PERIOD_WORDS[period.kind]}, but ${indicator.id} is reported ${indicator.cadence}: use ${PERIOD_WORDS[expected]} such as ${periodExamples(help.financialYear)[expected]}`,
   )
   return false
 }

@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks'
 import { OGL_ATTRIBUTION, OGL_URL } from '../open-government-licence.ts'
+import { dateInWords, timeInWords } from '../time-in-words.ts'
 import { govukFrontendDist, reportViews, webViews } from './paths.ts'
 import {
   accountViews,
@@ -55,5 +56,8 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
   })
   env.addGlobal('oglAttribution', OGL_ATTRIBUTION)
   env.addGlobal('oglUrl', OGL_URL)
+  // Every time a page shows is in England's local time, in words (src/shared/time-in-words.ts): never raw ISO.
+  env.addFilter('timeInWords', timeInWords)
+  env.addFilter('dateInWords', dateInWords)
   return env
 }

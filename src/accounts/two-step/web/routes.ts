@@ -6,6 +6,7 @@ import { errorView, formField, waitText } from '../../web/forms.ts'
 import { redirectAfterSaving, regenerateSession, takeFlash } from '../../web/session.ts'
 import type { Enrolment, SecondStepOutcome, TwoStepService } from '../two-step-service.ts'
 import { qrCodeSvg } from './qr-code.ts'
+import { dateInWords } from '../../../shared/time-in-words.ts'
 
 declare module 'express-session' {
   interface SessionData {
@@ -65,8 +66,6 @@ export interface TwoStepRouteServices {
   readonly accounts: AccountService
   readonly twoStep: TwoStepService
 }
-
-const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' })
 
 /**
  * Called by the sign-in form once the password is right. When the user has two-step sign-in on, or the policy
@@ -381,7 +380,7 @@ export function twoStepRoutes(services: TwoStepRouteServices): express.Router {
       pageTitle: errors.length > 0 ? 'Error: Two-step sign-in' : 'Two-step sign-in',
       flash: takeFlash(req),
       twoStep: current,
-      enabledOn: current.enabledAt ? longDate.format(new Date(current.enabledAt)) : '',
+      enabledOn: dateInWords(current.enabledAt),
       ...errorView(errors),
     })
   }
