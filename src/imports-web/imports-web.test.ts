@@ -176,6 +176,11 @@ describe('imports from the browser, with a preview', () => {
 
   it('a KPI is removed from its own page only once its figures are confirmed to go too; audited', async () => {
     // demo/performance-framework: home-safety-checks has 8 quarters in values.csv and one baseline.
+    // The KPI's own page links to its removal for those who may import (and only for them: below).
+    assert.match(
+      await (await analyst.get('/kpis/home-safety-checks')).text(),
+      /href="\/kpis\/home-safety-checks\/remove"/,
+    )
     const page = await (await analyst.get('/kpis/home-safety-checks/remove')).text()
     assert.match(page, /<h1 class="govuk-heading-l">Remove Home safety checks by West Midlands Fire Service<\/h1>/)
     assert.match(page, /It holds 8 figures and 1 baseline, which would be deleted with it/)
@@ -198,6 +203,9 @@ describe('imports from the browser, with a preview', () => {
     assert.equal((await analyst.get('/kpis/home-safety-checks/remove')).status, 404)
     const viewer = new TestBrowser(base)
     await viewer.signIn(user('viewer').email, user('viewer').password)
+    const knifePage = await (await viewer.get('/kpis/knife-crime')).text()
+    assert.match(knifePage, /Download these figures/)
+    assert.doesNotMatch(knifePage, /Remove this KPI/)
     assert.equal((await viewer.get('/kpis/knife-crime/remove')).status, 403)
   })
 
