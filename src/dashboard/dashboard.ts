@@ -1,20 +1,16 @@
-import { assuranceIcon, sparkline, variationIcon } from '../charts/kpi-icons.ts'
+import { sparkline } from '../charts/kpi-icons.ts'
 import { defaultNumberLabel } from '../charts/svg.ts'
 import {
   latestPeriodHeading,
   outturnWithChange,
-  readKpi,
-  REAL_CHANGE_WORDS,
   summariseKpis,
-  TREND_WORDS,
   type KpiSummary,
   type RealChange,
 } from '../domain/kpi-summary.ts'
-import { ASSURANCE_WORDS, assuranceOf, VARIATION_WORDS, variationOf } from '../domain/making-data-count.ts'
 import type { IndicatorRow, PerformanceReport } from '../domain/performance-report.ts'
 import { parsePeriod } from '../domain/period.ts'
 import { formatPercent } from '../domain/rounding.ts'
-import { OUTCOME_TAG, REAL_CHANGE_TAG, TREND_TAG } from '../reports/outcome-tags.ts'
+import { kpiMarks, OUTCOME_TAG } from '../reports/outcome-tags.ts'
 import { significanceDetail } from '../reports/html.ts'
 
 /** The dashboard's filters, as the GET form sends them; an empty or absent field means "all". */
@@ -122,9 +118,7 @@ function dashboardRow(row: IndicatorRow, previousYearLabel: string): DashboardRo
     if (p.thisYear.status === 'reported')
       latest = { period: p.thisYear.period, label: p.thisYear.periodLabel, display: p.thisYear.display }
   }
-  const reading = readKpi(row)
-  const variation = variationOf(row)
-  const assurance = assuranceOf(row)
+  const marks = kpiMarks(row)
   return {
     id: row.indicator.id,
     name: row.indicator.name,
@@ -140,16 +134,16 @@ function dashboardRow(row: IndicatorRow, previousYearLabel: string): DashboardRo
     outcomeTag: OUTCOME_TAG[row.outcome],
     targetLabel: row.targetLabel,
     targetOutcome: row.targetOutcome,
-    realChange: reading.realChange,
-    realChangeWords: REAL_CHANGE_WORDS[reading.realChange],
-    realChangeTag: REAL_CHANGE_TAG[reading.realChange],
+    realChange: marks.realChange.key,
+    realChangeWords: marks.realChange.words,
+    realChangeTag: marks.realChange.tag,
     significance: row.significance === null ? null : significanceDetail(row.significance),
-    trendAssessment: reading.trend,
-    trendWords: TREND_WORDS[reading.trend],
-    trendTag: TREND_TAG[reading.trend],
+    trendAssessment: marks.trend.key,
+    trendWords: marks.trend.words,
+    trendTag: marks.trend.tag,
     trendDescription: row.trend.description,
-    variation: variation === null ? null : { icon: variationIcon(variation), words: VARIATION_WORDS[variation] },
-    assurance: assurance === null ? null : { icon: assuranceIcon(assurance), words: ASSURANCE_WORDS[assurance] },
+    variation: marks.variation,
+    assurance: marks.assurance,
     sparkline: trendSparkline(row),
   }
 }

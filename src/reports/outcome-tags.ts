@@ -1,5 +1,7 @@
-import type { RealChange, TrendReading } from '../domain/kpi-summary.ts'
-import type { Outcome } from '../domain/performance-report.ts'
+import { assuranceIcon, variationIcon } from '../charts/kpi-icons.ts'
+import { readKpi, REAL_CHANGE_WORDS, TREND_WORDS, type RealChange, type TrendReading } from '../domain/kpi-summary.ts'
+import { ASSURANCE_WORDS, assuranceOf, VARIATION_WORDS, variationOf } from '../domain/making-data-count.ts'
+import type { IndicatorRow, Outcome } from '../domain/performance-report.ts'
 
 /**
  * The report's colours for its readings, as GOV.UK tag classes: one table for the report, the dashboard, the KPI page
@@ -29,3 +31,42 @@ export const TREND_TAG: Readonly<Record<TrendReading, string>> = Object.freeze({
   neutral: 'govuk-tag--grey',
   'insufficient-data': 'govuk-tag--grey',
 })
+
+/** A reading as a page shows it: in words, with the report's colour as a second cue. */
+export interface TaggedReading<K extends string> {
+  readonly key: K
+  readonly words: string
+  readonly tag: string
+}
+
+/** Making Data Count's icon (inline SVG with its own accessible name) and its words. */
+export interface MarkShown {
+  readonly icon: string
+  readonly words: string
+}
+
+/** How one KPI's year reads, for every page that shows a KPI (dashboard, KPI page): the same words and colours. */
+export interface KpiMarks {
+  readonly realChange: TaggedReading<RealChange>
+  readonly trend: TaggedReading<TrendReading>
+  /** Null without a control chart (fewer than 13 figures) or, for assurance, without a target each point can meet. */
+  readonly variation: MarkShown | null
+  readonly assurance: MarkShown | null
+}
+
+/** The real change and trend in words and colour, and Making Data Count's icons, from the summary's own reading. */
+export function kpiMarks(row: IndicatorRow): KpiMarks {
+  const reading = readKpi(row)
+  const variation = variationOf(row)
+  const assurance = assuranceOf(row)
+  return {
+    realChange: {
+      key: reading.realChange,
+      words: REAL_CHANGE_WORDS[reading.realChange],
+      tag: REAL_CHANGE_TAG[reading.realChange],
+    },
+    trend: { key: reading.trend, words: TREND_WORDS[reading.trend], tag: TREND_TAG[reading.trend] },
+    variation: variation === null ? null : { icon: variationIcon(variation), words: VARIATION_WORDS[variation] },
+    assurance: assurance === null ? null : { icon: assuranceIcon(assurance), words: ASSURANCE_WORDS[assurance] },
+  }
+}
