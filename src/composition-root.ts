@@ -12,6 +12,10 @@ import { effectiveSettings, type InstanceDefaults, type Partnership } from './pa
 import { prepareAccounts, prepareDemoAccounts, securityLog } from './accounts/first-start.ts'
 import { createTwoStepService } from './accounts/two-step/two-step-service.ts'
 import { DEMO_ACTOR, DEMO_PARTNERSHIP, loadDemoDataIfEmpty } from './performance/demo.ts'
+import { removePartnership, rowsNotWrittenBy } from './partnerships/partnership-removal.ts'
+import { indicatorHoldings, removeIndicator } from './performance/indicator-removal.ts'
+import { demoUsers } from './accounts/demo-users.ts'
+import { defaultAgencies } from './accounts/default-agencies.ts'
 import { createPublicationRepository } from './public/publication-repository.ts'
 import { createPublicationService } from './public/publication-service.ts'
 import { createCommentaryReviewRepository } from './public/commentary-review-repository.ts'
@@ -50,6 +54,13 @@ export interface ServiceOverrides {
   readonly database?: Database
   /** PostgreSQL: where an idle pooled connection ended by the server is reported (the web server logs it). */
   readonly onConnectionLost?: (message: string) => void
+  /**
+   * What a start creates in an empty database. `serve` (the default, and the web server's): the first administrator
+   * and, with `SAFERHUB_DEMO` on, the demo partnership. `nothing`: every other command, so that a first `import` or
+   * `report` never loads the demo or Wolverhampton's agencies unasked (`saferhub init` makes the partnership and the
+   * administrator; `saferhub demo load` the demo).
+   */
+  readonly firstStart?: 'serve' | 'nothing'
   /** How import files are read (default: off the event loop); tests count the reads with their own. */
   readonly importReader?: ImportReader
 }
@@ -129,23 +140,74 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     return services
   }
 
-  // First start: the first administrator (one-time password printed once); with the demo on and no partnership
-  // yet, the demo partnership with its framework, agencies and accounts, so `npm start` on a fresh clone shows a
-  // report.
-  try {
-    await prepareAccounts(accounts, config)
-    if (config.loadDemoData && (await partnerships.list()).length === 0) {
+  /**
+   * The demo partnership (the seed report's Wolverhampton) with its framework, its agencies and accounts and its
+   * published 2017/18 report: made when asked (`saferhub demo load`, or a first `serve` with the demo on), never by
+   * another command. Returns it, and the import of its framework (null when it had one already).
+   */
+  async function createDemoPartnership(): Promise<{
+    partnership: Partnership
+    loaded: Awaited<ReturnType<typeof loadDemoDataIfEmpty>>
+  }> {
+    const existing = await partnerships.findBySlug(DEMO_PARTNERSHIP.slug)
+    let partnership: Partnership
+    if (existing) partnership = existing
+    else {
       const created = await partnerships.add(DEMO_ACTOR, DEMO_PARTNERSHIP)
       if (!created.ok) throw new Error(`The demo partnership was refused: ${JSON.stringify(created.problems)}`)
-      const demo = forPartnership(created.value)
-      const loaded = await loadDemoDataIfEmpty(demo.performance.repository, demo.performance.importService)
-      await prepareDemoAccounts(demo.accounts, config)
-      // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
-      if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
+      partnership = created.value
     }
-  } catch (error) {
-    await database.close()
-    throw error
+    const demo = forPartnership(partnership)
+    const loaded = await loadDemoDataIfEmpty(demo.performance.repository, demo.performance.importService)
+    await prepareDemoAccounts(demo.accounts, config)
+    // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
+    if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
+    return { partnership, loaded }
+  }
+
+  /**
+   * `saferhub demo remove`: the demo partnership and everything it owns, its accounts and (when no other
+   * partnership uses them) its agencies, in one audited unit of work. Refused, naming them, while it holds anything
+   * the demo loader did not write (someone's own figures imported into it), unless `deleteOwnWork` says so.
+   */
+  async function removeDemoPartnership(
+    actor: string,
+    options: { readonly deleteOwnWork?: boolean } = {},
+  ): Promise<
+    | { readonly outcome: 'none' }
+    | { readonly outcome: 'refused'; readonly notFromTheDemo: string[] }
+    | ({ readonly outcome: 'removed'; readonly partnership: Partnership } & Awaited<
+        ReturnType<typeof removePartnership>
+      >)
+  > {
+    const partnership = await partnerships.findBySlug(DEMO_PARTNERSHIP.slug)
+    if (!partnership) return { outcome: 'none' }
+    const scoped = forPartnership(partnership)
+    const notFromTheDemo = await rowsNotWrittenBy(scoped.database, DEMO_ACTOR)
+    if (notFromTheDemo.length > 0 && !options.deleteOwnWork) return { outcome: 'refused', notFromTheDemo }
+    const removed = await removePartnership(
+      { database: scoped.database, repository: partnershipRepository, audit: scoped.audit },
+      partnership,
+      actor,
+      { people: demoUsers.map((u) => u.email), agencies: defaultAgencies.map((a) => a.code) },
+    )
+    return { outcome: 'removed', partnership, ...removed }
+  }
+
+  // First start: the first administrator (one-time password printed once); with the demo on and no partnership
+  // yet, the demo partnership with its framework, agencies and accounts, so `npm start` on a fresh clone shows a
+  // report. Only when serving: a command creates nothing it was not asked for.
+  // The first administrator's one-time password is kept for `serve` to print last, after the line saying where it
+  // serves, so that nothing scrolls it away.
+  const firstStartNotices: string[] = []
+  if ((overrides.firstStart ?? 'serve') === 'serve') {
+    try {
+      await prepareAccounts(accounts, config, (text) => firstStartNotices.push(text))
+      if (config.loadDemoData && (await partnerships.list()).length === 0) await createDemoPartnership()
+    } catch (error) {
+      await database.close()
+      throw error
+    }
   }
 
   // Two-step sign-in (authenticator app, recovery codes), as SAFERHUB_TWO_STEP says (a partnership may require more
@@ -223,6 +285,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     partnerships,
     /** Everything one partnership owns: its KPIs, returns, publication, reports, API writes, accounts, audit view. */
     forPartnership,
+    /** What the first start has to tell the person who started it (the first administrator's password), or none. */
+    firstStartNotices: Object.freeze([...firstStartNotices]),
+    /** The demo partnership (Wolverhampton's seed report): made only when asked, and removed with all it owns. */
+    demo: { create: createDemoPartnership, remove: removeDemoPartnership },
     /** What `createPartnershipServices` needs from the instance. */
     instance: { database, config, instanceDefaults },
     crime: {
@@ -330,6 +396,11 @@ export function createPartnershipServices(
       repository: performanceRepository,
       importService: performanceImports,
       importFiles: performanceImports.importPerformanceFiles,
+      /** Removes a KPI (refused, saying what would be lost, unless its figures are to go too; audited). */
+      removeIndicator: (actor: string, indicatorId: string, options: { readonly deleteHoldings: boolean }) =>
+        removeIndicator({ database: scopedDatabase, audit: partnershipAudit }, actor, indicatorId, options),
+      /** What removing a KPI would take with it (the confirmation page). */
+      indicatorHoldings: (indicatorId: string) => indicatorHoldings(scopedDatabase, indicatorId),
     },
     /** The JSON API's writes (one figure at a time, version-checked, idempotent, audited). */
     api: {

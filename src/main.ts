@@ -1,7 +1,14 @@
 import { loadConfig } from './config.ts'
 import { createServices, type Services } from './composition-root.ts'
 import type { Command, CommandOutput } from './cli/command.ts'
-import { demoLoadCommand, importCommand } from './performance/cli.ts'
+import {
+  demoLoadCommand,
+  demoRemoveCommand,
+  importCommand,
+  kpiRemoveCommand,
+  templateCommand,
+} from './performance/cli.ts'
+import { initCommand } from './partnerships/init-command.ts'
 import { reportCommand } from './reports/cli.ts'
 import { serveCommand } from './web/cli.ts'
 import { crimeCommands } from './crime/cli.ts'
@@ -15,8 +22,12 @@ import { jsonLogger } from './web/logger.ts'
  * `npm start` is `saferhub serve`.
  */
 const commands: Command<Services>[] = [
+  initCommand(),
+  templateCommand,
   importCommand,
   demoLoadCommand,
+  demoRemoveCommand,
+  kpiRemoveCommand,
   reportCommand,
   serveCommand,
   ...crimeCommands,
@@ -70,7 +81,8 @@ async function main(argv: readonly string[]): Promise<number> {
     loadConfig(),
     match.name === 'serve'
       ? { onConnectionLost: (detail) => logger.log('warn', 'database connection lost', { detail }) }
-      : {},
+      : // A command creates nothing it was not asked for: no demo before a first import, no administrator before init.
+        { firstStart: 'nothing' as const },
   )
   let failed = false
   try {

@@ -1,4 +1,5 @@
 import { accountSetup } from './account-setup.ts'
+import { agencyRemoval } from './agency-removal.ts'
 import { createAccountContext, type AccountServiceOptions } from './account-context.ts'
 import { agencyAdministration } from './agency-administration.ts'
 import { apiTokenOperations } from './api-token-operations.ts'
@@ -47,6 +48,7 @@ export function createAccountService(options: AccountServiceOptions) {
     ...signInOperations(context),
     ...userAdministration(context),
     ...agencyAdministration(context),
+    ...agencyRemoval(context),
     ...accountSetup(context),
     ...apiTokenOperations(context),
   }

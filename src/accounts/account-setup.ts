@@ -49,7 +49,11 @@ export function accountSetup(context: AccountContext) {
      * On first start (no users at all), creates an administrator with a one-time password, which the caller
      * prints once. Returns null when there are users already.
      */
-    async createFirstAdministrator(email: string): Promise<{ email: string; oneTimePassword: string } | null> {
+    async createFirstAdministrator(
+      email: string,
+      name = 'Administrator',
+      actor = 'first-start',
+    ): Promise<{ email: string; oneTimePassword: string } | null> {
       if ((await repository.countUsers()) > 0) return null
       const oneTimePassword = generateOneTimePassword()
       const passwordHash = await hashPassword(oneTimePassword)
@@ -60,7 +64,7 @@ export function accountSetup(context: AccountContext) {
         const id = await repository.insertUser(
           {
             email: normalised,
-            name: 'Administrator',
+            name: name.trim() || 'Administrator',
             role: 'administrator',
             agencyId: null,
             passwordHash,
@@ -70,7 +74,7 @@ export function accountSetup(context: AccountContext) {
           trx,
         )
         await audit.append(trx, {
-          actor: 'first-start',
+          actor,
           action: 'create',
           entityType: 'user',
           entityKey: String(id),

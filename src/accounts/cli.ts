@@ -265,6 +265,46 @@ export const agenciesRenameCommand: Command<AccountCommandServices> = {
   },
 }
 
+export const agenciesRemoveCommand: Command<AccountCommandServices> = {
+  name: 'agencies remove',
+  summary: 'Remove an agency from the partnership (refused while it owns KPIs or has returns, unless confirmed)',
+  usage: [
+    'Usage: saferhub agencies remove <CODE> [--delete-linked]',
+    '',
+    'The agency stops working with the partnership, and is deleted from the instance when no other partnership',
+    'works with it. While it owns KPIs, has quarterly returns, data owners or API tokens here, nothing is done and',
+    'they are named; --delete-linked deletes its returns and tokens and ends its data owners’ place here (its KPIs',
+    'keep their Owner text, owned by nobody). Audited.',
+  ].join('\n'),
+  async run(args, services, output) {
+    const { options, positional } = parseOptions(args)
+    const unknown = [...options.keys()].filter((k) => k !== 'delete-linked')
+    if (positional.length !== 1 || unknown.length > 0) {
+      output.err(this.usage)
+      return 2
+    }
+    const agency = await agencyByCode(services, positional[0], output)
+    if (!agency) return 1
+    const result = await services.accounts.removeAgency(commandLineActor(), agency.id, {
+      deleteHoldings: options.get('delete-linked') === true,
+    })
+    if (result.outcome === 'needs-confirmation') {
+      output.err(`${agency.code} (${agency.name}) still has:`)
+      for (const line of result.described) output.err(`  ${line}`)
+      output.err(
+        `Nothing was removed. To remove it with these: saferhub agencies remove ${agency.code} --delete-linked`,
+      )
+      return 1
+    }
+    output.out(
+      result.deleted
+        ? `Removed ${result.code} (${result.name}): no other partnership worked with it, so it is deleted.`
+        : `Removed ${result.code} (${result.name}) from this partnership; other partnerships still work with it.`,
+    )
+    return 0
+  },
+}
+
 export const agenciesOwnerNamesCommand: Command<AccountCommandServices> = {
   name: 'agencies owner-names',
   summary: 'List, add or remove the names an agency goes by in the KPI framework’s Owner column',
@@ -424,6 +464,7 @@ export const accountCommands = [
   agenciesLinkCommand,
   agenciesRenameCommand,
   agenciesOwnerNamesCommand,
+  agenciesRemoveCommand,
   apiTokensCreateCommand,
   apiTokensListCommand,
   apiTokensRevokeCommand,

@@ -1,3 +1,5 @@
+import { formatCount, roundHalfAwayFromZero } from '../domain/rounding.ts'
+
 /**
  * The little that every chart shares: escaping text for SVG (inline in HTML or standalone) and writing
  * coordinates compactly. Charts are strings built by hand, so every piece of text that came from data MUST
@@ -40,9 +42,13 @@ export function chartId(suggested: string): string {
   return /^[A-Za-z]/.test(cleaned) ? cleaned : `chart-${cleaned}`
 }
 
-/** Default number format for axis and value labels: thousands separators, at most one decimal place. */
+/**
+ * Default number format for axis and value labels: a count as every page prints one (thousands separators; one
+ * decimal place for a figure that is not whole), from the one number format (src/domain/rounding.ts). Rounded to
+ * that place first, so a limit computed as 62.99999… is "63", not "63.0".
+ */
 export function defaultNumberLabel(value: number): string {
-  return value.toLocaleString('en-GB', { maximumFractionDigits: 1 })
+  return formatCount(roundHalfAwayFromZero(value, 1))
 }
 
 /**

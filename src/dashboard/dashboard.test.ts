@@ -39,14 +39,41 @@ describe('the dashboard', () => {
     assert.equal(buildDashboard(report, { dataOwner: 'Nobody' }).counts.shown, 0)
   })
 
-  it('counts improving and worsening KPIs by their trend, and normal variation by their significance', async () => {
+  it('counts the KPIs as the report does: each once by outcome, by real change and by trend', async () => {
     const report = await (await onlyPartnership(app.services)).reports.performance.report('FY2017-18')
     assert.ok(report)
     const rows = report.themes.flatMap((t) => t.rows)
     const dashboard = buildDashboard(report)
-    assert.equal(dashboard.counts.improving, rows.filter((r) => r.trend.assessment === 'improving').length)
-    assert.equal(dashboard.counts.worsening, rows.filter((r) => r.trend.assessment === 'worsening').length)
-    assert.equal(dashboard.counts.withinNormalVariation, report.summary.withinNormalVariation)
+    // The report's own counts (its summary table) and the dashboard's are the same numbers.
+    assert.equal(dashboard.summary.kpis, report.summary.indicators)
+    assert.equal(dashboard.summary.outcomes.achieved, report.summary.achieved)
+    assert.equal(dashboard.summary.outcomes['not-achieved'], report.summary.notAchieved)
+    assert.equal(dashboard.summary.outcomes['insufficient-data'], report.summary.insufficientData)
+    assert.equal(dashboard.summary.realChanges['within-normal-variation'], report.summary.withinNormalVariation)
+    assert.equal(
+      dashboard.summary.improvements.length +
+        dashboard.summary.deteriorations.length +
+        dashboard.summary.otherRealChanges.length,
+      report.summary.realChanges,
+    )
+    // Every dimension adds up to the KPIs shown (issue 9: "0 / 0 / 6" of 11, five KPIs in none).
+    const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0)
+    for (const counts of [dashboard.summary.outcomes, dashboard.summary.realChanges, dashboard.summary.trends])
+      assert.equal(total(counts), rows.length)
+    // Each row's own reading is what the counts count.
+    assert.equal(
+      dashboard.rows.filter((r) => r.trendAssessment === 'improving').length,
+      rows.filter((r) => r.trend.assessment === 'improving').length,
+    )
+    for (const row of dashboard.rows) {
+      const source = rows.find((r) => r.indicator.id === row.id)
+      assert.ok(source)
+      if (source.significance === null) assert.equal(row.realChange, 'not-tested')
+      else if (!source.significance.significant) assert.equal(row.realChange, 'within-normal-variation')
+      else assert.match(row.realChange, /^significant-/)
+      // The year's figure is printed with its number (the outturn as the report prints it) first.
+      assert.ok(row.yearFigure.startsWith(source.outturn.display), row.yearFigure)
+    }
     // By hand from values.csv: the YOT KPIs. First time entrants 2016/17 30+25+41+35 = 131, 2017/18 32+28+35+26 = 121;
     // youth custody is a proportion. The dashboard's latest figure for first time entrants is Q4's 26.
     const fte = buildDashboard(report, { dataOwner: 'YOT' }).rows.find((r) => r.id === 'first-time-entrants')
@@ -67,6 +94,16 @@ describe('the dashboard', () => {
       ['first-time-entrants', 'youth-custody'],
     )
     assert.match(html, /data-count="shown">2</)
+    // The summary tables count the two KPIs shown once each, and every outcome carries its colour and its words.
+    const counted = (attribute: string) =>
+      [...html.matchAll(new RegExp(`<td [^>]*${attribute}="[^"]+">(\\d+)<`, 'g'))].reduce((a, m) => a + Number(m[1]), 0)
+    assert.equal(counted('data-outcome'), 2)
+    assert.equal(counted('data-change'), 2)
+    assert.equal(counted('data-trend-count'), 2)
+    assert.match(html, /<strong class="govuk-tag govuk-tag--green">Achieved<\/strong>/)
+    assert.match(html, /<strong class="govuk-tag govuk-tag--red">Not achieved<\/strong>/)
+    // The latest figure says it is a quarter's.
+    assert.match(html, /Latest quarter: 2017\/18 Q4/)
     assert.doesNotMatch(html, /href="\/publication\//, 'a viewer approves nothing')
     const board = await app.signedIn('board-member')
     assert.match(await (await board.get('/dashboard')).text(), /href="\/publication\/2017-18"/)

@@ -1,6 +1,8 @@
 import express, { type RequestHandler } from 'express'
 import { can } from '../accounts/permissions.ts'
 import { yearSlug, type PerformanceReportService } from '../reports/performance-report-service.ts'
+import { OUTCOME_WORDS, REAL_CHANGE_WORDS, TREND_WORDS } from '../domain/kpi-summary.ts'
+import { OUTCOME_TAG, REAL_CHANGE_TAG, TREND_TAG } from '../reports/outcome-tags.ts'
 import { buildDashboard } from './dashboard.ts'
 
 export interface DashboardRoutesOptions {
@@ -38,6 +40,13 @@ export function dashboardRoutes(options: DashboardRoutesOptions): express.Router
       priorityItems: choices(dashboard.options.priorities, dashboard.filters.priority),
       themeItems: choices(dashboard.options.themes, dashboard.filters.theme),
       dataOwnerItems: choices(dashboard.options.dataOwners, dashboard.filters.dataOwner),
+      // The summary's dimensions, each with its words and the report's colours.
+      outcomeRows: OUTCOME_WORDS,
+      changeRows: REAL_CHANGE_WORDS,
+      trendRows: TREND_WORDS,
+      outcomeTags: OUTCOME_TAG,
+      changeTags: REAL_CHANGE_TAG,
+      trendTags: TREND_TAG,
       // Those who approve publication get a way to the approvals of this year.
       publicationHref:
         can(res.locals.currentUser, 'report:publish') || can(res.locals.currentUser, 'report:sign-off')

@@ -1,4 +1,5 @@
 import type { Baseline, Indicator, IndicatorValue } from './indicator.ts'
+import { summariseKpis } from './kpi-summary.ts'
 import type {
   ControlChart,
   DisplayValue,
@@ -224,16 +225,22 @@ class RowValues {
   }
 }
 
-/** The counts above the report's tables: how many KPIs achieved, and how many changes were real. */
+/**
+ * The counts above the report's tables: how many KPIs achieved, and how many changes were real. Read from the one
+ * summary (`summariseKpis`) the dashboard and the public page count with, so they can never disagree.
+ */
 export function summarise(rows: readonly IndicatorRow[]): ReportSummary {
-  const count = (test: (row: IndicatorRow) => boolean) => rows.filter(test).length
+  const summary = summariseKpis(rows)
   return {
-    indicators: rows.length,
-    achieved: count((r) => r.outcome === 'achieved'),
-    notAchieved: count((r) => r.outcome === 'not-achieved'),
-    insufficientData: count((r) => r.outcome === 'insufficient-data'),
-    realChanges: count((r) => r.significance?.significant === true),
-    withinNormalVariation: count((r) => r.significance !== null && !r.significance.significant),
+    indicators: summary.kpis,
+    achieved: summary.outcomes.achieved,
+    notAchieved: summary.outcomes['not-achieved'],
+    insufficientData: summary.outcomes['insufficient-data'],
+    realChanges:
+      summary.realChanges['significant-improvement'] +
+      summary.realChanges['significant-deterioration'] +
+      summary.realChanges['significant-change'],
+    withinNormalVariation: summary.realChanges['within-normal-variation'],
   }
 }
 

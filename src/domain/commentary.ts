@@ -3,7 +3,7 @@ import type { Change, DisplayValue, IndicatorRow, Outturn, PeriodGap } from './p
 import { periodNoun, periodKindOf } from './aggregation.ts'
 import { changeDirection, targetLabel } from './judgement.ts'
 import { period, previousPeriod, type PeriodId } from './period.ts'
-import { formatPercent } from './rounding.ts'
+import { formatPercent, formatPValue } from './rounding.ts'
 import {
   formatCountWithShare,
   formatFigure,
@@ -146,16 +146,6 @@ function listPhrases(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
 }
 
-/**
- * "p = 0.0029", "p = 0.048": two significant figures, with a third where two would round a p below 0.05 up to
- * "0.050" and seem to contradict the reading beside it.
- */
-function pValueText(p: number): string {
-  if (p < 0.001) return 'p < 0.001'
-  const two = p.toPrecision(2)
-  return `p = ${p < 0.05 && Number(two) >= 0.05 ? p.toPrecision(3) : two}`
-}
-
 function sentence(text: string): string {
   const trimmed = text.trim()
   const initial = trimmed.charAt(0)
@@ -272,7 +262,7 @@ export function generateCommentary(row: CommentaryInput): string {
     const subject = row.changeOnLastYear !== null && !sameAsBaseline(row) ? 'The change on last year' : 'The change'
     out.push(
       s.significant
-        ? `${subject} is ${s.reading}, larger than normal variation would explain (${pValueText(s.pValue)})`
+        ? `${subject} is ${s.reading}, larger than normal variation would explain (${formatPValue(s.pValue)})`
         : `${subject} is ${s.reading}`,
     )
   }

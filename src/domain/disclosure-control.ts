@@ -16,6 +16,9 @@
  * References: ONS "Policy on protecting confidentiality in tables of birth and death statistics";
  * NHS Digital HES analysis guide (suppress 1–7, round to 5); ICO anonymisation code.
  */
+
+import { formatCount, formatPercent, PERCENT_DECIMALS, roundHalfAwayFromZero } from './rounding.ts'
+
 export interface DisclosureRules {
   /** Counts from 1 up to (minimumCount - 1) are withheld: 5 means 1–4 are. Zero is publishable unless `suppressZero`. */
   readonly minimumCount: number
@@ -104,7 +107,8 @@ export function protectTable(input: ProtectedTableInput, rules: DisclosureRules)
     else if (reason) counts[key] = { value: null, display: '[c]', suppressed: reason }
     else {
       const value = rules.roundTo ? roundToMultiple(count, rules.roundTo) : count
-      counts[key] = { value, display: String(value), suppressed: null }
+      // Printed as every count is printed (thousands grouped: "1,495"); `value` stays the bare number for exports.
+      counts[key] = { value, display: formatCount(value), suppressed: null }
     }
   }
 
@@ -117,8 +121,9 @@ export function protectTable(input: ProtectedTableInput, rules: DisclosureRules)
     } else if (withheld.has(numerator) || withheld.has(denominator)) {
       ratios[key] = { value: null, display: '[c]', suppressed: 'derived' }
     } else {
-      const percent = Math.round((n / d) * 1000) / 10
-      ratios[key] = { value: percent, display: `${percent}%`, suppressed: null }
+      // One decimal place, half away from zero, printed as every percentage is ("9.0%", never "9%" beside it).
+      const percent = roundHalfAwayFromZero((n * 100) / d, PERCENT_DECIMALS)
+      ratios[key] = { value: percent, display: formatPercent(percent, PERCENT_DECIMALS), suppressed: null }
     }
   }
   return { counts, ratios }

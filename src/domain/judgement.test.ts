@@ -290,7 +290,7 @@ describe('targets', () => {
     })
     const year = (num: number) =>
       [1, 2, 3, 4].map((q) => reported('marac', `FY2017-18-Q${q}`, { numerator: num, denominator: 100 }))
-    assert.equal(targetLabel(marac, marac.target!), 'At least 40%')
+    assert.equal(targetLabel(marac, marac.target!), 'At least 40.0%') // one decimal, as every percentage
     assert.equal(judgeTarget(marac, yearOutturn(marac, 'FY2017-18', year(37)), null), 'not-achieved')
     assert.equal(judgeTarget(marac, yearOutturn(marac, 'FY2017-18', year(40)), null), 'achieved')
   })
@@ -298,7 +298,7 @@ describe('targets', () => {
   it('a relative target needs the reference year: PPVWI "5% lower than 2015/16" has no 2015/16 outturn', () => {
     const outturn = yearOutturn(ppvwi, 'FY2017-18', ppvwiValues)
     const reference = yearOutturn(ppvwi, 'FY2015-16', ppvwiValues)
-    assert.equal(targetLabel(ppvwi, ppvwi.target!), '5% lower than 2015/16')
+    assert.equal(targetLabel(ppvwi, ppvwi.target!), '5.0% lower than 2015/16') // one decimal, as every percentage
     assert.equal(judgeTarget(ppvwi, outturn, reference), 'insufficient-data')
     assert.equal(judgeTarget(ppvwi, outturn, null), 'insufficient-data')
   })

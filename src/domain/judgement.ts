@@ -2,7 +2,7 @@ import type { Baseline, Indicator, IndicatorValue, PreferredDirection, Target } 
 import type { Change, DisplayValue, Outcome, Outturn, Significance } from './performance-report.ts'
 import { periodKindOf } from './aggregation.ts'
 import { comparePeriods, period, previousPeriod, samePeriodLastYear, type Period, type PeriodId } from './period.ts'
-import { formatSignedCount, formatSignedPercent, roundHalfAwayFromZero } from './rounding.ts'
+import { formatPercent, formatSignedCount, formatSignedPercent, roundHalfAwayFromZero } from './rounding.ts'
 import { poissonExactTest, readSignificance, twoProportionTest } from './statistics.ts'
 import {
   DEFAULT_RATE_PER,
@@ -147,10 +147,11 @@ export function relativeTargetThreshold(
   return reference.value * factor
 }
 
-/** "At most 0", "At least 40%", "5% lower than 2015/16". */
+/** "At most 0", "At least 40.0%", "5.0% lower than 2015/16". */
 export function targetLabel(indicator: Indicator, target: Target): string {
   if (target.kind === 'absolute') {
-    // A target is a figure someone chose ("40%"): printed as given, not dressed up as "40.0%".
+    // Printed as every percentage is (one decimal place: "40.0%"), so the target reads like the figures judged against
+    // it ("38.2%") and a page never holds "40%" beside "40.0%" (issue 9: one number format).
     const figure =
       indicator.measureType === 'proportion'
         ? formatPublishedPercent(target.value)
@@ -158,7 +159,7 @@ export function targetLabel(indicator: Indicator, target: Target): string {
     return `${target.comparison === 'at-most' ? 'At most' : 'At least'} ${figure}`
   }
   const way = indicator.preferredDirection === 'increase' ? 'higher' : 'lower'
-  return `${formatFigure(target.percent)}% ${way} than ${period(target.referenceYear).label}`
+  return `${formatPercent(target.percent)} ${way} than ${period(target.referenceYear).label}`
 }
 
 /** A figure compared with a target at the precision the report prints it, so the outcome never contradicts it. */

@@ -28,7 +28,8 @@ export interface Period {
   readonly label: string
 }
 
-const MONTH_NAMES = [
+/** The months in English, January first. */
+export const MONTH_NAMES = [
   'January',
   'February',
   'March',

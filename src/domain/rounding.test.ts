@@ -5,6 +5,7 @@ import {
   formatCount,
   formatDecimal,
   formatPercent,
+  formatPValue,
   formatSignedCount,
   formatSignedPercent,
   percentOf,
@@ -129,6 +130,35 @@ describe('formatting figures', () => {
     assert.throws(() => formatCount(Number.NaN), RangeError)
     assert.throws(() => formatPercent(Infinity), RangeError)
     assert.throws(() => percentOf(Number.NaN, 3), RangeError)
+  })
+})
+
+describe('formatPValue: one format for p-values on every page', () => {
+  it('prints three decimal places, so "p = 0.01" never stands beside "p = 0.014"', () => {
+    assert.equal(formatPValue(0.0137), 'p = 0.014')
+    assert.equal(formatPValue(0.01), 'p = 0.010')
+    assert.equal(formatPValue(0.153), 'p = 0.153')
+    assert.equal(formatPValue(0.0025), 'p = 0.003') // a half: away from zero
+    assert.equal(formatPValue(1), 'p = 1.000')
+  })
+
+  it('says "p < 0.001" below 0.001, and prints 0.001 itself', () => {
+    assert.equal(formatPValue(0.0002), 'p < 0.001')
+    assert.equal(formatPValue(0), 'p < 0.001')
+    assert.equal(formatPValue(0.001), 'p = 0.001')
+  })
+
+  it('never prints a p below 0.05 as "0.050" (the reading beside it says the change is real)', () => {
+    assert.equal(formatPValue(0.04951), 'p = 0.0495')
+    assert.equal(formatPValue(0.04999), 'p = 0.0499')
+    assert.equal(formatPValue(0.0494), 'p = 0.049')
+    assert.equal(formatPValue(0.05), 'p = 0.050')
+  })
+
+  it('refuses what is not a probability', () => {
+    assert.throws(() => formatPValue(Number.NaN), RangeError)
+    assert.throws(() => formatPValue(1.2), RangeError)
+    assert.throws(() => formatPValue(-0.1), RangeError)
   })
 })
 

@@ -14,6 +14,12 @@
  * commas ("6,031").
  */
 
+/** Percentages are printed to one decimal place everywhere ("9.0%", "16.3%"): pages, report HTML, exports' text. */
+export const PERCENT_DECIMALS = 1
+
+/** p-values are printed to three decimal places ("p = 0.014"), and "p < 0.001" below that. */
+export const P_VALUE_DECIMALS = 3
+
 /** Decimal places outside this range are a programming error, not data. */
 const MIN_DECIMALS = -20
 const MAX_DECIMALS = 100
@@ -161,7 +167,7 @@ export function formatDecimal(value: number, decimals: number): string {
  * formatPercent(15.7894) // "15.8%"
  * formatPercent((10 / 38) * 100, 2) // "26.32%"
  */
-export function formatPercent(percent: number, decimals = 1): string {
+export function formatPercent(percent: number, decimals = PERCENT_DECIMALS): string {
   checkFinite(percent, 'percent')
   checkDecimals(decimals)
   return `${fixed(percent, decimals)}%`
@@ -182,6 +188,25 @@ export function formatCount(count: number): string {
 }
 
 /**
+ * A p-value as every page, report and sentence prints it: three decimal places, "p < 0.001" below 0.001. One rule,
+ * so "p = 0.01" never stands beside "p = 0.014" for the same test. A p below 0.05 that three places would round up
+ * to "0.050" is cut (not rounded) to four places ("p = 0.0499"), so the figure never seems to contradict the
+ * "real change" read from it at the 5% level.
+ *
+ * @example formatPValue(0.0137) // 'p = 0.014'
+ * @example formatPValue(0.153) // 'p = 0.153'
+ * @example formatPValue(0.0002) // 'p < 0.001'
+ */
+export function formatPValue(p: number): string {
+  checkFinite(p, 'p-value')
+  if (p < 0 || p > 1) throw new RangeError(`a p-value must lie between 0 and 1, got ${p}`)
+  if (p < 0.001) return 'p < 0.001'
+  const shown = fixed(p, P_VALUE_DECIMALS)
+  if (p < 0.05 && Number(shown) >= 0.05) return `p = ${fixedDigits(Math.floor(p * 1e4) / 1e4, 4)}`
+  return `p = ${shown}`
+}
+
+/**
  * A change in a count, with its sign: "+30", "-36", and "0" for no change.
  *
  * @example
@@ -199,7 +224,7 @@ export function formatSignedCount(count: number): string {
  * @example
  * formatSignedPercent((30 / 191) * 100) // "+15.7%"
  */
-export function formatSignedPercent(percent: number, decimals = 1): string {
+export function formatSignedPercent(percent: number, decimals = PERCENT_DECIMALS): string {
   const text = formatPercent(percent, decimals)
   return isPositive(text) ? `+${text}` : text
 }

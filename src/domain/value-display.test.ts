@@ -40,7 +40,7 @@ describe('displaying one period of a KPI', () => {
     assert.equal(q1.display, '16.3% (8/49)')
   })
 
-  it('prints a published percentage when there are no counts, with its own precision', () => {
+  it('prints a published percentage when there are no counts, to one decimal place like every other percentage', () => {
     const dip = indicator({
       id: 'dip',
       name: 'DIP % positive tests',
@@ -48,8 +48,11 @@ describe('displaying one period of a KPI', () => {
       preferredDirection: 'none',
     })
     assert.equal(displayValue(dip, 'FY2016-17-Q1', reported('dip', 'FY2016-17-Q1', { percent: 62.1 })).display, '62.1%')
-    assert.equal(formatPublishedPercent(33), '33%')
+    // One format on every page (issue 9: "9%" in one place was "9.0%" in another).
+    assert.equal(formatPublishedPercent(33), '33.0%')
     assert.equal(formatPublishedPercent(43.6), '43.6%')
+    // 62.15 is a half at one decimal place: away from zero.
+    assert.equal(formatPublishedPercent(62.15), '62.2%')
   })
 
   it('prints a count with its share', () => {

@@ -1,7 +1,7 @@
 import type { Indicator, IndicatorValue, ValueStatus } from './indicator.ts'
 import type { DisplayValue } from './performance-report.ts'
 import { period, type Period, type PeriodId } from './period.ts'
-import { formatCount, formatPercent, percentOf, roundHalfAwayFromZero } from './rounding.ts'
+import { formatCount, formatPercent, PERCENT_DECIMALS, percentOf, roundHalfAwayFromZero } from './rounding.ts'
 
 /**
  * How one figure of the performance report is printed, per measure type. Every percentage shown beside counts is
@@ -11,8 +11,8 @@ import { formatCount, formatPercent, percentOf, roundHalfAwayFromZero } from './
  * Counts use thousands separators ("6,251") as GOV.UK style asks, although the seed report printed "6251".
  */
 
-/** Proportions and shares are printed to one decimal place ("16.3% (8/49)"). */
-export const PERCENT_DECIMALS = 1
+/** Proportions and shares are printed to one decimal place ("16.3% (8/49)"): the rule is rounding.ts's, for every output. */
+export { PERCENT_DECIMALS } from './rounding.ts'
 /** Rates are printed to one decimal place ("4.2 per 1,000"). */
 export const RATE_DECIMALS = 1
 /** The rate base when an indicator does not give one. */
@@ -53,15 +53,15 @@ export function formatFigure(n: number): string {
 }
 
 /**
- * A percentage as published, with the precision it was published with (up to 2 decimal places), so that "33%"
- * is not dressed up as "33.0%".
+ * A percentage as published, printed like every other percentage (one decimal place): "33%" from a source is shown
+ * as "33.0%", so a page never holds "9%" beside "9.0%" for the same measure. The number kept for exports is the
+ * published one, unrounded.
  *
  * @example formatPublishedPercent(62.1) // '62.1%'
- * @example formatPublishedPercent(33) // '33%'
+ * @example formatPublishedPercent(33) // '33.0%'
  */
 export function formatPublishedPercent(percent: number): string {
-  const fraction = String(percent).split('.')[1] ?? ''
-  return formatPercent(percent, Math.min(2, fraction.length))
+  return formatPercent(percent, PERCENT_DECIMALS)
 }
 
 /** "4.2 per 1,000". */

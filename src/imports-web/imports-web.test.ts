@@ -155,6 +155,60 @@ describe('imports from the browser, with a preview', () => {
     assert.equal(noCsrf.status, 403)
   })
 
+  it('the imports page links to the template workbook, which downloads as XLSX for whoever may import', async () => {
+    const page = await (await analyst.get('/imports')).text()
+    assert.match(page, /href="\/imports\/template\.xlsx"[^>]*>Download the template workbook/)
+    const download = await analyst.get('/imports/template.xlsx')
+    assert.equal(download.status, 200)
+    assert.equal(
+      download.headers.get('content-type'),
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    )
+    assert.match(
+      download.headers.get('content-disposition') ?? '',
+      /attachment; filename="saferhub-import-template\.xlsx"/,
+    )
+    assert.equal((await download.text()).slice(0, 2), 'PK') // a zip archive, as every .xlsx is (its sheets: template-workbook.test.ts)
+    const viewer = new TestBrowser(base)
+    await viewer.signIn(user('viewer').email, user('viewer').password)
+    assert.equal((await viewer.get('/imports/template.xlsx')).status, 403)
+  })
+
+  it('a KPI is removed from its own page only once its figures are confirmed to go too; audited', async () => {
+    // demo/performance-framework: home-safety-checks has 8 quarters in values.csv and one baseline.
+    // The KPI's own page links to its removal for those who may import (and only for them: below).
+    assert.match(
+      await (await analyst.get('/kpis/home-safety-checks')).text(),
+      /href="\/kpis\/home-safety-checks\/remove"/,
+    )
+    const page = await (await analyst.get('/kpis/home-safety-checks/remove')).text()
+    assert.match(page, /<h1 class="govuk-heading-l">Remove Home safety checks by West Midlands Fire Service<\/h1>/)
+    assert.match(page, /It holds 8 figures and 1 baseline, which would be deleted with it/)
+    const token = await analyst.csrfTokenOf('/kpis/home-safety-checks/remove')
+    const refused = await analyst.post('/kpis/home-safety-checks/remove', { _csrf: token })
+    assert.equal(refused.status, 400)
+    assert.match(await refused.text(), /href="#confirm">Confirm that its figures are deleted with it/)
+    const scoped = await onlyPartnership(services)
+    assert.ok((await scoped.performance.repository.listIndicators()).some((k) => k.id === 'home-safety-checks'))
+
+    const removed = await analyst.post('/kpis/home-safety-checks/remove', { _csrf: token, confirm: 'yes' })
+    assert.equal(removed.status, 303)
+    assert.match(
+      await (await analyst.get('/imports')).text(),
+      /Home safety checks by West Midlands Fire Service \(home-safety-checks\) was removed/,
+    )
+    assert.ok(!(await scoped.performance.repository.listIndicators()).some((k) => k.id === 'home-safety-checks'))
+    const events = await scoped.audit.list({ entityKeyPrefix: 'home-safety-checks', actions: ['delete'] })
+    assert.equal(events.length, 8 + 1 + 1) // each figure, the baseline, the KPI
+    assert.equal((await analyst.get('/kpis/home-safety-checks/remove')).status, 404)
+    const viewer = new TestBrowser(base)
+    await viewer.signIn(user('viewer').email, user('viewer').password)
+    const knifePage = await (await viewer.get('/kpis/knife-crime')).text()
+    assert.match(knifePage, /Download these figures/)
+    assert.doesNotMatch(knifePage, /Remove this KPI/)
+    assert.equal((await viewer.get('/kpis/knife-crime/remove')).status, 403)
+  })
+
   it('an upload made in one partnership is not there at another partnership’s address, even for its maker', async () => {
     // Northshire, with a framework that has knife crime too, and the demo analyst a member there as well.
     const added = await services.partnerships.add('test', { name: 'Northshire', code: 'E22000999' })

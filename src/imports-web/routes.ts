@@ -6,6 +6,8 @@ import type { ChangeCounts } from '../performance/performance-repository.ts'
 import type { PerformanceImportService } from '../performance/import-service.ts'
 import { BadMultipart, receiveMultipart, UploadTooLarge } from '../shared/web/multipart.ts'
 import type { UploadStore } from './upload-store.ts'
+import { importTemplateWorkbook } from '../performance/template-workbook.ts'
+import { attachment } from '../shared/web/content-disposition.ts'
 import { MAX_CSV_BYTES } from '../performance/import/csv-table.ts'
 import { MAX_XLSX_BYTES } from '../performance/import/xlsx-tables.ts'
 
@@ -78,6 +80,17 @@ export function importRoutes(deps: {
       limitText: UPLOAD_LIMIT_TEXT,
     })
   }
+
+  // The workbook to fill in (src/performance/template-workbook.ts): before `/imports/:upload`, which would take it.
+  router.get(
+    '/imports/template.xlsx',
+    wrap(async (_req, res) => {
+      const bytes = await importTemplateWorkbook({ now: new Date() })
+      res.set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      res.set('Content-Disposition', attachment('saferhub-import-template.xlsx'))
+      res.send(bytes)
+    }),
+  )
 
   router.get(
     '/imports',

@@ -43,15 +43,15 @@ describe('the KPI page’s year, from the report’s row', () => {
     assert.equal(year.outcome.label, 'Not achieved')
     assert.equal(year.outcome.tagClass, 'govuk-tag--red')
     // Exact test of two counts over equal periods: 221 of 412 against a fair split. scipy.stats.binomtest(221, 412)
-    // gives p = 0.15300; the report prints two decimal places.
-    assert.equal(year.significance, 'within normal variation (p = 0.15, exact test of two counts)')
+    // gives p = 0.15300; every output prints three decimal places (src/domain/rounding.ts).
+    assert.equal(year.significance, 'within normal variation (p = 0.153, exact test of two counts)')
     assert.match(year.generatedCommentary, /increased by 30 offences \(15\.7%\), from 191 to 221/)
     assert.deepEqual(year.ownerCommentary, { periodLabel: '2017/18 Q4', text: 'A rise after two quiet winters.' })
     assert.deepEqual(year.target, { label: 'At most 200', outcome: 'Not achieved' })
   })
 
   it('reads a real increase as the report does', () => {
-    // 100 then 150: scipy.stats.binomtest(150, 250).pvalue = 0.00188, printed to three places below 0.01.
+    // 100 then 150: scipy.stats.binomtest(150, 250).pvalue = 0.00188, printed to three places.
     const year = yearOf(burglary, quarterlyCounts('burglary', [25, 25, 25, 25], [30, 35, 40, 45]))
     assert.equal(year.significance, 'a real increase (p = 0.002, exact test of two counts)')
     assert.equal(year.changeOnLastYear, '+50 (+50.0%): an increase on 2016/17')
@@ -96,7 +96,7 @@ describe('the KPI page’s year, from the report’s row', () => {
     const kpi = { ...burglary, target: { kind: 'relative', percent: 10, referenceYear: 'FY2016-17' } } as const
     const year = yearOf(kpi, quarterlyCounts('burglary', [40, 49, 51, 51], [49, 49, 56, 67]))
     // 10% lower than 191 is 171.9.
-    assert.match(year.chart?.summary ?? '', /Target: 10% lower than 2016\/17: 171\.9\./)
+    assert.match(year.chart?.summary ?? '', /Target: 10\.0% lower than 2016\/17: 171\.9\./)
     assert.match(year.chart?.svg ?? '', />Target 171\.9</)
   })
 

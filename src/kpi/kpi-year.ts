@@ -7,6 +7,7 @@ import { period } from '../domain/period.ts'
 import { formatMeasure } from '../domain/value-display.ts'
 import { outcomeTagClass, significanceText } from '../reports/html.ts'
 import { outcomeWords } from '../reports/export-tables.ts'
+import { kpiMarks, type KpiMarks } from '../reports/outcome-tags.ts'
 
 /**
  * The KPI's year as the performance report judges it: the report's own row for the KPI (src/domain's
@@ -30,6 +31,8 @@ export interface KpiYear {
   /** "a real increase (p = 0.014, exact test of two counts)" as the report prints it, or why it was not tested. */
   readonly significance: string
   readonly trend: string
+  /** The real change and trend in the report's words and colours, and Making Data Count's icons: as the dashboard. */
+  readonly marks: KpiMarks
   readonly generatedCommentary: string
   readonly ownerCommentary: { readonly periodLabel: string | null; readonly text: string } | null
   readonly chart: YearChart | null
@@ -98,6 +101,7 @@ export function buildKpiYear(
           : `Not tested: the test compares two complete years.`
         : significanceText(row.significance),
     trend: row.trend.description,
+    marks: kpiMarks(row),
     generatedCommentary: row.generatedCommentary,
     ownerCommentary:
       row.ownerCommentary === null

@@ -56,7 +56,11 @@ describe('the KPI page', () => {
     assert.match(cell('kpi-outcome'), /govuk-tag--red">Not achieved</)
     assert.equal(cell('kpi-change'), `+${change} (+${percent}%): an increase on 2016/17`)
     // scipy.stats.binomtest(221, 412).pvalue = 0.1530: the exact test of two counts, printed as the report prints it.
-    assert.equal(cell('kpi-significance'), 'within normal variation (p = 0.15, exact test of two counts)')
+    assert.equal(cell('kpi-significance'), 'within normal variation (p = 0.153, exact test of two counts)')
+    // p = 0.153 is above 0.05: the same reading, in words and the grey of "no real change", as the dashboard shows.
+    assert.match(cell('kpi-real-change'), /govuk-tag--grey">Within normal variation</)
+    const dashboard = await (await analyst.get('/dashboard')).text()
+    assert.match(dashboard, /href="\/kpis\/knife-crime"[^]*?govuk-tag--grey">Within normal variation</)
     assert.match(html, /id="kpi-generated-commentary"[^]*?Generated from the figures[^]*?increased by 30 offences/)
     assert.match(html, /id="kpi-owner-commentary"[^]*?The data owner’s commentary \(2017\/18 Q4\)/)
     assert.doesNotMatch(html, /No commentary yet/)

@@ -124,6 +124,8 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
       reportHref: reportYear === null ? null : `${req.baseUrl}/reports/performance/${reportYear}`,
       peers,
       csvHref: `${req.baseUrl}/kpis/${id}.csv`,
+      // Removing a KPI is for those who may import figures (src/performance/indicator-removal.ts asks to confirm).
+      removeHref: can(res.locals.currentUser, 'import:run') ? `${req.baseUrl}/kpis/${id}/remove` : null,
       auditHistory,
     })
   })

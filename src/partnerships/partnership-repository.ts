@@ -21,28 +21,33 @@ function toPartnership(row: Selectable<PartnershipsTable>): Partnership {
   })
 }
 
+/** The partnerships in use: a removed one (migration 0016) keeps its row for its audit events, and nothing else. */
+function inUse(executor: Executor) {
+  return executor.selectFrom('partnerships').selectAll().where('removed_at', 'is', null)
+}
+
 /** The partnerships of the instance: the only place with their SQL. */
 export function createPartnershipRepository(db: Executor) {
   return {
     async list(executor: Executor = db): Promise<Partnership[]> {
-      const rows = await executor.selectFrom('partnerships').selectAll().orderBy('name').execute()
+      const rows = await inUse(executor).orderBy('name').execute()
       return rows.map(toPartnership)
     },
     /** The instance's partnership when it has exactly one, else null: two rows read at most, whatever their number. */
     async onlyOne(executor: Executor = db): Promise<Partnership | null> {
-      const rows = await executor.selectFrom('partnerships').selectAll().orderBy('id').limit(2).execute()
+      const rows = await inUse(executor).orderBy('id').limit(2).execute()
       return rows.length === 1 ? toPartnership(rows[0] as (typeof rows)[number]) : null
     },
     async find(id: number, executor: Executor = db): Promise<Partnership | null> {
-      const row = await executor.selectFrom('partnerships').selectAll().where('id', '=', id).executeTakeFirst()
+      const row = await inUse(executor).where('id', '=', id).executeTakeFirst()
       return row ? toPartnership(row) : null
     },
     async findBySlug(slug: string, executor: Executor = db): Promise<Partnership | null> {
-      const row = await executor.selectFrom('partnerships').selectAll().where('slug', '=', slug).executeTakeFirst()
+      const row = await inUse(executor).where('slug', '=', slug).executeTakeFirst()
       return row ? toPartnership(row) : null
     },
     async findByCode(code: string, executor: Executor = db): Promise<Partnership | null> {
-      const row = await executor.selectFrom('partnerships').selectAll().where('ons_code', '=', code).executeTakeFirst()
+      const row = await inUse(executor).where('ons_code', '=', code).executeTakeFirst()
       return row ? toPartnership(row) : null
     },
     async insert(
@@ -88,6 +93,25 @@ export function createPartnershipRepository(db: Executor) {
       if (changes.returnsDueDays !== undefined) set.returns_due_days = changes.returnsDueDays
       if (changes.twoStepPolicy !== undefined) set.two_step_policy = changes.twoStepPolicy
       await executor.updateTable('partnerships').set(set).where('id', '=', id).execute()
+    },
+    /**
+     * Marks a partnership removed, freeing its name, address and ONS code (unique in the instance) for a partnership
+     * added later: its row stays for the audit events that name it (which keep its name as it was).
+     */
+    async markRemoved(partnership: Partnership, actor: string, at: string, executor: Executor = db): Promise<void> {
+      const id = partnership.id
+      await executor
+        .updateTable('partnerships')
+        .set({
+          removed_at: at,
+          removed_by: actor,
+          updated_at: at,
+          name: `${partnership.name} (removed ${at})`,
+          slug: `removed-${id}`,
+          ons_code: null,
+        })
+        .where('id', '=', id)
+        .execute()
     },
     /** The partnerships that have published at least one year (for the public home page). */
     async withPublications(executor: Executor = db): Promise<number[]> {

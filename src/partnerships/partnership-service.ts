@@ -53,7 +53,8 @@ export class UnknownPartnership extends Error {
   constructor(reference: string, known: readonly Partnership[]) {
     super(
       known.length === 0
-        ? `No partnership "${reference}": this instance has none yet (saferhub partnerships add --name NAME)`
+        ? `${reference === '(none given)' ? 'This instance has no partnership' : `No partnership "${reference}": this instance has none`} ` +
+            'yet. Run `saferhub init` to set up yours (or `saferhub demo load` for the demo partnership).'
         : `No partnership "${reference}". This instance has: ${known.map((p) => `${p.name} (${p.onsCode ?? p.slug})`).join(', ')}`,
     )
     this.name = 'UnknownPartnership'

@@ -24,6 +24,10 @@ export interface PartnershipsTable {
   created_at: string
   created_by: string
   updated_at: string
+  /** When it was removed (migration 0016); null while it is in use. A removed partnership's row stays for its audit
+   * events, which name it. */
+  removed_at: string | null
+  removed_by: string | null
 }
 
 export interface PartnershipAgenciesTable {

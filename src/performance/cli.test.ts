@@ -96,7 +96,7 @@ for (const dialect of testDialects()) {
       assert.equal(events[0]?.actor, 'swp-analyst')
 
       const again = capture()
-      assert.equal(await demoLoadCommand.run([], services, again), 0)
+      assert.equal(await demoLoadCommand.run(['--partnership', 'Safer Testshire Partnership'], services, again), 0)
       assert.match(again.outText(), new RegExp(`indicators  0 added, 0 changed, ${i} unchanged`))
       assert.match(again.outText(), / 0 audit events written\.$/)
     })
@@ -146,7 +146,7 @@ for (const dialect of testDialects()) {
       assert.equal(Number(n), 0)
       const output = capture()
       assert.equal(await importCommand.run([demoFile('indicators.csv')], services, output), 2)
-      assert.match(output.errLines()[0] ?? '', /this instance has none yet \(saferhub partnerships add --name NAME\)/)
+      assert.match(output.errLines()[0] ?? '', /^This instance has no partnership yet\. Run `saferhub init`/)
     })
   })
 

@@ -5,10 +5,12 @@ import {
   type PublishedCell,
 } from '../domain/disclosure-control.ts'
 import type { DisplayValue, IndicatorRow, Outturn, PerformanceReport } from '../domain/performance-report.ts'
+import { readKpi, summariseReport, summarySentences, type KpiSummary, type RealChange } from '../domain/kpi-summary.ts'
 import { periodKindOf, periodNoun } from '../domain/aggregation.ts'
 import { rangeLabel, withinYear } from '../domain/like-for-like.ts'
 import { measureChange } from '../domain/judgement.ts'
 import type { PeriodId } from '../domain/period.ts'
+import { formatCount } from '../domain/rounding.ts'
 import { publicCommentary, type CommentaryDecision } from './commentary-review.ts'
 
 /**
@@ -26,6 +28,13 @@ export interface PublicReport {
   readonly minimumCount: number
   readonly publishedAt: string | null
   readonly kpis: readonly PublicKpi[]
+  /**
+   * The one summary of the year (src/domain/kpi-summary.ts), as the dashboard and the report count it, and in plain
+   * words. It holds counts of KPIs and their names only, never a figure, so it gives nothing withheld away.
+   * Optional (as are the readings of each KPI below) so that a public report made before them still reads.
+   */
+  readonly summary?: KpiSummary
+  readonly summarySentences?: readonly string[]
 }
 
 /** One figure as published: its counts and percentage after suppression, and what to print. */
@@ -77,6 +86,14 @@ export interface PublicKpi {
   readonly measureType: IndicatorRow['indicator']['measureType']
   readonly directionLabel: string
   readonly outcomeLabel: string
+  readonly outcome?: IndicatorRow['outcome']
+  /** The year-on-year test read against the preferred direction: the summary's reading of this KPI. */
+  readonly realChange?: RealChange
+  /**
+   * The year's published figure with its change on last year as numbers ("221, up 30 (+15.7%) on 2016/17"); only
+   * when both years' figures are published whole (then the change tells nothing the two figures do not).
+   */
+  readonly yearChange?: string | null
   readonly trend: IndicatorRow['trend']['assessment']
   readonly significance: string | null
   readonly thisYear: { readonly periods: readonly PublicFigure[]; readonly total: PublicFigure }
@@ -134,6 +151,7 @@ export function protectReport(
   publishedAt: string | null = null,
   decisions: ReadonlyMap<string, CommentaryDecision> = new Map(),
 ): PublicReport {
+  const summary = summariseReport(report)
   return {
     partnership: report.partnership,
     year: report.year,
@@ -144,6 +162,8 @@ export function protectReport(
     kpis: report.themes
       .flatMap((t) => t.rows)
       .map((row) => protectRow(report, row, rules, decisions.get(row.indicator.id) ?? null)),
+    summary,
+    summarySentences: summarySentences(summary, report.yearLabel),
   }
 }
 
@@ -264,6 +284,9 @@ function protectRow(
     measureType: type,
     directionLabel: row.directionLabel,
     outcomeLabel: row.outcomeLabel,
+    outcome: row.outcome,
+    realChange: readKpi(row).realChange,
+    yearChange: publishedYearChange(row, thisYear.total, lastYear.total, report.previousYearLabel),
     trend: row.trend.assessment,
     significance: row.significance === null ? null : row.significance.reading,
     thisYear,
@@ -274,6 +297,23 @@ function protectRow(
     commentaryReworded: commentary.state === 'reworded',
     relations: totals,
   }
+}
+
+/** The change on last year, printed only where both years are published whole and the change is the report's. */
+function publishedYearChange(
+  row: IndicatorRow,
+  thisYear: PublicFigure,
+  lastYear: PublicFigure,
+  previousYearLabel: string,
+): string | null {
+  const change = row.changeOnLastYear
+  if (change === null || !row.outturn.complete || !row.previousOutturn.complete) return null
+  if (thisYear.suppressed || lastYear.suppressed) return null
+  const shown = (f: PublicFigure) => f.count ?? f.percent ?? f.rate
+  if (shown(thisYear) === null || shown(lastYear) === null) return null
+  if (change.absolute === 0) return `${thisYear.display}, no change on ${previousYearLabel}`
+  const word = change.absolute > 0 ? 'up' : 'down'
+  return `${thisYear.display}, ${word} ${change.display.replace(/^[+-]/, '')} on ${previousYearLabel}`
 }
 
 /** The latest period ("Q4") of one year of the row with a figure: where a stock's year is taken. */
@@ -310,14 +350,13 @@ function publicLikeForLike(
   const to = both.reduce((sum, i) => sum + (thisYear[i]?.count ?? 0), 0)
   const change = measureChange(from, to, 'count').display
   const label = rangeLabel(labels, both)
-  const n = (x: number) => x.toLocaleString('en-GB')
   return {
     label,
     periods: labels,
     lastYear: from,
     thisYear: to,
     change,
-    display: `${label}: ${n(from)} in ${report.previousYearLabel}, ${n(to)} in ${report.yearLabel}, a change of ${change}`,
+    display: `${label}: ${formatCount(from)} in ${report.previousYearLabel}, ${formatCount(to)} in ${report.yearLabel}, a change of ${change}`,
   }
 }
 
@@ -350,9 +389,7 @@ function publicFigure(
       const percent = pct?.value ?? null
       // No share beside a count of 0 (nothing to share out) or where the source gave none.
       const display =
-        count === null
-          ? n?.display || '[c]'
-          : `${count.toLocaleString('en-GB')}${pct?.display ? ` (${pct.display})` : ''}`
+        count === null ? n?.display || '[c]' : `${formatCount(count)}${pct?.display ? ` (${pct.display})` : ''}`
       return { ...base, ...empty, count, percent, display, suppressed }
     }
     case 'proportion': {
@@ -363,10 +400,8 @@ function publicFigure(
       const count = n?.value ?? null
       const denominator = d?.value ?? null
       const percent = pct?.value ?? null
-      const display =
-        percent === null
-          ? `${pct?.display || '[c]'} (${n?.display || '[c]'}/${d?.display || '[c]'})`
-          : `${pct?.display} (${count}/${denominator})`
+      // Each part as disclosure control printed it (thousands grouped, or "<5"/"[c]" where withheld).
+      const display = `${pct?.display || '[c]'} (${n?.display || '[c]'}/${d?.display || '[c]'})`
       return { ...base, ...empty, count, denominator, percent, display, suppressed }
     }
     case 'rate': {

@@ -4,8 +4,10 @@ import { formField } from '../accounts/web/forms.ts'
 import { period, type PeriodId } from '../domain/period.ts'
 import { parseReportYear, yearSlug } from '../reports/performance-report-service.ts'
 import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
+import { dateInWords } from '../shared/time-in-words.ts'
 import type { ReviewFieldError } from './commentary-review.ts'
 import { publicReportCsv, publicReportJson, publicReportXlsx } from './public-exports.ts'
+import { publicPageView } from './public-page.ts'
 import type { PublicationService, PublishedYear } from './publication-service.ts'
 
 export interface PublicRoutesOptions {
@@ -26,16 +28,6 @@ const CONTENT_TYPES = {
 
 /** A KPI id as the import formats allow it (lower-case letters, digits and hyphens). */
 const KPI_ID = /^[a-z0-9][a-z0-9-]{0,99}$/
-
-/** "7 December 2026": the day an ISO time falls on in the UK. */
-function londonDate(iso: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(new Date(iso))
-}
 
 function publicDownloads(year: string) {
   const base = `/public/performance/${yearSlug(year)}`
@@ -63,9 +55,10 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
     res.render('public-report.njk', {
       pageTitle: `Performance report ${report.yearLabel}`,
       report,
+      view: publicPageView(report),
       published: {
-        firstPublished: londonDate(published.firstPublishedAt),
-        amendments: published.amendments.map((a) => ({ ...a, date: londonDate(a.publishedAt) })),
+        firstPublished: dateInWords(published.firstPublishedAt),
+        amendments: published.amendments.map((a) => ({ ...a, date: dateInWords(a.publishedAt) })),
       },
       downloads: publicDownloads(report.year),
     })

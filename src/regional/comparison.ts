@@ -1,6 +1,6 @@
 import type { MeasureType } from '../domain/indicator.ts'
 import type { Change, IndicatorRow, PerformanceReport } from '../domain/performance-report.ts'
-import { formatCount, formatDecimal } from '../domain/rounding.ts'
+import { formatCount, formatDecimal, formatPValue } from '../domain/rounding.ts'
 
 /**
  * Comparing partnerships that share a KPI (the same definition code, e.g. `knife-crime`), side by side as LG Inform's
@@ -172,7 +172,7 @@ function comparisonRow(f: PartnershipFigures, row: IndicatorRow | null, ratesApp
   if (significance) {
     const reading = significance.reading.charAt(0).toUpperCase() + significance.reading.slice(1)
     const onLastYear = significance.significant ? ' on last year' : ''
-    significanceWords = `${reading}${onLastYear} (p = ${formatPValue(significance.pValue)})`
+    significanceWords = `${reading}${onLastYear} (${formatPValue(significance.pValue)})`
   } else if (outturn.value === null) significanceWords = 'Not tested: no outturn'
   else if (!outturn.complete || !previousOutturn.complete) significanceWords = 'Not tested: a year is incomplete'
   else significanceWords = 'Not tested for this kind of figure'
@@ -204,12 +204,6 @@ function comparisonRow(f: PartnershipFigures, row: IndicatorRow | null, ratesApp
 
 function changeText(change: Change | null): string | null {
   return change ? change.display : null
-}
-
-/** "0.003", "< 0.001": enough to tell a clear result from a marginal one. */
-function formatPValue(p: number): string {
-  if (p < 0.001) return '< 0.001'
-  return formatDecimal(p, 3)
 }
 
 /** The comparison in sentences: who is highest and lowest (by rate where rates are given), and the real changes. */

@@ -61,7 +61,7 @@ describe('standalone HTML report', () => {
     )
     assert.match(section, /<strong class="govuk-tag govuk-tag--red">Not achieved<\/strong>/)
     assert.match(section, /2017\/18: <strong>221<\/strong>, \+30 \(\+15\.7%\) on the baseline of 191/)
-    assert.match(section, /within normal variation \(p = 0\.15, exact test of two counts\)/)
+    assert.match(section, /within normal variation \(p = 0\.153, exact test of two counts\)/)
     assert.match(section, /Rising over the last 8 quarters/)
     assert.match(section, /Next year’s baseline<\/dt> <dd [^>]*>221<\/dd>/)
     assert.match(section, /Data owner<\/dt> <dd [^>]*>SWP Analyst<\/dd>/)
@@ -174,9 +174,10 @@ describe('KPI chart with a long history', () => {
 })
 
 describe('formatPValue', () => {
-  it('writes p-values as an analyst would', () => {
-    assert.equal(formatPValue(0.153), 'p = 0.15')
-    assert.equal(formatPValue(0.0475), 'p = 0.05')
+  it('writes p-values to three places, as every other output does', () => {
+    assert.equal(formatPValue(0.153), 'p = 0.153')
+    // Two places printed this real change (p < 0.05) as "p = 0.05"; three keep it on the right side.
+    assert.equal(formatPValue(0.0475), 'p = 0.048')
     assert.equal(formatPValue(0.003), 'p = 0.003')
     assert.equal(formatPValue(0.0002), 'p < 0.001')
   })

@@ -4,10 +4,20 @@ import { financialYearId, parsePeriod, period } from '../domain/period.ts'
 import { shownLowerLimit } from '../domain/control-limits.ts'
 import { barChart } from '../charts/bar-chart.ts'
 import { lineChart } from '../charts/line-chart.ts'
-import { chartId } from '../charts/svg.ts'
+import { chartId, defaultNumberLabel } from '../charts/svg.ts'
+import { formatCount, formatPercent, formatPValue } from '../domain/rounding.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { checkOwnerCommentary, type CommentaryFlag } from './commentary-check.ts'
 import { outcomeWords } from './export-tables.ts'
+import { OUTCOME_TAG, REAL_CHANGE_TAG, TREND_TAG } from './outcome-tags.ts'
+import {
+  REAL_CHANGE_WORDS,
+  REAL_CHANGES,
+  summariseReport,
+  TREND_READINGS,
+  TREND_WORDS,
+  type KpiSummary,
+} from '../domain/kpi-summary.ts'
 
 /**
  * The performance report as HTML. One template (`performance-report.njk`) serves both the web page (inside the
@@ -25,30 +35,12 @@ export interface ReportDownloads {
   readonly html: string
 }
 
-/** The outcome tag's colour is a second cue only: the tag always says the outcome in words. */
-const OUTCOME_TAG: Record<Outcome, string> = {
-  achieved: 'govuk-tag--green',
-  'not-achieved': 'govuk-tag--red',
-  'no-change': 'govuk-tag--grey',
-  'insufficient-data': 'govuk-tag--yellow',
-  'no-preferred-direction': 'govuk-tag--grey',
-}
+/** p-values as every output prints them (one rule, in the domain's rounding module). */
+export { formatPValue }
 
 /** The govuk-tag class of an outcome, so that every page colours an outcome as the report does (beside its words). */
 export function outcomeTagClass(outcome: Outcome): string {
   return OUTCOME_TAG[outcome]
-}
-
-/**
- * A p-value as an analyst writes it: two decimal places, three below 0.01, and "< 0.001" below that.
- *
- * @example formatPValue(0.153) // 'p = 0.15'
- * @example formatPValue(0.0002) // 'p < 0.001'
- */
-export function formatPValue(p: number): string {
-  if (p < 0.001) return 'p < 0.001'
-  if (p < 0.01) return `p = ${p.toFixed(3)}`
-  return `p = ${p.toFixed(2)}`
 }
 
 const TEST_NAMES: Record<Significance['test'], string> = {
@@ -56,15 +48,19 @@ const TEST_NAMES: Record<Significance['test'], string> = {
   'two-proportions': 'test of two proportions',
 }
 
-/** "within normal variation (p = 0.15, exact test of two counts)" */
+/** "within normal variation (p = 0.153, exact test of two counts)" */
 export function significanceText(significance: Significance): string {
-  return `${significance.reading} (${formatPValue(significance.pValue)}, ${TEST_NAMES[significance.test]})`
+  return `${significance.reading} (${significanceDetail(significance)})`
+}
+
+/** "p = 0.153, exact test of two counts": the test behind a reading shown beside it in words. */
+export function significanceDetail(significance: Significance): string {
+  return `${formatPValue(significance.pValue)}, ${TEST_NAMES[significance.test]}`
 }
 
 /** A bare figure of the KPI's measure: a percentage for a proportion, else a number with thousands separators. */
 function figureWords(row: IndicatorRow, value: number): string {
-  const text = value.toLocaleString('en-GB', { maximumFractionDigits: 1 })
-  return row.indicator.measureType === 'proportion' ? `${text}%` : text
+  return row.indicator.measureType === 'proportion' ? formatPercent(value) : formatCount(value)
 }
 
 /** "2017/18 Q4 on 2016/17 Q4" when the change names its periods, else the generic words. */
@@ -129,7 +125,7 @@ function controlChartSvg(row: IndicatorRow, anchor: string): string | null {
   const lastPoint = parsePeriod(periods[periods.length - 1] ?? '')?.label ?? ''
   const signalled = new Set(control.signals.map((s) => s.index)).size
   const percent = row.indicator.measureType === 'proportion'
-  const number = (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}${percent ? '%' : ''}`
+  const number = (n: number) => (percent ? formatPercent(n) : defaultNumberLabel(n))
   const lower = shownLowerLimit(control)
   return lineChart({
     id: `${anchor}-chart`,
@@ -166,7 +162,7 @@ function kpiChart(report: PerformanceReport, row: IndicatorRow, anchor: string):
       { label: report.previousYearLabel, from: 0, to: periods.length - 1 },
       { label: report.yearLabel, from: periods.length, to: 2 * periods.length - 1 },
     ],
-    ...(percent ? { numberLabel: (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}%` } : {}),
+    ...(percent ? { numberLabel: (n: number) => formatPercent(n) } : {}),
   })
 }
 
@@ -187,6 +183,13 @@ function summaryChart(report: PerformanceReport): string {
   })
 }
 
+/** One line of a summary table: the reading in words, its colour, and how many KPIs have it. */
+export interface SummaryRow {
+  readonly words: string
+  readonly tag: string
+  readonly count: number
+}
+
 /** What the template prints for one KPI, beside the row itself. */
 export interface KpiView {
   readonly row: IndicatorRow
@@ -205,6 +208,10 @@ export interface KpiView {
 
 export interface ReportView {
   readonly report: PerformanceReport
+  /** The one summary the dashboard and the public page count with (src/domain/kpi-summary.ts). */
+  readonly kpiSummary: KpiSummary
+  readonly changeRows: readonly SummaryRow[]
+  readonly trendRows: readonly SummaryRow[]
   readonly summaryChart: string
   readonly otherOutcomes: number
   readonly themes: readonly { readonly theme: string; readonly anchor: string; readonly kpis: readonly KpiView[] }[]
@@ -221,8 +228,16 @@ export function reportView(report: PerformanceReport): ReportView {
     return anchor
   }
   const s = report.summary
+  const kpiSummary = summariseReport(report)
   return {
     report,
+    kpiSummary,
+    changeRows: REAL_CHANGES.map((c) => ({
+      words: REAL_CHANGE_WORDS[c],
+      tag: REAL_CHANGE_TAG[c],
+      count: kpiSummary.realChanges[c],
+    })),
+    trendRows: TREND_READINGS.map((t) => ({ words: TREND_WORDS[t], tag: TREND_TAG[t], count: kpiSummary.trends[t] })),
     summaryChart: summaryChart(report),
     otherOutcomes: s.indicators - s.achieved - s.notAchieved - s.insufficientData,
     themes: report.themes.map((section, index) => ({

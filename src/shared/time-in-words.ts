@@ -1,3 +1,4 @@
+import { MONTH_NAMES } from '../domain/period.ts'
 /**
  * Times as a partnership officer reads them: in England's local time (GMT in winter, BST in summer) and in words,
  * the GOV.UK way ("7 December 2026, 2:33am"; "midday", "midnight"). Every page that shows a time or a date calls
@@ -20,20 +21,6 @@ const PARTS = new Intl.DateTimeFormat('en-GB', {
 })
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const
 
 /** The instant of an ISO string or a Date, or null when it is no valid instant. */
 function instantOf(value: string | Date): Date | null {
@@ -89,7 +76,7 @@ export function dateInWords(value: string | Date | null | undefined): string {
   if (typeof value === 'string') {
     const match = DATE_ONLY.exec(value)
     if (match) {
-      const month = MONTHS[Number(match[2]) - 1]
+      const month = MONTH_NAMES[Number(match[2]) - 1]
       if (month !== undefined) return `${Number(match[3])} ${month} ${match[1]}`
     }
   }

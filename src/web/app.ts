@@ -10,6 +10,7 @@ import { apiRoutes } from '../api/routes.ts'
 import { apiTokenRoutes } from '../api/tokens-web/routes.ts'
 import { auditTrailRoutes } from '../audit/web/routes.ts'
 import { SIGN_IN_AUDIT_ACTIONS, SIGN_IN_AUDIT_DESCRIPTIONS } from '../accounts/sign-in-audit.ts'
+import { kpiRemovalRoutes } from '../imports-web/kpi-removal-routes.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
@@ -330,6 +331,7 @@ function partnershipRouter(
       partnershipId: scoped.partnership.id,
     }),
   )
+  router.use(kpiRemovalRoutes({ accounts, performance: scoped.performance }))
   router.use(
     auditTrailRoutes({
       audit: scoped.audit,

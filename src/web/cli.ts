@@ -33,7 +33,17 @@ export const serveCommand: Command<Services> = {
     const address = server.address()
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
     const shownPort = typeof address === 'object' && address !== null ? address.port : port
-    output.out(`saferhub is serving ${services.config.partnershipName} on http://${shownHost}:${shownPort}/`)
+    // Named by what the instance holds, never by the SAFERHUB_PARTNERSHIP default (Wolverhampton) for someone else's.
+    const partnerships = await services.partnerships.list()
+    const what =
+      partnerships.length === 0
+        ? 'no partnership yet (sign in as the administrator below to set yours up)'
+        : partnerships.length === 1
+          ? (partnerships[0] as { name: string }).name
+          : `${partnerships.length} partnerships`
+    output.out(`saferhub is serving ${what} on http://${shownHost}:${shownPort}/`)
+    // Last, so that it is the line a person sees: the first administrator's one-time password (on stderr, as ever).
+    for (const notice of services.firstStartNotices) output.err(notice)
 
     // Uploaded import files are kept only while they are needed (see UPLOAD_RETENTION_HOURS).
     const uploads = createUploadStore(services.config.dataDirectory)

@@ -78,6 +78,9 @@ export const routeManifest: readonly RouteAccess[] = [
 
   // The instance's partnerships (src/partnerships/web/routes.ts).
   { method: 'GET', path: '/admin/partnerships', access: 'instance-administrator' },
+  // The first run's form (`/` shows it to an instance administrator while there is no partnership).
+  { method: 'GET', path: '/setup', access: 'instance-administrator' },
+  { method: 'POST', path: '/setup', access: 'instance-administrator' },
   { method: 'POST', path: '/admin/partnerships', access: 'instance-administrator' },
   {
     method: 'POST',
@@ -146,6 +149,18 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'POST', path: '/admin/agencies/link', access: 'agency:manage' },
   { method: 'GET', path: '/admin/agencies/:id', access: 'agency:view', sample: { own: '/admin/agencies/{agency}' } },
   { method: 'POST', path: '/admin/agencies/:id', access: 'agency:manage', sample: { own: '/admin/agencies/{agency}' } },
+  {
+    method: 'GET',
+    path: '/admin/agencies/:id/remove',
+    access: 'agency:manage',
+    sample: { own: '/admin/agencies/{agency}/remove' },
+  },
+  {
+    method: 'POST',
+    path: '/admin/agencies/:id/remove',
+    access: 'agency:manage',
+    sample: { own: '/admin/agencies/{agency}/remove' },
+  },
 
   // The performance report and its downloads (src/reports/routes.ts).
   { method: 'GET', path: '/reports/performance', access: 'report:view' },
@@ -281,6 +296,10 @@ export const routeManifest: readonly RouteAccess[] = [
   // Imports from the browser with a preview (src/imports-web/routes.ts). An upload is visible only to its uploader.
   { method: 'GET', path: '/imports', access: 'import:run' },
   { method: 'POST', path: '/imports', access: 'import:run' },
+  { method: 'GET', path: '/imports/template.xlsx', access: 'import:run' },
+  // Removing a KPI (src/imports-web/kpi-removal-routes.ts): those who define the framework by import.
+  { method: 'GET', path: '/kpis/:id/remove', access: 'import:run', sample: { own: '/kpis/knife-crime/remove' } },
+  { method: 'POST', path: '/kpis/:id/remove', access: 'import:run', sample: { own: '/kpis/knife-crime/remove' } },
   {
     method: 'GET',
     path: '/imports/:upload',

@@ -210,5 +210,39 @@ export function agencyAdministrationRoutes(deps: AgencyRoutesDependencies): expr
     }),
   )
 
+  // Removing an agency from the partnership: a page that names what would go with it, and asks to confirm that.
+  const renderRemoval = async (res: Response, status: number, agencyId: number, error: string | null) => {
+    const agency = (await accounts.listAgencies()).find((a) => a.id === agencyId)
+    if (!agency) throw new NotFound(`No agency ${agencyId}`)
+    const { described } = await accounts.agencyHoldings(actor(res), agencyId)
+    res.status(status).render('accounts/agency-remove.njk', {
+      pageTitle: `${error ? 'Error: ' : ''}Remove ${agency.name}`,
+      agency: { id: agency.id, code: agency.code, name: agency.name },
+      described,
+      error,
+    })
+  }
+
+  router.get(
+    '/admin/agencies/:id/remove',
+    manage,
+    withAgency(async (_req, res, agencyId) => renderRemoval(res, 200, agencyId, null)),
+  )
+
+  router.post(
+    '/admin/agencies/:id/remove',
+    manage,
+    withAgency(async (req, res, agencyId) => {
+      const confirmed = formField(req.body, 'confirm') === 'yes'
+      const result = await accounts.removeAgency(actor(res), agencyId, { deleteHoldings: confirmed })
+      if (result.outcome === 'needs-confirmation')
+        return renderRemoval(res, 400, agencyId, 'Confirm that what it holds here is deleted with it')
+      req.session.flash = result.deleted
+        ? `${result.name} (${result.code}) was removed and deleted: no other partnership worked with it.`
+        : `${result.name} (${result.code}) no longer works with ${String(res.locals.partnershipName)}.`
+      await redirectAfterSaving(req, res, '/admin/agencies')
+    }),
+  )
+
   return router
 }

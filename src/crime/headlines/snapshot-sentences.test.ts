@@ -39,14 +39,14 @@ describe('snapshot sentences in the register of the annual report', () => {
   it('says whether a change is real or normal variation, with the p-value', () => {
     assert.equal(
       significanceSentence(countChange(191, 221)),
-      'The change is within normal variation (exact Poisson test, p = 0.15).',
+      'The change is within normal variation (exact Poisson test, p = 0.153).',
     )
     assert.equal(
       significanceSentence(countChange(33, 63)),
       'The change is a real increase rather than normal variation (exact Poisson test, p = 0.003).',
     )
     assert.equal(formatPValue(0.0002), 'p < 0.001')
-    assert.equal(formatPValue(0.51391), 'p = 0.51')
+    assert.equal(formatPValue(0.51391), 'p = 0.514') // three places everywhere (issue 9)
     // A negative count (ONS note 3) has no Poisson reading.
     assert.equal(significanceSentence(countChange(-3, 5)), null)
   })

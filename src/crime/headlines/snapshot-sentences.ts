@@ -1,4 +1,4 @@
-import { formatCount, formatPercent, roundHalfAwayFromZero } from '../../domain/rounding.ts'
+import { formatCount, formatPercent, formatPValue, roundHalfAwayFromZero } from '../../domain/rounding.ts'
 import type { CountChange, HeadlineFigures } from './headline-figures.ts'
 import { ordinal, type RankOf } from './ranking.ts'
 
@@ -11,12 +11,8 @@ import { ordinal, type RankOf } from './ranking.ts'
  * and every change says whether it is a real change or normal variation.
  */
 
-/** "p < 0.001", "p = 0.004", "p = 0.42". */
-export function formatPValue(p: number): string {
-  if (p < 0.001) return 'p < 0.001'
-  if (p < 0.01) return `p = ${roundHalfAwayFromZero(p, 3).toFixed(3)}`
-  return `p = ${roundHalfAwayFromZero(p, 2).toFixed(2)}`
-}
+/** "p < 0.001", "p = 0.004", "p = 0.420": the one rule every output uses (src/domain/rounding.ts). */
+export { formatPValue }
 
 /** A rate per 1,000 to one decimal place: "107.9". */
 export function formatRate(perThousand: number): string {

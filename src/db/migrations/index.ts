@@ -14,6 +14,7 @@ import { twoStepMigration } from './0011-two-step.ts'
 import { partnershipsMigration } from './0013-partnerships.ts'
 import { rowLevelSecurityMigration } from './0014-row-level-security.ts'
 import { publicationSnapshotsMigration } from './0015-publication-snapshots.ts'
+import { partnershipRemovalMigration } from './0016-partnership-removal.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0013-partnerships': partnershipsMigration,
   '0014-row-level-security': rowLevelSecurityMigration,
   '0015-publication-snapshots': publicationSnapshotsMigration,
+  '0016-partnership-removal': partnershipRemovalMigration,
 }

@@ -4,6 +4,7 @@ import { requireSignIn } from '../../accounts/web/authentication.ts'
 import { redirectAfterSaving, takeFlash } from '../../accounts/web/session.ts'
 import { twoStepPolicies } from '../../config.ts'
 import type { Partnership } from '../partnership.ts'
+import type { FieldProblem } from '../partnership-service.ts'
 
 /** Only an instance administrator manages the instance's partnerships; anyone else finds no such page. */
 function requireInstanceAdministrator(): express.RequestHandler {
@@ -134,8 +135,41 @@ export function partnershipAdministrationRoutes(services: PartnershipWebServices
  */
 export function instanceHomeRoutes(services: PartnershipWebServices): express.Router {
   const router = express.Router()
+
+  /**
+   * The first run on the web: an instance with no partnership shows its administrator the form that makes theirs
+   * (the same as `saferhub init`, with the administrator already signed in), and nothing of the demo's.
+   */
+  const renderSetup = (res: Response, status: number, values: Record<string, unknown>, problems: FieldProblem[]) => {
+    res.status(status).render('partnerships/setup.njk', {
+      pageTitle: problems.length > 0 ? 'Error: Set up your partnership' : 'Set up your partnership',
+      values,
+      errors: problems.length > 0 ? problems.map((p) => ({ text: p.message, href: `#${p.field}` })) : null,
+      fieldErrors: Object.fromEntries(problems.map((p) => [p.field, { text: p.message }])),
+    })
+  }
+  router.get('/setup', requireSignIn(), requireInstanceAdministrator(), (_req, res) => renderSetup(res, 200, {}, []))
+  router.post('/setup', requireSignIn(), requireInstanceAdministrator(), async (req, res) => {
+    const body = req.body as Record<string, unknown>
+    const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '')
+    const values = { name: text('name'), slug: text('slug'), code: text('code') }
+    const result = await services.partnerships.add(res.locals.currentUser?.email ?? 'unknown', {
+      name: values.name,
+      slug: values.slug || null,
+      code: values.code || null,
+    })
+    if (!result.ok) return renderSetup(res, 400, values, result.problems)
+    req.session.partnershipId = result.value.id
+    req.session.importFlash =
+      `${result.value.name} is set up at /p/${result.value.slug}/. Next: download the template workbook below, ` +
+      'fill in your KPIs, baselines and figures, and upload it.'
+    await redirectAfterSaving(req, res, `/p/${result.value.slug}/imports`)
+  })
+
   router.get('/', async (_req, res) => {
     const [all, published] = await Promise.all([services.partnerships.list(), services.partnerships.withPublications()])
+    const user = res.locals.currentUser
+    if (all.length === 0 && user?.instanceAdministrator && !user.disabled) return renderSetup(res, 200, {}, [])
     res.render('partnerships/home.njk', {
       pageTitle: 'Published reports',
       partnerships: all.filter((p) => published.includes(p.id)).map((p) => ({ name: p.name, href: `/p/${p.slug}/` })),

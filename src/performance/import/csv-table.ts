@@ -103,7 +103,7 @@ export function readCsvTable(name: string, content: Buffer): CsvTableResult {
       })
       return
     }
-    rows.push({ row, cells: cells.map((text) => (text === '' ? EMPTY_CELL : { kind: 'text', text })) })
+    rows.push({ row, cells: cells.map((text) => (text === '' ? EMPTY_CELL : text)) })
   })
   // Every problem found here is one row of the wrong length.
   return { table: { source: name, header, rows }, problems, rowsLeftOut: problems.length }

@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { build } from 'esbuild'
 import { isWorkbook } from './xlsx-tables.ts'
 import {
   readPerformanceImport,
@@ -59,6 +61,35 @@ export const readPerformanceImportOffThread: ImportReader = async (files, known,
   return readPerformanceImportInWorker(files, known, options)
 }
 
+/** The worker's code as one JavaScript bundle, built once per process on first use (about 0.3 s). */
+let workerSource: Promise<string> | undefined
+
+/**
+ * The import worker (`import-worker.ts` and everything it imports) bundled by esbuild into one script that the
+ * worker runs as it is. A worker that loads the TypeScript modules itself has to register tsx, and in Node 20 that
+ * starts a second thread for tsx's module hooks: measured, a started worker added 39 MB to the process that way and
+ * 9 MB as a bundle (issue 9: the server must stay under 300 MB while a workbook is read).
+ */
+export function importWorkerSource(): Promise<string> {
+  workerSource ??= build({
+    entryPoints: [fileURLToPath(new URL('./import-worker.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    write: false,
+    logLevel: 'silent',
+  }).then(
+    (built) => (built.outputFiles[0] as { text: string }).text,
+    (error: unknown) => {
+      // A failed build (a fault in this repository) is not kept: the next read tries again and says why.
+      workerSource = undefined
+      throw error
+    },
+  )
+  return workerSource
+}
+
 /**
  * Reads an import in a worker thread of its own, ended after it. `heapMb` (default `WORKER_HEAP_MB`) is the most
  * heap it may use: past it the worker is stopped and the import refused with a problem saying so.
@@ -69,7 +100,8 @@ export async function readPerformanceImportInWorker(
   options: ReadOptions = {},
   heapMb = WORKER_HEAP_MB,
 ): Promise<PerformanceImport> {
-  const worker = new Worker(new URL('./import-worker-boot.mjs', import.meta.url), {
+  const worker = new Worker(await importWorkerSource(), {
+    eval: true,
     resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
   })
   try {

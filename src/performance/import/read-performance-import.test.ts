@@ -961,6 +961,29 @@ describe('the import as a whole', () => {
     })
   })
 
+  it('keeps the first 5,000 problems in row order, and those of one row in the order found, when there are far more', async () => {
+    // 15,000 rows with two problems each: 30,000, past the 20,000 at which the reader sorts and lets go of the
+    // rest (only counting them) while it reads.
+    const bad = { indicator: 'knife-crime', period: 'FY2017-18-Q9', value: 'x' }
+    const one = await readPerformanceImport([file('values.csv', csv(VALUE_COLUMNS, [bad]))], known)
+    assert.equal(one.problems.length, 2)
+    const [first, second] = one.problems.map((p) => ({ column: p.column, reason: p.reason }))
+    const rows = Array.from({ length: 15_000 }, () => bad)
+    const result = await readPerformanceImport([file('values.csv', csv(VALUE_COLUMNS, rows))], known)
+    assert.equal(result.rowsRead, 15_000)
+    assert.equal(result.problems.length, 5001)
+    const expected = Array.from({ length: 5000 }, (_, i) => ({
+      file: 'values.csv',
+      row: Math.floor(i / 2) + 2,
+      ...(i % 2 === 0 ? first : second),
+    }))
+    assert.deepEqual(result.problems.slice(0, 5000), expected)
+    assert.equal(
+      result.problems[5000]?.reason,
+      'and 25000 more problems not listed (only the first 5000 are): correct these and import again',
+    )
+  })
+
   it('refuses an empty list of files', async () => {
     assertRejected(await readPerformanceImport([], known), [
       { file: '', row: 0, column: '', reason: /no files were given/ },

@@ -6,7 +6,7 @@ import { closestIndicatorId, type ImportHelp, type IndicatorLookup } from './fig
 import { financialYearOf } from './period-suggestions.ts'
 import { readIndicatorId, readIndicatorRow } from './indicator-rows.ts'
 import type { RawTable, TableKind } from './raw-table.ts'
-import { readHeader, rowReader } from './row-reader.ts'
+import { readHeader, rowPlaceWords, rowReader, type RowPlace } from './row-reader.ts'
 import { identifyTable } from './table-columns.ts'
 import { readValueRow } from './value-rows.ts'
 import { isWorkbook, readXlsxTables } from './xlsx-tables.ts'
@@ -171,11 +171,31 @@ export async function readPerformanceImport(
   }
   const baselines: Baseline[] = []
   const values: IndicatorValue[] = []
-  const baselineRows = new Map<string, ReturnType<typeof rowReader>>()
-  const valueRows = new Map<string, ReturnType<typeof rowReader>>()
+  // Where each baseline and value was first read, for the message about a second one: a place, not the row's
+  // reader (its closures, kept for each of 100,000 rows, were a fifth of a large sheet's memory in the worker).
+  const baselineRows = new Map<string, RowPlace>()
+  const valueRows = new Map<string, RowPlace>()
+  // A file of the wrong kind can have a problem in every row: only the first ones are listed, so only the first
+  // `MAX_PROBLEMS_LISTED` in file and row order are kept, the rest counted. Sorting is stable, so problems of one row
+  // keep the order they were found in, as they would without this. And once there is a problem nothing will be
+  // imported: the figures read are let go (in the worker, at 100,000 rows, both were tens of megabytes).
+  const place = (p: ImportProblem) => order.get(p.file) ?? Number.MAX_SAFE_INTEGER
+  const byPlace = (a: ImportProblem, b: ImportProblem) => place(a) - place(b) || a.row - b.row
+  let notKept = 0
+  const keepFirstProblems = () => {
+    if (problems.length <= 4 * MAX_PROBLEMS_LISTED) return
+    problems.sort(byPlace)
+    notKept += problems.length - MAX_PROBLEMS_LISTED
+    problems.length = MAX_PROBLEMS_LISTED
+  }
   for (const { typed, columns } of readable) {
     if (typed.kind === 'indicators') continue
     for (const raw of typed.table.rows) {
+      keepFirstProblems()
+      if (problems.length > 0) {
+        baselines.length = 0
+        values.length = 0
+      }
       const r = rowReader(typed.table.source, raw, columns, problems)
       if (typed.kind === 'baselines') {
         const baseline = readBaselineRow(r, lookup, help)
@@ -185,12 +205,12 @@ export async function readPerformanceImport(
         if (earlier) {
           r.problem(
             'year',
-            `${baseline.indicatorId} already has a baseline for ${baseline.year} at ${earlier.where(r.source)}`,
+            `${baseline.indicatorId} already has a baseline for ${baseline.year} at ${rowPlaceWords(earlier, r.source)}`,
           )
           continue
         }
-        baselineRows.set(key, r)
-        baselines.push(baseline)
+        baselineRows.set(key, { source: r.source, row: r.row })
+        if (problems.length === 0) baselines.push(baseline)
       } else {
         const value = readValueRow(r, lookup, help)
         if (!value) continue
@@ -199,23 +219,19 @@ export async function readPerformanceImport(
         if (earlier) {
           r.problem(
             'period',
-            `${value.indicatorId} already has a value for ${value.period} at ${earlier.where(r.source)}`,
+            `${value.indicatorId} already has a value for ${value.period} at ${rowPlaceWords(earlier, r.source)}`,
           )
           continue
         }
-        valueRows.set(key, r)
-        values.push(value)
+        valueRows.set(key, { source: r.source, row: r.row })
+        if (problems.length === 0) values.push(value)
       }
     }
   }
 
-  const position = (p: ImportProblem) => order.get(p.file) ?? Number.MAX_SAFE_INTEGER
-  const sorted = problems
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => position(a.p) - position(b.p) || a.p.row - b.p.row || a.i - b.i)
-    .map(({ p }) => p)
-  if (sorted.length > MAX_PROBLEMS_LISTED) {
-    const more = sorted.length - MAX_PROBLEMS_LISTED
+  const sorted = problems.sort(byPlace)
+  if (sorted.length + notKept > MAX_PROBLEMS_LISTED) {
+    const more = sorted.length + notKept - MAX_PROBLEMS_LISTED
     sorted.length = MAX_PROBLEMS_LISTED
     sorted.push({
       file: '',

@@ -1,6 +1,14 @@
 import type { ImportProblem } from './import-problem.ts'
 import type { CellResult } from './cell-values.ts'
-import { EMPTY_CELL, isEmptyCell, type RawCell, type RawRow, type RawTable, type TableKind } from './raw-table.ts'
+import {
+  cellOf,
+  EMPTY_CELL,
+  isEmptyCell,
+  type RawCell,
+  type RawRow,
+  type RawTable,
+  type TableKind,
+} from './raw-table.ts'
 import { TABLE_COLUMNS, normaliseColumnName, suggestColumn } from './table-columns.ts'
 
 /**
@@ -21,6 +29,17 @@ export interface RowReader {
   where(fromSource: string): string
 }
 
+/** Where a row is, kept to point at it later: far smaller than its `RowReader` (issue 9's 100,000-row sheets). */
+export interface RowPlace {
+  readonly source: string
+  readonly row: number
+}
+
+/** "row 7" when `fromSource` is the place's own table, else "values.csv, row 7". */
+export function rowPlaceWords(place: RowPlace, fromSource: string): string {
+  return fromSource === place.source ? `row ${place.row}` : `${place.source}, row ${place.row}`
+}
+
 export function rowReader(
   source: string,
   raw: RawRow,
@@ -32,7 +51,7 @@ export function rowReader(
     row: raw.row,
     cell(column) {
       const index = columns.get(column)
-      return index === undefined ? EMPTY_CELL : (raw.cells[index] ?? EMPTY_CELL)
+      return index === undefined ? EMPTY_CELL : cellOf(raw.cells[index])
     },
     isEmpty(column) {
       return isEmptyCell(reader.cell(column))
@@ -46,7 +65,7 @@ export function rowReader(
       return undefined
     },
     where(fromSource) {
-      return fromSource === source ? `row ${raw.row}` : `${source}, row ${raw.row}`
+      return rowPlaceWords(reader, fromSource)
     },
   }
   return reader

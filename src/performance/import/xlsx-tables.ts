@@ -1,6 +1,15 @@
 import type { ImportProblem } from './import-problem.ts'
 import { MAX_ROWS } from './csv-table.ts'
-import { EMPTY_CELL, type RawCell, type RawRow, type RawTable, type TableKind } from './raw-table.ts'
+import {
+  cellOf,
+  EMPTY_CELL,
+  isEmptyCell,
+  type KeptCell,
+  type RawCell,
+  type RawRow,
+  type RawTable,
+  type TableKind,
+} from './raw-table.ts'
 import { checkZipSafety, looksLikeZip } from '../../shared/zip-safety.ts'
 import { openWorkbookParts, readSharedStrings, readStyles, type NumberShown, type WorkbookParts } from './xlsx-parts.ts'
 
@@ -45,8 +54,12 @@ export interface XlsxReadOptions {
   readonly maxRows?: number
 }
 
-/** A cell as the sheet's XML gives it, before its shared string (if any) is looked up. */
-type SheetCell = RawCell | { readonly kind: 'shared'; readonly index: number }
+/**
+ * A cell as the sheet's XML gives it, before its shared string (if any) is looked up: a shared string is kept as its
+ * index alone, a number in the row's array rather than an object (a workbook's texts are mostly shared strings, and
+ * at 100,000 rows an object per cell was megabytes of the worker's heap).
+ */
+type SheetCell = KeptCell | number
 
 interface SheetRows {
   /**
@@ -99,28 +112,27 @@ function sheetCell(
   shown: NumberShown,
   date1904: boolean,
 ): SheetCell {
-  if (type === 'inlineStr')
-    return inlineText === null || inlineText === '' ? EMPTY_CELL : { kind: 'text', text: inlineText }
+  if (type === 'inlineStr') return inlineText === null || inlineText === '' ? EMPTY_CELL : inlineText
   if (value === null) return hasFormula ? FORMULA_WITHOUT_RESULT : EMPTY_CELL
   switch (type) {
     case 's': {
       const index = Number(value)
       return Number.isInteger(index) && index >= 0
-        ? { kind: 'shared', index }
+        ? index
         : {
             kind: 'unreadable',
             reason: 'the cell refers to a text the workbook does not have: save it again from Excel',
           }
     }
     case 'str':
-      return value === '' ? EMPTY_CELL : { kind: 'text', text: value }
+      return value === '' ? EMPTY_CELL : value
     case 'b':
       return { kind: 'boolean', value: value === '1' || value === 'true' }
     case 'e':
       return { kind: 'unreadable', reason: `the cell shows the error ${value}: correct it or leave the cell empty` }
     case 'd': {
       const date = new Date(value)
-      return Number.isNaN(date.getTime()) ? { kind: 'text', text: value } : { kind: 'date', value: date }
+      return Number.isNaN(date.getTime()) ? value : { kind: 'date', value: date }
     }
     default: {
       const n = Number(value)
@@ -217,9 +229,10 @@ async function readSheetRows(
       else if (name === 'c' && inCell) {
         inCell = false
         const cell = sheetCell(type, value, inlineText, hasFormula, styles[style] ?? 'number', parts.date1904)
-        if (cell.kind !== 'empty' && column > MAX_HEADER_COLUMNS) {
+        const empty = typeof cell === 'object' && cell.kind === 'empty'
+        if (!empty && column > MAX_HEADER_COLUMNS) {
           if (!farCells.has(rowNumber)) farCells.set(rowNumber, column)
-        } else if (cell.kind !== 'empty' && cells !== null && column >= 1) {
+        } else if (!empty && cells !== null && column >= 1) {
           cells[column - 1] = cell
           cellsInRow++
         }
@@ -331,21 +344,21 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
   // Only the texts the rows read refer to are looked up.
   const wanted = new Set<number>()
   for (const { rows } of read) {
-    for (const cells of rows.rows.values())
-      for (const cell of cells) if (cell?.kind === 'shared') wanted.add(cell.index)
+    for (const cells of rows.rows.values()) for (const cell of cells) if (typeof cell === 'number') wanted.add(cell)
   }
   const strings = await readSharedStrings(parts, wanted)
-  const resolve = (cell: SheetCell | undefined): RawCell => {
+  // A text is kept as its bare string (see KeptCell).
+  const resolve = (cell: SheetCell | undefined): KeptCell => {
     if (cell === undefined) return EMPTY_CELL
-    if (cell.kind !== 'shared') return cell
-    const text = strings.get(cell.index)
+    if (typeof cell !== 'number') return cell
+    const text = strings.get(cell)
     if (text === undefined) {
       return {
         kind: 'unreadable',
         reason: 'the cell refers to a text the workbook does not have: save it again from Excel',
       }
     }
-    return text === '' ? EMPTY_CELL : { kind: 'text', text }
+    return text === '' ? EMPTY_CELL : text
   }
 
   const tables: RawTable[] = []
@@ -360,7 +373,7 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
     let widest = sheetRows.farCells.get(1) ?? 0
     for (const [index, cell] of (headerCells ?? []).entries()) {
       const column = index + 1
-      const raw = resolve(cell)
+      const raw = cellOf(resolve(cell))
       const text = raw.kind === 'text' ? raw.text : raw.kind === 'number' ? String(raw.value) : ''
       if (text !== '') widest = Math.max(widest, column)
       if (column <= MAX_HEADER_COLUMNS) header[column - 1] = text
@@ -397,14 +410,16 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
     for (const rowNumber of numbers) {
       if (rowNumber === 1) continue
       const found = sheetRows.rows.get(rowNumber) as SheetCell[]
-      const cells: RawCell[] = header.map(() => EMPTY_CELL)
+      // Each row is let go once it is a table row, so the sheet is not held twice over while it is converted.
+      sheetRows.rows.delete(rowNumber)
+      const cells: KeptCell[] = header.map(() => EMPTY_CELL)
       let rowIsUsable = true
       for (const [index, cell] of found.entries()) {
         if (cell === undefined) continue
         const column = index + 1
         const raw = resolve(cell)
         if (column > header.length) {
-          if (raw.kind !== 'empty') {
+          if (!isEmptyCell(raw)) {
             rowProblem(
               rowNumber,
               '',
@@ -434,7 +449,7 @@ async function readTables(name: string, parts: WorkbookParts, maxRows: number): 
         rowsLeftOut++
         continue
       }
-      if (cells.every((c) => c.kind === 'empty')) continue
+      if (cells.every((c) => isEmptyCell(c))) continue
       rows.push({ row: rowNumber, cells })
     }
     tables.push({ source, header, rows, sheetTable: kind })

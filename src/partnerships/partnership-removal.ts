@@ -1,0 +1,211 @@
+import type { Kysely } from 'kysely'
+import type { AuditRepository } from '../audit/audit-repository.ts'
+import { inUnitOfWork } from '../audit/audited-transaction.ts'
+import type { ScopedDatabase } from '../db/partnership-scope.ts'
+import type { DatabaseSchema } from '../db/schema.ts'
+import type { Partnership } from './partnership.ts'
+import type { PartnershipRepository } from './partnership-repository.ts'
+
+/**
+ * The partnership's own tables, children before parents, so that each delete leaves no row pointing at a deleted
+ * one. Every one is in `PARTNERSHIP_OWNED_TABLES`: through the partnership's scoped handle each delete gains
+ * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
+ */
+const OWNED_TABLES_CHILDREN_FIRST = [
+  'return_items',
+  'agency_returns',
+  'return_periods',
+  'commentary_reviews',
+  'report_approvals',
+  'api_idempotency_keys',
+  'api_tokens',
+  'indicator_values',
+  'baselines',
+  'imports',
+  'indicators',
+] as const
+
+type OwnedTable = (typeof OWNED_TABLES_CHILDREN_FIRST)[number]
+
+/** How many rows of each kind a removal deleted (for the audit event and the command's summary). */
+export type RemovedRows = Readonly<Record<OwnedTable | 'memberships' | 'agencyLinks', number>>
+
+export interface PartnershipRemovalDependencies {
+  /** The partnership's own handle (src/db/partnership-scope.ts): the removal can reach no other partnership's rows. */
+  readonly database: ScopedDatabase
+  readonly repository: PartnershipRepository
+  /** The partnership's audit repository: the events carry the partnership. */
+  readonly audit: AuditRepository
+  readonly now?: () => Date
+}
+
+export interface RemovalExtras {
+  /** People to delete with it when they then belong to no other partnership (the demo's accounts). */
+  readonly people?: readonly string[]
+  /** Agencies (by code) to delete with it when no other partnership links them and nothing refers to them. */
+  readonly agencies?: readonly string[]
+}
+
+/**
+ * Removes a partnership and everything it owns in one unit of work, audited: its figures, KPIs, imports, returns,
+ * approvals, reviews and API tokens are deleted, its members' memberships and its agency links ended, and the
+ * partnership marked removed (its row stays for the audit events that name it; migration 0016). `extras` names
+ * accounts and agencies made only for it (the demo's), deleted when nothing else needs them. Whether a removal is
+ * wanted (the demo holding someone's own figures) is the caller's question: this removes.
+ *
+ * @example await removePartnership({ database: scoped, repository, audit }, partnership, 'cli:alice')
+ */
+export async function removePartnership(
+  deps: PartnershipRemovalDependencies,
+  partnership: Partnership,
+  actor: string,
+  extras: RemovalExtras = {},
+): Promise<{ readonly rows: RemovedRows; readonly people: string[]; readonly agencies: string[] }> {
+  if (deps.database.partnershipId !== partnership.id) throw new Error('The handle is not the partnership’s own')
+  const at = (deps.now ?? (() => new Date()))().toISOString()
+  return inUnitOfWork(deps.database, async ({ trx }) => {
+    const counts: Record<string, number> = {}
+    for (const table of OWNED_TABLES_CHILDREN_FIRST) {
+      const result = await trx.deleteFrom(table).executeTakeFirst()
+      counts[table] = Number(result.numDeletedRows)
+    }
+    // Memberships and agency links are the instance's tables (a person and an agency span partnerships): named here.
+    const memberships = await trx
+      .deleteFrom('memberships')
+      .where('partnership_id', '=', partnership.id)
+      .executeTakeFirst()
+    const links = await trx
+      .deleteFrom('partnership_agencies')
+      .where('partnership_id', '=', partnership.id)
+      .executeTakeFirst()
+    counts.memberships = Number(memberships.numDeletedRows)
+    counts.agencyLinks = Number(links.numDeletedRows)
+    await deps.repository.markRemoved(partnership, actor, at, trx)
+    await deps.audit.append(trx, {
+      actor,
+      action: 'remove',
+      entityType: 'partnership',
+      entityKey: String(partnership.id),
+      before: partnership,
+      after: { removedAt: at, deleted: counts },
+    })
+    const people = await deletePeopleOfNoPartnership(trx, deps.audit, actor, extras.people ?? [])
+    const agencies = await deleteUnusedAgencies(trx, deps.audit, actor, extras.agencies ?? [])
+    return { rows: counts as RemovedRows, people, agencies }
+  })
+}
+
+async function deletePeopleOfNoPartnership(
+  trx: Kysely<DatabaseSchema>,
+  audit: AuditRepository,
+  actor: string,
+  emails: readonly string[],
+): Promise<string[]> {
+  if (emails.length === 0) return []
+  const users = await trx
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'instance_administrator'])
+    .where('email', 'in', emails)
+    .execute()
+  const deleted: string[] = []
+  for (const user of users) {
+    if (user.instance_administrator === 1) continue
+    const elsewhere = await trx
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('user_id', '=', user.id)
+      .executeTakeFirst()
+    if (elsewhere) continue
+    // Sessions, two-step secrets and recovery codes go with the person (ON DELETE CASCADE).
+    await trx.deleteFrom('users').where('id', '=', user.id).execute()
+    await audit.append(trx, {
+      actor,
+      action: 'delete',
+      entityType: 'user',
+      entityKey: String(user.id),
+      before: { id: user.id, email: user.email, name: user.name },
+      after: null,
+    })
+    deleted.push(user.email)
+  }
+  return deleted
+}
+
+async function deleteUnusedAgencies(
+  trx: Kysely<DatabaseSchema>,
+  audit: AuditRepository,
+  actor: string,
+  codes: readonly string[],
+): Promise<string[]> {
+  if (codes.length === 0) return []
+  const agencies = await trx.selectFrom('agencies').select(['id', 'code', 'name']).where('code', 'in', codes).execute()
+  const deleted: string[] = []
+  for (const agency of agencies) {
+    // Another partnership's link or member (its returns and tokens need a link) keeps the agency.
+    const linked = await trx
+      .selectFrom('partnership_agencies')
+      .select('agency_id')
+      .where('agency_id', '=', agency.id)
+      .executeTakeFirst()
+    const member = await trx
+      .selectFrom('memberships')
+      .select('agency_id')
+      .where('agency_id', '=', agency.id)
+      .executeTakeFirst()
+    if (linked !== undefined || member !== undefined) continue
+    const names = await trx.selectFrom('agency_owner_names').select('name').where('agency_id', '=', agency.id).execute()
+    await trx.deleteFrom('agency_owner_names').where('agency_id', '=', agency.id).execute()
+    await trx.deleteFrom('agencies').where('id', '=', agency.id).execute()
+    await audit.append(trx, {
+      actor,
+      action: 'delete',
+      entityType: 'agency',
+      entityKey: String(agency.id),
+      before: { id: agency.id, code: agency.code, name: agency.name, ownerNames: names.map((n) => n.name) },
+      after: null,
+    })
+    deleted.push(agency.code)
+  }
+  return deleted
+}
+
+/**
+ * What in a partnership was not written by `actor` (the demo loader), in words: KPIs, baselines and figures last
+ * changed by someone else, returns (the demo loader writes none) and approvals by someone else. At most `limit`
+ * of each kind are named. Empty: everything it holds is the loader's, and removing it loses nobody's work.
+ *
+ * @example await rowsNotWrittenBy(scoped, 'demo-data') // ['figure knife-crime 2017/18 Q1 (last changed by cli:amy)']
+ */
+export async function rowsNotWrittenBy(database: ScopedDatabase, actor: string, limit = 10): Promise<string[]> {
+  const db = database.db
+  const [indicators, baselines, values, returns, approvals] = await Promise.all([
+    db.selectFrom('indicators').select(['id', 'updated_by']).where('updated_by', '!=', actor).orderBy('id').execute(),
+    db
+      .selectFrom('baselines')
+      .select(['indicator_id', 'year', 'updated_by'])
+      .where('updated_by', '!=', actor)
+      .orderBy('indicator_id')
+      .execute(),
+    db
+      .selectFrom('indicator_values')
+      .select(['indicator_id', 'period', 'updated_by'])
+      .where('updated_by', '!=', actor)
+      .orderBy('indicator_id')
+      .orderBy('period')
+      .execute(),
+    db.selectFrom('agency_returns').select(['period', 'agency_id']).orderBy('period').execute(),
+    db.selectFrom('report_approvals').select(['year', 'actor']).where('actor', '!=', actor).execute(),
+  ])
+  const some = <T>(rows: readonly T[], what: string, describe: (row: T) => string): string[] => {
+    if (rows.length === 0) return []
+    const named = rows.slice(0, limit).map(describe).join('; ')
+    return [`${rows.length} ${what}: ${named}${rows.length > limit ? '; …' : ''}`]
+  }
+  return [
+    ...some(indicators, 'KPI definition(s)', (r) => `${r.id} (changed by ${r.updated_by})`),
+    ...some(baselines, 'baseline(s)', (r) => `${r.indicator_id} ${r.year} (changed by ${r.updated_by})`),
+    ...some(values, 'figure(s)', (r) => `${r.indicator_id} ${r.period} (changed by ${r.updated_by})`),
+    ...some(returns, 'quarterly return(s)', (r) => `${r.period} from agency ${r.agency_id}`),
+    ...some(approvals, 'publication approval(s)', (r) => `${r.year} by ${r.actor}`),
+  ]
+}
