@@ -108,4 +108,56 @@ describe('the dashboard', () => {
     const board = await app.signedIn('board-member')
     assert.match(await (await board.get('/dashboard')).text(), /href="\/publication\/2017-18"/)
   })
+
+  it('keeps each set of filters its own view, and shows a figure written since at once', async () => {
+    const analyst = await app.signedIn('partnership-analyst')
+    const kpisOn = async (query: string) => {
+      const response = await analyst.get(`/dashboard${query}`)
+      assert.equal(response.status, 200, query)
+      assert.match(response.headers.get('content-type') ?? '', /^text\/html; charset=utf-8$/)
+      const html = await response.text()
+      return { html, kpis: [...html.matchAll(/data-kpi="([^"]+)"/g)].map((m) => m[1]) }
+    }
+    // From the demo's indicators.csv, read above, not from the application.
+    const all = indicators.map((i) => i.id)
+    const yot = indicators.filter((i) => i.data_owner === 'YOT').map((i) => i.id)
+    const health = indicators.filter((i) => i.data_owner === 'Public Health').map((i) => i.id)
+    assert.ok(health.length > 0 && yot.length > 0)
+    // Each view twice, interleaved, so that the second of each is given from what was kept.
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual((await kpisOn('?dataOwner=YOT')).kpis, yot)
+      assert.deepEqual((await kpisOn('')).kpis, all)
+      assert.deepEqual((await kpisOn('?dataOwner=Public%20Health')).kpis, health)
+      // Spaces round a choice are the same choice; a value that is no choice shows no KPI.
+      assert.deepEqual((await kpisOn('?dataOwner=%20YOT%20')).kpis, yot)
+      assert.deepEqual((await kpisOn('?dataOwner=Nobody')).kpis, [])
+    }
+    // The selected choice is the filter's own, not another view's.
+    assert.match((await kpisOn('?dataOwner=Public%20Health')).html, /<option value="Public Health" selected>/)
+    assert.doesNotMatch((await kpisOn('?dataOwner=YOT')).html, /<option value="Public Health" selected>/)
+
+    // First time entrants' 2017/18 Q4 is 26 in values.csv; corrected to 27 it shows on the next view, filtered or not.
+    const partnership = await onlyPartnership(app.services)
+    const corrected = await partnership.performance.importFiles(
+      [
+        {
+          name: 'values.csv',
+          content: Buffer.from(
+            'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary\n' +
+              'first-time-entrants,FY2017-18-Q4,27,,,,,,,\n',
+          ),
+        },
+      ],
+      'test',
+    )
+    assert.equal(corrected.outcome, 'applied', JSON.stringify(corrected))
+    const latest = (html: string) =>
+      new RegExp(`data-kpi="first-time-entrants"[\\s\\S]*?Latest quarter: 2017/18 Q4[^<]*<[^>]*>\\s*([\\d,]+)`).exec(
+        html,
+      )?.[1]
+    for (const query of ['?dataOwner=YOT', '']) {
+      const { html } = await kpisOn(query)
+      assert.equal(latest(html), '27', query)
+    }
+  })
 })

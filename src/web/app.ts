@@ -34,7 +34,7 @@ import {
 } from '../accounts/web/index.ts'
 import { errorHandler, notFound } from './errors.ts'
 import { setUpHealthChecks } from './health.ts'
-import { keepRenderedPages } from './kept-pages.ts'
+import { keepRenderedPages, sendRenderedPages } from './kept-pages.ts'
 import { jsonLogger, type Logger } from './logger.ts'
 import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
 import { saveSessionBeforeRendering } from './save-session-first.ts'
@@ -93,6 +93,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
   //    the database on every request so that a role change or disabling applies at once. Here as the instance
   //    sees them; a partnership's pages load them again with their role there.
   app.use(setUpWebSession(services))
+  // A kept page comes as bytes: sent as HTML (installed first, so the session is saved before it is sent).
+  app.use(sendRenderedPages())
   // A page that changed the session (a visitor's first CSRF token, a flash message taken) is sent only once the
   // session is stored, so that a database that cannot write gives the database's error page, not a dead form.
   app.use(saveSessionBeforeRendering())

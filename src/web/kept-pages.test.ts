@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import nunjucks from 'nunjucks'
 import { keepRenderedPages } from './kept-pages.ts'
+import { unchanging } from '../shared/web/unchanging.ts'
 
 const TEMPLATES: Record<string, string> = {
   'page.njk':
@@ -33,10 +34,12 @@ const context = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 })
 
-/** Renders as Express does (with a callback). */
+/** Renders as Express does (with a callback): a kept template's page comes as UTF-8 bytes, any other as a string. */
 function renderPage(env: nunjucks.Environment, name: string, data: object): Promise<string> {
   return new Promise((resolve, reject) =>
-    env.render(name, data, (error, html) => (error ? reject(error) : resolve(html ?? ''))),
+    env.render(name, data, (error, html: unknown) =>
+      error ? reject(error) : resolve(Buffer.isBuffer(html) ? html.toString('utf8') : ((html as string | null) ?? '')),
+    ),
   )
 }
 
@@ -156,5 +159,88 @@ describe('kept rendered pages', () => {
     await page('a')
     await page('b')
     assert.deepEqual(counts, { rendered: 4, kept: 2 })
+  })
+
+  it('gives a page to a callback as its UTF-8 bytes, with each request’s own values, and to a caller as a string', async () => {
+    const plain = environment()
+    const env = environment()
+    keepRenderedPages(env, { templates: ['page.njk'], perRequest: ['cspNonce', 'csrfToken'] })
+    const bytes = (data: object) =>
+      new Promise<unknown>((resolve, reject) =>
+        env.render('page.njk', data, (error, html: unknown) => (error ? reject(error) : resolve(html))),
+      )
+    // Characters beyond ASCII (an en dash, a curly apostrophe, one outside the BMP) are encoded once, correctly.
+    const title = 'Knife crime – 2017/18, Wolverhampton’s 𝑥'
+    for (const [nonce, token] of [
+      ['nonce-one', 'token-one'],
+      ['nonce-two', 'token-two'],
+    ] as const) {
+      const page = await bytes(context({ title, cspNonce: nonce, csrfToken: token }))
+      assert.ok(Buffer.isBuffer(page), 'a Buffer')
+      const expected = await renderPage(plain, 'page.njk', context({ title, cspNonce: nonce, csrfToken: token }))
+      assert.ok(page.equals(Buffer.from(expected, 'utf8')), 'byte for byte what rendering gives')
+      assert.equal(env.render('page.njk', context({ title, cspNonce: nonce, csrfToken: token })), expected)
+    }
+  })
+
+  it('keys an unchanging value by its identity: given again it is the same page, another value is another', async () => {
+    const env = environment()
+    const counts = keepRenderedPages(env, { templates: ['page.njk'], perRequest: ['cspNonce'] })
+    const kpis = unchanging([
+      { name: 'Knife crime', figure: '221' },
+      { name: 'Burglary', figure: '1,204' },
+    ])
+    await renderPage(env, 'page.njk', context({ kpis }))
+    assert.match(await renderPage(env, 'page.njk', context({ kpis })), /Knife crime: 221/)
+    assert.deepEqual(counts, { rendered: 1, kept: 1 })
+    // Frozen: it cannot change under the page kept with it.
+    assert.throws(() => {
+      ;(kpis[0] as { figure: string }).figure = '1,141'
+    }, TypeError)
+    // Another value (a corrected figure) is another page, as is the same figure as a plain value in the context.
+    const corrected = unchanging([
+      { name: 'Knife crime', figure: '1,141' },
+      { name: 'Burglary', figure: '1,204' },
+    ])
+    assert.match(await renderPage(env, 'page.njk', context({ kpis: corrected })), /Knife crime: 1,141/)
+    assert.match(await renderPage(env, 'page.njk', context({ kpis })), /Knife crime: 221/)
+    assert.deepEqual(counts, { rendered: 2, kept: 2 })
+    // The rest of the context still decides the page.
+    assert.match(
+      await renderPage(env, 'page.njk', context({ kpis, person: { name: 'Asha Patel', role: 'viewer' } })),
+      /\(viewer\)/,
+    )
+    assert.deepEqual(counts, { rendered: 3, kept: 2 })
+  })
+
+  it('names by identity only plain data: a getter, a Date or a cycle is keyed by content as before', async () => {
+    const env = environment()
+    const counts = keepRenderedPages(env, { templates: ['page.njk'], perRequest: ['cspNonce'] })
+    let figure = '221'
+    const withGetter = unchanging([
+      {
+        name: 'Knife crime',
+        get figure() {
+          return figure
+        },
+      },
+    ])
+    assert.match(await renderPage(env, 'page.njk', context({ kpis: withGetter })), /Knife crime: 221/)
+    figure = '1,141'
+    // Keyed by what the getter gives now, so not the page kept for 221.
+    assert.match(await renderPage(env, 'page.njk', context({ kpis: withGetter })), /Knife crime: 1,141/)
+    assert.deepEqual(counts, { rendered: 2, kept: 0 })
+    const dated = unchanging({ name: 'Knife crime', figure: new Date('2026-12-07T10:00:00Z') })
+    const rendered = await renderPage(env, 'page.njk', context({ kpis: [dated] }))
+    dated.figure.setTime(Date.parse('2026-12-08T10:00:00Z'))
+    assert.notEqual(await renderPage(env, 'page.njk', context({ kpis: [dated] })), rendered)
+    assert.deepEqual(counts, { rendered: 4, kept: 0 })
+    // A cycle: rendered each time and never kept (JSON cannot write it), as without `unchanging`.
+    const cyclic: Record<string, unknown> = { name: 'Burglary', figure: '1,204' }
+    cyclic.self = cyclic
+    const kpis = unchanging([cyclic])
+    for (let i = 0; i < 2; i++)
+      assert.match(await renderPage(env, 'page.njk', context({ kpis })), /<p>Burglary: 1,204<\/p>/)
+    assert.deepEqual(counts, { rendered: 6, kept: 0 })
   })
 })

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import type { RequestHandler } from 'express'
 import type nunjucks from 'nunjucks'
+import { unchangingIdentity } from '../shared/web/unchanging.ts'
 
 export interface KeptPagesOptions {
   /** The templates whose pages are kept: pages that read many figures and hold no secret (never a sign-in page). */
@@ -9,7 +11,10 @@ export interface KeptPagesOptions {
    * CSRF token): a page is kept with a marker in their place and each request's own value is put back as it is sent.
    */
   readonly perRequest?: readonly string[]
-  /** The most the kept pages and their keys may take, in UTF-16 characters (default 16 M: about 32 MB). */
+  /**
+   * The most the kept pages and their keys may take (default 16 M): a key counted in UTF-16 characters (two bytes
+   * each), a page in its UTF-8 bytes; about 32 MB at most.
+   */
   readonly maxCharacters?: number
 }
 
@@ -36,92 +41,136 @@ const EXPRESS_OPTIONS = new Set(['settings', '_locals', 'cache'])
  * each request's own value replaces them in the page it is sent. Templates must therefore not read the clock or
  * anything outside their context; only pages listed in `templates` are kept, and none that shows a secret.
  *
+ * A kept page is held as UTF-8 bytes, cut at its markers, and given **as a Buffer** to a render callback (Express's
+ * way; `sendRenderedPages` below sends it as HTML); the synchronous form still returns a string. Joining the 80 KB
+ * dashboard back into one string and encoding it for the socket again took about 1 ms a view, half of the page's
+ * processor time (CPU profile, `npm run bench:web`); copying its bytes takes a few microseconds.
+ *
+ * A value at the top of the context given by `unchanging` (src/shared/web/unchanging.ts: deep-frozen, checked once)
+ * is keyed by its identity, not its JSON: the dashboard's view model is kept per report and filters, so its JSON
+ * need not be written and compared on every view.
+ *
  * @example keepRenderedPages(env, { templates: ['dashboard.njk'], perRequest: ['cspNonce', 'csrfToken'] })
  */
 export function keepRenderedPages(env: nunjucks.Environment, options: KeptPagesOptions): KeptPagesCounts {
   const templates = new Set(options.templates)
   const markerOf = new Map((options.perRequest ?? []).map((name) => [name, `kept-${randomBytes(12).toString('hex')}`]))
   const maxCharacters = options.maxCharacters ?? 16 * 1024 * 1024
-  // A kept page split at its markers once, as it is kept: `[text, marker, text, marker, …, text]`, so that a view
-  // puts its own values in with one join instead of scanning the whole page once per marker (CPU profile).
+  // A kept page split at its markers once, as it is kept: `[bytes, marker, bytes, marker, …, bytes]`, so that a view
+  // puts its own values in by copying bytes, with neither a scan of the page nor a string to encode again.
   const markerPattern = markerOf.size === 0 ? null : new RegExp(`(${[...markerOf.values()].join('|')})`, 'g')
-  const pages = new Map<string, readonly string[]>()
+  const pages = new Map<string, KeptPage>()
   let characters = 0
   const counts: KeptPagesCounts = { rendered: 0, kept: 0 }
   const render = env.render.bind(env) as (name: string, context?: object, done?: RenderCallback) => string | null
 
-  type RenderCallback = (error: Error | null, html?: string) => void
+  type RenderCallback = (error: Error | null, html?: string | Buffer) => void
 
-  function keep(key: string, html: string): readonly string[] {
+  function keep(key: string, html: string): KeptPage {
     const parts = markerPattern === null ? [html] : html.split(markerPattern)
-    const size = key.length + html.length
+    const page: KeptPage = parts.map((part, i) => (i % 2 === 1 ? part : Buffer.from(part, 'utf8')))
+    const size = key.length + pageLength(page)
     // A page bigger than half the room would push out everything else.
-    if (size > maxCharacters / 2) return parts
-    pages.set(key, parts)
+    if (size > maxCharacters / 2) return page
+    pages.set(key, page)
     characters += size
-    for (const [oldest, page] of pages) {
+    for (const [oldest, kept] of pages) {
       if (characters <= maxCharacters) break
       pages.delete(oldest)
-      characters -= oldest.length + pageLength(page)
+      characters -= oldest.length + pageLength(kept)
     }
-    return parts
+    return page
   }
 
   env.render = function keptRender(name: string, context?: object | RenderCallback, done?: RenderCallback) {
     if (typeof context === 'function') return render(name, context)
     if (!templates.has(name) || context === undefined || context === null) return render(name, context, done)
-    // The page's data, with each per-request value replaced by its marker.
+    // The page's data, with each per-request value replaced by its marker; the unchanging values named by identity.
     const data: Record<string, unknown> = {}
-    const actual: [string, string][] = []
+    const keyed: Record<string, unknown> = {}
+    const byIdentity: [string, number][] = []
+    const actual = new Map<string, string>()
     for (const [field, value] of Object.entries(context)) {
       if (EXPRESS_OPTIONS.has(field)) continue
       const marker = markerOf.get(field)
       if (marker !== undefined && typeof value === 'string') {
         data[field] = marker
-        actual.push([marker, value])
-      } else data[field] = value
+        keyed[field] = marker
+        actual.set(marker, value)
+        continue
+      }
+      data[field] = value
+      const identity = unchangingIdentity(value)
+      if (identity !== undefined) byIdentity.push([field, identity])
+      else keyed[field] = value
     }
     // Checked first, then written by JSON.stringify without a replacer: a replacer is a call back into JavaScript for
-    // every key and value, and made the key a tenth of a dashboard view (CPU profile, `npm run bench:web`).
-    if (!plainData(data, 0)) {
+    // every key and value, and made the key a tenth of a dashboard view (CPU profile, `npm run bench:web`). JSON never
+    // holds a raw NUL, so the parts of the key cannot run into each other.
+    if (!plainData(keyed, 0)) {
       counts.rendered++
       return render(name, context, done)
     }
-    const key = `${name}\u0000${JSON.stringify(data)}`
-    // This request's own values in place of the markers (a marker whose value this context lacks stays as it is).
-    const personalise = (parts: readonly string[]) => {
-      if (parts.length === 1) return parts[0] as string
-      const values = new Map(actual)
-      return parts.map((part, i) => (i % 2 === 1 ? (values.get(part) ?? part) : part)).join('')
-    }
+    const key = `${name}\u0000${JSON.stringify(keyed)}\u0000${JSON.stringify(byIdentity)}`
     const found = pages.get(key)
     if (found !== undefined) {
       // Most recently used last: the first is the one to let go.
       pages.delete(key)
       pages.set(key, found)
       counts.kept++
-      const page = personalise(found)
+      const page = personalise(found, actual)
       if (done) {
         done(null, page)
         return null
       }
-      return page
+      return page.toString('utf8')
     }
     counts.rendered++
     if (!done) {
       const html = render(name, data) ?? ''
-      return personalise(keep(key, html))
+      return personalise(keep(key, html), actual).toString('utf8')
     }
     return render(name, data, (error, html) => {
       if (error || html === undefined) return done(error)
-      done(null, personalise(keep(key, html)))
+      done(null, personalise(keep(key, html as string), actual))
     })
   } as typeof env.render
   return counts
 }
 
-/** The characters of a kept page (its parts and markers). */
-function pageLength(parts: readonly string[]): number {
+/** A kept page: its bytes, cut at each per-request marker, `[bytes, marker, bytes, …, bytes]`. */
+type KeptPage = readonly (Buffer | string)[]
+
+/** A kept page with this request's own values in place of its markers (a marker this context lacks stays as it is). */
+function personalise(page: KeptPage, actual: ReadonlyMap<string, string>): Buffer {
+  const first = page[0]
+  if (page.length === 1 && Buffer.isBuffer(first)) return first
+  return Buffer.concat(page.map((part) => (typeof part === 'string' ? Buffer.from(actual.get(part) ?? part) : part)))
+}
+
+/**
+ * Express's default for `res.render` without a callback (send the page as HTML), for a page given as bytes by
+ * `keepRenderedPages`: `res.send` would call a Buffer `application/octet-stream`. A page given as a string goes as
+ * Express would send it. Install it before anything else that wraps `res.render` (they call this one).
+ */
+export function sendRenderedPages(): RequestHandler {
+  return (req, res, next) => {
+    const render = res.render.bind(res) as (view: string, options?: object, callback?: unknown) => void
+    const send = (error: Error | null, page?: string | Buffer) => {
+      if (error) return req.next?.(error)
+      if (!res.get('Content-Type')) res.type('html')
+      res.send(page)
+    }
+    res.render = ((view: string, options?: object | ((...args: never[]) => void), callback?: unknown) => {
+      if (typeof options === 'function') return render(view, {}, options)
+      return render(view, options ?? {}, callback ?? send)
+    }) as typeof res.render
+    next()
+  }
+}
+
+/** The size of a kept page: its bytes and its markers' characters. */
+function pageLength(parts: KeptPage): number {
   let length = 0
   for (const part of parts) length += part.length
   return length
