@@ -75,6 +75,8 @@ for (const dialect of testDialects()) {
         const header = /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')?.[1]
         const html = await response.text()
         assert.ok(header, 'the response has a CSP nonce')
+        // A kept page goes out as bytes (src/web/kept-pages.ts), still as HTML in UTF-8.
+        assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8')
         assert.ok(html.includes(`nonce="${header}"`), "the page has the response's own nonce")
         assert.doesNotMatch(html, /kept-[0-9a-f]{24}/, 'no marker is left in the page')
         nonces.push(header)
