@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { DatabaseSchema } from '../db/schema.ts'
+import { compiledOnce } from '../db/compiled-once.ts'
 import type { ApiTokensTable, UsersTable } from './accounts-schema.ts'
 import { ownerNameKey } from './data-owner-names.ts'
 import { isRole, type Role } from './roles.ts'
@@ -157,11 +158,9 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>, partnershipI
 
   const linkedAgencies = (executor: Executor) => linkedAgenciesOf(executor, partnershipId ?? 0)
 
-  /** Rows to users: their memberships and agencies read in two more queries, whatever the number of rows. */
-  async function toUsers(rows: readonly UserRow[], executor: Executor): Promise<User[]> {
-    if (rows.length === 0) return []
-    const ids = rows.map((r) => r.id)
-    const memberships = await executor
+  /** A user's memberships of every partnership, with the partnership's and agency's names. */
+  const selectMemberships = (executor: Executor) =>
+    executor
       .selectFrom('memberships')
       .leftJoin('agencies', 'agencies.id', 'memberships.agency_id')
       .innerJoin('partnerships', 'partnerships.id', 'memberships.partnership_id')
@@ -176,9 +175,27 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>, partnershipI
         'agencies.code as agency_code',
         'agencies.name as agency_name',
       ])
-      .where('memberships.user_id', 'in', ids)
       .orderBy('memberships.partnership_id')
-      .execute()
+  // The signed-in person and their memberships are read on every page: compiled once (src/db/compiled-once.ts).
+  const userById = compiledOnce((id) =>
+    selectUsers(db)
+      .where('users.id', '=', id as number)
+      .compile(),
+  )
+  const membershipsOfUser = compiledOnce((id) =>
+    selectMemberships(db)
+      .where('memberships.user_id', '=', id as number)
+      .compile(),
+  )
+
+  /** Rows to users: their memberships and agencies read in two more queries, whatever the number of rows. */
+  async function toUsers(rows: readonly UserRow[], executor: Executor): Promise<User[]> {
+    if (rows.length === 0) return []
+    const ids = rows.map((r) => r.id)
+    const memberships =
+      rows.length === 1 && executor === db
+        ? (await db.executeQuery(membershipsOfUser(ids[0]))).rows
+        : await selectMemberships(executor).where('memberships.user_id', 'in', ids).execute()
     const byUser = new Map<number, typeof memberships>()
     for (const m of memberships) byUser.set(m.user_id, [...(byUser.get(m.user_id) ?? []), m])
     return rows.map((row) => toUser(row, byUser.get(row.id) ?? [], partnershipId))
@@ -364,7 +381,11 @@ export function createAccountRepository(db: Kysely<DatabaseSchema>, partnershipI
     },
 
     async findUser(id: number, executor: Executor = db): Promise<User | null> {
-      return oneUser(await selectUsers(executor).where('users.id', '=', id).executeTakeFirst(), executor)
+      const row =
+        executor === db
+          ? (await db.executeQuery(userById(id))).rows[0]
+          : await selectUsers(executor).where('users.id', '=', id).executeTakeFirst()
+      return oneUser(row, executor)
     },
 
     async findUserByEmail(email: string, executor: Executor = db): Promise<User | null> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import session from 'express-session'
-import type { Kysely } from 'kysely'
+import type { CompiledQuery, Kysely } from 'kysely'
+import { compiledOnce } from '../db/compiled-once.ts'
 import { databaseFailure } from '../db/database-errors.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import { withoutWaitingForLocks } from '../db/sqlite-driver.ts'
@@ -46,6 +47,9 @@ export function sessionKey(sid: string): string {
  */
 export class DatabaseSessionStore extends session.Store {
   readonly #db: Kysely<DatabaseSchema>
+  readonly #readQuery: (
+    key: unknown,
+  ) => CompiledQuery<{ data: string; expires_at: string; absolute_expires_at: string }>
   readonly #clock: Clock
   readonly #idleMs: number
   readonly #absoluteMs: number
@@ -62,6 +66,14 @@ export class DatabaseSessionStore extends session.Store {
   constructor(options: SessionStoreOptions) {
     super()
     this.#db = options.db
+    // On every page: compiled once (src/db/compiled-once.ts).
+    this.#readQuery = compiledOnce((key) =>
+      options.db
+        .selectFrom('sessions')
+        .select(['data', 'expires_at', 'absolute_expires_at'])
+        .where('sid_hash', '=', key as string)
+        .compile(),
+    )
     this.#clock = options.clock
     this.#idleMs = options.idleTimeoutSeconds * 1000
     this.#absoluteMs = options.absoluteTimeoutSeconds * 1000
@@ -130,11 +142,7 @@ export class DatabaseSessionStore extends session.Store {
   /** The session's data, or null when there is none or it has timed out (a timed-out session is deleted). */
   async read(sid: string): Promise<session.SessionData | null> {
     const key = sessionKey(sid)
-    const row = await this.#db
-      .selectFrom('sessions')
-      .select(['data', 'expires_at', 'absolute_expires_at'])
-      .where('sid_hash', '=', key)
-      .executeTakeFirst()
+    const row = (await this.#db.executeQuery(this.#readQuery(key))).rows[0]
     if (!row) return null
     const now = this.#clock.now().toISOString()
     if (row.expires_at <= now || row.absolute_expires_at <= now) {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { DatabaseSchema } from '../db/schema.ts'
+import { compiledOnce } from '../db/compiled-once.ts'
 import { toTwoStepPolicy, type Partnership, type PartnershipSettings } from './partnership.ts'
 import type { PartnershipsTable } from './partnership-tables.ts'
 
@@ -28,6 +29,11 @@ function inUse(executor: Executor) {
 
 /** The partnerships of the instance: the only place with their SQL. */
 export function createPartnershipRepository(db: Executor) {
+  const findById = compiledOnce((id) =>
+    inUse(db)
+      .where('id', '=', id as number)
+      .compile(),
+  )
   return {
     async list(executor: Executor = db): Promise<Partnership[]> {
       const rows = await inUse(executor).orderBy('name').execute()
@@ -39,7 +45,11 @@ export function createPartnershipRepository(db: Executor) {
       return rows.length === 1 ? toPartnership(rows[0] as (typeof rows)[number]) : null
     },
     async find(id: number, executor: Executor = db): Promise<Partnership | null> {
-      const row = await inUse(executor).where('id', '=', id).executeTakeFirst()
+      // On every page (which partnership a request is in): compiled once (src/db/compiled-once.ts).
+      const row =
+        executor === db
+          ? (await db.executeQuery(findById(id))).rows[0]
+          : await inUse(executor).where('id', '=', id).executeTakeFirst()
       return row ? toPartnership(row) : null
     },
     async findBySlug(slug: string, executor: Executor = db): Promise<Partnership | null> {
