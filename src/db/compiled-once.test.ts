@@ -28,7 +28,7 @@ for (const dialect of testDialects()) {
       for (const [slug, name] of [
         ['westshire', 'Westshire'],
         ['northshire', 'Northshire'],
-      ])
+      ] as const)
         await db
           .insertInto('partnerships')
           .values({ slug, name, nation: 'england', created_at: now, created_by: 'test', updated_at: now })
