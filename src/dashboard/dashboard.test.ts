@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { buildDashboard } from './dashboard.ts'
+import { unchanging, unchangingIdentity } from '../shared/web/unchanging.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 
 // The demo framework, read independently of the application.
@@ -37,6 +38,17 @@ describe('the dashboard', () => {
       indicators.filter((i) => i.priority === 'Violence Prevention' && i.data_owner === 'SWP Analyst').length,
     )
     assert.equal(buildDashboard(report, { dataOwner: 'Nobody' }).counts.shown, 0)
+  })
+
+  it('is plain data, so that its kept page is keyed by its identity rather than its JSON', async () => {
+    const report = await (await onlyPartnership(app.services)).reports.performance.report('FY2017-18')
+    assert.ok(report)
+    // A Date, a class instance or a getter in the view model would leave it keyed by its JSON (50 K characters for
+    // the demo, written on every view): still correct, but a tenth of a view again (src/shared/web/unchanging.ts).
+    const dashboard = buildDashboard(report)
+    assert.ok(JSON.stringify(dashboard).length > 10_000)
+    assert.notEqual(unchangingIdentity(unchanging(dashboard)), undefined)
+    assert.equal(unchangingIdentity(buildDashboard(report)), undefined, 'only a value given by unchanging')
   })
 
   it('counts the KPIs as the report does: each once by outcome, by real change and by trend', async () => {
