@@ -15,6 +15,7 @@ import { partnershipsMigration } from './0013-partnerships.ts'
 import { rowLevelSecurityMigration } from './0014-row-level-security.ts'
 import { publicationSnapshotsMigration } from './0015-publication-snapshots.ts'
 import { partnershipRemovalMigration } from './0016-partnership-removal.ts'
+import { auditVersionIndexMigration } from './0017-audit-version-index.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0014-row-level-security': rowLevelSecurityMigration,
   '0015-publication-snapshots': publicationSnapshotsMigration,
   '0016-partnership-removal': partnershipRemovalMigration,
+  '0017-audit-version-index': auditVersionIndexMigration,
 }
