@@ -31,7 +31,8 @@ test('an administrator adds an agency and moves a KPI to it by its name in the O
   const banner = page.locator('.govuk-notification-banner')
 
   await signInAs('administrator')
-  await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Agencies' }).click()
+  await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Admin' }).click()
+  await page.getByRole('main').getByRole('link', { name: 'Agencies' }).click()
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Agencies')
   await page.getByRole('button', { name: 'Add an agency' }).click()
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Add an agency')

@@ -181,6 +181,6 @@ test('a return with monthly KPIs: a box set per month, a refused month, submit, 
   // The accepted months are the KPI's figures now.
   await page.goto(`/kpis/${opiate}`)
   for (const [i, [month]] of months.entries()) {
-    await expect(page.locator(`#kpi-figures tr[data-period="${month}"]`)).toContainText(`${[31, 29, 28][i]} (22%)`)
+    await expect(page.locator(`#kpi-figures tr[data-period="${month}"]`)).toContainText(`${[31, 29, 28][i]} (22.0%)`)
   }
 })
