@@ -259,10 +259,7 @@ export function createPublicationService(deps: {
   /** Whether a year is published, as of its stored publications (settled first). */
   const status = async (year: PeriodId): Promise<PublicationStatus> => {
     const stored = await settle(year, SYSTEM_ACTOR)
-    const latest = stored[stored.length - 1]
-    if (latest !== undefined)
-      return { published: true, publishedAt: latest.publishedAt, approvals: latest.approvals, needs: null }
-    return publicationStatus((await repository.approvalsOf(year)).filter((a) => a.round === 1))
+    return statusOf(stored, stored.length === 0 ? await repository.approvalsOf(year) : [])
   }
 
   async function publishedYear(year: PeriodId): Promise<PublishedYear | null> {
@@ -339,8 +336,12 @@ export function createPublicationService(deps: {
         },
         requestId,
       )
-      await settle(year, user.email, requestId)
-      return { outcome: 'recorded', recorded, status: await status(year) }
+      const settled = await settle(year, user.email, requestId)
+      return {
+        outcome: 'recorded',
+        recorded,
+        status: statusOf(settled, settled.length === 0 ? await repository.approvalsOf(year) : []),
+      }
     },
     async recordDemoPublication(year, actor) {
       await repository.addApproval({ year, kind: 'demo', userId: null, actor, round: 1, reason: null })
@@ -355,11 +356,8 @@ export function createPublicationService(deps: {
       const report = await reports.report(year)
       if (report === null) return null
       const stored = await settle(year, SYSTEM_ACTOR)
-      const [current, decisions, approvals] = await Promise.all([
-        status(year),
-        decisionsByKpi(year),
-        repository.approvalsOf(year),
-      ])
+      const [decisions, approvals] = await Promise.all([decisionsByKpi(year), repository.approvalsOf(year)])
+      const current = statusOf(stored, approvals)
       const name = namer(viewer)
       const shown = async (d: CommentaryDecision | null): Promise<DecisionShown | null> =>
         d === null
@@ -456,4 +454,15 @@ export function createPublicationService(deps: {
       return { outcome: 'recorded', changed }
     },
   }
+}
+
+/**
+ * Whether a year is published, from its stored publications (already settled) and, while it has none, its approvals:
+ * published from the first stored publication on, with the latest one's time and approvals.
+ */
+function statusOf(stored: readonly SnapshotSummary[], approvals: readonly Approval[]): PublicationStatus {
+  const latest = stored[stored.length - 1]
+  if (latest !== undefined)
+    return { published: true, publishedAt: latest.publishedAt, approvals: latest.approvals, needs: null }
+  return publicationStatus(approvals.filter((a) => a.round === 1))
 }
