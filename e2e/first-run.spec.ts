@@ -3,7 +3,7 @@ import path from 'node:path'
 import ExcelJS from 'exceljs'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { financialYearOf } from '../src/performance/template-workbook.ts'
+import { financialYearOf } from '../src/domain/period.ts'
 
 /**
  * A partnership's first hour, on the second server of playwright.config.ts: an EMPTY database, no demo. The first

@@ -55,6 +55,27 @@ export function financialYearLabel(startYear: number): string {
   return `${startYear}/${pad2((startYear + 1) % 100)}`
 }
 
+// Built once: constructing an Intl.DateTimeFormat is far slower than using one.
+const LONDON_YEAR_MONTH = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: 'numeric',
+})
+
+/**
+ * The financial year (its first calendar year) a moment falls in, in Europe/London: 1 April to 31 March.
+ *
+ * @example financialYearOf(new Date('2026-03-31T23:30:00Z')) // 2026: it is already 1 April in London (BST)
+ */
+export function financialYearOf(moment: Date): number {
+  const parts = LONDON_YEAR_MONTH.formatToParts(moment).reduce<Record<string, string>>(
+    (all, p) => ({ ...all, [p.type]: p.value }),
+    {},
+  )
+  const year = Number(parts.year)
+  return Number(parts.month) >= 4 ? year : year - 1
+}
+
 /** `FY2017-18` for 2017. */
 export function financialYearId(startYear: number): PeriodId {
   return `FY${startYear}-${pad2((startYear + 1) % 100)}`

@@ -5,7 +5,8 @@ import { createServices, type Services } from '../composition-root.ts'
 import { loadConfig } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
-import { financialYearOf, importTemplateWorkbook, TEMPLATE_ROWS } from './template-workbook.ts'
+import { financialYearOf } from '../domain/period.ts'
+import { importTemplateWorkbook, TEMPLATE_ROWS } from './template-workbook.ts'
 
 async function open(bytes: Buffer): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook()

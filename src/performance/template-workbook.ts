@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { financialYearId, financialYearLabel } from '../domain/period.ts'
+import { financialYearId, financialYearLabel, financialYearOf } from '../domain/period.ts'
 import { CADENCES, MEASURE_TYPES, PREFERRED_DIRECTIONS, STOCK_AGGREGATIONS } from './import/indicator-rows.ts'
 import { TABLE_COLUMNS } from './import/table-columns.ts'
 import { VALUE_STATUSES } from './import/value-rows.ts'
@@ -9,19 +9,6 @@ export const TEMPLATE_ROWS = 2000
 
 /** Financial years the period lists offer: ten before the current one, and the next. */
 const YEARS_BEFORE = 10
-
-/**
- * The financial year (its first calendar year) a moment falls in, in Europe/London: 1 April to 31 March.
- *
- * @example financialYearOf(new Date('2026-03-31T23:30:00Z')) // 2026: it is already 1 April in London (BST)
- */
-export function financialYearOf(moment: Date): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: 'numeric' })
-    .formatToParts(moment)
-    .reduce<Record<string, string>>((all, p) => ({ ...all, [p.type]: p.value }), {})
-  const year = Number(parts.year)
-  return Number(parts.month) >= 4 ? year : year - 1
-}
 
 /** Every period of a financial year as an identifier: the year, its quarters, two-month periods and months. */
 function periodsOf(startYear: number): string[] {

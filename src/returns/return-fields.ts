@@ -1,10 +1,9 @@
 import type { Indicator, IndicatorValue } from '../domain/indicator.ts'
-import type { Period, PeriodId } from '../domain/period.ts'
+import { financialYearOf, type Period, type PeriodId } from '../domain/period.ts'
 import type { ImportProblem } from '../performance/import/import-problem.ts'
 import { rowReader } from '../performance/import/row-reader.ts'
 import type { RawCell } from '../performance/import/raw-table.ts'
 import { readValueRow } from '../performance/import/value-rows.ts'
-import { financialYearOf } from '../performance/import/period-suggestions.ts'
 
 /**
  * Reading one KPI's boxes of a return form with the SAME rules as an imported values row (src/performance/import/

@@ -5,11 +5,6 @@ import { financialYearId, financialYearLabel, parsePeriod, type Period, type Per
  * suggestion is checked with `parsePeriod` before it is offered, so following it always works.
  */
 
-/** The financial year (its starting calendar year) a day falls in: April to March. */
-export function financialYearOf(day: Date): number {
-  return day.getUTCMonth() >= 3 ? day.getUTCFullYear() : day.getUTCFullYear() - 1
-}
-
 /**
  * Examples of each kind of period in the current financial year, for messages (not a fixed year long past).
  *
