@@ -1,4 +1,4 @@
-import { formatCount, roundHalfAwayFromZero } from '../domain/rounding.ts'
+import { formatCount, formatPercent, roundHalfAwayFromZero } from '../domain/rounding.ts'
 
 /**
  * The little that every chart shares: escaping text for SVG (inline in HTML or standalone) and writing
@@ -49,6 +49,14 @@ export function chartId(suggested: string): string {
  */
 export function defaultNumberLabel(value: number): string {
   return formatCount(roundHalfAwayFromZero(value, 1))
+}
+
+/**
+ * How a chart prints a KPI's figures: a percentage as every output prints one (one decimal place), anything else as
+ * `defaultNumberLabel`. One rule for the report's, the KPI page's and the public page's charts.
+ */
+export function figureLabel(percent: boolean): (value: number) => string {
+  return percent ? (value) => formatPercent(value) : defaultNumberLabel
 }
 
 /**

@@ -1,4 +1,5 @@
 import { lineChart } from '../charts/line-chart.ts'
+import { figureLabel } from '../charts/svg.ts'
 import { periodKindOf } from '../domain/aggregation.ts'
 import { baselineDisplay } from '../domain/build-performance-report.ts'
 import { controlChart, MINIMUM_CONTROL_POINTS, shownLowerLimit, type ControlChart } from '../domain/control-limits.ts'
@@ -78,7 +79,7 @@ export function buildKpiPage(
   // The same limits as the report's chart and the returns' plausibility check: one function, one series.
   const limits = controlChart(indicator, values)
   const percent = indicator.measureType === 'proportion'
-  const fmt = (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}${percent ? '%' : ''}`
+  const fmt = figureLabel(percent)
   const first = numbers[0]
   const last = numbers[numbers.length - 1]
   const chartSummary =

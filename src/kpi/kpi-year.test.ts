@@ -131,6 +131,10 @@ describe('the KPI page’s year, from the report’s row', () => {
     assert.equal(year.chart?.cumulative, false)
     // 10/40 = 25.0% and 8/40 = 20.0% each quarter; the year 32/160 = 20.0% against 40/160 = 25.0%.
     assert.deepEqual(year.chart?.rows[0]?.cells.slice(0, 2), ['20.0%', '25.0%'])
+    // The chart's axis prints a percentage as the table does (one decimal place): "25.0%" and "0.0%", never "25%".
+    assert.match(year.chart?.svg ?? '', />25\.0%</)
+    assert.match(year.chart?.svg ?? '', />0\.0%</)
+    assert.doesNotMatch(year.chart?.svg ?? '', />\d+%</)
     assert.equal(year.changeOnLastYear, '-5 percentage points (-20.0%): a decrease on 2016/17')
   })
 })

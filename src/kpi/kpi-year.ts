@@ -1,4 +1,5 @@
 import { lineChart } from '../charts/line-chart.ts'
+import { figureLabel } from '../charts/svg.ts'
 import { yearOutturn } from '../domain/aggregation.ts'
 import type { IndicatorValue } from '../domain/indicator.ts'
 import { changeDirection, relativeTargetThreshold } from '../domain/judgement.ts'
@@ -207,7 +208,7 @@ function yearChart(
     points: row.periods.map((p, i) => ({ label: p.label, value: thisYear[i] ?? null })),
     otherSeries: [{ name: `${report.previousYearLabel}${ytd}`, values: lastYear }],
     referenceLines: references.map((r) => ({ name: r.name, value: r.value })),
-    ...(percent ? { numberLabel: (n: number) => `${n.toLocaleString('en-GB', { maximumFractionDigits: 1 })}%` } : {}),
+    numberLabel: figureLabel(percent),
     width: 640,
     height: 260,
   })

@@ -1,8 +1,7 @@
 import { barChart } from '../charts/bar-chart.ts'
 import { lineChart } from '../charts/line-chart.ts'
-import { chartId, defaultNumberLabel } from '../charts/svg.ts'
+import { chartId, figureLabel } from '../charts/svg.ts'
 import { OUTCOMES, OUTCOME_WORDS, REAL_CHANGE_WORDS, TREND_WORDS, type KpiSummary } from '../domain/kpi-summary.ts'
-import { formatPercent } from '../domain/rounding.ts'
 import { OUTCOME_TAG, REAL_CHANGE_TAG, TREND_TAG } from '../reports/outcome-tags.ts'
 import type { PublicFigure, PublicKpi, PublicReport } from './public-report.ts'
 
@@ -71,7 +70,7 @@ function kpiChart(report: PublicReport, kpi: PublicKpi, anchor: string): string 
       { label: report.previousYearLabel, from: 0, to: last.length - 1 },
       { label: report.yearLabel, from: last.length, to: last.length + current.length - 1 },
     ],
-    numberLabel: (n: number) => (percent ? formatPercent(n) : defaultNumberLabel(n)),
+    numberLabel: figureLabel(percent),
   })
 }
 

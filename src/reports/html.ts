@@ -4,7 +4,7 @@ import { financialYearId, parsePeriod, period } from '../domain/period.ts'
 import { shownLowerLimit } from '../domain/control-limits.ts'
 import { barChart } from '../charts/bar-chart.ts'
 import { lineChart } from '../charts/line-chart.ts'
-import { chartId, defaultNumberLabel } from '../charts/svg.ts'
+import { chartId, figureLabel } from '../charts/svg.ts'
 import { formatCount, formatPercent, formatPValue } from '../domain/rounding.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { checkOwnerCommentary, type CommentaryFlag } from './commentary-check.ts'
@@ -125,7 +125,7 @@ function controlChartSvg(row: IndicatorRow, anchor: string): string | null {
   const lastPoint = parsePeriod(periods[periods.length - 1] ?? '')?.label ?? ''
   const signalled = new Set(control.signals.map((s) => s.index)).size
   const percent = row.indicator.measureType === 'proportion'
-  const number = (n: number) => (percent ? formatPercent(n) : defaultNumberLabel(n))
+  const number = figureLabel(percent)
   const lower = shownLowerLimit(control)
   return lineChart({
     id: `${anchor}-chart`,
@@ -162,7 +162,7 @@ function kpiChart(report: PerformanceReport, row: IndicatorRow, anchor: string):
       { label: report.previousYearLabel, from: 0, to: periods.length - 1 },
       { label: report.yearLabel, from: periods.length, to: 2 * periods.length - 1 },
     ],
-    ...(percent ? { numberLabel: (n: number) => formatPercent(n) } : {}),
+    numberLabel: figureLabel(percent),
   })
 }
 
