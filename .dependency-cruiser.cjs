@@ -15,8 +15,10 @@ const TABLE_FILES = [
   'src/audit/audit-tables.ts',
   'src/crime/crime-count-tables.ts',
   'src/crime/reference/tables.ts',
+  'src/funding/funding-tables.ts',
   'src/partnerships/partnership-tables.ts',
   'src/performance/tables.ts',
+  'src/plan/plan-tables.ts',
   'src/public/publication-tables.ts',
   'src/returns/tables.ts',
 ]

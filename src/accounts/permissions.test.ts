@@ -26,6 +26,10 @@ const expected = `
   api-token:manage              YY             nn                   nn          nn            nn      nn
   account:change-own-password   YY             YY                   YY          YY            YY      YY
   report:compare                nn             nn                   nn          nn            nn      YY
+  plan:view                     YY             YY                   Yn          YY            YY      YY
+  plan:edit                     YY             YY                   nn          nn            nn      nn
+  budget:view                   YY             YY                   Yn          YY            nn      YY
+  budget:edit                   YY             YY                   nn          nn            nn      nn
 `
 
 const OWN_AGENCY = 1

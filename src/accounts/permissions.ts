@@ -53,12 +53,33 @@ export const actions = [
    * regional comparison pages, `/regional`). The granted partnerships are the memberships whose role has it.
    */
   'report:compare',
+  /**
+   * Read the partnership's plan: the strategy, its priorities and delivery priorities, the strategic assessment and
+   * its consultation, and the delivery plan's actions. A data owner reads only their agency's actions (those it
+   * leads), and updates them through their quarterly return ('return:edit').
+   */
+  'plan:view',
+  /** Change the plan: the strategy and its approval, priorities, the strategic assessment, actions. */
+  'plan:edit',
+  /**
+   * Read the money: funding streams, the budget and its reconciliation, commissioned services and their monitoring,
+   * Appendix A. A data owner whose agency is a provider reads only that provider's services (own agency), and
+   * reports their outputs through the quarterly return.
+   */
+  'budget:view',
+  /** Change the money: funding streams and awards, carry-forwards, allocations, spend, services, the budget import. */
+  'budget:edit',
 ] as const
 
 export type Action = (typeof actions)[number]
 
 /** The actions whose resource belongs to one agency. */
-export const agencyScopedActions: ReadonlySet<Action> = new Set<Action>(['return:view', 'return:edit'])
+export const agencyScopedActions: ReadonlySet<Action> = new Set<Action>([
+  'return:view',
+  'return:edit',
+  'plan:view',
+  'budget:view',
+])
 
 /** Who is asking: a signed-in user as loaded from the database on this request. */
 export interface Principal {
@@ -99,6 +120,10 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'api-token:manage': 'all',
     'account:change-own-password': 'all',
     'report:compare': 'none',
+    'plan:view': 'all',
+    'plan:edit': 'all',
+    'budget:view': 'all',
+    'budget:edit': 'all',
   },
   'partnership-analyst': {
     'report:view': 'all',
@@ -116,6 +141,10 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
     'report:compare': 'none',
+    'plan:view': 'all',
+    'plan:edit': 'all',
+    'budget:view': 'all',
+    'budget:edit': 'all',
   },
   'data-owner': {
     'report:view': 'all',
@@ -133,6 +162,10 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
     'report:compare': 'none',
+    'plan:view': 'own-agency',
+    'plan:edit': 'none',
+    'budget:view': 'own-agency',
+    'budget:edit': 'none',
   },
   'board-member': {
     'report:view': 'all',
@@ -150,6 +183,10 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
     'report:compare': 'none',
+    'plan:view': 'all',
+    'plan:edit': 'none',
+    'budget:view': 'all',
+    'budget:edit': 'none',
   },
   viewer: {
     'report:view': 'all',
@@ -167,6 +204,10 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
     'report:compare': 'none',
+    'plan:view': 'all',
+    'plan:edit': 'none',
+    'budget:view': 'none',
+    'budget:edit': 'none',
   },
   // A police and crime commissioner's office: reads everything a partnership's figures are (published or not, every
   // agency's returns) but writes nothing, and compares the partnerships it is granted. Not the audit trail nor the
@@ -187,6 +228,10 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'api-token:manage': 'none',
     'account:change-own-password': 'all',
     'report:compare': 'all',
+    'plan:view': 'all',
+    'plan:edit': 'none',
+    'budget:view': 'all',
+    'budget:edit': 'none',
   },
 }
 

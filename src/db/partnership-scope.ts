@@ -45,6 +45,23 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'publication_snapshots',
   'api_idempotency_keys',
   'api_tokens',
+  'strategies',
+  'strategic_priorities',
+  'delivery_priorities',
+  'indicator_priorities',
+  'plan_actions',
+  'action_milestones',
+  'action_updates',
+  'funding_streams',
+  'funding_awards',
+  'carry_forwards',
+  'providers',
+  'commissioned_services',
+  'budget_allocations',
+  'service_commitments',
+  'spend_entries',
+  'service_outputs',
+  'service_output_actuals',
 ])
 
 const COLUMN = 'partnership_id'

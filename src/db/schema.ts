@@ -8,6 +8,8 @@ import type { ReturnTables } from '../returns/tables.ts'
 import type { PublicationTables } from '../public/publication-tables.ts'
 import type { TwoStepTables } from '../accounts/two-step/two-step-tables.ts'
 import type { PartnershipTables } from '../partnerships/partnership-tables.ts'
+import type { PlanTables } from '../plan/plan-tables.ts'
+import type { FundingTables } from '../funding/funding-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -24,4 +26,6 @@ export interface DatabaseSchema
     ApiTables,
     PublicationTables,
     TwoStepTables,
-    PartnershipTables {}
+    PartnershipTables,
+    PlanTables,
+    FundingTables {}

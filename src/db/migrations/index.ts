@@ -16,6 +16,7 @@ import { rowLevelSecurityMigration } from './0014-row-level-security.ts'
 import { publicationSnapshotsMigration } from './0015-publication-snapshots.ts'
 import { partnershipRemovalMigration } from './0016-partnership-removal.ts'
 import { auditVersionIndexMigration } from './0017-audit-version-index.ts'
+import { planAndFundingMigration } from './0018-plan-and-funding.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0015-publication-snapshots': publicationSnapshotsMigration,
   '0016-partnership-removal': partnershipRemovalMigration,
   '0017-audit-version-index': auditVersionIndexMigration,
+  '0018-plan-and-funding': planAndFundingMigration,
 }
