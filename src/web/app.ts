@@ -280,6 +280,23 @@ function partnershipRouter(
               ? [{ href: `${base}/returns`, text: 'Returns', active: path.startsWith('/returns') }]
               : []),
             { href: `${base}/crime`, text: 'Crime', active: path === '/crime' || path.startsWith('/crime/') },
+            // The strategy, its priorities, the assessment and the delivery plan's actions (src/plan/); a data owner
+            // sees their agency's actions there.
+            ...(can(res.locals.currentUser, 'plan:view') ||
+            can(res.locals.currentUser, 'plan:view', { agencyId: res.locals.currentUser.agencyId })
+              ? [{ href: `${base}/plan`, text: 'Plan', active: path === '/plan' || path.startsWith('/plan/') }]
+              : []),
+            // Funding, the budget, commissioned services and Appendix A (src/funding/); a provider sees its own services.
+            ...(can(res.locals.currentUser, 'budget:view') ||
+            can(res.locals.currentUser, 'budget:view', { agencyId: res.locals.currentUser.agencyId })
+              ? [
+                  {
+                    href: `${base}/funding`,
+                    text: 'Funding',
+                    active: path === '/funding' || path.startsWith('/funding/'),
+                  },
+                ]
+              : []),
             // Loading figures, for those who may: the page was linked from nowhere.
             ...(can(res.locals.currentUser, 'import:run')
               ? [{ href: `${base}/imports`, text: 'Imports', active: path.startsWith('/imports') }]
@@ -287,7 +304,12 @@ function partnershipRouter(
           ]
         : []),
       // The public report of the latest published year: the home page, for everybody.
-      { href: base || '/', text: 'Public report', active: path === '/' || path.startsWith('/public/') },
+      // "Public" shown, "Public report" heard (as "Compare" below): the menu keeps to one row with Plan and Funding.
+      {
+        href: base || '/',
+        html: res.locals.currentUser ? 'Public<span class="govuk-visually-hidden"> report</span>' : 'Public report',
+        active: path === '/' || path.startsWith('/public/'),
+      },
       ...(mayCompare(res.locals.currentUser) ? [compareItem(false)] : []),
       // Users, agencies, API tokens, the audit trail, partnerships: one "Admin" item (src/accounts/web/admin-menu.ts).
       ...accountNavigation(req, res),
