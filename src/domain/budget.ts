@@ -346,14 +346,18 @@ export function computeYearBudget(rows: BudgetRows, year: string): YearBudget {
       })
   }
 
+  const commitmentsByService = new Map<number, BudgetCommitment[]>()
+  for (const commitment of rows.commitments) {
+    if (commitment.year !== year) continue
+    const list = commitmentsByService.get(commitment.serviceId)
+    if (list) list.push(commitment)
+    else commitmentsByService.set(commitment.serviceId, [commitment])
+  }
   const services: ServiceYear[] = rows.services
-    .filter(
-      (service) =>
-        byService.has(service.id) || rows.commitments.some((c) => c.serviceId === service.id && c.year === year),
-    )
+    .filter((service) => byService.has(service.id) || commitmentsByService.has(service.id))
     .map((service) => {
       const acc = byService.get(service.id) ?? emptyAccumulator()
-      const commitments = rows.commitments.filter((c) => c.serviceId === service.id && c.year === year)
+      const commitments = commitmentsByService.get(service.id) ?? []
       const money = line(acc)
       return {
         service,
