@@ -191,7 +191,7 @@ export async function readBudgetTables(
     tables.push({ name, rows })
   }
   if (tables.length === 0 && problems.length === 0)
-    return whole(`has none of the budget's sheets (${BUDGET_SHEET_NAMES.join(', ')})`)
+    return whole(`has none of the budget’s sheets (${BUDGET_SHEET_NAMES.join(', ')})`)
   return problems.length > 0 ? { ok: false, problems } : { ok: true, tables }
 }
 
