@@ -6,6 +6,7 @@ import { formatMoney } from '../domain/money.ts'
 import type { ImportProblem } from '../performance/import/import-problem.ts'
 import { checkBudgetTables, readBudgetTables, type BudgetWorkbook, type TypedTotal } from './budget-import.ts'
 import type { BudgetRepository } from './budget-repository.ts'
+import { streamBudgetSentence } from './budget-words.ts'
 import { allocationKey, createBudgetWrites, spendKey, type WriteOutcome } from './budget-writes.ts'
 
 export interface ChangeCount {
@@ -82,7 +83,7 @@ export function compareTypedTotal(total: TypedTotal, budget: YearBudget, fileNam
     const income = stream?.income ?? 0
     const carry = stream?.carryForwardIn ?? 0
     computed = income + carry
-    words = `${total.stream}: ${lowerFirst(withoutFullStop(budgetSentence({ ...budget, income, carryForwardIn: carry, budget: computed })))}`
+    words = `${total.stream}: ${lowerFirst(withoutFullStop(streamBudgetSentence(budget, { income, carryForwardIn: carry })))}`
   } else if (total.column === 'Budget') {
     computed = budget.budget
     words = lowerFirst(withoutFullStop(budgetSentence(budget)))

@@ -1,6 +1,7 @@
 import { formatMoney } from '../domain/money.ts'
 import type { BudgetPage } from './budget-service.ts'
 import { currentFinancialYear } from './funding-stream-years.ts'
+import { streamBudgetSentence } from './budget-words.ts'
 
 /** What a page says beside a figure the seed does not give (a demo figure). */
 export const ILLUSTRATIVE_LABEL = 'Illustrative figure (not Wolverhampton’s)'
@@ -53,6 +54,11 @@ export function budgetPageView(page: BudgetPage & { readonly years: readonly str
       forecastOutturn: money(s.forecastOutturn),
       left: money(s.leftToCarryForward),
       carryForwardOutAgreed: s.carryForwardOutAgreed === null ? null : money(s.carryForwardOutAgreed),
+      sentence: streamBudgetSentence(budget, s),
+      // The sentence is income and carry-forward only: illustrative when one of those is.
+      sentenceIllustrative:
+        page.awards.some((a) => a.streamId === s.stream.id && a.year === page.year && a.illustrative) ||
+        page.carryForwards.some((c) => c.streamId === s.stream.id && c.intoYear === page.year && c.illustrative),
       illustrative: s.illustrative,
     })),
     priorities: budget.priorities.map((p) => ({
