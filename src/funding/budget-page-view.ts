@@ -1,3 +1,4 @@
+import { nextFinancialYear } from '../domain/budget.ts'
 import { formatMoney } from '../domain/money.ts'
 import type { BudgetPage } from './budget-service.ts'
 import { currentFinancialYear } from './funding-stream-years.ts'
@@ -27,6 +28,7 @@ export function budgetPageView(page: BudgetPage & { readonly years: readonly str
   return {
     year: page.year,
     yearLabel: yearLabel(page.year),
+    nextYearLabel: yearLabel(nextFinancialYear(page.year)),
     years: years.map((y) => ({ value: y, text: yearLabel(y), selected: y === page.year })),
     illustrativeLabel: ILLUSTRATIVE_LABEL,
     anyIllustrative: budget.illustrative,

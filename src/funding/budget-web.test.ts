@@ -101,6 +101,23 @@ for (const dialect of testDialects()) {
       assert.equal((JSON.parse(last?.after ?? '{}') as { receivedPence: number }).receivedPence, 8_499_875)
     })
 
+    it('says the carry-forward agreed out of the year beside what is left', async () => {
+      const analyst = await app.signedIn('partnership-analyst')
+      const csrf = await analyst.csrfTokenOf('/funding?year=FY2018-19')
+      const saved = await analyst.post('/funding/carry-forwards', {
+        _csrf: csrf,
+        pageYear: 'FY2018-19',
+        stream: await pccId(),
+        intoYear: 'FY2019-20',
+        amount: '1,000',
+      })
+      assert.equal(saved.status, 303)
+      const html = await (await analyst.get('/funding?year=FY2018-19')).text()
+      // What is left depends on the demo's forecasts (there only once the plan's priorities are loaded); the
+      // computation itself is tested in src/domain/budget.test.ts.
+      assert.match(html, /PCC grant: £1,000 agreed to carry into 2019\/20; £[\d,.]+ is left to carry forward\./)
+    })
+
     it('is not found at another partnership’s address', async () => {
       const added = await app.services.partnerships.add('test', { name: 'Northshire', code: 'E22000998' })
       assert.ok(added.ok)
