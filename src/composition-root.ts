@@ -45,6 +45,10 @@ import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { populationsFor } from './regional/populations.ts'
+import { createBudgetRepository } from './funding/budget-repository.ts'
+import { createBudgetService } from './funding/budget-service.ts'
+import { createBudgetImportService } from './funding/budget-import-service.ts'
+import { loadBudgetDemo } from './funding/budget-demo.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -160,6 +164,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const demo = forPartnership(partnership)
     const loaded = await loadDemoDataIfEmpty(demo.performance.repository, demo.performance.importService)
     await prepareDemoAccounts(demo.accounts, config)
+    await demo.budget.loadDemo(DEMO_ACTOR)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
     return { partnership, loaded }
@@ -376,6 +381,16 @@ export function createPartnershipServices(
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
   })
+  // The money (src/funding/): funding streams, awards, carry-forwards, allocations and spend; the year's budget
+  // computed from them (src/domain/budget.ts); the budget import. Services and Appendix A read it through here.
+  const budgetRepository = createBudgetRepository(scopedDatabase)
+  const budgetDeps = { database: scopedDatabase, repository: budgetRepository, audit: partnershipAudit }
+  const budget = {
+    ...createBudgetService(budgetDeps),
+    imports: createBudgetImportService(budgetDeps),
+    /** The demo partnership's money (the seed's PCC grant and funds); loading again changes nothing. */
+    loadDemo: (actor: string) => loadBudgetDemo(budgetDeps, actor),
+  }
   return {
     partnership,
     /** The partnership's settings, the instance's filling the gaps. */
@@ -390,6 +405,8 @@ export function createPartnershipServices(
     database: scopedDatabase,
     returns,
     publication,
+    /** The money: `budget.yearBudget(year)`, `budget.years()`, the budget page's writes and the budget import. */
+    budget,
     audit: partnershipAudit,
     accounts: partnershipAccounts,
     performance: {

@@ -17,6 +17,7 @@ import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
 import { can } from '../accounts/permissions.ts'
 import { createUploadStore, type UploadStore } from '../imports-web/upload-store.ts'
+import { budgetRoutes } from '../funding/budget-routes.ts'
 import {
   accountNavigation,
   accountRoutes,
@@ -366,6 +367,15 @@ function partnershipRouter(
   )
   // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
   router.use(returnsRoutes({ returns: scoped.returns, accounts }))
+  router.use(
+    budgetRoutes({
+      accounts,
+      budget: scoped.budget,
+      imports: scoped.budget.imports,
+      uploads: shared.uploads,
+      partnershipId: scoped.partnership.id,
+    }),
+  )
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
   // before the internal report's router so that `/` is the public report.
   router.use(
