@@ -45,6 +45,11 @@ import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { populationsFor } from './regional/populations.ts'
+import { createAppendixARepository } from './funding/appendix-a-repository.ts'
+import { readBudgetRows } from './funding/appendix-a-rows.ts'
+import { createAppendixAService } from './funding/appendix-a-service.ts'
+import { readGrantRows } from './funding/three-sixty-giving-rows.ts'
+import { createThreeSixtyGivingService } from './funding/three-sixty-giving-service.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -162,6 +167,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await prepareDemoAccounts(demo.accounts, config)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
+    if (loaded) await demo.appendixA.loadDemo(DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -376,8 +382,30 @@ export function createPartnershipServices(
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
   })
+  // Appendix A (its narrative, two-person publication) and the 360Giving export (src/funding/). The money rows come
+  // through `readBudgetRows` until the budget feature's own read replaces it here (issue 10, item 4).
+  const appendixA = createAppendixAService({
+    database: scopedDatabase,
+    repository: createAppendixARepository(partnershipAudit),
+    rows: () => readBudgetRows(scopedDatabase),
+    partnership: partnership.name,
+    people: async (userId) => {
+      const user = await partnershipAccounts.findUser({ system: 'publication' }, userId)
+      return user === null ? null : { name: user.name, roleName: roleNames[user.role] }
+    },
+  })
+  const threeSixtyGiving = createThreeSixtyGivingService({
+    database: scopedDatabase,
+    audit: partnershipAudit,
+    rows: () => readGrantRows(scopedDatabase),
+    partnership: { name: partnership.name, slug: partnership.slug },
+  })
   return {
     partnership,
+    /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
+    appendixA,
+    /** The grants (commissioned services) in the 360Giving Data Standard, and how the partnership names itself there. */
+    threeSixtyGiving,
     /** The partnership's settings, the instance's filling the gaps. */
     settings,
     /** The instance's configuration, with this partnership's name. */
