@@ -20,7 +20,7 @@ import { financialYearLabel } from '../domain/period.ts'
  */
 
 /** How every output marks a figure the source does not give (a demo figure). */
-export const ILLUSTRATIVE_LABEL = 'Illustrative figure (not Wolverhampton’s)'
+export const ILLUSTRATIVE_LABEL = "Illustrative figure (not Wolverhampton's)"
 
 export interface AppendixAStream {
   readonly name: string

@@ -35,6 +35,12 @@ export interface RouteAccess {
   readonly personal?: boolean
   /** API routes answer 401 (not a redirect to the sign-in page) when nobody is signed in. */
   readonly api?: boolean
+  /**
+   * True when the page covers every agency's objects at once (Appendix A, the 360Giving export): someone who holds
+   * the action only for their own agency (a provider's data owner with 'budget:view') is told it does not exist
+   * (404), as they are for another agency's object; anyone else without the action gets 403.
+   */
+  readonly wholePartnership?: boolean
 }
 
 /**
@@ -364,4 +370,40 @@ export const routeManifest: readonly RouteAccess[] = [
     agencyScoped: true,
     sample: { own: '/returns/FY2017-18-Q4/WMP/review', other: '/returns/FY2017-18-Q4/YOT/review' },
   },
+
+  // Appendix A and the 360Giving export (src/funding/appendix-a-routes.ts): the whole partnership's money, so a
+  // provider's data owner (own agency's 'budget:view' only) finds nothing there. The demo's 2018/19 has the seed's
+  // narrative and is published by the demo loader.
+  { method: 'GET', path: '/funding/appendix-a', access: 'budget:view', wholePartnership: true },
+  {
+    method: 'GET',
+    path: '/funding/appendix-a/:file',
+    access: 'budget:view',
+    wholePartnership: true,
+    sample: { own: '/funding/appendix-a/FY2018-19' },
+  },
+  {
+    method: 'GET',
+    path: '/funding/appendix-a/:year/narrative',
+    access: 'budget:edit',
+    sample: { own: '/funding/appendix-a/FY2018-19/narrative' },
+  },
+  {
+    method: 'POST',
+    path: '/funding/appendix-a/:year/narrative',
+    access: 'budget:edit',
+    sample: { own: '/funding/appendix-a/FY2018-19/narrative' },
+  },
+  {
+    method: 'POST',
+    path: '/funding/appendix-a/:year/approve',
+    access: 'report:publish',
+    sample: { own: '/funding/appendix-a/FY2018-19/approve' },
+  },
+  { method: 'GET', path: '/public/appendix-a', access: 'public' },
+  { method: 'GET', path: '/public/appendix-a/:file', access: 'public', sample: { own: '/public/appendix-a/FY2018-19' } },
+  { method: 'GET', path: '/funding/360giving', access: 'budget:view', wholePartnership: true },
+  { method: 'GET', path: '/funding/360giving.json', access: 'budget:view', wholePartnership: true },
+  { method: 'GET', path: '/funding/360giving.xlsx', access: 'budget:view', wholePartnership: true },
+  { method: 'POST', path: '/funding/360giving/settings', access: 'budget:edit' },
 ]
