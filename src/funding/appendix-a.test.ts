@@ -131,7 +131,7 @@ describe("Appendix A's files mark every illustrative figure", () => {
 
   it('XLSX: the same cells, amounts as numbers', async () => {
     const workbook = new ExcelJS.Workbook()
-    await workbook.xlsx.load(await appendixAXlsx(appendix))
+    await workbook.xlsx.load((await appendixAXlsx(appendix)) as unknown as ArrayBuffer)
     const sheet = workbook.getWorksheet('Appendix A')
     assert.ok(sheet)
     const header = (sheet.getRow(1).values as unknown[]).slice(1).map(String)

@@ -22,24 +22,25 @@ export async function readGrantRows(database: Database): Promise<GrantRows> {
         'start_date',
         'end_date',
         'status',
+        'updated_at',
       ])
       .orderBy('reference')
       .execute(),
     db
       .selectFrom('providers')
-      .select(['id', 'name', 'charity_number', 'company_number', 'postcode', 'website'])
+      .select(['id', 'name', 'charity_number', 'company_number', 'postcode', 'website', 'updated_at'])
       .orderBy('id')
       .execute(),
     db.selectFrom('strategic_priorities').select(['id', 'name']).orderBy('id').execute(),
     db.selectFrom('funding_streams').select(['id', 'name', 'funder']).orderBy('id').execute(),
     db
       .selectFrom('service_commitments')
-      .select(['service_id', 'year', 'amount_pence', 'committed_on', 'illustrative'])
+      .select(['service_id', 'year', 'amount_pence', 'committed_on', 'illustrative', 'updated_at'])
       .orderBy('id')
       .execute(),
     db
       .selectFrom('spend_entries')
-      .select(['service_id', 'period', 'amount_pence', 'paid_on', 'illustrative'])
+      .select(['service_id', 'period', 'amount_pence', 'paid_on', 'illustrative', 'updated_at'])
       .where('kind', '=', 'actual')
       .where('service_id', 'is not', null)
       .orderBy('id')
@@ -58,6 +59,7 @@ export async function readGrantRows(database: Database): Promise<GrantRows> {
       startDate: s.start_date,
       endDate: s.end_date,
       status: s.status,
+      updatedAt: s.updated_at,
     })),
     providers: providers.map((p) => ({
       id: p.id,
@@ -66,6 +68,7 @@ export async function readGrantRows(database: Database): Promise<GrantRows> {
       companyNumber: p.company_number,
       postcode: p.postcode,
       website: p.website,
+      updatedAt: p.updated_at,
     })),
     priorities,
     streams,
@@ -75,6 +78,7 @@ export async function readGrantRows(database: Database): Promise<GrantRows> {
       amountPence: Number(c.amount_pence),
       committedOn: c.committed_on,
       illustrative: c.illustrative === 1,
+      updatedAt: c.updated_at,
     })),
     payments: payments.flatMap((p) =>
       p.service_id === null
@@ -86,6 +90,7 @@ export async function readGrantRows(database: Database): Promise<GrantRows> {
               amountPence: Number(p.amount_pence),
               paidOn: p.paid_on,
               illustrative: p.illustrative === 1,
+              updatedAt: p.updated_at,
             },
           ],
     ),

@@ -37,6 +37,8 @@ export interface GrantService {
   readonly startDate: string | null
   readonly endDate: string | null
   readonly status: 'planned' | 'commissioned' | 'live' | 'ended' | 'decommissioned'
+  /** When the row was last changed (ISO 8601): a grant's `dateModified` is the latest of its rows'. */
+  readonly updatedAt: string
 }
 
 export interface GrantProvider {
@@ -46,6 +48,7 @@ export interface GrantProvider {
   readonly companyNumber: string | null
   readonly postcode: string | null
   readonly website: string | null
+  readonly updatedAt: string
 }
 
 export interface GrantRows {
@@ -59,6 +62,7 @@ export interface GrantRows {
     readonly amountPence: Pence
     readonly committedOn: string | null
     readonly illustrative: boolean
+    readonly updatedAt: string
   }[]
   /** Actual spend on a service (payments): spend entries of kind `actual`. */
   readonly payments: readonly {
@@ -68,6 +72,7 @@ export interface GrantRows {
     readonly amountPence: Pence
     readonly paidOn: string | null
     readonly illustrative: boolean
+    readonly updatedAt: string
   }[]
 }
 
@@ -82,7 +87,7 @@ export interface GrantPublisher {
 export interface GrantExportOptions {
   /** Export grants with illustrative amounts too, marked as such (a demo's sample file). Default false. */
   readonly includeIllustrative?: boolean
-  /** When the file is made (the package's `issued`, each grant's `dateModified`). */
+  /** When the file is made (the package's `issued`; each grant's `dateModified` is when its rows last changed). */
   readonly issued: Date
 }
 
@@ -203,7 +208,9 @@ export function buildGrantExport(rows: GrantRows, publisher: GrantPublisher, opt
   const leftOut: { reference: string; title: string; reason: string }[] = []
   let illustrativeGrants = 0
 
-  for (const service of [...rows.services].sort((a, b) => a.reference.localeCompare(b.reference))) {
+  // In the order of the services' references by character code: the same file whatever the database's collation.
+  const byReference = (a: GrantService, b: GrantService) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0)
+  for (const service of [...rows.services].sort(byReference)) {
     const leave = (reason: string) => leftOut.push({ reference: service.reference, title: service.title, reason })
     const commitments = rows.commitments.filter((c) => c.serviceId === service.id)
     const payments = rows.payments
@@ -282,7 +289,9 @@ export function buildGrantExport(rows: GrantRows, publisher: GrantPublisher, opt
             })),
           }
         : {}),
-      dateModified: issued,
+      dateModified: [service.updatedAt, provider.updatedAt, ...commitments.map((c) => c.updatedAt), ...payments.map((p) => p.updatedAt)]
+        .sort()
+        .at(-1) as string,
     })
   }
 
