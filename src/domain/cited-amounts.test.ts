@@ -8,7 +8,12 @@ import { checkCitedAmounts, findCitedAmounts, type CitableFigures } from './cite
  */
 const SEED_SENTENCE =
   'The total income allocated from PCC was £339,995. This, along with an agreed carry forward of £38,435, amounted to a budget of £378,390.'
-const PCC: CitableFigures = { subject: 'PCC grant 2018/19', income: 33_999_500, carryForward: 3_843_500, budget: 37_843_000 }
+const PCC: CitableFigures = {
+  subject: 'PCC grant 2018/19',
+  income: 33_999_500,
+  carryForward: 3_843_500,
+  budget: 37_843_000,
+}
 /** The year with a second stream (illustrative £100,000 more income): the sentence is about the PCC grant only. */
 const YEAR: CitableFigures = { subject: '2018/19', income: 43_999_500, carryForward: 3_843_500, budget: 47_843_000 }
 
@@ -49,7 +54,9 @@ describe('amounts cited in a narrative', () => {
   })
 
   it('reads amounts written with multipliers and in words, each at the precision written', () => {
-    const found = findCitedAmounts('The Home Office gave £500K; a budget of £1.2m; 378,430 pounds in all; £0.5 million spare.')
+    const found = findCitedAmounts(
+      'The Home Office gave £500K; a budget of £1.2m; 378,430 pounds in all; £0.5 million spare.',
+    )
     assert.deepEqual(
       found.map((a) => [a.text, a.pence, a.precision]),
       [

@@ -190,17 +190,13 @@ const valueOf = (figure: CitedFigure, figures: CitableFigures): Pence =>
  *   // ['the budget is £378,430: income £339,995 + carry-forward £38,435; the text says £378,390']
  */
 export function checkCitedAmounts(text: string, candidates: readonly CitableFigures[]): CitedAmountsResult {
-  const cited = findCitedAmounts(text).filter(
-    (a): a is CitedAmount & { figure: CitedFigure } => a.figure !== null,
-  )
+  const cited = findCitedAmounts(text).filter((a): a is CitedAmount & { figure: CitedFigure } => a.figure !== null)
   if (cited.length === 0 || candidates.length === 0) return { against: null, checks: [], disagreements: [] }
   let against = candidates[0] as CitableFigures
   let bestScore = -1
   for (const candidate of candidates) {
     // Income and carry-forward are typed from the funder's letters and rarely wrong; the total is where a slip hides.
-    const score = cited.filter(
-      (a) => a.figure !== 'budget' && agreesWith(a, valueOf(a.figure, candidate)),
-    ).length
+    const score = cited.filter((a) => a.figure !== 'budget' && agreesWith(a, valueOf(a.figure, candidate))).length
     if (score > bestScore) {
       bestScore = score
       against = candidate

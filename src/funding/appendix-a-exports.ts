@@ -20,7 +20,12 @@ const text = (header: string, description: string, width = 24): ExportColumn => 
   format: 'text',
   width,
 })
-const money = (header: string, description: string): ExportColumn => ({ header, description, format: 'number', width: 14 })
+const money = (header: string, description: string): ExportColumn => ({
+  header,
+  description,
+  format: 'number',
+  width: 14,
+})
 
 const COLUMNS: readonly ExportColumn[] = [
   text('Section', 'Funding stream, Priority, Service or Total: what the row is.', 16),
@@ -59,7 +64,17 @@ export function appendixATable(appendix: AppendixA): ExportTable {
     ])
   }
   for (const p of appendix.priorities) {
-    rows.push(['Priority', p.name, null, null, null, null, pounds(p.allocated), pounds(p.spent), marked(p.illustrative)])
+    rows.push([
+      'Priority',
+      p.name,
+      null,
+      null,
+      null,
+      null,
+      pounds(p.allocated),
+      pounds(p.spent),
+      marked(p.illustrative),
+    ])
     for (const s of p.services) {
       rows.push([
         'Service',
@@ -135,7 +150,13 @@ export function appendixAView(appendix: AppendixA) {
     illustrativeLabel: ILLUSTRATIVE_LABEL,
     streams: appendix.streams.map((s) => ({
       ...s,
-      shown: { income: m(s.income), carryForwardIn: m(s.carryForwardIn), budget: m(s.budget), allocated: m(s.allocated), spent: m(s.spent) },
+      shown: {
+        income: m(s.income),
+        carryForwardIn: m(s.carryForwardIn),
+        budget: m(s.budget),
+        allocated: m(s.allocated),
+        spent: m(s.spent),
+      },
     })),
     priorities: appendix.priorities.map((p) => ({
       ...p,

@@ -40,7 +40,12 @@ export interface AppendixARepository {
   /** The year's publications, oldest first. */
   publicationsOf(uow: UnitOfWork, year: string): Promise<AppendixAPublication[]>
   /** Stores a publication (audited, naming the content by its SHA-256). False when the round has one already. */
-  addPublication(uow: UnitOfWork, publication: AppendixAPublication, actor: string, requestId: string | null): Promise<boolean>
+  addPublication(
+    uow: UnitOfWork,
+    publication: AppendixAPublication,
+    actor: string,
+    requestId: string | null,
+  ): Promise<boolean>
   /** The years with at least one publication, newest first. */
   publishedYears(uow: UnitOfWork): Promise<string[]>
 }
@@ -63,7 +68,11 @@ export function createAppendixARepository(audit: AuditRepository): AppendixARepo
   })
   return {
     async narrative({ trx }, year) {
-      const row = await trx.selectFrom('appendix_a_narratives').select('text').where('year', '=', year).executeTakeFirst()
+      const row = await trx
+        .selectFrom('appendix_a_narratives')
+        .select('text')
+        .where('year', '=', year)
+        .executeTakeFirst()
       return row?.text ?? null
     },
     async narratedYears({ trx }) {
@@ -181,7 +190,6 @@ export function createAppendixARepository(audit: AuditRepository): AppendixARepo
     },
   }
 }
-
 
 /** SHA-256 (hex) of a text, as the audit trail names stored content. */
 export function sha256(text: string): string {

@@ -104,7 +104,8 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
     }
     const appendix = await appendixA.appendix(user, year)
     if (appendix === null) return next()
-    if (format === 'csv') return download(res, 'text/csv; charset=utf-8', fileName(appendix, '.csv'), appendixACsv(appendix))
+    if (format === 'csv')
+      return download(res, 'text/csv; charset=utf-8', fileName(appendix, '.csv'), appendixACsv(appendix))
     if (format === 'xlsx') return download(res, XLSX, fileName(appendix, '.xlsx'), await appendixAXlsx(appendix))
     return download(
       res,
@@ -165,7 +166,10 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
       await renderNarrative(req, res, year, text, result.message, false)
       return
     }
-    res.redirect(303, `${req.baseUrl}/funding/appendix-a/${year}?approval=${result.changed ? 'narrative-saved' : 'narrative-unchanged'}#narrative`)
+    res.redirect(
+      303,
+      `${req.baseUrl}/funding/appendix-a/${year}?approval=${result.changed ? 'narrative-saved' : 'narrative-unchanged'}#narrative`,
+    )
   })
 
   router.post('/funding/appendix-a/:year/approve', ...publish, async (req, res, next) => {
@@ -207,7 +211,12 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
     const published = await appendixA.published(match[1] as string)
     if (published === null) return next()
     if (match[2] === 'csv')
-      return download(res, 'text/csv; charset=utf-8', fileName(published.appendix, '.csv'), appendixACsv(published.appendix))
+      return download(
+        res,
+        'text/csv; charset=utf-8',
+        fileName(published.appendix, '.csv'),
+        appendixACsv(published.appendix),
+      )
     res.render('funding/appendix-a.njk', {
       layoutTemplate: 'layout.njk',
       pageTitle: `Appendix A ${published.appendix.yearLabel}`,
@@ -275,7 +284,12 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
       return
     }
     const sample = grantExport.illustrativeGrants > 0 ? '-illustrative-sample' : ''
-    download(res, XLSX, `${fileSlug(threeSixtyGiving.placeholderPrefix)}-360giving${sample}.xlsx`, await grantExportXlsx(grantExport))
+    download(
+      res,
+      XLSX,
+      `${fileSlug(threeSixtyGiving.placeholderPrefix)}-360giving${sample}.xlsx`,
+      await grantExportXlsx(grantExport),
+    )
   })
 
   router.post('/funding/360giving/settings', ...edit, async (req, res) => {

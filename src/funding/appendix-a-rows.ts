@@ -11,7 +11,12 @@ export async function readBudgetRows(database: Database): Promise<BudgetRows> {
   const { db } = database
   const [streams, priorities, services, awards, carryForwards, allocations, commitments, spend] = await Promise.all([
     db.selectFrom('funding_streams').select(['id', 'name', 'funder']).orderBy('id').execute(),
-    db.selectFrom('strategic_priorities').select(['id', 'name', 'position']).orderBy('position').orderBy('id').execute(),
+    db
+      .selectFrom('strategic_priorities')
+      .select(['id', 'name', 'position'])
+      .orderBy('position')
+      .orderBy('id')
+      .execute(),
     db
       .selectFrom('commissioned_services')
       .select(['id', 'reference', 'title', 'strategic_priority_id', 'funding_stream_id'])
@@ -35,7 +40,15 @@ export async function readBudgetRows(database: Database): Promise<BudgetRows> {
     db.selectFrom('service_commitments').select(['service_id', 'year', 'amount_pence', 'illustrative']).execute(),
     db
       .selectFrom('spend_entries')
-      .select(['funding_stream_id', 'period', 'kind', 'strategic_priority_id', 'service_id', 'amount_pence', 'illustrative'])
+      .select([
+        'funding_stream_id',
+        'period',
+        'kind',
+        'strategic_priority_id',
+        'service_id',
+        'amount_pence',
+        'illustrative',
+      ])
       .orderBy('id')
       .execute(),
   ])

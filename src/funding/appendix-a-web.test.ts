@@ -17,7 +17,11 @@ import { addSpend, seedMoney } from './testing/seed-money.ts'
 const PAGE = '/funding/appendix-a/FY2018-19'
 const SEED_CHECK = 'the budget is £378,430: income £339,995 + carry-forward £38,435; the text says £378,390'
 
-const decode = (html: string) => html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+const decode = (html: string) =>
+  html
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
 
 for (const dialect of testDialects())
   describe(`Appendix A on the web (${dialect})`, () => {
@@ -114,11 +118,18 @@ for (const dialect of testDialects())
       const hash = await hashOn(analyst)
       assert.equal((await approve(analyst, 'f'.repeat(64))).status, 400, 'an approval of other figures is refused')
       assert.match((await approve(analyst, hash)).headers.get('location') ?? '', /approval=recorded/)
-      assert.match((await approve(analyst, hash)).headers.get('location') ?? '', /approval=already/, 'one person counts once')
+      assert.match(
+        (await approve(analyst, hash)).headers.get('location') ?? '',
+        /approval=already/,
+        'one person counts once',
+      )
       const stillOld = decode(await (await new TestBrowser(app.base).get('/public/appendix-a/FY2018-19')).text())
       assert.ok(stillOld.includes('The 2018/19 budget is £0'), 'one approval publishes nothing')
 
-      assert.match((await approve(administrator, await hashOn(administrator))).headers.get('location') ?? '', /approval=published/)
+      assert.match(
+        (await approve(administrator, await hashOn(administrator))).headers.get('location') ?? '',
+        /approval=published/,
+      )
       const published = decode(await (await new TestBrowser(app.base).get('/public/appendix-a/FY2018-19')).text())
       assert.ok(published.includes('The 2018/19 budget is £398,430: income £359,995 + carry-forward £38,435.'))
       assert.ok(published.includes(ILLUSTRATIVE_LABEL))
@@ -133,7 +144,10 @@ for (const dialect of testDialects())
       assert.match(decode(await (await analyst.get(PAGE)).text()), /changed since publication/)
       // The first round's approver's approval was of other figures: they approve again, and it still needs a second.
       assert.match((await approve(analyst, await hashOn(analyst))).headers.get('location') ?? '', /approval=recorded/)
-      assert.match((await approve(administrator, await hashOn(administrator))).headers.get('location') ?? '', /approval=published/)
+      assert.match(
+        (await approve(administrator, await hashOn(administrator))).headers.get('location') ?? '',
+        /approval=published/,
+      )
       const republished = decode(await (await new TestBrowser(app.base).get('/public/appendix-a/FY2018-19')).text())
       assert.match(republished, /id="total-spent"><strong>£118,000.25</)
       assert.match(republished, /publication 3 of the year/)

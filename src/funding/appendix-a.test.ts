@@ -83,7 +83,13 @@ describe('Appendix A of a year', () => {
 
   it('shows each priority in its order with its services, and their money', () => {
     assert.deepEqual(
-      appendix.priorities.map((p) => [p.name, p.allocated, p.spent, p.illustrative, p.services.map((s) => s.reference)]),
+      appendix.priorities.map((p) => [
+        p.name,
+        p.allocated,
+        p.spent,
+        p.illustrative,
+        p.services.map((s) => s.reference),
+      ]),
       [
         ['Reducing reoffending', 16_500_000, 7_800_000, true, ['S1', 'S3']],
         ['Violence against women and girls', 17_000_050, 3_000_025, false, ['S2']],
@@ -149,7 +155,10 @@ describe("Appendix A's files mark every illustrative figure", () => {
     const notes = workbook.getWorksheet('Notes')
     const noteText: string[] = []
     notes?.eachRow((row) => noteText.push((row.values as unknown[]).slice(1).join(' | ')))
-    assert.ok(noteText.some((t) => t.includes('the text says £378,390')), 'the narrative check is in the notes')
+    assert.ok(
+      noteText.some((t) => t.includes('the text says £378,390')),
+      'the narrative check is in the notes',
+    )
   })
 
   it('standalone HTML: the label beside each illustrative figure, the check, and nothing from outside the file', () => {
@@ -157,7 +166,13 @@ describe("Appendix A's files mark every illustrative figure", () => {
     const rowsWithLabel = [...html.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)]
       .map((m) => m[1] as string)
       .filter((row) => row.includes(ILLUSTRATIVE_LABEL))
-      .map((row) => row.replace(/<[^>]+>/g, ' ').replace(ILLUSTRATIVE_LABEL, '').replace(/\s+/g, ' ').trim())
+      .map((row) =>
+        row
+          .replace(/<[^>]+>/g, ' ')
+          .replace(ILLUSTRATIVE_LABEL, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
     assert.deepEqual(
       rowsWithLabel.map((r) => r.split(' £')[0]),
       ['Comic Relief (Comic Relief)', 'Reducing reoffending', 'Service: S3 Youth outreach', 'Total'],

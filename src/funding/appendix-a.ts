@@ -121,7 +121,12 @@ export function citableFigures(rows: BudgetRows, budget: YearBudget): CitableFig
     year,
     ...budget.streams.map((s) => {
       const own = computeYearBudget(rowsOfStream(rows, s.stream.id), budget.year)
-      return { subject: `${s.stream.name}, ${label}`, income: own.income, carryForward: own.carryForwardIn, budget: own.budget }
+      return {
+        subject: `${s.stream.name}, ${label}`,
+        income: own.income,
+        carryForward: own.carryForwardIn,
+        budget: own.budget,
+      }
     }),
   ]
 }
@@ -138,7 +143,12 @@ export function checkNarrative(text: string | null, rows: BudgetRows, budget: Ye
  *
  * @example buildAppendixA('Safer Wolverhampton Partnership', rows, 'FY2018-19', null).totals.budget
  */
-export function buildAppendixA(partnership: string, rows: BudgetRows, year: string, narrative: string | null): AppendixA {
+export function buildAppendixA(
+  partnership: string,
+  rows: BudgetRows,
+  year: string,
+  narrative: string | null,
+): AppendixA {
   const budget = computeYearBudget(rows, year)
   const streams = budget.streams.map((s) => ({
     name: s.stream.name,

@@ -17,7 +17,13 @@ import { seedMoney } from './testing/seed-money.ts'
  * spreadsheet's column titles are checked against titles derived here from the schema, as the standard's flattening
  * names them.
  */
-type Schema = { title?: string; $ref?: string; properties?: Record<string, Schema>; items?: Schema; definitions?: Record<string, Schema> }
+type Schema = {
+  title?: string
+  $ref?: string
+  properties?: Record<string, Schema>
+  items?: Schema
+  definitions?: Record<string, Schema>
+}
 const schemaFile = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../reference/360giving/${name}`, import.meta.url), 'utf8')) as Schema
 const grantSchema = schemaFile('360-giving-schema.json')
@@ -26,7 +32,10 @@ const packageSchema = schemaFile('360-giving-package-schema.json')
 const ajv = new Ajv({ strict: false, allErrors: true })
 addFormats(ajv)
 // The package schema refers to the grant schema by its published address: the local copy answers for it.
-ajv.addSchema(grantSchema, 'https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4/schema/360-giving-schema.json')
+ajv.addSchema(
+  grantSchema,
+  'https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4/schema/360-giving-schema.json',
+)
 const validatePackage = ajv.compile(packageSchema)
 const problems = (data: unknown) =>
   validatePackage(data) ? [] : (validatePackage.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
@@ -37,11 +46,51 @@ const T = '2025-04-02T08:00:00.000Z'
 /** A made-up partnership: every expected figure below is worked by hand from these rows. */
 const NORTHSHIRE: GrantRows = {
   providers: [
-    { id: 1, name: 'Northshire Mentoring Trust', charityNumber: '1070468', companyNumber: null, postcode: 'NS1 1AA', website: 'https://mentoring.example.org', updatedAt: T },
-    { id: 2, name: 'Scottish Aid', charityNumber: 'SC012345', companyNumber: null, postcode: null, website: null, updatedAt: T },
-    { id: 3, name: 'Safe Homes Ltd', charityNumber: null, companyNumber: '2345678', postcode: null, website: 'not a url', updatedAt: T },
-    { id: 4, name: 'Street Group', charityNumber: null, companyNumber: null, postcode: null, website: null, updatedAt: T },
-    { id: 5, name: 'NI Help', charityNumber: 'NIC100123', companyNumber: null, postcode: null, website: null, updatedAt: T },
+    {
+      id: 1,
+      name: 'Northshire Mentoring Trust',
+      charityNumber: '1070468',
+      companyNumber: null,
+      postcode: 'NS1 1AA',
+      website: 'https://mentoring.example.org',
+      updatedAt: T,
+    },
+    {
+      id: 2,
+      name: 'Scottish Aid',
+      charityNumber: 'SC012345',
+      companyNumber: null,
+      postcode: null,
+      website: null,
+      updatedAt: T,
+    },
+    {
+      id: 3,
+      name: 'Safe Homes Ltd',
+      charityNumber: null,
+      companyNumber: '2345678',
+      postcode: null,
+      website: 'not a url',
+      updatedAt: T,
+    },
+    {
+      id: 4,
+      name: 'Street Group',
+      charityNumber: null,
+      companyNumber: null,
+      postcode: null,
+      website: null,
+      updatedAt: T,
+    },
+    {
+      id: 5,
+      name: 'NI Help',
+      charityNumber: 'NIC100123',
+      companyNumber: null,
+      postcode: null,
+      website: null,
+      updatedAt: T,
+    },
   ],
   streams: [{ id: 7, name: 'Community Safety Fund', funder: 'Northshire PCC' }],
   priorities: [{ id: 3, name: 'Serious violence' }],
@@ -55,16 +104,65 @@ const NORTHSHIRE: GrantRows = {
     svc(7, 'NS-007', 'NI service', 5, { startDate: '2024-07-01' }),
   ],
   commitments: [
-    { serviceId: 1, year: 'FY2024-25', amountPence: 1_000_050, committedOn: '2024-03-15', illustrative: false, updatedAt: T },
-    { serviceId: 1, year: 'FY2025-26', amountPence: 500_000, committedOn: '2025-03-10', illustrative: false, updatedAt: T },
+    {
+      serviceId: 1,
+      year: 'FY2024-25',
+      amountPence: 1_000_050,
+      committedOn: '2024-03-15',
+      illustrative: false,
+      updatedAt: T,
+    },
+    {
+      serviceId: 1,
+      year: 'FY2025-26',
+      amountPence: 500_000,
+      committedOn: '2025-03-10',
+      illustrative: false,
+      updatedAt: T,
+    },
     { serviceId: 2, year: 'FY2024-25', amountPence: 900_000, committedOn: null, illustrative: false, updatedAt: T },
-    { serviceId: 3, year: 'FY2025-26', amountPence: 100_000, committedOn: '2025-03-01', illustrative: false, updatedAt: T },
-    { serviceId: 4, year: 'FY2024-25', amountPence: 300_000, committedOn: '2024-04-20', illustrative: false, updatedAt: T },
-    { serviceId: 5, year: 'FY2024-25', amountPence: 100_000, committedOn: '2024-03-30', illustrative: true, updatedAt: T },
-    { serviceId: 7, year: 'FY2024-25', amountPence: 70_000, committedOn: '2024-07-01', illustrative: false, updatedAt: T },
+    {
+      serviceId: 3,
+      year: 'FY2025-26',
+      amountPence: 100_000,
+      committedOn: '2025-03-01',
+      illustrative: false,
+      updatedAt: T,
+    },
+    {
+      serviceId: 4,
+      year: 'FY2024-25',
+      amountPence: 300_000,
+      committedOn: '2024-04-20',
+      illustrative: false,
+      updatedAt: T,
+    },
+    {
+      serviceId: 5,
+      year: 'FY2024-25',
+      amountPence: 100_000,
+      committedOn: '2024-03-30',
+      illustrative: true,
+      updatedAt: T,
+    },
+    {
+      serviceId: 7,
+      year: 'FY2024-25',
+      amountPence: 70_000,
+      committedOn: '2024-07-01',
+      illustrative: false,
+      updatedAt: T,
+    },
   ],
   payments: [
-    { serviceId: 1, period: 'FY2024-25-Q1', amountPence: 250_000, paidOn: '2024-06-01', illustrative: false, updatedAt: T },
+    {
+      serviceId: 1,
+      period: 'FY2024-25-Q1',
+      amountPence: 250_000,
+      paidOn: '2024-06-01',
+      illustrative: false,
+      updatedAt: T,
+    },
     { serviceId: 1, period: 'FY2024-25-Q2', amountPence: 250_000, paidOn: null, illustrative: false, updatedAt: T },
   ],
 }
@@ -109,7 +207,13 @@ describe('the 360Giving export of a made-up partnership', () => {
 
   it('holds the grants worked by hand, and says why each other service is left out', () => {
     assert.deepEqual(
-      made.package.grants.map((g) => [g.id, g.amountAwarded, g.amountDisbursed, g.awardDate, g.recipientOrganization[0]?.id]),
+      made.package.grants.map((g) => [
+        g.id,
+        g.amountAwarded,
+        g.amountDisbursed,
+        g.awardDate,
+        g.recipientOrganization[0]?.id,
+      ]),
       [
         // In the references' character order: "-" comes before "/".
         ['360G-northshire-NS-004', 3_000, 0, '2024-04-20', '360G-northshire-org-street_group'],
@@ -118,14 +222,20 @@ describe('the 360Giving export of a made-up partnership', () => {
       ],
     )
     const first = made.package.grants.find((g) => g.id === '360G-northshire-NS_001')
-    assert.deepEqual(first?.disbursementTransaction?.map((t) => [t.transactionDate, t.value]), [
-      ['2024-06-01', 2_500],
-      ['2024-09-30', 2_500],
-    ])
+    assert.deepEqual(
+      first?.disbursementTransaction?.map((t) => [t.transactionDate, t.value]),
+      [
+        ['2024-06-01', 2_500],
+        ['2024-09-30', 2_500],
+      ],
+    )
     assert.equal(first?.dateModified, '2025-04-02T08:00:00.000Z')
     assert.deepEqual(first?.fundingOrganization, [{ id: 'GB-LAE-NSH', name: 'Northshire Council' }])
     assert.deepEqual(first?.grantProgramme, [{ code: '360G-northshire-stream-7', title: 'Community Safety Fund' }])
-    assert.deepEqual(first?.classifications?.map((c) => c.title), ['Serious violence'])
+    assert.deepEqual(
+      first?.classifications?.map((c) => c.title),
+      ['Serious violence'],
+    )
     assert.equal(first?.recipientOrganization[0]?.url, 'https://mentoring.example.org')
     assert.deepEqual(
       made.leftOut.map((l) => [l.reference, l.reason.split(':')[0]]),
@@ -168,7 +278,8 @@ describe('the 360Giving export of a made-up partnership', () => {
   })
 
   it('identifies organisations as org-id.guide lists them', () => {
-    const id = (charityNumber: string | null, companyNumber: string | null) => organisationId({ charityNumber, companyNumber })
+    const id = (charityNumber: string | null, companyNumber: string | null) =>
+      organisationId({ charityNumber, companyNumber })
     assert.equal(id('1070468', '12345678'), 'GB-CHC-1070468')
     assert.equal(id('1070468-1', null), 'GB-CHC-1070468')
     assert.equal(id('sc012345', null), 'GB-SC-SC012345')
@@ -225,7 +336,8 @@ function schemaPaths(): string[] {
 
 function valueOf(grant: Record<string, unknown>, path: string): unknown {
   let value: unknown = grant
-  for (const part of path.split('/')) value = value === undefined || value === null ? undefined : (value as Record<string, unknown>)[part]
+  for (const part of path.split('/'))
+    value = value === undefined || value === null ? undefined : (value as Record<string, unknown>)[part]
   return value
 }
 
@@ -243,7 +355,14 @@ async function checkSpreadsheet(workbook: ExcelJS.Workbook, grants: readonly Rec
     }
   }
   for (const title of header) assert.ok(byTitle.has(title), `"${title}" is a title of the standard`)
-  for (const needed of ['Identifier', 'Title', 'Amount Awarded', 'Award Date', 'Recipient Org:Identifier', 'Funding Org:Identifier'])
+  for (const needed of [
+    'Identifier',
+    'Title',
+    'Amount Awarded',
+    'Award Date',
+    'Recipient Org:Identifier',
+    'Funding Org:Identifier',
+  ])
     assert.ok(header.includes(needed), needed)
   assert.equal(sheet.rowCount, grants.length + 1)
   grants.forEach((grant, i) => {
@@ -269,7 +388,10 @@ for (const dialect of testDialects())
       const analyst = await app.signedIn('partnership-analyst')
       const response = await analyst.get('/funding/360giving.json')
       assert.equal(response.status, 200)
-      const data = JSON.parse(await response.text()) as { grants: { id: string; amountAwarded: number }[]; title: string }
+      const data = JSON.parse(await response.text()) as {
+        grants: { id: string; amountAwarded: number }[]
+        title: string
+      }
       assert.deepEqual(problems(data), [])
       assert.deepEqual(
         data.grants.map((g) => [g.id, g.amountAwarded]),
@@ -287,7 +409,9 @@ for (const dialect of testDialects())
       assert.equal(sampleData.grants.length, 3)
       assert.match(sampleData.title, /^ILLUSTRATIVE SAMPLE/)
 
-      const xlsx = await fetch(new URL('/funding/360giving.xlsx', app.base), { headers: { cookie: analyst.cookieHeader() } })
+      const xlsx = await fetch(new URL('/funding/360giving.xlsx', app.base), {
+        headers: { cookie: analyst.cookieHeader() },
+      })
       assert.equal(xlsx.status, 200)
       const workbook = new ExcelJS.Workbook()
       await workbook.xlsx.load(await xlsx.arrayBuffer())

@@ -209,7 +209,8 @@ export function buildGrantExport(rows: GrantRows, publisher: GrantPublisher, opt
   let illustrativeGrants = 0
 
   // In the order of the services' references by character code: the same file whatever the database's collation.
-  const byReference = (a: GrantService, b: GrantService) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0)
+  const byReference = (a: GrantService, b: GrantService) =>
+    a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0
   for (const service of [...rows.services].sort(byReference)) {
     const leave = (reason: string) => leftOut.push({ reference: service.reference, title: service.title, reason })
     const commitments = rows.commitments.filter((c) => c.serviceId === service.id)
@@ -244,8 +245,7 @@ export function buildGrantExport(rows: GrantRows, publisher: GrantPublisher, opt
       continue
     }
     const id = `${prefix}-${identifierPart(service.reference)}`
-    const recipientId =
-      organisationId(provider) ?? `${prefix}-org-${identifierPart(provider.name.toLowerCase())}`
+    const recipientId = organisationId(provider) ?? `${prefix}-org-${identifierPart(provider.name.toLowerCase())}`
     const recipient = {
       id: recipientId,
       name: provider.name,
@@ -256,7 +256,8 @@ export function buildGrantExport(rows: GrantRows, publisher: GrantPublisher, opt
     }
     const stream = service.streamId === null ? undefined : streams.get(service.streamId)
     const priority = service.priorityId === null ? undefined : priorities.get(service.priorityId)
-    const description = service.description?.trim() || `${service.title}: a service commissioned by ${publisher.partnershipName}.`
+    const description =
+      service.description?.trim() || `${service.title}: a service commissioned by ${publisher.partnershipName}.`
     if (illustrative) illustrativeGrants++
     grants.push({
       id,
@@ -289,7 +290,12 @@ export function buildGrantExport(rows: GrantRows, publisher: GrantPublisher, opt
             })),
           }
         : {}),
-      dateModified: [service.updatedAt, provider.updatedAt, ...commitments.map((c) => c.updatedAt), ...payments.map((p) => p.updatedAt)]
+      dateModified: [
+        service.updatedAt,
+        provider.updatedAt,
+        ...commitments.map((c) => c.updatedAt),
+        ...payments.map((p) => p.updatedAt),
+      ]
         .sort()
         .at(-1) as string,
     })

@@ -401,7 +401,12 @@ export const routeManifest: readonly RouteAccess[] = [
     sample: { own: '/funding/appendix-a/FY2018-19/approve' },
   },
   { method: 'GET', path: '/public/appendix-a', access: 'public' },
-  { method: 'GET', path: '/public/appendix-a/:file', access: 'public', sample: { own: '/public/appendix-a/FY2018-19' } },
+  {
+    method: 'GET',
+    path: '/public/appendix-a/:file',
+    access: 'public',
+    sample: { own: '/public/appendix-a/FY2018-19' },
+  },
   { method: 'GET', path: '/funding/360giving', access: 'budget:view', wholePartnership: true },
   { method: 'GET', path: '/funding/360giving.json', access: 'budget:view', wholePartnership: true },
   { method: 'GET', path: '/funding/360giving.xlsx', access: 'budget:view', wholePartnership: true },

@@ -90,10 +90,42 @@ export async function seedMoney(database: Database, options: { readonly tag?: st
   await db
     .insertInto('budget_allocations')
     .values([
-      { funding_stream_id: pcc, year: 'FY2018-19', strategic_priority_id: null, service_id: s1, amount_pence: 15_000_000, illustrative: 0, ...stamp },
-      { funding_stream_id: pcc, year: 'FY2018-19', strategic_priority_id: null, service_id: s2, amount_pence: 12_000_050, illustrative: 0, ...stamp },
-      { funding_stream_id: comicRelief, year: 'FY2018-19', strategic_priority_id: null, service_id: s3, amount_pence: 1_500_000, illustrative: 1, ...stamp },
-      { funding_stream_id: pcc, year: 'FY2018-19', strategic_priority_id: vawg, service_id: null, amount_pence: 5_000_000, illustrative: 0, ...stamp },
+      {
+        funding_stream_id: pcc,
+        year: 'FY2018-19',
+        strategic_priority_id: null,
+        service_id: s1,
+        amount_pence: 15_000_000,
+        illustrative: 0,
+        ...stamp,
+      },
+      {
+        funding_stream_id: pcc,
+        year: 'FY2018-19',
+        strategic_priority_id: null,
+        service_id: s2,
+        amount_pence: 12_000_050,
+        illustrative: 0,
+        ...stamp,
+      },
+      {
+        funding_stream_id: comicRelief,
+        year: 'FY2018-19',
+        strategic_priority_id: null,
+        service_id: s3,
+        amount_pence: 1_500_000,
+        illustrative: 1,
+        ...stamp,
+      },
+      {
+        funding_stream_id: pcc,
+        year: 'FY2018-19',
+        strategic_priority_id: vawg,
+        service_id: null,
+        amount_pence: 5_000_000,
+        illustrative: 0,
+        ...stamp,
+      },
     ])
     .execute()
   // Every row of a multi-row insert names every column: a column one row leaves out would be written as null.
@@ -126,9 +158,30 @@ export async function seedMoney(database: Database, options: { readonly tag?: st
   await db
     .insertInto('service_commitments')
     .values([
-      { service_id: s1, year: 'FY2018-19', amount_pence: 15_000_000, committed_on: '2018-03-20', illustrative: 0, ...stamp },
-      { service_id: s2, year: 'FY2018-19', amount_pence: 12_000_050, committed_on: '2018-03-21', illustrative: 0, ...stamp },
-      { service_id: s3, year: 'FY2018-19', amount_pence: 1_500_000, committed_on: '2018-03-22', illustrative: 1, ...stamp },
+      {
+        service_id: s1,
+        year: 'FY2018-19',
+        amount_pence: 15_000_000,
+        committed_on: '2018-03-20',
+        illustrative: 0,
+        ...stamp,
+      },
+      {
+        service_id: s2,
+        year: 'FY2018-19',
+        amount_pence: 12_000_050,
+        committed_on: '2018-03-21',
+        illustrative: 0,
+        ...stamp,
+      },
+      {
+        service_id: s3,
+        year: 'FY2018-19',
+        amount_pence: 1_500_000,
+        committed_on: '2018-03-22',
+        illustrative: 1,
+        ...stamp,
+      },
     ])
     .execute()
   return { strategy, reoffending, vawg, pcc, comicRelief, services: { s1, s2, s3 } }
