@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs'
 import { onlyPartnership } from '../../test/support/partnership.ts'
 import { testDialects } from '../../test/support/databases.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
+import { addUserWithPassword } from '../../test/support/accounts.ts'
 import { TestBrowser } from '../accounts/web/test-client.ts'
 import { ILLUSTRATIVE_LABEL } from './appendix-a.ts'
 import { addSpend, seedMoney } from './testing/seed-money.ts'
@@ -161,10 +162,57 @@ for (const dialect of testDialects())
       }
     })
 
+    // Last: it adds a second partnership to the instance.
+    it('keeps each partnership’s Appendix A and 360Giving export to its own people', async () => {
+      const added = await app.services.partnerships.add('test', { name: 'Northshire', code: 'E22000999' })
+      assert.ok(added.ok)
+      const northshire = app.services.forPartnership(added.value)
+      await seedMoney(northshire.database, { tag: 'N' })
+      const canary = 'CANARY-NORTHSHIRE-7e1 The total income was £339,995.'
+      const person = await addUserWithPassword(northshire.accounts, {
+        email: 'analyst@northshire.example',
+        role: 'partnership-analyst',
+        password: 'maple-harbour-quiet-seventy',
+      })
+      await northshire.appendixA.saveNarrative({ ...person, email: person.email }, 'FY2018-19', canary)
+      const theirs = new TestBrowser(app.base)
+      assert.equal((await theirs.signIn('analyst@northshire.example', 'maple-harbour-quiet-seventy')).status, 303)
+      const own = `/p/${added.value.slug}${PAGE}`
+      const page = await theirs.get(own)
+      assert.equal(page.status, 200)
+      assert.ok((await page.text()).includes('CANARY-NORTHSHIRE-7e1'))
+
+      const demoAnalyst = await app.signedIn('partnership-analyst')
+      for (const path of [own, `${own}.csv`, `/p/${added.value.slug}/funding/360giving.json`])
+        assert.equal((await demoAnalyst.get(path)).status, 404, path)
+      const demoSlug = (await onlyDemo()).slug
+      for (const path of [
+        `/p/${demoSlug}${PAGE}`,
+        `/p/${demoSlug}${PAGE}.csv`,
+        `/p/${demoSlug}/public/appendix-a/FY2018-19`,
+      ]) {
+        const response = await demoAnalyst.get(path)
+        assert.equal(response.status, 200, path)
+        assert.ok(!(await response.text()).includes('CANARY-NORTHSHIRE'), `${path} holds nothing of Northshire's`)
+      }
+      assert.equal((await theirs.get(`/p/${demoSlug}${PAGE}`)).status, 404, 'nor the other way')
+      assert.equal(
+        (await new TestBrowser(app.base).get(`/p/${added.value.slug}/public/appendix-a/FY2018-19`)).status,
+        404,
+      )
+    })
+
+    const onlyDemo = async () => {
+      const demo = await app.services.partnerships.findBySlug('wolverhampton')
+      assert.ok(demo)
+      return demo
+    }
+
     it('answers 404 for a year with nothing, and for the public page of a year never published', async () => {
       const analyst = await app.signedIn('partnership-analyst')
-      assert.equal((await analyst.get('/funding/appendix-a/FY2010-11')).status, 404)
-      assert.equal((await analyst.get('/funding/appendix-a/2018-19')).status, 404)
-      assert.equal((await new TestBrowser(app.base).get('/public/appendix-a/FY2010-11')).status, 404)
+      const demo = `/p/${(await onlyDemo()).slug}`
+      assert.equal((await analyst.get(`${demo}/funding/appendix-a/FY2010-11`)).status, 404)
+      assert.equal((await analyst.get(`${demo}/funding/appendix-a/2018-19`)).status, 404)
+      assert.equal((await new TestBrowser(app.base).get(`${demo}/public/appendix-a/FY2010-11`)).status, 404)
     })
   })
