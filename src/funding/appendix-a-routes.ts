@@ -69,9 +69,10 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
   const edit = [requirePermission(accounts, 'budget:edit')]
   const publish = [requirePermission(accounts, 'report:publish')]
 
-  router.get('/funding/appendix-a', ...read, async (req, res) => {
+  router.get('/funding/appendix-a', ...read, async (req, res, next) => {
     const user = res.locals.currentUser
-    if (!user) return
+    // The guards above let no one through unsigned; were one to, the page does not exist for them.
+    if (!user) return next()
     const asked = typeof req.query.year === 'string' ? req.query.year.trim() : ''
     if (YEAR.test(asked)) return res.redirect(303, `${req.baseUrl}/funding/appendix-a/${asked}`)
     const years = await appendixA.years(user)
@@ -235,7 +236,8 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
     form: { values: GrantPublishingSettings; errors: readonly { field: string; message: string }[] } | null,
   ) => {
     const user = res.locals.currentUser
-    if (!user) return
+    // Only reached behind the guards, which let nobody through unsigned.
+    if (!user) throw new Error('The 360Giving page was reached without a signed-in user')
     const [grantExport, settings] = await Promise.all([threeSixtyGiving.grants(user), threeSixtyGiving.settings(user)])
     const values = form?.values ?? settings ?? { prefix: '', funderOrgId: '', funderName: '' }
     res.status(form && form.errors.length > 0 ? 400 : 200).render('funding/three-sixty-giving.njk', {
@@ -256,9 +258,9 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
   })
 
   const includeIllustrative = (req: Request) => req.query.sample === 'illustrative'
-  router.get('/funding/360giving.json', ...read, async (req, res) => {
+  router.get('/funding/360giving.json', ...read, async (req, res, next) => {
     const user = res.locals.currentUser
-    if (!user) return
+    if (!user) return next()
     const grantExport = await threeSixtyGiving.grants(user, { includeIllustrative: includeIllustrative(req) })
     // The standard's package needs at least one grant: with none to publish there is no file, only the reasons (409:
     // the address is right, the partnership's data cannot make the file yet).
@@ -275,9 +277,9 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
     )
   })
 
-  router.get('/funding/360giving.xlsx', ...read, async (req, res) => {
+  router.get('/funding/360giving.xlsx', ...read, async (req, res, next) => {
     const user = res.locals.currentUser
-    if (!user) return
+    if (!user) return next()
     const grantExport = await threeSixtyGiving.grants(user, { includeIllustrative: includeIllustrative(req) })
     if (grantExport.package.grants.length === 0) {
       res.status(409).render('funding/three-sixty-giving-none.njk', { pageTitle: 'No grants to export', grantExport })
@@ -292,9 +294,9 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
     )
   })
 
-  router.post('/funding/360giving/settings', ...edit, async (req, res) => {
+  router.post('/funding/360giving/settings', ...edit, async (req, res, next) => {
     const user = res.locals.currentUser
-    if (!user) return
+    if (!user) return next()
     const values = {
       prefix: formField(req.body, 'prefix'),
       funderOrgId: formField(req.body, 'funderOrgId'),
