@@ -15,6 +15,7 @@ const TABLE_FILES = [
   'src/audit/audit-tables.ts',
   'src/crime/crime-count-tables.ts',
   'src/crime/reference/tables.ts',
+  'src/funding/appendix-a-tables.ts',
   'src/funding/funding-tables.ts',
   'src/partnerships/partnership-tables.ts',
   'src/performance/tables.ts',

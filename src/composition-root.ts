@@ -49,6 +49,10 @@ import { createBudgetRepository } from './funding/budget-repository.ts'
 import { createBudgetService } from './funding/budget-service.ts'
 import { createBudgetImportService } from './funding/budget-import-service.ts'
 import { loadBudgetDemo } from './funding/budget-demo.ts'
+import { createAppendixARepository } from './funding/appendix-a-repository.ts'
+import { createAppendixAService } from './funding/appendix-a-service.ts'
+import { readGrantRows } from './funding/three-sixty-giving-rows.ts'
+import { createThreeSixtyGivingService } from './funding/three-sixty-giving-service.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -167,6 +171,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await demo.budget.loadDemo(DEMO_ACTOR)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
+    if (loaded) await demo.appendixA.loadDemo(DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -391,8 +396,30 @@ export function createPartnershipServices(
     /** The demo partnership's money (the seed's PCC grant and funds); loading again changes nothing. */
     loadDemo: (actor: string) => loadBudgetDemo(budgetDeps, actor),
   }
+  // Appendix A (its narrative, two-person publication) and the 360Giving export (src/funding/), over the budget's
+  // own read of the money rows.
+  const appendixA = createAppendixAService({
+    database: scopedDatabase,
+    repository: createAppendixARepository(partnershipAudit),
+    rows: () => budgetRepository.readRows(),
+    partnership: partnership.name,
+    people: async (userId) => {
+      const user = await partnershipAccounts.findUser({ system: 'publication' }, userId)
+      return user === null ? null : { name: user.name, roleName: roleNames[user.role] }
+    },
+  })
+  const threeSixtyGiving = createThreeSixtyGivingService({
+    database: scopedDatabase,
+    audit: partnershipAudit,
+    rows: () => readGrantRows(scopedDatabase),
+    partnership: { name: partnership.name, slug: partnership.slug },
+  })
   return {
     partnership,
+    /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
+    appendixA,
+    /** The grants (commissioned services) in the 360Giving Data Standard, and how the partnership names itself there. */
+    threeSixtyGiving,
     /** The partnership's settings, the instance's filling the gaps. */
     settings,
     /** The instance's configuration, with this partnership's name. */

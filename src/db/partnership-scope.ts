@@ -62,6 +62,10 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'spend_entries',
   'service_outputs',
   'service_output_actuals',
+  'appendix_a_narratives',
+  'appendix_a_approvals',
+  'appendix_a_publications',
+  'grant_publishing_settings',
 ])
 
 const COLUMN = 'partnership_id'

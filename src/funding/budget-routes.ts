@@ -1,7 +1,7 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
+import express, { type NextFunction, type Request, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
 import { can } from '../accounts/permissions.ts'
-import { requirePermission } from '../accounts/web/authentication.ts'
+import { requirePermission, requireWholePartnershipPermission } from '../accounts/web/authentication.ts'
 import { redirectAfterSaving, takeFlash } from '../accounts/web/session.ts'
 import { reconciliationSentences, budgetSentence } from '../domain/budget.ts'
 import type { UploadStore } from '../imports-web/upload-store.ts'
@@ -45,13 +45,8 @@ export function budgetRoutes(deps: {
     (req: Request, res: Response, next: NextFunction) =>
       handler(req, res, next).catch(next)
 
-  /** A reader of only their own agency's money (a data owner) is told the whole partnership's page does not exist. */
-  const hiddenFromOwnAgencyReaders: RequestHandler = (_req, res, next) => {
-    const user = res.locals.currentUser
-    if (user && !can(user, 'budget:view') && can(user, 'budget:view', { agencyId: user.agencyId })) return next('route')
-    next()
-  }
-  const mayRead = [hiddenFromOwnAgencyReaders, requirePermission(deps.accounts, 'budget:view')]
+  // The whole partnership's money: a provider's data owner (their own services only) finds no such page.
+  const mayRead = requireWholePartnershipPermission(deps.accounts, 'budget:view')
   const mayEdit = [requirePermission(deps.accounts, 'budget:edit')]
 
   const user = (res: Response) => {

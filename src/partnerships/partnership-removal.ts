@@ -12,6 +12,10 @@ import type { PartnershipRepository } from './partnership-repository.ts'
  * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
  */
 const OWNED_TABLES_CHILDREN_FIRST = [
+  'grant_publishing_settings',
+  'appendix_a_publications',
+  'appendix_a_approvals',
+  'appendix_a_narratives',
   'service_output_actuals',
   'service_outputs',
   'spend_entries',

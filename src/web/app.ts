@@ -43,6 +43,7 @@ import { noStore, setUpWebSecurity } from './security.ts'
 import { setUpStaticAssets } from './static-assets.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { govukFrontendVersion } from '../shared/web/paths.ts'
+import { appendixARoutes } from '../funding/appendix-a-routes.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */
@@ -392,6 +393,15 @@ function partnershipRouter(
       nunjucks: shared.nunjucks,
       guard: [requirePermission(accounts, 'report:view')],
       exportGuard: [requirePermission(accounts, 'report:export')],
+    }),
+  )
+  // Appendix A (its downloads, narrative and publication; its public page) and the 360Giving export (src/funding/).
+  router.use(
+    appendixARoutes({
+      appendixA: scoped.appendixA,
+      threeSixtyGiving: scoped.threeSixtyGiving,
+      accounts,
+      nunjucks: shared.nunjucks,
     }),
   )
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).

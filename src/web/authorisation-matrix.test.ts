@@ -198,11 +198,9 @@ function expectationFor(route: RouteAccess, who: Who, agencyId: number | null, w
   }
   // Refused here but allowed for an object of their own agency: another agency's object, which for an
   // agency-scoped route does not exist for them.
-  if (
-    (route.agencyScoped || route.hiddenFromOwnAgencyReaders) &&
-    can(who.principal, route.access, { agencyId: who.principal.agencyId })
-  )
-    return 'hidden'
+  if (route.agencyScoped && can(who.principal, route.access, { agencyId: who.principal.agencyId })) return 'hidden'
+  // A page of every agency's objects, for someone allowed their own agency's only: it does not exist for them.
+  if (route.wholePartnership && can(who.principal, route.access, { agencyId: who.principal.agencyId })) return 'hidden'
   return 'forbidden'
 }
 

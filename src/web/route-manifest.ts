@@ -33,14 +33,14 @@ export interface RouteAccess {
    * else, even with the permission, is told it does not exist (404). The matrix test's `{upload}` is the analyst's.
    */
   readonly personal?: boolean
-  /**
-   * True for a page of the whole partnership's (the budget) whose permission a role may also hold for its own
-   * agency's objects only (`own-agency`, a data owner): to them the page does not exist (404), as another agency's
-   * object does not; anyone else refused gets 403.
-   */
-  readonly hiddenFromOwnAgencyReaders?: boolean
   /** API routes answer 401 (not a redirect to the sign-in page) when nobody is signed in. */
   readonly api?: boolean
+  /**
+   * True when the page covers every agency's objects at once (the budget, Appendix A, the 360Giving export): someone who holds
+   * the action only for their own agency (a provider's data owner with 'budget:view') is told it does not exist
+   * (404), as they are for another agency's object; anyone else without the action gets 403.
+   */
+  readonly wholePartnership?: boolean
 }
 
 /**
@@ -329,7 +329,7 @@ export const routeManifest: readonly RouteAccess[] = [
 
   // The budget (src/funding/budget-routes.ts): the whole partnership's money. A data owner, who may read only their own
   // agency's services (on the services pages), is told the budget page does not exist.
-  { method: 'GET', path: '/funding', access: 'budget:view', hiddenFromOwnAgencyReaders: true },
+  { method: 'GET', path: '/funding', access: 'budget:view', wholePartnership: true },
   { method: 'POST', path: '/funding/streams', access: 'budget:edit' },
   { method: 'GET', path: '/funding/streams/:id', access: 'budget:edit', sample: { own: '/funding/streams/1' } },
   { method: 'POST', path: '/funding/streams/:id', access: 'budget:edit', sample: { own: '/funding/streams/1' } },
@@ -405,4 +405,45 @@ export const routeManifest: readonly RouteAccess[] = [
     agencyScoped: true,
     sample: { own: '/returns/FY2017-18-Q4/WMP/review', other: '/returns/FY2017-18-Q4/YOT/review' },
   },
+
+  // Appendix A and the 360Giving export (src/funding/appendix-a-routes.ts): the whole partnership's money, so a
+  // provider's data owner (own agency's 'budget:view' only) finds nothing there. The demo's 2018/19 has the seed's
+  // narrative and is published by the demo loader.
+  { method: 'GET', path: '/funding/appendix-a', access: 'budget:view', wholePartnership: true },
+  {
+    method: 'GET',
+    path: '/funding/appendix-a/:file',
+    access: 'budget:view',
+    wholePartnership: true,
+    sample: { own: '/funding/appendix-a/FY2018-19' },
+  },
+  {
+    method: 'GET',
+    path: '/funding/appendix-a/:year/narrative',
+    access: 'budget:edit',
+    sample: { own: '/funding/appendix-a/FY2018-19/narrative' },
+  },
+  {
+    method: 'POST',
+    path: '/funding/appendix-a/:year/narrative',
+    access: 'budget:edit',
+    sample: { own: '/funding/appendix-a/FY2018-19/narrative' },
+  },
+  {
+    method: 'POST',
+    path: '/funding/appendix-a/:year/approve',
+    access: 'report:publish',
+    sample: { own: '/funding/appendix-a/FY2018-19/approve' },
+  },
+  { method: 'GET', path: '/public/appendix-a', access: 'public' },
+  {
+    method: 'GET',
+    path: '/public/appendix-a/:file',
+    access: 'public',
+    sample: { own: '/public/appendix-a/FY2018-19' },
+  },
+  { method: 'GET', path: '/funding/360giving', access: 'budget:view', wholePartnership: true },
+  { method: 'GET', path: '/funding/360giving.json', access: 'budget:view', wholePartnership: true },
+  { method: 'GET', path: '/funding/360giving.xlsx', access: 'budget:view', wholePartnership: true },
+  { method: 'POST', path: '/funding/360giving/settings', access: 'budget:edit' },
 ]

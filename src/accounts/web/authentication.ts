@@ -168,6 +168,23 @@ export function requirePermission(
 }
 
 /**
+ * For a page that covers every agency's objects at once (the budget, Appendix A, the 360Giving export): someone who
+ * holds `action` only for their own agency (a provider's data owner with 'budget:view') is told the page does not
+ * exist (404, as for another agency's object: the next route answers); anyone else without it is refused (403).
+ */
+export function requireWholePartnershipPermission(
+  accounts: Pick<AccountService, 'log'>,
+  action: Action,
+): RequestHandler[] {
+  const hideFromOwnAgencyReaders: RequestHandler = (_req, res, next) => {
+    const user = res.locals.currentUser
+    if (user && !can(user, action) && can(user, action, { agencyId: user.agencyId })) return next('route')
+    next()
+  }
+  return [hideFromOwnAgencyReaders, requirePermission(accounts, action)]
+}
+
+/**
  * For machine-to-machine API routes: the request must carry `Authorization: Bearer <token>` with a live API
  * token; `res.locals.apiClient` then names the agency it acts for (with a data owner's rights there: ask
  * `can(res.locals.apiClient.principal, action, resource)`). Anything else is 401. Cookies play no part.
