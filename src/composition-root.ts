@@ -45,6 +45,10 @@ import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { populationsFor } from './regional/populations.ts'
+import { createStrategyRepository } from './plan/strategy-repository.ts'
+import { createStrategyService } from './plan/strategy-service.ts'
+import { createKpiLinkService } from './plan/kpi-links.ts'
+import { loadDemoStrategy } from './plan/strategy-demo.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -162,6 +166,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await prepareDemoAccounts(demo.accounts, config)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
+    // The seed's 2017-20 strategy, its priorities and two years' delivery priorities, its KPIs linked (src/plan/).
+    await loadDemoStrategy(demo.strategy, DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -376,6 +382,13 @@ export function createPartnershipServices(
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
   })
+  // The plan's strategy, its priorities and delivery priorities, and KPIs' links to them (src/plan/).
+  const strategyRepository = createStrategyRepository(scopedDatabase)
+  const strategy = {
+    repository: strategyRepository,
+    strategies: createStrategyService({ database: scopedDatabase, repository: strategyRepository, audit: partnershipAudit }),
+    kpiLinks: createKpiLinkService({ database: scopedDatabase, repository: strategyRepository, audit: partnershipAudit }),
+  }
   return {
     partnership,
     /** The partnership's settings, the instance's filling the gaps. */
@@ -410,6 +423,8 @@ export function createPartnershipServices(
       /** The performance report, regenerated from the stored figures (web page, downloads, `report` command). */
       performance: performanceReports,
     },
+    /** The strategy and its priorities, and KPIs' links to them (the plan's landing page reads them). */
+    strategy,
   }
 }
 

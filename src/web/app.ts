@@ -15,6 +15,7 @@ import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
+import { strategyRoutes } from '../plan/strategy-routes.ts'
 import { can } from '../accounts/permissions.ts'
 import { createUploadStore, type UploadStore } from '../imports-web/upload-store.ts'
 import {
@@ -382,6 +383,16 @@ function partnershipRouter(
       nunjucks: shared.nunjucks,
       guard: [requirePermission(accounts, 'report:view')],
       exportGuard: [requirePermission(accounts, 'report:export')],
+    }),
+  )
+  // The plan's landing page, the strategy and its priorities, KPIs linked to them (src/plan/: plan:view, plan:edit).
+  router.use(
+    strategyRoutes({
+      accounts,
+      strategies: scoped.strategy.strategies,
+      kpiLinks: scoped.strategy.kpiLinks,
+      repository: scoped.strategy.repository,
+      reports: scoped.reports.performance,
     }),
   )
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
