@@ -213,14 +213,8 @@ export function createKpiLinkService(deps: {
       })
     },
 
-    /** A KPI's link with its priority and strategy, for the KPI page; null when it has none. */
-    async linkOf(indicatorId: string): Promise<{ priority: PriorityRow; strategy: StrategyRow } | null> {
-      const link = (await repo.links()).find((l) => l.indicator_id === indicatorId)
-      if (!link) return null
-      const priority = await repo.priority(link.strategic_priority_id)
-      const strategy = priority ? await repo.strategy(priority.strategy_id) : null
-      return priority && strategy ? { priority, strategy } : null
-    },
+    /** A KPI's priority and strategy, for the KPI page; null when it is not linked. */
+    linkOf: (indicatorId: string) => repo.linkOfIndicator(indicatorId),
   }
 }
 

@@ -236,6 +236,26 @@ export function createStrategyRepository(database: ScopedDatabase) {
         .execute()
     },
 
+    /** A KPI's priority and strategy, in one read (the KPI page shows them). */
+    async linkOfIndicator(
+      indicatorId: string,
+      executor: Executor = db,
+    ): Promise<{ priorityName: string; strategyId: number; strategyTitle: string } | null> {
+      return (
+        (await executor
+          .selectFrom('indicator_priorities')
+          .innerJoin('strategic_priorities', 'strategic_priorities.id', 'indicator_priorities.strategic_priority_id')
+          .innerJoin('strategies', 'strategies.id', 'strategic_priorities.strategy_id')
+          .select([
+            'strategic_priorities.name as priorityName',
+            'strategies.id as strategyId',
+            'strategies.title as strategyTitle',
+          ])
+          .where('indicator_priorities.indicator_id', '=', indicatorId)
+          .executeTakeFirst()) ?? null
+      )
+    },
+
     async insertLink(uow: UnitOfWork, row: Omit<KpiLinkRow, 'id'>): Promise<void> {
       await uow.trx.insertInto('indicator_priorities').values(row).execute()
     },

@@ -84,6 +84,11 @@ for (const dialect of testDialects()) {
       assert.ok(rrAt < kpiAt && kpiAt < rvAt)
     })
 
+    it('shows a linked KPI’s priority on its page as a link to the strategy', async () => {
+      const page = mainOf(await (await viewer.get('/kpis/first-time-entrants')).text())
+      assert.ok(page.includes(`<a class="govuk-link" href="/plan/strategies/${strategyId}">Reducing Reoffending</a>`))
+    })
+
     it('counts a data owner’s own agency’s actions only, and every agency’s for a reader of the whole plan', async () => {
       const agencies = await demo.accounts.listAgencies()
       const wmp = agencies.find((a) => a.code === 'WMP')

@@ -332,6 +332,8 @@ function partnershipRouter(
       exportGuard: [requirePermission(accounts, 'report:export')],
       // Other partnerships of the instance that share the KPI, from what they have published only.
       peers: (code) => services.regional.peers(scoped.partnership, code),
+      // The KPI's priority in the plan, linking to the strategy (src/plan/kpi-links.ts).
+      planLink: (id) => scoped.strategy.kpiLinks.linkOf(id),
     }),
   )
   // The JSON API (/api; bearer tokens or the session; problem+json errors; its own 404 under /api).
