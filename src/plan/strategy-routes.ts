@@ -20,8 +20,15 @@ export interface StrategyRoutesOptions {
     'links' | 'actionCounts' | 'indicators' | 'priority' | 'deliveryPriority'
   >
   readonly reports: Pick<PerformanceReportService, 'latestReport'>
-  /** Allocated and spent for a priority in a year (src/domain/budget.ts through the budget's service), if known. */
-  readonly money?: (priorityId: number, year: string) => Promise<PriorityMoney | null>
+  /**
+   * Allocated and spent per priority for one of the strategy's years (src/plan/strategy-money.ts over
+   * src/domain/budget.ts): the year asked for, else the current one, else the latest with money; null when none has.
+   */
+  readonly money?: (
+    years: readonly string[],
+    wanted: string | null,
+    current: string,
+  ) => Promise<{ year: string; byPriority: Map<number, PriorityMoney>; yearsWithMoney: string[] } | null>
   readonly now?: () => Date
 }
 
@@ -66,7 +73,7 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
     return can(user, 'plan:view') ? null : (user?.agencyId ?? -1)
   }
 
-  async function overview(strategyId: number, res: Response) {
+  async function overview(strategyId: number, req: Request, res: Response) {
     const detail = await strategies.detail(strategyId)
     if (!detail) return null
     const [report, links, counts, indicators] = await Promise.all([
@@ -75,22 +82,26 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
       repository.actionCounts(strategyId, agencyOf(res)),
       repository.indicators(),
     ])
-    const year = detail.years.includes(thisYear()) ? thisYear() : (detail.years.at(-1) ?? thisYear())
-    const moneyByPriority = new Map<number, PriorityMoney | null>()
+    // The money is the budget's, for those who may read the whole budget (a provider's data owner reads only its
+    // own services' money, on the funding pages).
     const mayReadMoney = can(res.locals.currentUser, 'budget:view')
-    if (options.money && mayReadMoney)
-      for (const p of detail.priorities) moneyByPriority.set(p.id, await options.money(p.id, year))
+    const wanted = typeof req.query.year === 'string' ? req.query.year : null
+    const money = options.money && mayReadMoney ? await options.money(detail.years, wanted, thisYear()) : null
     return {
       view: buildStrategyOverview({
         detail,
         report,
         links,
         actionCounts: counts,
-        money: (id) => moneyByPriority.get(id) ?? null,
+        money: (id) => money?.byPriority.get(id) ?? null,
         kpiNames: new Map(indicators.map((k) => [k.id, k.name])),
       }),
-      moneyYearLabel: yearLabel(year),
-      moneyShown: Boolean(options.money) && mayReadMoney,
+      money: money && {
+        year: money.year,
+        label: yearLabel(money.year),
+        years: money.yearsWithMoney.map((y) => ({ year: y, label: yearLabel(y), current: y === money.year })),
+      },
+      moneyReadable: Boolean(options.money) && mayReadMoney,
     }
   }
 
@@ -110,7 +121,7 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
   router.get('/plan', ...view, async (req, res) => {
     const all = await strategies.list()
     const current = await strategies.current(thisYear())
-    const shown = current ? await overview(current.id, res) : null
+    const shown = current ? await overview(current.id, req, res) : null
     res.render('plan/strategy-overview.njk', {
       pageTitle: 'Plan',
       landing: true,
@@ -148,7 +159,7 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
 
   router.get('/plan/strategies/:id', ...view, async (req, res, next) => {
     const id = idOf(req.params.id)
-    const shown = id === null ? null : await overview(id, res)
+    const shown = id === null ? null : await overview(id, req, res)
     if (!shown) return next()
     res.render('plan/strategy-overview.njk', {
       pageTitle: shown.view.detail.strategy.title,

@@ -133,6 +133,60 @@ for (const dialect of testDialects()) {
       }
     })
 
+    it('shows each priority’s money for the year from the budget, to those who may read the budget', async () => {
+      const rr = (await demo.strategy.strategies.detail(strategyId))?.priorities.find((p) => p.name === 'Reducing Reoffending')
+      assert.ok(rr)
+      const db = demo.database.db
+      const at = '2026-12-07T10:00:00.000Z'
+      const changed = { updated_at: at, updated_by: 'test' }
+      const stream = await db
+        .insertInto('funding_streams')
+        .values({ ...changed, funder: 'PCC', name: 'Test grant', first_year: 'FY2018-19', last_year: 'FY2018-19' } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const provider = await db.insertInto('providers').values({ ...changed, name: 'Test provider' } as never).returning('id').executeTakeFirstOrThrow()
+      const service = await db
+        .insertInto('commissioned_services')
+        .values({ ...changed, reference: 'T-1', title: 'Mentoring', provider_id: provider.id, strategic_priority_id: rr.id, agreement: 'grant', status: 'live' } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await db.insertInto('funding_awards').values({ ...changed, funding_stream_id: stream.id, year: 'FY2018-19', awarded_pence: 300_000 } as never).execute()
+      await db
+        .insertInto('budget_allocations')
+        .values([
+          // £1,000.00 to the priority itself, and £500.50 to a service of the priority (illustrative).
+          { ...changed, funding_stream_id: stream.id, year: 'FY2018-19', strategic_priority_id: rr.id, service_id: null, amount_pence: 100_000, illustrative: 0 },
+          { ...changed, funding_stream_id: stream.id, year: 'FY2018-19', service_id: service.id, amount_pence: 50_050, illustrative: 1, strategic_priority_id: null },
+        ] as never)
+        .execute()
+      await db
+        .insertInto('spend_entries')
+        .values({ ...changed, funding_stream_id: stream.id, period: 'FY2018-19-Q1', kind: 'actual', service_id: service.id, amount_pence: 20_000 } as never)
+        .execute()
+      try {
+        const moneyOf = (page: string) => {
+          const list = new RegExp(`<dl class="govuk-summary-list[^"]*" data-money-of="${rr.id}">([\\s\\S]*?)</dl>`).exec(page)
+          return (list?.[1] ?? '').replace(/\s+/g, ' ')
+        }
+        const board = await app.signedIn('board-member')
+        const page = mainOf(await (await board.get(`/plan/strategies/${strategyId}`)).text())
+        assert.ok(page.includes('Money allocated and spent is shown for 2018/19'), 'the strategy’s year with money')
+        const money = moneyOf(page)
+        assert.match(money, /Allocated <\/dt> <dd class="govuk-summary-list__value"> £1,500.50/)
+        assert.match(money, /Spent <\/dt> <dd class="govuk-summary-list__value"> £200 /)
+        assert.ok(page.includes('Illustrative figure (not Wolverhampton’s)'))
+        // A viewer may not read the budget, nor may a data owner (only their provider's services, on the funding pages).
+        for (const reader of [viewer, police]) {
+          const theirs = mainOf(await (await reader.get(`/plan/strategies/${strategyId}`)).text())
+          assert.equal(moneyOf(theirs), '')
+          assert.ok(!theirs.includes('£1,500.50'))
+        }
+      } finally {
+        for (const table of ['spend_entries', 'budget_allocations', 'funding_awards', 'commissioned_services', 'providers', 'funding_streams'] as const)
+          await db.deleteFrom(table).execute()
+      }
+    })
+
     it('refuses readers’ changes and lets an analyst create, fill and approve a strategy that supersedes the demo’s', async () => {
       const token = await viewer.csrfTokenOf('/account/change-password')
       assert.equal((await viewer.get('/plan/strategies/new')).status, 403)

@@ -16,6 +16,7 @@ import { returnsRoutes } from '../returns/routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
 import { strategyRoutes } from '../plan/strategy-routes.ts'
+import { planMoney } from '../plan/strategy-money.ts'
 import { can } from '../accounts/permissions.ts'
 import { createUploadStore, type UploadStore } from '../imports-web/upload-store.ts'
 import {
@@ -395,6 +396,7 @@ function partnershipRouter(
       kpiLinks: scoped.strategy.kpiLinks,
       repository: scoped.strategy.repository,
       reports: scoped.reports.performance,
+      money: planMoney(scoped.database),
     }),
   )
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
