@@ -150,6 +150,7 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
         pageTitle: 'Create a strategy',
         ...common(req, res),
         errors: problemsOf(made),
+        fieldErrors: fieldErrorsOf(made),
         values: input,
       })
     }
@@ -200,13 +201,18 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
     page: (status: number, extra: Record<string, unknown>) => Promise<boolean>,
     to: string,
     flash: (value: T) => string,
+    prefix = '',
   ) {
     if (change.outcome === 'not-found') return next()
     if (change.outcome === 'done') {
       req.session.flash = flash(change.value)
       return redirectAfterSaving(req, res, `${req.baseUrl}${to}`)
     }
-    const shown = await page(change.outcome === 'refused' ? 409 : 400, { errors: problemsOf(change), values: req.body })
+    const shown = await page(change.outcome === 'refused' ? 409 : 400, {
+      errors: problemsOf(change, prefix),
+      fieldErrors: fieldErrorsOf(change, prefix),
+      values: req.body,
+    })
     if (!shown) return next()
   }
 
@@ -283,7 +289,16 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
       name: field(req.body, 'name'),
       description: field(req.body, 'description'),
     })
-    await answer(req, res, next, change, (s, e) => renderPriority(req, res, id, s, e), `/plan/priorities/${id}`, (p) => `“${p.name}”: changes saved.`)
+    await answer(
+      req,
+      res,
+      next,
+      change,
+      (s, e) => renderPriority(req, res, id, s, e),
+      `/plan/priorities/${id}`,
+      (p) => `“${p.name}”: changes saved.`,
+      'priority-',
+    )
   })
 
   router.post('/plan/priorities/:id/move', ...edit, async (req, res, next) => {
@@ -349,9 +364,10 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
       res,
       next,
       change,
-      (s, e) => renderPriority(req, res, priorityId, s, { ...e, prefix: `d${id}-` }),
+      (s, e) => renderPriority(req, res, priorityId, s, e),
       `/plan/priorities/${priorityId}`,
       () => (remove ? 'Delivery priority removed.' : 'Delivery priority saved.'),
+      `d${id}-`,
     )
   })
 
@@ -409,8 +425,15 @@ function actorOf(res: Response): string {
   return res.locals.currentUser?.email ?? 'unknown'
 }
 
-function problemsOf(change: PlanChange<unknown>): { text: string; href: string }[] {
-  if (change.outcome === 'invalid') return errorList(change.problems)
+function problemsOf(change: PlanChange<unknown>, prefix = ''): { text: string; href: string }[] {
+  if (change.outcome === 'invalid') return errorList(change.problems, prefix)
   if (change.outcome === 'refused') return [{ text: change.reason, href: '#main-content' }]
   return []
+}
+
+/** Each field's first problem, by the field's id on the page (for the input's own error message). */
+function fieldErrorsOf(change: PlanChange<unknown>, prefix = ''): Record<string, string> {
+  const errors: Record<string, string> = {}
+  if (change.outcome === 'invalid') for (const p of change.problems) errors[`${prefix}${p.field}`] ??= p.message
+  return errors
 }
