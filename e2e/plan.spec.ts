@@ -24,7 +24,12 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.locator('#strategy-title')).toHaveText('Community Safety and Harm Reduction Strategy 2017-2020')
       await expect(page.locator('#strategy-facts')).toContainText('2017/18 to 2019/20')
       await expect(page.locator('#strategy-facts')).toContainText('date of approval not given')
-      for (const name of ['Reducing Reoffending', 'Reducing Victimisation', 'Violence Prevention', 'Statutory Functions'])
+      for (const name of [
+        'Reducing Reoffending',
+        'Reducing Victimisation',
+        'Violence Prevention',
+        'Statutory Functions',
+      ])
         await expect(page.getByRole('heading', { level: 3, name })).toBeVisible()
       await expect(page.getByRole('heading', { level: 2, name: 'Statutory functions' })).toBeVisible()
       await expect(page.getByText('Delivery of the Health and Justice Pathways Pilot for Wolverhampton')).toBeVisible()

@@ -386,8 +386,16 @@ export function createPartnershipServices(
   const strategyRepository = createStrategyRepository(scopedDatabase)
   const strategy = {
     repository: strategyRepository,
-    strategies: createStrategyService({ database: scopedDatabase, repository: strategyRepository, audit: partnershipAudit }),
-    kpiLinks: createKpiLinkService({ database: scopedDatabase, repository: strategyRepository, audit: partnershipAudit }),
+    strategies: createStrategyService({
+      database: scopedDatabase,
+      repository: strategyRepository,
+      audit: partnershipAudit,
+    }),
+    kpiLinks: createKpiLinkService({
+      database: scopedDatabase,
+      repository: strategyRepository,
+      audit: partnershipAudit,
+    }),
   }
   return {
     partnership,

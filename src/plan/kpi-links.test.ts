@@ -55,7 +55,14 @@ for (const dialect of testDialects()) {
     it('lists the KPIs whose text matches no priority first, and links those that match in one action, audited', async () => {
       const expected = demoKpisByPriority()
       // A strategy naming the three priorities, spelt with other capitals and spacing: matched all the same.
-      const s = done(await strategies.createStrategy(ANALYST, { title: 'S', firstYear: 'FY2017-18', lastYear: 'FY2019-20', summary: '' }))
+      const s = done(
+        await strategies.createStrategy(ANALYST, {
+          title: 'S',
+          firstYear: 'FY2017-18',
+          lastYear: 'FY2019-20',
+          summary: '',
+        }),
+      )
       for (const name of ['reducing  REOFFENDING', 'Reducing Victimisation', ' violence prevention '])
         done(await strategies.addPriority(ANALYST, s.id, { name, description: '' }))
 
@@ -65,7 +72,10 @@ for (const dialect of testDialects()) {
       assert.equal(statutory.length, 2)
       assert.deepEqual(before.unmatched.map((l) => l.id).sort(), [...statutory].sort())
       assert.deepEqual(
-        before.lines.slice(0, statutory.length).map((l) => l.id).sort(),
+        before.lines
+          .slice(0, statutory.length)
+          .map((l) => l.id)
+          .sort(),
         [...statutory].sort(),
         'the unmatched are listed first',
       )
@@ -84,7 +94,11 @@ for (const dialect of testDialects()) {
       const rr = after.lines.find((l) => l.id === 'proven-reoffending')
       assert.equal(rr?.link?.priority.name, 'reducing  REOFFENDING')
       // The framework's own text is untouched.
-      const kpi = await database.db.selectFrom('indicators').select(['priority', 'theme']).where('id', '=', 'proven-reoffending').executeTakeFirstOrThrow()
+      const kpi = await database.db
+        .selectFrom('indicators')
+        .select(['priority', 'theme'])
+        .where('id', '=', 'proven-reoffending')
+        .executeTakeFirstOrThrow()
       assert.deepEqual(kpi, { priority: 'Reducing Reoffending', theme: 'Reducing Reoffending' })
 
       const trail = (await audit.list({ limit: 10_000 })).filter((e) => e.entityType === 'kpi-priority-link')
@@ -95,11 +109,22 @@ for (const dialect of testDialects()) {
     })
 
     it('resolves an unmatched KPI by hand, with a delivery priority of the chosen priority only', async () => {
-      const s = done(await strategies.createStrategy(ANALYST, { title: 'S', firstYear: 'FY2017-18', lastYear: 'FY2019-20', summary: '' }))
+      const s = done(
+        await strategies.createStrategy(ANALYST, {
+          title: 'S',
+          firstYear: 'FY2017-18',
+          lastYear: 'FY2019-20',
+          summary: '',
+        }),
+      )
       const rv = done(await strategies.addPriority(ANALYST, s.id, { name: 'Reducing Victimisation', description: '' }))
       const vp = done(await strategies.addPriority(ANALYST, s.id, { name: 'Violence Prevention', description: '' }))
       const dhr = done(
-        await strategies.addDeliveryPriority(ANALYST, rv.id, { year: 'FY2017-18', name: 'Complete Domestic Homicide Reviews', description: '' }),
+        await strategies.addDeliveryPriority(ANALYST, rv.id, {
+          year: 'FY2017-18',
+          name: 'Complete Domestic Homicide Reviews',
+          description: '',
+        }),
       )
       const unmatched = (await links.view(s.id))?.unmatched.map((l) => l.id) ?? []
       const kpi = unmatched.find((id) => (demoKpisByPriority().get('Statutory Functions') ?? []).includes(id))
@@ -130,7 +155,10 @@ for (const dialect of testDialects()) {
       assert.deepEqual(loaded, { linked: [...demoKpisByPriority().values()].flat().length })
       const removed = await removeIndicator({ database, audit }, 'cli:amy', 'knife-crime', { deleteHoldings: true })
       assert.equal(removed.outcome, 'removed')
-      assert.equal((await createStrategyRepository(database).links()).some((l) => l.indicator_id === 'knife-crime'), false)
+      assert.equal(
+        (await createStrategyRepository(database).links()).some((l) => l.indicator_id === 'knife-crime'),
+        false,
+      )
       const gone = (await audit.list({ limit: 10_000 })).find(
         (e) => e.entityType === 'kpi-priority-link' && e.action === 'delete',
       )

@@ -2,7 +2,13 @@ import type { AuditEventInput } from '../audit/audit-chain.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { inUnitOfWork, type UnitOfWork } from '../audit/audited-transaction.ts'
 import type { ScopedDatabase } from '../db/partnership-scope.ts'
-import type { DeliveryPriorityRow, KpiLinkRow, PriorityRow, StrategyRepository, StrategyRow } from './strategy-repository.ts'
+import type {
+  DeliveryPriorityRow,
+  KpiLinkRow,
+  PriorityRow,
+  StrategyRepository,
+  StrategyRow,
+} from './strategy-repository.ts'
 import { normaliseName, type PlanChange } from './strategy-service.ts'
 
 /** One KPI on the links page: its framework text (never changed), its link, and the priority its text matches. */
@@ -108,7 +114,8 @@ export function createKpiLinkService(deps: {
     priorityId: number,
     deliveryId: number | null,
   ): Promise<AuditEventInput | null> {
-    if (existing && existing.strategic_priority_id === priorityId && existing.delivery_priority_id === deliveryId) return null
+    if (existing && existing.strategic_priority_id === priorityId && existing.delivery_priority_id === deliveryId)
+      return null
     const row = {
       indicator_id: indicatorId,
       strategic_priority_id: priorityId,
@@ -141,7 +148,10 @@ export function createKpiLinkService(deps: {
         const strategy = await repo.strategy(strategyId, uow.trx)
         if (!strategy) return { outcome: 'not-found' }
         if (strategy.status === 'superseded')
-          return { outcome: 'refused', reason: `“${strategy.title}” has been superseded: link KPIs to the current strategy.` }
+          return {
+            outcome: 'refused',
+            reason: `“${strategy.title}” has been superseded: link KPIs to the current strategy.`,
+          }
         const priorities = await repo.priorities(strategyId, uow.trx)
         const byName = new Map(priorities.map((p) => [normaliseName(p.name), p]))
         const ids = new Set(priorities.map((p) => p.id))
@@ -178,7 +188,10 @@ export function createKpiLinkService(deps: {
         if (!priority) return { outcome: 'invalid', problems: [{ field: 'priority', message: 'Choose a priority' }] }
         const strategy = (await repo.strategy(priority.strategy_id, uow.trx)) as StrategyRow
         if (strategy.status === 'superseded')
-          return { outcome: 'refused', reason: `“${strategy.title}” has been superseded: link KPIs to the current strategy.` }
+          return {
+            outcome: 'refused',
+            reason: `“${strategy.title}” has been superseded: link KPIs to the current strategy.`,
+          }
         if (deliveryPriorityId !== null) {
           const delivery = await repo.deliveryPriority(deliveryPriorityId, uow.trx)
           if (!delivery || delivery.strategic_priority_id !== priorityId)

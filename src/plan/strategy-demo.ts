@@ -83,7 +83,8 @@ export const DEMO_PRIORITIES: readonly DemoPriority[] = Object.freeze([
   {
     name: 'Reducing Victimisation',
     kind: 'strategic',
-    description: 'One of the strategy’s three strategic priorities (the seed gives no description beyond its delivery priorities).',
+    description:
+      'One of the strategy’s three strategic priorities (the seed gives no description beyond its delivery priorities).',
     delivery: {
       'FY2017-18': [
         'Tackle cultural acceptance of domestic abuse and vulnerability',
@@ -106,7 +107,8 @@ export const DEMO_PRIORITIES: readonly DemoPriority[] = Object.freeze([
   {
     name: 'Violence Prevention',
     kind: 'strategic',
-    description: 'One of the strategy’s three strategic priorities (the seed gives no description beyond its delivery priorities).',
+    description:
+      'One of the strategy’s three strategic priorities (the seed gives no description beyond its delivery priorities).',
     delivery: {
       'FY2017-18': [
         'Reduce violent crimes committed & increase confidence of victims to report offences',

@@ -22,7 +22,10 @@ export async function readBudgetRows(database: ScopedDatabase): Promise<BudgetRo
       .selectFrom('funding_awards')
       .select(['funding_stream_id', 'year', 'awarded_pence', 'received_pence', 'illustrative'])
       .execute(),
-    db.selectFrom('carry_forwards').select(['funding_stream_id', 'into_year', 'amount_pence', 'illustrative']).execute(),
+    db
+      .selectFrom('carry_forwards')
+      .select(['funding_stream_id', 'into_year', 'amount_pence', 'illustrative'])
+      .execute(),
     db
       .selectFrom('budget_allocations')
       .select(['funding_stream_id', 'year', 'strategic_priority_id', 'service_id', 'amount_pence', 'illustrative'])
@@ -30,7 +33,15 @@ export async function readBudgetRows(database: ScopedDatabase): Promise<BudgetRo
     db.selectFrom('service_commitments').select(['service_id', 'year', 'amount_pence', 'illustrative']).execute(),
     db
       .selectFrom('spend_entries')
-      .select(['funding_stream_id', 'period', 'kind', 'strategic_priority_id', 'service_id', 'amount_pence', 'illustrative'])
+      .select([
+        'funding_stream_id',
+        'period',
+        'kind',
+        'strategic_priority_id',
+        'service_id',
+        'amount_pence',
+        'illustrative',
+      ])
       .execute(),
   ])
   return {

@@ -72,7 +72,11 @@ export function buildStrategyOverview(input: {
   readonly detail: StrategyDetail
   readonly report: PerformanceReport | null
   readonly links: readonly KpiLinkRow[]
-  readonly actionCounts: readonly { readonly priorityId: number; readonly status: ActionStatus; readonly count: number }[]
+  readonly actionCounts: readonly {
+    readonly priorityId: number
+    readonly status: ActionStatus
+    readonly count: number
+  }[]
   readonly money: (priorityId: number) => PriorityMoney | null
   /** KPI names, for linked KPIs the report's year does not hold. */
   readonly kpiNames: ReadonlyMap<string, string>

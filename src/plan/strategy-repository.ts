@@ -80,7 +80,10 @@ export function createStrategyRepository(database: ScopedDatabase) {
     },
 
     async strategy(id: number, executor: Executor = db): Promise<StrategyRow | null> {
-      return (await executor.selectFrom('strategies').select(strategyColumns).where('id', '=', id).executeTakeFirst()) ?? null
+      return (
+        (await executor.selectFrom('strategies').select(strategyColumns).where('id', '=', id).executeTakeFirst()) ??
+        null
+      )
     },
 
     /** A strategy's priorities in their order (strategic first, then statutory functions). */
@@ -96,8 +99,11 @@ export function createStrategyRepository(database: ScopedDatabase) {
 
     async priority(id: number, executor: Executor = db): Promise<PriorityRow | null> {
       return (
-        (await executor.selectFrom('strategic_priorities').select(priorityColumns).where('id', '=', id).executeTakeFirst()) ??
-        null
+        (await executor
+          .selectFrom('strategic_priorities')
+          .select(priorityColumns)
+          .where('id', '=', id)
+          .executeTakeFirst()) ?? null
       )
     },
 
@@ -224,14 +230,7 @@ export function createStrategyRepository(database: ScopedDatabase) {
     links(executor: Executor = db): Promise<KpiLinkRow[]> {
       return executor
         .selectFrom('indicator_priorities')
-        .select([
-          'id',
-          'indicator_id',
-          'strategic_priority_id',
-          'delivery_priority_id',
-          'updated_at',
-          'updated_by',
-        ])
+        .select(['id', 'indicator_id', 'strategic_priority_id', 'delivery_priority_id', 'updated_at', 'updated_by'])
         .orderBy('indicator_id')
         .execute()
     },

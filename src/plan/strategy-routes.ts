@@ -9,7 +9,13 @@ import { OUTCOME_TAG } from '../reports/outcome-tags.ts'
 import type { KpiLinkService } from './kpi-links.ts'
 import type { StrategyRepository } from './strategy-repository.ts'
 import { buildStrategyOverview, type PriorityMoney } from './strategy-overview.ts'
-import { yearLabel, yearsBetween, type FieldProblem, type PlanChange, type StrategyService } from './strategy-service.ts'
+import {
+  yearLabel,
+  yearsBetween,
+  type FieldProblem,
+  type PlanChange,
+  type StrategyService,
+} from './strategy-service.ts'
 
 export interface StrategyRoutesOptions {
   readonly accounts: Pick<AccountService, 'log'>
@@ -63,7 +69,9 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
   const viewAll = [requirePermission(options.accounts, 'plan:view')]
   // A reader of the plan: everyone with plan:view, and a data owner for their own agency's part.
   const view: RequestHandler[] = [
-    requirePermission(options.accounts, 'plan:view', (req) => ({ agencyId: req.res?.locals.currentUser?.agencyId ?? null })),
+    requirePermission(options.accounts, 'plan:view', (req) => ({
+      agencyId: req.res?.locals.currentUser?.agencyId ?? null,
+    })),
   ]
   const thisYear = () => financialYearId(financialYearOf((options.now ?? (() => new Date()))()))
 
@@ -128,7 +136,10 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
       ...common(req, res),
       strategies: all,
       ...(shown ?? {}),
-      coversToday: current !== null && current.status === 'approved' && yearsBetween(current.first_year, current.last_year).includes(thisYear()),
+      coversToday:
+        current !== null &&
+        current.status === 'approved' &&
+        yearsBetween(current.first_year, current.last_year).includes(thisYear()),
       thisYearLabel: yearLabel(thisYear()),
     })
   })
@@ -171,7 +182,13 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
   })
 
   // ---- Changing a strategy (plan:edit) ------------------------------------------------------------------------
-  async function renderEdit(req: Request, res: Response, id: number, status = 200, extra: Record<string, unknown> = {}) {
+  async function renderEdit(
+    req: Request,
+    res: Response,
+    id: number,
+    status = 200,
+    extra: Record<string, unknown> = {},
+  ) {
     const detail = await strategies.detail(id)
     if (!detail) return false
     const supersedes = detail.strategy.status === 'draft' ? await strategies.wouldSupersede(id) : []
@@ -225,7 +242,15 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
       lastYear: field(req.body, 'lastYear'),
       summary: field(req.body, 'summary'),
     })
-    await answer(req, res, next, change, (s, e) => renderEdit(req, res, id, s, e), `/plan/strategies/${id}/edit`, () => 'Changes saved.')
+    await answer(
+      req,
+      res,
+      next,
+      change,
+      (s, e) => renderEdit(req, res, id, s, e),
+      `/plan/strategies/${id}/edit`,
+      () => 'Changes saved.',
+    )
   })
 
   router.post('/plan/strategies/:id/approve', ...edit, async (req, res, next) => {
@@ -235,10 +260,17 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
       approvedBy: field(req.body, 'approvedBy'),
       approvedOn: field(req.body, 'approvedOn'),
     })
-    await answer(req, res, next, change, (s, e) => renderEdit(req, res, id, s, e), `/plan/strategies/${id}`, (v) =>
-      v.superseded.length === 0
-        ? `“${v.strategy.title}” is recorded as approved.`
-        : `“${v.strategy.title}” is recorded as approved; ${v.superseded.map((s) => `“${s.title}”`).join(', ')} ${v.superseded.length === 1 ? 'is' : 'are'} now superseded.`,
+    await answer(
+      req,
+      res,
+      next,
+      change,
+      (s, e) => renderEdit(req, res, id, s, e),
+      `/plan/strategies/${id}`,
+      (v) =>
+        v.superseded.length === 0
+          ? `“${v.strategy.title}” is recorded as approved.`
+          : `“${v.strategy.title}” is recorded as approved; ${v.superseded.map((s) => `“${s.title}”`).join(', ')} ${v.superseded.length === 1 ? 'is' : 'are'} now superseded.`,
     )
   })
 
@@ -250,11 +282,25 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
       description: field(req.body, 'description'),
       kind: field(req.body, 'kind') === 'statutory' ? 'statutory' : 'strategic',
     })
-    await answer(req, res, next, change, (s, e) => renderEdit(req, res, id, s, e), `/plan/strategies/${id}/edit`, (p) => `“${p.name}” was added.`)
+    await answer(
+      req,
+      res,
+      next,
+      change,
+      (s, e) => renderEdit(req, res, id, s, e),
+      `/plan/strategies/${id}/edit`,
+      (p) => `“${p.name}” was added.`,
+    )
   })
 
   // ---- A priority and its delivery priorities (plan:edit) -----------------------------------------------------
-  async function renderPriority(req: Request, res: Response, id: number, status = 200, extra: Record<string, unknown> = {}) {
+  async function renderPriority(
+    req: Request,
+    res: Response,
+    id: number,
+    status = 200,
+    extra: Record<string, unknown> = {},
+  ) {
     const priority = await repository.priority(id)
     if (!priority) return false
     const detail = (await strategies.detail(priority.strategy_id)) ?? null
@@ -304,7 +350,11 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
   router.post('/plan/priorities/:id/move', ...edit, async (req, res, next) => {
     const id = idOf(req.params.id)
     if (id === null) return next()
-    const change = await strategies.movePriority(actorOf(res), id, field(req.body, 'direction') === 'up' ? 'up' : 'down')
+    const change = await strategies.movePriority(
+      actorOf(res),
+      id,
+      field(req.body, 'direction') === 'up' ? 'up' : 'down',
+    )
     const strategyId = change.outcome === 'done' ? change.value.strategy_id : null
     await answer(
       req,
@@ -341,8 +391,14 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
       name: field(req.body, 'name'),
       description: field(req.body, 'description'),
     })
-    await answer(req, res, next, change, (s, e) => renderPriority(req, res, id, s, e), `/plan/priorities/${id}`, (d) =>
-      `Delivery priority added for ${yearLabel(d.year)}.`,
+    await answer(
+      req,
+      res,
+      next,
+      change,
+      (s, e) => renderPriority(req, res, id, s, e),
+      `/plan/priorities/${id}`,
+      (d) => `Delivery priority added for ${yearLabel(d.year)}.`,
     )
   })
 

@@ -40,12 +40,18 @@ for (const dialect of testDialects()) {
     async function strategyWith(title: string, first: string, last: string, names: readonly string[]) {
       const s = done(await strategies.createStrategy(ANALYST, { title, firstYear: first, lastYear: last, summary: '' }))
       const priorities = []
-      for (const name of names) priorities.push(done(await strategies.addPriority(ANALYST, s.id, { name, description: '' })))
+      for (const name of names)
+        priorities.push(done(await strategies.addPriority(ANALYST, s.id, { name, description: '' })))
       return { strategy: s, priorities }
     }
 
     it('refuses a strategy with years that are not financial years or out of order, writing nothing', async () => {
-      const bad = await strategies.createStrategy(ANALYST, { title: ' ', firstYear: '2017', lastYear: 'FY2016-17', summary: '' })
+      const bad = await strategies.createStrategy(ANALYST, {
+        title: ' ',
+        firstYear: '2017',
+        lastYear: 'FY2016-17',
+        summary: '',
+      })
       assert.equal(bad.outcome, 'invalid')
       assert.deepEqual(
         problemsOf(bad).map((p) => p.field),
@@ -100,7 +106,9 @@ for (const dialect of testDialects()) {
 
     it('supersedes, in the same unit of work, the approved strategy whose years overlap, and says which first', async () => {
       const old = await strategyWith('2017-20', 'FY2017-18', 'FY2019-20', ['A'])
-      done(await strategies.approveStrategy(ANALYST, old.strategy.id, { approvedBy: 'Board', approvedOn: '2017-06-01' }))
+      done(
+        await strategies.approveStrategy(ANALYST, old.strategy.id, { approvedBy: 'Board', approvedOn: '2017-06-01' }),
+      )
       const apart = await strategyWith('2022-25', 'FY2022-23', 'FY2024-25', ['A'])
       done(await strategies.approveStrategy(ANALYST, apart.strategy.id, { approvedBy: 'Board', approvedOn: '' }))
       const next = await strategyWith('2019-22', 'FY2019-20', 'FY2021-22', ['A'])
@@ -148,14 +156,26 @@ for (const dialect of testDialects()) {
         assert.match((change as { reason: string }).reason, /approved.*new strategy/)
       }
       const added = done(
-        await strategies.addDeliveryPriority(ANALYST, rr.id, { year: 'FY2019-20', name: 'Year three work', description: '' }),
+        await strategies.addDeliveryPriority(ANALYST, rr.id, {
+          year: 'FY2019-20',
+          name: 'Year three work',
+          description: '',
+        }),
       )
       assert.equal(added.updated_by, ANALYST)
-      const outside = await strategies.addDeliveryPriority(ANALYST, rr.id, { year: 'FY2020-21', name: 'Too late', description: '' })
+      const outside = await strategies.addDeliveryPriority(ANALYST, rr.id, {
+        year: 'FY2020-21',
+        name: 'Too late',
+        description: '',
+      })
       assert.equal(outside.outcome, 'invalid')
       assert.match(problemsOf(outside)[0]!.message, /2017\/18 to 2019\/20/)
       const edited = done(
-        await strategies.updateDeliveryPriority(ANALYST, added.id, { year: 'FY2018-19', name: 'Year two work', description: '' }),
+        await strategies.updateDeliveryPriority(ANALYST, added.id, {
+          year: 'FY2018-19',
+          name: 'Year two work',
+          description: '',
+        }),
       )
       assert.equal(edited.year, 'FY2018-19')
       const trail = await events('delivery-priority')
@@ -184,10 +204,17 @@ for (const dialect of testDialects()) {
 
     it('refuses to remove a priority that KPIs, actions or allocations point at, naming them; then removes it with its delivery priorities', async () => {
       await loadDemoData(testPerformance(database, { audit }).imports)
-      const { strategy, priorities } = await strategyWith('S', 'FY2017-18', 'FY2019-20', ['Reducing Reoffending', 'Other'])
+      const { strategy, priorities } = await strategyWith('S', 'FY2017-18', 'FY2019-20', [
+        'Reducing Reoffending',
+        'Other',
+      ])
       const rr = priorities[0]!
       const delivery = done(
-        await strategies.addDeliveryPriority(ANALYST, rr.id, { year: 'FY2017-18', name: 'Tackle substance misuse', description: '' }),
+        await strategies.addDeliveryPriority(ANALYST, rr.id, {
+          year: 'FY2017-18',
+          name: 'Tackle substance misuse',
+          description: '',
+        }),
       )
       done(await links.link(ANALYST, 'proven-reoffending', rr.id, null))
       const at = '2026-12-07T10:00:00.000Z'
@@ -205,12 +232,26 @@ for (const dialect of testDialects()) {
         .execute()
       const stream = await database.db
         .insertInto('funding_streams')
-        .values({ funder: 'PCC', name: 'Grant', first_year: 'FY2017-18', last_year: 'FY2017-18', updated_at: at, updated_by: ANALYST } as never)
+        .values({
+          funder: 'PCC',
+          name: 'Grant',
+          first_year: 'FY2017-18',
+          last_year: 'FY2017-18',
+          updated_at: at,
+          updated_by: ANALYST,
+        } as never)
         .returning('id')
         .executeTakeFirstOrThrow()
       await database.db
         .insertInto('budget_allocations')
-        .values({ funding_stream_id: stream.id, year: 'FY2017-18', strategic_priority_id: rr.id, amount_pence: 100, updated_at: at, updated_by: ANALYST } as never)
+        .values({
+          funding_stream_id: stream.id,
+          year: 'FY2017-18',
+          strategic_priority_id: rr.id,
+          amount_pence: 100,
+          updated_at: at,
+          updated_by: ANALYST,
+        } as never)
         .execute()
 
       const refused = await strategies.removePriority(ANALYST, rr.id)

@@ -4,7 +4,13 @@ import { inUnitOfWork, type UnitOfWork } from '../audit/audited-transaction.ts'
 import type { ScopedDatabase } from '../db/partnership-scope.ts'
 import { financialYearLabel, parsePeriod } from '../domain/period.ts'
 import type { PriorityKind } from './plan-tables.ts'
-import type { DeliveryPriorityRow, PriorityReferences, PriorityRow, StrategyRepository, StrategyRow } from './strategy-repository.ts'
+import type {
+  DeliveryPriorityRow,
+  PriorityReferences,
+  PriorityRow,
+  StrategyRepository,
+  StrategyRow,
+} from './strategy-repository.ts'
 
 /** A field the person typed, and what is wrong with it (shown in a GOV.UK error summary). */
 export interface FieldProblem {
@@ -86,7 +92,11 @@ function overlaps(a: Pick<StrategyRow, 'first_year' | 'last_year'>, b: Pick<Stra
 /** A priority's references in words, for a refusal ("3 KPIs (knife-crime, …), 1 action (RR-1)"). */
 export function describeReferences(refs: PriorityReferences): string {
   const named = (items: readonly string[], one: string, many: string) =>
-    items.length === 0 ? [] : [`${items.length} ${items.length === 1 ? one : many} (${items.slice(0, 8).join(', ')}${items.length > 8 ? ', …' : ''})`]
+    items.length === 0
+      ? []
+      : [
+          `${items.length} ${items.length === 1 ? one : many} (${items.slice(0, 8).join(', ')}${items.length > 8 ? ', …' : ''})`,
+        ]
   const counted = (n: number, one: string, many: string) => (n === 0 ? [] : [`${n} ${n === 1 ? one : many}`])
   const parts = [
     ...named(refs.kpis, 'KPI', 'KPIs'),
@@ -121,14 +131,21 @@ export function createStrategyService(deps: {
   const { database, repository: repo, audit } = deps
   const now = () => (deps.now ?? (() => new Date()))().toISOString()
   const write = <T>(work: (uow: UnitOfWork) => Promise<PlanChange<T>>) => inUnitOfWork(database, work)
-  const event = (actor: string, action: string, entityType: string, key: number | string, before: unknown, after: unknown) =>
-    ({ actor, action, entityType, entityKey: String(key), before, after }) satisfies AuditEventInput
+  const event = (
+    actor: string,
+    action: string,
+    entityType: string,
+    key: number | string,
+    before: unknown,
+    after: unknown,
+  ) => ({ actor, action, entityType, entityKey: String(key), before, after }) satisfies AuditEventInput
 
   function checkStrategy(input: StrategyInput): FieldProblem[] {
     const problems: FieldProblem[] = []
     const title = input.title.trim()
     if (title === '') problems.push({ field: 'title', message: 'Enter the strategy’s title' })
-    else if (title.length > MAX_TITLE) problems.push({ field: 'title', message: `The title must be ${MAX_TITLE} characters or fewer` })
+    else if (title.length > MAX_TITLE)
+      problems.push({ field: 'title', message: `The title must be ${MAX_TITLE} characters or fewer` })
     const first = yearStart(input.firstYear)
     const last = yearStart(input.lastYear)
     if (first === null) problems.push({ field: 'firstYear', message: 'Enter the first financial year as FY2017-18' })
@@ -146,7 +163,8 @@ export function createStrategyService(deps: {
     const problems: FieldProblem[] = []
     const name = input.name.trim()
     if (name === '') problems.push({ field: 'name', message: 'Enter the priority’s name' })
-    else if (name.length > MAX_TITLE) problems.push({ field: 'name', message: `The name must be ${MAX_TITLE} characters or fewer` })
+    else if (name.length > MAX_TITLE)
+      problems.push({ field: 'name', message: `The name must be ${MAX_TITLE} characters or fewer` })
     if (input.description.length > MAX_TEXT)
       problems.push({ field: 'description', message: `The description must be ${MAX_TEXT} characters or fewer` })
     return problems
@@ -175,7 +193,10 @@ export function createStrategyService(deps: {
       return {
         strategy,
         years: yearsBetween(strategy.first_year, strategy.last_year),
-        priorities: priorities.map((p) => ({ ...p, delivery: delivery.filter((d) => d.strategic_priority_id === p.id) })),
+        priorities: priorities.map((p) => ({
+          ...p,
+          delivery: delivery.filter((d) => d.strategic_priority_id === p.id),
+        })),
       }
     },
 
@@ -192,7 +213,9 @@ export function createStrategyService(deps: {
     async wouldSupersede(id: number): Promise<StrategyRow[]> {
       const strategy = await repo.strategy(id)
       if (!strategy) return []
-      return (await repo.listStrategies()).filter((s) => s.id !== id && s.status === 'approved' && overlaps(s, strategy))
+      return (await repo.listStrategies()).filter(
+        (s) => s.id !== id && s.status === 'approved' && overlaps(s, strategy),
+      )
     },
 
     /** A new draft strategy. */
@@ -264,18 +287,31 @@ export function createStrategyService(deps: {
       const problems: FieldProblem[] = []
       const approvedBy = input.approvedBy.trim()
       const approvedOn = input.approvedOn.trim()
-      if (approvedBy === '') problems.push({ field: 'approvedBy', message: 'Enter who approved the strategy, such as the partnership’s board' })
-      else if (approvedBy.length > MAX_TITLE) problems.push({ field: 'approvedBy', message: `Who approved it must be ${MAX_TITLE} characters or fewer` })
+      if (approvedBy === '')
+        problems.push({
+          field: 'approvedBy',
+          message: 'Enter who approved the strategy, such as the partnership’s board',
+        })
+      else if (approvedBy.length > MAX_TITLE)
+        problems.push({ field: 'approvedBy', message: `Who approved it must be ${MAX_TITLE} characters or fewer` })
       if (approvedOn !== '' && !isRealDate(approvedOn))
-        problems.push({ field: 'approvedOn', message: 'Enter the date it was approved as a real date, such as 2017-06-27, or leave it empty if it is not known' })
+        problems.push({
+          field: 'approvedOn',
+          message:
+            'Enter the date it was approved as a real date, such as 2017-06-27, or leave it empty if it is not known',
+        })
       if (problems.length > 0) return Promise.resolve({ outcome: 'invalid', problems })
       return write(async (uow) => {
         const before = await repo.strategy(id, uow.trx)
         if (!before) return { outcome: 'not-found' }
-        if (before.status !== 'draft') return { outcome: 'refused', reason: `“${before.title}” is already ${before.status}.` }
+        if (before.status !== 'draft')
+          return { outcome: 'refused', reason: `“${before.title}” is already ${before.status}.` }
         const priorities = await repo.priorities(id, uow.trx)
         if (!priorities.some((p) => p.kind === 'strategic'))
-          return { outcome: 'refused', reason: 'Add the strategy’s strategic priorities before recording its approval.' }
+          return {
+            outcome: 'refused',
+            reason: 'Add the strategy’s strategic priorities before recording its approval.',
+          }
         const at = now()
         const superseded: StrategyRow[] = []
         const events: AuditEventInput[] = []
@@ -312,7 +348,10 @@ export function createStrategyService(deps: {
         const existing = await repo.priorities(strategyId, uow.trx)
         const name = input.name.trim()
         if (existing.some((p) => normaliseName(p.name) === normaliseName(name)))
-          return { outcome: 'invalid', problems: [{ field: 'name', message: `The strategy already has a priority called “${name}”` }] }
+          return {
+            outcome: 'invalid',
+            problems: [{ field: 'name', message: `The strategy already has a priority called “${name}”` }],
+          }
         const id = await repo.insertPriority(uow, {
           strategy_id: strategyId,
           position: existing.reduce((max, p) => Math.max(max, p.position), 0) + 1,
@@ -340,7 +379,10 @@ export function createStrategyService(deps: {
         const name = input.name.trim()
         const others = (await repo.priorities(before.strategy_id, uow.trx)).filter((p) => p.id !== priorityId)
         if (others.some((p) => normaliseName(p.name) === normaliseName(name)))
-          return { outcome: 'invalid', problems: [{ field: 'name', message: `The strategy already has a priority called “${name}”` }] }
+          return {
+            outcome: 'invalid',
+            problems: [{ field: 'name', message: `The strategy already has a priority called “${name}”` }],
+          }
         await repo.updatePriority(uow, priorityId, {
           name,
           description: input.description.trim() || null,
@@ -375,7 +417,9 @@ export function createStrategyService(deps: {
           const row = list.find((p) => p.id === id) as PriorityRow
           if (row.position === i + 1) continue
           await repo.updatePriority(uow, id, { position: i + 1, updated_at: at, updated_by: actor })
-          events.push(event(actor, 'update', 'strategic-priority', id, row, (await repo.priority(id, uow.trx)) as PriorityRow))
+          events.push(
+            event(actor, 'update', 'strategic-priority', id, row, (await repo.priority(id, uow.trx)) as PriorityRow),
+          )
         }
         await audit.appendAll(uow.trx, events)
         return { outcome: 'done', value: (await repo.priority(priorityId, uow.trx)) as PriorityRow }
@@ -432,7 +476,15 @@ export function createStrategyService(deps: {
         )
         const name = input.name.trim()
         if (siblings.some((d) => normaliseName(d.name) === normaliseName(name)))
-          return { outcome: 'invalid', problems: [{ field: 'name', message: `“${priority.name}” already has that delivery priority for ${yearLabel(input.year.trim())}` }] }
+          return {
+            outcome: 'invalid',
+            problems: [
+              {
+                field: 'name',
+                message: `“${priority.name}” already has that delivery priority for ${yearLabel(input.year.trim())}`,
+              },
+            ],
+          }
         const id = await repo.insertDeliveryPriority(uow, {
           strategic_priority_id: priorityId,
           year: input.year.trim(),
@@ -472,7 +524,15 @@ export function createStrategyService(deps: {
           })
         } catch (error) {
           if (!duplicateName(error)) throw error
-          return { outcome: 'invalid', problems: [{ field: 'name', message: `“${priority.name}” already has that delivery priority for ${yearLabel(input.year.trim())}` }] }
+          return {
+            outcome: 'invalid',
+            problems: [
+              {
+                field: 'name',
+                message: `“${priority.name}” already has that delivery priority for ${yearLabel(input.year.trim())}`,
+              },
+            ],
+          }
         }
         const after = (await repo.deliveryPriority(id, uow.trx)) as DeliveryPriorityRow
         await audit.append(uow.trx, event(actor, 'update', 'delivery-priority', id, before, after))
@@ -521,7 +581,8 @@ function checkDelivery(strategy: StrategyRow, input: DeliveryPriorityInput): Fie
     })
   const name = input.name.trim()
   if (name === '') problems.push({ field: 'name', message: 'Enter the delivery priority' })
-  else if (name.length > MAX_TEXT) problems.push({ field: 'name', message: `The delivery priority must be ${MAX_TEXT} characters or fewer` })
+  else if (name.length > MAX_TEXT)
+    problems.push({ field: 'name', message: `The delivery priority must be ${MAX_TEXT} characters or fewer` })
   if (input.description.length > MAX_TEXT)
     problems.push({ field: 'description', message: `The description must be ${MAX_TEXT} characters or fewer` })
   return problems

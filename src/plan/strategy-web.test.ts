@@ -61,7 +61,8 @@ for (const dialect of testDialects()) {
       assert.ok(page.includes('Implement a Black Country wide Reducing Reoffending strategy'))
       assert.ok(page.includes('2019/20:</span> none set yet.'))
       // Links to the other parts of the plan.
-      for (const href of ['/plan/assessments', '/plan/actions', '/plan/kpi-links']) assert.ok(page.includes(`${href}"`), href)
+      for (const href of ['/plan/assessments', '/plan/actions', '/plan/kpi-links'])
+        assert.ok(page.includes(`${href}"`), href)
       // A reader is offered no change.
       assert.ok(!page.includes('/edit"'))
       assert.ok(!page.includes('Create a strategy'))
@@ -73,7 +74,9 @@ for (const dialect of testDialects()) {
       const row = report.themes.flatMap((t) => t.rows).find((r) => r.indicator.id === 'first-time-entrants')
       assert.ok(row)
       const page = mainOf(await (await analyst.get(`/plan/strategies/${strategyId}`)).text())
-      const kpiRow = new RegExp(`<tr class="govuk-table__row" data-kpi="first-time-entrants">([\\s\\S]*?)</tr>`).exec(page)
+      const kpiRow = new RegExp(`<tr class="govuk-table__row" data-kpi="first-time-entrants">([\\s\\S]*?)</tr>`).exec(
+        page,
+      )
       assert.ok(kpiRow, 'first-time entrants is listed under its priority')
       assert.ok(kpiRow[1]?.includes(`data-outcome="${row.outcome}"`), `the report's outcome, ${row.outcome}`)
       assert.ok(kpiRow[1]?.includes(row.outturn.display))
@@ -94,7 +97,9 @@ for (const dialect of testDialects()) {
       const wmp = agencies.find((a) => a.code === 'WMP')
       const yot = agencies.find((a) => a.code === 'YOT')
       assert.ok(wmp && yot)
-      const rr = (await demo.strategy.strategies.detail(strategyId))?.priorities.find((p) => p.name === 'Reducing Reoffending')
+      const rr = (await demo.strategy.strategies.detail(strategyId))?.priorities.find(
+        (p) => p.name === 'Reducing Reoffending',
+      )
       assert.ok(rr)
       const at = '2026-12-07T10:00:00.000Z'
       const action = (reference: string, agency: number, status: string) => ({
@@ -109,12 +114,20 @@ for (const dialect of testDialects()) {
       })
       await demo.database.db
         .insertInto('plan_actions')
-        .values([action('RR-W1', wmp.id, 'on-track'), action('RR-Y1', yot.id, 'at-risk'), action('RR-Y2', yot.id, 'at-risk')] as never)
+        .values([
+          action('RR-W1', wmp.id, 'on-track'),
+          action('RR-Y1', yot.id, 'at-risk'),
+          action('RR-Y2', yot.id, 'at-risk'),
+        ] as never)
         .execute()
       try {
         const actionsOf = (page: string) => {
-          const table = new RegExp(`<table class="govuk-table" data-actions-of="${rr.id}">([\\s\\S]*?)</table>`).exec(page)
-          return Object.fromEntries([...(table?.[1] ?? '').matchAll(/data-status="([a-z-]+)">(\d+)</g)].map((m) => [m[1], Number(m[2])]))
+          const table = new RegExp(`<table class="govuk-table" data-actions-of="${rr.id}">([\\s\\S]*?)</table>`).exec(
+            page,
+          )
+          return Object.fromEntries(
+            [...(table?.[1] ?? '').matchAll(/data-status="([a-z-]+)">(\d+)</g)].map((m) => [m[1], Number(m[2])]),
+          )
         }
         const everyone = mainOf(await (await analyst.get('/plan')).text())
         assert.deepEqual(actionsOf(everyone), { 'on-track': 1, 'at-risk': 2 })
@@ -134,38 +147,86 @@ for (const dialect of testDialects()) {
     })
 
     it('shows each priority’s money for the year from the budget, to those who may read the budget', async () => {
-      const rr = (await demo.strategy.strategies.detail(strategyId))?.priorities.find((p) => p.name === 'Reducing Reoffending')
+      const rr = (await demo.strategy.strategies.detail(strategyId))?.priorities.find(
+        (p) => p.name === 'Reducing Reoffending',
+      )
       assert.ok(rr)
       const db = demo.database.db
       const at = '2026-12-07T10:00:00.000Z'
       const changed = { updated_at: at, updated_by: 'test' }
       const stream = await db
         .insertInto('funding_streams')
-        .values({ ...changed, funder: 'PCC', name: 'Test grant', first_year: 'FY2018-19', last_year: 'FY2018-19' } as never)
+        .values({
+          ...changed,
+          funder: 'PCC',
+          name: 'Test grant',
+          first_year: 'FY2018-19',
+          last_year: 'FY2018-19',
+        } as never)
         .returning('id')
         .executeTakeFirstOrThrow()
-      const provider = await db.insertInto('providers').values({ ...changed, name: 'Test provider' } as never).returning('id').executeTakeFirstOrThrow()
+      const provider = await db
+        .insertInto('providers')
+        .values({ ...changed, name: 'Test provider' } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow()
       const service = await db
         .insertInto('commissioned_services')
-        .values({ ...changed, reference: 'T-1', title: 'Mentoring', provider_id: provider.id, strategic_priority_id: rr.id, agreement: 'grant', status: 'live' } as never)
+        .values({
+          ...changed,
+          reference: 'T-1',
+          title: 'Mentoring',
+          provider_id: provider.id,
+          strategic_priority_id: rr.id,
+          agreement: 'grant',
+          status: 'live',
+        } as never)
         .returning('id')
         .executeTakeFirstOrThrow()
-      await db.insertInto('funding_awards').values({ ...changed, funding_stream_id: stream.id, year: 'FY2018-19', awarded_pence: 300_000 } as never).execute()
+      await db
+        .insertInto('funding_awards')
+        .values({ ...changed, funding_stream_id: stream.id, year: 'FY2018-19', awarded_pence: 300_000 } as never)
+        .execute()
       await db
         .insertInto('budget_allocations')
         .values([
           // £1,000.00 to the priority itself, and £500.50 to a service of the priority (illustrative).
-          { ...changed, funding_stream_id: stream.id, year: 'FY2018-19', strategic_priority_id: rr.id, service_id: null, amount_pence: 100_000, illustrative: 0 },
-          { ...changed, funding_stream_id: stream.id, year: 'FY2018-19', service_id: service.id, amount_pence: 50_050, illustrative: 1, strategic_priority_id: null },
+          {
+            ...changed,
+            funding_stream_id: stream.id,
+            year: 'FY2018-19',
+            strategic_priority_id: rr.id,
+            service_id: null,
+            amount_pence: 100_000,
+            illustrative: 0,
+          },
+          {
+            ...changed,
+            funding_stream_id: stream.id,
+            year: 'FY2018-19',
+            service_id: service.id,
+            amount_pence: 50_050,
+            illustrative: 1,
+            strategic_priority_id: null,
+          },
         ] as never)
         .execute()
       await db
         .insertInto('spend_entries')
-        .values({ ...changed, funding_stream_id: stream.id, period: 'FY2018-19-Q1', kind: 'actual', service_id: service.id, amount_pence: 20_000 } as never)
+        .values({
+          ...changed,
+          funding_stream_id: stream.id,
+          period: 'FY2018-19-Q1',
+          kind: 'actual',
+          service_id: service.id,
+          amount_pence: 20_000,
+        } as never)
         .execute()
       try {
         const moneyOf = (page: string) => {
-          const list = new RegExp(`<dl class="govuk-summary-list[^"]*" data-money-of="${rr.id}">([\\s\\S]*?)</dl>`).exec(page)
+          const list = new RegExp(
+            `<dl class="govuk-summary-list[^"]*" data-money-of="${rr.id}">([\\s\\S]*?)</dl>`,
+          ).exec(page)
           return (list?.[1] ?? '').replace(/\s+/g, ' ')
         }
         const board = await app.signedIn('board-member')
@@ -182,7 +243,14 @@ for (const dialect of testDialects()) {
           assert.ok(!theirs.includes('£1,500.50'))
         }
       } finally {
-        for (const table of ['spend_entries', 'budget_allocations', 'funding_awards', 'commissioned_services', 'providers', 'funding_streams'] as const)
+        for (const table of [
+          'spend_entries',
+          'budget_allocations',
+          'funding_awards',
+          'commissioned_services',
+          'providers',
+          'funding_streams',
+        ] as const)
           await db.deleteFrom(table).execute()
       }
     })
@@ -191,13 +259,25 @@ for (const dialect of testDialects()) {
       const token = await viewer.csrfTokenOf('/account/change-password')
       assert.equal((await viewer.get('/plan/strategies/new')).status, 403)
       assert.equal(
-        (await viewer.post('/plan/strategies', { _csrf: token, title: 'X', firstYear: 'FY2019-20', lastYear: 'FY2021-22' })).status,
+        (
+          await viewer.post('/plan/strategies', {
+            _csrf: token,
+            title: 'X',
+            firstYear: 'FY2019-20',
+            lastYear: 'FY2021-22',
+          })
+        ).status,
         403,
       )
       assert.equal((await viewer.get(`/plan/strategies/${strategyId}/edit`)).status, 403)
 
       const csrf = await analyst.csrfTokenOf('/plan/strategies/new')
-      const invalid = await analyst.post('/plan/strategies', { _csrf: csrf, title: '', firstYear: '2019', lastYear: '' })
+      const invalid = await analyst.post('/plan/strategies', {
+        _csrf: csrf,
+        title: '',
+        firstYear: '2019',
+        lastYear: '',
+      })
       assert.equal(invalid.status, 400)
       const invalidPage = mainOf(await invalid.text())
       assert.ok(invalidPage.includes('There is a problem'))
@@ -215,7 +295,14 @@ for (const dialect of testDialects()) {
       const newId = Number(/\/plan\/strategies\/(\d+)\/edit$/.exec(editPath)?.[1])
       assert.ok(newId > 0, editPath)
       assert.equal(
-        (await analyst.post(`/plan/strategies/${newId}/priorities`, { _csrf: csrf, name: 'Violence Prevention', description: '', kind: 'strategic' })).status,
+        (
+          await analyst.post(`/plan/strategies/${newId}/priorities`, {
+            _csrf: csrf,
+            name: 'Violence Prevention',
+            description: '',
+            kind: 'strategic',
+          })
+        ).status,
         303,
       )
       // The page says, before approving, which approved strategy the approval supersedes.
@@ -233,7 +320,9 @@ for (const dialect of testDialects()) {
       assert.deepEqual(statuses, { [strategyId]: 'superseded', [newId]: 'approved' })
       const newPage = mainOf(await (await analyst.get(`/plan/strategies/${newId}`)).text())
       assert.ok(newPage.includes('SWP Board, on 28 March 2019'))
-      const approval = (await demo.audit.list({ entityType: 'strategy', actions: ['approve'], newestFirst: true, limit: 1 }))[0]
+      const approval = (
+        await demo.audit.list({ entityType: 'strategy', actions: ['approve'], newestFirst: true, limit: 1 })
+      )[0]
       assert.equal(approval?.entityKey, String(newId))
       assert.equal(approval.actor, 'analyst@example.org', 'the recorder, not the approver, is the audit trail’s actor')
 
@@ -246,24 +335,45 @@ for (const dialect of testDialects()) {
     })
 
     it('answers 404 at this partnership’s address for another partnership’s strategy, priority and delivery priority', async () => {
-      const added = await app.services.partnerships.add('test', { name: 'Northshire Community Safety Partnership', code: null, slug: 'northshire' })
+      const added = await app.services.partnerships.add('test', {
+        name: 'Northshire Community Safety Partnership',
+        code: null,
+        slug: 'northshire',
+      })
       assert.ok(added.ok)
       const other = app.services.forPartnership(added.value)
       const theirs = other.strategy.strategies
-      const s = await theirs.createStrategy('test', { title: 'NORTHSHIRE-ONLY strategy', firstYear: 'FY2024-25', lastYear: 'FY2026-27', summary: '' })
+      const s = await theirs.createStrategy('test', {
+        title: 'NORTHSHIRE-ONLY strategy',
+        firstYear: 'FY2024-25',
+        lastYear: 'FY2026-27',
+        summary: '',
+      })
       assert.equal(s.outcome, 'done')
       const strategy = (s as { value: { id: number } }).value
       const p = await theirs.addPriority('test', strategy.id, { name: 'NORTHSHIRE-ONLY priority', description: '' })
       const priority = (p as { value: { id: number } }).value
-      const d = await theirs.addDeliveryPriority('test', priority.id, { year: 'FY2024-25', name: 'NORTHSHIRE-ONLY', description: '' })
+      const d = await theirs.addDeliveryPriority('test', priority.id, {
+        year: 'FY2024-25',
+        name: 'NORTHSHIRE-ONLY',
+        description: '',
+      })
       const delivery = (d as { value: { id: number } }).value
       const csrf = await analyst.csrfTokenOf('/account/change-password')
-      for (const path of [`/plan/strategies/${strategy.id}`, `/plan/strategies/${strategy.id}/edit`, `/plan/priorities/${priority.id}`]) {
+      for (const path of [
+        `/plan/strategies/${strategy.id}`,
+        `/plan/strategies/${strategy.id}/edit`,
+        `/plan/priorities/${priority.id}`,
+      ]) {
         const response = await analyst.get(path)
         assert.equal(response.status, 404, path)
         assert.ok(!(await response.text()).includes('NORTHSHIRE-ONLY'))
       }
-      for (const path of [`/plan/priorities/${priority.id}/remove`, `/plan/delivery-priorities/${delivery.id}`, `/plan/strategies/${strategy.id}/approve`])
+      for (const path of [
+        `/plan/priorities/${priority.id}/remove`,
+        `/plan/delivery-priorities/${delivery.id}`,
+        `/plan/strategies/${strategy.id}/approve`,
+      ])
         assert.equal((await analyst.post(path, { _csrf: csrf, intent: 'remove', approvedBy: 'x' })).status, 404, path)
       const stillThere = await theirs.detail(strategy.id)
       assert.equal(stillThere?.strategy.status, 'draft')

@@ -145,7 +145,10 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   const plan = (await onlyPartnership(services)).strategy.strategies
   const demoStrategy = await plan.detail((await plan.list())[0]?.id ?? 0)
   const firstPriority = demoStrategy?.priorities[0]
-  assert.ok(demoStrategy && firstPriority?.delivery[0], 'the demo has a strategy with priorities and delivery priorities')
+  assert.ok(
+    demoStrategy && firstPriority?.delivery[0],
+    'the demo has a strategy with priorities and delivery priorities',
+  )
   return {
     ...app,
     agencyIds,

@@ -121,15 +121,24 @@ async function strategyObjects(side: PartnershipServices, make: boolean) {
     assert.equal(priority.outcome, 'done')
     const priorityId = (priority as { value: { id: number } }).value.id
     assert.equal(
-      (await plan.addDeliveryPriority('test', priorityId, { year: 'FY2024-25', name: 'Target hardening', description: '' }))
-        .outcome,
+      (
+        await plan.addDeliveryPriority('test', priorityId, {
+          year: 'FY2024-25',
+          name: 'Target hardening',
+          description: '',
+        })
+      ).outcome,
       'done',
     )
   }
   const detail = await plan.detail((await plan.list())[0]?.id ?? 0)
   const first = detail?.priorities[0]
   assert.ok(detail && first?.delivery[0], 'a strategy with a priority and a delivery priority')
-  return { strategy: String(detail.strategy.id), priority: String(first.id), deliveryPriority: String(first.delivery[0].id) }
+  return {
+    strategy: String(detail.strategy.id),
+    priority: String(first.id),
+    deliveryPriority: String(first.delivery[0].id),
+  }
 }
 
 const isApi = (route: RouteAccess) => route.api === true || route.path.startsWith('/api')

@@ -79,10 +79,20 @@ for (const dialect of testDialects()) {
       const ownA = { partnership_id: A.partnership, ...changed }
       const attempts: [string, Record<string, unknown>][] = [
         ['strategic_priorities', { ...ownA, strategy_id: B.strategy, position: 2, name: 'Theirs' }],
-        ['delivery_priorities', { ...ownA, strategic_priority_id: B.priority, year: 'FY2017-18', position: 2, name: 'Theirs' }],
+        [
+          'delivery_priorities',
+          { ...ownA, strategic_priority_id: B.priority, year: 'FY2017-18', position: 2, name: 'Theirs' },
+        ],
         [
           'plan_actions',
-          { ...ownA, reference: 'X-1', title: 'Theirs', strategic_priority_id: B.priority, status: 'on-track', created_at: at },
+          {
+            ...ownA,
+            reference: 'X-1',
+            title: 'Theirs',
+            strategic_priority_id: B.priority,
+            status: 'on-track',
+            created_at: at,
+          },
         ],
         [
           'plan_actions',
@@ -113,12 +123,40 @@ for (const dialect of testDialects()) {
             status: 'live',
           },
         ],
-        ['budget_allocations', { ...ownA, funding_stream_id: B.stream, year: 'FY2017-18', strategic_priority_id: A.priority, amount_pence: 1 }],
-        ['budget_allocations', { ...ownA, funding_stream_id: A.stream, year: 'FY2017-18', service_id: B.service, amount_pence: 1 }],
-        ['budget_allocations', { ...ownA, funding_stream_id: A.stream, year: 'FY2017-18', strategic_priority_id: B.priority, amount_pence: 1 }],
+        [
+          'budget_allocations',
+          {
+            ...ownA,
+            funding_stream_id: B.stream,
+            year: 'FY2017-18',
+            strategic_priority_id: A.priority,
+            amount_pence: 1,
+          },
+        ],
+        [
+          'budget_allocations',
+          { ...ownA, funding_stream_id: A.stream, year: 'FY2017-18', service_id: B.service, amount_pence: 1 },
+        ],
+        [
+          'budget_allocations',
+          {
+            ...ownA,
+            funding_stream_id: A.stream,
+            year: 'FY2017-18',
+            strategic_priority_id: B.priority,
+            amount_pence: 1,
+          },
+        ],
         [
           'spend_entries',
-          { ...ownA, funding_stream_id: A.stream, period: 'FY2017-18-Q1', kind: 'actual', service_id: B.service, amount_pence: 1 },
+          {
+            ...ownA,
+            funding_stream_id: A.stream,
+            period: 'FY2017-18-Q1',
+            kind: 'actual',
+            service_id: B.service,
+            amount_pence: 1,
+          },
         ],
         ['service_commitments', { ...ownA, service_id: B.service, year: 'FY2017-18', amount_pence: 1 }],
       ]
@@ -136,18 +174,65 @@ for (const dialect of testDialects()) {
         .execute()
       await raw(database)
         .insertInto('plan_actions')
-        .values({ ...ownA, reference: 'A-1', title: 'Ours', strategic_priority_id: A.priority, delivery_priority_id: A.delivery, status: 'on-track', created_at: at })
+        .values({
+          ...ownA,
+          reference: 'A-1',
+          title: 'Ours',
+          strategic_priority_id: A.priority,
+          delivery_priority_id: A.delivery,
+          status: 'on-track',
+          created_at: at,
+        })
         .execute()
     })
 
     it('holds 9,007,199,254,740,991 pence in every money column and reads it back as a number', async () => {
       const own = { partnership_id: ids.A.partnership, ...changed }
       const rows: [string, Record<string, unknown>, string][] = [
-        ['funding_awards', { ...own, funding_stream_id: ids.A.stream, year: 'FY2018-19', awarded_pence: MOST_PENCE, received_pence: MOST_PENCE }, 'awarded_pence'],
-        ['carry_forwards', { ...own, funding_stream_id: ids.A.stream, into_year: 'FY2018-19', amount_pence: MOST_PENCE }, 'amount_pence'],
-        ['budget_allocations', { ...own, funding_stream_id: ids.A.stream, year: 'FY2018-19', strategic_priority_id: ids.A.priority, amount_pence: MOST_PENCE }, 'amount_pence'],
-        ['service_commitments', { ...own, service_id: ids.A.service, year: 'FY2018-19', amount_pence: MOST_PENCE }, 'amount_pence'],
-        ['spend_entries', { ...own, funding_stream_id: ids.A.stream, period: 'FY2018-19-Q2', kind: 'forecast', service_id: ids.A.service, amount_pence: MOST_PENCE }, 'amount_pence'],
+        [
+          'funding_awards',
+          {
+            ...own,
+            funding_stream_id: ids.A.stream,
+            year: 'FY2018-19',
+            awarded_pence: MOST_PENCE,
+            received_pence: MOST_PENCE,
+          },
+          'awarded_pence',
+        ],
+        [
+          'carry_forwards',
+          { ...own, funding_stream_id: ids.A.stream, into_year: 'FY2018-19', amount_pence: MOST_PENCE },
+          'amount_pence',
+        ],
+        [
+          'budget_allocations',
+          {
+            ...own,
+            funding_stream_id: ids.A.stream,
+            year: 'FY2018-19',
+            strategic_priority_id: ids.A.priority,
+            amount_pence: MOST_PENCE,
+          },
+          'amount_pence',
+        ],
+        [
+          'service_commitments',
+          { ...own, service_id: ids.A.service, year: 'FY2018-19', amount_pence: MOST_PENCE },
+          'amount_pence',
+        ],
+        [
+          'spend_entries',
+          {
+            ...own,
+            funding_stream_id: ids.A.stream,
+            period: 'FY2018-19-Q2',
+            kind: 'forecast',
+            service_id: ids.A.service,
+            amount_pence: MOST_PENCE,
+          },
+          'amount_pence',
+        ],
       ]
       for (const [table, values, column] of rows) {
         const id = await insert(table, values)
@@ -172,36 +257,88 @@ for (const dialect of testDialects()) {
         ['years out of order', 'strategies', { ...strategy, first_year: 'FY2023-24' }],
         ['approved with no date recorded', 'strategies', { ...strategy, status: 'approved', approved_by: 'Board' }],
         ['a draft with an approval', 'strategies', { ...strategy, approved_at: at, approved_by: 'Board' }],
-        ['a delivery year of the wrong shape', 'delivery_priorities', { ...own, strategic_priority_id: ids.A.priority, year: 'FY18', position: 9, name: 'Z' }],
+        [
+          'a delivery year of the wrong shape',
+          'delivery_priorities',
+          { ...own, strategic_priority_id: ids.A.priority, year: 'FY18', position: 9, name: 'Z' },
+        ],
         [
           'an action’s dates out of order',
           'plan_actions',
-          { ...own, reference: 'D-1', title: 'T', strategic_priority_id: ids.A.priority, status: 'on-track', created_at: at, start_date: '2018-05-01', due_date: '2018-04-01' },
+          {
+            ...own,
+            reference: 'D-1',
+            title: 'T',
+            strategic_priority_id: ids.A.priority,
+            status: 'on-track',
+            created_at: at,
+            start_date: '2018-05-01',
+            due_date: '2018-04-01',
+          },
         ],
         [
           'an action status no one knows',
           'plan_actions',
-          { ...own, reference: 'D-2', title: 'T', strategic_priority_id: ids.A.priority, status: 'late', created_at: at },
+          {
+            ...own,
+            reference: 'D-2',
+            title: 'T',
+            strategic_priority_id: ids.A.priority,
+            status: 'late',
+            created_at: at,
+          },
         ],
         [
           'a service’s dates out of order',
           'commissioned_services',
-          { ...own, reference: 'D-3', title: 'T', provider_id: ids.A.provider, agreement: 'grant', status: 'live', start_date: '2019-01-01', end_date: '2018-01-01' },
+          {
+            ...own,
+            reference: 'D-3',
+            title: 'T',
+            provider_id: ids.A.provider,
+            agreement: 'grant',
+            status: 'live',
+            start_date: '2019-01-01',
+            end_date: '2018-01-01',
+          },
         ],
         [
           'a service status no one knows',
           'commissioned_services',
           { ...own, reference: 'D-4', title: 'T', provider_id: ids.A.provider, agreement: 'grant', status: 'paused' },
         ],
-        ['an allocation to nothing', 'budget_allocations', { ...own, funding_stream_id: ids.A.stream, year: 'FY2017-18', amount_pence: 5 }],
-        ['a negative allocation', 'budget_allocations', { ...own, funding_stream_id: ids.A.stream, year: 'FY2017-18', service_id: ids.A.service, amount_pence: -5 }],
-        ['spend for nothing', 'spend_entries', { ...own, funding_stream_id: ids.A.stream, period: 'FY2017-18-Q1', kind: 'actual', amount_pence: 5 }],
+        [
+          'an allocation to nothing',
+          'budget_allocations',
+          { ...own, funding_stream_id: ids.A.stream, year: 'FY2017-18', amount_pence: 5 },
+        ],
+        [
+          'a negative allocation',
+          'budget_allocations',
+          { ...own, funding_stream_id: ids.A.stream, year: 'FY2017-18', service_id: ids.A.service, amount_pence: -5 },
+        ],
+        [
+          'spend for nothing',
+          'spend_entries',
+          { ...own, funding_stream_id: ids.A.stream, period: 'FY2017-18-Q1', kind: 'actual', amount_pence: 5 },
+        ],
         [
           'spend in a period of the wrong shape',
           'spend_entries',
-          { ...own, funding_stream_id: ids.A.stream, period: 'FY2017-18-M01', kind: 'actual', service_id: ids.A.service, amount_pence: 5 },
+          {
+            ...own,
+            funding_stream_id: ids.A.stream,
+            period: 'FY2017-18-M01',
+            kind: 'actual',
+            service_id: ids.A.service,
+            amount_pence: 5,
+          },
         ],
-        ['a stream’s years out of order', 'funding_streams', { ...own, funder: 'F', name: 'N', first_year: 'FY2019-20', last_year: 'FY2017-18' }],
+        [
+          'a stream’s years out of order',
+          'funding_streams',
+          { ...own, funder: 'F', name: 'N', first_year: 'FY2019-20', last_year: 'FY2017-18' },
+        ],
       ]
       for (const [what, table, values] of attempts) {
         await assert.rejects(
