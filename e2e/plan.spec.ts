@@ -76,7 +76,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.locator('#name').fill('Violence Prevention')
       await page.getByRole('button', { name: 'Add the priority' }).click()
       await expect(page.locator('#priority-table tbody tr')).toHaveCount(2)
-      await page.getByRole('button', { name: 'Up: move Violence Prevention up' }).click()
+      await page.getByRole('button', { name: 'Move up Violence Prevention' }).click()
       await expect(page.locator('#priority-table tbody th').first()).toHaveText('Violence Prevention')
 
       await page.getByRole('link', { name: 'Change Reducing Reoffending' }).click()
