@@ -305,6 +305,46 @@ for (const dialect of testDialects()) {
         ).status,
         303,
       )
+      // A year's delivery priority: added, refused a year outside the strategy (the error names the field), removed.
+      const vp = (await demo.strategy.strategies.detail(newId))?.priorities[0]
+      assert.ok(vp)
+      const added = await analyst.post(`/plan/priorities/${vp.id}/delivery`, {
+        _csrf: csrf,
+        year: 'FY2020-21',
+        name: 'Knife crime education in schools',
+        description: '',
+      })
+      assert.equal(added.status, 303)
+      const delivery = (await demo.strategy.strategies.detail(newId))?.priorities[0]?.delivery[0]
+      assert.equal(delivery?.name, 'Knife crime education in schools')
+      assert.ok(delivery)
+      const outside = await analyst.post(`/plan/delivery-priorities/${delivery.id}`, {
+        _csrf: csrf,
+        intent: 'save',
+        year: 'FY2025-26',
+        name: 'Knife crime education in schools',
+        description: '',
+      })
+      assert.equal(outside.status, 400)
+      assert.ok(
+        mainOf(await outside.text()).includes(
+          `<a href="#d${delivery.id}-year">Choose a year of the strategy, from 2019/20 to 2021/22</a>`,
+        ),
+      )
+      assert.equal(
+        (await analyst.post(`/plan/delivery-priorities/${delivery.id}`, { _csrf: csrf, intent: 'remove' })).status,
+        303,
+      )
+      assert.deepEqual((await demo.strategy.strategies.detail(newId))?.priorities[0]?.delivery, [])
+      const trail = await demo.audit.list({ entityType: 'delivery-priority', entityKey: String(delivery.id) })
+      assert.deepEqual(
+        trail.map((e) => [e.action, e.actor]),
+        [
+          ['create', 'analyst@example.org'],
+          ['delete', 'analyst@example.org'],
+        ],
+      )
+
       // The page says, before approving, which approved strategy the approval supersedes.
       const edit = mainOf(await (await analyst.get(`/plan/strategies/${newId}/edit`)).text())
       const warning = /<ul class="govuk-list govuk-list--bullet" id="would-supersede">([\s\S]*?)<\/ul>/.exec(edit)
@@ -312,14 +352,15 @@ for (const dialect of testDialects()) {
 
       const approved = await analyst.post(`/plan/strategies/${newId}/approve`, {
         _csrf: csrf,
-        approvedBy: 'SWP Board',
+        approvedBy: 'SWP Board & Chair’s group <b>',
         approvedOn: '2019-03-28',
       })
       assert.equal(approved.status, 303)
       const statuses = Object.fromEntries((await demo.strategy.strategies.list()).map((s) => [s.id, s.status]))
       assert.deepEqual(statuses, { [strategyId]: 'superseded', [newId]: 'approved' })
       const newPage = mainOf(await (await analyst.get(`/plan/strategies/${newId}`)).text())
-      assert.ok(newPage.includes('SWP Board, on 28 March 2019'))
+      // Shown once escaped: neither markup nor escaped twice.
+      assert.ok(newPage.includes('SWP Board & Chair’s group &lt;b&gt;, on 28 March 2019'), newPage.slice(0, 3000))
       const approval = (
         await demo.audit.list({ entityType: 'strategy', actions: ['approve'], newestFirst: true, limit: 1 })
       )[0]
