@@ -56,6 +56,19 @@ for (const javaScriptEnabled of [true, false]) {
       const title = `Earlier strategy 2014-2017 (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`
       await signInAs('partnership-analyst')
       await page.goto('/plan')
+      // The approved demo strategy: its priorities are fixed, each year may still gain delivery priorities.
+      await page.getByRole('link', { name: /^Change the strategy/ }).click()
+      await expect(page.locator('[data-status="approved"]')).toBeVisible()
+      await expect(page.getByRole('button', { name: 'Add the priority' })).toHaveCount(0)
+      await page.getByRole('link', { name: 'Delivery priorities of Reducing Reoffending' }).click()
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Reducing Reoffending')
+      await expect(page.getByRole('button', { name: 'Add the delivery priority' })).toBeVisible()
+      // The KPI links page with its forms: every KPI linked by the demo, none to resolve.
+      await page.goto('/plan/kpi-links')
+      await expect(page.locator('#unmatched')).toHaveText('KPIs to resolve (0)')
+      await expect(page.locator('#kpi-links tbody tr[data-state="linked"]')).toHaveCount(34)
+
+      await page.goto('/plan')
       await page.getByRole('link', { name: 'Create a strategy' }).first().click()
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create a strategy')
       await page.locator('#title').fill(title)
