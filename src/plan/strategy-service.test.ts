@@ -142,6 +142,30 @@ for (const dialect of testDialects()) {
       assert.equal(refused.outcome, 'refused')
     })
 
+    it('leaves the superseded strategy approved when the approval fails part-way (one unit of work)', async () => {
+      const old = await strategyWith('2017-20', 'FY2017-18', 'FY2019-20', ['A'])
+      done(await strategies.approveStrategy(ANALYST, old.strategy.id, { approvedBy: 'Board', approvedOn: '' }))
+      const next = await strategyWith('2019-22', 'FY2019-20', 'FY2021-22', ['A'])
+      // The audit trail refuses the approval's events, after the old strategy was marked superseded in the unit.
+      const failing: AuditRepository = {
+        ...audit,
+        appendAll: async () => {
+          throw new Error('the audit trail is full')
+        },
+      }
+      const failingService = createStrategyService({
+        database,
+        repository: createStrategyRepository(database),
+        audit: failing,
+      })
+      await assert.rejects(
+        failingService.approveStrategy(ANALYST, next.strategy.id, { approvedBy: 'Board', approvedOn: '' }),
+        /the audit trail is full/,
+      )
+      const statuses = Object.fromEntries((await strategies.list()).map((s) => [s.title, s.status]))
+      assert.deepEqual(statuses, { '2017-20': 'approved', '2019-22': 'draft' })
+    })
+
     it('keeps an approved strategy’s priorities fixed but lets each year gain delivery priorities inside its years', async () => {
       const { strategy, priorities } = await strategyWith('S', 'FY2017-18', 'FY2019-20', ['Reducing Reoffending', 'B'])
       done(await strategies.approveStrategy(ANALYST, strategy.id, { approvedBy: 'Board', approvedOn: '' }))
