@@ -143,8 +143,8 @@ export function createKpiLinkService(deps: {
      * Links every KPI not yet linked to the strategy whose priority text matches one of its priorities' names (a
      * KPI linked to an older strategy's priority moves to the matching one). Returns how many were linked.
      */
-    linkMatching(actor: string, strategyId: number): Promise<PlanChange<{ linked: string[] }>> {
-      return inUnitOfWork(database, async (uow) => {
+    linkMatching(actor: string, strategyId: number, within?: UnitOfWork): Promise<PlanChange<{ linked: string[] }>> {
+      const work = async (uow: UnitOfWork): Promise<PlanChange<{ linked: string[] }>> => {
         const strategy = await repo.strategy(strategyId, uow.trx)
         if (!strategy) return { outcome: 'not-found' }
         if (strategy.status === 'superseded')
@@ -171,7 +171,8 @@ export function createKpiLinkService(deps: {
         }
         await audit.appendAll(uow.trx, events)
         return { outcome: 'done', value: { linked } }
-      })
+      }
+      return within ? work(within) : inUnitOfWork(database, work)
     },
 
     /** Links one KPI to a priority and, optionally, one of its delivery priorities. */

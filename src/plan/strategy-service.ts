@@ -130,7 +130,9 @@ export function createStrategyService(deps: {
 }) {
   const { database, repository: repo, audit } = deps
   const now = () => (deps.now ?? (() => new Date()))().toISOString()
-  const write = <T>(work: (uow: UnitOfWork) => Promise<PlanChange<T>>) => inUnitOfWork(database, work)
+  /** The change in its own unit of work, or in `within` when the caller opened one (the demo's load, as one unit). */
+  const write = <T>(work: (uow: UnitOfWork) => Promise<PlanChange<T>>, within?: UnitOfWork) =>
+    within ? work(within) : inUnitOfWork(database, work)
   const event = (
     actor: string,
     action: string,
@@ -183,6 +185,9 @@ export function createStrategyService(deps: {
   const duplicateName = (error: unknown) => /unique|UNIQUE/.test(error instanceof Error ? error.message : String(error))
 
   return {
+    /** Several changes as one unit of work (each method takes it as `within`): all made, or none. */
+    together: <T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> => inUnitOfWork(database, work),
+
     list: () => repo.listStrategies(),
 
     /** A strategy with its priorities and their delivery priorities; null when the partnership has none of that id. */
@@ -219,7 +224,7 @@ export function createStrategyService(deps: {
     },
 
     /** A new draft strategy. */
-    createStrategy(actor: string, input: StrategyInput): Promise<PlanChange<StrategyRow>> {
+    createStrategy(actor: string, input: StrategyInput, within?: UnitOfWork): Promise<PlanChange<StrategyRow>> {
       const problems = checkStrategy(input)
       if (problems.length > 0) return Promise.resolve({ outcome: 'invalid', problems })
       return write(async (uow) => {
@@ -236,7 +241,7 @@ export function createStrategyService(deps: {
         const stored = (await repo.strategy(id, uow.trx)) as StrategyRow
         await audit.append(uow.trx, event(actor, 'create', 'strategy', id, null, stored))
         return { outcome: 'done', value: stored }
-      })
+      }, within)
     },
 
     /** A draft's title, years and summary (an approved strategy's years and title stay as approved). */
@@ -283,6 +288,7 @@ export function createStrategyService(deps: {
       actor: string,
       id: number,
       input: ApprovalInput,
+      within?: UnitOfWork,
     ): Promise<PlanChange<{ strategy: StrategyRow; superseded: StrategyRow[] }>> {
       const problems: FieldProblem[] = []
       const approvedBy = input.approvedBy.trim()
@@ -334,11 +340,16 @@ export function createStrategyService(deps: {
         events.push(event(actor, 'approve', 'strategy', id, before, after))
         await audit.appendAll(uow.trx, events)
         return { outcome: 'done', value: { strategy: after, superseded } }
-      })
+      }, within)
     },
 
     /** A priority added at the end of a draft strategy's list. */
-    addPriority(actor: string, strategyId: number, input: PriorityInput): Promise<PlanChange<PriorityRow>> {
+    addPriority(
+      actor: string,
+      strategyId: number,
+      input: PriorityInput,
+      within?: UnitOfWork,
+    ): Promise<PlanChange<PriorityRow>> {
       const problems = checkPriority(input)
       if (problems.length > 0) return Promise.resolve({ outcome: 'invalid', problems })
       return write(async (uow) => {
@@ -364,7 +375,7 @@ export function createStrategyService(deps: {
         const stored = (await repo.priority(id, uow.trx)) as PriorityRow
         await audit.append(uow.trx, event(actor, 'create', 'strategic-priority', id, null, stored))
         return { outcome: 'done', value: stored }
-      })
+      }, within)
     },
 
     /** A draft's priority renamed or described again. */
@@ -462,6 +473,7 @@ export function createStrategyService(deps: {
       actor: string,
       priorityId: number,
       input: DeliveryPriorityInput,
+      within?: UnitOfWork,
     ): Promise<PlanChange<DeliveryPriorityRow>> {
       return write(async (uow) => {
         const priority = await repo.priority(priorityId, uow.trx)
@@ -497,7 +509,7 @@ export function createStrategyService(deps: {
         const stored = (await repo.deliveryPriority(id, uow.trx)) as DeliveryPriorityRow
         await audit.append(uow.trx, event(actor, 'create', 'delivery-priority', id, null, stored))
         return { outcome: 'done', value: stored }
-      })
+      }, within)
     },
 
     updateDeliveryPriority(
