@@ -53,6 +53,10 @@ import { createAppendixARepository } from './funding/appendix-a-repository.ts'
 import { createAppendixAService } from './funding/appendix-a-service.ts'
 import { readGrantRows } from './funding/three-sixty-giving-rows.ts'
 import { createThreeSixtyGivingService } from './funding/three-sixty-giving-service.ts'
+import { createStrategyRepository } from './plan/strategy-repository.ts'
+import { createStrategyService } from './plan/strategy-service.ts'
+import { createKpiLinkService } from './plan/kpi-links.ts'
+import { loadDemoStrategy } from './plan/strategy-demo.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -168,6 +172,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const demo = forPartnership(partnership)
     const loaded = await loadDemoDataIfEmpty(demo.performance.repository, demo.performance.importService)
     await prepareDemoAccounts(demo.accounts, config)
+    // The plan and its money, in the order they refer to each other: the seed's 2017-20 strategy, its priorities and
+    // two years' delivery priorities with its KPIs linked (src/plan/); then the money by priority (src/funding/);
+    // Appendix A last, because the demo publishes it with the money in it.
+    await loadDemoStrategy(demo.strategy, DEMO_ACTOR)
     await demo.budget.loadDemo(DEMO_ACTOR)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
@@ -393,6 +401,8 @@ export function createPartnershipServices(
   const budget = {
     ...createBudgetService(budgetDeps),
     imports: createBudgetImportService(budgetDeps),
+    /** The partnership's money rows as src/domain/budget.ts takes them (the plan and Appendix A read them here). */
+    rows: () => budgetRepository.readRows(),
     /** The demo partnership's money (the seed's PCC grant and funds); loading again changes nothing. */
     loadDemo: (actor: string) => loadBudgetDemo(budgetDeps, actor),
   }
@@ -401,7 +411,7 @@ export function createPartnershipServices(
   const appendixA = createAppendixAService({
     database: scopedDatabase,
     repository: createAppendixARepository(partnershipAudit),
-    rows: () => budgetRepository.readRows(),
+    rows: budget.rows,
     partnership: partnership.name,
     people: async (userId) => {
       const user = await partnershipAccounts.findUser({ system: 'publication' }, userId)
@@ -414,6 +424,21 @@ export function createPartnershipServices(
     rows: () => readGrantRows(scopedDatabase),
     partnership: { name: partnership.name, slug: partnership.slug },
   })
+  // The plan's strategy, its priorities and delivery priorities, and KPIs' links to them (src/plan/).
+  const strategyRepository = createStrategyRepository(scopedDatabase)
+  const strategy = {
+    repository: strategyRepository,
+    strategies: createStrategyService({
+      database: scopedDatabase,
+      repository: strategyRepository,
+      audit: partnershipAudit,
+    }),
+    kpiLinks: createKpiLinkService({
+      database: scopedDatabase,
+      repository: strategyRepository,
+      audit: partnershipAudit,
+    }),
+  }
   return {
     partnership,
     /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
@@ -454,6 +479,8 @@ export function createPartnershipServices(
       /** The performance report, regenerated from the stored figures (web page, downloads, `report` command). */
       performance: performanceReports,
     },
+    /** The strategy and its priorities, and KPIs' links to them (the plan's landing page reads them). */
+    strategy,
   }
 }
 

@@ -502,3 +502,15 @@ export function budgetSentence(budget: YearBudget): string {
   if (budget.carryForwardIn !== 0) parts.push(`carry-forward ${money(budget.carryForwardIn)}`)
   return `The ${label} budget is ${money(budget.budget)}: ${parts.join(' + ')}.`
 }
+
+/** The financial years that hold any money: an award, a carry-forward in, an allocation, a commitment or spend. */
+export function yearsWithMoney(rows: BudgetRows): string[] {
+  const years = new Set<string>([
+    ...rows.awards.map((a) => a.year),
+    ...rows.carryForwards.map((c) => c.intoYear),
+    ...rows.allocations.map((a) => a.year),
+    ...rows.commitments.map((c) => c.year),
+    ...rows.spend.map((s) => s.period.slice(0, 9)),
+  ])
+  return [...years].sort()
+}

@@ -1,7 +1,7 @@
 import { inUnitOfWork, type UnitOfWork } from '../audit/audited-transaction.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import type { Database } from '../db/database.ts'
-import { computeYearBudget, type BudgetRows, type YearBudget } from '../domain/budget.ts'
+import { computeYearBudget, yearsWithMoney, type BudgetRows, type YearBudget } from '../domain/budget.ts'
 import { formatMoney, parseMoney, type Pence } from '../domain/money.ts'
 import type {
   AllocationRecord,
@@ -62,16 +62,6 @@ export function createBudgetService(deps: {
   const context = (actor: string): WriteContext => ({ actor, at: now().toISOString() })
 
   /** The years that hold any money: an award, a carry-forward into it, an allocation or spend. */
-  function yearsOf(rows: BudgetRows): string[] {
-    const years = new Set<string>([
-      ...rows.awards.map((a) => a.year),
-      ...rows.carryForwards.map((c) => c.intoYear),
-      ...rows.allocations.map((a) => a.year),
-      ...rows.spend.flatMap((s) => QUARTER.exec(s.period)?.[1] ?? []),
-    ])
-    return [...years].sort()
-  }
-
   /** The stream a form names (by id, from the page's list), or an error for the field. */
   function streamFrom(streams: readonly FundingStreamRecord[], text: string | undefined, field: string) {
     const stream = streams.find((s) => String(s.id) === (text ?? '').trim())
@@ -132,7 +122,7 @@ export function createBudgetService(deps: {
 
     /** The financial years that hold any money, oldest first. */
     async years(): Promise<string[]> {
-      return yearsOf(await repository.readRows())
+      return yearsWithMoney(await repository.readRows())
     },
 
     /**
@@ -141,7 +131,7 @@ export function createBudgetService(deps: {
      */
     async defaultYear(): Promise<string> {
       const current = currentFinancialYear(now())
-      const years = yearsOf(await repository.readRows())
+      const years = yearsWithMoney(await repository.readRows())
       if (years.includes(current) || years.length === 0) return current
       return years.at(-1) as string
     },
@@ -158,7 +148,7 @@ export function createBudgetService(deps: {
       ])
       return {
         year,
-        years: yearsOf(rows),
+        years: yearsWithMoney(rows),
         budget: computeYearBudget(rows, year),
         rows,
         streams,

@@ -26,11 +26,19 @@ export interface KpiRoutesOptions {
    * published reports only (src/regional/). Without it the section is left out.
    */
   readonly peers?: (code: string) => Promise<PeerSection>
+  /**
+   * The strategy's priority the KPI is linked to (src/plan/kpi-links.ts), shown as a link to the strategy in place of
+   * the framework's free text; without it, or when the KPI is not linked, the text is shown as before.
+   */
+  readonly planLink?: (
+    id: string,
+  ) => Promise<{ readonly priorityName: string; readonly strategyId: number; readonly strategyTitle: string } | null>
 }
 
 /** One KPI's page as kept for a data version: built once, then only read (never changed once shown). */
 interface KeptKpiPage {
   readonly indicator: Indicator
+  readonly planLink: Awaited<ReturnType<NonNullable<KpiRoutesOptions['planLink']>>>
   readonly page: ReturnType<typeof buildKpiPage>
   readonly year: ReturnType<typeof buildKpiYear> | null
   /** The report's year in its address (`2017-18`), or null when no year has figures. */
@@ -79,6 +87,8 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
       year: report !== null && row !== null ? buildKpiYear(report, row, values) : null,
       reportYear: report === null ? null : yearSlug(report.year),
       auditHistory: null,
+      // A link's every change is audited, so it moves the data version too: kept with the page.
+      planLink: options.planLink ? await options.planLink(id) : null,
     }
     entry.pages.set(id, found)
     return found
@@ -117,6 +127,9 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
     const { indicator, page, year, reportYear } = found
     const auditHistory = can(res.locals.currentUser, 'audit:view') ? await auditHistoryOf(found) : null
     const peers = options.peers ? await options.peers(id) : null
+    const user = res.locals.currentUser
+    const mayReadPlan = can(user, 'plan:view') || can(user, 'plan:view', { agencyId: user?.agencyId ?? null })
+    const planLink = mayReadPlan ? found.planLink : null
     res.render('kpi-page.njk', {
       pageTitle: indicator.name,
       page,
@@ -127,6 +140,7 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
       // Removing a KPI is for those who may import figures (src/performance/indicator-removal.ts asks to confirm).
       removeHref: can(res.locals.currentUser, 'import:run') ? `${req.baseUrl}/kpis/${id}/remove` : null,
       auditHistory,
+      planLink: planLink && { ...planLink, href: `${req.baseUrl}/plan/strategies/${planLink.strategyId}` },
     })
   })
   return router

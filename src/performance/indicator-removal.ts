@@ -68,13 +68,20 @@ async function read(executor: Kysely<DatabaseSchema>, indicatorId: string) {
     .selectAll()
     .where('indicator_id', '=', indicatorId)
     .execute()
+  // Its place in the plan (src/plan/kpi-links.ts): not a holding to confirm (the KPI's own text says the same), but
+  // deleted with it, audited, since the link's foreign key refuses the KPI's removal otherwise.
+  const planLink = await executor
+    .selectFrom('indicator_priorities')
+    .selectAll()
+    .where('indicator_id', '=', indicatorId)
+    .executeTakeFirst()
   const holdings: IndicatorHoldings = {
     figures: figures.length,
     baselines: baselines.length,
     returnItems: items.length,
     commentaryReviews: reviews.length,
   }
-  return { indicator, figures, baselines, items, reviews, holdings }
+  return { indicator, figures, baselines, items, reviews, planLink, holdings }
 }
 
 /**
@@ -97,7 +104,7 @@ async function removeIn(
   indicatorId: string,
   options: { readonly deleteHoldings: boolean },
 ): Promise<IndicatorRemoval> {
-  const { indicator, figures, baselines, items, reviews, holdings } = await read(trx, indicatorId)
+  const { indicator, figures, baselines, items, reviews, planLink, holdings } = await read(trx, indicatorId)
   if (!indicator) return { outcome: 'not-found' }
   const holdsSomething = Object.values(holdings).some((n) => n > 0)
   if (holdsSomething && !options.deleteHoldings)
@@ -124,12 +131,17 @@ async function removeIn(
     gone('indicator-value', `${figure.indicator_id}/${figure.period}`, figure)
   for (const { partnership_id: _, ...baseline } of baselines)
     gone('baseline', `${baseline.indicator_id}/${baseline.year}`, baseline)
+  if (planLink) {
+    const { partnership_id: _, id: _id, ...link } = planLink
+    gone('kpi-priority-link', indicatorId, link)
+  }
   gone('indicator', indicatorId, definition)
 
   await trx.deleteFrom('return_items').where('indicator_id', '=', indicatorId).execute()
   await trx.deleteFrom('commentary_reviews').where('indicator_id', '=', indicatorId).execute()
   await trx.deleteFrom('indicator_values').where('indicator_id', '=', indicatorId).execute()
   await trx.deleteFrom('baselines').where('indicator_id', '=', indicatorId).execute()
+  await trx.deleteFrom('indicator_priorities').where('indicator_id', '=', indicatorId).execute()
   await trx.deleteFrom('indicators').where('id', '=', indicatorId).execute()
   await audit.appendAll(trx, events)
   return { outcome: 'removed', holdings, name: indicator.name }

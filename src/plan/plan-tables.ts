@@ -17,6 +17,7 @@ export interface PlanTables {
 }
 
 export type StrategyStatus = 'draft' | 'approved' | 'superseded'
+export type PriorityKind = 'strategic' | 'statutory'
 export type ActionStatus = 'not-started' | 'on-track' | 'at-risk' | 'off-track' | 'complete' | 'cancelled'
 
 interface Owned {
@@ -37,9 +38,15 @@ export interface StrategiesTable extends Owned, Changed {
   last_year: string
   status: StrategyStatus
   summary: string | null
-  /** Set together when the strategy is approved; null while it is a draft. */
+  /**
+   * Set together when the strategy is approved; null while it is a draft. `approved_at` is when the approval was
+   * recorded in saferhub; `approved_by` the approver the recorder named (e.g. "SWP Board"); the audit event names
+   * the recorder.
+   */
   approved_at: string | null
   approved_by: string | null
+  /** The date the approver approved it, as recorded (migration 0024); null when not known (not given). */
+  approved_on: string | null
 }
 
 export interface StrategicPrioritiesTable extends Owned, Changed {
@@ -47,6 +54,11 @@ export interface StrategicPrioritiesTable extends Owned, Changed {
   position: number
   name: string
   description: string | null
+  /**
+   * `strategic`: one of the strategy's priorities; `statutory`: the partnership's statutory functions, listed beside
+   * them with delivery priorities of their own, never counted as a strategic priority (migration 0024).
+   */
+  kind: Generated<PriorityKind>
 }
 
 export interface DeliveryPrioritiesTable extends Owned, Changed {

@@ -15,6 +15,8 @@ import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
+import { strategyRoutes } from '../plan/strategy-routes.ts'
+import { planMoney } from '../plan/strategy-money.ts'
 import { can } from '../accounts/permissions.ts'
 import { createUploadStore, type UploadStore } from '../imports-web/upload-store.ts'
 import { budgetRoutes } from '../funding/budget-routes.ts'
@@ -333,6 +335,8 @@ function partnershipRouter(
       exportGuard: [requirePermission(accounts, 'report:export')],
       // Other partnerships of the instance that share the KPI, from what they have published only.
       peers: (code) => services.regional.peers(scoped.partnership, code),
+      // The KPI's priority in the plan, linking to the strategy (src/plan/kpi-links.ts).
+      planLink: (id) => scoped.strategy.kpiLinks.linkOf(id),
     }),
   )
   // The JSON API (/api; bearer tokens or the session; problem+json errors; its own 404 under /api).
@@ -402,6 +406,17 @@ function partnershipRouter(
       threeSixtyGiving: scoped.threeSixtyGiving,
       accounts,
       nunjucks: shared.nunjucks,
+    }),
+  )
+  // The plan's landing page, the strategy and its priorities, KPIs linked to them (src/plan/: plan:view, plan:edit).
+  router.use(
+    strategyRoutes({
+      accounts,
+      strategies: scoped.strategy.strategies,
+      kpiLinks: scoped.strategy.kpiLinks,
+      repository: scoped.strategy.repository,
+      reports: scoped.reports.performance,
+      money: planMoney(scoped.budget.rows),
     }),
   )
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).

@@ -141,6 +141,14 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
 
   for (const who of people) if (!who.credentials) who.csrf = await csrfOf(who.browser, false)
   const seededCanaries = await seedCanaries(services, agencyIds)
+  // The demo's strategy (src/plan/strategy-demo.ts), its first priority and that priority's first delivery priority.
+  const plan = (await onlyPartnership(services)).strategy.strategies
+  const demoStrategy = await plan.detail((await plan.list())[0]?.id ?? 0)
+  const firstPriority = demoStrategy?.priorities[0]
+  assert.ok(
+    demoStrategy && firstPriority?.delivery[0],
+    'the demo has a strategy with priorities and delivery priorities',
+  )
   return {
     ...app,
     agencyIds,
@@ -150,6 +158,9 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
       apiToken: String(apiToken.apiToken.id),
       upload: upload.id,
       agency: String(agencyIds[AGENCY_A]),
+      strategy: String(demoStrategy.strategy.id),
+      priority: String(firstPriority.id),
+      deliveryPriority: String(firstPriority.delivery[0].id),
     },
     personalObjectOwner: analyst.id,
     seededCanaries,

@@ -47,7 +47,9 @@ const INSTANCE_ROUTE = /^\/(assets|ping|health|info|sign-in|sign-out|account|adm
 
 /** A partnership's objects, as they are put into a route's sample path in place of the demo's. */
 interface Objects {
-  readonly placeholders: Readonly<Record<'user' | 'apiToken' | 'upload' | 'agency', string>>
+  readonly placeholders: Readonly<
+    Record<'user' | 'apiToken' | 'upload' | 'agency' | 'strategy' | 'priority' | 'deliveryPriority', string>
+  >
   /** Replaces every demo KPI id in a sample (null: keep them). */
   readonly kpi: string | null
   /** Replaces the agency code of a return's address (null: keep it). */
@@ -98,6 +100,45 @@ function concretePath(route: RouteAccess, objects: Objects): string | null {
   if (objects.agencyCode !== null) result = result.replace(/\/(WMP|YOT)(?=\/|$)/g, `/${objects.agencyCode}`)
   if (objects.year !== null) result = result.replace(/2017-18/g, objects.year)
   return result
+}
+
+/**
+ * A partnership's strategy, its first priority and that priority's first delivery priority, as placeholders: the
+ * demo's (A), or a draft made here (B).
+ */
+async function strategyObjects(side: PartnershipServices, make: boolean) {
+  const plan = side.strategy.strategies
+  if (make) {
+    const made = await plan.createStrategy('test', {
+      title: 'Northshire strategy',
+      firstYear: 'FY2024-25',
+      lastYear: 'FY2026-27',
+      summary: '',
+    })
+    assert.equal(made.outcome, 'done')
+    const id = (made as { value: { id: number } }).value.id
+    const priority = await plan.addPriority('test', id, { name: 'Burglary', description: '' })
+    assert.equal(priority.outcome, 'done')
+    const priorityId = (priority as { value: { id: number } }).value.id
+    assert.equal(
+      (
+        await plan.addDeliveryPriority('test', priorityId, {
+          year: 'FY2024-25',
+          name: 'Target hardening',
+          description: '',
+        })
+      ).outcome,
+      'done',
+    )
+  }
+  const detail = await plan.detail((await plan.list())[0]?.id ?? 0)
+  const first = detail?.priorities[0]
+  assert.ok(detail && first?.delivery[0], 'a strategy with a priority and a delivery priority')
+  return {
+    strategy: String(detail.strategy.id),
+    priority: String(first.id),
+    deliveryPriority: String(first.delivery[0].id),
+  }
 }
 
 const isApi = (route: RouteAccess) => route.api === true || route.path.startsWith('/api')
@@ -275,6 +316,8 @@ async function populate(app: RunningApp): Promise<World> {
     'test',
   )
   assert.equal(importedB.outcome, 'applied', JSON.stringify(importedB))
+  // B's strategy, a priority and a delivery priority (a draft: every change would be allowed, were it reached).
+  const planB = await strategyObjects(B, true)
   const b = await peopleOf(app, B, 'northshire', police.agency.id, false)
   const savedB = await B.returns.saveReturn(
     { role: 'data-owner', agencyId: police.agency.id, email: 'data-owner@northshire.example' },
@@ -336,6 +379,7 @@ async function populate(app: RunningApp): Promise<World> {
           apiToken: String(tokenA.apiToken.id),
           upload: uploadA.id,
           agency: String(wmp.id),
+          ...(await strategyObjects(A, false)),
         },
         kpi: null,
         agencyCode: null,
@@ -354,6 +398,7 @@ async function populate(app: RunningApp): Promise<World> {
           apiToken: String(tokenB.apiToken.id),
           upload: uploadB.id,
           agency: String(police.agency.id),
+          ...planB,
         },
         kpi: 'burglary-dwelling',
         agencyCode: 'NP',
@@ -361,7 +406,15 @@ async function populate(app: RunningApp): Promise<World> {
       },
     },
     missing: {
-      placeholders: { user: '999999', apiToken: '999999', upload: '0'.repeat(32), agency: '999999' },
+      placeholders: {
+        user: '999999',
+        apiToken: '999999',
+        upload: '0'.repeat(32),
+        agency: '999999',
+        strategy: '999999',
+        priority: '999999',
+        deliveryPriority: '999999',
+      },
       kpi: 'no-such-kpi',
       agencyCode: 'NOAGENCY',
       year: '2024-25',

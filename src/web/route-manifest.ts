@@ -212,6 +212,68 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'report:publish',
     sample: { own: '/publication/2017-18/commentary/youth-custody' },
   },
+  // The plan's landing page, the strategy and its priorities, and KPIs linked to them (src/plan/strategy-routes.ts).
+  // `/plan` and a strategy's page ask `plan:view` for the person's own agency: every role has it (a data owner for
+  // their agency, whose actions alone are counted there), so they are open to everyone signed in. The KPI links page
+  // is for those who read the whole plan. A strategy, priority or delivery priority of another partnership is 404.
+  { method: 'GET', path: '/plan', access: 'signed-in' },
+  { method: 'GET', path: '/plan/strategies/new', access: 'plan:edit' },
+  { method: 'POST', path: '/plan/strategies', access: 'plan:edit' },
+  {
+    method: 'GET',
+    path: '/plan/strategies/:id',
+    access: 'signed-in',
+    sample: { own: '/plan/strategies/{strategy}' },
+  },
+  {
+    method: 'GET',
+    path: '/plan/strategies/:id/edit',
+    access: 'plan:edit',
+    sample: { own: '/plan/strategies/{strategy}/edit' },
+  },
+  { method: 'POST', path: '/plan/strategies/:id', access: 'plan:edit', sample: { own: '/plan/strategies/{strategy}' } },
+  {
+    method: 'POST',
+    path: '/plan/strategies/:id/approve',
+    access: 'plan:edit',
+    sample: { own: '/plan/strategies/{strategy}/approve' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/strategies/:id/priorities',
+    access: 'plan:edit',
+    sample: { own: '/plan/strategies/{strategy}/priorities' },
+  },
+  { method: 'GET', path: '/plan/priorities/:id', access: 'plan:edit', sample: { own: '/plan/priorities/{priority}' } },
+  { method: 'POST', path: '/plan/priorities/:id', access: 'plan:edit', sample: { own: '/plan/priorities/{priority}' } },
+  {
+    method: 'POST',
+    path: '/plan/priorities/:id/move',
+    access: 'plan:edit',
+    sample: { own: '/plan/priorities/{priority}/move' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/priorities/:id/remove',
+    access: 'plan:edit',
+    sample: { own: '/plan/priorities/{priority}/remove' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/priorities/:id/delivery',
+    access: 'plan:edit',
+    sample: { own: '/plan/priorities/{priority}/delivery' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/delivery-priorities/:id',
+    access: 'plan:edit',
+    sample: { own: '/plan/delivery-priorities/{deliveryPriority}' },
+  },
+  { method: 'GET', path: '/plan/kpi-links', access: 'plan:view' },
+  { method: 'POST', path: '/plan/kpi-links/match', access: 'plan:edit' },
+  { method: 'POST', path: '/plan/kpi-links/:kpi', access: 'plan:edit', sample: { own: '/plan/kpi-links/knife-crime' } },
+
   // The dashboard and the KPI pages (src/dashboard/routes.ts, src/kpi/routes.ts).
   { method: 'GET', path: '/dashboard', access: 'report:view' },
   { method: 'GET', path: '/kpis/:id.csv', access: 'report:export', sample: { own: '/kpis/knife-crime.csv' } },

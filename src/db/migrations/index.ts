@@ -18,6 +18,7 @@ import { partnershipRemovalMigration } from './0016-partnership-removal.ts'
 import { auditVersionIndexMigration } from './0017-audit-version-index.ts'
 import { planAndFundingMigration } from './0018-plan-and-funding.ts'
 import { appendixAMigration } from './0022-appendix-a.ts'
+import { strategyApprovalAndStatutoryFunctionsMigration } from './0024-strategy-approval-and-statutory-functions.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '0017-audit-version-index': auditVersionIndexMigration,
   '0018-plan-and-funding': planAndFundingMigration,
   '0022-appendix-a': appendixAMigration,
+  '0024-strategy-approval-and-statutory-functions': strategyApprovalAndStatutoryFunctionsMigration,
 }

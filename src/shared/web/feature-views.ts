@@ -25,3 +25,5 @@ export const partnershipViews = path.join(src, 'partnerships', 'web', 'views')
 export const regionalViews = path.join(src, 'regional', 'views')
 /** The money's pages (the budget, services, Appendix A, the 360Giving export), named `funding/…`. */
 export const fundingViews = path.join(src, 'funding', 'views')
+/** The plan: the strategy, its priorities and the KPIs linked to them, named `plan/…`. */
+export const planViews = path.join(src, 'plan', 'views')

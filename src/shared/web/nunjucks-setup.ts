@@ -15,6 +15,7 @@ import {
   partnershipViews,
   regionalViews,
   fundingViews,
+  planViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -45,6 +46,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       crimeViews,
       regionalViews,
       fundingViews,
+      planViews,
     ],
     {
       noCache: options.watch ?? false,
