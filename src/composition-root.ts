@@ -43,6 +43,9 @@ import { createReturnsRepository } from './returns/returns-repository.ts'
 import { createReturnWrites } from './returns/return-writes.ts'
 import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
+import { createActionRepository } from './plan/action-repository.ts'
+import { createActionService } from './plan/action-service.ts'
+import { createReturnActionUpdates } from './plan/action-return-updates.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { populationsFor } from './regional/populations.ts'
 
@@ -362,6 +365,14 @@ export function createPartnershipServices(
       return user === null ? null : { name: user.name, roleName: roleNames[user.role] }
     },
   })
+  // The delivery plan's actions (src/plan/action-*.ts); agencies update theirs through their quarterly return.
+  const actionRepository = createActionRepository(scopedDatabase)
+  const actions = createActionService({ database: scopedDatabase, repository: actionRepository, audit: partnershipAudit })
+  const returnActions = createReturnActionUpdates({
+    database: scopedDatabase,
+    audit: partnershipAudit,
+    repository: actionRepository,
+  })
   // Quarterly returns from data owners, the analyst's review and the board's sign-off (src/returns/).
   const returnsRepository = createReturnsRepository(scopedDatabase)
   const returns = createReturnsService({
@@ -371,10 +382,12 @@ export function createPartnershipServices(
       repository: returnsRepository,
       audit: partnershipAudit,
       figures,
+      actions: returnActions,
     }),
     figures: performanceRepository,
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
+    actions: returnActions,
   })
   return {
     partnership,
@@ -389,6 +402,8 @@ export function createPartnershipServices(
     }),
     database: scopedDatabase,
     returns,
+    /** The delivery plan's actions (src/plan/action-service.ts). */
+    actions,
     publication,
     audit: partnershipAudit,
     accounts: partnershipAccounts,

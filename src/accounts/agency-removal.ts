@@ -130,6 +130,15 @@ export function agencyRemoval(context: AccountContext) {
           for (const { partnership_id: _, ...item } of items)
             gone('return-item', `${item.return_id}/${item.indicator_id}/${item.period}`, item)
           for (const { partnership_id: _, ...row } of returns) gone('agency-return', String(row.id), row)
+          // The returns' draft updates to the agency's actions (migration 0020) go with them.
+          const actionUpdates = await trx
+            .selectFrom('return_action_updates')
+            .selectAll()
+            .where('return_id', 'in', ids)
+            .execute()
+          for (const { partnership_id: _, ...row } of actionUpdates)
+            gone('return-action-update', `${row.return_id}/${row.action_id}`, row)
+          await trx.deleteFrom('return_action_updates').where('return_id', 'in', ids).execute()
           await trx.deleteFrom('return_items').where('return_id', 'in', ids).execute()
           await trx.deleteFrom('agency_returns').where('id', 'in', ids).execute()
         }

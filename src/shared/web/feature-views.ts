@@ -21,5 +21,7 @@ export const returnViews = path.join(src, 'returns', 'views')
 export const crimeViews = path.join(src, 'crime', 'web', 'views')
 /** The instance's partnerships and home page, named `partnerships/…`. */
 export const partnershipViews = path.join(src, 'partnerships', 'web', 'views')
+/** The partnership's plan (strategy, assessment, actions), named `plan/…`. */
+export const planViews = path.join(src, 'plan', 'views')
 /** The regional analyst's comparison of partnerships, named `regional/…`. */
 export const regionalViews = path.join(src, 'regional', 'views')
