@@ -46,6 +46,7 @@ import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 import { createActionRepository } from './plan/action-repository.ts'
 import { createActionService } from './plan/action-service.ts'
 import { createReturnActionUpdates } from './plan/action-return-updates.ts'
+import { loadDemoActions } from './plan/action-demo.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { populationsFor } from './regional/populations.ts'
 
@@ -163,6 +164,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const demo = forPartnership(partnership)
     const loaded = await loadDemoDataIfEmpty(demo.performance.repository, demo.performance.importService)
     await prepareDemoAccounts(demo.accounts, config)
+    // The delivery plan's actions from the seed report, under the strategy's priorities (loaded before this line).
+    await loadDemoActions({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
     return { partnership, loaded }

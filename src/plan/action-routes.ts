@@ -274,7 +274,7 @@ export function actionRoutes(deps: ActionRoutesDeps): express.Router {
         })),
       ],
       agencyItems: [
-        { value: '', text: 'Not yet agreed', selected: values.leadAgency === '' },
+        { value: '', text: 'Not given', selected: values.leadAgency === '' },
         ...agencies.map((a) => ({ value: String(a.id), text: a.name, selected: String(a.id) === values.leadAgency })),
       ],
       statusItems: ACTION_STATUSES.map((s) => ({ ...s, selected: s.value === values.status })),

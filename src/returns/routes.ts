@@ -113,6 +113,7 @@ function actionLinesView(
       statusText: STATUS_WORDS[action.status],
       dueDate: action.dueDate,
       overdue: isOverdue(action, now),
+      illustrative: action.illustrative,
       draft: draft ? { statusText: STATUS_WORDS[draft.status], note: draft.note, writtenBy: draft.writtenBy } : null,
       statusField: {
         id: statusId,
