@@ -13,6 +13,7 @@ import { createApp } from './app.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
 import { declaredRoutes } from './route-table.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
+import { seedMatrixActions } from '../plan/testing/action-fixtures.ts'
 
 /**
  * The authorisation matrix: every route of the manifest × every role (the demo users, plus a data owner of a
@@ -141,6 +142,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
 
   for (const who of people) if (!who.credentials) who.csrf = await csrfOf(who.browser, false)
   const seededCanaries = await seedCanaries(services, agencyIds)
+  const actions = await seedMatrixActions(await onlyPartnership(services), agencyIds[AGENCY_A] ?? 0, agencyB)
   return {
     ...app,
     agencyIds,
@@ -150,6 +152,8 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
       apiToken: String(apiToken.apiToken.id),
       upload: upload.id,
       agency: String(agencyIds[AGENCY_A]),
+      actionA: String(actions.a),
+      actionB: String(actions.b),
     },
     personalObjectOwner: analyst.id,
     seededCanaries,

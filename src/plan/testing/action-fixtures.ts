@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts'
+import type { ActionService } from '../action-service.ts'
 
 /**
  * For tests only: a strategy with two strategic priorities and one delivery priority, stored straight into the
@@ -66,4 +67,27 @@ export function actionForm(fields: Partial<Record<string, string>> = {}) {
     ...fields,
     milestones: [] as { title: string; dueDate: string; completedOn: string }[],
   }
+}
+
+/**
+ * For the route matrices: an action led by agency `a` and one led by agency `b`, under a test priority, added through
+ * the action service as the partnership's analyst would. Returns their ids.
+ */
+export async function seedMatrixActions(
+  services: { readonly database: Database; readonly actions: ActionService },
+  a: number,
+  b: number,
+  tag = 'MATRIX',
+): Promise<{ readonly a: number; readonly b: number }> {
+  const { reoffending } = await addTestPriorities(services.database)
+  const analyst = { role: 'partnership-analyst' as const, agencyId: null, email: 'matrix-analyst@example.org' }
+  const add = async (reference: string, agency: number) => {
+    const saved = await services.actions.create(
+      analyst,
+      actionForm({ reference, title: `${reference} action`, strategicPriority: String(reoffending), leadAgency: String(agency) }),
+    )
+    if (saved.kind !== 'saved') throw new Error(`The matrix action ${reference} was refused: ${JSON.stringify(saved)}`)
+    return saved.action.id
+  }
+  return { a: await add(`${tag}-A`, a), b: await add(`${tag}-B`, b) }
 }
