@@ -370,7 +370,11 @@ export function createPartnershipServices(
   })
   // The delivery plan's actions (src/plan/action-*.ts); agencies update theirs through their quarterly return.
   const actionRepository = createActionRepository(scopedDatabase)
-  const actions = createActionService({ database: scopedDatabase, repository: actionRepository, audit: partnershipAudit })
+  const actions = createActionService({
+    database: scopedDatabase,
+    repository: actionRepository,
+    audit: partnershipAudit,
+  })
   const returnActions = createReturnActionUpdates({
     database: scopedDatabase,
     audit: partnershipAudit,

@@ -59,13 +59,24 @@ for (const dialect of testDialects()) {
         .execute()
       await database.db
         .insertInto('partnership_agencies')
-        .values(rows.map((r) => ({ partnership_id: database.partnershipId, agency_id: r.id, linked_at: '2018-01-01T00:00:00Z' })))
+        .values(
+          rows.map((r) => ({
+            partnership_id: database.partnershipId,
+            agency_id: r.id,
+            linked_at: '2018-01-01T00:00:00Z',
+          })),
+        )
         .execute()
     })
     afterEach(() => database.close())
 
     test('the seed’s actions, in its words, under its priorities, with only the dates it gives; audited; once', async () => {
-      await addSeedPriorities(database, ['Reducing Reoffending', 'Reducing Victimisation', 'Violence Prevention', 'Statutory Functions'])
+      await addSeedPriorities(database, [
+        'Reducing Reoffending',
+        'Reducing Victimisation',
+        'Violence Prevention',
+        'Statutory Functions',
+      ])
       const audit = createAuditRepository(database)
       const loaded = await loadDemoActions({ database, audit }, 'demo-data')
       assert.equal(loaded, DEMO_ACTIONS.length)
@@ -86,7 +97,10 @@ for (const dialect of testDialects()) {
       const sessions = byRef.get('VAWG-2')
       assert.ok(sessions)
       assert.equal(sessions.status, 'complete')
-      assert.match(sessions.description ?? '', /eight VAWG awareness raising sessions at the Refugee and Migrant Centre/)
+      assert.match(
+        sessions.description ?? '',
+        /eight VAWG awareness raising sessions at the Refugee and Migrant Centre/,
+      )
 
       // "Work has begun": on track. "There are proposals": not started.
       assert.equal(byRef.get('RR-1')?.status, 'on-track')
@@ -96,14 +110,19 @@ for (const dialect of testDialects()) {
       assert.equal(byRef.get('RR-2')?.deliveryPriorityId, null, 'its delivery priority was not loaded')
       // Dates only where the seed gives one (RR-2: "ready for the new service to begin 1 April 2018"), or marked.
       assert.deepEqual(
-        actions.filter((a) => a.dueDate !== null || a.startDate !== null).map((a) => [a.reference, a.dueDate, a.illustrative]),
+        actions
+          .filter((a) => a.dueDate !== null || a.startDate !== null)
+          .map((a) => [a.reference, a.dueDate, a.illustrative]),
         [
           ['RR-2', '2018-04-01', false],
           ['SF-2', '2018-08-31', true],
         ],
       )
       assert.deepEqual(
-        actions.filter((a) => a.illustrative).map((a) => a.reference).sort(),
+        actions
+          .filter((a) => a.illustrative)
+          .map((a) => a.reference)
+          .sort(),
         ['SF-2', 'VAWG-6'],
       )
       assert.deepEqual(byRef.get('SF-1')?.milestones, [

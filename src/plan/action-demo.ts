@@ -80,7 +80,8 @@ export const DEMO_ACTIONS: readonly DemoAction[] = Object.freeze([
   {
     reference: 'VAWG-5',
     title: 'Develop a new rape and sexual violence training session',
-    description: 'Development of a new rape and sexual violence training session, to date it has been delivered to 33 professionals.',
+    description:
+      'Development of a new rape and sexual violence training session, to date it has been delivered to 33 professionals.',
     priority: VICTIMISATION,
     group: 'WDVF Executive Board',
     lead: 'WDVF',
@@ -89,7 +90,8 @@ export const DEMO_ACTIONS: readonly DemoAction[] = Object.freeze([
   {
     reference: 'VAWG-6',
     title: 'Raise early non-Police referrals to MARAC to the target of 40%',
-    description: 'Early non-Police referrals increased to 37% towards the target of 40% (from 25% in 2015-16 and 31% in 2016-2017).',
+    description:
+      'Early non-Police referrals increased to 37% towards the target of 40% (from 25% in 2015-16 and 31% in 2016-2017).',
     priority: VICTIMISATION,
     group: 'WDVF Executive Board',
     lead: 'WDVF',
@@ -110,7 +112,8 @@ export const DEMO_ACTIONS: readonly DemoAction[] = Object.freeze([
   {
     reference: 'VAWG-8',
     title: 'Provide a Criminal Justice IDVA to increase positive outcomes in court',
-    description: 'Provision of a Criminal Justice IDVA to increase positive outcomes in court. Early achievement: criminal justice IDVA appointed.',
+    description:
+      'Provision of a Criminal Justice IDVA to increase positive outcomes in court. Early achievement: criminal justice IDVA appointed.',
     priority: VICTIMISATION,
     group: 'VAWG Service Transformation Fund',
     lead: 'SWP',
@@ -253,7 +256,8 @@ export const DEMO_ACTIONS: readonly DemoAction[] = Object.freeze([
   {
     reference: 'SF-3',
     title: 'Workshops to Raise Awareness of Prevent (WRAP) in schools',
-    description: 'SWP continues to promote WRAP training within the city, utilising its bank of trainers. 100% of schools have received WRAP training.',
+    description:
+      'SWP continues to promote WRAP training within the city, utilising its bank of trainers. 100% of schools have received WRAP training.',
     priority: STATUTORY,
     deliveryPriority: 'Deliver Wolverhampton’s response to the Prevent duty',
     lead: 'SWP',

@@ -96,7 +96,9 @@ export interface ActionRepository {
    * The status and due date of every open action (neither complete nor cancelled), of one lead agency when given:
    * the dashboard's one query.
    */
-  openActionDates(filter?: { readonly leadAgencyId?: number }): Promise<{ status: ActionStatus; dueDate: string | null }[]>
+  openActionDates(filter?: {
+    readonly leadAgencyId?: number
+  }): Promise<{ status: ActionStatus; dueDate: string | null }[]>
 
   // ---- Inside a unit of work ------------------------------------------------------------------------------
   readAction(uow: UnitOfWork, id: number): Promise<PlanAction | null>

@@ -158,9 +158,7 @@ export function createReturnActionUpdates(dependencies: ReturnActionUpdatesDepen
       // An update saved again unchanged keeps who wrote it and when.
       const kept = (u: DraftActionUpdate) =>
         before.find((b) => b.actionId === u.actionId && b.status === u.status && b.note === u.note)
-      const after = updates.map(
-        (u): StoredDraftActionUpdate => kept(u) ?? { ...u, writtenBy: by, writtenAt: at },
-      )
+      const after = updates.map((u): StoredDraftActionUpdate => kept(u) ?? { ...u, writtenBy: by, writtenAt: at })
       await uow.trx.deleteFrom('return_action_updates').where('return_id', '=', returnId).execute()
       if (after.length > 0) {
         await uow.trx
@@ -198,7 +196,13 @@ export function createReturnActionUpdates(dependencies: ReturnActionUpdatesDepen
         }
         const updateId = await repository.insertUpdate(uow, { ...update, userId: null })
         // Read and written in the acceptance's unit of work (serial writers): the version read is the one replaced.
-        await repository.updateAction(uow, draft.actionId, before.version, { status: draft.status }, { at, by: input.actor })
+        await repository.updateAction(
+          uow,
+          draft.actionId,
+          before.version,
+          { status: draft.status },
+          { at, by: input.actor },
+        )
         const after = (await repository.readAction(uow, draft.actionId)) as PlanAction
         const common = { actor: input.actor, requestId: input.requestId }
         events.push(

@@ -60,7 +60,13 @@ for (const dialect of testDialects()) {
       agencies = Object.fromEntries(rows.map((r) => [r.code, r.id]))
       await database.db
         .insertInto('partnership_agencies')
-        .values(rows.map((r) => ({ partnership_id: database.partnershipId, agency_id: r.id, linked_at: '2018-01-01T00:00:00Z' })))
+        .values(
+          rows.map((r) => ({
+            partnership_id: database.partnershipId,
+            agency_id: r.id,
+            linked_at: '2018-01-01T00:00:00Z',
+          })),
+        )
         .execute()
       const priorities = await addTestPriorities(database)
       const actions = createActionService({ database, repository: createActionRepository(database), audit })
@@ -116,7 +122,11 @@ for (const dialect of testDialects()) {
       [`action-${id}-note`]: note,
     })
     const actionRow = (id: number) =>
-      database.db.selectFrom('plan_actions').select(['status', 'version']).where('id', '=', id).executeTakeFirstOrThrow()
+      database.db
+        .selectFrom('plan_actions')
+        .select(['status', 'version'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
     const updatesOf = (id: number) =>
       database.db.selectFrom('action_updates').selectAll().where('action_id', '=', id).execute()
 
@@ -222,10 +232,18 @@ for (const dialect of testDialects()) {
     test('a status without a note, or a note without a status, is refused and nothing is saved', async () => {
       const result = await save('save', null, boxes(yotAction, 'at-risk', ''))
       assert.equal(result.kind, 'invalid')
-      if (result.kind === 'invalid') assert.deepEqual(result.problems.map((p) => p.field), [`action-${yotAction}-note`])
+      if (result.kind === 'invalid')
+        assert.deepEqual(
+          result.problems.map((p) => p.field),
+          [`action-${yotAction}-note`],
+        )
       const other = await save('save', null, boxes(yotAction, '', 'Something happened'))
       assert.equal(other.kind, 'invalid')
-      if (other.kind === 'invalid') assert.deepEqual(other.problems.map((p) => p.field), [`action-${yotAction}-status`])
+      if (other.kind === 'invalid')
+        assert.deepEqual(
+          other.problems.map((p) => p.field),
+          [`action-${yotAction}-status`],
+        )
       assert.equal((await database.db.selectFrom('agency_returns').select('id').execute()).length, 0)
     })
 

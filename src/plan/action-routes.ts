@@ -422,7 +422,9 @@ export function actionRoutes(deps: ActionRoutesDeps): express.Router {
         return renderForm(req, res, {
           action,
           values: valuesOfBody(req.body),
-          problems: [{ field: 'reference', message: 'The form was incomplete: nothing was saved. Make your changes again.' }],
+          problems: [
+            { field: 'reference', message: 'The form was incomplete: nothing was saved. Make your changes again.' },
+          ],
         })
       }
       const result = await actions.update(user, id, Number(versionText), formOfBody(req.body, false))

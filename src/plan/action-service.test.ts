@@ -53,7 +53,11 @@ for (const dialect of testDialects()) {
         .values(
           rows
             .filter((r) => r.code !== 'FAR')
-            .map((r) => ({ partnership_id: database.partnershipId, agency_id: r.id, linked_at: '2018-01-01T00:00:00Z' })),
+            .map((r) => ({
+              partnership_id: database.partnershipId,
+              agency_id: r.id,
+              linked_at: '2018-01-01T00:00:00Z',
+            })),
         )
         .execute()
     })
@@ -252,7 +256,12 @@ for (const dialect of testDialects()) {
       await add('A-1', { dueDate: '2018-8-31', status: 'on-track' }) // overdue on 1 September
       await add('A-2', { dueDate: '2018-9-1', status: 'at-risk' }) // due today: not overdue
       await add('A-3', { dueDate: '2018-1-31', status: 'complete' }) // complete: never overdue
-      await add('A-4', { dueDate: '2018-6-30', status: 'off-track', leadAgency: String(agencies.WMP), deliveryGroup: 'Gangs Steering Group' })
+      await add('A-4', {
+        dueDate: '2018-6-30',
+        status: 'off-track',
+        leadAgency: String(agencies.WMP),
+        deliveryGroup: 'Gangs Steering Group',
+      })
       await add('A-5', { status: 'cancelled', strategicPriority: String(priorities.violence) })
       const refs = async (filters: Record<string, string>) =>
         (await service.list(analyst, filters)).actions.map((a) => a.reference)

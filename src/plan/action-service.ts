@@ -204,14 +204,16 @@ export function createActionService(deps: ActionServiceDeps) {
         if (required) problems.push({ field, message: `Enter ${label}` })
         return null
       }
-      if ([...trimmed].length > limit) problems.push({ field, message: `${capital(label)} must be ${limit} characters or fewer` })
+      if ([...trimmed].length > limit)
+        problems.push({ field, message: `${capital(label)} must be ${limit} characters or fewer` })
       return trimmed
     }
     const reference = text(form.reference, 'reference', 'the action’s reference', TEXT_LIMITS.reference, true)
     if (reference !== null && !REFERENCE_PATTERN.test(reference)) {
       problems.push({
         field: 'reference',
-        message: 'The reference must start with a letter or digit and use only letters, digits, full stops, hyphens and slashes',
+        message:
+          'The reference must start with a letter or digit and use only letters, digits, full stops, hyphens and slashes',
       })
     }
     const title = text(form.title, 'title', 'what the action is', TEXT_LIMITS.title, true)
@@ -220,7 +222,8 @@ export function createActionService(deps: ActionServiceDeps) {
     const owner = text(form.owner, 'owner', 'the owner’s name', TEXT_LIMITS.name, false)
 
     const strategic = names.priorities.strategic.find((p) => String(p.id) === form.strategicPriority.trim())
-    if (!strategic) problems.push({ field: 'strategicPriority', message: 'Choose the strategic priority the action serves' })
+    if (!strategic)
+      problems.push({ field: 'strategicPriority', message: 'Choose the strategic priority the action serves' })
     let deliveryPriorityId: number | null = null
     if (form.deliveryPriority.trim() !== '') {
       const delivery = names.priorities.delivery.find((p) => String(p.id) === form.deliveryPriority.trim())
@@ -235,7 +238,8 @@ export function createActionService(deps: ActionServiceDeps) {
     let leadAgencyId: number | null = null
     if (form.leadAgency.trim() !== '') {
       const agency = names.agencies.find((a) => String(a.id) === form.leadAgency.trim())
-      if (!agency) problems.push({ field: 'leadAgency', message: 'Choose the lead agency from the partnership’s agencies' })
+      if (!agency)
+        problems.push({ field: 'leadAgency', message: 'Choose the lead agency from the partnership’s agencies' })
       else leadAgencyId = agency.id
     }
     const date = (value: string, field: string, label: string): string | null => {
@@ -264,11 +268,15 @@ export function createActionService(deps: ActionServiceDeps) {
       const done = date(m.completedOn, `milestone-${n}-done`, `milestone ${n}’s completion date`)
       if (mTitle === '') {
         // A row left blank is no milestone; a date without a title is a mistake worth saying.
-        if (due !== null || done !== null) problems.push({ field: `milestone-${n}-title`, message: `Enter milestone ${n}’s title` })
+        if (due !== null || done !== null)
+          problems.push({ field: `milestone-${n}-title`, message: `Enter milestone ${n}’s title` })
         return
       }
       if ([...mTitle].length > TEXT_LIMITS.title) {
-        problems.push({ field: `milestone-${n}-title`, message: `Milestone ${n}’s title must be ${TEXT_LIMITS.title} characters or fewer` })
+        problems.push({
+          field: `milestone-${n}-title`,
+          message: `Milestone ${n}’s title must be ${TEXT_LIMITS.title} characters or fewer`,
+        })
       }
       milestones.push({ title: mTitle, dueDate: due, completedOn: done })
     })
@@ -373,7 +381,10 @@ export function createActionService(deps: ActionServiceDeps) {
       const read = readForm(form, await namesFor())
       if ('problems' in read) return { kind: 'invalid', problems: read.problems }
       if (await referenceTaken(read.fields.reference, null)) {
-        return { kind: 'invalid', problems: [{ field: 'reference', message: `Another action has the reference ${read.fields.reference}` }] }
+        return {
+          kind: 'invalid',
+          problems: [{ field: 'reference', message: `Another action has the reference ${read.fields.reference}` }],
+        }
       }
       const saved = await inUnitOfWork(database, async (uow) => {
         const stamp = { at: now().toISOString(), by: user.email }
@@ -399,7 +410,10 @@ export function createActionService(deps: ActionServiceDeps) {
       const read = readForm({ ...form, status: '' }, await namesFor())
       if ('problems' in read) return { kind: 'invalid', problems: read.problems }
       if (await referenceTaken(read.fields.reference, id)) {
-        return { kind: 'invalid', problems: [{ field: 'reference', message: `Another action has the reference ${read.fields.reference}` }] }
+        return {
+          kind: 'invalid',
+          problems: [{ field: 'reference', message: `Another action has the reference ${read.fields.reference}` }],
+        }
       }
       return inUnitOfWork(database, async (uow): Promise<SaveOutcome> => {
         const before = await repository.readAction(uow, id)
@@ -435,15 +449,23 @@ export function createActionService(deps: ActionServiceDeps) {
       const problems: Problem[] = []
       const written = readDate(form.writtenOn)
       let writtenOn: string | null = null
-      if ('problem' in written) problems.push({ field: 'writtenOn', message: 'The date of the update must be a real date, for example 31 3 2018' })
+      if ('problem' in written)
+        problems.push({
+          field: 'writtenOn',
+          message: 'The date of the update must be a real date, for example 31 3 2018',
+        })
       else if (written.date === null) problems.push({ field: 'writtenOn', message: 'Enter the date the update is for' })
-      else if (written.date > todayInLondon(now())) problems.push({ field: 'writtenOn', message: 'The date of the update must be today or in the past' })
+      else if (written.date > todayInLondon(now()))
+        problems.push({ field: 'writtenOn', message: 'The date of the update must be today or in the past' })
       else writtenOn = written.date
-      if (!isActionStatus(form.status)) problems.push({ field: 'status', message: 'Choose the action’s status as of this update' })
+      if (!isActionStatus(form.status))
+        problems.push({ field: 'status', message: 'Choose the action’s status as of this update' })
       const note = form.note.trim()
       if (note === '') problems.push({ field: 'note', message: 'Enter what has happened' })
-      else if ([...note].length > TEXT_LIMITS.note) problems.push({ field: 'note', message: `The update must be ${TEXT_LIMITS.note} characters or fewer` })
-      if (problems.length > 0 || writtenOn === null || !isActionStatus(form.status)) return { kind: 'invalid', problems }
+      else if ([...note].length > TEXT_LIMITS.note)
+        problems.push({ field: 'note', message: `The update must be ${TEXT_LIMITS.note} characters or fewer` })
+      if (problems.length > 0 || writtenOn === null || !isActionStatus(form.status))
+        return { kind: 'invalid', problems }
       const status = form.status
       return inUnitOfWork(database, async (uow): Promise<SaveOutcome> => {
         const before = await repository.readAction(uow, id)

@@ -26,7 +26,12 @@ for (const dialect of testDialects()) {
       const add = async (reference: string, fields: Record<string, string>) => {
         const saved = await services.actions.create(
           analyst,
-          actionForm({ reference, title: `Web test action ${reference}`, strategicPriority: String(priorities.violence), ...fields }),
+          actionForm({
+            reference,
+            title: `Web test action ${reference}`,
+            strategicPriority: String(priorities.violence),
+            ...fields,
+          }),
         )
         assert.equal(saved.kind, 'saved', JSON.stringify(saved))
         if (saved.kind === 'saved') ids[reference] = saved.action.id
@@ -48,10 +53,7 @@ for (const dialect of testDialects()) {
       assert.ok(overdue.includes('WEB-WMP-1'))
       assert.ok(!overdue.includes('WEB-WMP-2'), 'no due date: never overdue')
       assert.ok(!overdue.includes('WEB-YOT-1'), 'complete: never overdue')
-      assert.deepEqual(
-        listed(await (await browser.get('/plan/actions?group=Web+test+group')).text()),
-        ['WEB-WMP-2'],
-      )
+      assert.deepEqual(listed(await (await browser.get('/plan/actions?group=Web+test+group')).text()), ['WEB-WMP-2'])
       const page = await browser.get(`/plan/actions/${ids['WEB-WMP-1']}`)
       assert.equal(page.status, 200)
       const text = await page.text()
@@ -76,7 +78,12 @@ for (const dialect of testDialects()) {
       const csrf = await browser.csrfTokenOf('/plan/actions/new')
       const { priorities } = await services.actions.choices()
       const strategic = String(priorities.strategic.find((p) => p.name === 'Reducing Reoffending')?.id)
-      const refused = await browser.post('/plan/actions', { _csrf: csrf, reference: 'WEB-NEW', title: '', milestoneRows: '0' })
+      const refused = await browser.post('/plan/actions', {
+        _csrf: csrf,
+        reference: 'WEB-NEW',
+        title: '',
+        milestoneRows: '0',
+      })
       assert.equal(refused.status, 400)
       assert.match(await refused.text(), /There is a problem[\s\S]*Enter what the action is/)
       const created = await browser.post('/plan/actions', {
@@ -95,7 +102,10 @@ for (const dialect of testDialects()) {
       const id = Number(/\/plan\/actions\/(\d+)$/.exec(created.headers.get('location') ?? '')?.[1])
       const { action } = await services.actions.get(analyst, id)
       assert.equal(action.dueDate, '2030-03-31')
-      assert.deepEqual(action.milestones.map((m) => m.title), ['First step'])
+      assert.deepEqual(
+        action.milestones.map((m) => m.title),
+        ['First step'],
+      )
 
       const edit = (title: string) =>
         browser.post(`/plan/actions/${id}/edit`, {
@@ -149,7 +159,10 @@ for (const dialect of testDialects()) {
       assert.match(html, /href="\/plan\/actions\?overdue=yes"/)
       // The police data owner's flags count only their agency's actions.
       const police = await (await app.signedIn('data-owner')).get('/dashboard')
-      const policeFlags = await services.actions.flags({ role: 'data-owner', agencyId: (await services.accounts.listAgencies()).find((a) => a.code === 'WMP')?.id ?? 0 })
+      const policeFlags = await services.actions.flags({
+        role: 'data-owner',
+        agencyId: (await services.accounts.listAgencies()).find((a) => a.code === 'WMP')?.id ?? 0,
+      })
       assert.match(await police.text(), new RegExp(`data-flag="overdue"><strong>${policeFlags.overdue}</strong>`))
     })
 

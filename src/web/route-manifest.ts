@@ -378,8 +378,18 @@ export const routeManifest: readonly RouteAccess[] = [
     agencyScoped: true,
     sample: { own: '/plan/actions/{actionA}', other: '/plan/actions/{actionB}' },
   },
-  { method: 'GET', path: '/plan/actions/:id/edit', access: 'plan:edit', sample: { own: '/plan/actions/{actionA}/edit' } },
-  { method: 'POST', path: '/plan/actions/:id/edit', access: 'plan:edit', sample: { own: '/plan/actions/{actionA}/edit' } },
+  {
+    method: 'GET',
+    path: '/plan/actions/:id/edit',
+    access: 'plan:edit',
+    sample: { own: '/plan/actions/{actionA}/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/actions/:id/edit',
+    access: 'plan:edit',
+    sample: { own: '/plan/actions/{actionA}/edit' },
+  },
   {
     method: 'POST',
     path: '/plan/actions/:id/updates',

@@ -37,18 +37,19 @@ export const actionReturnsMigration: Migration = {
       )
       .addCheckConstraint('return_action_updates_note_present', sql`length(note) > 0`)
       .addUniqueConstraint('return_action_updates_once', ['partnership_id', 'return_id', 'action_id'])
-      .addForeignKeyConstraint(
-        'return_action_updates_action',
-        ['partnership_id', 'action_id'],
-        'plan_actions',
-        ['partnership_id', 'id'],
-      )
+      .addForeignKeyConstraint('return_action_updates_action', ['partnership_id', 'action_id'], 'plan_actions', [
+        'partnership_id',
+        'id',
+      ])
       .execute()
 
     await db.schema
       .alterTable('plan_actions')
       .addColumn('illustrative', 'integer', (c) =>
-        c.notNull().defaultTo(0).check(sql`illustrative in (0, 1)`),
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`illustrative in (0, 1)`),
       )
       .execute()
 

@@ -84,7 +84,12 @@ export async function seedMatrixActions(
   const add = async (reference: string, agency: number) => {
     const saved = await services.actions.create(
       analyst,
-      actionForm({ reference, title: `${reference} action`, strategicPriority: String(reoffending), leadAgency: String(agency) }),
+      actionForm({
+        reference,
+        title: `${reference} action`,
+        strategicPriority: String(reoffending),
+        leadAgency: String(agency),
+      }),
     )
     if (saved.kind !== 'saved') throw new Error(`The matrix action ${reference} was refused: ${JSON.stringify(saved)}`)
     return saved.action.id
