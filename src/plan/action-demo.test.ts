@@ -115,7 +115,7 @@ for (const dialect of testDialects()) {
           .map((a) => [a.reference, a.dueDate, a.illustrative]),
         [
           ['RR-2', '2018-04-01', false],
-          ['SF-2', '2018-08-31', true],
+          ['RR-4', '2019-06-30', true],
         ],
       )
       assert.deepEqual(
@@ -123,7 +123,7 @@ for (const dialect of testDialects()) {
           .filter((a) => a.illustrative)
           .map((a) => a.reference)
           .sort(),
-        ['SF-2', 'VAWG-6'],
+        ['RR-4', 'VAWG-6'],
       )
       assert.deepEqual(byRef.get('SF-1')?.milestones, [
         { title: 'Faith Covenant launched', dueDate: null, completedOn: '2017-12-12' },

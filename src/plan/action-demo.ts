@@ -12,7 +12,7 @@ import type { ActionStatus } from './plan-tables.ts'
  * complete; "has commenced": on track; "there are proposals to": not started). The priority each serves is looked up
  * by name among the strategic priorities already loaded (the strategy's demo loader runs first); an action whose
  * priority is not there is not loaded, since an action must serve a priority. The seed gives almost no dates: those
- * it does not give are left empty. Two actions carry a status or date the seed does not give, to show the dashboard's
+ * it does not give are left empty. Two actions (VAWG-6, RR-4) carry a status or date the seed does not give, to show the dashboard's
  * flags: they are stored `illustrative` and every page says so.
  */
 interface DemoAction {
@@ -189,6 +189,9 @@ export const DEMO_ACTIONS: readonly DemoAction[] = Object.freeze([
     priority: REOFFENDING,
     lead: 'YOT',
     status: 'not-started',
+    // "For 2019-2020": the end of its first quarter is the demo's date, to show an overdue action.
+    dueDate: '2019-06-30',
+    illustrative: true,
   },
   {
     reference: 'VP-1',
@@ -249,9 +252,6 @@ export const DEMO_ACTIONS: readonly DemoAction[] = Object.freeze([
     priority: STATUTORY,
     lead: 'SWP',
     status: 'not-started',
-    // "During the summer" (2018): the end of August is the demo's date, to show an overdue action.
-    dueDate: '2018-08-31',
-    illustrative: true,
   },
   {
     reference: 'SF-3',
