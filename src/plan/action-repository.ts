@@ -102,6 +102,8 @@ export interface ActionRepository {
 
   // ---- Inside a unit of work ------------------------------------------------------------------------------
   readAction(uow: UnitOfWork, id: number): Promise<PlanAction | null>
+  /** Whether another action (not `exceptId`) has this reference, in any letter case. */
+  referenceTaken(uow: UnitOfWork, reference: string, exceptId: number | null): Promise<boolean>
   insertAction(
     uow: UnitOfWork,
     fields: ActionFields,
@@ -271,6 +273,11 @@ export function createActionRepository(database: Database): ActionRepository {
     },
 
     readAction: (uow, id) => read(uow.trx, id),
+
+    async referenceTaken(uow, reference, exceptId) {
+      const rows = await uow.trx.selectFrom('plan_actions').select(['id', 'reference']).execute()
+      return rows.some((r) => r.reference.toLowerCase() === reference.toLowerCase() && r.id !== exceptId)
+    },
 
     async insertAction(uow, fields, status, stamp, illustrative = false) {
       const row = await uow.trx

@@ -21,7 +21,7 @@ export interface ActionRoutesDeps {
 /** Blank milestone rows offered below the action's own, so that more can be added without JavaScript. */
 const BLANK_MILESTONE_ROWS = 2
 /** At most this many milestone rows are read from a form. */
-const MILESTONE_ROWS_LIMIT = 40
+const MILESTONE_ROWS_LIMIT = 200
 
 const ID_PATTERN = /^[1-9]\d{0,8}$/
 

@@ -309,11 +309,11 @@ export function createActionService(deps: ActionServiceDeps) {
     requestId: string | null,
   ): AuditEventInput => ({ actor: user.email, action, entityType, entityKey, before, after, requestId })
 
-  /** A database refusal of a duplicate reference, as a problem on the field rather than a 500. */
-  async function referenceTaken(reference: string, exceptId: number | null): Promise<boolean> {
-    const all = await repository.listActions()
-    return all.some((a) => a.reference.toLowerCase() === reference.toLowerCase() && a.id !== exceptId)
-  }
+  /** The same reference twice, said on the field rather than left to the database's refusal (a 500). */
+  const referenceProblem = (reference: string): SaveOutcome => ({
+    kind: 'invalid',
+    problems: [{ field: 'reference', message: `Another action has the reference ${reference}` }],
+  })
 
   return {
     /** The choices of the action form: strategic priorities, delivery priorities under them, linked agencies. */
@@ -380,21 +380,18 @@ export function createActionService(deps: ActionServiceDeps) {
       demandEdit(user)
       const read = readForm(form, await namesFor())
       if ('problems' in read) return { kind: 'invalid', problems: read.problems }
-      if (await referenceTaken(read.fields.reference, null)) {
-        return {
-          kind: 'invalid',
-          problems: [{ field: 'reference', message: `Another action has the reference ${read.fields.reference}` }],
-        }
-      }
-      const saved = await inUnitOfWork(database, async (uow) => {
+      // Checked inside the unit of work: writers are one at a time there, so two adding the same reference cannot
+      // both pass the check.
+      return inUnitOfWork(database, async (uow): Promise<SaveOutcome> => {
+        if (await repository.referenceTaken(uow, read.fields.reference, null))
+          return referenceProblem(read.fields.reference)
         const stamp = { at: now().toISOString(), by: user.email }
         const id = await repository.insertAction(uow, read.fields, read.status, stamp)
         await repository.replaceMilestones(uow, id, read.milestones, stamp)
         const after = (await repository.readAction(uow, id)) as PlanAction
         await audit.append(uow.trx, event(user, 'create', 'plan-action', String(id), null, auditForm(after), requestId))
-        return after
+        return { kind: 'saved', action: after }
       })
-      return { kind: 'saved', action: saved }
     },
 
     /** Changes an action's details and milestones (not its status), if it is still at `version`. */
@@ -409,16 +406,12 @@ export function createActionService(deps: ActionServiceDeps) {
       await visibleAction(user, id)
       const read = readForm({ ...form, status: '' }, await namesFor())
       if ('problems' in read) return { kind: 'invalid', problems: read.problems }
-      if (await referenceTaken(read.fields.reference, id)) {
-        return {
-          kind: 'invalid',
-          problems: [{ field: 'reference', message: `Another action has the reference ${read.fields.reference}` }],
-        }
-      }
       return inUnitOfWork(database, async (uow): Promise<SaveOutcome> => {
         const before = await repository.readAction(uow, id)
         if (!before) throw new ActionNotFound()
         if (before.version !== version) return { kind: 'conflict', current: before }
+        if (await repository.referenceTaken(uow, read.fields.reference, id))
+          return referenceProblem(read.fields.reference)
         const stamp = { at: now().toISOString(), by: user.email }
         if (!(await repository.updateAction(uow, id, version, read.fields, stamp))) {
           return { kind: 'conflict', current: before }
