@@ -1,5 +1,6 @@
-import type { Selectable } from 'kysely'
+import type { CompiledQuery, Selectable } from 'kysely'
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
+import { compiledOnce } from '../db/compiled-once.ts'
 import type { Database } from '../db/database.ts'
 import { partnershipIdOf } from '../db/partnership-scope.ts'
 import { CLOSED_STATUSES } from './action-overdue.ts'
@@ -188,6 +189,20 @@ export function createActionRepository(database: Database): ActionRepository {
     return toAction(row, (await milestonesOf(executor, [row.id])).get(row.id) ?? [])
   }
 
+  // The dashboard's one query, asked on every view: compiled once (building and compiling a query through Kysely
+  // costs more than SQLite running it; src/db/compiled-once.ts). On the partnership's handle, so scoped at compilation.
+  const openActions = () =>
+    db
+      .selectFrom('plan_actions')
+      .select(['status', 'due_date'])
+      .where('status', 'not in', [...CLOSED_STATUSES])
+  let openEverywhere: CompiledQuery<{ status: ActionStatus; due_date: string | null }> | undefined
+  const openLedBy = compiledOnce((agencyId) =>
+    openActions()
+      .where('lead_agency_id', '=', agencyId as number)
+      .compile(),
+  )
+
   return {
     async listActions(filter = {}) {
       let query = db.selectFrom('plan_actions').selectAll().orderBy('reference')
@@ -263,12 +278,9 @@ export function createActionRepository(database: Database): ActionRepository {
     },
 
     async openActionDates(filter = {}) {
-      let query = db
-        .selectFrom('plan_actions')
-        .select(['status', 'due_date'])
-        .where('status', 'not in', [...CLOSED_STATUSES])
-      if (filter.leadAgencyId !== undefined) query = query.where('lead_agency_id', '=', filter.leadAgencyId)
-      const rows = await query.execute()
+      openEverywhere ??= openActions().compile()
+      const query = filter.leadAgencyId === undefined ? openEverywhere : openLedBy(filter.leadAgencyId)
+      const { rows } = await db.executeQuery(query)
       return rows.map((r) => ({ status: r.status, dueDate: r.due_date }))
     },
 
