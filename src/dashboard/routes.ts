@@ -13,9 +13,13 @@ export interface DashboardRoutesOptions {
   readonly guard: readonly RequestHandler[]
   /**
    * The delivery plan's flags for the person (open actions overdue, at risk, off track: one query,
-   * src/plan/action-service.ts), or absent when the plan is not offered.
+   * src/plan/action-service.ts), kept with `report` (built anew whenever the partnership's data changes), or absent
+   * when the plan is not offered.
    */
-  readonly actionFlags?: (user: Principal) => Promise<{ overdue: number; atRisk: number; offTrack: number }>
+  readonly actionFlags?: (
+    user: Principal,
+    report: PerformanceReport,
+  ) => Promise<{ overdue: number; atRisk: number; offTrack: number }>
 }
 
 /** A query field as one short string: the 'simple' query parser can still give an array for `?a=1&a=2`. */
@@ -114,10 +118,10 @@ export function dashboardRoutes(options: DashboardRoutesOptions): express.Router
     })
     const { dashboard } = view
     const user = res.locals.currentUser
-    // Per person (a data owner's are their agency's actions), so outside the kept views; one query.
+    // Per person (a data owner's are their agency's actions), so outside the kept views; kept with the report.
     const actionFlags =
       options.actionFlags && user && (can(user, 'plan:view') || can(user, 'plan:view', { agencyId: user.agencyId }))
-        ? await options.actionFlags(user)
+        ? await options.actionFlags(user, report)
         : null
     res.render('dashboard.njk', {
       actionFlags,

@@ -148,6 +148,8 @@ export interface ActionServiceDeps {
 export function createActionService(deps: ActionServiceDeps) {
   const { database, repository, audit } = deps
   const now = deps.now ?? (() => new Date())
+  /** The dashboard's counts, kept with the object that stands for the data they were counted from (see `flags`). */
+  const keptFlags = new WeakMap<object, Map<string, ActionFlags>>()
 
   /**
    * The agency whose actions only `user` may see, or null for all: a data owner's `plan:view` is their own agency's.
@@ -364,16 +366,34 @@ export function createActionService(deps: ActionServiceDeps) {
       return { action: viewOf(action, names, now()), updates }
     },
 
-    /** Counts for the dashboard, from one query: open actions overdue, at risk and off track that `user` may see. */
-    async flags(user: Principal): Promise<ActionFlags> {
+    /**
+     * Counts for the dashboard, from one query: open actions overdue, at risk and off track that `user` may see.
+     * `keptWith`: an object that stands for the partnership's data as it is (the dashboard passes the performance
+     * report, which the report service builds anew whenever the partnership's audit trail moves, and every change of
+     * an action is audited): the counts are kept with it, per agency and per day in England, so a dashboard viewed
+     * again with nothing changed reads no actions.
+     */
+    async flags(user: Principal, keptWith?: object): Promise<ActionFlags> {
       const only = visibleAgency(user)
       const at = now()
+      const key = `${only ?? 'all'}|${todayInLondon(at)}`
+      const kept = keptWith === undefined ? undefined : keptFlags.get(keptWith)
+      const found = kept?.get(key)
+      if (found !== undefined) return found
       const open = await repository.openActionDates(only === null ? {} : { leadAgencyId: only })
-      return {
+      const flags = Object.freeze({
         overdue: open.filter((a) => isOverdue(a, at)).length,
         atRisk: open.filter((a) => a.status === 'at-risk').length,
         offTrack: open.filter((a) => a.status === 'off-track').length,
+      })
+      if (keptWith !== undefined) {
+        const byKey = kept ?? new Map<string, ActionFlags>()
+        // A day's key per agency at most: bounded by the partnership's agencies (and a day or two around midnight).
+        if (byKey.size > 256) byKey.clear()
+        byKey.set(key, flags)
+        keptFlags.set(keptWith, byKey)
       }
+      return flags
     },
 
     async create(user: ActionUser, form: ActionForm, requestId: string | null = null): Promise<SaveOutcome> {

@@ -324,7 +324,7 @@ function partnershipRouter(
     dashboardRoutes({
       reports: scoped.reports.performance,
       guard: [requirePermission(accounts, 'report:view')],
-      actionFlags: (user) => scoped.actions.flags(user),
+      actionFlags: (user, report) => scoped.actions.flags(user, report),
     }),
   )
   router.use(
