@@ -279,6 +279,30 @@ for (const dialect of testDialects()) {
       assert.deepEqual(await service.flags(analyst), { overdue: 3, atRisk: 1, offTrack: 1 })
     })
 
+    test('a milestone past due and not done is overdue; the action is flagged for it', async () => {
+      const action = await service.create(analyst, {
+        ...actionForm({ reference: 'M-1', title: 'x', strategicPriority: String(priorities.reoffending) }),
+        milestones: [
+          { title: 'Done late', dueDate: '2018-6-30', completedOn: '2018-7-15' },
+          { title: 'Not done', dueDate: '2018-8-31', completedOn: '--' },
+          { title: 'Later', dueDate: '2018-12-31', completedOn: '--' },
+        ],
+      })
+      assert.equal(action.kind, 'saved')
+      if (action.kind !== 'saved') return
+      const { action: view } = await service.get(analyst, action.action.id)
+      assert.deepEqual(
+        view.milestonesShown.map((m) => [m.title, m.overdue]),
+        [
+          ['Done late', false],
+          ['Not done', true],
+          ['Later', false],
+        ],
+      )
+      assert.equal(view.milestoneOverdue, true)
+      assert.equal(view.overdue, false, 'the action itself has no due date')
+    })
+
     test('the flags kept with an object stay until the object changes or the day in England does', async () => {
       await add('K-1', { dueDate: '2018-8-31', status: 'on-track' })
       const data = {}

@@ -100,6 +100,8 @@ export interface ActionView extends PlanAction {
   readonly leadAgency: LinkedAgency | null
   readonly overdue: boolean
   readonly milestonesShown: readonly (Milestone & { readonly overdue: boolean })[]
+  /** Whether any of its milestones is overdue (the list says so beside the action's own status). */
+  readonly milestoneOverdue: boolean
 }
 
 /** The dashboard's flags: open actions overdue, at risk and off track. */
@@ -191,6 +193,7 @@ export function createActionService(deps: ActionServiceDeps) {
       leadAgency: names.agencies.find((a) => a.id === action.leadAgencyId) ?? null,
       overdue: isOverdue(action, at),
       milestonesShown: action.milestones.map((m) => ({ ...m, overdue: isOverdue(m, at, action.status) })),
+      milestoneOverdue: action.milestones.some((m) => isOverdue(m, at, action.status)),
     }
   }
 
