@@ -19,6 +19,7 @@ const TABLE_FILES = [
   'src/funding/funding-tables.ts',
   'src/partnerships/partnership-tables.ts',
   'src/performance/tables.ts',
+  'src/plan/action-return-tables.ts',
   'src/plan/plan-tables.ts',
   'src/public/publication-tables.ts',
   'src/returns/tables.ts',

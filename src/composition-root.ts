@@ -43,6 +43,10 @@ import { createReturnsRepository } from './returns/returns-repository.ts'
 import { createReturnWrites } from './returns/return-writes.ts'
 import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
+import { createActionRepository } from './plan/action-repository.ts'
+import { createActionService } from './plan/action-service.ts'
+import { createReturnActionUpdates } from './plan/action-return-updates.ts'
+import { loadDemoActions } from './plan/action-demo.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { populationsFor } from './regional/populations.ts'
 import { createBudgetRepository } from './funding/budget-repository.ts'
@@ -177,6 +181,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // Appendix A last, because the demo publishes it with the money in it.
     await loadDemoStrategy(demo.strategy, DEMO_ACTOR)
     await demo.budget.loadDemo(DEMO_ACTOR)
+    // The delivery plan's actions from the seed report, under the strategy's priorities (loaded before this line).
+    await loadDemoActions({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
     if (loaded) await demo.appendixA.loadDemo(DEMO_ACTOR)
@@ -380,6 +386,18 @@ export function createPartnershipServices(
       return user === null ? null : { name: user.name, roleName: roleNames[user.role] }
     },
   })
+  // The delivery plan's actions (src/plan/action-*.ts); agencies update theirs through their quarterly return.
+  const actionRepository = createActionRepository(scopedDatabase)
+  const actions = createActionService({
+    database: scopedDatabase,
+    repository: actionRepository,
+    audit: partnershipAudit,
+  })
+  const returnActions = createReturnActionUpdates({
+    database: scopedDatabase,
+    audit: partnershipAudit,
+    repository: actionRepository,
+  })
   // Quarterly returns from data owners, the analyst's review and the board's sign-off (src/returns/).
   const returnsRepository = createReturnsRepository(scopedDatabase)
   const returns = createReturnsService({
@@ -389,10 +407,12 @@ export function createPartnershipServices(
       repository: returnsRepository,
       audit: partnershipAudit,
       figures,
+      actions: returnActions,
     }),
     figures: performanceRepository,
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
+    actions: returnActions,
   })
   // The money (src/funding/): funding streams, awards, carry-forwards, allocations and spend; the year's budget
   // computed from them (src/domain/budget.ts); the budget import. Services and Appendix A read it through here.
@@ -456,6 +476,8 @@ export function createPartnershipServices(
     }),
     database: scopedDatabase,
     returns,
+    /** The delivery plan's actions (src/plan/action-service.ts). */
+    actions,
     publication,
     /** The money: `budget.yearBudget(year)`, `budget.years()`, the budget page's writes and the budget import. */
     budget,

@@ -17,6 +17,8 @@ export interface AgencyHoldings {
   readonly dataOwners: readonly string[]
   /** Its API tokens here. */
   readonly apiTokens: readonly string[]
+  /** The delivery plan actions it leads here (their references): they would have no lead agency. */
+  readonly ledActions: readonly string[]
 }
 
 export type AgencyRemoval =
@@ -41,6 +43,7 @@ export function describeAgencyHoldings(h: AgencyHoldings): string[] {
     ...line(h.returns, 'quarterly return(s), which would be deleted (their accepted figures stay)'),
     ...line(h.dataOwners, 'data owner(s), who would lose their place in this partnership'),
     ...line(h.apiTokens, 'API token(s), which would be deleted'),
+    ...line(h.ledActions, 'delivery plan action(s) it leads, which would have no lead agency'),
   ]
 }
 
@@ -54,7 +57,7 @@ export function describeAgencyHoldings(h: AgencyHoldings): string[] {
  * @example await agencyRemoval(context).removeAgency({ user }, 7, { deleteHoldings: false })
  */
 export function agencyRemoval(context: AccountContext) {
-  const { database, audit, repository, actorName, demandActor } = context
+  const { database, audit, repository, actorName, demandActor, clock } = context
 
   /** What an agency has in this partnership, read in `executor` (the unit of work, or the scoped handle). */
   async function read(executor: Kysely<DatabaseSchema>, partnershipId: number, agencyId: number) {
@@ -83,13 +86,20 @@ export function agencyRemoval(context: AccountContext) {
       .select(['id', 'name', 'token_prefix'])
       .where('agency_id', '=', agencyId)
       .execute()
+    const led = await executor
+      .selectFrom('plan_actions')
+      .select(['id', 'reference', 'lead_agency_id', 'version'])
+      .where('lead_agency_id', '=', agencyId)
+      .orderBy('reference')
+      .execute()
     const holdings: AgencyHoldings = {
       ownedKpis: kpis,
       returns: returns.map((r) => r.period),
       dataOwners: members.map((m) => m.email),
       apiTokens: tokens.map((t) => t.name),
+      ledActions: led.map((a) => a.reference),
     }
-    return { agency, holdings, returns, members, tokens }
+    return { agency, holdings, returns, members, tokens, led }
   }
 
   function partnershipOrThrow(): number {
@@ -114,7 +124,7 @@ export function agencyRemoval(context: AccountContext) {
       demandActor(actor, 'agency:manage')
       const partnershipId = partnershipOrThrow()
       return inUnitOfWork(database, async ({ trx }) => {
-        const { agency, holdings, returns, members, tokens } = await read(trx, partnershipId, agencyId)
+        const { agency, holdings, returns, members, tokens, led } = await read(trx, partnershipId, agencyId)
         const kpis = holdings.ownedKpis
         const described = describeAgencyHoldings(holdings)
         if (described.length > 0 && !options.deleteHoldings)
@@ -130,8 +140,38 @@ export function agencyRemoval(context: AccountContext) {
           for (const { partnership_id: _, ...item } of items)
             gone('return-item', `${item.return_id}/${item.indicator_id}/${item.period}`, item)
           for (const { partnership_id: _, ...row } of returns) gone('agency-return', String(row.id), row)
+          // The returns' draft updates to the agency's actions (migration 0020) go with them.
+          const actionUpdates = await trx
+            .selectFrom('return_action_updates')
+            .selectAll()
+            .where('return_id', 'in', ids)
+            .execute()
+          for (const { partnership_id: _, ...row } of actionUpdates)
+            gone('return-action-update', `${row.return_id}/${row.action_id}`, row)
+          await trx.deleteFrom('return_action_updates').where('return_id', 'in', ids).execute()
           await trx.deleteFrom('return_items').where('return_id', 'in', ids).execute()
           await trx.deleteFrom('agency_returns').where('id', 'in', ids).execute()
+        }
+        // The actions it led stay the partnership's, with no lead agency until another is chosen.
+        for (const action of led) {
+          events.push({
+            actor: who,
+            action: 'update',
+            entityType: 'plan-action',
+            entityKey: String(action.id),
+            before: { reference: action.reference, leadAgencyId: action.lead_agency_id, version: action.version },
+            after: { reference: action.reference, leadAgencyId: null, version: action.version + 1 },
+          })
+          await trx
+            .updateTable('plan_actions')
+            .set({
+              lead_agency_id: null,
+              version: action.version + 1,
+              updated_at: clock.now().toISOString(),
+              updated_by: who,
+            })
+            .where('id', '=', action.id)
+            .execute()
         }
         for (const token of tokens)
           gone('api-token', String(token.id), { name: token.name, prefix: token.token_prefix })

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express'
-import { can } from '../accounts/permissions.ts'
+import { can, type Principal } from '../accounts/permissions.ts'
 import { yearSlug, type PerformanceReportService } from '../reports/performance-report-service.ts'
 import { OUTCOME_WORDS, REAL_CHANGE_WORDS, TREND_WORDS } from '../domain/kpi-summary.ts'
 import { OUTCOME_TAG, REAL_CHANGE_TAG, TREND_TAG } from '../reports/outcome-tags.ts'
@@ -11,6 +11,15 @@ export interface DashboardRoutesOptions {
   readonly reports: PerformanceReportService
   /** Access control, run before the page (e.g. `requirePermission(accounts, 'report:view')`). */
   readonly guard: readonly RequestHandler[]
+  /**
+   * The delivery plan's flags for the person (open actions overdue, at risk, off track: one query,
+   * src/plan/action-service.ts), kept with `report` (built anew whenever the partnership's data changes), or absent
+   * when the plan is not offered.
+   */
+  readonly actionFlags?: (
+    user: Principal,
+    report: PerformanceReport,
+  ) => Promise<{ overdue: number; atRisk: number; offTrack: number }>
 }
 
 /** A query field as one short string: the 'simple' query parser can still give an array for `?a=1&a=2`. */
@@ -108,7 +117,14 @@ export function dashboardRoutes(options: DashboardRoutesOptions): express.Router
       dataOwner: field(req.query.dataOwner),
     })
     const { dashboard } = view
+    const user = res.locals.currentUser
+    // Per person (a data owner's are their agency's actions), so outside the kept views; kept with the report.
+    const actionFlags =
+      options.actionFlags && user && (can(user, 'plan:view') || can(user, 'plan:view', { agencyId: user.agencyId }))
+        ? await options.actionFlags(user, report)
+        : null
     res.render('dashboard.njk', {
+      actionFlags,
       pageTitle: `Dashboard ${dashboard.yearLabel}`,
       dashboard,
       priorityItems: view.priorityItems,

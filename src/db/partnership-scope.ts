@@ -52,6 +52,7 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'plan_actions',
   'action_milestones',
   'action_updates',
+  'return_action_updates',
   'funding_streams',
   'funding_awards',
   'carry_forwards',

@@ -11,6 +11,7 @@ import type { PartnershipTables } from '../partnerships/partnership-tables.ts'
 import type { PlanTables } from '../plan/plan-tables.ts'
 import type { FundingTables } from '../funding/funding-tables.ts'
 import type { AppendixATables } from '../funding/appendix-a-tables.ts'
+import type { ActionReturnTables } from '../plan/action-return-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -30,4 +31,5 @@ export interface DatabaseSchema
     PartnershipTables,
     PlanTables,
     FundingTables,
-    AppendixATables {}
+    AppendixATables,
+    ActionReturnTables {}

@@ -27,6 +27,7 @@ const OWNED_TABLES_CHILDREN_FIRST = [
   'funding_awards',
   'funding_streams',
   'action_updates',
+  'return_action_updates',
   'action_milestones',
   'plan_actions',
   'indicator_priorities',

@@ -95,6 +95,8 @@ export interface PlanActionsTable extends Owned, Changed {
   /** Starts at 1 and rises by one on every change (optimistic concurrency, as figures). */
   version: Generated<number>
   created_at: string
+  /** 1: a demo action whose status or dates the seed does not give (migration 0020); shown as "Illustrative". */
+  illustrative: Generated<number>
 }
 
 export interface ActionMilestonesTable extends Owned, Changed {

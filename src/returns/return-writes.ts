@@ -6,6 +6,8 @@ import { canonicalJson } from '../audit/canonical-json.ts'
 import type { Database } from '../db/database.ts'
 import type { PeriodId } from '../domain/period.ts'
 import type { FigureWriter } from '../performance/write-figure.ts'
+import type { DraftActionUpdate, ReturnActionUpdates } from '../plan/action-return-updates.ts'
+import { londonDate } from './due-dates.ts'
 import { quarterTransition, returnTransition } from './return-transitions.ts'
 import type {
   Actor,
@@ -38,6 +40,11 @@ export interface ReturnWrites {
     readonly expectedVersion: number | null
     readonly status: 'draft' | 'submitted'
     readonly items: readonly NewReturnItem[]
+    /**
+     * The agency's updates to the actions it leads (src/plan/action-return-updates.ts), replacing the return's draft
+     * updates; absent (the JSON API, which carries figures only) leaves them as they are.
+     */
+    readonly actionUpdates?: readonly DraftActionUpdate[] | undefined
     readonly actor: Actor
     readonly alsoInUnitOfWork?: ((uow: UnitOfWork, saved: AgencyReturn) => Promise<void>) | undefined
   }): Promise<WriteOutcome>
@@ -68,6 +75,8 @@ export interface ReturnWritesDependencies {
   readonly audit: Pick<AuditRepository, 'append' | 'appendAll'>
   /** The one way a figure is written (src/performance/write-figure.ts). */
   readonly figures: FigureWriter
+  /** The delivery plan's actions in a return: drafts saved with it, applied on acceptance (src/plan/). */
+  readonly actions?: Pick<ReturnActionUpdates, 'replaceDrafts' | 'applyDrafts'>
   readonly now?: () => Date
 }
 
@@ -167,7 +176,17 @@ export function createReturnWrites(dependencies: ReturnWritesDependencies): Retu
             warningConfirmedAt: warning !== null && confirmed ? at : null,
           })),
         )
+        const actionDrafts =
+          input.actionUpdates !== undefined && dependencies.actions
+            ? await dependencies.actions.replaceDrafts(uow, id, input.actionUpdates, input.actor.name, at)
+            : null
         const after = (await repository.readReturn(uow, input.agencyId, input.period)) as AgencyReturn
+        // The action updates ride in the return's own event when there are any (a return without them keeps the
+        // shape it always had).
+        const withActions = (form: unknown, updates: unknown[] | undefined) =>
+          actionDrafts && (actionDrafts.before.length > 0 || actionDrafts.after.length > 0) && form !== null
+            ? { ...(form as object), actionUpdates: updates }
+            : form
         await audit.append(
           uow.trx,
           event(
@@ -175,8 +194,8 @@ export function createReturnWrites(dependencies: ReturnWritesDependencies): Retu
             submitting ? 'submit' : before ? 'update' : 'create',
             'return',
             `${input.agencyId}/${input.period}`,
-            auditForm(before),
-            auditForm(after),
+            withActions(auditForm(before), actionDrafts?.before),
+            withActions(auditForm(after), actionDrafts?.after),
           ),
         )
         if (input.alsoInUnitOfWork) await input.alsoInUnitOfWork(uow, after)
@@ -233,6 +252,14 @@ export function createReturnWrites(dependencies: ReturnWritesDependencies): Retu
             },
           )
           if (written.outcome === 'refused') throw new RollBack<WriteOutcome>({ kind: 'locked' })
+          // The agency's updates to its actions become the actions' progress updates, dated the day it submitted.
+          if (dependencies.actions) {
+            await dependencies.actions.applyDrafts(uow, before.id, {
+              writtenOn: londonDate(new Date(before.submittedAt ?? at)),
+              actor: input.actor.name,
+              requestId: input.actor.requestId ?? null,
+            })
+          }
         }
         return { kind: 'saved', saved: after }
       })

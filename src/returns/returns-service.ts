@@ -28,6 +28,12 @@ import {
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import { QUARTER_STEPS, RETURN_STEPS } from './return-transitions.ts'
 import type { ReturnWrites } from './return-writes.ts'
+import {
+  readActionBoxes,
+  type ReturnActionUpdates,
+  type StoredDraftActionUpdate,
+} from '../plan/action-return-updates.ts'
+import type { PlanAction } from '../plan/action-repository.ts'
 import type {
   Actor,
   Agency,
@@ -68,7 +74,15 @@ export interface ReturnsServiceDeps {
   readonly report: (year: string) => Promise<PerformanceReport | null>
   /** Returns are due this many days after the quarter ends (0 to 366; anything else is refused at start-up). */
   readonly daysAfterQuarterEnd: number
+  /** The delivery plan actions an agency leads, updated in its return (src/plan/action-return-updates.ts). */
+  readonly actions?: Pick<ReturnActionUpdates, 'forReturn'>
   readonly now?: () => Date
+}
+
+/** An action the agency leads, on its return, with the update written in this return (if any). */
+export interface ReturnActionLine {
+  readonly action: PlanAction
+  readonly draft: StoredDraftActionUpdate | null
 }
 
 /** Where a quarter's returns stand, for one agency. */
@@ -117,6 +131,8 @@ export interface ReturnPage {
    * due, so that its data owner is told when to come back instead of being shown "not found".
    */
   readonly nextDue: Period | null
+  /** The actions the agency leads, to update with the return (empty when there are none). */
+  readonly actions: readonly ReturnActionLine[]
 }
 
 /** The PerformanceReport the board signed off, with the baselines it was judged against. */
@@ -227,6 +243,13 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       .filter((n): n is number => n !== null)
   }
 
+  /** The agency's actions on its return, each with this return's draft update. */
+  async function actionLines(agencyId: number, returned: AgencyReturn | null): Promise<ReturnActionLine[]> {
+    if (!deps.actions) return []
+    const { actions, drafts } = await deps.actions.forReturn(agencyId, returned?.id ?? null)
+    return actions.map((action) => ({ action, draft: drafts.find((d) => d.actionId === action.id) ?? null }))
+  }
+
   return {
     /** Every agency (for finding one by the code in a URL; access is checked on the return itself). */
     agencies: (): Promise<Agency[]> => deps.repository.listAgencies(),
@@ -275,7 +298,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
               deps.repository.getReturn(agency.id, p.id),
             ])
             const dueBy = quarter?.dueDate ?? dueDate(p.id, deps.daysAfterQuarterEnd)
-            return { period: p, dueDate: dueBy, agency, quarter, returned, lines: [], nextDue: next }
+            return { period: p, dueDate: dueBy, agency, quarter, returned, lines: [], nextDue: next, actions: [] }
           }
         }
         throw new ReturnNotFound()
@@ -306,6 +329,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         returned,
         lines,
         nextDue: null,
+        actions: await actionLines(agency.id, returned),
       }
     },
 
@@ -323,6 +347,8 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         readonly version: number | null
         readonly intent: 'save' | 'submit'
         readonly fields: Readonly<Record<string, string>>
+        /** The action boxes of the page (`action-<id>-status`, `-note`); absent (the API) leaves the drafts alone. */
+        readonly actionFields?: Readonly<Record<string, string>>
         readonly requestId?: string
         /** Runs after a save in the same unit of work (the API's idempotent answer). */
         readonly alsoInUnitOfWork?: (uow: UnitOfWork, saved: AgencyReturn) => Promise<void>
@@ -374,8 +400,17 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
           items.push({ value: read.value, warning, confirmed })
         }
       }
+      let actionUpdates: ReturnType<typeof readActionBoxes>['updates'] | undefined
+      if (input.actionFields !== undefined && deps.actions) {
+        const existing = await deps.repository.getReturn(agency.id, p.id)
+        const { actions } = await deps.actions.forReturn(agency.id, existing?.id ?? null)
+        const read = readActionBoxes(actions, input.actionFields)
+        problems.push(...read.problems)
+        actionUpdates = read.updates
+      }
       if (problems.length > 0) return { kind: 'invalid', problems, warnings }
       return deps.writes.saveReturn({
+        actionUpdates,
         agencyId: agency.id,
         period: p.id,
         dueDate: dueDate(p.id, deps.daysAfterQuarterEnd),

@@ -20,6 +20,9 @@ import {
 } from './returns-service.ts'
 import { VALUE_STATUSES } from '../performance/import/value-rows.ts'
 import { FIGURE_BOXES } from './return-fields.ts'
+import { actionFieldName } from '../plan/action-return-updates.ts'
+import { isOverdue } from '../plan/action-overdue.ts'
+import { ACTION_STATUSES, STATUS_WORDS } from '../plan/action-service.ts'
 
 const BOX_LABELS: Readonly<Record<string, string>> = {
   value: 'Figure',
@@ -78,6 +81,51 @@ function postedFields(body: unknown, lines: readonly ReturnLine[]): Record<strin
     }
   }
   return fields
+}
+
+/** The action boxes of the page (status and note per action the agency leads), from the request body. */
+function postedActionFields(body: unknown, page: ReturnPage): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const { action } of page.actions) {
+    for (const box of ['status', 'note'] as const) {
+      const name = actionFieldName(action.id, box)
+      fields[name] = formField(body, name)
+    }
+  }
+  return fields
+}
+
+/** The agency's actions as the return page shows them: the draft update (or what was typed) in each one's boxes. */
+function actionLinesView(
+  page: ReturnPage,
+  typed: Readonly<Record<string, string>> | undefined,
+  fieldErrors: Readonly<Record<string, { text: string }>>,
+  now: Date,
+) {
+  return page.actions.map(({ action, draft }) => {
+    const statusId = actionFieldName(action.id, 'status')
+    const noteId = actionFieldName(action.id, 'note')
+    const status = typed ? (typed[statusId] ?? '') : (draft?.status ?? '')
+    return {
+      id: action.id,
+      reference: action.reference,
+      title: action.title,
+      statusText: STATUS_WORDS[action.status],
+      dueDate: action.dueDate,
+      overdue: isOverdue(action, now),
+      illustrative: action.illustrative,
+      draft: draft ? { statusText: STATUS_WORDS[draft.status], note: draft.note, writtenBy: draft.writtenBy } : null,
+      statusField: {
+        id: statusId,
+        items: [
+          { value: '', text: 'No update', selected: status === '' },
+          ...ACTION_STATUSES.map((s) => ({ value: s.value, text: s.text, selected: s.value === status })),
+        ],
+        error: fieldErrors[statusId],
+      },
+      noteField: { id: noteId, value: typed ? (typed[noteId] ?? '') : (draft?.note ?? ''), error: fieldErrors[noteId] },
+    }
+  })
 }
 
 /** What a KPI's boxes on a quarter's return are for, by the kind of its periods (due-periods.ts). */
@@ -340,6 +388,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       title,
       page,
       lines,
+      actionLines: actionLinesView(page, options.values, fieldErrors, now()),
       flash: takeFlash(req),
       errorList: [...problems, ...(options.reviewProblems ?? [])].map((p) => ({
         text: p.message,
@@ -450,16 +499,17 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       const versionText = formField(req.body, 'version')
       const version = versionText === '' ? null : /^[1-9]\d{0,8}$/.test(versionText) ? Number(versionText) : undefined
       const fields = postedFields(req.body, page.lines)
+      const actionFields = postedActionFields(req.body, page)
       if ((intent !== 'save' && intent !== 'submit') || version === undefined) {
         // Not a form of ours (no button pressed, a version that is not a number): nothing is saved.
         if (!can(user, 'return:edit', { agencyId })) throw new PermissionDenied('return:edit')
         return renderReturn(req, res, page, {
           status: 400,
-          values: fields,
+          values: { ...fields, ...actionFields },
           problems: [{ field: 'save', message: 'Choose “Save draft” or “Submit return”' }],
         })
       }
-      const result = await returns.saveReturn(user, period, agencyId, { version, intent, fields })
+      const result = await returns.saveReturn(user, period, agencyId, { version, intent, fields, actionFields })
       switch (result.kind) {
         case 'saved':
           req.session.flash = intent === 'submit' ? 'Your return has been submitted.' : 'Your draft has been saved.'
@@ -467,7 +517,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
         case 'invalid':
           return renderReturn(req, res, page, {
             status: 400,
-            values: fields,
+            values: { ...fields, ...actionFields },
             problems: result.problems,
             warnings: result.warnings,
           })

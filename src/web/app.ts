@@ -13,6 +13,7 @@ import { SIGN_IN_AUDIT_ACTIONS, SIGN_IN_AUDIT_DESCRIPTIONS } from '../accounts/s
 import { kpiRemovalRoutes } from '../imports-web/kpi-removal-routes.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
+import { actionRoutes } from '../plan/action-routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
 import { strategyRoutes } from '../plan/strategy-routes.ts'
@@ -324,7 +325,11 @@ function partnershipRouter(
   // The pages read most come first: Express tries every route of every router mounted before the one that answers,
   // and these two paths belong to no other router (CPU profile of the dashboard, `npm run bench:web`).
   router.use(
-    dashboardRoutes({ reports: scoped.reports.performance, guard: [requirePermission(accounts, 'report:view')] }),
+    dashboardRoutes({
+      reports: scoped.reports.performance,
+      guard: [requirePermission(accounts, 'report:view')],
+      actionFlags: (user, report) => scoped.actions.flags(user, report),
+    }),
   )
   router.use(
     kpiRoutes({
@@ -381,6 +386,8 @@ function partnershipRouter(
       partnershipId: scoped.partnership.id,
     }),
   )
+  // The delivery plan's actions (agency-scoped for data owners: the service checks each action's lead agency).
+  router.use(actionRoutes({ actions: scoped.actions, accounts }))
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
   // before the internal report's router so that `/` is the public report.
   router.use(

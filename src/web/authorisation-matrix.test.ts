@@ -13,6 +13,7 @@ import { createApp } from './app.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
 import { declaredRoutes } from './route-table.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
+import { seedMatrixActions } from '../plan/testing/action-fixtures.ts'
 
 /**
  * The authorisation matrix: every route of the manifest × every role (the demo users, plus a data owner of a
@@ -149,6 +150,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
     demoStrategy && firstPriority?.delivery[0],
     'the demo has a strategy with priorities and delivery priorities',
   )
+  const actions = await seedMatrixActions(await onlyPartnership(services), agencyIds[AGENCY_A] ?? 0, agencyB)
   return {
     ...app,
     agencyIds,
@@ -161,6 +163,8 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
       strategy: String(demoStrategy.strategy.id),
       priority: String(firstPriority.id),
       deliveryPriority: String(firstPriority.delivery[0].id),
+      actionA: String(actions.a),
+      actionB: String(actions.b),
     },
     personalObjectOwner: analyst.id,
     seededCanaries,

@@ -14,6 +14,7 @@ import { TestBrowser, type TestResponse } from '../accounts/web/test-client.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
 import { commentaryHash } from '../public/commentary-review.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
+import { seedMatrixActions } from '../plan/testing/action-fixtures.ts'
 
 /**
  * No leaks across partnerships, proved over every route of the manifest and every role of src/accounts/roles.ts (a
@@ -48,7 +49,10 @@ const INSTANCE_ROUTE = /^\/(assets|ping|health|info|sign-in|sign-out|account|adm
 /** A partnership's objects, as they are put into a route's sample path in place of the demo's. */
 interface Objects {
   readonly placeholders: Readonly<
-    Record<'user' | 'apiToken' | 'upload' | 'agency' | 'strategy' | 'priority' | 'deliveryPriority', string>
+    Record<
+      'user' | 'apiToken' | 'upload' | 'agency' | 'strategy' | 'priority' | 'deliveryPriority' | 'actionA' | 'actionB',
+      string
+    >
   >
   /** Replaces every demo KPI id in a sample (null: keep them). */
   readonly kpi: string | null
@@ -362,6 +366,11 @@ async function populate(app: RunningApp): Promise<World> {
     csrf: '',
   })
 
+  // Delivery plan actions in each: A's led by two of its agencies, B's by its police.
+  const yot = agenciesA.find((x) => x.code === 'YOT')
+  assert.ok(yot)
+  const actionsA = await seedMatrixActions(A, wmp.id, yot.id, 'WOLVES')
+  const actionsB = await seedMatrixActions(B, police.agency.id, police.agency.id, 'NORTHSHIRE')
   const targetA = a.users.get('viewer') as User
   const targetB = b.users.get('viewer') as User
   return {
@@ -380,6 +389,8 @@ async function populate(app: RunningApp): Promise<World> {
           upload: uploadA.id,
           agency: String(wmp.id),
           ...(await strategyObjects(A, false)),
+          actionA: String(actionsA.a),
+          actionB: String(actionsA.b),
         },
         kpi: null,
         agencyCode: null,
@@ -399,6 +410,8 @@ async function populate(app: RunningApp): Promise<World> {
           upload: uploadB.id,
           agency: String(police.agency.id),
           ...planB,
+          actionA: String(actionsB.a),
+          actionB: String(actionsB.b),
         },
         kpi: 'burglary-dwelling',
         agencyCode: 'NP',
@@ -414,6 +427,8 @@ async function populate(app: RunningApp): Promise<World> {
         strategy: '999999',
         priority: '999999',
         deliveryPriority: '999999',
+        actionA: '999999',
+        actionB: '999999',
       },
       kpi: 'no-such-kpi',
       agencyCode: 'NOAGENCY',

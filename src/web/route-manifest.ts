@@ -508,4 +508,35 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/funding/360giving.json', access: 'budget:view', wholePartnership: true },
   { method: 'GET', path: '/funding/360giving.xlsx', access: 'budget:view', wholePartnership: true },
   { method: 'POST', path: '/funding/360giving/settings', access: 'budget:edit' },
+  // The delivery plan's actions (src/plan/action-routes.ts). Every role reads the plan; a data owner only the actions
+  // their agency leads (the list shows only those; another agency's action is 404). `{actionA}` is led by WMP,
+  // `{actionB}` by YOT (the matrix test adds them).
+  { method: 'GET', path: '/plan/actions', access: 'signed-in' },
+  { method: 'GET', path: '/plan/actions/new', access: 'plan:edit' },
+  { method: 'POST', path: '/plan/actions', access: 'plan:edit' },
+  {
+    method: 'GET',
+    path: '/plan/actions/:id',
+    access: 'plan:view',
+    agencyScoped: true,
+    sample: { own: '/plan/actions/{actionA}', other: '/plan/actions/{actionB}' },
+  },
+  {
+    method: 'GET',
+    path: '/plan/actions/:id/edit',
+    access: 'plan:edit',
+    sample: { own: '/plan/actions/{actionA}/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/actions/:id/edit',
+    access: 'plan:edit',
+    sample: { own: '/plan/actions/{actionA}/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/actions/:id/updates',
+    access: 'plan:edit',
+    sample: { own: '/plan/actions/{actionA}/updates' },
+  },
 ]

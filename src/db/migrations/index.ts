@@ -19,6 +19,7 @@ import { auditVersionIndexMigration } from './0017-audit-version-index.ts'
 import { planAndFundingMigration } from './0018-plan-and-funding.ts'
 import { appendixAMigration } from './0022-appendix-a.ts'
 import { strategyApprovalAndStatutoryFunctionsMigration } from './0024-strategy-approval-and-statutory-functions.ts'
+import { actionReturnsMigration } from './0020-action-returns.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '0018-plan-and-funding': planAndFundingMigration,
   '0022-appendix-a': appendixAMigration,
   '0024-strategy-approval-and-statutory-functions': strategyApprovalAndStatutoryFunctionsMigration,
+  '0020-action-returns': actionReturnsMigration,
 }

@@ -21,9 +21,9 @@ export const returnViews = path.join(src, 'returns', 'views')
 export const crimeViews = path.join(src, 'crime', 'web', 'views')
 /** The instance's partnerships and home page, named `partnerships/…`. */
 export const partnershipViews = path.join(src, 'partnerships', 'web', 'views')
+/** The partnership's plan (strategy, assessment, actions), named `plan/…`. */
+export const planViews = path.join(src, 'plan', 'views')
 /** The regional analyst's comparison of partnerships, named `regional/…`. */
 export const regionalViews = path.join(src, 'regional', 'views')
 /** The money's pages (the budget, services, Appendix A, the 360Giving export), named `funding/…`. */
 export const fundingViews = path.join(src, 'funding', 'views')
-/** The plan: the strategy, its priorities and the KPIs linked to them, named `plan/…`. */
-export const planViews = path.join(src, 'plan', 'views')
