@@ -16,6 +16,7 @@ const TABLE_FILES = [
   'src/crime/crime-count-tables.ts',
   'src/crime/reference/tables.ts',
   'src/funding/funding-tables.ts',
+  'src/funding/service-return-tables.ts',
   'src/partnerships/partnership-tables.ts',
   'src/performance/tables.ts',
   'src/plan/plan-tables.ts',

@@ -62,6 +62,7 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'spend_entries',
   'service_outputs',
   'service_output_actuals',
+  'return_output_items',
 ])
 
 const COLUMN = 'partnership_id'

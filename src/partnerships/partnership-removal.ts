@@ -12,6 +12,7 @@ import type { PartnershipRepository } from './partnership-repository.ts'
  * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
  */
 const OWNED_TABLES_CHILDREN_FIRST = [
+  'return_output_items',
   'service_output_actuals',
   'service_outputs',
   'spend_entries',
