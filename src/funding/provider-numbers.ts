@@ -9,7 +9,8 @@
  * - A UK postcode: outward code (area, district) and inward code (sector, unit), stored in capitals with one space.
  */
 
-export type NumberCheck = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly message: string }
+export type NumberCheck =
+  { readonly ok: true; readonly value: string } | { readonly ok: false; readonly message: string }
 
 const CHARITY = /^\d{6,8}(?:-\d{1,3})?$/
 const COMPANY = /^(?:\d{8}|[A-Z]{2}\d{6})$/

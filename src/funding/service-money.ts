@@ -12,8 +12,16 @@ import type { SpendKind } from './funding-tables.ts'
  */
 
 export interface ServiceMoneyRows {
-  readonly allocations: readonly { readonly year: string; readonly amountPence: Pence; readonly illustrative: boolean }[]
-  readonly commitments: readonly { readonly year: string; readonly amountPence: Pence; readonly illustrative: boolean }[]
+  readonly allocations: readonly {
+    readonly year: string
+    readonly amountPence: Pence
+    readonly illustrative: boolean
+  }[]
+  readonly commitments: readonly {
+    readonly year: string
+    readonly amountPence: Pence
+    readonly illustrative: boolean
+  }[]
   readonly spend: readonly {
     readonly period: string
     readonly fundingStreamId: number

@@ -6,6 +6,7 @@ import { canonicalJson } from '../audit/canonical-json.ts'
 import type { Database } from '../db/database.ts'
 import type { PeriodId } from '../domain/period.ts'
 import type { FigureWriter } from '../performance/write-figure.ts'
+import type { ReturnOutputs } from './return-outputs.ts'
 import { quarterTransition, returnTransition } from './return-transitions.ts'
 import type {
   Actor,
@@ -68,6 +69,8 @@ export interface ReturnWritesDependencies {
   readonly audit: Pick<AuditRepository, 'append' | 'appendAll'>
   /** The one way a figure is written (src/performance/write-figure.ts). */
   readonly figures: FigureWriter
+  /** Writes an accepted return's service outputs as their actuals (return-outputs.ts), in the acceptance's unit. */
+  readonly outputs?: Pick<ReturnOutputs, 'accept'>
   readonly now?: () => Date
 }
 
@@ -233,6 +236,13 @@ export function createReturnWrites(dependencies: ReturnWritesDependencies): Retu
             },
           )
           if (written.outcome === 'refused') throw new RollBack<WriteOutcome>({ kind: 'locked' })
+          if (dependencies.outputs) {
+            await dependencies.outputs.accept(
+              uow,
+              { id: before.id, agencyId: input.agencyId, period: input.period },
+              input.actor,
+            )
+          }
         }
         return { kind: 'saved', saved: after }
       })

@@ -28,6 +28,7 @@ import {
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import { QUARTER_STEPS, RETURN_STEPS } from './return-transitions.ts'
 import type { ReturnWrites } from './return-writes.ts'
+import { outputFieldNames, type ReturnOutputLine, type ReturnOutputs } from './return-outputs.ts'
 import type {
   Actor,
   Agency,
@@ -68,6 +69,8 @@ export interface ReturnsServiceDeps {
   readonly report: (year: string) => Promise<PerformanceReport | null>
   /** Returns are due this many days after the quarter ends (0 to 366; anything else is refused at start-up). */
   readonly daysAfterQuarterEnd: number
+  /** Commissioned services' outputs the agency's providers report in the return (return-outputs.ts), if any. */
+  readonly outputs?: ReturnOutputs
   readonly now?: () => Date
 }
 
@@ -117,6 +120,9 @@ export interface ReturnPage {
    * due, so that its data owner is told when to come back instead of being shown "not found".
    */
   readonly nextDue: Period | null
+  /** The outputs of the services this agency reports for (return-outputs.ts), and their boxes' names. */
+  readonly outputs: readonly ReturnOutputLine[]
+  readonly outputFields: readonly string[]
 }
 
 /** The PerformanceReport the board signed off, with the baselines it was judged against. */
@@ -227,6 +233,13 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       .filter((n): n is number => n !== null)
   }
 
+  /** The service outputs an agency reports in its return for a quarter (none without the services feature). */
+  async function outputLines(agencyId: number, period: string): Promise<ReturnOutputLine[]> {
+    if (!deps.outputs) return []
+    const returned = await deps.repository.getReturn(agencyId, period)
+    return deps.outputs.linesFor(agencyId, period, returned?.id ?? null)
+  }
+
   return {
     /** Every agency (for finding one by the code in a URL; access is checked on the return itself). */
     agencies: (): Promise<Agency[]> => deps.repository.listAgencies(),
@@ -264,7 +277,9 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       const p = quarterOf(periodId)
       const { agency, agencies } = await agencyFor(user, 'return:view', agencyId)
       const due = await dueIndicators(agency, agencies, p)
-      if (due.length === 0) {
+      const outputs = await outputLines(agency.id, p.id)
+      const outputFields = outputFieldNames(outputs)
+      if (due.length === 0 && outputs.length === 0) {
         // An agency that owns KPIs, none due this quarter, has a return page that says when the next one is due.
         let next = p
         for (let step = 0; step < 4; step++) {
@@ -275,7 +290,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
               deps.repository.getReturn(agency.id, p.id),
             ])
             const dueBy = quarter?.dueDate ?? dueDate(p.id, deps.daysAfterQuarterEnd)
-            return { period: p, dueDate: dueBy, agency, quarter, returned, lines: [], nextDue: next }
+            return { period: p, dueDate: dueBy, agency, quarter, returned, lines: [], nextDue: next, outputs, outputFields }
           }
         }
         throw new ReturnNotFound()
@@ -306,6 +321,8 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         returned,
         lines,
         nextDue: null,
+        outputs,
+        outputFields,
       }
     },
 
@@ -332,7 +349,8 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       const step = RETURN_STEPS[input.intent === 'submit' ? 'submit' : 'save-draft']
       const { agency, agencies } = await agencyFor(user, step.permission, agencyId)
       const due = await dueIndicators(agency, agencies, p)
-      if (due.length === 0) throw new ReturnNotFound()
+      const outputs = await outputLines(agency.id, p.id)
+      if (due.length === 0 && outputs.length === 0) throw new ReturnNotFound()
       const values = await deps.figures.listValues({ indicatorIds: due.map((d) => d.indicator.id) })
       const submitting = input.intent === 'submit'
       const problems: ItemProblem[] = []
@@ -374,7 +392,10 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
           items.push({ value: read.value, warning, confirmed })
         }
       }
+      const outputDrafts = deps.outputs?.read(outputs, input.fields) ?? { drafts: null, problems: [] }
+      problems.push(...outputDrafts.problems)
       if (problems.length > 0) return { kind: 'invalid', problems, warnings }
+      const actor = actorOf(user, input.requestId)
       return deps.writes.saveReturn({
         agencyId: agency.id,
         period: p.id,
@@ -382,8 +403,14 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         expectedVersion: input.version,
         status: submitting ? 'submitted' : 'draft',
         items,
-        actor: actorOf(user, input.requestId),
-        alsoInUnitOfWork: input.alsoInUnitOfWork,
+        actor,
+        alsoInUnitOfWork: async (uow, saved) => {
+          // The outputs' figures are kept as the return's drafts in the same unit of work as its KPI figures.
+          if (deps.outputs && outputDrafts.drafts !== null) {
+            await deps.outputs.saveDrafts(uow, saved, outputDrafts.drafts, actor)
+          }
+          if (input.alsoInUnitOfWork) await input.alsoInUnitOfWork(uow, saved)
+        },
       })
     },
 
