@@ -45,6 +45,10 @@ import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { populationsFor } from './regional/populations.ts'
+import { createServiceRepository } from './funding/service-repository.ts'
+import { createCommissioning } from './funding/service-commissioning.ts'
+import { createServiceReturnOutputs } from './funding/service-return-outputs.ts'
+import { loadDemoServices } from './funding/service-demo.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -162,6 +166,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await prepareDemoAccounts(demo.accounts, config)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
+    await loadDemoServices(demo.database, demo.audit)
     return { partnership, loaded }
   }
 
@@ -362,6 +367,9 @@ export function createPartnershipServices(
       return user === null ? null : { name: user.name, roleName: roleNames[user.role] }
     },
   })
+  // Commissioned services (src/funding/service-*.ts): providers report their outputs in the quarterly return.
+  const serviceRepository = createServiceRepository(scopedDatabase)
+  const serviceOutputs = createServiceReturnOutputs({ repository: serviceRepository, audit: partnershipAudit })
   // Quarterly returns from data owners, the analyst's review and the board's sign-off (src/returns/).
   const returnsRepository = createReturnsRepository(scopedDatabase)
   const returns = createReturnsService({
@@ -371,10 +379,12 @@ export function createPartnershipServices(
       repository: returnsRepository,
       audit: partnershipAudit,
       figures,
+      outputs: serviceOutputs,
     }),
     figures: performanceRepository,
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
+    outputs: serviceOutputs,
   })
   return {
     partnership,
@@ -389,6 +399,12 @@ export function createPartnershipServices(
     }),
     database: scopedDatabase,
     returns,
+    /** Commissioned services, their providers, money, outputs and monitoring (src/funding/service-commissioning.ts). */
+    commissioning: createCommissioning({
+      database: scopedDatabase,
+      repository: serviceRepository,
+      audit: partnershipAudit,
+    }),
     publication,
     audit: partnershipAudit,
     accounts: partnershipAccounts,

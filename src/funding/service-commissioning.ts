@@ -39,7 +39,10 @@ export interface Problem {
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: Problem[] }
 
-/** One output's progress in a year: its quarterly actuals, their sum, and its RAG against the target pro rata. */
+/**
+ * One output's progress in a year: its quarterly actuals, their sum, the latest quarter reported (1–4, 0: none) and
+ * its RAG against the target pro rata to that quarter.
+ */
 export interface OutputProgress {
   readonly output: ServiceOutput
   readonly actuals: readonly OutputActual[]
@@ -109,7 +112,8 @@ export function monitor(
     .map((output) => {
       const actuals = rows.actuals.filter((a) => a.outputId === output.id && a.period.startsWith(year))
       const total = actuals.reduce((sum, a) => sum + a.actual, 0)
-      const quartersReported = new Set(actuals.map((a) => a.period)).size
+      // The year so far: up to the latest quarter with a figure (a provider's year total recorded at Q4 counts 4).
+      const quartersReported = Math.max(0, ...actuals.map((a) => Number(a.period.slice(-1))))
       return {
         output,
         actuals,
@@ -249,6 +253,9 @@ export function createCommissioning(deps: CommissioningDependencies) {
   }
 
   return {
+    /** Whether the person may change services, providers and their money (the pages show the forms only then). */
+    mayEdit: (user: CommissioningUser): boolean => can(user, 'budget:edit'),
+
     /** What the forms choose from: providers, strategic priorities, funding streams, the partnership's agencies. */
     async choices(user: CommissioningUser) {
       demand(user, 'budget:edit')
@@ -265,7 +272,7 @@ export function createCommissioning(deps: CommissioningDependencies) {
       const read = readProvider(form, await repository.listAgencies())
       if (!read.ok) return read
       return inUnitOfWork(database, async (uow): Promise<Outcome<Provider>> => {
-        const taken = (await repository.listProviders()).some(
+        const taken = (await repository.listProviders(uow.trx)).some(
           (p) => p.name.toLowerCase() === read.value.name.toLowerCase(),
         )
         if (taken)

@@ -20,13 +20,14 @@ export const RAG_LABELS: Readonly<Record<RagOrNone, string>> = Object.freeze({
 })
 
 export const OUTPUT_RAG_RULE =
-  'Outputs: the target is taken pro rata for the quarters reported (a quarter of the year’s target for each). Green when the actuals reach 100% of that, amber from 75% up to 100%, red below 75%. No RAG when there is no target or no quarter reported yet.'
+  'Outputs: the year’s target is taken pro rata up to the latest quarter reported (a quarter of the target for each quarter of the year so far: half of it at Q2, all of it at Q4), and the actuals so far are compared with that. Green at 100% or more, amber from 75% up to 100%, red below 75%. No RAG when there is no target or no quarter reported yet.'
 
 export const SPEND_RAG_RULE =
   'Spend: red when the amount paid is more than the allocation for the year; amber when the forecast for the year (paid, plus the forecast for each quarter not yet paid) is more than the allocation; green otherwise. No RAG when nothing is allocated to the service for the year.'
 
 /**
- * An output's RAG: the sum of its quarterly actuals against its year's target pro rata for the quarters reported.
+ * An output's RAG: the sum of its quarterly actuals against its year's target pro rata to the latest quarter reported
+ * (`quartersReported`: 2 when Q2 is the latest quarter with a figure, whether or not Q1 has one).
  *
  * @example outputRag({ target: 24, actual: 14, quartersReported: 4 }) // 'red' (14 of 24: 58%)
  * @example outputRag({ target: 100, actual: 50, quartersReported: 2 }) // 'green' (50 of 50)

@@ -168,7 +168,7 @@ export function createServiceRepository(database: Database) {
   }
 
   return {
-    listProviders: () => listProviders(),
+    listProviders: (executor: Executor = db) => listProviders(executor),
 
     async findProvider(executor: Executor, id: number): Promise<Provider | null> {
       return (await listProviders(executor)).find((p) => p.id === id) ?? null

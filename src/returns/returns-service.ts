@@ -290,7 +290,17 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
               deps.repository.getReturn(agency.id, p.id),
             ])
             const dueBy = quarter?.dueDate ?? dueDate(p.id, deps.daysAfterQuarterEnd)
-            return { period: p, dueDate: dueBy, agency, quarter, returned, lines: [], nextDue: next, outputs, outputFields }
+            return {
+              period: p,
+              dueDate: dueBy,
+              agency,
+              quarter,
+              returned,
+              lines: [],
+              nextDue: next,
+              outputs,
+              outputFields,
+            }
           }
         }
         throw new ReturnNotFound()

@@ -358,7 +358,8 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       path: returnPath(page.period.id, page.agency.code),
       outputs: page.outputs.map((line) => ({
         ...line,
-        actual: options.values?.[`${line.prefix}-actual`] ?? (line.draft?.actual == null ? '' : String(line.draft.actual)),
+        actual:
+          options.values?.[`${line.prefix}-actual`] ?? (line.draft?.actual == null ? '' : String(line.draft.actual)),
         note: options.values?.[`${line.prefix}-note`] ?? line.draft?.note ?? '',
         actualError: fieldErrors[`${line.prefix}-actual`],
         noteError: fieldErrors[`${line.prefix}-note`],

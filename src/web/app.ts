@@ -13,6 +13,7 @@ import { SIGN_IN_AUDIT_ACTIONS, SIGN_IN_AUDIT_DESCRIPTIONS } from '../accounts/s
 import { kpiRemovalRoutes } from '../imports-web/kpi-removal-routes.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
+import { commissionedServiceRoutes } from '../funding/service-routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
 import { can } from '../accounts/permissions.ts'
@@ -366,6 +367,8 @@ function partnershipRouter(
   )
   // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
   router.use(returnsRoutes({ returns: scoped.returns, accounts }))
+  // Commissioned services and providers (agency-scoped: a provider's data owner sees its own services only).
+  router.use(commissionedServiceRoutes({ commissioning: scoped.commissioning, accounts }))
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
   // before the internal report's router so that `/` is the public report.
   router.use(
