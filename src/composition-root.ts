@@ -49,6 +49,10 @@ import { createServiceRepository } from './funding/service-repository.ts'
 import { createCommissioning } from './funding/service-commissioning.ts'
 import { createServiceReturnOutputs } from './funding/service-return-outputs.ts'
 import { loadDemoServices } from './funding/service-demo.ts'
+import { createBudgetRepository } from './funding/budget-repository.ts'
+import { createBudgetService } from './funding/budget-service.ts'
+import { createBudgetImportService } from './funding/budget-import-service.ts'
+import { loadBudgetDemo } from './funding/budget-demo.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -164,6 +168,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const demo = forPartnership(partnership)
     const loaded = await loadDemoDataIfEmpty(demo.performance.repository, demo.performance.importService)
     await prepareDemoAccounts(demo.accounts, config)
+    await demo.budget.loadDemo(DEMO_ACTOR)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
     await loadDemoServices(demo.database, demo.audit)
@@ -386,6 +391,16 @@ export function createPartnershipServices(
     daysAfterQuarterEnd: settings.returnsDueDays,
     outputs: serviceOutputs,
   })
+  // The money (src/funding/): funding streams, awards, carry-forwards, allocations and spend; the year's budget
+  // computed from them (src/domain/budget.ts); the budget import. Services and Appendix A read it through here.
+  const budgetRepository = createBudgetRepository(scopedDatabase)
+  const budgetDeps = { database: scopedDatabase, repository: budgetRepository, audit: partnershipAudit }
+  const budget = {
+    ...createBudgetService(budgetDeps),
+    imports: createBudgetImportService(budgetDeps),
+    /** The demo partnership's money (the seed's PCC grant and funds); loading again changes nothing. */
+    loadDemo: (actor: string) => loadBudgetDemo(budgetDeps, actor),
+  }
   return {
     partnership,
     /** The partnership's settings, the instance's filling the gaps. */
@@ -406,6 +421,8 @@ export function createPartnershipServices(
       audit: partnershipAudit,
     }),
     publication,
+    /** The money: `budget.yearBudget(year)`, `budget.years()`, the budget page's writes and the budget import. */
+    budget,
     audit: partnershipAudit,
     accounts: partnershipAccounts,
     performance: {

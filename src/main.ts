@@ -14,6 +14,7 @@ import { serveCommand } from './web/cli.ts'
 import { crimeCommands } from './crime/cli.ts'
 import { accountCommands } from './accounts/cli.ts'
 import { partnershipCommands } from './partnerships/cli.ts'
+import { budgetImportCommand, budgetTemplateCommand } from './funding/budget-cli.ts'
 import { databaseFailure, databaseFailureLine } from './db/database-errors.ts'
 import { jsonLogger } from './web/logger.ts'
 
@@ -33,6 +34,8 @@ const commands: Command<Services>[] = [
   ...crimeCommands,
   ...accountCommands,
   ...partnershipCommands,
+  budgetImportCommand,
+  budgetTemplateCommand,
 ]
 
 const output: CommandOutput = {

@@ -18,6 +18,7 @@ import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
 import { can } from '../accounts/permissions.ts'
 import { createUploadStore, type UploadStore } from '../imports-web/upload-store.ts'
+import { budgetRoutes } from '../funding/budget-routes.ts'
 import {
   accountNavigation,
   accountRoutes,
@@ -369,6 +370,15 @@ function partnershipRouter(
   router.use(returnsRoutes({ returns: scoped.returns, accounts }))
   // Commissioned services and providers (agency-scoped: a provider's data owner sees its own services only).
   router.use(commissionedServiceRoutes({ commissioning: scoped.commissioning, accounts }))
+  router.use(
+    budgetRoutes({
+      accounts,
+      budget: scoped.budget,
+      imports: scoped.budget.imports,
+      uploads: shared.uploads,
+      partnershipId: scoped.partnership.id,
+    }),
+  )
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
   // before the internal report's router so that `/` is the public report.
   router.use(

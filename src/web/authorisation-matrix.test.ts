@@ -198,7 +198,11 @@ function expectationFor(route: RouteAccess, who: Who, agencyId: number | null, w
   }
   // Refused here but allowed for an object of their own agency: another agency's object, which for an
   // agency-scoped route does not exist for them.
-  if (route.agencyScoped && can(who.principal, route.access, { agencyId: who.principal.agencyId })) return 'hidden'
+  if (
+    (route.agencyScoped || route.hiddenFromOwnAgencyReaders) &&
+    can(who.principal, route.access, { agencyId: who.principal.agencyId })
+  )
+    return 'hidden'
   return 'forbidden'
 }
 

@@ -33,6 +33,12 @@ export interface RouteAccess {
    * else, even with the permission, is told it does not exist (404). The matrix test's `{upload}` is the analyst's.
    */
   readonly personal?: boolean
+  /**
+   * True for a page of the whole partnership's (the budget) whose permission a role may also hold for its own
+   * agency's objects only (`own-agency`, a data owner): to them the page does not exist (404), as another agency's
+   * object does not; anyone else refused gets 403.
+   */
+  readonly hiddenFromOwnAgencyReaders?: boolean
   /** API routes answer 401 (not a redirect to the sign-in page) when nobody is signed in. */
   readonly api?: boolean
 }
@@ -320,6 +326,41 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/crime/months.csv', access: 'report:export' },
   { method: 'GET', path: '/crime/imports', access: 'import:run' },
   { method: 'POST', path: '/crime/imports', access: 'import:run' },
+
+  // The budget (src/funding/budget-routes.ts): the whole partnership's money. A data owner, who may read only their own
+  // agency's services (on the services pages), is told the budget page does not exist.
+  { method: 'GET', path: '/funding', access: 'budget:view', hiddenFromOwnAgencyReaders: true },
+  { method: 'POST', path: '/funding/streams', access: 'budget:edit' },
+  { method: 'GET', path: '/funding/streams/:id', access: 'budget:edit', sample: { own: '/funding/streams/1' } },
+  { method: 'POST', path: '/funding/streams/:id', access: 'budget:edit', sample: { own: '/funding/streams/1' } },
+  { method: 'POST', path: '/funding/awards', access: 'budget:edit' },
+  { method: 'POST', path: '/funding/carry-forwards', access: 'budget:edit' },
+  { method: 'POST', path: '/funding/allocations', access: 'budget:edit' },
+  {
+    method: 'POST',
+    path: '/funding/allocations/:id/remove',
+    access: 'budget:edit',
+    sample: { own: '/funding/allocations/999999/remove' },
+  },
+  { method: 'POST', path: '/funding/spend', access: 'budget:edit' },
+  // The budget import: upload, preview (personal to the uploader, as the KPI imports' are), confirm; the template.
+  { method: 'GET', path: '/funding/import', access: 'budget:edit' },
+  { method: 'POST', path: '/funding/import', access: 'budget:edit' },
+  { method: 'GET', path: '/funding/import/template.xlsx', access: 'budget:edit' },
+  {
+    method: 'GET',
+    path: '/funding/import/:upload',
+    access: 'budget:edit',
+    personal: true,
+    sample: { own: '/funding/import/{upload}' },
+  },
+  {
+    method: 'POST',
+    path: '/funding/import/:upload/confirm',
+    access: 'budget:edit',
+    personal: true,
+    sample: { own: '/funding/import/{upload}/confirm' },
+  },
 
   // Quarterly returns, review and sign-off (src/returns/routes.ts). A return belongs to an agency: another agency's
   // data owner gets 404. The overview of a quarter is for those who see every agency's returns.

@@ -23,5 +23,5 @@ export const crimeViews = path.join(src, 'crime', 'web', 'views')
 export const partnershipViews = path.join(src, 'partnerships', 'web', 'views')
 /** The regional analyst's comparison of partnerships, named `regional/…`. */
 export const regionalViews = path.join(src, 'regional', 'views')
-/** Commissioned services and providers, named `funding/service*` and `funding/provider*`. */
-export const serviceViews = path.join(src, 'funding', 'views')
+/** The budget, funding streams and the budget import (and the other funding pages), named `funding/…`. */
+export const fundingViews = path.join(src, 'funding', 'views')

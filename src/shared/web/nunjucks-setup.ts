@@ -14,7 +14,7 @@ import {
   crimeViews,
   partnershipViews,
   regionalViews,
-  serviceViews,
+  fundingViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -44,7 +44,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       returnViews,
       crimeViews,
       regionalViews,
-      serviceViews,
+      fundingViews,
     ],
     {
       noCache: options.watch ?? false,
