@@ -419,6 +419,7 @@ export function createPartnershipServices(
       database: scopedDatabase,
       repository: serviceRepository,
       audit: partnershipAudit,
+      budget,
     }),
     publication,
     /** The money: `budget.yearBudget(year)`, `budget.years()`, the budget page's writes and the budget import. */

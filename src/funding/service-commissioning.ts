@@ -6,7 +6,7 @@ import { parseMoney, type Pence } from '../domain/money.ts'
 import { financialYearId, financialYearOf, parsePeriod } from '../domain/period.ts'
 import type { OutputKind, ServiceAgreement, ServiceStatus, SpendKind } from './funding-tables.ts'
 import { checkCharityNumber, checkCompanyNumber, checkPostcode } from './provider-numbers.ts'
-import { serviceMoney, type ServiceMoney } from './service-money.ts'
+import type { ServiceYear, YearBudget } from '../domain/budget.ts'
 import { outputRag, spendRag, type RagOrNone } from './service-rag.ts'
 import type {
   CommissionedService,
@@ -15,7 +15,6 @@ import type {
   Provider,
   ServiceOutput,
   ServiceRepository,
-  SpendRow,
 } from './service-repository.ts'
 import { SERVICE_STATUSES, serviceTransition } from './service-status.ts'
 
@@ -51,6 +50,22 @@ export interface OutputProgress {
   readonly rag: RagOrNone
 }
 
+/**
+ * A service's money for a year, as the year's budget computes it (src/domain/budget.ts: the one computation of the
+ * money, which the budget page and Appendix A print too).
+ */
+export interface ServiceMoney {
+  readonly allocated: Pence
+  readonly committed: Pence
+  /** Actual spend (the instalments paid). */
+  readonly paid: Pence
+  /** Each quarter's actual where there is one, its forecast otherwise. */
+  readonly forecast: Pence
+  /** Allocated less paid: negative when overspent. */
+  readonly left: Pence
+  readonly illustrative: boolean
+}
+
 /** A service's monitoring for a year: money against its allocation, outputs against their targets, each with RAG. */
 export interface ServiceMonitoring {
   readonly service: CommissionedService
@@ -66,6 +81,8 @@ export interface CommissioningDependencies {
   readonly database: Database
   readonly repository: ServiceRepository
   readonly audit: Pick<AuditRepository, 'append'>
+  /** The year's money, computed from the budget's rows (the budget service's `yearBudget`). */
+  readonly budget: { yearBudget(year: string): Promise<YearBudget> }
   readonly now?: () => Date
 }
 
@@ -90,24 +107,26 @@ function isRealDate(text: string): boolean {
 const worst = (rags: readonly RagOrNone[]): RagOrNone =>
   rags.includes('red') ? 'red' : rags.includes('amber') ? 'amber' : rags.includes('green') ? 'green' : 'none'
 
-/** The monitoring of one service for a year, from its rows. Pure. */
+/**
+ * The monitoring of one service for a year: its line of the year's budget (absent: no money that year) and its
+ * outputs with their actuals. Pure.
+ */
 export function monitor(
   service: CommissionedService,
   year: string,
-  rows: {
-    readonly allocations: readonly { serviceId: number; year: string; amountPence: Pence; illustrative: boolean }[]
-    readonly commitments: readonly { serviceId: number; year: string; amountPence: Pence; illustrative: boolean }[]
-    readonly spend: readonly SpendRow[]
-    readonly outputs: readonly ServiceOutput[]
-    readonly actuals: readonly OutputActual[]
-  },
+  money: ServiceYear | undefined,
+  rows: { readonly outputs: readonly ServiceOutput[]; readonly actuals: readonly OutputActual[] },
 ): ServiceMonitoring {
-  const mine = <T extends { serviceId: number }>(list: readonly T[]) => list.filter((r) => r.serviceId === service.id)
-  const money = serviceMoney(
-    { allocations: mine(rows.allocations), commitments: mine(rows.commitments), spend: mine(rows.spend) },
-    year,
-  )
-  const outputs = mine(rows.outputs)
+  const line: ServiceMoney = {
+    allocated: money?.allocated ?? 0,
+    committed: money?.committed ?? 0,
+    paid: money?.spent ?? 0,
+    forecast: money?.forecastOutturn ?? 0,
+    left: money?.remaining ?? 0,
+    illustrative: money?.illustrative ?? false,
+  }
+  const outputs = rows.outputs
+    .filter((o) => o.serviceId === service.id)
     .filter((o) => o.year === year)
     .map((output) => {
       const actuals = rows.actuals.filter((a) => a.outputId === output.id && a.period.startsWith(year))
@@ -125,8 +144,8 @@ export function monitor(
   return {
     service,
     year,
-    money,
-    spendRag: spendRag({ allocated: money.allocated, paid: money.paid, forecast: money.forecast }),
+    money: line,
+    spendRag: spendRag({ allocated: line.allocated, paid: line.paid, forecast: line.forecast }),
     outputs,
     outputsRag: worst(outputs.map((o) => o.rag)),
   }
@@ -169,9 +188,18 @@ export function createCommissioning(deps: CommissioningDependencies) {
   }
 
   async function monitoringOf(services: readonly CommissionedService[], year: string): Promise<ServiceMonitoring[]> {
-    const ids = services.map((s) => s.id)
-    const [money, outputs] = await Promise.all([repository.moneyOf(ids), repository.outputsOf(ids)])
-    return services.map((s) => monitor(s, year, { ...money, ...outputs }))
+    const [budget, outputs] = await Promise.all([
+      deps.budget.yearBudget(year),
+      repository.outputsOf(services.map((s) => s.id)),
+    ])
+    return services.map((s) =>
+      monitor(
+        s,
+        year,
+        budget.services.find((line) => line.service.id === s.id),
+        outputs,
+      ),
+    )
   }
 
   /** The year to show when none is asked for: the latest with any money or output of these services, else today's. */
@@ -314,8 +342,9 @@ export function createCommissioning(deps: CommissioningDependencies) {
           year,
         ]),
       ].sort()
+      const [monitoring] = await monitoringOf([service], year)
       return {
-        monitoring: monitor(service, year, { ...money, ...outputs }),
+        monitoring: monitoring as ServiceMonitoring,
         spend: money.spend.filter((s) => s.period.startsWith(year)),
         years,
         canEdit: can(user, 'budget:edit'),

@@ -16,9 +16,14 @@ import { createServiceRepository } from './service-repository.ts'
  * a note saying so. Targets: only the school mentoring programme's ("rolled out in 24 targeted primary schools …
  * commenced in 14 schools") is in the seed; the others have none (no RAG).
  *
- * Priorities and funding streams are the plan's and the budget's (loaded by their own demo loaders), found by name;
- * a link whose row is absent is left empty (and a service without a stream gets no allocation or spend, which need
- * one). Loaded once: nothing is written when the partnership has a provider already.
+ * Money: each service gets an illustrative amount awarded for 2017-18 (a commitment), and no allocation or payment.
+ * The budget's demo (budget-demo.ts) holds the PCC grant for 2018-19, allocated to the priorities (Appendix A); an
+ * allocation or payment of 2017-18 from a stream with no 2017-18 income would make the budget page report money
+ * allocated beyond a budget of nothing, which is not the seed's. The spend monitoring of these services therefore says
+ * "No RAG"; its rule is shown working in src/funding/service-web.test.ts.
+ *
+ * Priorities and funding streams are the plan's and the budget's (loaded by their own demo loaders), found by name; a
+ * link whose row is absent is left empty. Loaded once: nothing is written when the partnership has a provider already.
  */
 interface DemoService {
   readonly reference: string
@@ -248,42 +253,6 @@ export async function loadDemoServices(database: Database, audit: Pick<AuditRepo
         amountPence: amount,
         illustrative: true,
       })
-      if (streamId !== null) {
-        const allocation = {
-          funding_stream_id: streamId,
-          year: YEAR,
-          strategic_priority_id: priorityId,
-          service_id: serviceId,
-          amount_pence: amount,
-          note: 'Illustrative: the seed gives no amount per service',
-          illustrative: 1,
-        }
-        await uow.trx
-          .insertInto('budget_allocations')
-          .values({ ...allocation, ...stamp })
-          .execute()
-        await record('create', 'budget-allocation', `${demo.reference}/${YEAR}`, allocation)
-        // Two equal instalments, at Q2 and Q4 (illustrative). Whole pounds: an odd amount puts the odd pound in Q4.
-        const first = pounds(Math.floor(demo.amountPounds / 2))
-        for (const [quarter, paid] of [
-          ['Q2', first],
-          ['Q4', amount - first],
-        ] as const) {
-          const spend = {
-            service_id: serviceId,
-            funding_stream_id: streamId,
-            strategic_priority_id: priorityId,
-            period: `${YEAR}-${quarter}`,
-            kind: 'actual' as const,
-            amount_pence: paid,
-            paid_on: null,
-            note: 'Illustrative instalment',
-            illustrative: 1,
-          }
-          await repository.putSpend(uow, { ...spend, ...stamp })
-          await record('create', 'spend-entry', `${demo.reference}/${spend.period}/actual`, spend)
-        }
-      }
       for (const output of demo.outputs) {
         const row = {
           service_id: serviceId,

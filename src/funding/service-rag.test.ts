@@ -37,8 +37,10 @@ describe('RAG rules', () => {
       assert.equal(spendRag({ allocated: 2_500_000, paid: 1_000_000, forecast: 2_500_000 }), 'green')
     })
 
-    it('gives no RAG without an allocation', () => {
-      assert.equal(spendRag({ allocated: null, paid: 100, forecast: 100 }), 'none')
+    it('gives no RAG when nothing is allocated, paid or forecast; money paid with nothing allocated is red', () => {
+      assert.equal(spendRag({ allocated: 0, paid: 0, forecast: 0 }), 'none')
+      assert.equal(spendRag({ allocated: 0, paid: 1, forecast: 1 }), 'red')
+      assert.equal(spendRag({ allocated: 0, paid: 0, forecast: 1 }), 'amber')
     })
   })
 })

@@ -23,7 +23,7 @@ export const OUTPUT_RAG_RULE =
   'Outputs: the year’s target is taken pro rata up to the latest quarter reported (a quarter of the target for each quarter of the year so far: half of it at Q2, all of it at Q4), and the actuals so far are compared with that. Green at 100% or more, amber from 75% up to 100%, red below 75%. No RAG when there is no target or no quarter reported yet.'
 
 export const SPEND_RAG_RULE =
-  'Spend: red when the amount paid is more than the allocation for the year; amber when the forecast for the year (paid, plus the forecast for each quarter not yet paid) is more than the allocation; green otherwise. No RAG when nothing is allocated to the service for the year.'
+  'Spend: red when the amount paid is more than the allocation for the year (money paid with nothing allocated is red too); amber when the forecast for the year (paid, plus the forecast for each quarter not yet paid) is more than the allocation; green otherwise. No RAG when nothing is allocated, paid or forecast for the year.'
 
 /**
  * An output's RAG: the sum of its quarterly actuals against its year's target pro rata to the latest quarter reported
@@ -53,11 +53,11 @@ export function outputRag(input: {
  * @example spendRag({ allocated: 1_000_00, paid: 500_00, forecast: 1_000_01 }) // 'amber'
  */
 export function spendRag(input: {
-  readonly allocated: Pence | null
+  readonly allocated: Pence
   readonly paid: Pence
   readonly forecast: Pence
 }): RagOrNone {
-  if (input.allocated === null) return 'none'
+  if (input.allocated === 0 && input.paid === 0 && input.forecast === 0) return 'none'
   if (input.paid > input.allocated) return 'red'
   if (input.forecast > input.allocated) return 'amber'
   return 'green'

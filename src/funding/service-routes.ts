@@ -4,7 +4,7 @@ import { PermissionDenied } from '../accounts/permissions.ts'
 import { requirePermission, requireSignIn } from '../accounts/web/authentication.ts'
 import { formField } from '../accounts/web/forms.ts'
 import { formatMoney, type Pence } from '../domain/money.ts'
-import { agreementLength } from './service-money.ts'
+import { agreementLength } from './service-agreement.ts'
 import { OUTPUT_RAG_RULE, RAG_LABELS, SPEND_RAG_RULE, type RagOrNone } from './service-rag.ts'
 import {
   ServiceNotFound,
