@@ -312,6 +312,28 @@ export function createCommissioning(deps: CommissioningDependencies) {
       })
     },
 
+    /** Changes a provider's name, numbers, postcode or reporting agency (who then sees and reports its services). */
+    async updateProvider(
+      user: CommissioningUser,
+      id: number,
+      form: Readonly<Record<string, string>>,
+    ): Promise<Outcome<Provider>> {
+      demand(user, 'budget:edit')
+      const read = readProvider(form, await repository.listAgencies())
+      if (!read.ok) return read
+      return inUnitOfWork(database, async (uow): Promise<Outcome<Provider>> => {
+        const before = await repository.findProvider(uow.trx, id)
+        if (!before) throw new ServiceNotFound()
+        const others = (await repository.listProviders(uow.trx)).filter((p) => p.id !== id)
+        if (others.some((p) => p.name.toLowerCase() === read.value.name.toLowerCase()))
+          return { ok: false, problems: [{ field: 'name', message: 'There is already a provider with this name' }] }
+        await repository.updateProvider(uow, id, { ...read.value, ...stamp(user) })
+        const after = (await repository.findProvider(uow.trx, id)) as Provider
+        await audit.append(uow.trx, event(user, 'update', 'provider', String(id), before, after))
+        return { ok: true, value: after }
+      })
+    },
+
     /** Services with their monitoring for a year: every service, or a provider's data owner's own. */
     async services(
       user: CommissioningUser,

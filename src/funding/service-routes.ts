@@ -395,17 +395,42 @@ export function commissionedServiceRoutes(deps: ServiceRoutesDependencies): expr
   router.get(
     '/funding/providers',
     view,
-    handle(async (req, res) => renderProviders(req, res)),
+    handle(async (req, res) => {
+      // `?change=<id>`: the form filled with that provider, to change it (for those who may edit).
+      const asked = typeof req.query.change === 'string' ? req.query.change : ''
+      const providers = /^[1-9]\d{0,8}$/.test(asked) ? await commissioning.providers(userOf(res)) : []
+      const chosen = commissioning.mayEdit(userOf(res)) ? providers.find((p) => String(p.id) === asked) : undefined
+      if (asked !== '' && !chosen) throw new ServiceNotFound()
+      return renderProviders(
+        req,
+        res,
+        chosen
+          ? {
+              id: String(chosen.id),
+              name: chosen.name,
+              charityNumber: chosen.charityNumber ?? '',
+              companyNumber: chosen.companyNumber ?? '',
+              postcode: chosen.postcode ?? '',
+              agencyId: chosen.agencyId === null ? '' : String(chosen.agencyId),
+            }
+          : {},
+      )
+    }),
   )
 
   router.post(
     '/funding/providers',
     edit,
     handle(async (req, res) => {
-      const values = body(req, ['name', 'charityNumber', 'companyNumber', 'postcode', 'agencyId'])
-      const added = await commissioning.addProvider(userOf(res), values)
+      const values = body(req, ['id', 'name', 'charityNumber', 'companyNumber', 'postcode', 'agencyId'])
+      // With `id`: a change to that provider (one of this partnership's, or not found); without: a new provider.
+      const changing = values.id !== undefined && values.id !== ''
+      if (changing && !/^[1-9]\d{0,8}$/.test(values.id ?? '')) throw new ServiceNotFound()
+      const added = changing
+        ? await commissioning.updateProvider(userOf(res), Number(values.id), values)
+        : await commissioning.addProvider(userOf(res), values)
       if (!added.ok) return renderProviders(req, res, values, added.problems)
-      req.session.flash = `${added.value.name} is added.`
+      req.session.flash = `${added.value.name} is ${changing ? 'changed' : 'added'}.`
       res.redirect(303, `${req.baseUrl}/funding/providers`)
     }),
   )

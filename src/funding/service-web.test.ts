@@ -115,6 +115,17 @@ for (const dialect of testDialects()) {
       assert.equal(refused.status, 404)
       const still = await northshire.commissioning.service(ADMIN, 'NS-001')
       assert.equal(still.monitoring.service.status, 'planned')
+      // Nor a change to its provider, named by id.
+      const renamed = await analyst.post('/funding/providers', {
+        _csrf: token,
+        id: String(provider.value.id),
+        name: 'Renamed from Wolverhampton',
+      })
+      assert.equal(renamed.status, 404)
+      assert.deepEqual(
+        (await northshire.commissioning.providers(ADMIN)).map((p) => p.name),
+        ['Northshire Mediation'],
+      )
     })
 
     it('refuses a provider whose charity or company number has the wrong shape, and keeps what was typed', async () => {
@@ -144,6 +155,18 @@ for (const dialect of testDialects()) {
         [stored?.charityNumber, stored?.companyNumber, stored?.postcode],
         ['1123456-1', 'SC123456', 'WV1 1SH'],
       )
+      // Changed: it now reports through the YOT, whose data owner then sees its services.
+      const yotAgency = (await scoped.accounts.listAgencies()).find((a) => a.code === 'YOT')
+      const changed = await analyst.post('/funding/providers', {
+        _csrf: token,
+        id: String(stored?.id),
+        name: 'Safer Streets Trust',
+        charityNumber: '1123456-1',
+        agencyId: String(yotAgency?.id),
+      })
+      assert.equal(changed.status, 303)
+      const after = (await scoped.commissioning.providers(ADMIN)).find((p) => p.id === stored?.id)
+      assert.deepEqual([after?.agencyId, after?.companyNumber], [yotAgency?.id, null])
       const events = await scoped.audit.list({ entityType: 'provider', limit: 10_000 })
       assert.ok(
         events.some((e) => e.entityType === 'provider' && e.action === 'create' && e.actor === 'analyst@example.org'),
