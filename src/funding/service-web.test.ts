@@ -409,5 +409,71 @@ for (const dialect of testDialects()) {
       const monitoring = (await scoped.commissioning.service(ADMIN, 'SWP-1718-YOT-CRW', 'FY2018-19')).monitoring
       assert.equal(monitoring.outputs.find((o) => o.output.id === outputId)?.rag, 'green')
     })
+
+    it('gives a provider’s agency that owns no KPI a return of its outputs alone, on the quarter’s overview', async () => {
+      const added = await scoped.accounts.addAgency(
+        { system: 'test' },
+        { code: 'CRG', name: 'Community Reference Group' },
+      )
+      assert.ok(added.ok, JSON.stringify(added))
+      const crgAgency = added.agency.id
+      const crg = (await scoped.commissioning.providers(ADMIN)).find(
+        (p) => p.name === 'Community Reference Group (CRG)',
+      )
+      assert.ok(crg)
+      const changed = await scoped.commissioning.updateProvider(ADMIN, crg.id, {
+        name: crg.name,
+        agencyId: String(crgAgency),
+      })
+      assert.ok(changed.ok, JSON.stringify(changed))
+      const output = await scoped.commissioning.addOutput(ADMIN, 'SWP-1718-CRG-FIP', {
+        kind: 'output',
+        name: 'Families engaged',
+        year: 'FY2018-19',
+        target: '20',
+      })
+      assert.ok(output.ok)
+      const owner = { email: 'crg@example.org', password: 'meadow-copper-seventy-kettle' }
+      await addUserWithPassword(scoped.accounts, { ...owner, role: 'data-owner', agencyId: crgAgency })
+      const browser = new TestBrowser(app.base)
+      assert.equal((await browser.signIn(owner.email, owner.password)).status, 303)
+
+      const quarter = 'FY2018-19-Q2'
+      const page = await browser.get(`/returns/${quarter}/CRG`)
+      assert.equal(page.status, 200)
+      const html = await page.text()
+      const box = `output-${output.value}-actual`
+      assert.ok(html.includes(`name="${box}"`))
+      const token = await browser.csrfTokenOf('/account/change-password')
+      const submitted = await browser.post(`/returns/${quarter}/CRG`, {
+        _csrf: token,
+        version: '',
+        intent: 'submit',
+        [box]: '6',
+      })
+      assert.equal(submitted.status, 303)
+      // The CRG's own service is theirs to read now; another provider's still is not.
+      assert.equal((await browser.get('/funding/services/SWP-1718-CRG-FIP')).status, 200)
+      assert.equal((await browser.get('/funding/services/SWP-1718-YOT-CRW')).status, 404)
+
+      const overview = mainOf(await (await analyst.get(`/returns/${quarter}`)).text())
+      assert.match(overview, /Community Reference Group/)
+      const returnPage = await (await analyst.get(`/returns/${quarter}/CRG`)).text()
+      const version = /name="version" value="(\d+)"/.exec(returnPage)?.[1]
+      const analystToken = await analyst.csrfTokenOf('/account/change-password')
+      const accepted = await analyst.post(`/returns/${quarter}/CRG/review`, {
+        _csrf: analystToken,
+        version: version ?? '',
+        decision: 'accept',
+        comment: '',
+      })
+      assert.equal(accepted.status, 303)
+      const written = await scoped.database.db
+        .selectFrom('service_output_actuals')
+        .select(['actual', 'period'])
+        .where('output_id', '=', output.value)
+        .execute()
+      assert.deepEqual(written, [{ actual: 6, period: quarter }])
+    })
   })
 }

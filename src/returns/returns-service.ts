@@ -265,7 +265,8 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       const rows: OverviewRow[] = []
       for (const agency of agencies) {
         const count = indicators.filter((i) => ownerOf(i, agencies)?.id === agency.id).length
-        if (count === 0) continue
+        // An agency that owns no KPI due may still report its providers' service outputs (return-outputs.ts).
+        if (count === 0 && (await outputLines(agency.id, p.id)).length === 0) continue
         const returned = returns.find((r) => r.agencyId === agency.id) ?? null
         rows.push({ agency, indicators: count, returned, arrival: arrival(returned, due) })
       }
