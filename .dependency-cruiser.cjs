@@ -17,6 +17,7 @@ const TABLE_FILES = [
   'src/crime/reference/tables.ts',
   'src/funding/appendix-a-tables.ts',
   'src/funding/funding-tables.ts',
+  'src/funding/service-return-tables.ts',
   'src/partnerships/partnership-tables.ts',
   'src/performance/tables.ts',
   'src/plan/action-return-tables.ts',

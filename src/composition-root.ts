@@ -49,6 +49,10 @@ import { createReturnActionUpdates } from './plan/action-return-updates.ts'
 import { loadDemoActions } from './plan/action-demo.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { populationsFor } from './regional/populations.ts'
+import { createServiceRepository } from './funding/service-repository.ts'
+import { createCommissioning } from './funding/service-commissioning.ts'
+import { createServiceReturnOutputs } from './funding/service-return-outputs.ts'
+import { loadDemoServices } from './funding/service-demo.ts'
 import { createBudgetRepository } from './funding/budget-repository.ts'
 import { createBudgetService } from './funding/budget-service.ts'
 import { createBudgetImportService } from './funding/budget-import-service.ts'
@@ -181,6 +185,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // Appendix A last, because the demo publishes it with the money in it.
     await loadDemoStrategy(demo.strategy, DEMO_ACTOR)
     await demo.budget.loadDemo(DEMO_ACTOR)
+    // The services the seed names, their providers and reported outputs (src/funding/), under the priorities and streams.
+    await loadDemoServices(demo.database, demo.audit)
     // The delivery plan's actions from the seed report, under the strategy's priorities (loaded before this line).
     await loadDemoActions({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
@@ -398,6 +404,9 @@ export function createPartnershipServices(
     audit: partnershipAudit,
     repository: actionRepository,
   })
+  // Commissioned services (src/funding/service-*.ts): providers report their outputs in the quarterly return.
+  const serviceRepository = createServiceRepository(scopedDatabase)
+  const serviceOutputs = createServiceReturnOutputs({ repository: serviceRepository, audit: partnershipAudit })
   // Quarterly returns from data owners, the analyst's review and the board's sign-off (src/returns/).
   const returnsRepository = createReturnsRepository(scopedDatabase)
   const returns = createReturnsService({
@@ -408,11 +417,13 @@ export function createPartnershipServices(
       audit: partnershipAudit,
       figures,
       actions: returnActions,
+      outputs: serviceOutputs,
     }),
     figures: performanceRepository,
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
     actions: returnActions,
+    outputs: serviceOutputs,
   })
   // The money (src/funding/): funding streams, awards, carry-forwards, allocations and spend; the year's budget
   // computed from them (src/domain/budget.ts); the budget import. Services and Appendix A read it through here.
@@ -478,6 +489,13 @@ export function createPartnershipServices(
     returns,
     /** The delivery plan's actions (src/plan/action-service.ts). */
     actions,
+    /** Commissioned services, their providers, money, outputs and monitoring (src/funding/service-commissioning.ts). */
+    commissioning: createCommissioning({
+      database: scopedDatabase,
+      repository: serviceRepository,
+      audit: partnershipAudit,
+      budget,
+    }),
     publication,
     /** The money: `budget.yearBudget(year)`, `budget.years()`, the budget page's writes and the budget import. */
     budget,

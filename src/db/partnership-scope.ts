@@ -67,6 +67,7 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'appendix_a_approvals',
   'appendix_a_publications',
   'grant_publishing_settings',
+  'return_output_items',
 ])
 
 const COLUMN = 'partnership_id'

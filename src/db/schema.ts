@@ -12,6 +12,7 @@ import type { PlanTables } from '../plan/plan-tables.ts'
 import type { FundingTables } from '../funding/funding-tables.ts'
 import type { AppendixATables } from '../funding/appendix-a-tables.ts'
 import type { ActionReturnTables } from '../plan/action-return-tables.ts'
+import type { ServiceReturnTables } from '../funding/service-return-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -32,4 +33,5 @@ export interface DatabaseSchema
     PlanTables,
     FundingTables,
     AppendixATables,
-    ActionReturnTables {}
+    ActionReturnTables,
+    ServiceReturnTables {}

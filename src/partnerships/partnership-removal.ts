@@ -16,6 +16,7 @@ const OWNED_TABLES_CHILDREN_FIRST = [
   'appendix_a_publications',
   'appendix_a_approvals',
   'appendix_a_narratives',
+  'return_output_items',
   'service_output_actuals',
   'service_outputs',
   'spend_entries',

@@ -8,6 +8,7 @@ import type { PeriodId } from '../domain/period.ts'
 import type { FigureWriter } from '../performance/write-figure.ts'
 import type { DraftActionUpdate, ReturnActionUpdates } from '../plan/action-return-updates.ts'
 import { londonDate } from './due-dates.ts'
+import type { ReturnOutputs } from './return-outputs.ts'
 import { quarterTransition, returnTransition } from './return-transitions.ts'
 import type {
   Actor,
@@ -77,6 +78,8 @@ export interface ReturnWritesDependencies {
   readonly figures: FigureWriter
   /** The delivery plan's actions in a return: drafts saved with it, applied on acceptance (src/plan/). */
   readonly actions?: Pick<ReturnActionUpdates, 'replaceDrafts' | 'applyDrafts'>
+  /** Writes an accepted return's service outputs as their actuals (return-outputs.ts), in the acceptance's unit. */
+  readonly outputs?: Pick<ReturnOutputs, 'accept'>
   readonly now?: () => Date
 }
 
@@ -259,6 +262,14 @@ export function createReturnWrites(dependencies: ReturnWritesDependencies): Retu
               actor: input.actor.name,
               requestId: input.actor.requestId ?? null,
             })
+          }
+          // The service outputs the agency's providers reported become the outputs' actuals (src/funding/).
+          if (dependencies.outputs) {
+            await dependencies.outputs.accept(
+              uow,
+              { id: before.id, agencyId: input.agencyId, period: input.period },
+              input.actor,
+            )
           }
         }
         return { kind: 'saved', saved: after }

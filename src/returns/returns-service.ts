@@ -34,6 +34,7 @@ import {
   type StoredDraftActionUpdate,
 } from '../plan/action-return-updates.ts'
 import type { PlanAction } from '../plan/action-repository.ts'
+import { outputFieldNames, type ReturnOutputLine, type ReturnOutputs } from './return-outputs.ts'
 import type {
   Actor,
   Agency,
@@ -76,6 +77,8 @@ export interface ReturnsServiceDeps {
   readonly daysAfterQuarterEnd: number
   /** The delivery plan actions an agency leads, updated in its return (src/plan/action-return-updates.ts). */
   readonly actions?: Pick<ReturnActionUpdates, 'forReturn'>
+  /** Commissioned services' outputs the agency's providers report in the return (return-outputs.ts), if any. */
+  readonly outputs?: ReturnOutputs
   readonly now?: () => Date
 }
 
@@ -133,6 +136,9 @@ export interface ReturnPage {
   readonly nextDue: Period | null
   /** The actions the agency leads, to update with the return (empty when there are none). */
   readonly actions: readonly ReturnActionLine[]
+  /** The outputs of the services this agency reports for (return-outputs.ts), and their boxes' names. */
+  readonly outputs: readonly ReturnOutputLine[]
+  readonly outputFields: readonly string[]
 }
 
 /** The PerformanceReport the board signed off, with the baselines it was judged against. */
@@ -250,6 +256,13 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
     return actions.map((action) => ({ action, draft: drafts.find((d) => d.actionId === action.id) ?? null }))
   }
 
+  /** The service outputs an agency reports in its return for a quarter (none without the services feature). */
+  async function outputLines(agencyId: number, period: string): Promise<ReturnOutputLine[]> {
+    if (!deps.outputs) return []
+    const returned = await deps.repository.getReturn(agencyId, period)
+    return deps.outputs.linesFor(agencyId, period, returned?.id ?? null)
+  }
+
   return {
     /** Every agency (for finding one by the code in a URL; access is checked on the return itself). */
     agencies: (): Promise<Agency[]> => deps.repository.listAgencies(),
@@ -275,7 +288,8 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       const rows: OverviewRow[] = []
       for (const agency of agencies) {
         const count = indicators.filter((i) => ownerOf(i, agencies)?.id === agency.id).length
-        if (count === 0) continue
+        // An agency that owns no KPI due may still report its providers' service outputs (return-outputs.ts).
+        if (count === 0 && (await outputLines(agency.id, p.id)).length === 0) continue
         const returned = returns.find((r) => r.agencyId === agency.id) ?? null
         rows.push({ agency, indicators: count, returned, arrival: arrival(returned, due) })
       }
@@ -287,7 +301,9 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       const p = quarterOf(periodId)
       const { agency, agencies } = await agencyFor(user, 'return:view', agencyId)
       const due = await dueIndicators(agency, agencies, p)
-      if (due.length === 0) {
+      const outputs = await outputLines(agency.id, p.id)
+      const outputFields = outputFieldNames(outputs)
+      if (due.length === 0 && outputs.length === 0) {
         // An agency that owns KPIs, none due this quarter, has a return page that says when the next one is due.
         let next = p
         for (let step = 0; step < 4; step++) {
@@ -298,7 +314,18 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
               deps.repository.getReturn(agency.id, p.id),
             ])
             const dueBy = quarter?.dueDate ?? dueDate(p.id, deps.daysAfterQuarterEnd)
-            return { period: p, dueDate: dueBy, agency, quarter, returned, lines: [], nextDue: next, actions: [] }
+            return {
+              period: p,
+              dueDate: dueBy,
+              agency,
+              quarter,
+              returned,
+              lines: [],
+              nextDue: next,
+              actions: [],
+              outputs,
+              outputFields,
+            }
           }
         }
         throw new ReturnNotFound()
@@ -330,6 +357,8 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         lines,
         nextDue: null,
         actions: await actionLines(agency.id, returned),
+        outputs,
+        outputFields,
       }
     },
 
@@ -358,7 +387,8 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       const step = RETURN_STEPS[input.intent === 'submit' ? 'submit' : 'save-draft']
       const { agency, agencies } = await agencyFor(user, step.permission, agencyId)
       const due = await dueIndicators(agency, agencies, p)
-      if (due.length === 0) throw new ReturnNotFound()
+      const outputs = await outputLines(agency.id, p.id)
+      if (due.length === 0 && outputs.length === 0) throw new ReturnNotFound()
       const values = await deps.figures.listValues({ indicatorIds: due.map((d) => d.indicator.id) })
       const submitting = input.intent === 'submit'
       const problems: ItemProblem[] = []
@@ -408,7 +438,10 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         problems.push(...read.problems)
         actionUpdates = read.updates
       }
+      const outputDrafts = deps.outputs?.read(outputs, input.fields) ?? { drafts: null, problems: [] }
+      problems.push(...outputDrafts.problems)
       if (problems.length > 0) return { kind: 'invalid', problems, warnings }
+      const actor = actorOf(user, input.requestId)
       return deps.writes.saveReturn({
         actionUpdates,
         agencyId: agency.id,
@@ -417,8 +450,14 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
         expectedVersion: input.version,
         status: submitting ? 'submitted' : 'draft',
         items,
-        actor: actorOf(user, input.requestId),
-        alsoInUnitOfWork: input.alsoInUnitOfWork,
+        actor,
+        alsoInUnitOfWork: async (uow, saved) => {
+          // The outputs' figures are kept as the return's drafts in the same unit of work as its KPI figures.
+          if (deps.outputs && outputDrafts.drafts !== null) {
+            await deps.outputs.saveDrafts(uow, saved, outputDrafts.drafts, actor)
+          }
+          if (input.alsoInUnitOfWork) await input.alsoInUnitOfWork(uow, saved)
+        },
       })
     },
 

@@ -405,6 +405,14 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       canReview: can(user, 'return:review', { agencyId: page.agency.id }) && state === 'submitted' && !locked,
       reviewComment: options.reviewComment ?? '',
       path: returnPath(page.period.id, page.agency.code),
+      outputs: page.outputs.map((line) => ({
+        ...line,
+        actual:
+          options.values?.[`${line.prefix}-actual`] ?? (line.draft?.actual == null ? '' : String(line.draft.actual)),
+        note: options.values?.[`${line.prefix}-note`] ?? line.draft?.note ?? '',
+        actualError: fieldErrors[`${line.prefix}-actual`],
+        noteError: fieldErrors[`${line.prefix}-note`],
+      })),
     })
   }
 
@@ -479,7 +487,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
     handle(async (req, res) => {
       const period = periodParam(req)
       const page = await returns.returnPage(userOf(res), period, await agencyParam(req))
-      if (page.lines.length === 0) {
+      if (page.lines.length === 0 && page.outputs.length === 0) {
         return res.render('returns/nothing-due.njk', { pageTitle: `Nothing due for ${page.period.label}`, page })
       }
       renderReturn(req, res, page)
@@ -494,12 +502,13 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       const period = periodParam(req)
       const agencyId = await agencyParam(req)
       const page = await returns.returnPage(user, period, agencyId)
-      if (page.lines.length === 0) throw new ReturnNotFound() // nothing due: there is no form to post
+      if (page.lines.length === 0 && page.outputs.length === 0) throw new ReturnNotFound() // nothing due: no form
       const intent = formField(req.body, 'intent')
       const versionText = formField(req.body, 'version')
       const version = versionText === '' ? null : /^[1-9]\d{0,8}$/.test(versionText) ? Number(versionText) : undefined
       const fields = postedFields(req.body, page.lines)
       const actionFields = postedActionFields(req.body, page)
+      for (const name of page.outputFields) fields[name] = formField(req.body, name)
       if ((intent !== 'save' && intent !== 'submit') || version === undefined) {
         // Not a form of ours (no button pressed, a version that is not a number): nothing is saved.
         if (!can(user, 'return:edit', { agencyId })) throw new PermissionDenied('return:edit')

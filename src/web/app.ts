@@ -14,6 +14,7 @@ import { kpiRemovalRoutes } from '../imports-web/kpi-removal-routes.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { actionRoutes } from '../plan/action-routes.ts'
+import { commissionedServiceRoutes } from '../funding/service-routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
 import { strategyRoutes } from '../plan/strategy-routes.ts'
@@ -377,6 +378,8 @@ function partnershipRouter(
   )
   // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
   router.use(returnsRoutes({ returns: scoped.returns, accounts }))
+  // Commissioned services and providers (agency-scoped: a provider's data owner sees its own services only).
+  router.use(commissionedServiceRoutes({ commissioning: scoped.commissioning, accounts }))
   router.use(
     budgetRoutes({
       accounts,

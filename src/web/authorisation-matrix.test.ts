@@ -113,6 +113,23 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   })
   assert.ok(apiToken.ok, JSON.stringify(apiToken))
 
+  // A commissioned service whose provider reports through agency A (the demo's own are YOT's or no agency's):
+  // `MATRIX-WMP` in the manifest's samples for the services' pages.
+  const commissioning = (await onlyPartnership(services)).commissioning
+  const commissioner = { role: 'administrator' as const, agencyId: null, email: 'matrix@example.org' }
+  const provider = await commissioning.addProvider(commissioner, {
+    name: 'Matrix provider',
+    agencyId: String(agencyIds[AGENCY_A]),
+  })
+  assert.ok(provider.ok, JSON.stringify(provider))
+  const service = await commissioning.addService(commissioner, {
+    reference: 'MATRIX-WMP',
+    title: 'Matrix service',
+    providerId: String(provider.value.id),
+    agreement: 'grant',
+  })
+  assert.ok(service.ok, JSON.stringify(service))
+
   const users = await (await onlyPartnership(services)).accounts.listUsers(system)
   // An import upload awaiting confirmation, made by the analyst: personal to them (see `personal` in the manifest).
   const analyst = users.find((u) => u.role === 'partnership-analyst')

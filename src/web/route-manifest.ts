@@ -539,4 +539,57 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'plan:edit',
     sample: { own: '/plan/actions/{actionA}/updates' },
   },
+  // Commissioned services and providers (src/funding/service-routes.ts). A service's page belongs to its provider's
+  // reporting agency: that agency's data owner sees it, another's gets 404. `MATRIX-WMP` is made by the authorisation
+  // matrix test (a provider reporting through West Midlands Police); `SWP-1718-YOT-CRW` is the demo's YOT workshops.
+  { method: 'GET', path: '/funding/services', access: 'budget:view' },
+  { method: 'GET', path: '/funding/services/new', access: 'budget:edit' },
+  { method: 'POST', path: '/funding/services', access: 'budget:edit' },
+  {
+    method: 'GET',
+    path: '/funding/services/:reference',
+    access: 'budget:view',
+    agencyScoped: true,
+    sample: { own: '/funding/services/MATRIX-WMP', other: '/funding/services/SWP-1718-YOT-CRW' },
+  },
+  {
+    method: 'POST',
+    path: '/funding/services/:reference/status',
+    access: 'budget:edit',
+    agencyScoped: true,
+    sample: { own: '/funding/services/MATRIX-WMP/status', other: '/funding/services/SWP-1718-YOT-CRW/status' },
+  },
+  {
+    method: 'POST',
+    path: '/funding/services/:reference/commitments',
+    access: 'budget:edit',
+    agencyScoped: true,
+    sample: {
+      own: '/funding/services/MATRIX-WMP/commitments',
+      other: '/funding/services/SWP-1718-YOT-CRW/commitments',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/funding/services/:reference/spend',
+    access: 'budget:edit',
+    agencyScoped: true,
+    sample: { own: '/funding/services/MATRIX-WMP/spend', other: '/funding/services/SWP-1718-YOT-CRW/spend' },
+  },
+  {
+    method: 'POST',
+    path: '/funding/services/:reference/outputs',
+    access: 'budget:edit',
+    agencyScoped: true,
+    sample: { own: '/funding/services/MATRIX-WMP/outputs', other: '/funding/services/SWP-1718-YOT-CRW/outputs' },
+  },
+  {
+    method: 'POST',
+    path: '/funding/services/:reference/actuals',
+    access: 'budget:edit',
+    agencyScoped: true,
+    sample: { own: '/funding/services/MATRIX-WMP/actuals', other: '/funding/services/SWP-1718-YOT-CRW/actuals' },
+  },
+  { method: 'GET', path: '/funding/providers', access: 'budget:view' },
+  { method: 'POST', path: '/funding/providers', access: 'budget:edit' },
 ]

@@ -20,6 +20,7 @@ import { planAndFundingMigration } from './0018-plan-and-funding.ts'
 import { appendixAMigration } from './0022-appendix-a.ts'
 import { strategyApprovalAndStatutoryFunctionsMigration } from './0024-strategy-approval-and-statutory-functions.ts'
 import { actionReturnsMigration } from './0020-action-returns.ts'
+import { serviceReturnsMigration } from './0021-service-returns.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '0022-appendix-a': appendixAMigration,
   '0024-strategy-approval-and-statutory-functions': strategyApprovalAndStatutoryFunctionsMigration,
   '0020-action-returns': actionReturnsMigration,
+  '0021-service-returns': serviceReturnsMigration,
 }
