@@ -17,6 +17,7 @@ const TABLE_FILES = [
   'src/crime/reference/tables.ts',
   'src/funding/funding-tables.ts',
   'src/partnerships/partnership-tables.ts',
+  'src/plan/assessment-tables.ts',
   'src/performance/tables.ts',
   'src/plan/plan-tables.ts',
   'src/public/publication-tables.ts',

@@ -45,6 +45,10 @@ import { createReturnsService } from './returns/returns-service.ts'
 import { DEFAULT_DAYS_AFTER_QUARTER_END } from './returns/due-dates.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { populationsFor } from './regional/populations.ts'
+import type { HeadlinesService } from './crime/headlines/headlines-service.ts'
+import { createAssessmentRepository } from './plan/assessment-repository.ts'
+import { createAssessmentService } from './plan/assessment-service.ts'
+import { loadDemoAssessment } from './plan/assessment-demo.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -133,6 +137,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         config,
         instanceDefaults,
         ...(overrides.importReader ? { importReader: overrides.importReader } : {}),
+        // Read when a page cites a crime figure, never while the services are built (it is made further down).
+        crimeHeadlines: () => crimeComparisons.headlines,
       },
       partnership,
     )
@@ -162,6 +168,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await prepareDemoAccounts(demo.accounts, config)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
+    if (loaded) await loadDemoAssessment(demo.assessments)
     return { partnership, loaded }
   }
 
@@ -319,6 +326,8 @@ export function createPartnershipServices(
     readonly config: Config
     readonly instanceDefaults: InstanceDefaults
     readonly importReader?: ImportReader
+    /** The instance's police recorded crime headlines, for the strategic assessment's citations. */
+    readonly crimeHeadlines?: () => HeadlinesService
   },
   partnership: Partnership,
 ) {
@@ -376,6 +385,22 @@ export function createPartnershipServices(
     report: (year) => performanceReports.report(year),
     daysAfterQuarterEnd: settings.returnsDueDays,
   })
+  // The annual strategic assessment (src/plan/assessment-*.ts): its citations read the performance report above and
+  // the instance's police recorded crime headlines for the partnership's ONS area, never typed figures.
+  const assessments = createAssessmentService({
+    database: scopedDatabase,
+    repository: createAssessmentRepository(scopedDatabase),
+    audit: partnershipAudit,
+    figures: {
+      report: (year) => performanceReports.report(year),
+      crimeHeadlines: async (startYear) => {
+        if (partnership.onsCode === null) throw new Error(`${partnership.name} has no ONS code`)
+        const headlines = instance.crimeHeadlines?.()
+        if (!headlines) throw new Error('this instance keeps no police recorded crime')
+        return headlines.financialYear(partnership.onsCode, startYear)
+      },
+    },
+  })
   return {
     partnership,
     /** The partnership's settings, the instance's filling the gaps. */
@@ -410,6 +435,8 @@ export function createPartnershipServices(
       /** The performance report, regenerated from the stored figures (web page, downloads, `report` command). */
       performance: performanceReports,
     },
+    /** The annual strategic assessment, its citations of the partnership's figures, and its consultation. */
+    assessments,
   }
 }
 

@@ -62,6 +62,12 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'spend_entries',
   'service_outputs',
   'service_output_actuals',
+  'strategic_assessments',
+  'assessment_findings',
+  'assessment_citations',
+  'assessment_threats',
+  'assessment_recommendations',
+  'assessment_consultations',
 ])
 
 const COLUMN = 'partnership_id'

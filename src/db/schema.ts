@@ -10,6 +10,7 @@ import type { TwoStepTables } from '../accounts/two-step/two-step-tables.ts'
 import type { PartnershipTables } from '../partnerships/partnership-tables.ts'
 import type { PlanTables } from '../plan/plan-tables.ts'
 import type { FundingTables } from '../funding/funding-tables.ts'
+import type { AssessmentTables } from '../plan/assessment-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -28,4 +29,5 @@ export interface DatabaseSchema
     TwoStepTables,
     PartnershipTables,
     PlanTables,
-    FundingTables {}
+    FundingTables,
+    AssessmentTables {}

@@ -12,6 +12,12 @@ import type { PartnershipRepository } from './partnership-repository.ts'
  * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
  */
 const OWNED_TABLES_CHILDREN_FIRST = [
+  'assessment_consultations',
+  'assessment_recommendations',
+  'assessment_threats',
+  'assessment_citations',
+  'assessment_findings',
+  'strategic_assessments',
   'service_output_actuals',
   'service_outputs',
   'spend_entries',

@@ -17,6 +17,7 @@ import { publicationSnapshotsMigration } from './0015-publication-snapshots.ts'
 import { partnershipRemovalMigration } from './0016-partnership-removal.ts'
 import { auditVersionIndexMigration } from './0017-audit-version-index.ts'
 import { planAndFundingMigration } from './0018-plan-and-funding.ts'
+import { strategicAssessmentMigration } from './0019-strategic-assessment.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0016-partnership-removal': partnershipRemovalMigration,
   '0017-audit-version-index': auditVersionIndexMigration,
   '0018-plan-and-funding': planAndFundingMigration,
+  '0019-strategic-assessment': strategicAssessmentMigration,
 }

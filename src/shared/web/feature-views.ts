@@ -23,3 +23,5 @@ export const crimeViews = path.join(src, 'crime', 'web', 'views')
 export const partnershipViews = path.join(src, 'partnerships', 'web', 'views')
 /** The regional analyst's comparison of partnerships, named `regional/…`. */
 export const regionalViews = path.join(src, 'regional', 'views')
+/** The strategic assessment's pages, named `plan/assessment…`. */
+export const planViews = path.join(src, 'plan', 'views')

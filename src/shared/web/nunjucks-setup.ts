@@ -14,6 +14,7 @@ import {
   crimeViews,
   partnershipViews,
   regionalViews,
+  planViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -43,6 +44,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       returnViews,
       crimeViews,
       regionalViews,
+      planViews,
     ],
     {
       noCache: options.watch ?? false,
