@@ -5,7 +5,6 @@ import type {
   AssessmentCitationsTable,
   AssessmentConsultationsTable,
   AssessmentFindingsTable,
-  AssessmentRecommendationsTable,
   AssessmentStatus,
   AssessmentThreatsTable,
   ConsultationMethod,
