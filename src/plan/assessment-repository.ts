@@ -399,6 +399,26 @@ export function createAssessmentRepository(database: Database) {
         .execute()
     },
 
+    /** Deletes one item of an assessment (a finding with its citations first). */
+    async deleteItem(
+      uow: UnitOfWork,
+      kind: 'finding' | 'citation' | 'threat' | 'recommendation' | 'consultation',
+      id: number,
+    ): Promise<void> {
+      if (kind === 'finding') {
+        await uow.trx.deleteFrom('assessment_citations').where('finding_id', '=', id).execute()
+        await uow.trx.deleteFrom('assessment_findings').where('id', '=', id).execute()
+      } else if (kind === 'citation') await uow.trx.deleteFrom('assessment_citations').where('id', '=', id).execute()
+      else if (kind === 'threat') await uow.trx.deleteFrom('assessment_threats').where('id', '=', id).execute()
+      else if (kind === 'recommendation') {
+        await uow.trx
+          .deleteFrom('assessment_recommendations')
+          .where('id', '=', id)
+          .where('delivery_priority_id', 'is', null)
+          .execute()
+      } else await uow.trx.deleteFrom('assessment_consultations').where('id', '=', id).execute()
+    },
+
     /** The strategic priorities of the strategies that cover `year` (not superseded), in the strategy's order. */
     async prioritiesFor(year: string, uow?: UnitOfWork): Promise<PriorityChoice[]> {
       const on = uow?.trx ?? db

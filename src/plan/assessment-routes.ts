@@ -161,18 +161,48 @@ export function assessmentRoutes(options: {
     }),
   )
 
+  async function renderAssessment(req: Request, res: Response, status = 200, problems: readonly FieldProblem[] = []) {
+    const page = await pageOf(req)
+    const model = assessmentView(page)
+    const title = `${model.title}${model.illustrative ? ' (illustrative)' : ''}`
+    res.status(status).render('plan/assessment.njk', {
+      pageTitle: problems.length > 0 ? `Error: ${title}` : title,
+      assessment: model,
+      canEdit: can(res.locals.currentUser, 'plan:edit'),
+      flash: problems.length > 0 ? undefined : takeFlash(req),
+      // The problem is with the whole page's action: the summary links to the top of the findings.
+      errorList: problems.map((p) => ({ text: p.message, href: '#findings' })),
+    })
+  }
+
   router.get(
     '/plan/assessments/:year',
     view,
+    wrap((req, res) => renderAssessment(req, res)),
+  )
+
+  // Removing an item of a draft: one small form per item on the assessment page (its id in a hidden field).
+  router.post(
+    '/plan/assessments/:year/remove',
+    edit,
     wrap(async (req, res) => {
-      const page = await pageOf(req)
-      const model = assessmentView(page)
-      res.render('plan/assessment.njk', {
-        pageTitle: `${model.title}${model.illustrative ? ' (illustrative)' : ''}`,
-        assessment: model,
-        canEdit: can(res.locals.currentUser, 'plan:edit'),
-        flash: takeFlash(req),
-      })
+      const { record } = await pageOf(req)
+      const slug = yearSlug(record.assessment.year)
+      const outcome = await assessments.remove(actor(res), record.assessment.year, body(req, 'item'))
+      const anchors: Record<string, string> = {
+        finding: '#findings',
+        citation: '#findings',
+        threat: '#threats',
+        recommendation: '#recommendations',
+        consultation: '#consultation',
+      }
+      await answer(
+        req,
+        res,
+        outcome,
+        { slug, anchor: outcome.ok ? (anchors[outcome.value] ?? '') : '', flash: 'Removed.' },
+        (problems, status) => renderAssessment(req, res, status, problems),
+      )
     }),
   )
 

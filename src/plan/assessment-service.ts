@@ -550,6 +550,55 @@ export function createAssessmentService(deps: AssessmentServiceDependencies) {
     },
 
     /**
+     * Removes one item of a draft (`finding:12`, `citation:3`, `threat:4`, `recommendation:5`, `consultation:6`),
+     * with an audit event that keeps it. A finding goes with its citations; an adopted recommendation stays (a
+     * delivery priority came from it).
+     */
+    remove(actor: string, year: string, input: { item?: string }) {
+      return onDraft(
+        year,
+        async (uow, record, stamp) => {
+          const match = /^(finding|citation|threat|recommendation|consultation):([1-9]\d{0,8})$/.exec(text(input.item))
+          const refused = { ok: false as const, problems: [{ field: 'item', message: 'Choose what to remove' }] }
+          if (!match) return refused
+          const kind = match[1] as 'finding' | 'citation' | 'threat' | 'recommendation' | 'consultation'
+          const id = Number(match[2])
+          const found: unknown =
+            kind === 'finding'
+              ? record.findings.find((f) => f.id === id)
+              : kind === 'citation'
+                ? record.findings.flatMap((f) => f.citations).find((c) => c.id === id)
+                : kind === 'threat'
+                  ? record.threats.find((t) => t.id === id)
+                  : kind === 'recommendation'
+                    ? record.recommendations.find((r) => r.id === id)
+                    : record.consultations.find((c) => c.id === id)
+          if (found === undefined) return refused
+          if (kind === 'recommendation' && (found as { adoptedAs: unknown }).adoptedAs !== null) {
+            return {
+              ok: false,
+              problems: [
+                { field: 'item', message: 'An adopted recommendation stays: a delivery priority came from it' },
+              ],
+            }
+          }
+          await repository.deleteItem(uow, kind, id)
+          await event(
+            uow,
+            stamp,
+            'delete',
+            `assessment-${kind}`,
+            `${record.assessment.year}/${kind}/${id}`,
+            found,
+            null,
+          )
+          return { ok: true, value: kind }
+        },
+        actor,
+      )
+    },
+
+    /**
      * Makes the assessment final: every citation's figure as it is now is written beside it (value and source, or
      * why there was none), in the same unit of work as the status, so the final assessment keeps what it said.
      */

@@ -57,6 +57,7 @@ export function assessmentView(page: AssessmentPage) {
       citations: finding.citations.map((c) => {
         const figure = citations.get(c.id)
         return {
+          id: c.id,
           label: figure?.live.label ?? `${c.kind}: ${c.key}`,
           period: period(c.period).label,
           value: figure?.shown.value ?? null,
@@ -82,6 +83,7 @@ export function assessmentView(page: AssessmentPage) {
   const threats = placed.map((p) => {
     const score = scoreThreat(p.impact, p.likelihood)
     return {
+      id: p.threat.id,
       label: p.label,
       title: p.title,
       description: p.threat.description,
@@ -136,6 +138,7 @@ export function assessmentView(page: AssessmentPage) {
       adoptedAt: r.adoptedAt,
     })),
     consultations: record.consultations.map((c) => ({
+      id: c.id,
       consultee: c.consultee,
       kind: CONSULTEE_KINDS[c.consulteeKind],
       when: c.heldTo === null || c.heldTo === c.heldFrom ? c.heldFrom : `${c.heldFrom} to ${c.heldTo}`,

@@ -365,6 +365,42 @@ for (const dialect of testDialects()) {
       }
     })
 
+    it('removes an item of a draft with an audit event that keeps it, but not an adopted recommendation', async () => {
+      const demo = await scoped()
+      assert.equal(
+        (await post('/plan/assessments/2018-19/threats', { title: 'To remove', impact: '1', likelihood: '2' })).status,
+        303,
+      )
+      const threat = await demo.database.db
+        .selectFrom('assessment_threats')
+        .selectAll()
+        .where('title', '=', 'To remove')
+        .executeTakeFirstOrThrow()
+      const html = await (await analyst.get('/plan/assessments/2018-19')).text()
+      assert.ok(html.includes(`name="item" value="threat:${threat.id}"`), 'a remove button for the threat')
+      assert.equal((await post('/plan/assessments/2018-19/remove', { item: `threat:${threat.id}` })).status, 303)
+      assert.equal(
+        (await demo.database.db.selectFrom('assessment_threats').select('id').where('id', '=', threat.id).execute())
+          .length,
+        0,
+      )
+      const removed = await demo.audit.list({ entityType: 'assessment-threat', actions: ['delete'] })
+      assert.equal(removed.length, 1)
+      assert.equal((JSON.parse(removed[0]?.before ?? 'null') as { title: string }).title, 'To remove')
+
+      const bad = await post('/plan/assessments/2018-19/remove', { item: 'threat:999999' })
+      assert.equal(bad.status, 400)
+      assert.match(textOf(await bad.text()), /There is a problem Choose what to remove/)
+      const adopted = await demo.database.db
+        .selectFrom('assessment_recommendations')
+        .select('id')
+        .where('delivery_priority_id', 'is not', null)
+        .executeTakeFirstOrThrow()
+      const kept = await post('/plan/assessments/2018-19/remove', { item: `recommendation:${adopted.id}` })
+      assert.equal(kept.status, 400)
+      assert.match(textOf(await kept.text()), /An adopted recommendation stays/)
+    })
+
     it('lets every reader but a data owner read it, and only analysts and administrators change it', async () => {
       const expected: [Role, number, number][] = [
         ['administrator', 200, 400],

@@ -372,6 +372,12 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'POST', path: '/plan/assessments', access: 'plan:edit' },
   { method: 'GET', path: '/plan/assessments/:year', access: 'plan:view', sample: { own: '/plan/assessments/2018-19' } },
   {
+    method: 'POST',
+    path: '/plan/assessments/:year/remove',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/remove' },
+  },
+  {
     method: 'GET',
     path: '/plan/assessments/:year/findings/new',
     access: 'plan:edit',
