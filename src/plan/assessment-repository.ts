@@ -436,6 +436,11 @@ export function createAssessmentRepository(database: Database) {
       return rows
     },
 
+    /** Whether the partnership has a KPI of this id (a citation names one). */
+    async indicatorExists(uow: UnitOfWork, id: string): Promise<boolean> {
+      return (await uow.trx.selectFrom('indicators').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+    },
+
     /** A year's delivery priorities, with the strategic priority each sits under. */
     async deliveryPrioritiesOf(year: string) {
       return db

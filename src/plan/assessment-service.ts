@@ -318,9 +318,7 @@ export function createAssessmentService(deps: AssessmentServiceDependencies) {
           if (!isCitationKind(kind)) problems.push({ field: 'kind', message: 'Choose what kind of figure to cite' })
           else if (kind.startsWith('kpi-')) {
             key = text(input.kpi)
-            const exists =
-              key !== '' &&
-              (await uow.trx.selectFrom('indicators').select('id').where('id', '=', key).executeTakeFirst())
+            const exists = key !== '' && (await repository.indicatorExists(uow, key))
             if (!exists) problems.push({ field: 'kpi', message: 'Choose the KPI whose figure to cite' })
           } else if (kind === 'crime-headline') {
             key = text(input.crime)

@@ -315,6 +315,12 @@ for (const dialect of testDialects()) {
         text: 'Knife crime is the finding.',
       })
       assert.ok(finding.ok)
+      const unknown = await post(`/plan/assessments/2019-20/findings/${finding.value.id}/citations`, {
+        kind: 'kpi-outturn',
+        kpi: 'no-such-kpi',
+      })
+      assert.equal(unknown.status, 400)
+      assert.match(textOf(await unknown.text()), /Choose the KPI whose figure to cite/)
       const cited = await post(`/plan/assessments/2019-20/findings/${finding.value.id}/citations`, {
         kind: 'kpi-outturn',
         kpi: 'knife-crime',
