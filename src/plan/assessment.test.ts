@@ -407,6 +407,16 @@ for (const dialect of testDialects()) {
       assert.match(textOf(await kept.text()), /An adopted recommendation stays/)
     })
 
+    it('keeps the demo from being removed unasked once someone has written in its assessment', async () => {
+      const refused = await app.services.demo.remove('admin@example.org')
+      assert.equal(refused.outcome, 'refused')
+      assert.ok(
+        refused.outcome === 'refused' &&
+          refused.notFromTheDemo.some((line) => /^\d+ strategic assessment\(s\): .*FY2018-19/.test(line)),
+        JSON.stringify(refused),
+      )
+    })
+
     it('lets every reader but a data owner read it, and only analysts and administrators change it', async () => {
       const expected: [Role, number, number][] = [
         ['administrator', 200, 400],
