@@ -3,10 +3,10 @@ import { dialectOf } from '../database.ts'
 import { createTable, withId } from '../schema-builder.ts'
 
 /**
- * The annual strategic assessment (Crime and Disorder Act 1998 s.6, SI 2007/1830 reg. 5): the year it informs, the
- * data window it reads, findings per theme, each finding's citations of saferhub's own figures, threats scored
- * impact × likelihood, recommendations (each may be adopted as a delivery priority of the year it informs), and the
- * consultation that informed it.
+ * The annual strategic assessment (Crime and Disorder Act 1998 s.6 and its regulations, SI 2007/1830): the year it
+ * informs, the data window it reads, findings per theme, each finding's citations of saferhub's own figures, threats
+ * scored impact × likelihood, recommendations (each may be adopted as a delivery priority of the year it informs),
+ * and the consultation that informed it.
  *
  * Rules the database holds, as in 0018:
  * - Every table is the partnership's (`partnership_id`, row-level security on PostgreSQL) and every reference between
@@ -169,7 +169,7 @@ export const strategicAssessmentMigration: Migration = {
       ),
     ).execute()
 
-    // Consultation (s.6 and SI 2007/1830 reg. 5): who, when, how, what was said and how the partnership answered.
+    // Consultation (s.6 and its regulations): who, when, how, what was said and how the partnership answered.
     await audited(
       inSamePartnership(
         owned('assessment_consultations')
