@@ -19,6 +19,7 @@ const TABLE_FILES = [
   'src/funding/funding-tables.ts',
   'src/funding/service-return-tables.ts',
   'src/partnerships/partnership-tables.ts',
+  'src/plan/assessment-tables.ts',
   'src/performance/tables.ts',
   'src/plan/action-return-tables.ts',
   'src/plan/plan-tables.ts',

@@ -65,6 +65,10 @@ import { createStrategyRepository } from './plan/strategy-repository.ts'
 import { createStrategyService } from './plan/strategy-service.ts'
 import { createKpiLinkService } from './plan/kpi-links.ts'
 import { loadDemoStrategy } from './plan/strategy-demo.ts'
+import type { HeadlinesService } from './crime/headlines/headlines-service.ts'
+import { createAssessmentRepository } from './plan/assessment-repository.ts'
+import { createAssessmentService } from './plan/assessment-service.ts'
+import { loadDemoAssessment } from './plan/assessment-demo.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -153,6 +157,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         config,
         instanceDefaults,
         ...(overrides.importReader ? { importReader: overrides.importReader } : {}),
+        // Read when a page cites a crime figure, never while the services are built (it is made further down).
+        crimeHeadlines: () => crimeComparisons.headlines,
       },
       partnership,
     )
@@ -192,6 +198,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
     if (loaded) await demo.appendixA.loadDemo(DEMO_ACTOR)
+    if (loaded) await loadDemoAssessment(demo.assessments)
     return { partnership, loaded }
   }
 
@@ -349,6 +356,8 @@ export function createPartnershipServices(
     readonly config: Config
     readonly instanceDefaults: InstanceDefaults
     readonly importReader?: ImportReader
+    /** The instance's police recorded crime headlines, for the strategic assessment's citations. */
+    readonly crimeHeadlines?: () => HeadlinesService
   },
   partnership: Partnership,
 ) {
@@ -470,6 +479,22 @@ export function createPartnershipServices(
       audit: partnershipAudit,
     }),
   }
+  // The annual strategic assessment (src/plan/assessment-*.ts): its citations read the performance report above and
+  // the instance's police recorded crime headlines for the partnership's ONS area, never typed figures.
+  const assessments = createAssessmentService({
+    database: scopedDatabase,
+    repository: createAssessmentRepository(scopedDatabase),
+    audit: partnershipAudit,
+    figures: {
+      report: (year) => performanceReports.report(year),
+      crimeHeadlines: async (startYear) => {
+        if (partnership.onsCode === null) throw new Error(`${partnership.name} has no ONS code`)
+        const headlines = instance.crimeHeadlines?.()
+        if (!headlines) throw new Error('this instance keeps no police recorded crime')
+        return headlines.financialYear(partnership.onsCode, startYear)
+      },
+    },
+  })
   return {
     partnership,
     /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
@@ -521,6 +546,8 @@ export function createPartnershipServices(
     },
     /** The strategy and its priorities, and KPIs' links to them (the plan's landing page reads them). */
     strategy,
+    /** The annual strategic assessment, its citations of the partnership's figures, and its consultation. */
+    assessments,
   }
 }
 

@@ -68,6 +68,12 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'appendix_a_publications',
   'grant_publishing_settings',
   'return_output_items',
+  'strategic_assessments',
+  'assessment_findings',
+  'assessment_citations',
+  'assessment_threats',
+  'assessment_recommendations',
+  'assessment_consultations',
 ])
 
 const COLUMN = 'partnership_id'

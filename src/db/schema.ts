@@ -13,6 +13,7 @@ import type { FundingTables } from '../funding/funding-tables.ts'
 import type { AppendixATables } from '../funding/appendix-a-tables.ts'
 import type { ActionReturnTables } from '../plan/action-return-tables.ts'
 import type { ServiceReturnTables } from '../funding/service-return-tables.ts'
+import type { AssessmentTables } from '../plan/assessment-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -34,4 +35,5 @@ export interface DatabaseSchema
     FundingTables,
     AppendixATables,
     ActionReturnTables,
-    ServiceReturnTables {}
+    ServiceReturnTables,
+    AssessmentTables {}

@@ -17,6 +17,12 @@ const OWNED_TABLES_CHILDREN_FIRST = [
   'appendix_a_approvals',
   'appendix_a_narratives',
   'return_output_items',
+  'assessment_consultations',
+  'assessment_recommendations',
+  'assessment_threats',
+  'assessment_citations',
+  'assessment_findings',
+  'strategic_assessments',
   'service_output_actuals',
   'service_outputs',
   'spend_entries',
@@ -220,6 +226,33 @@ export async function rowsNotWrittenBy(database: ScopedDatabase, actor: string, 
     db.selectFrom('agency_returns').select(['period', 'agency_id']).orderBy('period').execute(),
     db.selectFrom('report_approvals').select(['year', 'actor']).where('actor', '!=', actor).execute(),
   ])
+  // A strategic assessment someone else wrote in, or any item of one they added (src/plan/assessment-*.ts).
+  const assessments = await db
+    .selectFrom('strategic_assessments as a')
+    .select(['a.year', 'a.updated_by'])
+    .where((eb) =>
+      eb.or([
+        eb('a.updated_by', '!=', actor),
+        ...(
+          [
+            'assessment_findings',
+            'assessment_threats',
+            'assessment_recommendations',
+            'assessment_consultations',
+          ] as const
+        ).map((table) =>
+          eb.exists(
+            eb
+              .selectFrom(table)
+              .select('id')
+              .whereRef(`${table}.assessment_id`, '=', 'a.id')
+              .where(`${table}.updated_by`, '!=', actor),
+          ),
+        ),
+      ]),
+    )
+    .orderBy('a.year')
+    .execute()
   const some = <T>(rows: readonly T[], what: string, describe: (row: T) => string): string[] => {
     if (rows.length === 0) return []
     const named = rows.slice(0, limit).map(describe).join('; ')
@@ -231,5 +264,6 @@ export async function rowsNotWrittenBy(database: ScopedDatabase, actor: string, 
     ...some(values, 'figure(s)', (r) => `${r.indicator_id} ${r.period} (changed by ${r.updated_by})`),
     ...some(returns, 'quarterly return(s)', (r) => `${r.period} from agency ${r.agency_id}`),
     ...some(approvals, 'publication approval(s)', (r) => `${r.year} by ${r.actor}`),
+    ...some(assessments, 'strategic assessment(s)', (r) => `${r.year} (changed by ${r.updated_by})`),
   ]
 }

@@ -42,6 +42,7 @@ import { setUpHealthChecks } from './health.ts'
 import { keepRenderedPages, sendRenderedPages } from './kept-pages.ts'
 import { jsonLogger, type Logger } from './logger.ts'
 import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
+import { assessmentRoutes } from '../plan/assessment-routes.ts'
 import { saveSessionBeforeRendering } from './save-session-first.ts'
 import { noStore, setUpWebSecurity } from './security.ts'
 import { setUpStaticAssets } from './static-assets.ts'
@@ -429,6 +430,8 @@ function partnershipRouter(
       money: planMoney(scoped.budget.rows),
     }),
   )
+  // The annual strategic assessment and its consultation (src/plan/assessment-routes.ts): plan:view, plan:edit.
+  router.use(assessmentRoutes({ assessments: scoped.assessments, accounts }))
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
   router.use(
     crimeWebRoutes({

@@ -592,4 +592,101 @@ export const routeManifest: readonly RouteAccess[] = [
   },
   { method: 'GET', path: '/funding/providers', access: 'budget:view' },
   { method: 'POST', path: '/funding/providers', access: 'budget:edit' },
+  // The annual strategic assessment and its consultation (src/plan/assessment-routes.ts). It belongs to the whole
+  // partnership, not to an agency: `plan:view` is asked with no agency, so a data owner does not read it. The demo
+  // holds the 2018-19 assessment (its finding and recommendation 1 are the samples' objects).
+  { method: 'GET', path: '/plan/assessments', access: 'plan:view' },
+  { method: 'GET', path: '/plan/assessments/new', access: 'plan:edit' },
+  { method: 'POST', path: '/plan/assessments', access: 'plan:edit' },
+  { method: 'GET', path: '/plan/assessments/:year', access: 'plan:view', sample: { own: '/plan/assessments/2018-19' } },
+  {
+    method: 'POST',
+    path: '/plan/assessments/:year/remove',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/remove' },
+  },
+  {
+    method: 'GET',
+    path: '/plan/assessments/:year/findings/new',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/findings/new' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/assessments/:year/findings',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/findings' },
+  },
+  {
+    method: 'GET',
+    path: '/plan/assessments/:year/findings/:finding/citations/new',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/findings/1/citations/new' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/assessments/:year/findings/:finding/citations',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/findings/1/citations' },
+  },
+  {
+    method: 'GET',
+    path: '/plan/assessments/:year/threats/new',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/threats/new' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/assessments/:year/threats',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/threats' },
+  },
+  {
+    method: 'GET',
+    path: '/plan/assessments/:year/recommendations/new',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/recommendations/new' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/assessments/:year/recommendations',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/recommendations' },
+  },
+  {
+    method: 'GET',
+    path: '/plan/assessments/:year/recommendations/:recommendation/adopt',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/recommendations/1/adopt' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/assessments/:year/recommendations/:recommendation/adopt',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/recommendations/1/adopt' },
+  },
+  {
+    method: 'GET',
+    path: '/plan/assessments/:year/consultations/new',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/consultations/new' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/assessments/:year/consultations',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/consultations' },
+  },
+  {
+    method: 'GET',
+    path: '/plan/assessments/:year/final',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/final' },
+  },
+  {
+    method: 'POST',
+    path: '/plan/assessments/:year/final',
+    access: 'plan:edit',
+    sample: { own: '/plan/assessments/2018-19/final' },
+  },
 ]

@@ -21,6 +21,7 @@ import { appendixAMigration } from './0022-appendix-a.ts'
 import { strategyApprovalAndStatutoryFunctionsMigration } from './0024-strategy-approval-and-statutory-functions.ts'
 import { actionReturnsMigration } from './0020-action-returns.ts'
 import { serviceReturnsMigration } from './0021-service-returns.ts'
+import { strategicAssessmentMigration } from './0019-strategic-assessment.ts'
 
 /**
  * Every migration, in the order it runs. Each feature adds its own file; names sort by their number.
@@ -45,8 +46,9 @@ export const migrations: Record<string, Migration> = {
   '0016-partnership-removal': partnershipRemovalMigration,
   '0017-audit-version-index': auditVersionIndexMigration,
   '0018-plan-and-funding': planAndFundingMigration,
-  '0022-appendix-a': appendixAMigration,
-  '0024-strategy-approval-and-statutory-functions': strategyApprovalAndStatutoryFunctionsMigration,
+  '0019-strategic-assessment': strategicAssessmentMigration,
   '0020-action-returns': actionReturnsMigration,
   '0021-service-returns': serviceReturnsMigration,
+  '0022-appendix-a': appendixAMigration,
+  '0024-strategy-approval-and-statutory-functions': strategyApprovalAndStatutoryFunctionsMigration,
 }
