@@ -218,6 +218,50 @@ for (const dialect of testDialects()) {
       assert.ok(await services.partnerships.findBySlug('wolverhampton'))
     })
 
+    test('refuses while the demo’s plan or money holds a row someone else changed, naming it', async () => {
+      const demo = services.forPartnership(await services.partnerships.resolve('wolverhampton'))
+      const stream = await demo.database.db
+        .selectFrom('funding_streams')
+        .select(['id', 'updated_by'])
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
+      const action = await demo.database.db
+        .selectFrom('plan_actions')
+        .select(['id', 'updated_by'])
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
+      // Someone edits a funding stream and an action of the demo (as the budget and action pages would).
+      await demo.database.db
+        .updateTable('funding_streams')
+        .set({ updated_by: 'amy@example.org' })
+        .where('id', '=', stream.id)
+        .execute()
+      await demo.database.db
+        .updateTable('plan_actions')
+        .set({ updated_by: 'amy@example.org' })
+        .where('id', '=', action.id)
+        .execute()
+      try {
+        const output = capture()
+        assert.equal(await demoRemoveCommand.run([], services, output), 1)
+        const text = output.err_.join('\n')
+        assert.ok(text.includes(`1 funding stream(s): #${stream.id} (changed by amy@example.org)`), text)
+        assert.ok(text.includes(`1 action(s): #${action.id} (changed by amy@example.org)`), text)
+        assert.ok(await services.partnerships.findBySlug('wolverhampton'))
+      } finally {
+        await demo.database.db
+          .updateTable('funding_streams')
+          .set({ updated_by: stream.updated_by })
+          .where('id', '=', stream.id)
+          .execute()
+        await demo.database.db
+          .updateTable('plan_actions')
+          .set({ updated_by: action.updated_by })
+          .where('id', '=', action.id)
+          .execute()
+      }
+    })
+
     test('refuses while the demo holds a figure someone else wrote, naming it; --delete-own-work removes it too', async () => {
       // Someone imports their own files into the demo partnership: a figure changed by them, not the loader.
       const changed = (await import('node:fs')).readFileSync(demoFiles[2] as string, 'utf8')

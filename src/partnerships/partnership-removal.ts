@@ -199,6 +199,26 @@ async function deleteUnusedAgencies(
   return deleted
 }
 
+/** The plan's and the money's tables whose rows say who last changed them, and what a row is called. */
+const PLAN_AND_MONEY_TABLES = [
+  ['strategies', 'strateg(y/ies)'],
+  ['strategic_priorities', 'strategic priorit(y/ies)'],
+  ['delivery_priorities', 'delivery priorit(y/ies)'],
+  ['indicator_priorities', 'KPI link(s) to priorities'],
+  ['plan_actions', 'action(s)'],
+  ['action_milestones', 'action milestone(s)'],
+  ['funding_streams', 'funding stream(s)'],
+  ['funding_awards', 'funding award(s)'],
+  ['carry_forwards', 'carry-forward(s)'],
+  ['providers', 'provider(s)'],
+  ['commissioned_services', 'commissioned service(s)'],
+  ['budget_allocations', 'budget allocation(s)'],
+  ['service_commitments', 'service award(s)'],
+  ['spend_entries', 'spend figure(s)'],
+  ['service_outputs', 'service output(s)'],
+  ['service_output_actuals', 'service output figure(s)'],
+] as const
+
 /**
  * What in a partnership was not written by `actor` (the demo loader), in words: KPIs, baselines and figures last
  * changed by someone else, returns (the demo loader writes none) and approvals by someone else. At most `limit`
@@ -253,6 +273,18 @@ export async function rowsNotWrittenBy(database: ScopedDatabase, actor: string, 
     )
     .orderBy('a.year')
     .execute()
+  // The plan and its money (issue 10): any row someone other than the loader last changed, by table.
+  const planAndMoney = await Promise.all(
+    PLAN_AND_MONEY_TABLES.map(async ([table, what]) => ({
+      what,
+      rows: await db
+        .selectFrom(table)
+        .select(['id', 'updated_by'])
+        .where('updated_by', '!=', actor)
+        .orderBy('id')
+        .execute(),
+    })),
+  )
   const some = <T>(rows: readonly T[], what: string, describe: (row: T) => string): string[] => {
     if (rows.length === 0) return []
     const named = rows.slice(0, limit).map(describe).join('; ')
@@ -265,5 +297,6 @@ export async function rowsNotWrittenBy(database: ScopedDatabase, actor: string, 
     ...some(returns, 'quarterly return(s)', (r) => `${r.period} from agency ${r.agency_id}`),
     ...some(approvals, 'publication approval(s)', (r) => `${r.year} by ${r.actor}`),
     ...some(assessments, 'strategic assessment(s)', (r) => `${r.year} (changed by ${r.updated_by})`),
+    ...planAndMoney.flatMap(({ what, rows }) => some(rows, what, (r) => `#${r.id} (changed by ${r.updated_by})`)),
   ]
 }
