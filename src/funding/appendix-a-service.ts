@@ -2,9 +2,9 @@ import { can, demand, type Principal } from '../accounts/permissions.ts'
 import { inUnitOfWork, type UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
 import { partnershipIdOf } from '../db/partnership-scope.ts'
-import { computeYearBudget, type BudgetRows } from '../domain/budget.ts'
+import { computeYearBudget, yearsWithMoney, type BudgetRows } from '../domain/budget.ts'
 import { personLabel, publicationStatus, type Approval, type Person } from '../public/publication.ts'
-import { buildAppendixA, checkNarrative, yearsWithMoney, type AppendixA, type NarrativeCheck } from './appendix-a.ts'
+import { buildAppendixA, checkNarrative, type AppendixA, type NarrativeCheck } from './appendix-a.ts'
 import { sha256, type AppendixAApproval, type AppendixARepository } from './appendix-a-repository.ts'
 
 /** A user as the services see them. */

@@ -2,9 +2,9 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
-import type { BudgetRows } from '../domain/budget.ts'
+import { yearsWithMoney, type BudgetRows } from '../domain/budget.ts'
 import { createNunjucksEnvironment } from '../shared/web/nunjucks-setup.ts'
-import { ILLUSTRATIVE_LABEL, buildAppendixA, yearsWithMoney } from './appendix-a.ts'
+import { ILLUSTRATIVE_LABEL, buildAppendixA } from './appendix-a.ts'
 import { appendixACsv, appendixAStandaloneHtml, appendixAXlsx } from './appendix-a-exports.ts'
 import { SEED_NARRATIVE } from './appendix-a-service.ts'
 
@@ -113,7 +113,7 @@ describe('Appendix A of a year', () => {
   })
 
   it('lists the years with money, newest first', () => {
-    assert.deepEqual(yearsWithMoney(ROWS), ['FY2018-19', 'FY2017-18'])
+    assert.deepEqual(yearsWithMoney(ROWS), ['FY2017-18', 'FY2018-19'])
   })
 })
 

@@ -199,14 +199,3 @@ export function buildAppendixA(
       priorities.some((p) => p.illustrative || p.services.some((s) => s.illustrative)),
   }
 }
-
-/** The years in which the partnership has any money: awards, carry-forwards in, allocations or spend. */
-export function yearsWithMoney(rows: BudgetRows): string[] {
-  const years = new Set<string>([
-    ...rows.awards.map((a) => a.year),
-    ...rows.carryForwards.map((c) => c.intoYear),
-    ...rows.allocations.map((a) => a.year),
-    ...rows.spend.map((s) => s.period.slice(0, 9)),
-  ])
-  return [...years].filter((y) => /^FY\d{4}-\d{2}$/.test(y)).sort((a, b) => b.localeCompare(a))
-}
