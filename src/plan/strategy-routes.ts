@@ -38,8 +38,8 @@ export interface StrategyRoutesOptions {
   readonly now?: () => Date
 }
 
-const STATUS_WORDS = { draft: 'Draft', approved: 'Approved', superseded: 'Superseded' } as const
-const STATUS_TAG = { draft: 'govuk-tag--grey', approved: 'govuk-tag--green', superseded: 'govuk-tag--yellow' } as const
+export const STATUS_WORDS = { draft: 'Draft', approved: 'Approved', superseded: 'Superseded' } as const
+export const STATUS_TAG = { draft: 'govuk-tag--grey', approved: 'govuk-tag--green', superseded: 'govuk-tag--yellow' } as const
 
 /** A form field as one trimmed-later string (the 'simple' query parser and forms can give arrays). */
 function field(body: unknown, name: string): string {
