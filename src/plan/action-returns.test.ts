@@ -181,6 +181,66 @@ for (const dialect of testDialects()) {
       assert.deepEqual(await updatesOf(wmpAction), [], 'the other agency’s action is untouched')
     })
 
+    test('an agency that owns no KPI but leads an action has a return for it, listed in the quarter', async () => {
+      const [probation] = await database.db
+        .insertInto('agencies')
+        .values([{ code: 'NPS', name: 'National Probation Service', created_at: '2018-01-01T00:00:00Z' }])
+        .returning(['id'])
+        .execute()
+      assert.ok(probation)
+      await database.db
+        .insertInto('partnership_agencies')
+        .values({ partnership_id: database.partnershipId, agency_id: probation.id, linked_at: '2018-01-01T00:00:00Z' })
+        .execute()
+      const before = await returns().overview(analyst, QUARTER)
+      assert.ok(!before.rows.some((r) => r.agency.id === probation.id), 'no KPI and no action: nothing owed')
+      const priorities = await database.db.selectFrom('strategic_priorities').select('id').orderBy('id').execute()
+      const created = await createActionService({
+        database,
+        repository: createActionRepository(database),
+        audit,
+      }).create(
+        analyst,
+        actionForm({
+          reference: 'NPS-1',
+          title: 'Strengthen offender management pathways',
+          strategicPriority: String(priorities[0]?.id),
+          leadAgency: String(probation.id),
+          status: 'not-started',
+        }),
+      )
+      assert.equal(created.kind, 'saved')
+      const actionId = created.kind === 'saved' ? created.action.id : 0
+      const overview = await returns().overview(analyst, QUARTER)
+      const row = overview.rows.find((r) => r.agency.id === probation.id)
+      assert.ok(row, 'the agency that leads an action owes a return')
+      assert.equal(row.indicators, 0)
+      const owner = { role: 'data-owner' as const, agencyId: probation.id, email: 'nps@example.org' }
+      const page = await returns().returnPage(owner, QUARTER, probation.id)
+      assert.deepEqual(
+        page.actions.map((l) => l.action.reference),
+        ['NPS-1'],
+      )
+      const submitted = await returns().saveReturn(owner, QUARTER, probation.id, {
+        version: null,
+        intent: 'submit',
+        fields: {},
+        actionFields: boxes(actionId, 'on-track', 'Pathway mapped with the CRC'),
+      })
+      assert.equal(submitted.kind, 'saved', JSON.stringify(submitted))
+      const accepted = await returns().review(analyst, QUARTER, probation.id, {
+        version: 1,
+        decision: 'accept',
+        comment: '',
+      })
+      assert.equal(accepted.kind, 'saved', JSON.stringify(accepted))
+      assert.equal((await actionRow(actionId)).status, 'on-track')
+      assert.deepEqual(
+        (await updatesOf(actionId)).map((u) => u.note),
+        ['Pathway mapped with the CRC'],
+      )
+    })
+
     test('sent back: nothing applied; the drafts stay for the data owner to correct', async () => {
       assert.equal((await save('submit', null, boxes(yotAction, 'complete', 'All sessions delivered'))).kind, 'saved')
       const sentBack = await returns().review(analyst, QUARTER, agencies.YOT as number, {

@@ -256,6 +256,12 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
     return actions.map((action) => ({ action, draft: drafts.find((d) => d.actionId === action.id) ?? null }))
   }
 
+  /** True when the agency leads any of the delivery plan's actions, which it updates in its return. */
+  async function leadsActions(agencyId: number): Promise<boolean> {
+    if (!deps.actions) return false
+    return (await deps.actions.forReturn(agencyId, null)).actions.length > 0
+  }
+
   /** The service outputs an agency reports in its return for a quarter (none without the services feature). */
   async function outputLines(agencyId: number, period: string): Promise<ReturnOutputLine[]> {
     if (!deps.outputs) return []
@@ -288,8 +294,10 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       const rows: OverviewRow[] = []
       for (const agency of agencies) {
         const count = indicators.filter((i) => ownerOf(i, agencies)?.id === agency.id).length
-        // An agency that owns no KPI due may still report its providers' service outputs (return-outputs.ts).
-        if (count === 0 && (await outputLines(agency.id, p.id)).length === 0) continue
+        // An agency that owns no KPI due may still report its providers' service outputs (return-outputs.ts) or update
+        // the actions it leads (src/plan/action-return-updates.ts).
+        if (count === 0 && (await outputLines(agency.id, p.id)).length === 0 && !(await leadsActions(agency.id)))
+          continue
         const returned = returns.find((r) => r.agencyId === agency.id) ?? null
         rows.push({ agency, indicators: count, returned, arrival: arrival(returned, due) })
       }
@@ -303,7 +311,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       const due = await dueIndicators(agency, agencies, p)
       const outputs = await outputLines(agency.id, p.id)
       const outputFields = outputFieldNames(outputs)
-      if (due.length === 0 && outputs.length === 0) {
+      if (due.length === 0 && outputs.length === 0 && !(await leadsActions(agency.id))) {
         // An agency that owns KPIs, none due this quarter, has a return page that says when the next one is due.
         let next = p
         for (let step = 0; step < 4; step++) {
@@ -388,7 +396,7 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       const { agency, agencies } = await agencyFor(user, step.permission, agencyId)
       const due = await dueIndicators(agency, agencies, p)
       const outputs = await outputLines(agency.id, p.id)
-      if (due.length === 0 && outputs.length === 0) throw new ReturnNotFound()
+      if (due.length === 0 && outputs.length === 0 && !(await leadsActions(agency.id))) throw new ReturnNotFound()
       const values = await deps.figures.listValues({ indicatorIds: due.map((d) => d.indicator.id) })
       const submitting = input.intent === 'submit'
       const problems: ItemProblem[] = []
