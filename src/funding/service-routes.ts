@@ -1,7 +1,6 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
+import express, { type Request, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
-import { PermissionDenied } from '../accounts/permissions.ts'
-import { requirePermission, requireSignIn } from '../accounts/web/authentication.ts'
+import { objectPageHandler, requirePermission, requireSignIn } from '../accounts/web/authentication.ts'
 import { formField } from '../accounts/web/forms.ts'
 import { formatMoney, type Pence } from '../domain/money.ts'
 import { agreementLength } from './service-agreement.ts'
@@ -113,31 +112,8 @@ export function commissionedServiceRoutes(deps: ServiceRoutesDependencies): expr
     return user
   }
 
-  const handle =
-    (handler: (req: Request, res: Response) => Promise<void>): RequestHandler =>
-    async (req: Request, res: Response, next: NextFunction) => {
-      try {
-        await handler(req, res)
-      } catch (error) {
-        if (error instanceof ServiceNotFound) return next()
-        if (error instanceof PermissionDenied) {
-          const user = res.locals.currentUser
-          accounts.log({
-            event: 'authz-denied',
-            ...(user ? { userId: user.id } : {}),
-            action: error.action,
-            method: req.method,
-            path: req.baseUrl + req.path,
-          })
-          res.status(403)
-          return res.render('accounts/forbidden.njk', {
-            pageTitle: 'You do not have access to this page',
-            reason: 'Your account does not allow this. Ask your administrator if you need it.',
-          })
-        }
-        throw error
-      }
-    }
+  /** Runs a handler: an unknown or hidden object is 404, a refused action 403 (logged). */
+  const handle = objectPageHandler(accounts, (error) => error instanceof ServiceNotFound)
 
   const referenceOf = (req: Request): string => {
     const reference = req.params.reference

@@ -1,7 +1,7 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
+import express, { type Request, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
-import { can, PermissionDenied } from '../accounts/permissions.ts'
-import { requirePermission } from '../accounts/web/authentication.ts'
+import { can } from '../accounts/permissions.ts'
+import { objectPageHandler, requirePermission, requireSignIn } from '../accounts/web/authentication.ts'
 import { formField } from '../accounts/web/forms.ts'
 import type { PlanAction } from './action-repository.ts'
 import {
@@ -170,42 +170,10 @@ export function actionRoutes(deps: ActionRoutesDeps): express.Router {
     return user
   }
 
-  const signedIn: RequestHandler = (req, res, next) => {
-    if (res.locals.currentUser) return next()
-    if (req.method === 'GET') return res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(req.originalUrl)}`)
-    res.status(401)
-    res.render('accounts/forbidden.njk', {
-      pageTitle: 'Sign in to continue',
-      reason: 'Your session has ended: sign in again.',
-    })
-  }
+  const signedIn = requireSignIn()
 
-  /** Runs a handler; an unknown or hidden action is 404, a refused one 403 (logged). */
-  const handle =
-    (handler: (req: Request, res: Response) => Promise<void>): RequestHandler =>
-    async (req: Request, res: Response, next: NextFunction) => {
-      try {
-        await handler(req, res)
-      } catch (error) {
-        if (error instanceof ActionNotFound) return next()
-        if (error instanceof PermissionDenied) {
-          const user = res.locals.currentUser
-          accounts.log({
-            event: 'authz-denied',
-            ...(user ? { userId: user.id } : {}),
-            action: error.action,
-            method: req.method,
-            path: req.path,
-          })
-          res.status(403)
-          return res.render('accounts/forbidden.njk', {
-            pageTitle: 'You do not have access to this page',
-            reason: 'Your account does not allow this. Ask your administrator if you need it.',
-          })
-        }
-        throw error
-      }
-    }
+  /** Runs a handler: an unknown or hidden object is 404, a refused action 403 (logged). */
+  const handle = objectPageHandler(accounts, (error) => error instanceof ActionNotFound)
 
   const idParam = (req: Request): number => {
     const id = req.params.id

@@ -1,8 +1,8 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
+import express, { type Request, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
 import { can, PermissionDenied, type Principal } from '../accounts/permissions.ts'
 import { roleNames } from '../accounts/roles.ts'
-import { requirePermission } from '../accounts/web/authentication.ts'
+import { objectPageHandler, requirePermission, requireSignIn } from '../accounts/web/authentication.ts'
 import { formField } from '../accounts/web/forms.ts'
 import type { Indicator, ValueStatus } from '../domain/indicator.ts'
 import { quarterOfMonth, type PeriodKind } from '../domain/period.ts'
@@ -283,46 +283,10 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
     })
   }
 
-  const forbidden = (res: Response) => {
-    res.status(403)
-    res.render('accounts/forbidden.njk', {
-      pageTitle: 'You do not have access to this page',
-      reason: 'Your account does not allow this. Ask your administrator if you need it.',
-    })
-  }
+  /** Runs a handler: an unknown or hidden object is 404, a refused action 403 (logged). */
+  const handle = objectPageHandler(accounts, (error) => error instanceof ReturnNotFound)
 
-  /** Runs a handler; an unknown or hidden object is 404, a refused action 403 (logged). */
-  const handle =
-    (handler: (req: Request, res: Response) => Promise<void>): RequestHandler =>
-    async (req: Request, res: Response, next: NextFunction) => {
-      try {
-        await handler(req, res)
-      } catch (error) {
-        if (error instanceof ReturnNotFound) return next()
-        if (error instanceof PermissionDenied) {
-          const user = res.locals.currentUser
-          accounts.log({
-            event: 'authz-denied',
-            ...(user ? { userId: user.id } : {}),
-            action: error.action,
-            method: req.method,
-            path: req.path,
-          })
-          return forbidden(res)
-        }
-        throw error
-      }
-    }
-
-  const signedIn: RequestHandler = (req, res, next) => {
-    if (res.locals.currentUser) return next()
-    if (req.method === 'GET') return res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(req.originalUrl)}`)
-    res.status(401)
-    res.render('accounts/forbidden.njk', {
-      pageTitle: 'Sign in to continue',
-      reason: 'Your session has ended: sign in again.',
-    })
-  }
+  const signedIn = requireSignIn()
 
   const periodParam = (req: Request): string => {
     const p = req.params.period

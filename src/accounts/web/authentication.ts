@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { AccountService, ApiTokenPrincipal } from '../account-service.ts'
 import { asMemberOf, type Membership, type User } from '../account-repository.ts'
-import { can, type Action, type Resource } from '../permissions.ts'
+import { can, PermissionDenied, type Action, type Resource } from '../permissions.ts'
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -142,6 +142,45 @@ export function requireSignIn(): RequestHandler {
   }
 }
 
+/** The page a refused action gets (403): the same words wherever it is refused. */
+export function renderForbidden(res: Response): void {
+  res.status(403)
+  res.render('accounts/forbidden.njk', {
+    pageTitle: 'You do not have access to this page',
+    reason: 'Your account does not allow this. Ask your administrator if you need it.',
+  })
+}
+
+/**
+ * Runs a page whose service decides access per object (a return, an action, a service of a provider): an object that
+ * does not exist for this person (`isNotFound` of what the service threw) is left to the next route, so a 404; a
+ * refused action (`PermissionDenied`) is 403 and logged as a security event; anything else is an error.
+ *
+ * @example const handle = objectPageHandler(accounts, (e) => e instanceof ReturnNotFound)
+ */
+export function objectPageHandler(accounts: Pick<AccountService, 'log'>, isNotFound: (error: unknown) => boolean) {
+  return (handler: (req: Request, res: Response) => Promise<void>): RequestHandler =>
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        await handler(req, res)
+      } catch (error) {
+        if (isNotFound(error)) return next()
+        if (error instanceof PermissionDenied) {
+          const user = res.locals.currentUser
+          accounts.log({
+            event: 'authz-denied',
+            ...(user ? { userId: user.id } : {}),
+            action: error.action,
+            method: req.method,
+            path: req.baseUrl + req.path,
+          })
+          return renderForbidden(res)
+        }
+        throw error
+      }
+    }
+}
+
 /**
  * Lets the request through only when the permission policy allows the signed-in user this action on the
  * resource the request names (`resourceOf` reads it, e.g. the agency of the return in the URL). Refusals are
@@ -159,11 +198,7 @@ export function requirePermission(
     if (!user) return refuseAnonymous(req, res)
     if (can(user, action, resourceOf?.(req) ?? {})) return next()
     accounts.log({ event: 'authz-denied', userId: user.id, action, method: req.method, path: req.baseUrl + req.path })
-    res.status(403)
-    res.render('accounts/forbidden.njk', {
-      pageTitle: 'You do not have access to this page',
-      reason: 'Your account does not allow this. Ask your administrator if you need it.',
-    })
+    renderForbidden(res)
   }
 }
 
