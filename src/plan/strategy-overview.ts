@@ -50,6 +50,8 @@ export interface OverviewPriority {
   readonly actionTotal: number
   /** As the page prints it ("£378,430"), with the pence kept. */
   readonly money: (PriorityMoney & { readonly allocated: string; readonly spent: string }) | null
+  /** The services commissioned for it (any status; shown to those who may read the money). */
+  readonly services: readonly { readonly reference: string; readonly title: string; readonly status: string }[]
 }
 
 export interface StrategyOverview {
@@ -78,6 +80,13 @@ export function buildStrategyOverview(input: {
     readonly count: number
   }[]
   readonly money: (priorityId: number) => PriorityMoney | null
+  /** The services commissioned for the strategy's priorities (empty for those who may not read the money). */
+  readonly services?: readonly {
+    readonly priorityId: number
+    readonly reference: string
+    readonly title: string
+    readonly status: string
+  }[]
   /** KPI names, for linked KPIs the report's year does not hold. */
   readonly kpiNames: ReadonlyMap<string, string>
 }): StrategyOverview {
@@ -126,6 +135,9 @@ export function buildStrategyOverview(input: {
       actions,
       actionTotal: actions.reduce((n, a) => n + a.count, 0),
       money: moneyText(input.money(p.id)),
+      services: (input.services ?? [])
+        .filter((service) => service.priorityId === p.id)
+        .map(({ reference, title, status }) => ({ reference, title, status })),
     }
   })
   return {

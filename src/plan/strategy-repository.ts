@@ -277,6 +277,26 @@ export function createStrategyRepository(database: ScopedDatabase) {
         .execute()
     },
 
+    /** The services commissioned for each priority of a strategy (any status), by reference. */
+    async servicesFor(
+      strategyId: number,
+      executor: Executor = db,
+    ): Promise<{ priorityId: number; reference: string; title: string; status: string }[]> {
+      const rows = await executor
+        .selectFrom('commissioned_services')
+        .innerJoin('strategic_priorities', 'strategic_priorities.id', 'commissioned_services.strategic_priority_id')
+        .select([
+          'commissioned_services.strategic_priority_id as priorityId',
+          'commissioned_services.reference as reference',
+          'commissioned_services.title as title',
+          'commissioned_services.status as status',
+        ])
+        .where('strategic_priorities.strategy_id', '=', strategyId)
+        .orderBy('commissioned_services.reference')
+        .execute()
+      return rows.map((r) => ({ ...r, priorityId: Number(r.priorityId) }))
+    },
+
     /**
      * How many actions each priority of a strategy has, by status; only actions led by `agencyId` when given (a data
      * owner sees only their agency's actions: counts of others' would tell them what they may not read).

@@ -23,7 +23,7 @@ export interface StrategyRoutesOptions {
   readonly kpiLinks: KpiLinkService
   readonly repository: Pick<
     StrategyRepository,
-    'links' | 'actionCounts' | 'indicators' | 'priority' | 'deliveryPriority'
+    'links' | 'actionCounts' | 'servicesFor' | 'indicators' | 'priority' | 'deliveryPriority'
   >
   readonly reports: Pick<PerformanceReportService, 'latestReport'>
   /**
@@ -39,7 +39,11 @@ export interface StrategyRoutesOptions {
 }
 
 export const STATUS_WORDS = { draft: 'Draft', approved: 'Approved', superseded: 'Superseded' } as const
-export const STATUS_TAG = { draft: 'govuk-tag--grey', approved: 'govuk-tag--green', superseded: 'govuk-tag--yellow' } as const
+export const STATUS_TAG = {
+  draft: 'govuk-tag--grey',
+  approved: 'govuk-tag--green',
+  superseded: 'govuk-tag--yellow',
+} as const
 
 /** A form field as one trimmed-later string (the 'simple' query parser and forms can give arrays). */
 function field(body: unknown, name: string): string {
@@ -84,15 +88,16 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
   async function overview(strategyId: number, req: Request, res: Response) {
     const detail = await strategies.detail(strategyId)
     if (!detail) return null
-    const [report, links, counts, indicators] = await Promise.all([
+    // The money and the services are the budget's, for those who may read the whole budget (a provider's data owner
+    // reads only its own services, on the funding pages).
+    const mayReadMoney = can(res.locals.currentUser, 'budget:view')
+    const [report, links, counts, indicators, services] = await Promise.all([
       options.reports.latestReport(),
       repository.links(),
       repository.actionCounts(strategyId, agencyOf(res)),
       repository.indicators(),
+      mayReadMoney ? repository.servicesFor(strategyId) : Promise.resolve([]),
     ])
-    // The money is the budget's, for those who may read the whole budget (a provider's data owner reads only its
-    // own services' money, on the funding pages).
-    const mayReadMoney = can(res.locals.currentUser, 'budget:view')
     const wanted = typeof req.query.year === 'string' ? req.query.year : null
     const money = options.money && mayReadMoney ? await options.money(detail.years, wanted, thisYear()) : null
     return {
@@ -102,6 +107,7 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
         links,
         actionCounts: counts,
         money: (id) => money?.byPriority.get(id) ?? null,
+        services,
         kpiNames: new Map(indicators.map((k) => [k.id, k.name])),
       }),
       money: money && {

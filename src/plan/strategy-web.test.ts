@@ -246,11 +246,17 @@ for (const dialect of testDialects()) {
         assert.match(money, /Allocated <\/dt> <dd class="govuk-summary-list__value"> £1,500.50/)
         assert.match(money, /Spent <\/dt> <dd class="govuk-summary-list__value"> £200 /)
         assert.ok(page.includes('Illustrative figure (not Wolverhampton’s)'))
+        // The services commissioned for the priority, linked to their monitoring page.
+        const services = new RegExp(
+          `<ul class="govuk-list govuk-list--bullet" data-services-of="${rr.id}">([\\s\\S]*?)</ul>`,
+        )
+        assert.match(services.exec(page)?.[1] ?? '', /href="\/funding\/services\/T-1">Mentoring<\/a> \(live\)/)
         // A viewer may not read the budget, nor may a data owner (only their provider's services, on the funding pages).
         for (const reader of [viewer, police]) {
           const theirs = mainOf(await (await reader.get(`/plan/strategies/${strategyId}`)).text())
           assert.equal(moneyOf(theirs), '')
           assert.ok(!theirs.includes('£1,500.50'))
+          assert.ok(!theirs.includes('data-services-of'), 'nor the services commissioned')
         }
       } finally {
         for (const table of [
