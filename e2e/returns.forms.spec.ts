@@ -83,7 +83,9 @@ test('a return: refused figure, draft, submit, send back, accept, board sign-off
   await expect(status).toHaveText('Accepted')
   // An accepted return is shown as a table, no longer as a form.
   await expect(page.getByRole('button', { name: 'Submit return' })).toHaveCount(0)
-  await expect(page.getByRole('table')).toContainText('Active gang members discussed at GODOC')
+  await expect(page.getByRole('table', { name: 'Figures in this return' })).toContainText(
+    'Active gang members discussed at GODOC',
+  )
 
   // The board member signs off: without the confirmation nothing is locked.
   await page.context().clearCookies()
