@@ -197,8 +197,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await loadDemoActions({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
     // The demo's 2017/18 report is published by the demo loader itself (actor "demo-data"), so `/` shows it.
     if (loaded) await demo.publication.recordDemoPublication('FY2017-18', DEMO_ACTOR)
-    if (loaded) await demo.appendixA.loadDemo(DEMO_ACTOR)
-    if (loaded) await loadDemoAssessment(demo.assessments)
+    // Each of these loads only what is missing, so `saferhub demo load` completes a demo made by an earlier version.
+    await demo.appendixA.loadDemo(DEMO_ACTOR)
+    await loadDemoAssessment(demo.assessments)
     return { partnership, loaded }
   }
 

@@ -251,7 +251,11 @@ export function createAppendixAService(deps: {
       return repository.publishedYears(readUnit(database))
     },
     async loadDemo(actor) {
-      await inUnitOfWork(database, (uow) => repository.saveNarrative(uow, DEMO_YEAR, SEED_NARRATIVE, actor, null))
+      // Loading the demo again (`saferhub demo load`) never overwrites a narrative someone has since corrected.
+      await inUnitOfWork(database, async (uow) => {
+        if ((await repository.narrative(uow, DEMO_YEAR)) === null)
+          await repository.saveNarrative(uow, DEMO_YEAR, SEED_NARRATIVE, actor, null)
+      })
       const appendix = await live(DEMO_YEAR)
       if (appendix === null) return
       await inUnitOfWork(database, async (uow) => {

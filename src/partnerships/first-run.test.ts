@@ -218,6 +218,46 @@ for (const dialect of testDialects()) {
       assert.ok(await services.partnerships.findBySlug('wolverhampton'))
     })
 
+    test('loading the demo again adds nothing and keeps a corrected Appendix A narrative', async () => {
+      const demo = services.forPartnership(await services.partnerships.resolve('wolverhampton'))
+      const corrected = 'The budget was £378,430: income £339,995 and carry-forward £38,435.'
+      await demo.database.db
+        .updateTable('appendix_a_narratives')
+        .set({ text: corrected })
+        .where('year', '=', 'FY2018-19')
+        .execute()
+      const counts = async () =>
+        Promise.all(
+          (
+            [
+              'audit_events',
+              'strategies',
+              'plan_actions',
+              'funding_streams',
+              'commissioned_services',
+              'strategic_assessments',
+              'appendix_a_publications',
+            ] as const
+          ).map(async (table) => [table, (await database.db.selectFrom(table).select('id').execute()).length]),
+        )
+      const before = await counts()
+      assert.equal(await demoLoadCommand.run([], services, capture()), 0)
+      assert.deepEqual(await counts(), before)
+      const narrative = await demo.database.db
+        .selectFrom('appendix_a_narratives')
+        .select('text')
+        .where('year', '=', 'FY2018-19')
+        .executeTakeFirst()
+      assert.equal(narrative?.text, corrected)
+
+      // A demo made by an earlier version, without Appendix A: loading it again completes it.
+      await demo.database.db.deleteFrom('appendix_a_publications').execute()
+      await demo.database.db.deleteFrom('appendix_a_narratives').execute()
+      assert.equal(await demoLoadCommand.run([], services, capture()), 0)
+      assert.equal((await demo.database.db.selectFrom('appendix_a_narratives').select('year').execute()).length, 1)
+      assert.equal((await demo.database.db.selectFrom('appendix_a_publications').select('year').execute()).length, 1)
+    })
+
     test('refuses while the demo’s plan or money holds a row someone else changed, naming it', async () => {
       const demo = services.forPartnership(await services.partnerships.resolve('wolverhampton'))
       const stream = await demo.database.db
