@@ -76,6 +76,24 @@ export function financialYearOf(moment: Date): number {
   return Number(parts.month) >= 4 ? year : year - 1
 }
 
+// en-CA formats as YYYY-MM-DD. Built once, as above.
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
+
+/**
+ * The calendar date in England at an instant, `YYYY-MM-DD`: what a due date, an overdue action or a submission's date
+ * is judged on.
+ *
+ * @example londonDate(new Date('2018-04-28T23:30:00Z')) // '2018-04-29' (BST: 00:30 on the 29th)
+ */
+export function londonDate(instant: Date): string {
+  return LONDON_DATE.format(instant)
+}
+
 /** `FY2017-18` for 2017. */
 export function financialYearId(startYear: number): PeriodId {
   return `FY${startYear}-${pad2((startYear + 1) % 100)}`

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { isOverdue, todayInLondon } from './action-overdue.ts'
+import { londonDate } from '../domain/period.ts'
+import { isOverdue } from './action-overdue.ts'
 
 // Expected dates worked out by hand from the UK's clock changes: British Summer Time (UTC+1) ran from 01:00 UTC on
 // 25 March 2018 to 01:00 UTC on 28 October 2018; outside it England keeps GMT (UTC+0).
 describe('overdue: the one rule, in England’s calendar', () => {
   test('the date in England at an instant, either side of midnight in summer and winter', () => {
-    assert.equal(todayInLondon(new Date('2018-06-30T22:59:59Z')), '2018-06-30') // 23:59:59 BST
-    assert.equal(todayInLondon(new Date('2018-06-30T23:00:00Z')), '2018-07-01') // 00:00 BST
-    assert.equal(todayInLondon(new Date('2018-12-31T23:59:59Z')), '2018-12-31') // GMT
-    assert.equal(todayInLondon(new Date('2019-01-01T00:00:00Z')), '2019-01-01')
+    assert.equal(londonDate(new Date('2018-06-30T22:59:59Z')), '2018-06-30') // 23:59:59 BST
+    assert.equal(londonDate(new Date('2018-06-30T23:00:00Z')), '2018-07-01') // 00:00 BST
+    assert.equal(londonDate(new Date('2018-12-31T23:59:59Z')), '2018-12-31') // GMT
+    assert.equal(londonDate(new Date('2019-01-01T00:00:00Z')), '2019-01-01')
   })
 
   test('due yesterday in England is overdue; due today is not, even when UTC is still on the day before', () => {

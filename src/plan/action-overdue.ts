@@ -1,3 +1,4 @@
+import { londonDate } from '../domain/period.ts'
 import type { ActionStatus } from './plan-tables.ts'
 
 /**
@@ -7,24 +8,6 @@ import type { ActionStatus } from './plan-tables.ts'
 
 /** The statuses that close an action: a closed action (and each of its milestones) is never overdue. */
 export const CLOSED_STATUSES: readonly ActionStatus[] = Object.freeze(['complete', 'cancelled'])
-
-// en-CA formats as YYYY-MM-DD. The returns feature keeps the same formatter (due-dates.ts); plan cannot import it
-// (returns imports plan for the actions in a return), and a date in England is one line.
-const londonDateFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-
-/**
- * The calendar date in England at an instant, `YYYY-MM-DD`.
- *
- * @example todayInLondon(new Date('2018-06-30T23:30:00Z')) // '2018-07-01' (BST: 00:30 on the 1st)
- */
-export function todayInLondon(now: Date): string {
-  return londonDateFormat.format(now)
-}
 
 /** What the rule reads of an action or a milestone. */
 export interface Dated {
@@ -47,5 +30,5 @@ export function isOverdue(item: Dated, now: Date, actionStatus?: ActionStatus): 
   if (item.status !== undefined && CLOSED_STATUSES.includes(item.status)) return false
   if (actionStatus !== undefined && CLOSED_STATUSES.includes(actionStatus)) return false
   if (item.completedOn != null) return false
-  return item.dueDate < todayInLondon(now)
+  return item.dueDate < londonDate(now)
 }

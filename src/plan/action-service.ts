@@ -3,7 +3,8 @@ import type { AuditEventInput } from '../audit/audit-chain.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { inUnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
-import { isOverdue, todayInLondon } from './action-overdue.ts'
+import { londonDate } from '../domain/period.ts'
+import { isOverdue } from './action-overdue.ts'
 import type {
   ActionFields,
   ActionRepository,
@@ -358,7 +359,7 @@ export function createActionService(deps: ActionServiceDeps) {
           agencies: only === null ? names.agencies : names.agencies.filter((a) => a.id === only),
           groups,
         },
-        today: todayInLondon(at),
+        today: londonDate(at),
       }
     },
 
@@ -379,7 +380,7 @@ export function createActionService(deps: ActionServiceDeps) {
     async flags(user: Principal, keptWith?: object): Promise<ActionFlags> {
       const only = visibleAgency(user)
       const at = now()
-      const key = `${only ?? 'all'}|${todayInLondon(at)}`
+      const key = `${only ?? 'all'}|${londonDate(at)}`
       const kept = keptWith === undefined ? undefined : keptFlags.get(keptWith)
       const found = kept?.get(key)
       if (found !== undefined) return found
@@ -471,7 +472,7 @@ export function createActionService(deps: ActionServiceDeps) {
           message: 'The date of the update must be a real date, for example 31 3 2018',
         })
       else if (written.date === null) problems.push({ field: 'writtenOn', message: 'Enter the date the update is for' })
-      else if (written.date > todayInLondon(now()))
+      else if (written.date > londonDate(now()))
         problems.push({ field: 'writtenOn', message: 'The date of the update must be today or in the past' })
       else writtenOn = written.date
       if (!isActionStatus(form.status))

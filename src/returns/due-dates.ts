@@ -1,4 +1,4 @@
-import { parsePeriod, type PeriodId } from '../domain/period.ts'
+import { londonDate, parsePeriod, type PeriodId } from '../domain/period.ts'
 
 /**
  * Due dates and lateness of quarterly returns. A due date is a calendar date (`YYYY-MM-DD`), never an instant:
@@ -36,22 +36,8 @@ export function dueDate(quarter: PeriodId, days: number = DEFAULT_DAYS_AFTER_QUA
   return addDays(lastDayOfMonth(p.lastMonth), days)
 }
 
-const londonDateFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-
-/**
- * The calendar date in England at an instant, `YYYY-MM-DD`.
- *
- * @example londonDate(new Date('2018-04-28T23:30:00Z')) // '2018-04-29' (BST: 00:30 on the 29th)
- */
-export function londonDate(instant: Date): string {
-  // en-CA formats as YYYY-MM-DD.
-  return londonDateFormat.format(instant)
-}
+/** The calendar date in England at an instant (one rule for every feature: src/domain/period.ts). */
+export { londonDate }
 
 /** Whether something done at `instant` was after the due date (dates compared in Europe/London). */
 export function isAfterDueDate(instant: Date, due: string): boolean {
