@@ -13,6 +13,7 @@ const TABLE_FILES = [
   'src/accounts/two-step/two-step-tables.ts',
   'src/api/api-tables.ts',
   'src/audit/audit-tables.ts',
+  'src/board/board-tables.ts',
   'src/crime/crime-count-tables.ts',
   'src/crime/reference/tables.ts',
   'src/funding/appendix-a-tables.ts',

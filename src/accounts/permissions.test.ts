@@ -30,6 +30,16 @@ const expected = `
   plan:edit                     YY             YY                   nn          nn            nn      nn
   budget:view                   YY             YY                   Yn          YY            nn      YY
   budget:edit                   YY             YY                   nn          nn            nn      nn
+  board:view                    YY             YY                   YY          YY            nn      YY
+  board:edit                    YY             YY                   nn          nn            nn      nn
+  board:view-exempt             YY             YY                   nn          YY            nn      nn
+  annual-report:view            YY             YY                   nn          YY            nn      YY
+  annual-report:edit            YY             YY                   nn          nn            nn      nn
+  annual-report:publish         YY             YY                   nn          nn            nn      nn
+  statutory:view                YY             YY                   nn          YY            nn      YY
+  statutory:edit                YY             YY                   nn          nn            nn      nn
+  dhr:break-glass               YY             nn                   nn          nn            nn      nn
+  retention:manage              YY             nn                   nn          nn            nn      nn
 `
 
 const OWN_AGENCY = 1

@@ -69,6 +69,40 @@ export const actions = [
   'budget:view',
   /** Change the money: funding streams and awards, carry-forwards, allocations, spend, services, the budget import. */
   'budget:edit',
+  /**
+   * Read the board and its groups (members, terms of reference, Appendix B's delivery structure), their meetings'
+   * public agenda items, papers, attendance, minutes once approved, decisions and actions. A data owner sits on groups
+   * and is given actions, so reads them all.
+   */
+  'board:view',
+  /**
+   * Keep the board's record: members and groups, meetings and their agendas, attendance, draft minutes, decisions
+   * and actions, and the agenda pack.
+   */
+  'board:edit',
+  /** Read a meeting's exempt agenda items (not for publication) and their papers. */
+  'board:view-exempt',
+  /** Read the annual report while it is drafted, reviewed and approved (the public reads only what is published). */
+  'annual-report:view',
+  /** Write the annual report: its chapters and blocks, bound figures, case studies, comments; run the number check. */
+  'annual-report:edit',
+  /** Publish the annual report the board has approved at a meeting, and republish an amendment. */
+  'annual-report:publish',
+  /**
+   * Read the statutory registers other than domestic abuse related death reviews: Prevent and Channel (counts only),
+   * community tensions, hate-crime reporting centres, engagement, campaigns, training and covenants.
+   */
+  'statutory:view',
+  /** Keep those registers. */
+  'statutory:edit',
+  /**
+   * Open a domestic abuse related death review the user is not named on, giving a reason ("break the glass"); a
+   * senior role only, and always with step-up and an audited reason. Being named on a case, or holding the
+   * partnership's register grant, is recorded on the case register itself, not in this table.
+   */
+  'dhr:break-glass',
+  /** Set each record type's retention period, and delete what is due (leaving an audited tombstone). */
+  'retention:manage',
 ] as const
 
 export type Action = (typeof actions)[number]
@@ -124,6 +158,16 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'plan:edit': 'all',
     'budget:view': 'all',
     'budget:edit': 'all',
+    'board:view': 'all',
+    'board:edit': 'all',
+    'board:view-exempt': 'all',
+    'annual-report:view': 'all',
+    'annual-report:edit': 'all',
+    'annual-report:publish': 'all',
+    'statutory:view': 'all',
+    'statutory:edit': 'all',
+    'dhr:break-glass': 'all',
+    'retention:manage': 'all',
   },
   'partnership-analyst': {
     'report:view': 'all',
@@ -145,6 +189,16 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'plan:edit': 'all',
     'budget:view': 'all',
     'budget:edit': 'all',
+    'board:view': 'all',
+    'board:edit': 'all',
+    'board:view-exempt': 'all',
+    'annual-report:view': 'all',
+    'annual-report:edit': 'all',
+    'annual-report:publish': 'all',
+    'statutory:view': 'all',
+    'statutory:edit': 'all',
+    'dhr:break-glass': 'none',
+    'retention:manage': 'none',
   },
   'data-owner': {
     'report:view': 'all',
@@ -166,6 +220,16 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'plan:edit': 'none',
     'budget:view': 'own-agency',
     'budget:edit': 'none',
+    'board:view': 'all',
+    'board:edit': 'none',
+    'board:view-exempt': 'none',
+    'annual-report:view': 'none',
+    'annual-report:edit': 'none',
+    'annual-report:publish': 'none',
+    'statutory:view': 'none',
+    'statutory:edit': 'none',
+    'dhr:break-glass': 'none',
+    'retention:manage': 'none',
   },
   'board-member': {
     'report:view': 'all',
@@ -187,6 +251,16 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'plan:edit': 'none',
     'budget:view': 'all',
     'budget:edit': 'none',
+    'board:view': 'all',
+    'board:edit': 'none',
+    'board:view-exempt': 'all',
+    'annual-report:view': 'all',
+    'annual-report:edit': 'none',
+    'annual-report:publish': 'none',
+    'statutory:view': 'all',
+    'statutory:edit': 'none',
+    'dhr:break-glass': 'none',
+    'retention:manage': 'none',
   },
   viewer: {
     'report:view': 'all',
@@ -208,6 +282,16 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'plan:edit': 'none',
     'budget:view': 'none',
     'budget:edit': 'none',
+    'board:view': 'none',
+    'board:edit': 'none',
+    'board:view-exempt': 'none',
+    'annual-report:view': 'none',
+    'annual-report:edit': 'none',
+    'annual-report:publish': 'none',
+    'statutory:view': 'none',
+    'statutory:edit': 'none',
+    'dhr:break-glass': 'none',
+    'retention:manage': 'none',
   },
   // A police and crime commissioner's office: reads everything a partnership's figures are (published or not, every
   // agency's returns) but writes nothing, and compares the partnerships it is granted. Not the audit trail nor the
@@ -232,6 +316,16 @@ const policy: Readonly<Record<Role, Readonly<Record<Action, Grant>>>> = {
     'plan:edit': 'none',
     'budget:view': 'all',
     'budget:edit': 'none',
+    'board:view': 'all',
+    'board:edit': 'none',
+    'board:view-exempt': 'none',
+    'annual-report:view': 'all',
+    'annual-report:edit': 'none',
+    'annual-report:publish': 'none',
+    'statutory:view': 'all',
+    'statutory:edit': 'none',
+    'dhr:break-glass': 'none',
+    'retention:manage': 'none',
   },
 }
 

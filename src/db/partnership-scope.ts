@@ -74,6 +74,8 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'assessment_threats',
   'assessment_recommendations',
   'assessment_consultations',
+  'board_groups',
+  'board_memberships',
 ])
 
 const COLUMN = 'partnership_id'

@@ -14,6 +14,7 @@ import type { AppendixATables } from '../funding/appendix-a-tables.ts'
 import type { ActionReturnTables } from '../plan/action-return-tables.ts'
 import type { ServiceReturnTables } from '../funding/service-return-tables.ts'
 import type { AssessmentTables } from '../plan/assessment-tables.ts'
+import type { BoardTables } from '../board/board-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -36,4 +37,5 @@ export interface DatabaseSchema
     AppendixATables,
     ActionReturnTables,
     ServiceReturnTables,
-    AssessmentTables {}
+    AssessmentTables,
+    BoardTables {}
