@@ -7,6 +7,8 @@ import type { Generated } from 'kysely'
 export interface BoardTables {
   board_groups: BoardGroupsTable
   board_memberships: BoardMembershipsTable
+  board_meetings: BoardMeetingsTable
+  board_decisions: BoardDecisionsTable
 }
 
 interface Owned {
@@ -66,6 +68,48 @@ export interface BoardMembershipsTable extends Owned {
   voting: Generated<number>
   from_date: string | null
   to_date: string | null
+  illustrative: Generated<number>
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+  updated_by: string
+}
+
+/** A meeting of the board or a group. */
+export interface BoardMeetingsTable extends Owned {
+  group_id: number
+  meeting_date: string
+  /** `HH:MM`, Europe/London. */
+  starts_at: string | null
+  location: string | null
+  state: 'scheduled' | 'held' | 'cancelled'
+  cancelled_reason: string | null
+  illustrative: Generated<number>
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+  updated_by: string
+}
+
+/** What a decision decided, where saferhub acts on it; `resolution` for any other. */
+export type DecisionKind =
+  | 'resolution'
+  | 'report-sign-off'
+  | 'publication-approval'
+  | 'strategy-approval'
+  | 'budget-approval'
+  | 'annual-report-approval'
+  | 'appendix-a-approval'
+
+/** A resolution of a meeting. */
+export interface BoardDecisionsTable extends Owned {
+  meeting_id: number
+  /** As the minutes number it, e.g. "7" or "7.2". */
+  minute_number: string | null
+  kind: DecisionKind
+  /** The thing decided, e.g. `FY2017-18-Q4` for a sign-off, `FY2017-18` for a year's report or budget. */
+  subject: string | null
+  text: string
   illustrative: Generated<number>
   version: Generated<number>
   created_at: string

@@ -76,6 +76,8 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'assessment_consultations',
   'board_groups',
   'board_memberships',
+  'board_meetings',
+  'board_decisions',
 ])
 
 const COLUMN = 'partnership_id'

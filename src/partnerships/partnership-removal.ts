@@ -12,6 +12,8 @@ import type { PartnershipRepository } from './partnership-repository.ts'
  * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
  */
 const OWNED_TABLES_CHILDREN_FIRST = [
+  'board_decisions',
+  'board_meetings',
   'board_memberships',
   'board_groups',
   'grant_publishing_settings',

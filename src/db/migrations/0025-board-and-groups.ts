@@ -3,7 +3,7 @@ import { dialectOf } from '../database.ts'
 import { createTable, withId } from '../schema-builder.ts'
 
 /**
- * The board and the groups that deliver its plan (issue 11, item 1):
+ * The board and the groups that deliver its plan, their meetings and decisions (issue 11, items 1 and 2):
  *
  * - `board_groups`: the partnership's board (`kind = 'board'`, at most one) and the groups under it (`kind = 'group'`),
  *   each with the group it reports to (`parent_group_id`; the board has none), its terms of reference, how often it
@@ -15,6 +15,10 @@ import { createTable, withId } from '../schema-builder.ts'
  *   is not an organisation's, such as a constituency's resident representative. `role` is chair, vice-chair, member or
  *   adviser; `voting` (0/1) whether the seat votes (advisers usually do not). `agency_id` links the organisation to a
  *   partner agency where it is one, so attendance can be reported per agency.
+ * - `board_meetings`: a meeting of the board or a group: its date, time and place, and whether it is scheduled, was
+ *   held or was cancelled. Agenda items, attendance, minutes and actions are the meetings' own later migration.
+ * - `board_decisions`: the resolutions a meeting made, each with its minute number; other features refer to one
+ *   (a sign-off, an approval) to say the board made it at a meeting.
  *
  * Every reference between the partnership's rows is a composite key `(partnership_id, x_id)` as in 0018, with
  * row-level security on PostgreSQL as in 0014. Dates are `YYYY-MM-DD`, times ISO 8601 UTC text. `illustrative` (0/1)
@@ -120,6 +124,68 @@ export const boardAndGroupsMigration: Migration = {
       .columns(['partnership_id', 'group_id'])
       .execute()
 
+    await inSamePartnership(
+      owned('board_meetings')
+        .addColumn('group_id', 'integer', (c) => c.notNull())
+        .addColumn('meeting_date', 'text', (c) => c.notNull())
+        .addColumn('starts_at', 'text')
+        .addColumn('location', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('cancelled_reason', 'text')
+        .addColumn('illustrative', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .addCheckConstraint('board_meetings_state_known', sql`state in ('scheduled', 'held', 'cancelled')`)
+        .addCheckConstraint('board_meetings_date_shape', sql`length(meeting_date) = 10`)
+        .addCheckConstraint('board_meetings_time_shape', sql`starts_at is null or length(starts_at) = 5`)
+        .addCheckConstraint('board_meetings_illustrative_flag', sql`illustrative in (0, 1)`)
+        .addUniqueConstraint('board_meetings_partnership_row', ['partnership_id', 'id']),
+      'board_meetings_group',
+      'group_id',
+      'board_groups',
+    ).execute()
+    await db.schema
+      .createIndex('board_meetings_by_group')
+      .on('board_meetings')
+      .columns(['partnership_id', 'group_id', 'meeting_date'])
+      .execute()
+
+    // A decision (resolution) of a meeting. `kind` says what it decided where saferhub acts on it: a quarter's
+    // sign-off, a publication approval, the strategy's or the budget's approval, the annual report's approval; `subject`
+    // names the thing decided (e.g. `FY2017-18-Q4`, `FY2017-18`, a strategy's id), so its page can say "decided by the
+    // board on 12 June 2018, minute 7".
+    await inSamePartnership(
+      owned('board_decisions')
+        .addColumn('meeting_id', 'integer', (c) => c.notNull())
+        .addColumn('minute_number', 'text')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('illustrative', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .addCheckConstraint(
+          'board_decisions_kind_known',
+          sql`kind in ('resolution', 'report-sign-off', 'publication-approval', 'strategy-approval', 'budget-approval',
+            'annual-report-approval', 'appendix-a-approval')`,
+        )
+        .addCheckConstraint('board_decisions_text_present', sql`length(text) > 0`)
+        .addCheckConstraint('board_decisions_illustrative_flag', sql`illustrative in (0, 1)`)
+        .addUniqueConstraint('board_decisions_partnership_row', ['partnership_id', 'id']),
+      'board_decisions_meeting',
+      'meeting_id',
+      'board_meetings',
+    ).execute()
+    await db.schema
+      .createIndex('board_decisions_by_meeting')
+      .on('board_decisions')
+      .columns(['partnership_id', 'meeting_id'])
+      .execute()
+
     if (dialect === 'postgres') {
       for (const table of TABLES) {
         // The row-level security policy of 0014 (the same expression), on each new partnership-owned table.
@@ -138,7 +204,7 @@ export const boardAndGroupsMigration: Migration = {
 }
 
 /** The tables this migration makes, each the partnership's own. */
-const TABLES = ['board_groups', 'board_memberships']
+const TABLES = ['board_groups', 'board_memberships', 'board_meetings', 'board_decisions']
 
 /** The rows a connection may see, exactly as migration 0014 wrote it (copied: a migration is frozen in time). */
 const ROWS = sql.raw(`(
