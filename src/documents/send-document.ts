@@ -1,0 +1,66 @@
+import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
+
+/**
+ * Sending a printed document from a route: the right content type, a safe file name, and caching that fits who may
+ * see it. A route builds the PrintableDocument, turns it into bytes (documentHtml, PdfPrinter.print, documentDocx)
+ * and hands them here.
+ *
+ * @example
+ * sendDocument(res, { format: 'pdf', body: await services.printer.print(report), name: 'Annual report 2017/18' })
+ * // Content-Type: application/pdf; Content-Disposition: attachment; filename="annual-report-2017-18.pdf"; …
+ */
+
+export type DocumentFormat = 'html' | 'pdf' | 'docx'
+
+export const DOCUMENT_CONTENT_TYPES: Readonly<Record<DocumentFormat, string>> = Object.freeze({
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+})
+
+export interface SentDocument {
+  readonly format: DocumentFormat
+  readonly body: Buffer | string
+  /** What the document is called, e.g. "Annual report 2017/18": made into a safe file name with the extension. */
+  readonly name: string
+  /**
+   * A published document anyone may read (the public annual report): cached for five minutes. Anything else (a
+   * draft, an agenda pack with exempt items) is `no-store`, as every other dynamic response is.
+   */
+  readonly public?: boolean
+  /** Opened in the browser (`inline`) rather than saved (`attachment`, the default). */
+  readonly disposition?: 'attachment' | 'inline'
+}
+
+/** The part of Express's response this needs (a test passes a recorder). */
+export interface DocumentResponse {
+  setHeader(name: string, value: string): unknown
+  send(body: Buffer | string): unknown
+}
+
+/**
+ * The file name for a document: its name as lower-case letters, digits and hyphens, and the format's extension.
+ *
+ * @example documentFilename('Annual report 2017/18', 'pdf') // 'annual-report-2017-18.pdf'
+ */
+export function documentFilename(name: string, format: DocumentFormat): string {
+  return `${fileSlug(name).slice(0, 100).replace(/-+$/, '') || 'document'}.${format}`
+}
+
+/** The headers a document is sent with, in the order they are set. */
+export function documentHeaders(document: Omit<SentDocument, 'body'>): [string, string][] {
+  const filename = documentFilename(document.name, document.format)
+  return [
+    ['Content-Type', DOCUMENT_CONTENT_TYPES[document.format]],
+    [
+      'Content-Disposition',
+      document.disposition === 'inline' ? attachment(filename).replace(/^attachment/, 'inline') : attachment(filename),
+    ],
+    ['Cache-Control', document.public ? 'public, max-age=300' : 'no-store'],
+  ]
+}
+
+export function sendDocument(res: DocumentResponse, document: SentDocument): void {
+  for (const [name, value] of documentHeaders(document)) res.setHeader(name, value)
+  res.send(document.body)
+}
