@@ -27,7 +27,9 @@ const url = pathToFileURL(file).href
 
 /** Pages in a PDF, from its page tree (Chromium writes one /Type /Pages root with the /Count of all pages). */
 function pageCount(pdf: Buffer): number {
-  const counts = [...pdf.toString('latin1').matchAll(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)/g)].map((m) => Number(m[1]))
+  const counts = [...pdf.toString('latin1').matchAll(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)/g)].map((m) =>
+    Number(m[1]),
+  )
   return counts.length > 0 ? Math.max(...counts) : (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length
 }
 
@@ -67,13 +69,17 @@ try {
   const staticPage = median(baseline)
   const line = (label: string, values: number[]) =>
     `${label.padEnd(58)} median ${median(values).toFixed(0).padStart(5)} ms  (${values.map((v) => v.toFixed(0)).join(', ')})`
-  console.log(`Printing a ${pages}-page report (10 chapters, 20 tables, 10 charts; HTML ${(html.length / 1024).toFixed(0)} KiB)`)
+  console.log(
+    `Printing a ${pages}-page report (10 chapters, 20 tables, 10 charts; HTML ${(html.length / 1024).toFixed(0)} KiB)`,
+  )
   console.log(`first print, with the browser's launch: ${warm.ms.toFixed(0)} ms`)
   console.log(line('report: documentHtml → PdfPrinter.print (tagged, outline)', tagged))
   console.log(line(`static page: goto(file://) → page.pdf (untagged), ${baselinePages} pages`, baseline))
   console.log(`ratio report / static page: ${(report / staticPage).toFixed(2)}`)
   console.log(`PDF: ${(bytes / 1024).toFixed(0)} KiB`)
-  console.log(`30-page report in under 3 s: ${report < 3000 ? 'yes' : 'NO'} (${(report / 1000).toFixed(2)} s, ${pages} pages)`)
+  console.log(
+    `30-page report in under 3 s: ${report < 3000 ? 'yes' : 'NO'} (${(report / 1000).toFixed(2)} s, ${pages} pages)`,
+  )
 } finally {
   await printer.close()
   rmSync(directory, { recursive: true, force: true })

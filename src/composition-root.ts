@@ -48,6 +48,7 @@ import { createActionService } from './plan/action-service.ts'
 import { createReturnActionUpdates } from './plan/action-return-updates.ts'
 import { loadDemoActions } from './plan/action-demo.ts'
 import { createRegionalService } from './regional/regional-service.ts'
+import { PdfPrinter } from './documents/pdf-printer.ts'
 import { populationsFor } from './regional/populations.ts'
 import { createServiceRepository } from './funding/service-repository.ts'
 import { createCommissioning } from './funding/service-commissioning.ts'
@@ -310,6 +311,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     dataVersion: () => audit.latestId({ ignoring: ['user'] }),
   })
 
+  // The printed documents' one browser (Debian's Chromium): launched on the first PDF or DOCX with charts, reused,
+  // closed with the services.
+  const printer = new PdfPrinter()
+
   return {
     config,
     database,
@@ -339,8 +344,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     crimeComparisons,
     /** Partnerships' KPIs compared: the regional analyst's pages (`/regional`) and each KPI page's published peers. */
     regional,
+    /** Prints documents to tagged PDFs and draws their charts for the DOCX (src/documents/). */
+    printer,
     async close() {
-      await database.close()
+      try {
+        await printer.close()
+      } finally {
+        await database.close()
+      }
     },
   }
 }

@@ -55,7 +55,9 @@ describe('the DOCX', () => {
       sections.flatMap((s) => [`Heading${depth}`, ...walk(s.sections ?? [], depth + 1)])
     assert.deepEqual(styles, ['Title', ...walk(doc.sections, 1)])
     // Each heading's text, in order.
-    const headingTexts = [...xml.matchAll(/<w:pStyle w:val="Heading\d"\/>[^]*?<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1])
+    const headingTexts = [...xml.matchAll(/<w:pStyle w:val="Heading\d"\/>[^]*?<w:t[^>]*>([^<]*)<\/w:t>/g)].map(
+      (m) => m[1],
+    )
     assert.deepEqual(
       headingTexts,
       sectionsOf(doc.sections).map((s) => s.heading),
@@ -108,7 +110,10 @@ describe('the DOCX', () => {
     // Each note: its title and its text, in the shaded Note style.
     assert.equal((xml.match(/<w:pStyle w:val="Note"\/>/g) ?? []).length, notes * 2)
     const styles = files.get('word/styles.xml')?.toString('utf8') ?? ''
-    assert.match(/<w:style [^>]*w:styleId="Note"[^]*?<\/w:style>/.exec(styles)?.[0] ?? '', /<w:shd [^>]*w:fill="F3F2F1"/)
+    assert.match(
+      /<w:style [^>]*w:styleId="Note"[^]*?<\/w:style>/.exec(styles)?.[0] ?? '',
+      /<w:shd [^>]*w:fill="F3F2F1"/,
+    )
     const firstText = /<w:t[^>]*>([^<]*)<\/w:t>/.exec(xml)?.[1]
     assert.equal(firstText, 'Draft: not approved')
   })

@@ -139,7 +139,12 @@ async function block(source: DocumentBlock, context: Context): Promise<(Paragrap
               data: png,
               transformation: { width: Math.round(width * scale), height: Math.round(height * scale) },
               // Word's "Alt Text" box reads `descr`; `title` is shown as a tooltip and `name` in the selection pane.
-              altText: { id: String(number), name: `Chart ${number}`, title: source.table.caption, description: source.alt },
+              altText: {
+                id: String(number),
+                name: `Chart ${number}`,
+                title: source.table.caption,
+                description: source.alt,
+              },
             }),
           ],
         }),
@@ -151,7 +156,13 @@ async function block(source: DocumentBlock, context: Context): Promise<(Paragrap
       return [
         ...(source.title === undefined
           ? []
-          : [new Paragraph({ style: 'Note', keepNext: true, children: [new DocxTextRun({ text: source.title, bold: true })] })]),
+          : [
+              new Paragraph({
+                style: 'Note',
+                keepNext: true,
+                children: [new DocxTextRun({ text: source.title, bold: true })],
+              }),
+            ]),
         new Paragraph({ style: 'Note', children: runs(source.runs, context) }),
       ]
     case 'page-break':
@@ -189,7 +200,8 @@ export async function documentDocx(doc: PrintableDocument, charts: ChartRasteris
     children.push(new Paragraph({ children: [new DocxTextRun({ text: doc.watermark, bold: true, color: 'D4351C' })] }))
   }
   children.push(new Paragraph({ heading: HeadingLevel.TITLE, children: [new DocxTextRun(doc.title)] }))
-  if (doc.subtitle !== undefined) children.push(new Paragraph({ style: 'Subtitle', children: [new DocxTextRun(doc.subtitle)] }))
+  if (doc.subtitle !== undefined)
+    children.push(new Paragraph({ style: 'Subtitle', children: [new DocxTextRun(doc.subtitle)] }))
   for (const s of sections) children.push(...(await section(s, context)))
 
   const language = { value: doc.language }
@@ -204,9 +216,18 @@ export async function documentDocx(doc: PrintableDocument, charts: ChartRasteris
         // voice follow it.
         document: { run: { language, font, size: 22 }, paragraph: { spacing: { after: 120 } } },
         title: { run: { language, font, size: 52, bold: true, color: '0B0C0C' } },
-        heading1: { run: { language, font, size: 36, bold: true, color: '0B0C0C' }, paragraph: { spacing: { before: 240, after: 160 } } },
-        heading2: { run: { language, font, size: 30, bold: true, color: '0B0C0C' }, paragraph: { spacing: { before: 240, after: 120 } } },
-        heading3: { run: { language, font, size: 26, bold: true, color: '0B0C0C' }, paragraph: { spacing: { before: 200, after: 120 } } },
+        heading1: {
+          run: { language, font, size: 36, bold: true, color: '0B0C0C' },
+          paragraph: { spacing: { before: 240, after: 160 } },
+        },
+        heading2: {
+          run: { language, font, size: 30, bold: true, color: '0B0C0C' },
+          paragraph: { spacing: { before: 240, after: 120 } },
+        },
+        heading3: {
+          run: { language, font, size: 26, bold: true, color: '0B0C0C' },
+          paragraph: { spacing: { before: 200, after: 120 } },
+        },
         hyperlink: { run: { color: '1D70B8', underline: {} } },
       },
       paragraphStyles: [
@@ -230,11 +251,27 @@ export async function documentDocx(doc: PrintableDocument, charts: ChartRasteris
       config: [
         {
           reference: 'bulleted',
-          levels: [{ level: 0, format: LevelFormat.BULLET, text: '•', alignment: AlignmentType.LEFT, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }],
+          levels: [
+            {
+              level: 0,
+              format: LevelFormat.BULLET,
+              text: '•',
+              alignment: AlignmentType.LEFT,
+              style: { paragraph: { indent: { left: 720, hanging: 360 } } },
+            },
+          ],
         },
         {
           reference: 'numbered',
-          levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.LEFT, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }],
+          levels: [
+            {
+              level: 0,
+              format: LevelFormat.DECIMAL,
+              text: '%1.',
+              alignment: AlignmentType.LEFT,
+              style: { paragraph: { indent: { left: 720, hanging: 360 } } },
+            },
+          ],
         },
       ],
     },

@@ -18,7 +18,9 @@ function decode(html: string): string {
 /** Every tag in the HTML as its name and its attributes' names: the document's shape without any of its text. */
 function shape(html: string): string[] {
   const tags: string[] = []
-  for (const match of html.matchAll(/<(\/?[A-Za-z][A-Za-z0-9]*)((?:\s+[A-Za-z:-]+(?:="[^"]*")?)*)\s*\/?>|<!DOCTYPE html>|</g)) {
+  for (const match of html.matchAll(
+    /<(\/?[A-Za-z][A-Za-z0-9]*)((?:\s+[A-Za-z:-]+(?:="[^"]*")?)*)\s*\/?>|<!DOCTYPE html>|</g,
+  )) {
     if (match[0] === '<') {
       tags.push('stray <')
       continue
@@ -57,7 +59,13 @@ function documentWithTexts(text: (slot: string) => string): PrintableDocument {
         level: 1,
         anchor: 'first',
         blocks: [
-          { kind: 'paragraph', runs: [{ text: text('run'), bold: true }, { text: text('run2'), italic: true }] },
+          {
+            kind: 'paragraph',
+            runs: [
+              { text: text('run'), bold: true },
+              { text: text('run2'), italic: true },
+            ],
+          },
           { kind: 'list', ordered: true, items: [plain(text('item'))] },
           { kind: 'table', caption: text('caption'), head: [text('head')], rows: [[text('cell'), text('cell2')]] },
           {
@@ -149,7 +157,12 @@ describe('the standalone HTML', () => {
       language: 'en-GB',
       sections: [
         { heading: 'Deep first', level: 3, blocks: [] },
-        { heading: 'Child at chapter level', level: 1, blocks: [], sections: [{ heading: 'Nested', level: 1, blocks: [] }] },
+        {
+          heading: 'Child at chapter level',
+          level: 1,
+          blocks: [],
+          sections: [{ heading: 'Nested', level: 1, blocks: [] }],
+        },
       ],
     }
     const headings = [...documentHtml(skipping).matchAll(/<(h[1-6])[^>]*>([^<]*)</g)].map((m) => `${m[1]} ${m[2]}`)
@@ -160,7 +173,10 @@ describe('the standalone HTML', () => {
     const reference = shape(documentHtml(documentWithTexts(() => 'x')))
     fc.assert(
       fc.property(
-        fc.dictionary(fc.constantFrom('title', 'heading', 'run', 'run2', 'cell', 'alt', 'caption', 'note'), hostileText),
+        fc.dictionary(
+          fc.constantFrom('title', 'heading', 'run', 'run2', 'cell', 'alt', 'caption', 'note'),
+          hostileText,
+        ),
         hostileText,
         (texts, other) => {
           const html = documentHtml(documentWithTexts((slot) => texts[slot] ?? other))
@@ -199,7 +215,9 @@ describe('the standalone HTML', () => {
         const html = documentHtml({
           title: 'T',
           language: 'en-GB',
-          sections: [{ heading: 'H', level: 1, anchor: 'h', blocks: [{ kind: 'paragraph', runs: [{ text: 'link', href }] }] }],
+          sections: [
+            { heading: 'H', level: 1, anchor: 'h', blocks: [{ kind: 'paragraph', runs: [{ text: 'link', href }] }] },
+          ],
         })
         for (const m of html.matchAll(/<a href="([^"]*)"/g)) {
           const target = decode(m[1] ?? '')
@@ -222,7 +240,10 @@ describe('the standalone HTML', () => {
       assert.throws(() => assertSafeChartSvg(svg), /A chart/, svg)
     }
     assert.equal(
-      withAlternativeText('<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="a b"><title id="a">T</title></svg>', 'Bars "1" & 2'),
+      withAlternativeText(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="a b"><title id="a">T</title></svg>',
+        'Bars "1" & 2',
+      ),
       '<svg role="img" aria-label="Bars &quot;1&quot; &amp; 2" xmlns="http://www.w3.org/2000/svg"><title id="a">T</title></svg>',
     )
   })

@@ -53,7 +53,7 @@ function expectedOutline(): unknown {
 
 describe('the tagged PDF printed by Chromium', { skip }, () => {
   const printer = new PdfPrinter()
-  let roles: { role: string; alt?: string; children: string[] }[] = []
+  const roles: { role: string; alt?: string; children: string[] }[] = []
   let pages = 0
   let outline: OutlineItem[] = []
   let info: Record<string, unknown> = {}
@@ -107,7 +107,11 @@ describe('the tagged PDF printed by Chromium', { skip }, () => {
     const headerCells = blocks.reduce(
       (sum, b) =>
         sum +
-        (b.kind === 'table' ? b.head.length + b.rows.length : b.kind === 'chart' ? b.table.head.length + b.table.rows.length : 0),
+        (b.kind === 'table'
+          ? b.head.length + b.rows.length
+          : b.kind === 'chart'
+            ? b.table.head.length + b.table.rows.length
+            : 0),
       0,
     )
     // Column headers plus one row header a row; at least, because a table that runs onto another page repeats its

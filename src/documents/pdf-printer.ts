@@ -52,7 +52,10 @@ export interface PrintOptions {
 /** What the DOCX needs from a browser: a chart's SVG as a PNG (document-docx.ts). */
 export interface ChartRasteriser {
   /** The SVG drawn at `scale` times its own size (2 by default, sharp when printed), as a PNG with its pixel size. */
-  chartPng(svg: string, scale?: number): Promise<{ readonly png: Buffer; readonly width: number; readonly height: number }>
+  chartPng(
+    svg: string,
+    scale?: number,
+  ): Promise<{ readonly png: Buffer; readonly width: number; readonly height: number }>
 }
 
 /**

@@ -31,7 +31,10 @@ describe('sending a printed document', () => {
   it('sends the DOCX and the HTML with their types; a public document may be cached', () => {
     const docx = recorder()
     sendDocument(docx, { format: 'docx', body: Buffer.from('PK'), name: 'Agenda pack', public: true })
-    assert.equal(docx.headers['Content-Type'], 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+    assert.equal(
+      docx.headers['Content-Type'],
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    )
     assert.equal(docx.headers['Cache-Control'], 'public, max-age=300')
     const html = recorder()
     sendDocument(html, { format: 'html', body: '<!DOCTYPE html>', name: 'Report', disposition: 'inline' })

@@ -118,10 +118,7 @@ export function sampleDocument(size: SampleDocumentSize): PrintableDocument {
     const mine = <T>(items: readonly T[]): T[] => items.filter((_, i) => i % size.chapters === c)
     const paragraphs: DocumentBlock[] = Array.from({ length: size.paragraphsPerChapter }, (_, p) => ({
       kind: 'paragraph',
-      runs: [
-        ...(p === 0 ? [{ text: 'In summary: ', bold: true }] : []),
-        { text: `${SENTENCE} (${c + 1}.${p + 1})` },
-      ],
+      runs: [...(p === 0 ? [{ text: 'In summary: ', bold: true }] : []), { text: `${SENTENCE} (${c + 1}.${p + 1})` }],
     }))
     return {
       heading: `${c + 1}. ${PRIORITIES[c % PRIORITIES.length]}`,
