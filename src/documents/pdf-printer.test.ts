@@ -139,6 +139,21 @@ describe('the tagged PDF printed by Chromium', { skip }, () => {
   })
 })
 
+describe('a print that takes too long', { skip }, () => {
+  it('is stopped with a clear error', async () => {
+    const printer = new PdfPrinter({ timeoutMs: 1 })
+    try {
+      // No print of a document of several pages finishes within a millisecond.
+      await assert.rejects(printer.print(doc), {
+        name: 'PrintTimeoutError',
+        message: 'Printing the PDF took longer than 0.001 s and was stopped',
+      })
+    } finally {
+      await printer.close()
+    }
+  })
+})
+
 describe('the PDF printer without Chromium', () => {
   it('says what to install', async () => {
     const printer = new PdfPrinter({ executablePath: '/nowhere/chromium' })

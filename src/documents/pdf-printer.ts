@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import type { PrintableDocument } from './document.ts'
 import { documentHtml, escapeHtml } from './document-html.ts'
 
@@ -96,6 +96,8 @@ export class PdfPrinter implements ChartRasteriser {
   readonly #timeoutMs: number
   readonly #concurrentPages: number
   #browser: Promise<Browser> | null = null
+  /** One browser context per pixel scale (1 for printing, 3 for the DOCX's charts), made once with the browser. */
+  #contexts = new Map<number, Promise<BrowserContext>>()
   #busy = 0
   readonly #waiting: (() => void)[] = []
   #closed = false
@@ -156,6 +158,7 @@ export class PdfPrinter implements ChartRasteriser {
     this.#closed = true
     const browser = this.#browser
     this.#browser = null
+    this.#contexts = new Map()
     if (browser !== null) await (await browser.catch(() => null))?.close()
     this.#closed = false
   }
@@ -181,7 +184,10 @@ export class PdfPrinter implements ChartRasteriser {
         .then((browser) => {
           // A browser that crashed or was killed is launched again on the next print.
           browser.on('disconnected', () => {
-            if (this.#browser === launching) this.#browser = null
+            if (this.#browser === launching) {
+              this.#browser = null
+              this.#contexts = new Map()
+            }
           })
           return browser
         })
@@ -193,6 +199,21 @@ export class PdfPrinter implements ChartRasteriser {
     return this.#browser
   }
 
+  /**
+   * A context that runs no script and is offline, so a document cannot make the server fetch anything (the HTML's
+   * own Content-Security-Policy says the same). Kept for the browser's life: making one costs more than a small
+   * print, and the documents leave nothing in it (no script runs, so no cookie or storage is written).
+   */
+  #context(browser: Browser, deviceScaleFactor: number): Promise<BrowserContext> {
+    let context = this.#contexts.get(deviceScaleFactor)
+    if (context === undefined) {
+      context = browser.newContext({ deviceScaleFactor, javaScriptEnabled: false, offline: true })
+      context.catch(() => this.#contexts.delete(deviceScaleFactor))
+      this.#contexts.set(deviceScaleFactor, context)
+    }
+    return context
+  }
+
   async #withPage<T>(context: { deviceScaleFactor?: number }, use: (page: Page) => Promise<T>): Promise<T> {
     if (this.#closed) throw new Error('The PDF printer is closing')
     await this.#turn()
@@ -200,11 +221,8 @@ export class PdfPrinter implements ChartRasteriser {
     let page: Page | undefined
     try {
       const browser = await this.#launch()
-      // A context per print: nothing (cookies, cache, storage) carries over from one document to the next; it runs
-      // no script and is offline, so a document cannot make the server fetch anything (the HTML's own
-      // Content-Security-Policy says the same).
-      const browserContext = await browser.newContext({ ...context, javaScriptEnabled: false, offline: true })
-      page = await browserContext.newPage()
+      // A page per print, closed after it.
+      page = await (await this.#context(browser, context.deviceScaleFactor ?? 1)).newPage()
       page.setDefaultTimeout(this.#timeoutMs)
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new PrintTimeoutError(this.#timeoutMs)), this.#timeoutMs)
@@ -212,10 +230,7 @@ export class PdfPrinter implements ChartRasteriser {
       return await Promise.race([use(page), timeout])
     } finally {
       clearTimeout(timer)
-      await page
-        ?.context()
-        .close()
-        .catch(() => undefined)
+      await page?.close().catch(() => undefined)
       this.#release()
     }
   }
