@@ -6,7 +6,7 @@
  * static page: saved to a file, opened with `page.goto(file://…)`, printed without tagging or outline. Prints each
  * median (of several repeats), the ratio, the pages printed, and whether the report prints in under 3 s.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -39,10 +39,48 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
 }
 
-async function time(print: () => Promise<Buffer>): Promise<{ ms: number; pdf: Buffer }> {
+/**
+ * CPU time (user + system, in ms) used so far by this process and every process under it (Chromium's browser,
+ * renderer and GPU processes), from /proc: on a machine shared with other work the wall-clock time grows with the
+ * load, the CPU time much less, so both are printed. Linux only; 0 elsewhere.
+ */
+function cpuMs(): number {
+  const tick = 1000 / 100 // USER_HZ is 100 on Linux
+  const parents = new Map<number, number>()
+  const used = new Map<number, number>()
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e))
+  } catch {
+    return 0
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      parents.set(Number(entry), Number(fields[1]))
+      used.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * tick)
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  let total = 0
+  for (const [pid, ms] of used) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parents.get(p)) {
+      if (p === process.pid) {
+        total += ms
+        break
+      }
+    }
+  }
+  return total
+}
+
+async function time(print: () => Promise<Buffer>): Promise<{ ms: number; cpu: number; pdf: Buffer }> {
+  const cpuBefore = cpuMs()
   const start = process.hrtime.bigint()
   const pdf = await print()
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, pdf }
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpu: cpuMs() - cpuBefore, pdf }
 }
 
 const printer = new PdfPrinter({ timeoutMs: 120_000 })
@@ -52,6 +90,8 @@ try {
   await printer.printUrl(url, { tagged: false })
   const tagged: number[] = []
   const baseline: number[] = []
+  const taggedCpu: number[] = []
+  const baselineCpu: number[] = []
   let pages = 0
   let baselinePages = 0
   let bytes = 0
@@ -59,10 +99,12 @@ try {
     // Alternated, so that a busy moment on the machine falls on both.
     const report = await time(() => printer.print(doc))
     tagged.push(report.ms)
+    taggedCpu.push(report.cpu)
     pages = pageCount(report.pdf)
     bytes = report.pdf.length
     const plain = await time(() => printer.printUrl(url, { tagged: false }))
     baseline.push(plain.ms)
+    baselineCpu.push(plain.cpu)
     baselinePages = pageCount(plain.pdf)
   }
   const report = median(tagged)
@@ -76,7 +118,18 @@ try {
   console.log(line('report: documentHtml → PdfPrinter.print (tagged, outline)', tagged))
   console.log(line(`static page: goto(file://) → page.pdf (untagged), ${baselinePages} pages`, baseline))
   console.log(`ratio report / static page: ${(report / staticPage).toFixed(2)}`)
+  console.log(
+    `CPU time (Node and Chromium): report median ${median(taggedCpu).toFixed(0)} ms, static page median ` +
+      `${median(baselineCpu).toFixed(0)} ms, ratio ${(median(taggedCpu) / median(baselineCpu)).toFixed(2)}`,
+  )
   console.log(`PDF: ${(bytes / 1024).toFixed(0)} KiB`)
+  // The machine's load beside the figures: on a shared machine a busy minute doubles every time.
+  console.log(
+    `load average (1, 5, 15 min): ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} on ${os.cpus().length} cores`,
+  )
   console.log(
     `30-page report in under 3 s: ${report < 3000 ? 'yes' : 'NO'} (${(report / 1000).toFixed(2)} s, ${pages} pages)`,
   )
