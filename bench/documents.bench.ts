@@ -90,6 +90,7 @@ try {
   await printer.printUrl(url, { tagged: false })
   const tagged: number[] = []
   const baseline: number[] = []
+  const untagged: number[] = []
   const taggedCpu: number[] = []
   const baselineCpu: number[] = []
   let pages = 0
@@ -105,6 +106,8 @@ try {
     const plain = await time(() => printer.printUrl(url, { tagged: false }))
     baseline.push(plain.ms)
     baselineCpu.push(plain.cpu)
+    // The same HTML through the same path without tagging or outline: what tagging itself costs.
+    untagged.push((await time(() => printer.printHtml(html, { tagged: false, runningTitle: doc.title }))).ms)
     baselinePages = pageCount(plain.pdf)
   }
   const report = median(tagged)
@@ -117,6 +120,7 @@ try {
   console.log(`first print, with the browser's launch: ${warm.ms.toFixed(0)} ms`)
   console.log(line('report: documentHtml → PdfPrinter.print (tagged, outline)', tagged))
   console.log(line(`static page: goto(file://) → page.pdf (untagged), ${baselinePages} pages`, baseline))
+  console.log(line('the report untagged (same path, tagged: false, no outline)', untagged))
   console.log(`ratio report / static page: ${(report / staticPage).toFixed(2)}`)
   console.log(
     `CPU time (Node and Chromium): report median ${median(taggedCpu).toFixed(0)} ms, static page median ` +
