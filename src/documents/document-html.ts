@@ -205,9 +205,11 @@ function blockHtml(block: DocumentBlock): string {
 function sectionHtml(anchored: AnchoredSection): string {
   const { section, anchor, level, children } = anchored
   const tag = `h${Math.min(level + 1, 6)}`
-  const className = level === 1 ? ' class="chapter"' : ''
+  // A chapter is a named region (a landmark screen readers list); its parts are plain sections, so that parts of the
+  // same name in every chapter ("What we did") are not several landmarks of one name.
+  const opening = level === 1 ? `<section class="chapter" aria-labelledby="${anchor}">` : '<section>'
   return [
-    `<section${className} aria-labelledby="${anchor}">`,
+    opening,
     `<${tag} id="${anchor}">${headingText(section.heading)}</${tag}>`,
     ...section.blocks.map(blockHtml),
     ...children.map(sectionHtml),
@@ -257,6 +259,9 @@ tbody th { font-weight: normal; }
 .note { background: #f3f2f1; border-left: 5px solid #1d70b8; padding: 0.5rem 1rem; margin: 0 0 1.25rem; }
 .note p { margin: 0.25rem 0; }
 .contents ol { padding-left: 1.5rem; }
+/* Targets at least 24 by 24 pixels apart (WCAG 2.2, 2.5.8): the contents is a column of links. */
+.contents li { margin: 0.25rem 0; }
+.contents a { display: inline-block; min-height: 24px; line-height: 24px; }
 @page { size: A4; margin: 18mm 16mm 20mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
