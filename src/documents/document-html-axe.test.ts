@@ -19,8 +19,8 @@ describe(
       const browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM, args })
       try {
         const page = await (await browser.newContext()).newPage()
-      const requests: string[] = []
-      page.on('request', (request) => requests.push(request.url()))
+        const requests: string[] = []
+        page.on('request', (request) => requests.push(request.url()))
         const doc = sampleDocument({ chapters: 3, tables: 3, charts: 3, paragraphsPerChapter: 1 })
         await page.setContent(documentHtml({ ...doc, watermark: 'Draft: not approved' }))
         const results = await new AxeBuilder({ page })

@@ -28,6 +28,7 @@ interface OutlineItem {
 
 const doc: PrintableDocument = {
   ...sampleDocument({ chapters: 2, tables: 2, charts: 3, paragraphsPerChapter: 2 }),
+  watermark: 'Draft: not approved',
   // A title long enough to wrap, with characters that need escaping in HTML.
   title: 'Safer Wolverhampton Partnership annual report 2017/18: <crime> & "disorder" in the city',
 }
@@ -57,6 +58,7 @@ describe('the tagged PDF printed by Chromium', { skip }, () => {
   let pages = 0
   let outline: OutlineItem[] = []
   let info: Record<string, unknown> = {}
+  const pageTexts: string[] = []
   let bytes: Buffer
 
   before(async () => {
@@ -64,7 +66,10 @@ describe('the tagged PDF printed by Chromium', { skip }, () => {
     const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise
     pages = pdf.numPages
     for (let p = 1; p <= pdf.numPages; p++) {
-      const tree = (await (await pdf.getPage(p)).getStructTree()) as StructNode | null
+      const page = await pdf.getPage(p)
+      const text = await page.getTextContent()
+      pageTexts.push(text.items.map((item) => ('str' in item ? item.str : '')).join(' '))
+      const tree = (await page.getStructTree()) as StructNode | null
       const walk = (node: StructNode): void => {
         if (node.role !== undefined) {
           const children = (node.children ?? []).flatMap((c) => (c.role === undefined ? [] : [c.role]))
@@ -85,6 +90,13 @@ describe('the tagged PDF printed by Chromium', { skip }, () => {
   it('is a PDF of several A4 pages', () => {
     assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-')
     assert.ok(pages >= 5, `${pages} pages: the contents and each chapter start a page`)
+  })
+
+  it('numbers every page, and says on each that it is a draft', () => {
+    pageTexts.forEach((text, i) => {
+      assert.ok(text.includes(`Page ${i + 1} of ${pages}`), `page ${i + 1} is numbered`)
+      assert.ok(text.includes('Draft: not approved'), `page ${i + 1} says it is a draft`)
+    })
   })
 
   it('carries the document’s title and language in its metadata', () => {
@@ -136,6 +148,31 @@ describe('the tagged PDF printed by Chromium', { skip }, () => {
   it('prints again with the same browser', async () => {
     const again = await printer.print({ title: 'Second', language: 'en-GB', sections: [] })
     assert.equal(again.subarray(0, 5).toString('latin1'), '%PDF-')
+  })
+})
+
+describe('several prints at once', { skip }, () => {
+  it('each gets its own document, one page at a time, in one browser', async () => {
+    const printer = new PdfPrinter({ concurrentPages: 1 })
+    try {
+      const titles = ['Agenda pack, 12 June', 'Agenda pack, 11 September', 'Scrutiny pack 2017/18']
+      const pdfs = await Promise.all(
+        titles.map((title) =>
+          printer.print({ title, language: 'en-GB', sections: [{ heading: 'Item 1', level: 1, blocks: [] }] }),
+        ),
+      )
+      const read = await Promise.all(
+        pdfs.map(async (bytes) => {
+          const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise
+          const title = ((await pdf.getMetadata()).info as Record<string, unknown>).Title
+          await pdf.destroy()
+          return title
+        }),
+      )
+      assert.deepEqual(read, titles)
+    } finally {
+      await printer.close()
+    }
   })
 })
 

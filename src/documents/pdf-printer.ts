@@ -119,7 +119,9 @@ export class PdfPrinter implements ChartRasteriser {
    * @example const pdf = await printer.print(annualReport) // Buffer starting "%PDF-"
    */
   async print(doc: PrintableDocument): Promise<Buffer> {
-    return this.printHtml(documentHtml(doc), { tagged: true, runningTitle: doc.title })
+    // A draft says so on every page, not only the first: pages get printed and passed round one by one.
+    const runningTitle = doc.watermark === undefined ? doc.title : `${doc.watermark}: ${doc.title}`
+    return this.printHtml(documentHtml(doc), { tagged: true, runningTitle })
   }
 
   /** Any self-contained HTML printed as the documents are (the benchmark's baseline prints with `tagged: false`). */
