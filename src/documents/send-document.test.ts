@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { documentFilename, sendDocument, type DocumentResponse } from './send-document.ts'
+import { PdfPrinter } from './pdf-printer.ts'
+import { documentFilename, sendDocument, sendPrintable, type DocumentResponse } from './send-document.ts'
 
 function recorder(): DocumentResponse & { headers: Record<string, string>; body: unknown } {
   const headers: Record<string, string> = {}
@@ -46,5 +47,28 @@ describe('sending a printed document', () => {
     assert.equal(documentFilename('../../etc/passwd"\r\nSet-Cookie: x', 'pdf'), 'etc-passwd-set-cookie-x.pdf')
     assert.equal(documentFilename('Rapport annuel été', 'docx'), 'rapport-annuel-ete.docx')
     assert.equal(documentFilename('«»', 'html'), 'document.html')
+  })
+
+  it('builds the asked format from the document and sends it under the document’s title', async () => {
+    const printer = new PdfPrinter({ executablePath: '/nowhere/chromium' })
+    const doc = {
+      title: 'Community safety annual report 2017/18',
+      language: 'en-GB' as const,
+      sections: [{ heading: 'Introduction', level: 1 as const, blocks: [] }],
+    }
+    const html = recorder()
+    await sendPrintable(html, doc, 'html', { printer, public: true })
+    assert.match(String(html.body), /^<!DOCTYPE html>[^]*<h2 id="introduction">Introduction<\/h2>/)
+    assert.match(html.headers['Content-Disposition'] ?? '', /filename="community-safety-annual-report-2017-18\.html"/)
+    assert.equal(html.headers['Cache-Control'], 'public, max-age=300')
+    // Without charts the DOCX needs no browser.
+    const docx = recorder()
+    await sendPrintable(docx, doc, 'docx', { printer, name: 'Report' })
+    assert.equal((docx.body as Buffer).subarray(0, 2).toString('latin1'), 'PK')
+    assert.equal(docx.headers['Cache-Control'], 'no-store')
+    // The PDF does, and says so; nothing is sent.
+    const pdf = recorder()
+    await assert.rejects(sendPrintable(pdf, doc, 'pdf', { printer }), { name: 'ChromiumMissingError' })
+    assert.deepEqual(pdf.headers, {})
   })
 })

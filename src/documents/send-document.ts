@@ -1,4 +1,8 @@
 import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
+import type { PrintableDocument } from './document.ts'
+import { documentDocx } from './document-docx.ts'
+import { documentHtml } from './document-html.ts'
+import type { PdfPrinter } from './pdf-printer.ts'
 
 /**
  * Sending a printed document from a route: the right content type, a safe file name, and caching that fits who may
@@ -63,4 +67,34 @@ export function documentHeaders(document: Omit<SentDocument, 'body'>): [string, 
 export function sendDocument(res: DocumentResponse, document: SentDocument): void {
   for (const [name, value] of documentHeaders(document)) res.setHeader(name, value)
   res.send(document.body)
+}
+
+/**
+ * A printable document built into the asked format and sent: the one call a download route makes. The PDF and a
+ * DOCX with charts need the printer's Chromium: without it this rejects with `ChromiumMissingError` (its message
+ * says what to install), which the route may show as "not available" rather than as a server error.
+ *
+ * @example
+ * router.get('/annual-report/:year.pdf', async (req, res) => {
+ *   await sendPrintable(res, await annualReports.document(year), 'pdf', { printer: services.printer })
+ * })
+ */
+export async function sendPrintable(
+  res: DocumentResponse,
+  doc: PrintableDocument,
+  format: DocumentFormat,
+  options: { readonly printer: PdfPrinter; readonly public?: boolean; readonly name?: string },
+): Promise<void> {
+  const body =
+    format === 'html'
+      ? documentHtml(doc)
+      : format === 'pdf'
+        ? await options.printer.print(doc)
+        : await documentDocx(doc, options.printer)
+  sendDocument(res, {
+    format,
+    body,
+    name: options.name ?? doc.title,
+    ...(options.public === undefined ? {} : { public: options.public }),
+  })
 }
