@@ -255,6 +255,7 @@ tbody th { font-weight: normal; }
 .numeric { text-align: right; font-variant-numeric: tabular-nums; }
 .chart { margin: 0 0 1.5rem; }
 .chart svg { display: block; max-width: 100%; height: auto; }
+.chart table { width: auto; min-width: 60%; }
 .chart__summary { margin: 0.5rem 0 0.75rem; }
 .note { background: #f3f2f1; border-left: 5px solid #1d70b8; padding: 0.5rem 1rem; margin: 0 0 1.25rem; }
 .note p { margin: 0.25rem 0; }
