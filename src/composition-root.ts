@@ -69,6 +69,7 @@ import type { HeadlinesService } from './crime/headlines/headlines-service.ts'
 import { createAssessmentRepository } from './plan/assessment-repository.ts'
 import { createAssessmentService } from './plan/assessment-service.ts'
 import { loadDemoAssessment } from './plan/assessment-demo.ts'
+import { budgetFigureProvider, figureCatalogue, kpiFigureProvider } from './annual-report/figure-catalogue.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -549,6 +550,12 @@ export function createPartnershipServices(
     strategy,
     /** The annual strategic assessment, its citations of the partnership's figures, and its consultation. */
     assessments,
+    /**
+     * The year's figures an annual report binds and the number checker compares with (src/annual-report/): the
+     * performance report's KPIs and the budget's lines (the year's and the next year's, Appendix A's).
+     */
+    figureCatalogue: (year: string) =>
+      figureCatalogue([kpiFigureProvider(performanceReports), budgetFigureProvider(budget)], year),
   }
 }
 
