@@ -107,8 +107,8 @@ export function splitSentences(text: string): Sentence[] {
       heading = line.replace(/^#+\s*/, '')
       return
     }
-    // A full stop, question or exclamation mark ends a sentence when a capital (or a quote) starts the next.
-    const parts = line.split(/(?<=[.!?])\s+(?=["'‘“(]?[A-Z])/)
+    // A full stop, question or exclamation mark ends a sentence when a capital, a figure or a quote starts the next.
+    const parts = line.split(/(?<=[.!?])\s+(?=["'‘“(]?[A-Z0-9£])/)
     parts.forEach((part, i) => {
       sentences.push({ line: index + 1, text: part, paragraph: parts.slice(0, i).join(' '), heading })
     })
@@ -452,6 +452,9 @@ function judge(
   if (subject === null) return unsourced()
   const primary = primaryMeasures(found)
   let pool = subject.figures.filter((f) => unitFits(found, f) && !f.suppressed)
+  // Money names its line ("income", "carry forward", "a budget of"): it is that line's, not any amount that rounds
+  // the same ("£0.3m" of a £378,430 budget is not the £339,995 income).
+  if (found.kind === 'pence' && found.moneyLine) pool = pool.filter((f) => measureOf(f.key) === found.moneyLine)
   // A number tied to a share's words ("the same number of recordable offences (2)") is compared with the share's
   // figures only, not with every count of the KPI, which would agree by chance (a quarter of 2 incidents).
   if (found.ofShare && found.kind !== 'pence') {
