@@ -1,4 +1,4 @@
-import type { BudgetRows, YearBudget } from '../domain/budget.ts'
+import { yearsWithMoney, type BudgetRows, type YearBudget } from '../domain/budget.ts'
 import { formatMoney } from '../domain/money.ts'
 import type { Change, IndicatorRow, PerformanceReport } from '../domain/performance-report.ts'
 import { parsePeriod, yearPeriod } from '../domain/period.ts'
@@ -427,8 +427,10 @@ export function budgetFigureProvider(budget: {
   return async (year) => {
     const p = parsePeriod(year)
     if (!p || p.kind !== 'year') return []
-    const years = [p.id, yearPeriod(p.financialYear + 1).id]
     const rows = await budget.rows()
+    // Only years that hold money: a year with none would give a catalogue of zeros.
+    const withMoney = yearsWithMoney(rows)
+    const years = [p.id, yearPeriod(p.financialYear + 1).id].filter((y) => withMoney.includes(y))
     const budgets = await Promise.all(years.map((y) => budget.yearBudget(y)))
     return budgets.flatMap((b) => budgetFigures(b, rows))
   }
