@@ -12,6 +12,9 @@ export const SEED_NARRATIVE_FILE = fileURLToPath(
   new URL('../../demo/annual-report/seed-narrative-2017-18.txt', import.meta.url),
 )
 
+/** The seed's partnership (Safer Wolverhampton Partnership, the demo's): its ONS code. */
+export const SEED_PARTNERSHIP_CODE = 'E22000341'
+
 /** The year the seed reports on. */
 export const SEED_YEAR = 'FY2017-18'
 
