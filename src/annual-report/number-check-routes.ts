@@ -82,7 +82,7 @@ export function numberCheckRoutes(options: NumberCheckRoutesOptions): express.Ro
   const renderCheck = async (req: Request, res: Response, status: number, extra: Record<string, unknown>) => {
     const year = yearOf(req) as string
     res.status(status).render('annual-report/number-check.njk', {
-      pageTitle: 'Check the numbers in a text',
+      pageTitle: `${'errorList' in extra ? 'Error: ' : ''}Check the numbers in a text`,
       yearLabel: parsePeriod(year)?.label ?? year,
       yearSlug: yearSlug(year),
       maxMegabytes: MAX_CHECK_BYTES / 1024 / 1024,
