@@ -4,7 +4,10 @@ import { loadConfig } from '../config.ts'
 import { createServices, type Services } from '../composition-root.ts'
 import { openTestDatabase, testDialects } from '../../test/support/databases.ts'
 import { onlyPartnership } from '../../test/support/partnership.ts'
-import { contentWords, figureCatalogue } from './figure-catalogue.ts'
+import { countChange } from '../crime/headlines/headline-figures.ts'
+import type { HeadlineReport } from '../crime/headlines/headlines-service.ts'
+import { checkNumbers } from './number-check.ts'
+import { contentWords, crimeFigureProvider, crimeFigures, figureCatalogue } from './figure-catalogue.ts'
 import type { Figure } from './figures.ts'
 
 describe('the catalogue of providers', () => {
@@ -47,6 +50,63 @@ describe('the catalogue of providers', () => {
       'domestic',
       'fgm',
     ])
+  })
+})
+
+describe('police recorded crime figures', () => {
+  // Wolverhampton's total recorded crime, as the seed's "13.6% increase in Total Recorded Crime (2541 offences)":
+  // 18,669 in 2016/17 and 21,210 in 2017/18 (21,210 - 18,669 = 2,541; 2,541 / 18,669 = 13.61%); 9.2% of the force's.
+  const ranking = { measure: 'recorded crime per 1,000 residents', best: 'the lowest rate ranks 1st', areas: [], excluded: [] }
+  const report: HeadlineReport = {
+    figures: {
+      measure: 'Total recorded crime',
+      source: 'data.police.uk street-level crime',
+      partnership: { code: 'E22000341', name: 'Wolverhampton' },
+      forceName: 'West Midlands Police',
+      yearLabel: '2017-2018',
+      previousYearLabel: '2016-2017',
+      change: countChange(18_669, 21_210),
+      rate: null,
+      share: { thisYear: 9.2, lastYear: 9.1, forceThisYear: null, forceLastYear: null, basis: 'test' },
+      rankByRate: ranking,
+      positionByRate: null,
+      rankByChange: ranking,
+      positionByChange: { rank: 2, of: 7, value: 13.6, tiedWith: [] },
+      peerGroup: null,
+      notes: [],
+    },
+    quarters: [],
+    breakdown: [{ measure: 'Robbery', change: countChange(389, 424) }],
+    sentences: [],
+    notes: [],
+  }
+
+  it('gives the year, the year before, the change, the share and the ranks, keyed by crime type', () => {
+    const figures = crimeFigures(report, 'FY2017-18')
+    const value = (key: string) => figures.find((f) => f.key === key)?.value
+    assert.equal(value('crime:total-recorded-crime:outturn:FY2017-18'), 21_210)
+    assert.equal(value('crime:total-recorded-crime:baseline:FY2017-18'), 18_669)
+    assert.equal(value('crime:total-recorded-crime:change:FY2017-18'), 2_541)
+    assert.equal(value('crime:total-recorded-crime:change-percent:FY2017-18'), 13.6)
+    assert.equal(value('crime:total-recorded-crime:share:FY2017-18'), 9.2)
+    assert.equal(value('crime:total-recorded-crime:rank-by-change:FY2017-18'), 2)
+    assert.equal(value('crime:total-recorded-crime:rank-by-rate:FY2017-18'), undefined)
+    // Robbery: 389 to 424 is up 35, 9.0%.
+    assert.equal(value('crime:robbery:change:FY2017-18'), 35)
+    assert.equal(value('crime:robbery:change-percent:FY2017-18'), 9)
+  })
+
+  it("lets the seed's total recorded crime sentence agree with them", async () => {
+    const figures = await figureCatalogue([crimeFigureProvider(async () => report)], 'FY2017-18')
+    const result = checkNumbers('13.6% increase in Total Recorded Crime (2541 offences).', figures)
+    assert.deepEqual(
+      result.findings.map((f) => [f.number.text, f.outcome, f.figure?.key]),
+      [
+        ['13.6%', 'agrees', 'crime:total-recorded-crime:change-percent:FY2017-18'],
+        ['2541', 'agrees', 'crime:total-recorded-crime:change:FY2017-18'],
+      ],
+    )
+    assert.deepEqual(await crimeFigureProvider(async () => null)('FY2017-18'), [])
   })
 })
 

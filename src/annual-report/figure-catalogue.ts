@@ -2,6 +2,9 @@ import { yearsWithMoney, type BudgetRows, type YearBudget } from '../domain/budg
 import { formatMoney } from '../domain/money.ts'
 import type { Change, IndicatorRow, PerformanceReport } from '../domain/performance-report.ts'
 import { parsePeriod, yearPeriod } from '../domain/period.ts'
+import type { HeadlineFigures } from '../crime/headlines/headline-figures.ts'
+import type { HeadlineReport } from '../crime/headlines/headlines-service.ts'
+import type { RankOf } from '../crime/headlines/ranking.ts'
 import type { Figure, FigureProvider, FigureUnit } from './figures.ts'
 
 /**
@@ -49,7 +52,7 @@ const STOP_WORDS = new Set(
   (
     'a an and the of in on at to for by with from as or is are was were be been this that these those it its ' +
     'number numbers no not all ages aged age where which who what per than over under into our their there ' +
-    'reported recorded police wolverhampton reduce reducing increase increased reduction level levels total ' +
+    'reported police wolverhampton reduce reducing increase increased reduction level levels ' +
     // The words every KPI's commentary uses ("this indicator has achieved its desired outcome"), and ages' units.
     'this thi has have had been however there here indicator desired outcome achieved compared period year last ' +
     'month quarter baseline set new yrs yr years old ' +
@@ -435,3 +438,108 @@ export function budgetFigureProvider(budget: {
     return budgets.flatMap((b) => budgetFigures(b, rows))
   }
 }
+
+/**
+ * Police recorded crime's headline figures for the partnership's year (src/crime/headlines: data.police.uk counts):
+ * total recorded crime this year and last, the change and its %, the share of the force's crime, the ranks by rate
+ * and by change within the force and in the peer group, and each crime type's counts and change. Keys
+ * `crime:<slug>:<measure>:<FY>`, with the performance report's measure names (outturn, baseline, change,
+ * change-percent) so the checker reads them alike.
+ *
+ * @example crimeFigures(report, 'FY2017-18').find((f) => f.key === 'crime:total-recorded-crime:change:FY2017-18')
+ */
+export function crimeFigures(report: HeadlineReport, year: string): Figure[] {
+  const period = yearWords(year)
+  const h = report.figures
+  const source = h.source
+  const figures: Figure[] = []
+  const add = (subject: string, words: readonly string[], figure: Omit<Figure, 'period' | 'source' | 'subjectWords'>) =>
+    figures.push({ ...figure, key: `crime:${subject}:${figure.key}:${year}`, period, source, subjectWords: unique(words) })
+  const changeFigures = (measure: string, change: NonNullable<HeadlineFigures['change']>) => {
+    const subject = slug(measure)
+    const words = [...contentWords(measure), 'recorded']
+    const related = { from: change.before, to: change.after, difference: change.change }
+    add(subject, words, {
+      key: 'outturn',
+      label: `${measure} (${h.yearLabel})`,
+      value: change.after,
+      unit: 'count',
+      decimals: 0,
+      sentence: `${measure}: ${change.after.toLocaleString('en-GB')} offences in ${h.yearLabel}.`,
+    })
+    add(subject, words, {
+      key: 'baseline',
+      label: `${measure} (${h.previousYearLabel})`,
+      value: change.before,
+      unit: 'count',
+      decimals: 0,
+      sentence: `${measure}: ${change.before.toLocaleString('en-GB')} offences in ${h.previousYearLabel}.`,
+    })
+    add(subject, words, {
+      key: 'change',
+      label: `${measure} (change on ${h.previousYearLabel})`,
+      value: change.change,
+      unit: 'count',
+      decimals: 0,
+      sentence: `${measure} changed by ${change.change} offences on ${h.previousYearLabel}.`,
+      related,
+    })
+    if (change.percent !== null) {
+      add(subject, words, {
+        key: 'change-percent',
+        label: `${measure} (change on ${h.previousYearLabel}, %)`,
+        value: round1(change.percent),
+        unit: 'percent',
+        decimals: 1,
+        sentence: `${measure} ${change.change >= 0 ? 'rose' : 'fell'} by ${Math.abs(round1(change.percent)).toFixed(1)}%.`,
+        related,
+      })
+    }
+  }
+  if (h.change) changeFigures(h.measure, h.change)
+  const total = slug(h.measure)
+  const totalWords = [...contentWords(h.measure), 'recorded']
+  if (h.share.thisYear !== null) {
+    add(total, totalWords, {
+      key: 'share',
+      label: `${h.measure}: share of ${h.forceName}'s (${h.yearLabel})`,
+      value: round1(h.share.thisYear),
+      unit: 'percent',
+      decimals: 1,
+      sentence: `${round1(h.share.thisYear).toFixed(1)}% of ${h.forceName}'s recorded crime was in the partnership.`,
+    })
+  }
+  const ranks: [string, string, RankOf | null][] = [
+    ['rank-by-rate', `rank by rate per 1,000 residents in ${h.forceName}`, h.positionByRate],
+    ['rank-by-change', `rank by change in ${h.forceName}`, h.positionByChange],
+    ['peer-rank', `rank in its most similar group${h.peerGroup ? ` (${h.peerGroup.name})` : ''}`, h.peerGroup?.position ?? null],
+  ]
+  for (const [key, words, position] of ranks) {
+    if (position === null) continue
+    add(total, [...totalWords, 'ranked', 'rank'], {
+      key,
+      label: `${h.measure}: ${words}`,
+      value: position.rank,
+      unit: 'rank',
+      decimals: 0,
+      sentence: `${h.measure}: ${position.rank} of ${position.of}, ${words}.`,
+      related: { of: position.of },
+    })
+  }
+  for (const line of report.breakdown) if (line.measure !== h.measure) changeFigures(line.measure, line.change)
+  return figures
+}
+
+/**
+ * Police recorded crime's figures as a provider, for a partnership with an ONS code on an instance that keeps crime
+ * data; none for a year with no counts (the headline figures then have no change).
+ */
+export function crimeFigureProvider(headlines: (startYear: number) => Promise<HeadlineReport | null>): FigureProvider {
+  return async (year) => {
+    const p = parsePeriod(year)
+    if (!p || p.kind !== 'year') return []
+    const report = await headlines(p.financialYear)
+    return report === null ? [] : crimeFigures(report, p.id)
+  }
+}
+
