@@ -4,7 +4,10 @@ import { expect, test } from './fixtures.ts'
 test.describe('the number checker (JavaScript off)', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('paste a text and see its findings; an empty form is refused with an error summary', async ({ page, signInAs }) => {
+  test('paste a text and see its findings; an empty form is refused with an error summary', async ({
+    page,
+    signInAs,
+  }) => {
     await signInAs('partnership-analyst')
     await page.goto('/annual-report/2017-18/check')
     await page.getByRole('button', { name: 'Check the numbers' }).click()

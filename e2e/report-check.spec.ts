@@ -41,7 +41,9 @@ test.describe('the number checker (JavaScript on)', () => {
     await expect(page.locator('#findings')).toContainText('Findings in hate-crime.md')
     await expect(page.locator('#findings-summary')).toContainText('No number contradicts the data')
 
-    await page.getByLabel('Or a file').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') })
+    await page
+      .getByLabel('Or a file')
+      .setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') })
     await page.getByRole('button', { name: 'Check the numbers' }).click()
     await expect(page).toHaveTitle(/^Error: /)
     await expect(page.locator('.govuk-error-summary a')).toHaveAttribute('href', '#file')

@@ -56,7 +56,12 @@ describe('the catalogue of providers', () => {
 describe('police recorded crime figures', () => {
   // Wolverhampton's total recorded crime, as the seed's "13.6% increase in Total Recorded Crime (2541 offences)":
   // 18,669 in 2016/17 and 21,210 in 2017/18 (21,210 - 18,669 = 2,541; 2,541 / 18,669 = 13.61%); 9.2% of the force's.
-  const ranking = { measure: 'recorded crime per 1,000 residents', best: 'the lowest rate ranks 1st', areas: [], excluded: [] }
+  const ranking = {
+    measure: 'recorded crime per 1,000 residents',
+    best: 'the lowest rate ranks 1st',
+    areas: [],
+    excluded: [],
+  }
   const report: HeadlineReport = {
     figures: {
       measure: 'Total recorded crime',
@@ -152,7 +157,10 @@ for (const dialect of testDialects()) {
       assert.deepEqual(get('kpi:knife-crime:outturn:FY2017-18').subjectWords.slice(0, 2), ['knife', 'violent'])
       // Youth custody, a proportion: 2 + 4 + 6 + 7 = 19 of 52 + 53 + 50 + 46 = 201 → 9.5%, with its numbers.
       const custody = get('kpi:youth-custody:outturn:FY2017-18')
-      assert.deepEqual([custody.value, custody.unit, custody.related], [9.5, 'percent', { numerator: 19, denominator: 201 }])
+      assert.deepEqual(
+        [custody.value, custody.unit, custody.related],
+        [9.5, 'percent', { numerator: 19, denominator: 201 }],
+      )
       assert.deepEqual(get('kpi:youth-custody:q4:FY2017-18').related, { numerator: 7, denominator: 46 })
       // Forced marriage: 2017/18 0, 2 (50%), 1 (0%), 1 (0%): 1 recordable offence; 2016/17: 2.
       assert.equal(get('kpi:forced-marriage:share-count:FY2017-18').value, 1)
@@ -182,10 +190,16 @@ for (const dialect of testDialects()) {
       // The year's lines are the streams' sums; the priorities' allocations add up to the year's.
       const streams = figures.filter((f) => /^budget:(?!priority-)[a-z0-9-]+:total:FY2018-19$/.test(f.key))
       assert.ok(streams.length >= 2)
-      assert.equal(get('budget:total:FY2018-19').value, streams.reduce((a, f) => a + f.value, 0))
+      assert.equal(
+        get('budget:total:FY2018-19').value,
+        streams.reduce((a, f) => a + f.value, 0),
+      )
       const priorities = figures.filter((f) => /^budget:priority-[a-z-]+:allocated:FY2018-19$/.test(f.key))
       assert.ok(priorities.length >= 3)
-      assert.equal(get('budget:allocated:FY2018-19').value, priorities.reduce((a, f) => a + f.value, 0))
+      assert.equal(
+        get('budget:allocated:FY2018-19').value,
+        priorities.reduce((a, f) => a + f.value, 0),
+      )
       assert.ok(figures.some((f) => f.key === 'budget:income:FY2017-18'))
     })
 

@@ -65,7 +65,10 @@ const STOP_WORDS = new Set(
 export function contentWords(text: string): string[] {
   const words: string[] = []
   // "4th" is a rank, not the word "th".
-  for (const raw of text.toLowerCase().replace(/\d+(?:st|nd|rd|th)\b/g, ' ').match(/[a-z][a-z']*/g) ?? []) {
+  for (const raw of text
+    .toLowerCase()
+    .replace(/\d+(?:st|nd|rd|th)\b/g, ' ')
+    .match(/[a-z][a-z']*/g) ?? []) {
     let word = raw.replace(/'s$/, '').replace(/'/g, '')
     if (word.length > 3 && word.endsWith('ies')) word = `${word.slice(0, -3)}y`
     else if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) word = word.slice(0, -1)
@@ -454,7 +457,13 @@ export function crimeFigures(report: HeadlineReport, year: string): Figure[] {
   const source = h.source
   const figures: Figure[] = []
   const add = (subject: string, words: readonly string[], figure: Omit<Figure, 'period' | 'source' | 'subjectWords'>) =>
-    figures.push({ ...figure, key: `crime:${subject}:${figure.key}:${year}`, period, source, subjectWords: unique(words) })
+    figures.push({
+      ...figure,
+      key: `crime:${subject}:${figure.key}:${year}`,
+      period,
+      source,
+      subjectWords: unique(words),
+    })
   const changeFigures = (measure: string, change: NonNullable<HeadlineFigures['change']>) => {
     const subject = slug(measure)
     const words = [...contentWords(measure), 'recorded']
@@ -512,7 +521,11 @@ export function crimeFigures(report: HeadlineReport, year: string): Figure[] {
   const ranks: [string, string, RankOf | null][] = [
     ['rank-by-rate', `rank by rate per 1,000 residents in ${h.forceName}`, h.positionByRate],
     ['rank-by-change', `rank by change in ${h.forceName}`, h.positionByChange],
-    ['peer-rank', `rank in its most similar group${h.peerGroup ? ` (${h.peerGroup.name})` : ''}`, h.peerGroup?.position ?? null],
+    [
+      'peer-rank',
+      `rank in its most similar group${h.peerGroup ? ` (${h.peerGroup.name})` : ''}`,
+      h.peerGroup?.position ?? null,
+    ],
   ]
   for (const [key, words, position] of ranks) {
     if (position === null) continue
@@ -542,4 +555,3 @@ export function crimeFigureProvider(headlines: (startYear: number) => Promise<He
     return report === null ? [] : crimeFigures(report, p.id)
   }
 }
-

@@ -101,8 +101,8 @@ export function numberCheckRoutes(options: NumberCheckRoutesOptions): express.Ro
     const problem = (status: number, text: string, href = '#text', pasted = '', acknowledged = '') =>
       renderCheck(req, res, status, { errorList: [{ text, href }], pasted, acknowledgedText: acknowledged })
 
-    let pasted = ''
-    let acknowledgedText = ''
+    let pasted: string
+    let acknowledgedText: string
     let file: { name: string; content: Buffer } | null = null
     if (req.is('multipart/form-data')) {
       let form
@@ -130,7 +130,13 @@ export function numberCheckRoutes(options: NumberCheckRoutesOptions): express.Ro
       acknowledgedText = typeof body.acknowledged === 'string' ? body.acknowledged : ''
     }
     if (pasted.length > MAX_PASTED_CHARACTERS)
-      return problem(400, `Paste at most ${MAX_PASTED_CHARACTERS.toLocaleString('en-GB')} characters`, '#text', '', acknowledgedText)
+      return problem(
+        400,
+        `Paste at most ${MAX_PASTED_CHARACTERS.toLocaleString('en-GB')} characters`,
+        '#text',
+        '',
+        acknowledgedText,
+      )
     if (file && pasted.trim() !== '')
       return problem(400, 'Paste a text or choose a file, not both', '#text', pasted, acknowledgedText)
     let text = pasted

@@ -14,7 +14,7 @@ for (const dialect of testDialects()) {
     })
     after(() => app?.stop())
 
-    test("the seed comparison lists what the seed printed and what the data says", async () => {
+    test('the seed comparison lists what the seed printed and what the data says', async () => {
       const board = await app.signedIn('board-member')
       const page = await board.get('/annual-report/2017-18/seed-comparison')
       assert.equal(page.status, 200)
@@ -41,27 +41,44 @@ for (const dialect of testDialects()) {
       // Gun crime: 33 to 63 is +90.9%; hate crime from 374 to 385.
       pasted.append('text', 'Gun crime increased by 73% this year.\nHate Crime increased from 374 to 385 offences.')
       pasted.append('acknowledged', '')
-      const checked = await analyst.request(`/annual-report/2017-18/check?_csrf=${csrf}`, { method: 'POST', body: pasted })
+      const checked = await analyst.request(`/annual-report/2017-18/check?_csrf=${csrf}`, {
+        method: 'POST',
+        body: pasted,
+      })
       assert.equal(checked.status, 200)
       const text = textOnly(await checked.text())
       assert.match(text, /1 of the 3 numbers contradict the data/)
       assert.match(text, /1 “increased by 73% this year\.” Contradicts 90\.9%/)
       assert.match(text, /2 “from 374 to 385 offences” Agrees 374/)
 
-      const document = new Document({ sections: [{ children: [new Paragraph('Knife crime rose by 30 offences (15.7%).')] }] })
+      const document = new Document({
+        sections: [{ children: [new Paragraph('Knife crime rose by 30 offences (15.7%).')] }],
+      })
       const upload = new FormData()
       upload.append('text', '')
       upload.append('file', new Blob([await Packer.toBuffer(document)]), 'report.docx')
-      const fromWord = await analyst.request(`/annual-report/2017-18/check?_csrf=${csrf}`, { method: 'POST', body: upload })
+      const fromWord = await analyst.request(`/annual-report/2017-18/check?_csrf=${csrf}`, {
+        method: 'POST',
+        body: upload,
+      })
       assert.equal(fromWord.status, 200)
-      assert.match(textOnly(await fromWord.text()), /Findings in report\.docx .*No number contradicts the data \(2 numbers checked/)
+      assert.match(
+        textOnly(await fromWord.text()),
+        /Findings in report\.docx .*No number contradicts the data \(2 numbers checked/,
+      )
 
       const wrong = new FormData()
       wrong.append('file', new Blob([Buffer.from('%PDF-1.7')]), 'report.pdf')
-      const refused = await analyst.request(`/annual-report/2017-18/check?_csrf=${csrf}`, { method: 'POST', body: wrong })
+      const refused = await analyst.request(`/annual-report/2017-18/check?_csrf=${csrf}`, {
+        method: 'POST',
+        body: wrong,
+      })
       assert.equal(refused.status, 400)
       const refusedText = textOnly(await refused.text())
-      assert.match(refusedText, /There is a problem Give a plain text \(\.txt\), Markdown \(\.md\) or Word \(\.docx\) file/)
+      assert.match(
+        refusedText,
+        /There is a problem Give a plain text \(\.txt\), Markdown \(\.md\) or Word \(\.docx\) file/,
+      )
       assert.doesNotMatch(refusedText, /Findings/)
 
       const both = new FormData()
@@ -71,13 +88,19 @@ for (const dialect of testDialects()) {
       assert.equal(twice.status, 400)
       assert.match(textOnly(await twice.text()), /Paste a text or choose a file, not both/)
 
-      const empty = await analyst.request(`/annual-report/2017-18/check?_csrf=${csrf}`, { method: 'POST', body: new FormData() })
+      const empty = await analyst.request(`/annual-report/2017-18/check?_csrf=${csrf}`, {
+        method: 'POST',
+        body: new FormData(),
+      })
       assert.equal(empty.status, 400)
 
       // Without the csrf token, nothing is checked.
       const forged = new FormData()
       forged.append('text', 'Knife crime rose by 30.')
-      assert.equal((await analyst.request('/annual-report/2017-18/check', { method: 'POST', body: forged })).status, 403)
+      assert.equal(
+        (await analyst.request('/annual-report/2017-18/check', { method: 'POST', body: forged })).status,
+        403,
+      )
 
       const board = await app.signedIn('board-member')
       assert.equal((await board.get('/annual-report/2017-18/check')).status, 403)

@@ -4,13 +4,7 @@ import type { Figure } from './figures.ts'
 import { checkNumbers, findNumbers, measureOf, splitSentences, subjectOf } from './number-check.ts'
 
 /** A KPI figure made by hand: the values below are Appendix C's, worked out in each test's comment. */
-function kpi(
-  id: string,
-  name: string,
-  measure: string,
-  value: number,
-  extra: Partial<Figure> = {},
-): Figure {
+function kpi(id: string, name: string, measure: string, value: number, extra: Partial<Figure> = {}): Figure {
   const percent = /percent|share/.test(measure) && !/share-count/.test(measure)
   return {
     key: `kpi:${id}:${measure}:FY2017-18`,
@@ -114,7 +108,9 @@ describe('finding the numbers in a sentence', () => {
       ['4th', 'rank', 'level'],
       ['15', 'count', 'level'],
     ])
-    assert.deepEqual(found('The share rose by 3.3 percentage points'), [['3.3 percentage points', 'percentage-points', 'change']])
+    assert.deepEqual(found('The share rose by 3.3 percentage points'), [
+      ['3.3 percentage points', 'percentage-points', 'change'],
+    ])
     const amounts = findNumbers('An allocation of £500K, a grant of £1.2m and £339,995 of income')
     assert.deepEqual(
       amounts.map((n) => [n.text, n.value, n.kind]),
@@ -131,9 +127,10 @@ describe('finding the numbers in a sentence', () => {
     assert.deepEqual(found('the responsible authorities of s.5 of the Act, and section 17'), [])
     assert.deepEqual(found('launched 12 December 2017, drop-in from 1 March 2018'), [])
     assert.deepEqual(found('During Q4 17/18, the 4th quarter, in 2016-2017 and 2017-18'), [])
-    assert.deepEqual(found('offences with an offender aged 10-24yrs, all aged between 10 & 17, 50% aged 15 & 16 years'), [
-      ['50%', 'percent', 'share'],
-    ])
+    assert.deepEqual(
+      found('offences with an offender aged 10-24yrs, all aged between 10 & 17, 50% aged 15 & 16 years'),
+      [['50%', 'percent', 'share']],
+    )
     assert.deepEqual(found('waiting time reduced from 3 weeks to 7 days over a 12-month period'), [])
     assert.deepEqual(found('Call 01902 551155 for help'), [])
     assert.deepEqual(found('1. Reduce reoffending'), [])
@@ -243,7 +240,9 @@ describe('checking the numbers against the figures', () => {
     const forced = [
       kpi('forced-marriage', 'Forced marriage', 'outturn', 4),
       kpi('forced-marriage', 'Forced marriage', 'q2', 2),
-      kpi('forced-marriage', 'Forced marriage', 'share-count', 1, { subjectWords: ['forced', 'marriage', 'recordable'] }),
+      kpi('forced-marriage', 'Forced marriage', 'share-count', 1, {
+        subjectWords: ['forced', 'marriage', 'recordable'],
+      }),
     ]
     assert.deepEqual(outcomes('Forced marriage: the same number of recordable offences as last year (2).', forced), [
       ['2', 'contradicts', 'kpi:forced-marriage:share-count:FY2017-18'],
@@ -254,13 +253,19 @@ describe('checking the numbers against the figures', () => {
   })
 
   it('does not let an illustrative figure contradict the text, and never shows a withheld one', () => {
-    const fund: Figure = { ...money('income', 16_666_667), key: 'budget:vawg-fund:income:FY2017-18', illustrative: true }
+    const fund: Figure = {
+      ...money('income', 16_666_667),
+      key: 'budget:vawg-fund:income:FY2017-18',
+      illustrative: true,
+    }
     const result = checkNumbers('The VAWG fund: income of £500K.', [
       { ...fund, subjectWords: ['vawg', 'fund', 'income'] },
     ])
     assert.equal(result.findings[0]?.outcome, 'unsourced')
     assert.match(result.findings[0]?.message ?? '', /illustrative/)
-    const withheld = kpi('cj-representations', 'Criminal justice representations', 'p10', Number.NaN, { suppressed: true })
+    const withheld = kpi('cj-representations', 'Criminal justice representations', 'p10', Number.NaN, {
+      suppressed: true,
+    })
     const hidden = checkNumbers('Criminal justice representations: 3 clients.', [withheld])
     assert.equal(hidden.findings[0]?.outcome, 'unsourced')
     assert.doesNotMatch(hidden.findings[0]?.message ?? '', /NaN/)

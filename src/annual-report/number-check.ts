@@ -200,7 +200,13 @@ export function findNumbers(sentence: string): FoundNumber[] {
     const points = /^\s?(percentage points?|pp\b|points?\b)/i.exec(after)
     const ordinal = /^(st|nd|rd|th)\b/i.exec(after)
     if (points) {
-      found.push({ ...base, text: `${m[0]} ${points[1]}`, phrase: phraseAround(sentence, start, end), kind: 'percentage-points', role: 'change' })
+      found.push({
+        ...base,
+        text: `${m[0]} ${points[1]}`,
+        phrase: phraseAround(sentence, start, end),
+        kind: 'percentage-points',
+        role: 'change',
+      })
     } else if (percent) {
       // "rose to 37%", "(from 25%", "a target of 40%": a level, not a change, whatever the words around it.
       const level = /\b(?:to|from|target of|at)\s+$/i.test(before)
@@ -214,7 +220,13 @@ export function findNumbers(sentence: string): FoundNumber[] {
         role: changed ? 'change' : 'share',
       })
     } else if (ordinal) {
-      found.push({ ...base, text: `${m[0]}${ordinal[1]}`, phrase: phraseAround(sentence, start, end), kind: 'rank', role: 'level' })
+      found.push({
+        ...base,
+        text: `${m[0]}${ordinal[1]}`,
+        phrase: phraseAround(sentence, start, end),
+        kind: 'rank',
+        role: 'level',
+      })
     } else {
       found.push({ ...base, text: m[0], ...countRole(sentence, start, end, before, after), kind: 'count' })
     }
@@ -241,13 +253,16 @@ function countRole(
   if (outOf) return { role: 'part', phrase: phraseAround(sentence, start, end + 12) }
   const wholeOf = /\b\d[\d,]*\s+(?:out of|in)\s+$/i.exec(before)
   if (wholeOf) return { role: 'whole', phrase: `${wholeOf[0]}${sentence.slice(start, end)}` }
-  const byChange = new RegExp(`${CHANGE_WORD.source}\\s+(?:by|of)\\s+(?:around\\s+|about\\s+|just\\s+)?$`, 'i').test(before)
+  const byChange = new RegExp(`${CHANGE_WORD.source}\\s+(?:by|of)\\s+(?:around\\s+|about\\s+|just\\s+)?$`, 'i').test(
+    before,
+  )
   const changeAfter =
     /^\s*-?\s*(?:[a-z]+\s+){0,1}(?:offences?|incidents?|crimes?|cases?|reports?|referrals?|visits?|recordable\s+offences?)?\s*(?:increase|decrease|reduction|rise|more|fewer|less|over|up|down)\b/i.test(
       after,
     ) || /^[a-z]*\s*-?\s*(?:offence|incident)\s+increase/i.test(after)
   if (byChange || changeAfter) return { role: 'change', phrase: phraseAround(sentence, start, end) }
-  if (/\bbase\s?line\b[^.]{0,20}$/i.test(before)) return { role: 'baseline', phrase: phraseAround(sentence, start, end) }
+  if (/\bbase\s?line\b[^.]{0,20}$/i.test(before))
+    return { role: 'baseline', phrase: phraseAround(sentence, start, end) }
   return { role: 'level', phrase: phraseAround(sentence, start, end) }
 }
 
@@ -289,14 +304,20 @@ function subjectsOf(figures: readonly Figure[]): Subject[] {
     grouped.set(id, [...(grouped.get(id) ?? []), figure])
   }
   return [...grouped].map(([id, group]) => {
-    const name = (group[0]?.label ?? id).replace(/\s*\(.*$/, '').replace(/: (income|carry-forward|budget|allocated|spent) .*$/, '')
+    const name = (group[0]?.label ?? id)
+      .replace(/\s*\(.*$/, '')
+      .replace(/: (income|carry-forward|budget|allocated|spent) .*$/, '')
     const words = new Set(group.flatMap((f) => f.subjectWords))
     return { id, name, words, nameWords: new Set(contentWords(name).filter((w) => words.has(w))), figures: group }
   })
 }
 
 /** The subject a sentence is about, or null when none stands out. */
-function subjectFor(sentence: Sentence, subjects: readonly Subject[], weight: ReadonlyMap<string, number>): Subject | null {
+function subjectFor(
+  sentence: Sentence,
+  subjects: readonly Subject[],
+  weight: ReadonlyMap<string, number>,
+): Subject | null {
   const own = new Set(contentWords(sentence.text))
   const paragraph = new Set(contentWords(sentence.paragraph))
   const heading = new Set(contentWords(sentence.heading))
@@ -333,7 +354,8 @@ function wordWeights(subjects: readonly Subject[]): Map<string, number> {
 // Comparing
 
 const COUNT_MEASURES = /^(outturn|baseline|target|change|q\d|p\d+|share-count|share-count-change)$/
-const PERCENT_MEASURES = /^(outturn|baseline|target|change|change-percent|quarter-on-quarter-percent|share|share-change|q\d|p\d+|q\d-share|p\d+-share)$/
+const PERCENT_MEASURES =
+  /^(outturn|baseline|target|change|change-percent|quarter-on-quarter-percent|share|share-change|q\d|p\d+|q\d-share|p\d+-share)$/
 const SHARE_MEASURES = /^(share|share-change|q\d-share|p\d+-share|share-count|share-count-change)$/
 
 /** The measures a number's role is primarily about, first preferred: the figure a contradiction is reported against. */
@@ -540,7 +562,10 @@ export function checkNumbers(
         number,
         ...(figure
           ? { outcome: 'from-data' as const, figure, message: `from data — ${key} (${describe(figure)})` }
-          : { outcome: 'unsourced' as const, message: `unsourced — "${reference[0]}": saferhub holds no figure ${key}` }),
+          : {
+              outcome: 'unsourced' as const,
+              message: `unsourced — "${reference[0]}": saferhub holds no figure ${key}`,
+            }),
       })
     }
     const numbers = findNumbers(sentence.text)

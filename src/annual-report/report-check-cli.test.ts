@@ -41,10 +41,10 @@ describe('reading a file to check', () => {
       ok: true,
       text: 'Violence Prevention\nKnife crime rose by 30 offences (16.5%) & more.\nHate crime: 385 offences.',
     })
-    assert.deepEqual(docxParagraphs('<w:p><w:r><w:t xml:space="preserve">a </w:t><w:tab/><w:t>b</w:t></w:r></w:p><w:p/>'), [
-      'a \tb',
-      '',
-    ])
+    assert.deepEqual(
+      docxParagraphs('<w:p><w:r><w:t xml:space="preserve">a </w:t><w:tab/><w:t>b</w:t></w:r></w:p><w:p/>'),
+      ['a \tb', ''],
+    )
   })
 
   it('refuses what is not text, Markdown or a Word document, saying why', async () => {
@@ -89,7 +89,9 @@ for (const dialect of testDialects()) {
         lines.some((l) => l.startsWith('line 356: contradicts — "30 offences (16.5%) - 4th": the data gives 15.7% (')),
         lines.join('\n'),
       )
-      assert.ok(lines.some((l) => l.startsWith('line 570: contradicts — "£378,390": the data gives £378,430 (PCC grant')))
+      assert.ok(
+        lines.some((l) => l.startsWith('line 570: contradicts — "£378,390": the data gives £378,430 (PCC grant')),
+      )
       assert.ok(lines.some((l) => l.startsWith('line 404: acknowledged — ')))
       assert.ok(lines.some((l) => l.startsWith('line 404: unsourced — ') && l.includes('134')))
       assert.match(out.join(''), /\d+ numbers checked against \d+ figures for 2017\/18: .*\d+ contradict the data/)
@@ -117,10 +119,16 @@ for (const dialect of testDialects()) {
       assert.equal(await reportCheckCommand.run([SEED_NARRATIVE_FILE], services, noYear.output), 2)
       assert.match(noYear.err.join(''), /--year 2017\/18/)
       const missing = capture()
-      assert.equal(await reportCheckCommand.run([path.join(folder, 'none.txt'), '--year', '2017/18'], services, missing.output), 2)
+      assert.equal(
+        await reportCheckCommand.run([path.join(folder, 'none.txt'), '--year', '2017/18'], services, missing.output),
+        2,
+      )
       assert.match(missing.err.join(''), /Cannot read .*none\.txt: ENOENT/)
       const unknown = capture()
-      assert.equal(await reportCheckCommand.run([SEED_NARRATIVE_FILE, '--year', '2017/18', '--fix'], services, unknown.output), 2)
+      assert.equal(
+        await reportCheckCommand.run([SEED_NARRATIVE_FILE, '--year', '2017/18', '--fix'], services, unknown.output),
+        2,
+      )
       assert.match(unknown.err.join(''), /Unexpected option: --fix/)
       const empty = capture()
       assert.equal(await reportCheckCommand.run([SEED_NARRATIVE_FILE, '--year', '2009/10'], services, empty.output), 2)

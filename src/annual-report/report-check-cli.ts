@@ -44,7 +44,9 @@ export const reportCheckCommand: Command<ReportCheckServices> = {
     const { options, positional } = parseOptions(args)
     const unknown = [...options.keys()].filter((k) => !['year', 'partnership', 'acknowledged'].includes(k))
     if (unknown.length > 0 || positional.length !== 1) {
-      output.err(`${positional.length !== 1 ? 'Give one file.' : `Unexpected option: --${unknown[0]}`}\n\n${this.usage}`)
+      output.err(
+        `${positional.length !== 1 ? 'Give one file.' : `Unexpected option: --${unknown[0]}`}\n\n${this.usage}`,
+      )
       return 2
     }
     const yearText = options.get('year')
@@ -79,7 +81,9 @@ export const reportCheckCommand: Command<ReportCheckServices> = {
           .map((l) => l.trim())
           .filter((l) => l !== '' && !l.startsWith('#'))
       } catch (error) {
-        output.err(`Cannot read ${acknowledgedFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+        output.err(
+          `Cannot read ${acknowledgedFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        )
         return 2
       }
     }

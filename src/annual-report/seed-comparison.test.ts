@@ -103,7 +103,7 @@ const CONTRADICTIONS: readonly Expected[] = [
     data: percentChange(sum(ROBBERY_VICTIM_10_24.before), sum(ROBBERY_VICTIM_10_24.after)), // 130 to 132: 1.5%
     why:
       '"Personal Robbery where the victim is 10-24yrs - a 40.4% reduction": victims aged 10-24 rose from 130 to 132 ' +
-      "(+1.5%); 28 and 40.4% are the figures of robbery where the offender is 10-24",
+      '(+1.5%); 28 and 40.4% are the figures of robbery where the offender is 10-24',
   },
   {
     line: 356,
@@ -127,13 +127,13 @@ const CONTRADICTIONS: readonly Expected[] = [
     line: 616,
     text: '16.5%',
     data: percentChange(sum(KNIFE.before), sum(KNIFE.after)),
-    why: "knife crime's commentary in Appendix C: \"an increase of 16.5%\"; 30 on 191 is 15.7%",
+    why: 'knife crime\'s commentary in Appendix C: "an increase of 16.5%"; 30 on 191 is 15.7%',
   },
   {
     line: 635,
     text: '47.3%',
     data: Math.round(daShareAfter * 10) / 10, // 47.35 → 47.4
-    why: "domestic abuse's commentary \"(47.3%)\": the year's quarters give 47.35%, 47.4% to one place",
+    why: 'domestic abuse\'s commentary "(47.3%)": the year\'s quarters give 47.35%, 47.4% to one place',
   },
   {
     line: 654,
@@ -155,7 +155,7 @@ const FALSE_ALARMS: readonly (Omit<Expected, 'data'> & { readonly data?: number 
     why:
       'MARAC\'s commentary: "the number of cases involving children has decreased by -8.46%". saferhub holds no ' +
       "count of cases involving children; the sentence's words (its paragraph is about MARAC) match the repeat MARAC " +
-      "cases KPI, whose change (-1.8%) it is compared with",
+      'cases KPI, whose change (-1.8%) it is compared with',
   },
 ]
 
@@ -180,7 +180,11 @@ for (const dialect of testDialects()) {
       for (const expected of CONTRADICTIONS) {
         const found = contradictions.find((f) => f.line === expected.line && f.number.text === expected.text)
         assert.ok(found, `not found: line ${expected.line} ${expected.text} (${expected.why})`)
-        assert.equal(Math.abs((found.figure as Figure).value), Math.abs(expected.data), `line ${expected.line}: ${expected.why}`)
+        assert.equal(
+          Math.abs((found.figure as Figure).value),
+          Math.abs(expected.data),
+          `line ${expected.line}: ${expected.why}`,
+        )
       }
     })
 
