@@ -70,6 +70,12 @@ import type { HeadlinesService } from './crime/headlines/headlines-service.ts'
 import { createAssessmentRepository } from './plan/assessment-repository.ts'
 import { createAssessmentService } from './plan/assessment-service.ts'
 import { loadDemoAssessment } from './plan/assessment-demo.ts'
+import {
+  budgetFigureProvider,
+  crimeFigureProvider,
+  figureCatalogue,
+  kpiFigureProvider,
+} from './annual-report/figure-catalogue.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -507,6 +513,18 @@ export function createPartnershipServices(
       },
     },
   })
+  // Police recorded crime's headlines for the partnership's area, for the figure catalogue: none for a partnership
+  // without an ONS code, or one the instance's ONS lookup does not hold (it has no police recorded crime).
+  const crimeHeadlinesOf = async (startYear: number) => {
+    const headlines = instance.crimeHeadlines?.()
+    if (!headlines || partnership.onsCode === null) return null
+    try {
+      headlines.findPartnership(partnership.onsCode)
+    } catch {
+      return null
+    }
+    return headlines.financialYear(partnership.onsCode, startYear)
+  }
   return {
     partnership,
     /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
@@ -560,6 +578,15 @@ export function createPartnershipServices(
     strategy,
     /** The annual strategic assessment, its citations of the partnership's figures, and its consultation. */
     assessments,
+    /**
+     * The year's figures an annual report binds and the number checker compares with (src/annual-report/): the
+     * performance report's KPIs and the budget's lines (the year's and the next year's, Appendix A's).
+     */
+    figureCatalogue: (year: string) =>
+      figureCatalogue(
+        [kpiFigureProvider(performanceReports), budgetFigureProvider(budget), crimeFigureProvider(crimeHeadlinesOf)],
+        year,
+      ),
   }
 }
 

@@ -10,6 +10,7 @@ import {
 } from './performance/cli.ts'
 import { initCommand } from './partnerships/init-command.ts'
 import { reportCommand } from './reports/cli.ts'
+import { reportCheckCommand } from './annual-report/report-check-cli.ts'
 import { serveCommand } from './web/cli.ts'
 import { crimeCommands } from './crime/cli.ts'
 import { accountCommands } from './accounts/cli.ts'
@@ -30,6 +31,7 @@ const commands: Command<Services>[] = [
   demoRemoveCommand,
   kpiRemoveCommand,
   reportCommand,
+  reportCheckCommand,
   serveCommand,
   ...crimeCommands,
   ...accountCommands,

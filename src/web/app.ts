@@ -49,6 +49,7 @@ import { setUpStaticAssets } from './static-assets.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { govukFrontendVersion } from '../shared/web/paths.ts'
 import { appendixARoutes } from '../funding/appendix-a-routes.ts'
+import { numberCheckRoutes } from '../annual-report/number-check-routes.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */
@@ -428,6 +429,15 @@ function partnershipRouter(
       repository: scoped.strategy.repository,
       reports: scoped.reports.performance,
       money: planMoney(scoped.budget.rows),
+    }),
+  )
+  // The annual report's number checker and the seed comparison (src/annual-report/number-check-routes.ts).
+  router.use(
+    numberCheckRoutes({
+      accounts,
+      figureCatalogue: scoped.figureCatalogue,
+      uploadsDirectory: shared.uploads.directory,
+      partnershipCode: scoped.partnership.onsCode,
     }),
   )
   // The annual strategic assessment and its consultation (src/plan/assessment-routes.ts): plan:view, plan:edit.

@@ -508,6 +508,27 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/funding/360giving.json', access: 'budget:view', wholePartnership: true },
   { method: 'GET', path: '/funding/360giving.xlsx', access: 'budget:view', wholePartnership: true },
   { method: 'POST', path: '/funding/360giving/settings', access: 'budget:edit' },
+  // The annual report's number checker (src/annual-report/number-check-routes.ts): the year's figures cover every
+  // agency's KPIs and the whole budget. The seed comparison exists for the seed's partnership (the demo) only.
+  {
+    method: 'GET',
+    path: '/annual-report/:year/seed-comparison',
+    access: 'annual-report:view',
+    wholePartnership: true,
+    sample: { own: '/annual-report/2017-18/seed-comparison' },
+  },
+  {
+    method: 'GET',
+    path: '/annual-report/:year/check',
+    access: 'annual-report:edit',
+    sample: { own: '/annual-report/2017-18/check' },
+  },
+  {
+    method: 'POST',
+    path: '/annual-report/:year/check',
+    access: 'annual-report:edit',
+    sample: { own: '/annual-report/2017-18/check' },
+  },
   // The delivery plan's actions (src/plan/action-routes.ts). Every role reads the plan; a data owner only the actions
   // their agency leads (the list shows only those; another agency's action is 404). `{actionA}` is led by WMP,
   // `{actionB}` by YOT (the matrix test adds them).
