@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { layoutStructure, STRUCTURE_LAYOUT, structureChart, structureOrder, type StructureNode } from './structure-chart.ts'
+import {
+  layoutStructure,
+  STRUCTURE_LAYOUT,
+  structureChart,
+  structureOrder,
+  type StructureNode,
+} from './structure-chart.ts'
 
 const SWP: StructureNode[] = [
   { id: 1, name: 'SWP Board', parentId: null, detail: 'Chair: Mark Taylor · meets quarterly' },

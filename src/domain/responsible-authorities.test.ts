@@ -59,10 +59,16 @@ test('a seat counts only while held and only when it votes', () => {
 })
 
 test('a community rehabilitation company counts for probation only before 26 June 2021', () => {
-  const crcOnly = [...FULL.filter((s) => s.sector !== 'probation'), seat('probation', 'Community Rehabilitation Company')]
+  const crcOnly = [
+    ...FULL.filter((s) => s.sector !== 'probation'),
+    seat('probation', 'Community Rehabilitation Company'),
+  ]
   assert.deepEqual(missingResponsibleAuthorities(crcOnly, '2021-06-25'), [])
   assert.deepEqual(missingResponsibleAuthorities(crcOnly, '2021-06-26'), ['probation'])
-  const abbreviated = [...FULL.filter((s) => s.sector !== 'probation'), seat('probation', 'Staffordshire and West Midlands CRC')]
+  const abbreviated = [
+    ...FULL.filter((s) => s.sector !== 'probation'),
+    seat('probation', 'Staffordshire and West Midlands CRC'),
+  ]
   assert.deepEqual(missingResponsibleAuthorities(abbreviated, '2024-01-01'), ['probation'])
   // The Probation Service itself counts whatever the date.
   assert.deepEqual(missingResponsibleAuthorities(FULL, '2024-01-01'), [])

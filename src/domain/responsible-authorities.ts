@@ -67,10 +67,7 @@ export function isCommunityRehabilitationCompany(organisation: string): boolean 
  *   missingResponsibleAuthorities([{ sector: 'police', organisation: 'West Midlands Police', voting: true,
  *     fromDate: null, toDate: null }], '2018-03-31') // ['council', 'fire-and-rescue', 'probation', 'health']
  */
-export function missingResponsibleAuthorities(
-  seats: readonly SeatForCheck[],
-  today: string,
-): ResponsibleAuthority[] {
+export function missingResponsibleAuthorities(seats: readonly SeatForCheck[], today: string): ResponsibleAuthority[] {
   const held = new Set<string>()
   for (const seat of seats) {
     if (!seat.voting || !isCurrentSeat(seat, today)) continue
