@@ -81,6 +81,20 @@ export function membershipLines(board: AppendixBGroup, asOf: string): string[] {
   return [...lines].sort((a, b) => a.localeCompare(b, 'en-GB'))
 }
 
+/** A row with the rows under it: the structure as a nested list. */
+export interface StructureBranch extends StructureRow {
+  readonly children: readonly StructureBranch[]
+}
+
+/** The rows as a tree (each under the one it reports to), for the nested text list. */
+export function structureTree(rows: readonly StructureRow[]): StructureBranch[] {
+  const under = (parentId: number | null, depth: number): StructureBranch[] =>
+    rows
+      .filter((r) => r.parentId === parentId && r.depth === depth)
+      .map((r) => ({ ...r, children: under(r.id, depth + 1) }))
+  return under(null, 0)
+}
+
 /** The chart's text summary: what reports to what, in sentences. */
 export function structureSummary(rows: readonly StructureRow[]): string {
   const top = rows.find((r) => r.depth === 0)
@@ -134,16 +148,17 @@ export function appendixBChart(rows: readonly StructureRow[], summary: string): 
  * a text list with chairs and meeting frequency. `asOf` chooses the seats shown (the report's year end, or today).
  * Rows the seed does not give are labelled illustrative.
  *
- * @example appendixBSection({ partnershipShortName: 'SWP', groups: overview.all, asOf: '2018-03-31' })
+ * @example appendixBSection({ groups: (await board.overview(user)).all, asOf: '2018-03-31' })
  */
 export function appendixBSection(input: {
-  readonly partnershipShortName?: string
   readonly groups: readonly AppendixBGroup[]
   readonly asOf: string
 }): DocumentSection {
   const board = input.groups.find((g) => g.kind === 'board')
-  const short = input.partnershipShortName ? `${input.partnershipShortName} ` : ''
-  const heading = `Appendix B: ${short}Board Membership & Delivery Structure Chart`
+  // As the seed heads it ("Appendix B: SWP Board Membership & Delivery Structure Chart"), from the board's own name.
+  const heading = board
+    ? `Appendix B: ${board.name} Membership & Delivery Structure Chart`
+    : 'Appendix B: Board Membership & Delivery Structure Chart'
   if (!board) {
     return {
       heading,
