@@ -1,7 +1,6 @@
 import { structureChart, structureOrder, type StructureNode } from '../charts/structure-chart.ts'
 import type { DocumentSection, DocumentTable } from '../documents/document.ts'
 import { isCurrentSeat } from '../domain/responsible-authorities.ts'
-import type { MembershipView } from './board-service.ts'
 
 /** A board or group as Appendix B reads it (the board service's `GroupView` is one). */
 export interface AppendixBGroup {
@@ -11,10 +10,16 @@ export interface AppendixBGroup {
   readonly parentGroupId: number | null
   readonly meetingFrequency: string | null
   readonly illustrative: boolean
-  readonly members: readonly Pick<
-    MembershipView,
-    'organisation' | 'sector' | 'seat' | 'role' | 'personName' | 'fromDate' | 'toDate' | 'illustrative'
-  >[]
+  readonly members: readonly {
+    readonly organisation: string
+    readonly sector: string
+    readonly seat: string | null
+    readonly role: string
+    readonly personName: string | null
+    readonly fromDate: string | null
+    readonly toDate: string | null
+    readonly illustrative: boolean
+  }[]
 }
 
 /** One line of the structure's table (and of its text list). */

@@ -3,6 +3,7 @@ import type { AuditEventInput } from '../audit/audit-chain.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { inUnitOfWork, type UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
+import type { DocumentSection } from '../documents/document.ts'
 import { londonDate } from '../domain/period.ts'
 import {
   isCurrentSeat,
@@ -21,6 +22,7 @@ import type {
   MembershipRole,
 } from './board-repository.ts'
 import type { Sector } from './board-tables.ts'
+import { appendixBSection } from './appendix-b-section.ts'
 
 /** The sectors in the order the forms offer them, with their words. The first five are the s.5 authorities. */
 export const SECTORS: readonly { readonly value: Sector; readonly text: string }[] = Object.freeze([
@@ -488,6 +490,28 @@ export function createBoardService(deps: BoardServiceDeps) {
         actions: actions.filter((a: GroupAction) => groupNameKey(a.deliveryGroup) === key),
         today,
       }
+    },
+
+    /**
+     * Appendix B as a section of a printable document, with the seats held on `asOf` (the annual report passes its
+     * year's last day): for whoever may read the board or the annual report.
+     *
+     * @example const section = await board.appendixB(user, '2018-03-31')
+     */
+    async appendixB(user: Principal, asOf: string): Promise<DocumentSection> {
+      if (!can(user, 'board:view') && !can(user, 'annual-report:view')) throw new PermissionDenied('board:view')
+      const [groups, seats, agencies] = await Promise.all([
+        repository.listGroups(),
+        repository.listMemberships(),
+        repository.listAgencies(),
+      ])
+      return appendixBSection({
+        groups: groups.map((g) => ({
+          ...g,
+          members: seats.filter((s) => s.groupId === g.id).map((s) => membershipView(s, agencies, asOf)),
+        })),
+        asOf,
+      })
     },
 
     /** Every group (and the board) a group may report to, for the form. */
