@@ -363,5 +363,16 @@ for (const dialect of testDialects()) {
         section.blocks.some((b) => b.kind === 'note' && b.title === 'Illustrative figure (not Wolverhampton’s)'),
       )
     })
+
+    test('removing the demo is refused while it holds board rows someone else wrote; with them it all goes', async () => {
+      // The tests above changed the demo's board through the web: those rows are someone's work.
+      const refused = await app.services.demo.remove('test')
+      assert.equal(refused.outcome, 'refused')
+      const named = refused.outcome === 'refused' ? refused.notFromTheDemo.join('\n') : ''
+      assert.match(named, /board or group\(s\)/)
+      assert.match(named, /board or group seat\(s\)/)
+      const removed = await app.services.demo.remove('test', { deleteOwnWork: true })
+      assert.equal(removed.outcome, 'removed')
+    })
   })
 }
