@@ -66,6 +66,9 @@ import { createStrategyRepository } from './plan/strategy-repository.ts'
 import { createStrategyService } from './plan/strategy-service.ts'
 import { createKpiLinkService } from './plan/kpi-links.ts'
 import { loadDemoStrategy } from './plan/strategy-demo.ts'
+import { loadDemoBoard } from './board/board-demo.ts'
+import { createBoardRepository } from './board/board-repository.ts'
+import { createBoardService } from './board/board-service.ts'
 import type { HeadlinesService } from './crime/headlines/headlines-service.ts'
 import { createAssessmentRepository } from './plan/assessment-repository.ts'
 import { createAssessmentService } from './plan/assessment-service.ts'
@@ -207,6 +210,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // Each of these loads only what is missing, so `saferhub demo load` completes a demo made by an earlier version.
     await demo.appendixA.loadDemo(DEMO_ACTOR)
     await loadDemoAssessment(demo.assessments)
+    // The SWP Board, its seats and the groups the seed names (src/board/board-demo.ts); only what is missing.
+    await loadDemoBoard({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -587,6 +592,12 @@ export function createPartnershipServices(
         [kpiFigureProvider(performanceReports), budgetFigureProvider(budget), crimeFigureProvider(crimeHeadlinesOf)],
         year,
       ),
+    /** The board, its groups and their seats, the s.5 check and Appendix B (src/board/). */
+    board: createBoardService({
+      database: scopedDatabase,
+      repository: createBoardRepository(scopedDatabase),
+      audit: partnershipAudit,
+    }),
   }
 }
 

@@ -221,6 +221,9 @@ const PLAN_AND_MONEY_TABLES = [
   ['spend_entries', 'spend figure(s)'],
   ['service_outputs', 'service output(s)'],
   ['service_output_actuals', 'service output figure(s)'],
+  // The board (issue 11): its groups and seats (src/board/board-demo.ts loads the demo's).
+  ['board_groups', 'board or group(s)'],
+  ['board_memberships', 'board or group seat(s)'],
 ] as const
 
 /**

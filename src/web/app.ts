@@ -13,6 +13,7 @@ import { SIGN_IN_AUDIT_ACTIONS, SIGN_IN_AUDIT_DESCRIPTIONS } from '../accounts/s
 import { kpiRemovalRoutes } from '../imports-web/kpi-removal-routes.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
+import { boardRoutes } from '../board/board-routes.ts'
 import { actionRoutes } from '../plan/action-routes.ts'
 import { commissionedServiceRoutes } from '../funding/service-routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
@@ -305,6 +306,10 @@ function partnershipRouter(
                   },
                 ]
               : []),
+            // The board, its groups and seats, Appendix B (src/board/).
+            ...(can(res.locals.currentUser, 'board:view')
+              ? [{ href: `${base}/board`, text: 'Board', active: path === '/board' || path.startsWith('/board/') }]
+              : []),
             // Loading figures, for those who may: the page was linked from nowhere.
             ...(can(res.locals.currentUser, 'import:run')
               ? [{ href: `${base}/imports`, text: 'Imports', active: path.startsWith('/imports') }]
@@ -442,6 +447,8 @@ function partnershipRouter(
   )
   // The annual strategic assessment and its consultation (src/plan/assessment-routes.ts): plan:view, plan:edit.
   router.use(assessmentRoutes({ assessments: scoped.assessments, accounts }))
+  // The board, its groups and seats, the s.5 check and Appendix B (src/board/: board:view, board:edit).
+  router.use(boardRoutes({ board: scoped.board, accounts }))
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
   router.use(
     crimeWebRoutes({

@@ -13,6 +13,7 @@ import { createApp } from './app.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
 import { declaredRoutes } from './route-table.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
+import { seedMatrixBoard } from '../board/testing/board-fixtures.ts'
 import { seedMatrixActions } from '../plan/testing/action-fixtures.ts'
 
 /**
@@ -168,6 +169,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
     'the demo has a strategy with priorities and delivery priorities',
   )
   const actions = await seedMatrixActions(await onlyPartnership(services), agencyIds[AGENCY_A] ?? 0, agencyB)
+  const board = await seedMatrixBoard((await onlyPartnership(services)).board)
   return {
     ...app,
     agencyIds,
@@ -182,6 +184,8 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
       deliveryPriority: String(firstPriority.delivery[0].id),
       actionA: String(actions.a),
       actionB: String(actions.b),
+      boardGroup: String(board.group),
+      boardMember: String(board.member),
     },
     personalObjectOwner: analyst.id,
     seededCanaries,

@@ -15,6 +15,7 @@ import { createUploadStore } from '../imports-web/upload-store.ts'
 import { commentaryHash } from '../public/commentary-review.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
 import { seedMatrixActions } from '../plan/testing/action-fixtures.ts'
+import { seedMatrixBoard } from '../board/testing/board-fixtures.ts'
 
 /**
  * No leaks across partnerships, proved over every route of the manifest and every role of src/accounts/roles.ts (a
@@ -50,7 +51,17 @@ const INSTANCE_ROUTE = /^\/(assets|ping|health|info|sign-in|sign-out|account|adm
 interface Objects {
   readonly placeholders: Readonly<
     Record<
-      'user' | 'apiToken' | 'upload' | 'agency' | 'strategy' | 'priority' | 'deliveryPriority' | 'actionA' | 'actionB',
+      | 'user'
+      | 'apiToken'
+      | 'upload'
+      | 'agency'
+      | 'strategy'
+      | 'priority'
+      | 'deliveryPriority'
+      | 'actionA'
+      | 'actionB'
+      | 'boardGroup'
+      | 'boardMember',
       string
     >
   >
@@ -371,6 +382,8 @@ async function populate(app: RunningApp): Promise<World> {
   assert.ok(yot)
   const actionsA = await seedMatrixActions(A, wmp.id, yot.id, 'WOLVES')
   const actionsB = await seedMatrixActions(B, police.agency.id, police.agency.id, 'NORTHSHIRE')
+  const boardA = await seedMatrixBoard(A.board, 'WOLVES')
+  const boardB = await seedMatrixBoard(B.board, 'NORTHSHIRE')
   const targetA = a.users.get('viewer') as User
   const targetB = b.users.get('viewer') as User
   return {
@@ -391,6 +404,8 @@ async function populate(app: RunningApp): Promise<World> {
           ...(await strategyObjects(A, false)),
           actionA: String(actionsA.a),
           actionB: String(actionsA.b),
+          boardGroup: String(boardA.group),
+          boardMember: String(boardA.member),
         },
         kpi: null,
         agencyCode: null,
@@ -412,6 +427,8 @@ async function populate(app: RunningApp): Promise<World> {
           ...planB,
           actionA: String(actionsB.a),
           actionB: String(actionsB.b),
+          boardGroup: String(boardB.group),
+          boardMember: String(boardB.member),
         },
         kpi: 'burglary-dwelling',
         agencyCode: 'NP',
@@ -429,6 +446,8 @@ async function populate(app: RunningApp): Promise<World> {
         deliveryPriority: '999999',
         actionA: '999999',
         actionB: '999999',
+        boardGroup: '999999',
+        boardMember: '999999',
       },
       kpi: 'no-such-kpi',
       agencyCode: 'NOAGENCY',

@@ -710,4 +710,73 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'plan:edit',
     sample: { own: '/plan/assessments/2018-19/final' },
   },
+  // The board, its groups and their seats, Appendix B (src/board/board-routes.ts). The whole partnership's: read with
+  // board:view, changed with board:edit. `{boardGroup}` and `{boardMember}` are a group and a seat the matrix tests add.
+  { method: 'GET', path: '/board', access: 'board:view' },
+  { method: 'GET', path: '/board/appendix-b', access: 'board:view' },
+  { method: 'GET', path: '/board/new', access: 'board:edit' },
+  { method: 'POST', path: '/board/new', access: 'board:edit' },
+  { method: 'GET', path: '/board/groups/new', access: 'board:edit' },
+  { method: 'POST', path: '/board/groups', access: 'board:edit' },
+  { method: 'GET', path: '/board/groups/:id', access: 'board:view', sample: { own: '/board/groups/{boardGroup}' } },
+  {
+    method: 'GET',
+    path: '/board/groups/:id/edit',
+    access: 'board:edit',
+    sample: { own: '/board/groups/{boardGroup}/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/board/groups/:id/edit',
+    access: 'board:edit',
+    sample: { own: '/board/groups/{boardGroup}/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/board/groups/:id/move',
+    access: 'board:edit',
+    sample: { own: '/board/groups/{boardGroup}/move' },
+  },
+  {
+    method: 'POST',
+    path: '/board/groups/:id/remove',
+    access: 'board:edit',
+    sample: { own: '/board/groups/{boardGroup}/remove' },
+  },
+  {
+    method: 'GET',
+    path: '/board/groups/:id/members/new',
+    access: 'board:edit',
+    sample: { own: '/board/groups/{boardGroup}/members/new' },
+  },
+  {
+    method: 'POST',
+    path: '/board/groups/:id/members',
+    access: 'board:edit',
+    sample: { own: '/board/groups/{boardGroup}/members' },
+  },
+  {
+    method: 'GET',
+    path: '/board/members/:id/edit',
+    access: 'board:edit',
+    sample: { own: '/board/members/{boardMember}/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/board/members/:id/edit',
+    access: 'board:edit',
+    sample: { own: '/board/members/{boardMember}/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/board/members/:id/end',
+    access: 'board:edit',
+    sample: { own: '/board/members/{boardMember}/end' },
+  },
+  {
+    method: 'POST',
+    path: '/board/members/:id/remove',
+    access: 'board:edit',
+    sample: { own: '/board/members/{boardMember}/remove' },
+  },
 ]

@@ -29,3 +29,5 @@ export const regionalViews = path.join(src, 'regional', 'views')
 export const fundingViews = path.join(src, 'funding', 'views')
 /** The annual report's number checker and the seed comparison, named `annual-report/…`. */
 export const annualReportViews = path.join(src, 'annual-report', 'views')
+/** The board, its groups and seats, Appendix B (and the board's meetings), named `board/…`. */
+export const boardViews = path.join(src, 'board', 'views')

@@ -17,6 +17,7 @@ import {
   fundingViews,
   planViews,
   annualReportViews,
+  boardViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -49,6 +50,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       fundingViews,
       planViews,
       annualReportViews,
+      boardViews,
     ],
     {
       noCache: options.watch ?? false,
