@@ -53,8 +53,22 @@ export interface RetentionService {
   readonly descriptors: readonly RetentionDescriptor[]
   /** Every record type, its period and the records due for deletion today (in England). */
   review(user: User): Promise<RetentionReview[]>
-  /** One record as the deletion's confirmation shows it; null when there is none. */
-  record(user: User, recordType: string, id: number): Promise<(DueRecord & { due: boolean; name: string }) | null>
+  /**
+   * One record as the deletion's confirmation shows it (its clock and due date null while its clock has not started);
+   * null when there is none.
+   */
+  record(
+    user: User,
+    recordType: string,
+    id: number,
+  ): Promise<{
+    id: number
+    label: string
+    clockStarted: string | null
+    dueOn: string | null
+    due: boolean
+    name: string
+  } | null>
   /** Sets a record type's period (1 month to 100 years) and its reason, audited. */
   setPeriod(
     user: User,
@@ -105,16 +119,19 @@ export function createRetentionService(deps: {
 
   /** The descriptor's rows on the clock (dynamic table and columns: the scoped handle still filters them). */
   async function onTheClock(uow: UnitOfWork, d: RetentionDescriptor, id?: number) {
+    const rows = await rowsOf(uow, d, id)
+    return rows.filter((r): r is typeof r & { clockStarted: string } => r.clockStarted !== null)
+  }
+
+  /** The descriptor's rows, on the clock or not (dynamic table and columns: the scoped handle still filters them). */
+  async function rowsOf(uow: UnitOfWork, d: RetentionDescriptor, id?: number) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table and columns come from the descriptor
     const db = uow.trx as unknown as Kysely<any>
-    let query = db
-      .selectFrom(d.table)
-      .select(['id', `${d.clockColumn} as clock`, `${d.labelColumn} as label`])
-      .where(d.clockColumn, 'is not', null)
+    let query = db.selectFrom(d.table).select(['id', `${d.clockColumn} as clock`, `${d.labelColumn} as label`])
     if (id !== undefined) query = query.where('id', '=', id)
     const rows = (await query.orderBy(d.clockColumn).orderBy('id').execute()) as {
       id: number
-      clock: string
+      clock: string | null
       label: unknown
     }[]
     return rows.map((r) => ({ id: Number(r.id), clockStarted: r.clock, label: String(r.label) }))
@@ -149,11 +166,11 @@ export function createRetentionService(deps: {
       const d = byType.get(recordType)
       if (!d) return null
       const uow = read()
-      const [row] = await onTheClock(uow, d, id)
+      const [row] = await rowsOf(uow, d, id)
       if (!row) return null
       const period = await periodOf(uow, d)
-      const dueOn = addMonths(row.clockStarted, period.periodMonths)
-      return { ...row, dueOn, due: dueOn <= londonDate(now()), name: d.name }
+      const dueOn = row.clockStarted === null ? null : addMonths(row.clockStarted, period.periodMonths)
+      return { ...row, dueOn, due: dueOn !== null && dueOn <= londonDate(now()), name: d.name }
     },
     async setPeriod(user, recordType, months, reason, requestId = null) {
       demand(user, 'retention:manage')
@@ -206,17 +223,11 @@ export function createRetentionService(deps: {
       const d = byType.get(recordType)
       if (!d) return { outcome: 'not-found' }
       return inUnitOfWork(database, async (uow): Promise<DeleteOutcome> => {
-        const [row] = await onTheClock(uow, d, id)
-        if (!row) {
-          // A record that exists but is not on the clock (still open) is not due; one that does not exist is not found.
-          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table comes from the descriptor
-          const exists = await (uow.trx as unknown as Kysely<any>)
-            .selectFrom(d.table)
-            .select('id')
-            .where('id', '=', id)
-            .executeTakeFirst()
-          return exists ? { outcome: 'not-due', dueOn: null } : { outcome: 'not-found' }
-        }
+        const [found] = await rowsOf(uow, d, id)
+        if (!found) return { outcome: 'not-found' }
+        // A record whose clock has not started (an entry still open, a centre still open) is not due.
+        if (found.clockStarted === null) return { outcome: 'not-due', dueOn: null }
+        const row = { ...found, clockStarted: found.clockStarted }
         const period = await periodOf(uow, d)
         const dueOn = addMonths(row.clockStarted, period.periodMonths)
         if (dueOn > londonDate(now())) return { outcome: 'not-due', dueOn }

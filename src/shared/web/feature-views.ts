@@ -27,3 +27,7 @@ export const planViews = path.join(src, 'plan', 'views')
 export const regionalViews = path.join(src, 'regional', 'views')
 /** The money's pages (the budget, services, Appendix A, the 360Giving export), named `funding/…`. */
 export const fundingViews = path.join(src, 'funding', 'views')
+/** The statutory registers (community tensions, reporting centres, …), named `registers/…`. */
+export const registerViews = path.join(src, 'registers', 'views')
+/** Retention (periods, the review list, tombstones), named `retention/…`. */
+export const retentionViews = path.join(src, 'retention', 'views')

@@ -16,6 +16,8 @@ import {
   regionalViews,
   fundingViews,
   planViews,
+  registerViews,
+  retentionViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -47,6 +49,8 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       regionalViews,
       fundingViews,
       planViews,
+      registerViews,
+      retentionViews,
     ],
     {
       noCache: options.watch ?? false,
