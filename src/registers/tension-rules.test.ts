@@ -32,18 +32,40 @@ describe('the tension log’s rules', () => {
     assert.equal(ok.value.level, 2)
     assert.equal(ok.value.response, null)
     const bad = checkTensionEntry(
-      { ...entry, entryDate: '2018-02-30', wardId: '9', category: 'rumoured', level: '6', description: ' ', reviewDate: '' },
+      {
+        ...entry,
+        entryDate: '2018-02-30',
+        wardId: '9',
+        category: 'rumoured',
+        level: '6',
+        description: ' ',
+        reviewDate: '',
+      },
       new Set([3]),
       new Set(),
     )
     assert.ok(!bad.ok)
-    assert.deepEqual(bad.errors.map((e) => e.field).sort(), ['category', 'description', 'entryDate', 'level', 'reviewDate', 'wardId'])
+    assert.deepEqual(bad.errors.map((e) => e.field).sort(), [
+      'category',
+      'description',
+      'entryDate',
+      'level',
+      'reviewDate',
+      'wardId',
+    ])
   })
 
   it('refuses a review date before the entry, and a reporting centre not on the list', () => {
-    const bad = checkTensionEntry({ ...entry, reviewDate: '2018-03-07', reportingCentreId: '4' }, new Set([3]), new Set([5]))
+    const bad = checkTensionEntry(
+      { ...entry, reviewDate: '2018-03-07', reportingCentreId: '4' },
+      new Set([3]),
+      new Set([5]),
+    )
     assert.ok(!bad.ok)
-    assert.deepEqual(bad.errors.map((e) => e.field), ['reportingCentreId', 'reviewDate'])
+    assert.deepEqual(
+      bad.errors.map((e) => e.field),
+      ['reportingCentreId', 'reviewDate'],
+    )
   })
 
   it('flags a review as overdue only after its day, and never once closed', () => {

@@ -41,12 +41,18 @@ for (const dialect of testDialects())
       assert.equal(response.status, 200)
       const html = decode(await response.text())
       // St Peter's: February 1, March 2 (DEMO_ASSESSMENTS' last two) — rising; Park 1 then 1 — no change.
-      assert.match(html, /St Peter's<\/a><\/th>\s*<td class="govuk-table__cell">2 \(Low\)[^<]*<strong[^>]*>Illustrative figure \(not Wolverhampton’s\)<\/strong><\/td>\s*<td class="govuk-table__cell">Rising \(was 1\)/)
+      assert.match(
+        html,
+        /St Peter's<\/a><\/th>\s*<td class="govuk-table__cell">2 \(Low\)[^<]*<strong[^>]*>Illustrative figure \(not Wolverhampton’s\)<\/strong><\/td>\s*<td class="govuk-table__cell">Rising \(was 1\)/,
+      )
       assert.match(html, /Park<\/a><\/th>\s*<td class="govuk-table__cell">1 \(Normal\)[\s\S]*?No change/)
       assert.match(html, /Oxley<\/a><\/th>\s*<td class="govuk-table__cell" colspan="3">Not assessed/)
       assert.ok(html.includes('CT-2018-002'), 'the entry dated 8 March 2018')
       const march = html.slice(html.indexOf('id="entries"'), html.indexOf('Community Cohesion Forum meetings'))
-      assert.ok(march.includes('CT-2018-002</a>') && !march.includes('CT-2018-001'), 'February’s entry is not in March’s')
+      assert.ok(
+        march.includes('CT-2018-002</a>') && !march.includes('CT-2018-001'),
+        'February’s entry is not in March’s',
+      )
       // Both open demo entries had reviews due in spring 2018: overdue today.
       assert.match(html, /Reviews overdue \(2\)/)
     })
@@ -62,14 +68,24 @@ for (const dialect of testDialects())
       assert.ok(html.includes(`<p class="govuk-body" id="summary">${summary}</p>`))
       assert.match(html, /<svg[^>]*role="img"/)
       assert.ok(html.includes(`<desc`) && html.includes(summary.replace(/'/g, '&#39;')) === html.includes(summary))
-      assert.equal((html.match(/<th scope="row" class="govuk-table__header">[A-Z][a-z]+ 20\d\d<\/th>/g) ?? []).length, 12)
-      assert.match(html, /July 2017<\/th>\s*<td class="govuk-table__cell">4 \(High\)<\/td>\s*<td class="govuk-table__cell">Rising/)
+      assert.equal(
+        (html.match(/<th scope="row" class="govuk-table__header">[A-Z][a-z]+ 20\d\d<\/th>/g) ?? []).length,
+        12,
+      )
+      assert.match(
+        html,
+        /July 2017<\/th>\s*<td class="govuk-table__cell">4 \(High\)<\/td>\s*<td class="govuk-table__cell">Rising/,
+      )
     })
 
     it('adds a log entry through the form, refusing a bad one with an error summary, audited', async () => {
       const analyst = await app.signedIn('partnership-analyst')
       const token = await analyst.csrfTokenOf('/registers/tensions/entries/new')
-      const bad = await analyst.post('/registers/tensions/entries', { _csrf: token, entryDate: '2018-02-30', status: 'open' })
+      const bad = await analyst.post('/registers/tensions/entries', {
+        _csrf: token,
+        entryDate: '2018-02-30',
+        status: 'open',
+      })
       assert.equal(bad.status, 400)
       const badHtml = decode(await bad.text())
       assert.ok(badHtml.includes('govuk-error-summary'))
@@ -129,7 +145,10 @@ for (const dialect of testDialects())
       assert.equal(saved.status, 303)
       const html = decode(await (await analyst.get('/registers/tensions?month=2018-04')).text())
       // Park was 1 in March 2018.
-      assert.match(html, /Park<\/a><\/th>\s*<td class="govuk-table__cell">3 \(Moderate\)<\/td>\s*<td class="govuk-table__cell">Rising \(was 1\)/)
+      assert.match(
+        html,
+        /Park<\/a><\/th>\s*<td class="govuk-table__cell">3 \(Moderate\)<\/td>\s*<td class="govuk-table__cell">Rising \(was 1\)/,
+      )
       const refused = await analyst.post('/registers/tensions/assessments', {
         _csrf: token,
         month: '2018-4',
@@ -169,7 +188,10 @@ for (const dialect of testDialects())
       assert.equal(bad.status, 400)
       const badHtml = decode(await bad.text())
       assert.ok(badHtml.includes('The import has 1 problem: nothing was imported'))
-      assert.match(badHtml, /<td class="govuk-table__cell">3<\/td><td class="govuk-table__cell">ward<\/td><td class="govuk-table__cell">"Atlantis" is not one of the partnership's wards/)
+      assert.match(
+        badHtml,
+        /<td class="govuk-table__cell">3<\/td><td class="govuk-table__cell">ward<\/td><td class="govuk-table__cell">"Atlantis" is not one of the partnership's wards/,
+      )
       assert.equal((await demo.tensions.centres.view({ role: 'administrator', agencyId: null })).centres.length, before)
       const good = await analyst.post('/registers/reporting-centres/import', {
         _csrf: token,
@@ -182,7 +204,10 @@ for (const dialect of testDialects())
       assert.ok(!view.wardsWithout.some((w) => w.name === 'Oxley'), 'Oxley is covered now')
       const created = view.centres.find((c) => c.organisation === 'New Centre')
       assert.deepEqual(created?.strands, ['race', 'disability'])
-      assert.equal((await demo.audit.list({ entityType: 'reporting-centre', entityKey: String(created?.id) })).length, 1)
+      assert.equal(
+        (await demo.audit.list({ entityType: 'reporting-centre', entityKey: String(created?.id) })).length,
+        1,
+      )
     })
 
     it('records a quarter’s reports, refusing more passed to the police than taken', async () => {
