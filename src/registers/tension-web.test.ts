@@ -269,4 +269,47 @@ for (const dialect of testDialects())
       assert.equal(byKey.get('register:tension-entries:level-2:FY2017-18')?.value, 2)
       assert.equal(byKey.get('register:third-party-hate-reports:FY2017-18')?.suppressed, undefined)
     })
+
+    it('names a Community Cohesion Forum meeting on an assessment, read from the board’s meetings', async () => {
+      // The board's tables are another feature's: this test writes a group and a meeting straight into them.
+      const db = demo.database.db
+      const stamp = { created_at: '2018-01-01T00:00:00Z', updated_at: '2018-01-01T00:00:00Z', updated_by: 'test' }
+      const group = await db
+        .insertInto('board_groups')
+        .values({ name: 'Community Cohesion Forum', kind: 'group', ...stamp })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const meeting = await db
+        .insertInto('board_meetings')
+        .values({ group_id: group.id, meeting_date: '2018-05-09', state: 'held', ...stamp })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const analyst = await app.signedIn('partnership-analyst')
+      const page = decode(await (await analyst.get('/registers/tensions?month=2018-05')).text())
+      assert.ok(page.includes('<li>2018-05-09 (held)</li>'))
+      assert.ok(page.includes(`<option value="${meeting.id}">2018-05-09 (held)</option>`))
+      const token = await analyst.csrfTokenOf('/registers/tensions?month=2018-05')
+      const saved = await analyst.post('/registers/tensions/assessments', {
+        _csrf: token,
+        month: '2018-05',
+        wardId: String(wardId('Park')),
+        level: '2',
+        note: '',
+        meetingId: String(meeting.id),
+      })
+      assert.equal(saved.status, 303)
+      const [assessment] = (
+        await demo.tensions.log.month({ role: 'administrator', agencyId: null }, '2018-05')
+      ).assessments
+        .filter((a) => a.assessment !== null)
+        .map((a) => a.assessment)
+      assert.equal(assessment?.meetingId, meeting.id)
+      assert.equal(assessment?.trend, 'down', 'Park was 3 in April (the earlier test)')
+    })
+
+    it('loads the demo again without changing anything', async () => {
+      const before = await demo.audit.count()
+      await demo.tensions.loadDemo('demo-data')
+      assert.equal(await demo.audit.count(), before)
+    })
   })
