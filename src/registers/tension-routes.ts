@@ -267,6 +267,7 @@ export function tensionRoutes(options: TensionRoutesOptions): express.Router {
       pageTitle: `${invalid ? 'Error: ' : ''}Tension log entry ${entry.reference}`,
       entry,
       levelText: levelInWords(entry.level),
+      entryYear: yearOfMonth(entry.entryDate.slice(0, 7)),
       statusItems: choiceItems(STATUS_OPTIONS, values.status ?? '', 'checked'),
       values,
       mayEdit: can(user, 'statutory:edit'),
