@@ -26,6 +26,8 @@ const TABLE_FILES = [
   'src/plan/plan-tables.ts',
   'src/public/publication-tables.ts',
   'src/returns/tables.ts',
+  'src/registers/tension-tables.ts',
+  'src/retention/retention-tables.ts',
 ]
 const TABLES = TABLE_FILES.map((file) => `^${file.replace(/\./g, '\\.')}$`).join('|')
 

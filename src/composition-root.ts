@@ -79,6 +79,13 @@ import {
   figureCatalogue,
   kpiFigureProvider,
 } from './annual-report/figure-catalogue.ts'
+import { createTensionRepository } from './registers/tension-repository.ts'
+import { createTensionService, tensionEntryRetention } from './registers/tension-service.ts'
+import { createReportingCentreRepository } from './registers/reporting-centre-repository.ts'
+import { createReportingCentreService, reportingCentreRetention } from './registers/reporting-centre-service.ts'
+import { tensionFigures } from './registers/tension-figures.ts'
+import { loadDemoTensions } from './registers/tension-demo.ts'
+import { createRetentionService } from './retention/retention-service.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -212,6 +219,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await loadDemoAssessment(demo.assessments)
     // The SWP Board, its seats and the groups the seed names (src/board/board-demo.ts); only what is missing.
     await loadDemoBoard({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
+    // Wards, 20 reporting centres and a year of tension assessments, all illustrative (src/registers/tension-demo.ts).
+    await demo.tensions.loadDemo(DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -530,8 +539,47 @@ export function createPartnershipServices(
     }
     return headlines.financialYear(partnership.onsCode, startYear)
   }
+  // Community tensions and the hate-crime third-party reporting centres (src/registers/tension-*, reporting-centre-*).
+  const tensionRepository = createTensionRepository(partnershipAudit)
+  const reportingCentreRepository = createReportingCentreRepository(partnershipAudit)
+  const tensions = {
+    log: createTensionService({
+      database: scopedDatabase,
+      repository: tensionRepository,
+      centres: reportingCentreRepository,
+      audit: partnershipAudit,
+    }),
+    centres: createReportingCentreService({
+      database: scopedDatabase,
+      repository: reportingCentreRepository,
+      tensions: tensionRepository,
+    }),
+    /** The annual report's figures (centres, wards covered, reports, log entries), small counts marked. */
+    figures: tensionFigures({
+      unit: () => ({ trx: scopedDatabase.db, dialect: scopedDatabase.dialect, partnershipId: partnership.id }),
+      tensions: tensionRepository,
+      centres: reportingCentreRepository,
+      rules: { minimumCount: settings.disclosureMinimum },
+    }),
+    loadDemo: (actor: string) =>
+      loadDemoTensions(
+        { database: scopedDatabase, tensions: tensionRepository, centres: reportingCentreRepository },
+        actor,
+      ),
+  }
+  // Retention (src/retention/): each record type is one descriptor in this list (its table, the date that starts its
+  // clock, a label without personal text, what still needs a row, and how a row is deleted).
+  const retention = createRetentionService({
+    database: scopedDatabase,
+    audit: partnershipAudit,
+    descriptors: [tensionEntryRetention(tensionRepository), reportingCentreRetention(reportingCentreRepository)],
+  })
   return {
     partnership,
+    /** Community tensions (`log`) and reporting centres (`centres`), their figures and demo. */
+    tensions,
+    /** Retention periods, the review list of what is due, and deletion leaving a tombstone. */
+    retention,
     /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
     appendixA,
     /** The grants (commissioned services) in the 360Giving Data Standard, and how the partnership names itself there. */

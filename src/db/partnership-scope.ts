@@ -78,6 +78,13 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'board_memberships',
   'board_meetings',
   'board_decisions',
+  'register_wards',
+  'reporting_centres',
+  'reporting_centre_quarters',
+  'tension_entries',
+  'tension_assessments',
+  'retention_periods',
+  'retention_tombstones',
 ])
 
 const COLUMN = 'partnership_id'

@@ -12,6 +12,13 @@ import type { PartnershipRepository } from './partnership-repository.ts'
  * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
  */
 const OWNED_TABLES_CHILDREN_FIRST = [
+  'retention_tombstones',
+  'retention_periods',
+  'tension_assessments',
+  'tension_entries',
+  'reporting_centre_quarters',
+  'reporting_centres',
+  'register_wards',
   'board_decisions',
   'board_meetings',
   'board_memberships',

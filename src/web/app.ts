@@ -51,6 +51,9 @@ import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { govukFrontendVersion } from '../shared/web/paths.ts'
 import { appendixARoutes } from '../funding/appendix-a-routes.ts'
 import { numberCheckRoutes } from '../annual-report/number-check-routes.ts'
+import { tensionRoutes } from '../registers/tension-routes.ts'
+import { reportingCentreRoutes } from '../registers/reporting-centre-routes.ts'
+import { retentionRoutes } from '../retention/retention-routes.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */
@@ -458,5 +461,9 @@ function partnershipRouter(
       importGuard: [requirePermission(accounts, 'import:run')],
     }),
   )
+  // Community tensions and hate-crime reporting centres (src/registers/), and retention (src/retention/).
+  router.use(tensionRoutes({ tensions: scoped.tensions.log, accounts }))
+  router.use(reportingCentreRoutes({ centres: scoped.tensions.centres, accounts }))
+  router.use(retentionRoutes({ retention: scoped.retention, accounts }))
   return router
 }

@@ -779,4 +779,80 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'board:edit',
     sample: { own: '/board/members/{boardMember}/remove' },
   },
+  // Community tensions and hate-crime third-party reporting centres (src/registers/tension-routes.ts,
+  // reporting-centre-routes.ts): the demo's wards, centres and entries are the first rows of their tables (id 1).
+  { method: 'GET', path: '/registers/tensions', access: 'statutory:view' },
+  { method: 'POST', path: '/registers/tensions/assessments', access: 'statutory:edit' },
+  {
+    method: 'GET',
+    path: '/registers/tensions/areas/:ward',
+    access: 'statutory:view',
+    sample: { own: '/registers/tensions/areas/1' },
+  },
+  { method: 'GET', path: '/registers/tensions/entries/new', access: 'statutory:edit' },
+  { method: 'POST', path: '/registers/tensions/entries', access: 'statutory:edit' },
+  {
+    method: 'GET',
+    path: '/registers/tensions/entries/:id',
+    access: 'statutory:view',
+    sample: { own: '/registers/tensions/entries/1' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/tensions/entries/:id',
+    access: 'statutory:edit',
+    sample: { own: '/registers/tensions/entries/1' },
+  },
+  { method: 'GET', path: '/registers/wards', access: 'statutory:view' },
+  { method: 'POST', path: '/registers/wards', access: 'statutory:edit' },
+  { method: 'GET', path: '/registers/reporting-centres', access: 'statutory:view' },
+  { method: 'GET', path: '/registers/reporting-centres/import', access: 'statutory:edit' },
+  { method: 'POST', path: '/registers/reporting-centres/import', access: 'statutory:edit' },
+  {
+    method: 'GET',
+    path: '/registers/reporting-centres/:id',
+    access: 'statutory:view',
+    sample: { own: '/registers/reporting-centres/1' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/reporting-centres/:id/checked',
+    access: 'statutory:edit',
+    sample: { own: '/registers/reporting-centres/1/checked' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/reporting-centres/:id/close',
+    access: 'statutory:edit',
+    sample: { own: '/registers/reporting-centres/1/close' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/reporting-centres/:id/quarters',
+    access: 'statutory:edit',
+    sample: { own: '/registers/reporting-centres/1/quarters' },
+  },
+
+  // Retention (src/retention/retention-routes.ts): administrators only.
+  { method: 'GET', path: '/retention', access: 'retention:manage' },
+  {
+    method: 'POST',
+    path: '/retention/periods/:type',
+    access: 'retention:manage',
+    sample: { own: '/retention/periods/tension-entry' },
+  },
+  {
+    method: 'GET',
+    path: '/retention/:type/:id',
+    access: 'retention:manage',
+    // A centre whose clock has not started (or, after the close route's sample, started today): never deleted here.
+    sample: { own: '/retention/reporting-centre/1' },
+  },
+  {
+    method: 'POST',
+    path: '/retention/:type/:id',
+    access: 'retention:manage',
+    // A centre whose clock has not started (or, after the close route's sample, started today): never deleted here.
+    sample: { own: '/retention/reporting-centre/1' },
+  },
 ]

@@ -50,6 +50,13 @@ export function administrationLinks(
       text: 'Audit trail',
       description: 'Every change to the partnership’s figures and accounts, with who made it and when.',
     })
+  // Retention (src/retention/): each record type's period, what is due for deletion, and the tombstones.
+  if (options.withinPartnership !== false && can(user, 'retention:manage'))
+    links.push({
+      href: `${base}/retention`,
+      text: 'Retention',
+      description: 'How long each kind of record is kept, what is due for deletion, and what was deleted.',
+    })
   if (user.instanceAdministrator) {
     links.push(
       {

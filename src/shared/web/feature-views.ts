@@ -31,3 +31,7 @@ export const fundingViews = path.join(src, 'funding', 'views')
 export const annualReportViews = path.join(src, 'annual-report', 'views')
 /** The board, its groups and seats, Appendix B (and the board's meetings), named `board/…`. */
 export const boardViews = path.join(src, 'board', 'views')
+/** The statutory registers (community tensions, reporting centres, …), named `registers/…`. */
+export const registerViews = path.join(src, 'registers', 'views')
+/** Retention (periods, the review list, tombstones), named `retention/…`. */
+export const retentionViews = path.join(src, 'retention', 'views')

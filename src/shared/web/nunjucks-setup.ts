@@ -18,6 +18,8 @@ import {
   planViews,
   annualReportViews,
   boardViews,
+  registerViews,
+  retentionViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -51,6 +53,8 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       planViews,
       annualReportViews,
       boardViews,
+      registerViews,
+      retentionViews,
     ],
     {
       noCache: options.watch ?? false,
