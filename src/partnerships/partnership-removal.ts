@@ -12,6 +12,14 @@ import type { PartnershipRepository } from './partnership-repository.ts'
  * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
  */
 const OWNED_TABLES_CHILDREN_FIRST = [
+  'annual_report_publications',
+  'annual_report_frozen_figures',
+  'annual_report_case_studies',
+  'annual_report_comments',
+  'annual_report_block_locks',
+  'annual_report_blocks',
+  'annual_report_chapters',
+  'annual_reports',
   'board_decisions',
   'board_meetings',
   'board_memberships',
