@@ -148,6 +148,13 @@ export function templateChapters(priorities: readonly string[]): { title: string
   ]
 }
 
+/** What a generated part says where nothing generates it yet (a partnership without that feature's data). */
+const PLACEHOLDERS: Readonly<Record<Exclude<GeneratedPart, 'glossary'>, string>> = {
+  'appendix-a': 'Appendix A is generated from the budget.',
+  'appendix-b': 'Appendix B is generated from the board.',
+  'appendix-c': 'Appendix C is generated from the performance report.',
+}
+
 /** Reads run on the partnership's handle outside a transaction. */
 function readUnit(database: Database): UnitOfWork {
   return { trx: database.db, dialect: database.dialect, partnershipId: partnershipIdOf(database) }
@@ -199,7 +206,7 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         part,
         deps.generated
           ? await deps.generated(part, row.year)
-          : [{ kind: 'paragraph', runs: [{ text: 'This part is generated from saferhub’s data.' }] }],
+          : [{ kind: 'paragraph', runs: [{ text: PLACEHOLDERS[part] }] }],
       )
     }
     const series = new Map<string, KpiSeries>()

@@ -180,12 +180,24 @@ function resolveRuns(
   audience: Audience,
   rules: DisclosureRules,
 ): TextRun[] {
-  return runs.map((run) => {
-    if (!('figure' in run)) return run
-    const figure = figures.get(run.figure)
-    if (figure === undefined) return { text: `[unknown figure ${run.figure}]`, bold: true }
-    return { text: figureValueText(figure, audience, rules) }
-  })
+  const out: TextRun[] = []
+  for (const run of runs) {
+    let next: TextRun
+    if (!('figure' in run)) next = run
+    else {
+      const figure = figures.get(run.figure)
+      next =
+        figure === undefined
+          ? { text: `[unknown figure ${run.figure}]`, bold: true }
+          : { text: figureValueText(figure, audience, rules) }
+    }
+    const last = out[out.length - 1]
+    // A figure's value reads as part of its sentence: one run with the words around it when they look the same.
+    if (last !== undefined && last.bold === next.bold && last.italic === next.italic && last.href === next.href)
+      out[out.length - 1] = { ...last, text: last.text + next.text }
+    else out.push(next)
+  }
+  return out
 }
 
 /** The sub-sections a chapter's text makes with its `###` headings, as blocks of its own first. */
