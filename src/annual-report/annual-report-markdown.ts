@@ -9,7 +9,7 @@ import type { TextRun } from '../documents/document.ts'
  */
 
 /** A run of text, or a reference to a figure to be filled in from the year's figures. */
-export type InlineRun = TextRun | { readonly figure: string }
+export type InlineRun = TextRun | { readonly figure: string; readonly bold?: true; readonly italic?: true }
 
 export type MarkdownBlock =
   | { readonly kind: 'paragraph'; readonly runs: readonly InlineRun[] }
@@ -104,7 +104,7 @@ export function parseInline(text: string): InlineRun[] {
       const figure = /^\{\{figure:([A-Za-z0-9:._-]+)\}\}/.exec(rest)
       if (figure) {
         emit()
-        runs.push({ figure: figure[1] as string })
+        runs.push({ figure: figure[1] as string, ...(bold ? { bold: true } : {}), ...(italic ? { italic: true } : {}) })
         i += figure[0].length
         continue
       }

@@ -189,7 +189,11 @@ function resolveRuns(
       next =
         figure === undefined
           ? { text: `[unknown figure ${run.figure}]`, bold: true }
-          : { text: figureValueText(figure, audience, rules) }
+          : {
+              text: figureValueText(figure, audience, rules),
+              ...(run.bold ? { bold: true } : {}),
+              ...(run.italic ? { italic: true } : {}),
+            }
     }
     const last = out[out.length - 1]
     // A figure's value reads as part of its sentence: one run with the words around it when they look the same.
