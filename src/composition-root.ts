@@ -59,6 +59,13 @@ import { createBudgetImportService } from './funding/budget-import-service.ts'
 import { loadBudgetDemo } from './funding/budget-demo.ts'
 import { createAppendixARepository } from './funding/appendix-a-repository.ts'
 import { createAppendixAService } from './funding/appendix-a-service.ts'
+import { createAnnualReportRepository } from './annual-report/annual-report-repository.ts'
+import { createAnnualReportService } from './annual-report/annual-report-service.ts'
+import { kpiSeriesOf, nextYear, tableBlock } from './annual-report/annual-report-generated.ts'
+import type { FigureProvider } from './annual-report/figures.ts'
+import { buildAppendixA } from './funding/appendix-a.ts'
+import { appendixATable } from './funding/appendix-a-exports.ts'
+import { summaryTable } from './reports/export-tables.ts'
 import { readGrantRows } from './funding/three-sixty-giving-rows.ts'
 import { createThreeSixtyGivingService } from './funding/three-sixty-giving-service.ts'
 import { createStrategyRepository } from './plan/strategy-repository.ts'
@@ -496,6 +503,40 @@ export function createPartnershipServices(
       },
     },
   })
+  // The annual report builder (src/annual-report/): its figures come from the figure providers (the figure catalogue
+  // gathers the KPIs', crime's and budget's figures: the lead wires it here after merge; none until then, so bound
+  // figures show as unknown), its generated parts from the budget (Appendix A: the next year's allocation, as the seed
+  // prints) and the performance report (Appendix C); Appendix B from the board once src/board offers it.
+  const annualReportProviders: FigureProvider[] = []
+  const annualReport = createAnnualReportService({
+    database: scopedDatabase,
+    repository: createAnnualReportRepository(partnershipAudit),
+    partnership: partnership.name,
+    providers: annualReportProviders,
+    priorities: async (year) => {
+      const current = await strategy.strategies.current(year)
+      const detail = current === null ? null : await strategy.strategies.detail(current.id)
+      return detail?.priorities.filter((p) => p.kind === 'strategic').map((p) => p.name) ?? []
+    },
+    generated: async (part, year) => {
+      if (part === 'appendix-a') {
+        const appendix = buildAppendixA(partnership.name, await budget.rows(), nextYear(year), null)
+        return [tableBlock(appendixATable(appendix), `Appendix A: budget allocation ${appendix.yearLabel}`)]
+      }
+      if (part === 'appendix-c') {
+        const report = await performanceReports.report(year as Parameters<typeof performanceReports.report>[0])
+        return report === null
+          ? [{ kind: 'paragraph', runs: [{ text: 'No KPI figures are held for the year.' }] }]
+          : [tableBlock(summaryTable(report), `Appendix C: performance report ${report.yearLabel}`)]
+      }
+      return [{ kind: 'paragraph', runs: [{ text: 'Appendix B is generated from the board.' }] }]
+    },
+    series: async (indicator, year) => {
+      const report = await performanceReports.report(year as Parameters<typeof performanceReports.report>[0])
+      return report === null ? null : kpiSeriesOf(report, indicator)
+    },
+    disclosure: { minimumCount: settings.disclosureMinimum },
+  })
   return {
     partnership,
     /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
@@ -549,6 +590,8 @@ export function createPartnershipServices(
     strategy,
     /** The annual strategic assessment, its citations of the partnership's figures, and its consultation. */
     assessments,
+    /** The annual report builder: chapters, blocks bound to figures, locks, comments, approval, publication. */
+    annualReport,
   }
 }
 

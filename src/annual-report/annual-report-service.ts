@@ -5,6 +5,7 @@ import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { DocumentBlock, PrintableDocument } from '../documents/document.ts'
 import type { DisclosureRules } from '../domain/disclosure-control.ts'
 import { londonDate } from '../domain/period.ts'
+import { dateInWords } from '../shared/time-in-words.ts'
 import { DEFAULT_GLOSSARY, parseGlossary, type GlossaryEntry } from './annual-report-glossary.ts'
 import {
   annualReportDocument,
@@ -98,26 +99,6 @@ export interface AnnualReportDeps {
   readonly checker?: NumberChecker
   readonly disclosure: DisclosureRules
   readonly now?: () => Date
-}
-
-/** "2018-08-03" → "3 August 2018". */
-export function dateWords(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  const months = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ]
-  return `${d} ${months[m - 1]} ${y}`
 }
 
 /** "14:02" in England, for "Being edited by X since 14:02". */
@@ -216,7 +197,7 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
     }
     const amendments = publications
       .filter((p) => p.amendedOn !== null)
-      .map((p) => `Amended on ${dateWords(p.amendedOn as string)}: ${p.amendmentNote} because ${p.amendmentReason}`)
+      .map((p) => `Amended on ${dateInWords(p.amendedOn as string)}: ${p.amendmentNote} because ${p.amendmentReason}`)
     return {
       frozen,
       report: {
@@ -673,7 +654,7 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
           : {
               ...report,
               state: 'published',
-              amendments: [...report.amendments, `Amended on ${dateWords(amendedOn)}: ${note} because ${reason}`],
+              amendments: [...report.amendments, `Amended on ${dateInWords(amendedOn)}: ${note} because ${reason}`],
             }
       const document = annualReportDocument(withNote, { audience: 'public' })
       return inUnitOfWork(database, async (uow): Promise<Change> => {
@@ -734,6 +715,11 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       const publications = await repository.publications(uow, row.id)
       const latest = publications[publications.length - 1]
       return latest ? { document: latest.document, publishedAt: latest.publishedAt, round: latest.round } : null
+    },
+
+    /** Whether the year has a report at all, published or not (the public page says one is being prepared). */
+    async exists(year: string): Promise<boolean> {
+      return isYear(year) && (await repository.report(readUnit(database), year)) !== null
     },
 
     /** The years with a publication, newest first (public). */

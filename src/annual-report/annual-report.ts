@@ -367,6 +367,18 @@ function blockChunks(
   }
 }
 
+/** How one block prints, for the editor's page: its blocks, and the sub-sections its `###` headings open. */
+export function blockDocument(
+  report: AssembledReport,
+  block: ReportBlock,
+  audience: Audience,
+): { blocks: readonly DocumentBlock[]; sections: readonly { heading: string; blocks: readonly DocumentBlock[] }[] } {
+  const chunks: Chunk[] = [{ heading: null, blocks: [] }]
+  blockChunks(block, report, audience, chunks)
+  const [first, ...rest] = chunks as [Chunk, ...Chunk[]]
+  return { blocks: first.blocks, sections: rest.map((c) => ({ heading: c.heading ?? '', blocks: c.blocks })) }
+}
+
 /** Whether a case study may be published: anonymised, its consent recorded, approved. */
 export function caseStudyReady(study: CaseStudy): boolean {
   return study.anonymised && study.consentRecordedBy !== null && study.consentDate !== null && study.approvedAt !== null

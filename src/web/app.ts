@@ -49,6 +49,7 @@ import { setUpStaticAssets } from './static-assets.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { govukFrontendVersion } from '../shared/web/paths.ts'
 import { appendixARoutes } from '../funding/appendix-a-routes.ts'
+import { annualReportRoutes } from '../annual-report/annual-report-routes.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */
@@ -304,6 +305,9 @@ function partnershipRouter(
                   },
                 ]
               : []),
+            ...(can(res.locals.currentUser, 'annual-report:view')
+              ? [{ href: `${base}/annual-report`, text: 'Annual report', active: path.startsWith('/annual-report') }]
+              : []),
             // Loading figures, for those who may: the page was linked from nowhere.
             ...(can(res.locals.currentUser, 'import:run')
               ? [{ href: `${base}/imports`, text: 'Imports', active: path.startsWith('/imports') }]
@@ -419,6 +423,8 @@ function partnershipRouter(
       nunjucks: shared.nunjucks,
     }),
   )
+  // The annual report builder and its public page (src/annual-report/: annual-report:view, :edit, :publish).
+  router.use(annualReportRoutes({ annualReport: scoped.annualReport, accounts }))
   // The plan's landing page, the strategy and its priorities, KPIs linked to them (src/plan/: plan:view, plan:edit).
   router.use(
     strategyRoutes({
