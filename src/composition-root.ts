@@ -63,6 +63,7 @@ import { createAnnualReportRepository } from './annual-report/annual-report-repo
 import { createAnnualReportService } from './annual-report/annual-report-service.ts'
 import { kpiSeriesOf, nextYear, tableBlock } from './annual-report/annual-report-generated.ts'
 import type { FigureProvider } from './annual-report/figures.ts'
+import { loadDemoAnnualReport } from './annual-report/annual-report-demo.ts'
 import { buildAppendixA } from './funding/appendix-a.ts'
 import { appendixATable } from './funding/appendix-a-exports.ts'
 import { summaryTable } from './reports/export-tables.ts'
@@ -207,6 +208,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // Each of these loads only what is missing, so `saferhub demo load` completes a demo made by an earlier version.
     await demo.appendixA.loadDemo(DEMO_ACTOR)
     await loadDemoAssessment(demo.assessments)
+    // The seed's 2017-18 annual report rebuilt (src/annual-report/): in review until the board's decision is recorded.
+    await loadDemoAnnualReport(demo.annualReport, DEMO_ACTOR)
     return { partnership, loaded }
   }
 

@@ -3,7 +3,7 @@ import type { TextRun } from '../documents/document.ts'
 /**
  * The safe Markdown subset a report's text blocks are written in: paragraphs, **bold**, *italic*, bulleted (`- `)
  * and numbered (`1. `) lists, links to http(s) and mailto addresses only, `### ` headings, and `{{figure:<key>}}`
- * references to a figure saferhub holds. Nothing else is markup: raw HTML, images, other link schemes are kept as the
+ * references to a figure saferhub holds; a backslash keeps the next markup character as text (`\\*`). Nothing else is markup: raw HTML, images, other link schemes are kept as the
  * text they are, so an editor's (or a pasted document's) `<script>` is shown, never run. Our own parser rather than a
  * Markdown library, because every library's job is to pass HTML through, and ours is to never do so.
  */
@@ -101,6 +101,12 @@ export function parseInline(text: string): InlineRun[] {
     }
     while (i < s.length) {
       const rest = s.slice(i)
+      // A backslash keeps the next markup character as text ("\\* An increase…" is not a list or italic).
+      if (rest.length > 1 && rest[0] === '\\' && '\\*[]#-{}'.includes(rest[1] as string)) {
+        plain += rest[1]
+        i += 2
+        continue
+      }
       const figure = /^\{\{figure:([A-Za-z0-9:._-]+)\}\}/.exec(rest)
       if (figure) {
         emit()

@@ -6,6 +6,7 @@ import type { DocumentBlock, PrintableDocument } from '../documents/document.ts'
 import type { DisclosureRules } from '../domain/disclosure-control.ts'
 import { londonDate } from '../domain/period.ts'
 import { dateInWords } from '../shared/time-in-words.ts'
+import { nextYear } from './annual-report-generated.ts'
 import { DEFAULT_GLOSSARY, parseGlossary, type GlossaryEntry } from './annual-report-glossary.ts'
 import {
   annualReportDocument,
@@ -23,6 +24,7 @@ import {
   type GeneratedPart,
   type KpiSeries,
   type NumberChecker,
+  unknownFigureKeys,
 } from './annual-report.ts'
 import type {
   AnnualReportRepository,
@@ -34,6 +36,19 @@ import type {
 } from './annual-report-repository.ts'
 import type { AnnualReportState } from './annual-report-tables.ts'
 import type { Figure, FigureProvider } from './figures.ts'
+
+/** The demo's report as its data file holds it (src/annual-report/annual-report-demo.json). */
+export interface DemoReport {
+  readonly year: string
+  readonly title: string
+  /** The date the demo records for a case study's consent (the seed printed it, so consent was given). */
+  readonly consentDate: string
+  readonly chapters: readonly {
+    readonly title: string
+    readonly blocks: readonly (Exclude<BlockContent, { kind: 'case-study' }> | { kind: 'case-study'; caseStudy: string })[]
+  }[]
+  readonly caseStudies: readonly { readonly title: string; readonly text: string; readonly anonymised: boolean }[]
+}
 
 /** A signed-in person as the service sees them. */
 export type Editor = Principal & { readonly id: number; readonly email: string; readonly name: string }
@@ -152,8 +167,12 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
     return m !== null && (Number(m[1]) + 1) % 100 === Number(m[2])
   }
 
+  /**
+   * The figures a year's report may bind: the year's, and the next year's too, because a year's report prints the
+   * next year's budget allocation as its Appendix A (the seed's 2017-18 report prints 2018-19's).
+   */
   async function liveFigures(year: string): Promise<Map<string, Figure>> {
-    const lists = await Promise.all(deps.providers.map((p) => p(year)))
+    const lists = await Promise.all(deps.providers.flatMap((p) => [p(year), p(nextYear(year))]))
     return new Map(lists.flat().map((f) => [f.key, f]))
   }
 
@@ -720,6 +739,97 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
     /** Whether the year has a report at all, published or not (the public page says one is being prepared). */
     async exists(year: string): Promise<boolean> {
       return isYear(year) && (await repository.report(readUnit(database), year)) !== null
+    },
+
+    /**
+     * The demo's report (src/annual-report/annual-report-demo.ts): made once, with its chapters, blocks and case
+     * studies, as `actor`, and sent for review; approved and published with the first decision of the board approving
+     * it, when the board's data holds one and nothing blocks it. Loading again adds nothing. Answers the figure keys the
+     * report binds that the year's figures do not hold (the demo's test names them), and the state it is left in.
+     */
+    async loadDemo(
+      content: DemoReport,
+      actor: string,
+    ): Promise<{ readonly unknownKeys: readonly string[]; readonly state: AnnualReportState }> {
+      const system = { actor, requestId: null }
+      await inUnitOfWork(database, async (uow) => {
+        if ((await repository.report(uow, content.year)) !== null) return
+        const id = await repository.createReport(uow, system, {
+          year: content.year,
+          title: content.title,
+          glossary: DEFAULT_GLOSSARY,
+        })
+        const studies = new Map<string, number>()
+        for (const study of content.caseStudies) {
+          const studyId = await repository.addCaseStudy(uow, system, id, study)
+          // The seed printed it: its consent was recorded and it was approved before the report was published.
+          await repository.updateCaseStudy(
+            uow,
+            system,
+            studyId,
+            {
+              consent_recorded_by: actor,
+              consent_date: content.consentDate,
+              approved_by: actor,
+              approved_at: now().toISOString(),
+            },
+            'approve',
+          )
+          studies.set(study.title, studyId)
+        }
+        let position = 1
+        for (const chapter of content.chapters) {
+          const chapterId = await repository.addChapter(uow, system, id, chapter.title, position++)
+          let blockPosition = 1
+          for (const block of chapter.blocks) {
+            const blockContent: BlockContent =
+              block.kind === 'case-study'
+                ? { kind: 'case-study', caseStudyId: studies.get(block.caseStudy) ?? 0 }
+                : block
+            const problem = blockContentProblem(blockContent)
+            if (problem !== null) throw new Error(`The demo report's “${chapter.title}” has a bad block: ${problem}`)
+            await repository.addBlock(uow, system, chapterId, blockContent, blockPosition++)
+          }
+        }
+        await repository.updateReport(uow, system, content.year, { state: 'in-review' }, 'send-for-review')
+      })
+      const row = (await repository.report(readUnit(database), content.year)) as ReportRow
+      const live = await liveFigures(content.year)
+      const { report } = await assemble(row, live)
+      const unknownKeys = unknownFigureKeys(report).map((u) => u.key)
+      const decisions = await repository.approvalDecisions(readUnit(database), content.year)
+      const first = decisions[0]
+      if (row.state !== 'in-review' || first === undefined || approvalBlockers(report).length > 0)
+        return { unknownKeys, state: row.state }
+      const keys = new Set(report.chapters.flatMap((c) => c.blocks.flatMap((b) => figureKeysOf(b.content))))
+      await inUnitOfWork(database, async (uow) => {
+        await repository.freezeFigures(uow, system, row.id, row.round, [...keys].map((k) => live.get(k) as Figure))
+        await repository.updateReport(
+          uow,
+          system,
+          content.year,
+          { state: 'approved', approved_decision_id: first.id, approved_at: now().toISOString(), approved_by: actor },
+          'approve',
+        )
+      })
+      const approved = (await repository.report(readUnit(database), content.year)) as ReportRow
+      const document = annualReportDocument({ ...(await assemble(approved, live)).report, state: 'published' }, {
+        audience: 'public',
+      })
+      await inUnitOfWork(database, async (uow) => {
+        await repository.addPublication(uow, system, row.id, content.year, {
+          round: row.round,
+          decisionId: first.id,
+          document,
+          publishedAt: now().toISOString(),
+          publishedBy: actor,
+          amendedOn: null,
+          amendmentNote: null,
+          amendmentReason: null,
+        })
+        await repository.updateReport(uow, system, content.year, { state: 'published' }, 'publish')
+      })
+      return { unknownKeys, state: 'published' }
     },
 
     /** The years with a publication, newest first (public). */
