@@ -61,7 +61,7 @@ import { createAppendixARepository } from './funding/appendix-a-repository.ts'
 import { createAppendixAService } from './funding/appendix-a-service.ts'
 import { createAnnualReportRepository } from './annual-report/annual-report-repository.ts'
 import { createAnnualReportService } from './annual-report/annual-report-service.ts'
-import { kpiSeriesOf, nextYear, tableBlock } from './annual-report/annual-report-generated.ts'
+import { kpiFigures, kpiSeriesOf, nextYear, tableBlock } from './annual-report/annual-report-generated.ts'
 import type { FigureProvider } from './annual-report/figures.ts'
 import { loadDemoAnnualReport } from './annual-report/annual-report-demo.ts'
 import { buildAppendixA } from './funding/appendix-a.ts'
@@ -506,11 +506,17 @@ export function createPartnershipServices(
       },
     },
   })
-  // The annual report builder (src/annual-report/): its figures come from the figure providers (the figure catalogue
-  // gathers the KPIs', crime's and budget's figures: the lead wires it here after merge; none until then, so bound
-  // figures show as unknown), its generated parts from the budget (Appendix A: the next year's allocation, as the seed
-  // prints) and the performance report (Appendix C); Appendix B from the board once src/board offers it.
-  const annualReportProviders: FigureProvider[] = []
+  // The annual report builder (src/annual-report/): its figures come from the figure providers (until the figure
+  // catalogue, which gathers the KPIs', crime's and budget's figures, is wired here in its place: the KPIs' outturns,
+  // baselines and changes from the performance report), its generated parts from the budget (Appendix A: the next
+  // year's allocation, as the seed prints) and the performance report (Appendix C); Appendix B from the board once
+  // src/board offers it.
+  const annualReportProviders: FigureProvider[] = [
+    async (year) => {
+      const report = await performanceReports.report(year as Parameters<typeof performanceReports.report>[0])
+      return report === null ? [] : kpiFigures(report)
+    },
+  ]
   const annualReport = createAnnualReportService({
     database: scopedDatabase,
     repository: createAnnualReportRepository(partnershipAudit),

@@ -143,6 +143,15 @@ export function createAnnualReportRepository(audit: AuditRepository) {
         .executeTakeFirst()
       return row ? reportOf(row) : null
     },
+    /** The public document as approved, for publication; null when the report is not approved. */
+    async approvedDocument({ trx }: UnitOfWork, year: string): Promise<PrintableDocument | null> {
+      const row = await trx
+        .selectFrom('annual_reports')
+        .select('approved_document')
+        .where('year', '=', year)
+        .executeTakeFirst()
+      return row?.approved_document ? (JSON.parse(row.approved_document) as PrintableDocument) : null
+    },
     async createReport(
       uow: UnitOfWork,
       who: Actor,
@@ -174,6 +183,7 @@ export function createAnnualReportRepository(audit: AuditRepository) {
         approved_decision_id: number | null
         approved_at: string | null
         approved_by: string | null
+        approved_document: string | null
       }>,
       action: string,
     ): Promise<void> {
@@ -191,7 +201,13 @@ export function createAnnualReportRepository(audit: AuditRepository) {
         updated_by: who.actor,
       }
       await uow.trx.updateTable('annual_reports').set(set).where('id', '=', before.id).execute()
-      await log(uow, who, action, 'annual-report', year, before, { ...before, ...set })
+      // The approved document is named by its size in the audit trail, not copied whole (it is the publication's).
+      const { approved_document: document, ...logged } = set
+      await log(uow, who, action, 'annual-report', year, before, {
+        ...before,
+        ...logged,
+        ...(document !== undefined ? { approved_document: document === null ? null : `${document.length} characters` } : {}),
+      })
     },
 
     // ---- Chapters and blocks ----------------------------------------------------------------------------------

@@ -151,6 +151,18 @@ const PLACEHOLDERS: Readonly<Record<Exclude<GeneratedPart, 'glossary'>, string>>
   'appendix-c': 'Appendix C is generated from the performance report.',
 }
 
+/** The approved document with an amendment's dated note added to its "Amendments" section (made when missing). */
+function withAmendment(document: PrintableDocument, note: string): PrintableDocument {
+  const block = { kind: 'note' as const, title: 'Amended', runs: [{ text: note }] }
+  const [first, ...rest] = document.sections
+  if (first?.anchor === 'amendments')
+    return { ...document, sections: [{ ...first, blocks: [...first.blocks, block] }, ...rest] }
+  return {
+    ...document,
+    sections: [{ heading: 'Amendments', level: 1, anchor: 'amendments', blocks: [block] }, ...document.sections],
+  }
+}
+
 /** Reads run on the partnership's handle outside a transaction. */
 function readUnit(database: Database): UnitOfWork {
   return { trx: database.db, dialect: database.dialect, partnershipId: partnershipIdOf(database) }
@@ -632,11 +644,19 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         const keys = new Set(report.chapters.flatMap((c) => c.blocks.flatMap((b) => figureKeysOf(b.content))))
         const frozen = [...keys].map((k) => live.get(k) as Figure)
         await repository.freezeFigures(uow, who(user, requestId), row.id, row.round, frozen)
+        // The public document as approved, generated appendices included: publication stores exactly this.
+        const approved = annualReportDocument({ ...report, state: 'published' }, { audience: 'public' })
         await repository.updateReport(
           uow,
           who(user, requestId),
           year,
-          { state: 'approved', approved_decision_id: decisionId, approved_at: now().toISOString(), approved_by: user.email },
+          {
+            state: 'approved',
+            approved_decision_id: decisionId,
+            approved_at: now().toISOString(),
+            approved_by: user.email,
+            approved_document: JSON.stringify(approved),
+          },
           'approve',
         )
         return { outcome: 'done', value: frozen.map((f) => f.key) }
@@ -666,16 +686,9 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         return { outcome: 'invalid', message: 'Say what the amendment changed and why' }
       const at = now()
       const amendedOn = row.round > 1 ? londonDate(at) : null
-      const { report } = await assemble(row, new Map())
-      const withNote: AssembledReport =
-        amendedOn === null
-          ? { ...report, state: 'published' }
-          : {
-              ...report,
-              state: 'published',
-              amendments: [...report.amendments, `Amended on ${dateInWords(amendedOn)}: ${note} because ${reason}`],
-            }
-      const document = annualReportDocument(withNote, { audience: 'public' })
+      const approved = await repository.approvedDocument(readUnit(database), year)
+      if (approved === null) return { outcome: 'invalid', message: 'Only an approved report can be published' }
+      const document = amendedOn === null ? approved : withAmendment(approved, `Amended on ${dateInWords(amendedOn)}: ${note} because ${reason}`)
       return inUnitOfWork(database, async (uow): Promise<Change> => {
         const current = await repository.report(uow, year)
         if (current === null || current.version !== row.version)
@@ -717,6 +730,7 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
             approved_decision_id: null,
             approved_at: null,
             approved_by: null,
+            approved_document: null,
           },
           'reopen',
         )
@@ -802,21 +816,22 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       if (row.state !== 'in-review' || first === undefined || approvalBlockers(report).length > 0)
         return { unknownKeys, state: row.state }
       const keys = new Set(report.chapters.flatMap((c) => c.blocks.flatMap((b) => figureKeysOf(b.content))))
+      const document = annualReportDocument({ ...report, state: 'published' }, { audience: 'public' })
       await inUnitOfWork(database, async (uow) => {
         await repository.freezeFigures(uow, system, row.id, row.round, [...keys].map((k) => live.get(k) as Figure))
         await repository.updateReport(
           uow,
           system,
           content.year,
-          { state: 'approved', approved_decision_id: first.id, approved_at: now().toISOString(), approved_by: actor },
+          {
+            state: 'approved',
+            approved_decision_id: first.id,
+            approved_at: now().toISOString(),
+            approved_by: actor,
+            approved_document: JSON.stringify(document),
+          },
           'approve',
         )
-      })
-      const approved = (await repository.report(readUnit(database), content.year)) as ReportRow
-      const document = annualReportDocument({ ...(await assemble(approved, live)).report, state: 'published' }, {
-        audience: 'public',
-      })
-      await inUnitOfWork(database, async (uow) => {
         await repository.addPublication(uow, system, row.id, content.year, {
           round: row.round,
           decisionId: first.id,

@@ -35,6 +35,8 @@ export interface AnnualReportsTable extends Owned {
   approved_decision_id: number | null
   approved_at: string | null
   approved_by: string | null
+  /** The public `PrintableDocument` as approved (JSON): what publication stores. */
+  approved_document: string | null
   version: Generated<number>
   created_at: string
   updated_at: string

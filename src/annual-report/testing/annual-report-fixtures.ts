@@ -73,3 +73,18 @@ export async function addApprovalDecision(
     .executeTakeFirstOrThrow()
   return decision.id
 }
+
+/** Removes every annual report (the demo's too), children first, for a test that makes its own. */
+export async function clearAnnualReports(database: ScopedDatabase): Promise<void> {
+  for (const table of [
+    'annual_report_publications',
+    'annual_report_frozen_figures',
+    'annual_report_case_studies',
+    'annual_report_comments',
+    'annual_report_block_locks',
+    'annual_report_blocks',
+    'annual_report_chapters',
+    'annual_reports',
+  ] as const)
+    await database.db.deleteFrom(table).execute()
+}

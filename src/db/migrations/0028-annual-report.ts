@@ -7,7 +7,9 @@ import { createTable, withId } from '../schema-builder.ts'
  *
  * - `annual_reports`: one per financial year (`FY2018-19`), moving draft → in-review → approved → published, with the
  *   board's decision that approved it (`approved_decision_id`, a row of `board_decisions`), its editable glossary
- *   (JSON `[{term, meaning}]`) and `round` (1 until the first publication is reopened for an amendment, then 2, …).
+ *   (JSON `[{term, meaning}]`) and `round` (1 until the first publication is reopened for an amendment, then 2, …);
+ *   `approved_document` the public document as approved (its figures and generated appendices as they were then),
+ *   which publication stores: what is published is what the board approved.
  * - `annual_report_chapters`: its chapters in order (`position`).
  * - `annual_report_blocks`: a chapter's blocks in order; `kind` text | figure | table | chart | case-study | generated;
  *   `content` JSON whose shape the kind fixes (src/annual-report/annual-report-blocks.ts). `version` counts saves, so
@@ -54,6 +56,7 @@ export const annualReportMigration: Migration = {
         .addColumn('approved_decision_id', 'integer')
         .addColumn('approved_at', 'text')
         .addColumn('approved_by', 'text')
+        .addColumn('approved_document', 'text')
         .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
