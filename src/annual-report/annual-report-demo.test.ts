@@ -13,9 +13,11 @@ import type { Figure } from './figures.ts'
 /** Every figure key the demo's data file binds, read from the file itself. */
 const bound = [
   ...new Set(
-    [...readFileSync(new URL('./annual-report-demo.json', import.meta.url), 'utf8').matchAll(/\{\{figure:([^}]+)\}\}/g)].map(
-      (m) => m[1] as string,
-    ),
+    [
+      ...readFileSync(new URL('./annual-report-demo.json', import.meta.url), 'utf8').matchAll(
+        /\{\{figure:([^}]+)\}\}/g,
+      ),
+    ].map((m) => m[1] as string),
   ),
 ]
 
@@ -85,9 +87,10 @@ for (const dialect of testDialects()) {
         DEMO_REPORT.chapters.map((c) => c.title),
       )
       assert.equal(page!.report.chapters.length, 13)
-      assert.deepEqual(page!.report.caseStudies.map((c) => [c.title, c.anonymised, c.approvedBy]), [
-        ['YOT case study', true, 'demo-data'],
-      ])
+      assert.deepEqual(
+        page!.report.caseStudies.map((c) => [c.title, c.anonymised, c.approvedBy]),
+        [['YOT case study', true, 'demo-data']],
+      )
       const events = await audit.count()
       const again = await loadDemoAnnualReport(service, 'demo-data')
       assert.equal(again.state, 'in-review')
@@ -100,7 +103,12 @@ for (const dialect of testDialects()) {
         database,
         repository: createAnnualReportRepository(audit),
         partnership: 'Safer Wolverhampton Partnership',
-        providers: [async (year) => (year === 'FY2017-18' ? [...KNIFE, ...bound.filter((k) => !k.startsWith('kpi:knife-crime:')).map((k) => figure(k, 7))] : [])],
+        providers: [
+          async (year) =>
+            year === 'FY2017-18'
+              ? [...KNIFE, ...bound.filter((k) => !k.startsWith('kpi:knife-crime:')).map((k) => figure(k, 7))]
+              : [],
+        ],
         priorities: async () => [],
         disclosure: { minimumCount: 5 },
       })

@@ -96,35 +96,83 @@ describe('the annual report as a printable document', () => {
       approvedAt: null,
       version: 1,
     }
-    const chapters = [{ id: 1, position: 1, title: 'Cases', blocks: [block(1, { kind: 'case-study' as const, caseStudyId: 5 })] }]
-    assert.deepEqual(annualReportDocument(report(chapters, { caseStudies: [study] }), { audience: 'public' }).sections[0]!.blocks, [])
+    const chapters = [
+      { id: 1, position: 1, title: 'Cases', blocks: [block(1, { kind: 'case-study' as const, caseStudyId: 5 })] },
+    ]
+    assert.deepEqual(
+      annualReportDocument(report(chapters, { caseStudies: [study] }), { audience: 'public' }).sections[0]!.blocks,
+      [],
+    )
     const approved = { ...study, approvedBy: 'b@example.org', approvedAt: '2018-04-01T00:00:00.000Z' }
-    const blocks = annualReportDocument(report(chapters, { caseStudies: [approved] }), { audience: 'public' }).sections[0]!.blocks
-    assert.deepEqual(blocks, [{ kind: 'note', title: 'Case study: YOT', runs: [{ text: 'She completed four sessions.' }] }])
+    const blocks = annualReportDocument(report(chapters, { caseStudies: [approved] }), { audience: 'public' })
+      .sections[0]!.blocks
+    assert.deepEqual(blocks, [
+      { kind: 'note', title: 'Case study: YOT', runs: [{ text: 'She completed four sessions.' }] },
+    ])
   })
 
   it('draws a KPI’s quarters as a chart with its table and summary, small counts withheld in public', () => {
-    const chapters = [{ id: 1, position: 1, title: 'FGM', blocks: [block(1, { kind: 'chart' as const, indicator: 'FGM', caption: 'FGM incidents' })] }]
+    const chapters = [
+      {
+        id: 1,
+        position: 1,
+        title: 'FGM',
+        blocks: [block(1, { kind: 'chart' as const, indicator: 'FGM', caption: 'FGM incidents' })],
+      },
+    ]
     const series = new Map([
-      ['FGM', { indicator: 'FGM', name: 'FGM incidents', unit: 'count' as const, points: [{ label: 'Q1', value: 1 }, { label: 'Q2', value: 6 }, { label: 'Q3', value: 12 }, { label: 'Q4', value: null }] }],
+      [
+        'FGM',
+        {
+          indicator: 'FGM',
+          name: 'FGM incidents',
+          unit: 'count' as const,
+          points: [
+            { label: 'Q1', value: 1 },
+            { label: 'Q2', value: 6 },
+            { label: 'Q3', value: 12 },
+            { label: 'Q4', value: null },
+          ],
+        },
+      ],
     ])
     const chart = annualReportDocument(report(chapters, { series }), { audience: 'public' }).sections[0]!.blocks[0]!
     assert.equal(chart.kind, 'chart')
     if (chart.kind !== 'chart') return
-    assert.deepEqual(chart.table.rows, [['Q1', '<5'], ['Q2', '6'], ['Q3', '12'], ['Q4', 'Not reported']])
+    assert.deepEqual(chart.table.rows, [
+      ['Q1', '<5'],
+      ['Q2', '6'],
+      ['Q3', '12'],
+      ['Q4', 'Not reported'],
+    ])
     assert.equal(chart.summary, 'FGM incidents: Q1 <5; Q2 6; Q3 12; Q4 Not reported.')
     assert.match(chart.svg, /role="img"/)
     assert.doesNotMatch(chart.svg, />1</)
   })
 
   it('says which figures changed since approval', () => {
-    const frozen = new Map([['k', figure('k', 324, { label: 'Knife crime' })], ['g', figure('g', 64, { label: 'Gun crime' })]])
-    const live = new Map([['k', figure('k', 330, { label: 'Knife crime' })], ['g', figure('g', 64)]])
-    assert.deepEqual(changedSinceApproval(frozen, live, RULES), [{ key: 'k', label: 'Knife crime', was: '324', now: '330' }])
+    const frozen = new Map([
+      ['k', figure('k', 324, { label: 'Knife crime' })],
+      ['g', figure('g', 64, { label: 'Gun crime' })],
+    ])
+    const live = new Map([
+      ['k', figure('k', 330, { label: 'Knife crime' })],
+      ['g', figure('g', 64)],
+    ])
+    assert.deepEqual(changedSinceApproval(frozen, live, RULES), [
+      { key: 'k', label: 'Knife crime', was: '324', now: '330' },
+    ])
   })
 
   it('collects every reason approval is blocked', () => {
-    const chapters = [{ id: 1, position: 1, title: 'Intro', blocks: [block(1, { kind: 'table' as const, caption: 'Figures', keys: ['x'] }, 2)] }]
+    const chapters = [
+      {
+        id: 1,
+        position: 1,
+        title: 'Intro',
+        blocks: [block(1, { kind: 'table' as const, caption: 'Figures', keys: ['x'] }, 2)],
+      },
+    ]
     assert.deepEqual(approvalBlockers(report(chapters), [{ kind: 'agrees', message: 'fine' }]), [
       '“Intro” refers to a figure saferhub does not hold: x',
       '“Intro” has 2 unresolved comments',

@@ -25,7 +25,9 @@ export function tableBlock(table: ColumnsAndRows, caption: string): DocumentBloc
     kind: 'table',
     caption,
     head: table.columns.map((c) => c.header),
-    rows: table.rows.map((row) => row.map((cell) => (cell === null ? '' : typeof cell === 'number' ? grouped(cell) : cell))),
+    rows: table.rows.map((row) =>
+      row.map((cell) => (cell === null ? '' : typeof cell === 'number' ? grouped(cell) : cell)),
+    ),
     numeric: table.columns.map((c) => c.format !== 'text'),
   }
 }
@@ -66,7 +68,10 @@ export function kpiFigures(report: PerformanceReport): Figure[] {
       const percent = row.indicator.measureType === 'proportion'
       const unit = percent ? ('percent' as const) : ('count' as const)
       const source = `Appendix C, ${name} (${row.indicator.dataOwner})`
-      const words = name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 2)
+      const words = name
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w.length > 2)
       const base = { period, source, subjectWords: words }
       const value = row.outturn.value
       if (value !== null)

@@ -21,15 +21,18 @@ describe('the safe Markdown subset', () => {
   })
 
   it('reads bold, italic, safe links and figure references inside a line', () => {
-    assert.deepEqual(parseInline('Waiting time down from **3 weeks** to *7 days*, see [the site](https://example.org/a).'), [
-      { text: 'Waiting time down from ' },
-      { text: '3 weeks', bold: true },
-      { text: ' to ' },
-      { text: '7 days', italic: true },
-      { text: ', see ' },
-      { text: 'the site', href: 'https://example.org/a' },
-      { text: '.' },
-    ])
+    assert.deepEqual(
+      parseInline('Waiting time down from **3 weeks** to *7 days*, see [the site](https://example.org/a).'),
+      [
+        { text: 'Waiting time down from ' },
+        { text: '3 weeks', bold: true },
+        { text: ' to ' },
+        { text: '7 days', italic: true },
+        { text: ', see ' },
+        { text: 'the site', href: 'https://example.org/a' },
+        { text: '.' },
+      ],
+    )
     assert.deepEqual(parseInline('Knife crime: {{figure:kpi:VP01:outturn:FY2017-18}} offences'), [
       { text: 'Knife crime: ' },
       { figure: 'kpi:VP01:outturn:FY2017-18' },
@@ -45,7 +48,10 @@ describe('the safe Markdown subset', () => {
       runsHtml(asText(parseInline('<b onmouseover="x">hi</b> **bold**'))),
       '&lt;b onmouseover=&quot;x&quot;&gt;hi&lt;/b&gt; <strong>bold</strong>',
     )
-    assert.equal(runsHtml([{ text: 'mail', href: 'mailto:a@b.org' }]), '<a class="govuk-link" href="mailto:a@b.org">mail</a>')
+    assert.equal(
+      runsHtml([{ text: 'mail', href: 'mailto:a@b.org' }]),
+      '<a class="govuk-link" href="mailto:a@b.org">mail</a>',
+    )
   })
 
   it('never lets a tag of the input through to the HTML, whatever the input', () => {
@@ -62,13 +68,14 @@ describe('the safe Markdown subset', () => {
       fc.property(fc.array(piece, { maxLength: 20 }), (pieces) => {
         const input = pieces.join('')
         const html = parseSafeMarkdown(input)
-          .map((b) =>
-            b.kind === 'list' ? b.items.map((i) => runsHtml(asText(i))).join('') : runsHtml(asText(b.runs)),
-          )
+          .map((b) => (b.kind === 'list' ? b.items.map((i) => runsHtml(asText(i))).join('') : runsHtml(asText(b.runs))))
           .join('')
         // Only our own markup: <strong>, <em>, <a class="govuk-link" href="…"> with an http(s)/mailto address.
         for (const m of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)([^>]*)>/g)) {
-          assert.ok(['strong', 'em', 'a'].includes(m[1] as string), `unexpected tag ${m[0]} from ${JSON.stringify(input)}`)
+          assert.ok(
+            ['strong', 'em', 'a'].includes(m[1] as string),
+            `unexpected tag ${m[0]} from ${JSON.stringify(input)}`,
+          )
           if (m[1] === 'a' && !m[0].startsWith('</'))
             assert.match(m[2] as string, /^ class="govuk-link" href="(?:https?:\/\/|mailto:)[^"<>]*"$/)
         }

@@ -206,7 +206,9 @@ export function createAnnualReportRepository(audit: AuditRepository) {
       await log(uow, who, action, 'annual-report', year, before, {
         ...before,
         ...logged,
-        ...(document !== undefined ? { approved_document: document === null ? null : `${document.length} characters` } : {}),
+        ...(document !== undefined
+          ? { approved_document: document === null ? null : `${document.length} characters` }
+          : {}),
       })
     },
 
@@ -432,7 +434,15 @@ export function createAnnualReportRepository(audit: AuditRepository) {
         expires_at: lock.expiresAt,
       }
       await uow.trx.insertInto('annual_report_block_locks').values(values).execute()
-      await log(uow, who, before ? 'renew-lock' : 'lock', 'annual-report-block-lock', String(lock.blockId), before, values)
+      await log(
+        uow,
+        who,
+        before ? 'renew-lock' : 'lock',
+        'annual-report-block-lock',
+        String(lock.blockId),
+        before,
+        values,
+      )
     },
     async releaseLock(uow: UnitOfWork, who: Actor, blockId: number): Promise<void> {
       const before = await this.lockOf(uow, blockId)
@@ -576,7 +586,13 @@ export function createAnnualReportRepository(audit: AuditRepository) {
     async freezeFigures(uow: UnitOfWork, who: Actor, reportId: number, round: number, figures: readonly Figure[]) {
       const now = stamp()
       for (const figure of figures) {
-        const values = { report_id: reportId, round, figure_key: figure.key, figure: JSON.stringify(figure), frozen_at: now }
+        const values = {
+          report_id: reportId,
+          round,
+          figure_key: figure.key,
+          figure: JSON.stringify(figure),
+          frozen_at: now,
+        }
         await uow.trx.insertInto('annual_report_frozen_figures').values(values).execute()
       }
       await log(uow, who, 'freeze-figures', 'annual-report', `${reportId}:${round}`, null, {
@@ -592,10 +608,18 @@ export function createAnnualReportRepository(audit: AuditRepository) {
         .where('report_id', '=', reportId)
         .where('round', '=', round)
         .execute()
-      await log(uow, who, 'unfreeze-figures', 'annual-report', `${reportId}:${round}`, {
-        round,
-        figures: before.map((f) => ({ key: f.key, value: f.value })),
-      }, null)
+      await log(
+        uow,
+        who,
+        'unfreeze-figures',
+        'annual-report',
+        `${reportId}:${round}`,
+        {
+          round,
+          figures: before.map((f) => ({ key: f.key, value: f.value })),
+        },
+        null,
+      )
     },
     async frozenFigures({ trx }: UnitOfWork, reportId: number, round: number): Promise<Figure[]> {
       const rows = await trx

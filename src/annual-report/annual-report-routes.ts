@@ -119,7 +119,8 @@ export function annualReportRoutes(options: AnnualReportRoutesOptions): express.
           const lock = locks.get(block.id)
           return {
             ...block,
-            kindWords: block.content.kind === 'generated' ? GENERATED_PART_NAMES[block.content.part] : block.content.kind,
+            kindWords:
+              block.content.kind === 'generated' ? GENERATED_PART_NAMES[block.content.part] : block.content.kind,
             printed: blockDocument(report, block, 'partnership'),
             first: blockIndex === 0,
             last: blockIndex === chapter.blocks.length - 1,
@@ -169,7 +170,14 @@ export function annualReportRoutes(options: AnnualReportRoutesOptions): express.
     const user = editor(res)
     const year = yearOf(req)
     if (!user || !year) return next()
-    await after(req, res, next, year, await annualReport.addChapter(user, year, formField(req.body, 'title')), 'chapter-added')
+    await after(
+      req,
+      res,
+      next,
+      year,
+      await annualReport.addChapter(user, year, formField(req.body, 'title')),
+      'chapter-added',
+    )
   })
 
   router.post('/annual-report/:year/chapter', ...edit, async (req, res, next) => {
@@ -243,7 +251,11 @@ export function annualReportRoutes(options: AnnualReportRoutesOptions): express.
       generatedParts: Object.entries(GENERATED_PART_NAMES).map(([value, text]) => ({ value, text })),
       figures: page.liveFigures,
       editable: page.report.state === 'draft' || page.report.state === 'in-review',
-      errorList: problem ? [{ text: problem, href: '#block-form' }] : state.stale ? [{ text: 'Someone saved this block since you opened it', href: '#stale' }] : [],
+      errorList: problem
+        ? [{ text: problem, href: '#block-form' }]
+        : state.stale
+          ? [{ text: 'Someone saved this block since you opened it', href: '#stale' }]
+          : [],
       problem,
     })
     return true
@@ -291,7 +303,8 @@ export function annualReportRoutes(options: AnnualReportRoutesOptions): express.
     })
     if (saved.outcome === 'not-found') return next()
     if (saved.outcome === 'done') {
-      if (action === 'save-and-continue') return res.redirect(303, `${req.baseUrl}/annual-report/${year}/block?id=${blockId}&saved=yes`)
+      if (action === 'save-and-continue')
+        return res.redirect(303, `${req.baseUrl}/annual-report/${year}/block?id=${blockId}&saved=yes`)
       return res.redirect(303, `${req.baseUrl}/annual-report/${year}?done=block-saved#block-${blockId}`)
     }
     const state =
@@ -361,7 +374,15 @@ export function annualReportRoutes(options: AnnualReportRoutesOptions): express.
     const user = editor(res)
     const year = yearOf(req)
     if (!user || !year) return next()
-    await after(req, res, next, year, await annualReport.saveGlossary(user, year, formField(req.body, 'glossary')), 'glossary-saved', '#glossary')
+    await after(
+      req,
+      res,
+      next,
+      year,
+      await annualReport.saveGlossary(user, year, formField(req.body, 'glossary')),
+      'glossary-saved',
+      '#glossary',
+    )
   })
 
   router.post('/annual-report/:year/review', ...edit, async (req, res, next) => {

@@ -10,7 +10,13 @@ import type { CheckerFinding } from './annual-report.ts'
 import { addApprovalDecision, figure, mutableProvider } from './testing/annual-report-fixtures.ts'
 
 const YEAR = 'FY2018-19'
-const ANA: Editor = { id: 1, email: 'ana@example.org', name: 'Ana Analyst', role: 'partnership-analyst', agencyId: null }
+const ANA: Editor = {
+  id: 1,
+  email: 'ana@example.org',
+  name: 'Ana Analyst',
+  role: 'partnership-analyst',
+  agencyId: null,
+}
 const BEN: Editor = { id: 2, email: 'ben@example.org', name: 'Ben Admin', role: 'administrator', agencyId: null }
 const BOARD: Editor = { id: 3, email: 'bo@example.org', name: 'Bo Member', role: 'board-member', agencyId: null }
 const KNIFE = `kpi:VP01:outturn:${YEAR}`
@@ -89,7 +95,11 @@ for (const dialect of testDialects()) {
       done(await service.renameChapter(ANA, YEAR, id, 'Our case studies'))
       done(await service.moveChapter(ANA, YEAR, id, 'up'))
       let titles = (await service.page(ANA, YEAR))!.report.chapters.map((c) => c.title)
-      assert.deepEqual(titles.slice(-3), ['Appendix B: board membership and delivery structure', 'Our case studies', 'Appendix C: performance report'])
+      assert.deepEqual(titles.slice(-3), [
+        'Appendix B: board membership and delivery structure',
+        'Our case studies',
+        'Appendix C: performance report',
+      ])
       done(await service.removeChapter(ANA, YEAR, id))
       titles = (await service.page(ANA, YEAR))!.report.chapters.map((c) => c.title)
       assert.equal(titles.includes('Our case studies'), false)
@@ -132,7 +142,10 @@ for (const dialect of testDialects()) {
       const { block } = await firstTextBlock()
       // Ben opened the form, then Ana saved (her lock expired before Ben tried).
       done(await service.saveBlock(ANA, YEAR, block.id, block.version, { kind: 'text', markdown: 'Ana’s text' }))
-      const stale = await service.saveBlock(BEN, YEAR, block.id, block.version, { kind: 'text', markdown: 'Ben’s text' })
+      const stale = await service.saveBlock(BEN, YEAR, block.id, block.version, {
+        kind: 'text',
+        markdown: 'Ben’s text',
+      })
       assert.equal(stale.outcome, 'stale')
       assert.deepEqual(stale.outcome === 'stale' && stale.current, { kind: 'text', markdown: 'Ana’s text' })
       assert.equal(stale.outcome === 'stale' && stale.updatedBy, ANA.email)
@@ -150,7 +163,9 @@ for (const dialect of testDialects()) {
         }),
       )
       const commentId = done<number>(await service.addComment(BEN, YEAR, block.id, 'Check the knife figure'))
-      const studyId = done<number>(await service.addCaseStudy(ANA, YEAR, { title: 'YOT', text: 'A young person…', anonymised: true }))
+      const studyId = done<number>(
+        await service.addCaseStudy(ANA, YEAR, { title: 'YOT', text: 'A young person…', anonymised: true }),
+      )
       done(await service.addBlock(ANA, YEAR, chapter.id, { kind: 'case-study', caseStudyId: studyId }))
       findings = [{ kind: 'contradicts', message: '“16.5%” where the data says 15.7%' }]
       done(await service.sendForReview(ANA, YEAR))
@@ -166,7 +181,12 @@ for (const dialect of testDialects()) {
       assert.equal((await service.approve(BEN, YEAR, decision)).outcome, 'invalid')
 
       const { block: b2 } = await firstTextBlock()
-      done(await service.saveBlock(ANA, YEAR, b2.id, b2.version, { kind: 'text', markdown: 'Knife crime: {{figure:' + KNIFE + '}}.' }))
+      done(
+        await service.saveBlock(ANA, YEAR, b2.id, b2.version, {
+          kind: 'text',
+          markdown: 'Knife crime: {{figure:' + KNIFE + '}}.',
+        }),
+      )
       done(await service.resolveComment(BEN, YEAR, commentId))
       assert.equal((await service.approveCaseStudy(BEN, YEAR, studyId)).outcome, 'invalid')
       done(await service.recordConsent(ANA, YEAR, studyId, '2018-03-14', true))
@@ -188,7 +208,10 @@ for (const dialect of testDialects()) {
       for (const id of [scheduled, otherYear, resolution])
         assert.equal((await service.approve(BEN, YEAR, id)).outcome, 'invalid')
       const good = await addApprovalDecision(database, YEAR)
-      assert.deepEqual((await service.page(ANA, YEAR))!.decisions.map((d) => d.id), [good])
+      assert.deepEqual(
+        (await service.page(ANA, YEAR))!.decisions.map((d) => d.id),
+        [good],
+      )
       await assert.rejects(service.approve(BOARD, YEAR, good), PermissionDenied)
       done(await service.approve(BEN, YEAR, good))
     })
@@ -196,7 +219,12 @@ for (const dialect of testDialects()) {
     it('freezes figures at approval: the publication keeps them, editors see what changed, an amendment is dated', async () => {
       done(await service.start(ANA, YEAR))
       const { block } = await firstTextBlock()
-      done(await service.saveBlock(ANA, YEAR, block.id, block.version, { kind: 'text', markdown: 'Knife crime: {{figure:' + KNIFE + '}} offences.' }))
+      done(
+        await service.saveBlock(ANA, YEAR, block.id, block.version, {
+          kind: 'text',
+          markdown: 'Knife crime: {{figure:' + KNIFE + '}} offences.',
+        }),
+      )
       done(await service.sendForReview(ANA, YEAR))
       const first = await addApprovalDecision(database, YEAR)
       done(await service.approve(BEN, YEAR, first))
@@ -219,17 +247,36 @@ for (const dialect of testDialects()) {
       done(await service.approve(BEN, YEAR, second))
       assert.equal((await service.publish(BEN, YEAR, null)).outcome, 'invalid')
       clock = new Date('2018-08-03T09:00:00.000Z')
-      done(await service.publish(BEN, YEAR, { note: 'knife crime corrected to 330', reason: 'West Midlands Police revised its count' }))
+      done(
+        await service.publish(BEN, YEAR, {
+          note: 'knife crime corrected to 330',
+          reason: 'West Midlands Police revised its count',
+        }),
+      )
       const amended = JSON.stringify((await service.published(YEAR))!.document)
       assert.ok(amended.includes('Knife crime: 330 offences.'))
       assert.ok(
-        amended.includes('Amended on 3 August 2018: knife crime corrected to 330 because West Midlands Police revised its count'),
+        amended.includes(
+          'Amended on 3 August 2018: knife crime corrected to 330 because West Midlands Police revised its count',
+        ),
       )
       assert.equal((await service.published(YEAR))!.round, 2)
-      const actions = (await audit.list({ limit: 1000 })).filter((e) => e.entityType === 'annual-report').map((e) => e.action)
+      const actions = (await audit.list({ limit: 1000 }))
+        .filter((e) => e.entityType === 'annual-report')
+        .map((e) => e.action)
       assert.deepEqual(
         actions.filter((a) => ['approve', 'publish', 'reopen', 'freeze-figures'].includes(a)),
-        ['freeze-figures', 'approve', 'publish', 'publish', 'reopen', 'freeze-figures', 'approve', 'publish', 'publish'],
+        [
+          'freeze-figures',
+          'approve',
+          'publish',
+          'publish',
+          'reopen',
+          'freeze-figures',
+          'approve',
+          'publish',
+          'publish',
+        ],
       )
     })
   })

@@ -45,7 +45,9 @@ export interface DemoReport {
   readonly consentDate: string
   readonly chapters: readonly {
     readonly title: string
-    readonly blocks: readonly (Exclude<BlockContent, { kind: 'case-study' }> | { kind: 'case-study'; caseStudy: string })[]
+    readonly blocks: readonly (
+      Exclude<BlockContent, { kind: 'case-study' }> | { kind: 'case-study'; caseStudy: string }
+    )[]
   }[]
   readonly caseStudies: readonly { readonly title: string; readonly text: string; readonly anonymised: boolean }[]
 }
@@ -384,7 +386,13 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       })
     },
     /** Moves a chapter one place up or down (renumbering all, so positions stay 1, 2, 3, …). */
-    async moveChapter(user: Editor, year: string, chapterId: number, direction: 'up' | 'down', requestId: string | null = null) {
+    async moveChapter(
+      user: Editor,
+      year: string,
+      chapterId: number,
+      direction: 'up' | 'down',
+      requestId: string | null = null,
+    ) {
       return editing(user, year, async (uow, report) => {
         const chapters = await repository.chapters(uow, report.id)
         const index = chapters.findIndex((c) => c.id === chapterId)
@@ -410,7 +418,13 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
     },
 
     // ---- Blocks -----------------------------------------------------------------------------------------------
-    async addBlock(user: Editor, year: string, chapterId: number, content: BlockContent, requestId: string | null = null) {
+    async addBlock(
+      user: Editor,
+      year: string,
+      chapterId: number,
+      content: BlockContent,
+      requestId: string | null = null,
+    ) {
       const problem = checkContent(content)
       if (problem !== null) return { outcome: 'invalid', message: problem } as const
       return editing(user, year, async (uow, report) => {
@@ -418,7 +432,8 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         if (chapter === null) return { outcome: 'not-found' }
         if (content.kind === 'case-study') {
           const studies = await repository.caseStudies(uow, report.id)
-          if (!studies.some((s) => s.id === content.caseStudyId)) return { outcome: 'invalid', message: 'Choose a case study of this report' }
+          if (!studies.some((s) => s.id === content.caseStudyId))
+            return { outcome: 'invalid', message: 'Choose a case study of this report' }
         }
         const position = Math.max(0, ...chapter.blocks.map((b) => b.position)) + 1
         const id = await repository.addBlock(uow, who(user, requestId), chapterId, content, position)
@@ -437,7 +452,10 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         const at = now()
         const held = await repository.lockOf(uow, blockId)
         if (held !== null && lockLive(held, at) && held.lockedBy !== user.email)
-          return { outcome: 'done', value: { outcome: 'locked', lock: held, content: block.content, version: block.version } }
+          return {
+            outcome: 'done',
+            value: { outcome: 'locked', lock: held, content: block.content, version: block.version },
+          }
         const lock: BlockLock = {
           blockId,
           lockedBy: user.email,
@@ -495,7 +513,13 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       return result.outcome === 'done' ? result.value : result
     },
 
-    async moveBlock(user: Editor, year: string, blockId: number, direction: 'up' | 'down', requestId: string | null = null) {
+    async moveBlock(
+      user: Editor,
+      year: string,
+      blockId: number,
+      direction: 'up' | 'down',
+      requestId: string | null = null,
+    ) {
       return editing(user, year, async (uow, report) => {
         const block = await blockOfReport(uow, report, blockId)
         if (block === null) return { outcome: 'not-found' }
@@ -508,7 +532,8 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         ;[order[index], order[other]] = [order[other] as number, order[index] as number]
         for (const [i, id] of order.entries()) {
           const b = blocks.find((x) => x.id === id)
-          if (b && b.position !== i + 1) await repository.updateBlock(uow, who(user, requestId), id, b.version, { position: i + 1 })
+          if (b && b.position !== i + 1)
+            await repository.updateBlock(uow, who(user, requestId), id, b.version, { position: i + 1 })
         }
         return { outcome: 'done', value: undefined }
       })
@@ -558,11 +583,22 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         return { outcome: 'invalid', message: 'Enter the case study’s title and its text' } as const
       return editing(user, year, async (uow, report) => ({
         outcome: 'done',
-        value: await repository.addCaseStudy(uow, who(user, requestId), report.id, { title, text, anonymised: study.anonymised }),
+        value: await repository.addCaseStudy(uow, who(user, requestId), report.id, {
+          title,
+          text,
+          anonymised: study.anonymised,
+        }),
       }))
     },
     /** Records that the person the case study is about consented, and on which date ('YYYY-MM-DD'). */
-    async recordConsent(user: Editor, year: string, id: number, consentDate: string, anonymised: boolean, requestId: string | null = null) {
+    async recordConsent(
+      user: Editor,
+      year: string,
+      id: number,
+      consentDate: string,
+      anonymised: boolean,
+      requestId: string | null = null,
+    ) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(consentDate) || Number.isNaN(Date.parse(consentDate)))
         return { outcome: 'invalid', message: 'Enter the date consent was given, for example 2018-03-14' } as const
       return editing(user, year, async (uow, report) => {
@@ -600,7 +636,13 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       const { entries, problems } = parseGlossary(text)
       if (problems.length > 0) return { outcome: 'invalid', message: problems[0] as string } as const
       return editing(user, year, async (uow) => {
-        await repository.updateReport(uow, who(user, requestId), year, { glossary: entries as GlossaryEntry[] }, 'update-glossary')
+        await repository.updateReport(
+          uow,
+          who(user, requestId),
+          year,
+          { glossary: entries as GlossaryEntry[] },
+          'update-glossary',
+        )
         return { outcome: 'done', value: undefined }
       })
     },
@@ -619,28 +661,39 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
      * (`approvalBlockers`) or when the decision is not a held meeting's approval of this year's report, or approved
      * an earlier round. Every bound figure is frozen as it is now.
      */
-    async approve(user: Editor, year: string, decisionId: number, requestId: string | null = null): Promise<Change<readonly string[]>> {
+    async approve(
+      user: Editor,
+      year: string,
+      decisionId: number,
+      requestId: string | null = null,
+    ): Promise<Change<readonly string[]>> {
       demand(user, 'annual-report:publish')
       if (!isYear(year)) return { outcome: 'not-found' }
       const row = await repository.report(readUnit(database), year)
       if (row === null) return { outcome: 'not-found' }
-      if (row.state !== 'in-review') return { outcome: 'invalid', message: 'Send the report for review before approving it' }
+      if (row.state !== 'in-review')
+        return { outcome: 'invalid', message: 'Send the report for review before approving it' }
       const live = await liveFigures(year)
       const { report } = await assemble(row, live)
       const findings = deps.checker ? await deps.checker(reportText(report)) : []
       const blockers = approvalBlockers(report, findings)
-      if (blockers.length > 0) return { outcome: 'invalid', message: `The report cannot be approved yet: ${blockers.join('; ')}` }
+      if (blockers.length > 0)
+        return { outcome: 'invalid', message: `The report cannot be approved yet: ${blockers.join('; ')}` }
       return inUnitOfWork(database, async (uow): Promise<Change<readonly string[]>> => {
         const current = await repository.report(uow, year)
         if (current === null || current.version !== row.version)
           return { outcome: 'invalid', message: 'The report changed while it was being approved: look at it again' }
         const decisions = await repository.approvalDecisions(uow, year)
-        if (decisions.length === 0) return { outcome: 'invalid', message: 'Record the board’s decision at a meeting first' }
+        if (decisions.length === 0)
+          return { outcome: 'invalid', message: 'Record the board’s decision at a meeting first' }
         if (!decisions.some((d) => d.id === decisionId))
           return { outcome: 'invalid', message: 'Choose a decision of the board approving this year’s report' }
         const used = (await repository.publications(uow, row.id)).map((p) => p.decisionId)
         if (used.includes(decisionId))
-          return { outcome: 'invalid', message: 'That decision approved an earlier version: an amendment needs a decision of its own' }
+          return {
+            outcome: 'invalid',
+            message: 'That decision approved an earlier version: an amendment needs a decision of its own',
+          }
         const keys = new Set(report.chapters.flatMap((c) => c.blocks.flatMap((b) => figureKeysOf(b.content))))
         const frozen = [...keys].map((k) => live.get(k) as Figure)
         await repository.freezeFigures(uow, who(user, requestId), row.id, row.round, frozen)
@@ -688,7 +741,10 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       const amendedOn = row.round > 1 ? londonDate(at) : null
       const approved = await repository.approvedDocument(readUnit(database), year)
       if (approved === null) return { outcome: 'invalid', message: 'Only an approved report can be published' }
-      const document = amendedOn === null ? approved : withAmendment(approved, `Amended on ${dateInWords(amendedOn)}: ${note} because ${reason}`)
+      const document =
+        amendedOn === null
+          ? approved
+          : withAmendment(approved, `Amended on ${dateInWords(amendedOn)}: ${note} because ${reason}`)
       return inUnitOfWork(database, async (uow): Promise<Change> => {
         const current = await repository.report(uow, year)
         if (current === null || current.version !== row.version)
@@ -818,7 +874,13 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       const keys = new Set(report.chapters.flatMap((c) => c.blocks.flatMap((b) => figureKeysOf(b.content))))
       const document = annualReportDocument({ ...report, state: 'published' }, { audience: 'public' })
       await inUnitOfWork(database, async (uow) => {
-        await repository.freezeFigures(uow, system, row.id, row.round, [...keys].map((k) => live.get(k) as Figure))
+        await repository.freezeFigures(
+          uow,
+          system,
+          row.id,
+          row.round,
+          [...keys].map((k) => live.get(k) as Figure),
+        )
         await repository.updateReport(
           uow,
           system,
@@ -851,7 +913,8 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
     async publishedYears(): Promise<string[]> {
       const uow = readUnit(database)
       const years: string[] = []
-      for (const r of await repository.reports(uow)) if ((await repository.publications(uow, r.id)).length > 0) years.push(r.year)
+      for (const r of await repository.reports(uow))
+        if ((await repository.publications(uow, r.id)).length > 0) years.push(r.year)
       return years
     },
   }

@@ -107,7 +107,10 @@ for (const dialect of testDialects())
       })
       assert.equal(saved.status, 303)
       const page = await (await analyst.get(PAGE)).text()
-      assert.ok(page.includes('Knife crime: 221 offences. &lt;script&gt;alert(1)&lt;/script&gt;'), 'bound, and HTML shown as text')
+      assert.ok(
+        page.includes('Knife crime: 221 offences. &lt;script&gt;alert(1)&lt;/script&gt;'),
+        'bound, and HTML shown as text',
+      )
       // The holder's save released the lock: the administrator may open it now.
       assert.equal((await admin.post(`${PAGE}/block`, { _csrf: csrfB, block, action: 'open' })).status, 303)
       assert.match(await (await admin.get(`${PAGE}/block?id=${block}`)).text(), /id="block-form"/)
@@ -143,7 +146,8 @@ for (const dialect of testDialects())
 
     it('blocks approval while a comment is unresolved, and needs the board’s decision', async () => {
       assert.equal(
-        (await admin.post(`${PAGE}/comments`, { _csrf: csrfB, block, comment: 'Say where the figure comes from' })).status,
+        (await admin.post(`${PAGE}/comments`, { _csrf: csrfB, block, comment: 'Say where the figure comes from' }))
+          .status,
         303,
       )
       let page = decode(await (await analyst.get(PAGE)).text())
@@ -165,7 +169,8 @@ for (const dialect of testDialects())
     })
 
     it('keeps the approved figure when the data changes, shows the change to editors, and publishes what was approved', async () => {
-      const values = 'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary\nknife-crime,FY2017-18-Q4,76,,,,,,,\n'
+      const values =
+        'indicator,period,value,numerator,denominator,percent,text,status,reason,commentary\nknife-crime,FY2017-18-Q4,76,,,,,,,\n'
       const imported = await (
         await onlyPartnership(app.services)
       ).performance.importFiles([{ name: 'values.csv', content: Buffer.from(values) }], 'analyst@example.org')
@@ -205,6 +210,9 @@ for (const dialect of testDialects())
       )
       const published = decode(await (await new TestBrowser(app.base).get(`/public/annual-report/${YEAR}`)).text())
       assert.ok(published.includes('Knife crime: 230 offences'))
-      assert.match(published, /Amended on \d{1,2} \w+ \d{4}: knife crime corrected to 230 because West Midlands Police revised its fourth quarter/)
+      assert.match(
+        published,
+        /Amended on \d{1,2} \w+ \d{4}: knife crime corrected to 230 because West Midlands Police revised its fourth quarter/,
+      )
     })
   })

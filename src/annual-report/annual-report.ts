@@ -1,5 +1,11 @@
 import { barChart } from '../charts/bar-chart.ts'
-import type { DocumentBlock, DocumentSection, DocumentTable, PrintableDocument, TextRun } from '../documents/document.ts'
+import type {
+  DocumentBlock,
+  DocumentSection,
+  DocumentTable,
+  PrintableDocument,
+  TextRun,
+} from '../documents/document.ts'
 import { isSmallCount, type DisclosureRules } from '../domain/disclosure-control.ts'
 import { formatMoney } from '../domain/money.ts'
 import { formatDecimal } from '../domain/rounding.ts'
@@ -281,12 +287,7 @@ export function seriesChart(series: KpiSeries, caption: string, audience: Audien
 }
 
 /** The blocks one report block prints as (a text block may also open sub-sections with its headings). */
-function blockChunks(
-  block: ReportBlock,
-  report: AssembledReport,
-  audience: Audience,
-  chunks: Chunk[],
-): void {
+function blockChunks(block: ReportBlock, report: AssembledReport, audience: Audience, chunks: Chunk[]): void {
   const rules = report.disclosure
   const current = () => (chunks[chunks.length - 1] as Chunk).blocks
   const content = block.content
@@ -421,7 +422,11 @@ export function annualReportDocument(report: AssembledReport, options: { audienc
       blocks: report.amendments.map((text) => ({ kind: 'note' as const, title: 'Amended', runs: [{ text }] })),
     })
   const watermark =
-    report.state === 'published' ? undefined : report.state === 'approved' ? 'Approved: not yet published' : 'Draft: not approved'
+    report.state === 'published'
+      ? undefined
+      : report.state === 'approved'
+        ? 'Approved: not yet published'
+        : 'Draft: not approved'
   return {
     title: report.title,
     language: 'en-GB',

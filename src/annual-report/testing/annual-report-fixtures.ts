@@ -27,7 +27,8 @@ export function figure(key: string, value: number, extra: Partial<Figure> = {}):
 export function mutableProvider(initial: readonly Figure[]): { provider: FigureProvider; set: (f: Figure) => void } {
   const figures = new Map(initial.map((f) => [f.key, f]))
   return {
-    provider: async (year) => [...figures.values()].filter((f) => f.key.endsWith(year) || !/FY\d{4}-\d{2}$/.test(f.key)),
+    provider: async (year) =>
+      [...figures.values()].filter((f) => f.key.endsWith(year) || !/FY\d{4}-\d{2}$/.test(f.key)),
     set: (f) => figures.set(f.key, f),
   }
 }
@@ -43,7 +44,16 @@ export async function addApprovalDecision(
   let board = await database.db.selectFrom('board_groups').select('id').where('kind', '=', 'board').executeTakeFirst()
   board ??= await database.db
     .insertInto('board_groups')
-    .values({ name: 'The board', kind: 'board', parent_group_id: null, purpose: null, terms_of_reference: null, meeting_frequency: 'Quarterly', quorum: null, ...stamp })
+    .values({
+      name: 'The board',
+      kind: 'board',
+      parent_group_id: null,
+      purpose: null,
+      terms_of_reference: null,
+      meeting_frequency: 'Quarterly',
+      quorum: null,
+      ...stamp,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const meeting = await database.db

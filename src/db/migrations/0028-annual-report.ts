@@ -61,10 +61,7 @@ export const annualReportMigration: Migration = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addColumn('updated_by', 'text', (c) => c.notNull())
-        .addCheckConstraint(
-          'annual_reports_state_known',
-          sql`state in ('draft', 'in-review', 'approved', 'published')`,
-        )
+        .addCheckConstraint('annual_reports_state_known', sql`state in ('draft', 'in-review', 'approved', 'published')`)
         .addCheckConstraint('annual_reports_year_shape', sql`length(year) = 9`)
         .addCheckConstraint('annual_reports_round_positive', sql`round >= 1`)
         .addUniqueConstraint('annual_reports_partnership_row', ['partnership_id', 'id'])
@@ -167,7 +164,12 @@ export const annualReportMigration: Migration = {
         .addColumn('figure_key', 'text', (c) => c.notNull())
         .addColumn('figure', 'text', (c) => c.notNull())
         .addColumn('frozen_at', 'text', (c) => c.notNull())
-        .addUniqueConstraint('annual_report_frozen_figures_once', ['partnership_id', 'report_id', 'round', 'figure_key']),
+        .addUniqueConstraint('annual_report_frozen_figures_once', [
+          'partnership_id',
+          'report_id',
+          'round',
+          'figure_key',
+        ]),
       'annual_report_frozen_figures_report',
       'report_id',
       'annual_reports',
