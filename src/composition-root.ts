@@ -67,6 +67,8 @@ import { loadDemoAnnualReport } from './annual-report/annual-report-demo.ts'
 import { buildAppendixA } from './funding/appendix-a.ts'
 import { appendixATable } from './funding/appendix-a-exports.ts'
 import { summaryTable } from './reports/export-tables.ts'
+import { protectReport } from './public/public-report.ts'
+import { publicFiguresTable } from './public/public-exports.ts'
 import { readGrantRows } from './funding/three-sixty-giving-rows.ts'
 import { createThreeSixtyGivingService } from './funding/three-sixty-giving-service.ts'
 import { createStrategyRepository } from './plan/strategy-repository.ts'
@@ -527,15 +529,22 @@ export function createPartnershipServices(
       const detail = current === null ? null : await strategy.strategies.detail(current.id)
       return detail?.priorities.filter((p) => p.kind === 'strategic').map((p) => p.name) ?? []
     },
-    generated: async (part, year) => {
+    generated: async (part, year, audience) => {
       if (part === 'appendix-a') {
         const appendix = buildAppendixA(partnership.name, await budget.rows(), nextYear(year), null)
         return [tableBlock(appendixATable(appendix), `Appendix A: budget allocation ${appendix.yearLabel}`)]
       }
       if (part === 'appendix-c') {
         const report = await performanceReports.report(year as Parameters<typeof performanceReports.report>[0])
-        return report === null
-          ? [{ kind: 'paragraph', runs: [{ text: 'No KPI figures are held for the year.' }] }]
+        if (report === null) return [{ kind: 'paragraph', runs: [{ text: 'No KPI figures are held for the year.' }] }]
+        // The public's Appendix C is the public report's: every figure through disclosure control.
+        return audience === 'public'
+          ? [
+              tableBlock(
+                publicFiguresTable(protectReport(report, { minimumCount: settings.disclosureMinimum })),
+                `Appendix C: performance report ${report.yearLabel}`,
+              ),
+            ]
           : [tableBlock(summaryTable(report), `Appendix C: performance report ${report.yearLabel}`)]
       }
       return [{ kind: 'paragraph', runs: [{ text: 'Appendix B is generated from the board.' }] }]

@@ -150,6 +150,32 @@ describe('the annual report as a printable document', () => {
     assert.doesNotMatch(chart.svg, />1</)
   })
 
+  it('prints each audience its own version of a generated part (the public’s disclosure-controlled)', () => {
+    const chapters = [
+      {
+        id: 1,
+        position: 1,
+        title: 'Appendix C',
+        blocks: [block(1, { kind: 'generated' as const, part: 'appendix-c' as const })],
+      },
+    ]
+    const generated = new Map([
+      [
+        'appendix-c' as const,
+        {
+          partnership: [{ kind: 'paragraph' as const, runs: [{ text: 'FGM: 1 incident' }] }],
+          public: [{ kind: 'paragraph' as const, runs: [{ text: 'FGM: <5 incidents' }] }],
+        },
+      ],
+    ])
+    const publicText = JSON.stringify(annualReportDocument(report(chapters, { generated }), { audience: 'public' }))
+    assert.ok(publicText.includes('FGM: <5 incidents') && !publicText.includes('FGM: 1 incident'))
+    const partnershipText = JSON.stringify(
+      annualReportDocument(report(chapters, { generated }), { audience: 'partnership' }),
+    )
+    assert.ok(partnershipText.includes('FGM: 1 incident'))
+  })
+
   it('says which figures changed since approval', () => {
     const frozen = new Map([
       ['k', figure('k', 324, { label: 'Knife crime' })],

@@ -109,7 +109,11 @@ export interface AnnualReportDeps {
   /** The strategy's priorities' names for a year, for the template's "Snapshot of performance" chapters. */
   readonly priorities: (year: string) => Promise<readonly string[]>
   /** A generated part's blocks (Appendix A from the budget, B from the board, C the performance report). */
-  readonly generated?: (part: Exclude<GeneratedPart, 'glossary'>, year: string) => Promise<readonly DocumentBlock[]>
+  readonly generated?: (
+    part: Exclude<GeneratedPart, 'glossary'>,
+    year: string,
+    audience: Audience,
+  ) => Promise<readonly DocumentBlock[]>
   /** A KPI's quarters in a year, for its chart. */
   readonly series?: (indicator: string, year: string) => Promise<KpiSeries | null>
   /** The number checker (H4's): its contradictions block approval. Absent until merged: nothing is checked. */
@@ -213,15 +217,14 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         if (b.content.kind === 'generated') parts.add(b.content.part)
         if (b.content.kind === 'chart') indicators.add(b.content.indicator)
       }
-    const generated = new Map<GeneratedPart, readonly DocumentBlock[]>()
+    const generated = new Map<GeneratedPart, Readonly<Record<Audience, readonly DocumentBlock[]>>>()
     for (const part of parts) {
       if (part === 'glossary') continue
-      generated.set(
-        part,
-        deps.generated
-          ? await deps.generated(part, row.year)
-          : [{ kind: 'paragraph', runs: [{ text: PLACEHOLDERS[part] }] }],
-      )
+      const placeholder: DocumentBlock[] = [{ kind: 'paragraph', runs: [{ text: PLACEHOLDERS[part] }] }]
+      generated.set(part, {
+        partnership: deps.generated ? await deps.generated(part, row.year, 'partnership') : placeholder,
+        public: deps.generated ? await deps.generated(part, row.year, 'public') : placeholder,
+      })
     }
     const series = new Map<string, KpiSeries>()
     for (const indicator of indicators) {

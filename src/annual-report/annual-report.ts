@@ -144,8 +144,8 @@ export interface AssembledReport {
   /** The figures the report shows: the frozen ones once approved, the live ones before. */
   readonly figures: ReadonlyMap<string, Figure>
   readonly series: ReadonlyMap<string, KpiSeries>
-  /** The generated parts' blocks. */
-  readonly generated: ReadonlyMap<GeneratedPart, readonly DocumentBlock[]>
+  /** The generated parts' blocks, for each audience (the public's pass disclosure control). */
+  readonly generated: ReadonlyMap<GeneratedPart, Readonly<Record<Audience, readonly DocumentBlock[]>>>
   readonly disclosure: DisclosureRules
   /** The dated notes of amendments, oldest first, shown on the published page. */
   readonly amendments: readonly string[]
@@ -362,7 +362,7 @@ function blockChunks(block: ReportBlock, report: AssembledReport, audience: Audi
         })
         return
       }
-      current().push(...(report.generated.get(content.part) ?? []))
+      current().push(...(report.generated.get(content.part)?.[audience] ?? []))
       return
     }
   }
