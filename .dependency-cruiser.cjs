@@ -10,6 +10,7 @@
  */
 const TABLE_FILES = [
   'src/accounts/accounts-schema.ts',
+  'src/annual-report/annual-report-tables.ts',
   'src/accounts/two-step/two-step-tables.ts',
   'src/api/api-tables.ts',
   'src/audit/audit-tables.ts',

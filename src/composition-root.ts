@@ -60,6 +60,16 @@ import { createBudgetImportService } from './funding/budget-import-service.ts'
 import { loadBudgetDemo } from './funding/budget-demo.ts'
 import { createAppendixARepository } from './funding/appendix-a-repository.ts'
 import { createAppendixAService } from './funding/appendix-a-service.ts'
+import { createAnnualReportRepository } from './annual-report/annual-report-repository.ts'
+import { createAnnualReportService } from './annual-report/annual-report-service.ts'
+import { kpiFigures, kpiSeriesOf, nextYear, tableBlock } from './annual-report/annual-report-generated.ts'
+import type { FigureProvider } from './annual-report/figures.ts'
+import { loadDemoAnnualReport } from './annual-report/annual-report-demo.ts'
+import { buildAppendixA } from './funding/appendix-a.ts'
+import { appendixATable } from './funding/appendix-a-exports.ts'
+import { summaryTable } from './reports/export-tables.ts'
+import { protectReport } from './public/public-report.ts'
+import { publicFiguresTable } from './public/public-exports.ts'
 import { readGrantRows } from './funding/three-sixty-giving-rows.ts'
 import { createThreeSixtyGivingService } from './funding/three-sixty-giving-service.ts'
 import { createStrategyRepository } from './plan/strategy-repository.ts'
@@ -221,6 +231,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await loadDemoBoard({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
     // Wards, 20 reporting centres and a year of tension assessments, all illustrative (src/registers/tension-demo.ts).
     await demo.tensions.loadDemo(DEMO_ACTOR)
+    // The seed's 2017-18 annual report rebuilt (src/annual-report/): in review until the board's decision is recorded.
+    await loadDemoAnnualReport(demo.annualReport, DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -574,6 +586,53 @@ export function createPartnershipServices(
     audit: partnershipAudit,
     descriptors: [tensionEntryRetention(tensionRepository), reportingCentreRetention(reportingCentreRepository)],
   })
+  // The annual report builder (src/annual-report/): its figures come from the figure providers (until the figure
+  // catalogue, which gathers the KPIs', crime's and budget's figures, is wired here in its place: the KPIs' outturns,
+  // baselines and changes from the performance report), its generated parts from the budget (Appendix A: the next
+  // year's allocation, as the seed prints) and the performance report (Appendix C); Appendix B from the board once
+  // src/board offers it.
+  const annualReportProviders: FigureProvider[] = [
+    async (year) => {
+      const report = await performanceReports.report(year as Parameters<typeof performanceReports.report>[0])
+      return report === null ? [] : kpiFigures(report)
+    },
+  ]
+  const annualReport = createAnnualReportService({
+    database: scopedDatabase,
+    repository: createAnnualReportRepository(partnershipAudit),
+    partnership: partnership.name,
+    providers: annualReportProviders,
+    priorities: async (year) => {
+      const current = await strategy.strategies.current(year)
+      const detail = current === null ? null : await strategy.strategies.detail(current.id)
+      return detail?.priorities.filter((p) => p.kind === 'strategic').map((p) => p.name) ?? []
+    },
+    generated: async (part, year, audience) => {
+      if (part === 'appendix-a') {
+        const appendix = buildAppendixA(partnership.name, await budget.rows(), nextYear(year), null)
+        return [tableBlock(appendixATable(appendix), `Appendix A: budget allocation ${appendix.yearLabel}`)]
+      }
+      if (part === 'appendix-c') {
+        const report = await performanceReports.report(year as Parameters<typeof performanceReports.report>[0])
+        if (report === null) return [{ kind: 'paragraph', runs: [{ text: 'No KPI figures are held for the year.' }] }]
+        // The public's Appendix C is the public report's: every figure through disclosure control.
+        return audience === 'public'
+          ? [
+              tableBlock(
+                publicFiguresTable(protectReport(report, { minimumCount: settings.disclosureMinimum })),
+                `Appendix C: performance report ${report.yearLabel}`,
+              ),
+            ]
+          : [tableBlock(summaryTable(report), `Appendix C: performance report ${report.yearLabel}`)]
+      }
+      return [{ kind: 'paragraph', runs: [{ text: 'Appendix B is generated from the board.' }] }]
+    },
+    series: async (indicator, year) => {
+      const report = await performanceReports.report(year as Parameters<typeof performanceReports.report>[0])
+      return report === null ? null : kpiSeriesOf(report, indicator)
+    },
+    disclosure: { minimumCount: settings.disclosureMinimum },
+  })
   return {
     partnership,
     /** Community tensions (`log`) and reporting centres (`centres`), their figures and demo. */
@@ -646,6 +705,8 @@ export function createPartnershipServices(
       repository: createBoardRepository(scopedDatabase),
       audit: partnershipAudit,
     }),
+    /** The annual report builder: chapters, blocks bound to figures, locks, comments, approval, publication. */
+    annualReport,
   }
 }
 

@@ -85,6 +85,14 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'tension_assessments',
   'retention_periods',
   'retention_tombstones',
+  'annual_reports',
+  'annual_report_chapters',
+  'annual_report_blocks',
+  'annual_report_block_locks',
+  'annual_report_comments',
+  'annual_report_case_studies',
+  'annual_report_frozen_figures',
+  'annual_report_publications',
 ])
 
 const COLUMN = 'partnership_id'

@@ -17,6 +17,7 @@ import type { AssessmentTables } from '../plan/assessment-tables.ts'
 import type { BoardTables } from '../board/board-tables.ts'
 import type { TensionTables } from '../registers/tension-tables.ts'
 import type { RetentionTables } from '../retention/retention-tables.ts'
+import type { AnnualReportTables } from '../annual-report/annual-report-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -42,4 +43,5 @@ export interface DatabaseSchema
     AssessmentTables,
     BoardTables,
     TensionTables,
-    RetentionTables {}
+    RetentionTables,
+    AnnualReportTables {}

@@ -54,6 +54,7 @@ import { numberCheckRoutes } from '../annual-report/number-check-routes.ts'
 import { tensionRoutes } from '../registers/tension-routes.ts'
 import { reportingCentreRoutes } from '../registers/reporting-centre-routes.ts'
 import { retentionRoutes } from '../retention/retention-routes.ts'
+import { annualReportRoutes } from '../annual-report/annual-report-routes.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */
@@ -313,6 +314,9 @@ function partnershipRouter(
             ...(can(res.locals.currentUser, 'board:view')
               ? [{ href: `${base}/board`, text: 'Board', active: path === '/board' || path.startsWith('/board/') }]
               : []),
+            ...(can(res.locals.currentUser, 'annual-report:view')
+              ? [{ href: `${base}/annual-report`, text: 'Annual report', active: path.startsWith('/annual-report') }]
+              : []),
             // Loading figures, for those who may: the page was linked from nowhere.
             ...(can(res.locals.currentUser, 'import:run')
               ? [{ href: `${base}/imports`, text: 'Imports', active: path.startsWith('/imports') }]
@@ -428,6 +432,8 @@ function partnershipRouter(
       nunjucks: shared.nunjucks,
     }),
   )
+  // The annual report builder and its public page (src/annual-report/: annual-report:view, :edit, :publish).
+  router.use(annualReportRoutes({ annualReport: scoped.annualReport, accounts }))
   // The plan's landing page, the strategy and its priorities, KPIs linked to them (src/plan/: plan:view, plan:edit).
   router.use(
     strategyRoutes({

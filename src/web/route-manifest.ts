@@ -529,6 +529,51 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'annual-report:edit',
     sample: { own: '/annual-report/2017-18/check' },
   },
+  // The annual report builder (src/annual-report/annual-report-routes.ts): every address names a year, ids of chapters,
+  // blocks, comments and case studies go in the query or the form (so these samples hold no object ids). The demo's
+  // 2017-18 report is in review (its approval needs the board's decision). A form without its fields answers 400.
+  { method: 'GET', path: '/annual-report', access: 'annual-report:view' },
+  { method: 'POST', path: '/annual-report', access: 'annual-report:edit' },
+  {
+    method: 'GET',
+    path: '/annual-report/:year',
+    access: 'annual-report:view',
+    sample: { own: '/annual-report/FY2017-18' },
+  },
+  ...(
+    [
+      ['chapters', 'annual-report:edit'],
+      ['chapter', 'annual-report:edit'],
+      ['blocks', 'annual-report:edit'],
+      ['block', 'annual-report:edit'],
+      ['comments', 'annual-report:edit'],
+      ['comments/resolve', 'annual-report:edit'],
+      ['case-studies', 'annual-report:edit'],
+      ['glossary', 'annual-report:edit'],
+      ['review', 'annual-report:edit'],
+      ['approve', 'annual-report:publish'],
+      ['publish', 'annual-report:publish'],
+      ['reopen', 'annual-report:publish'],
+    ] as const
+  ).map(([tail, access]) => ({
+    method: 'POST' as const,
+    path: `/annual-report/:year/${tail}`,
+    access,
+    sample: { own: `/annual-report/FY2017-18/${tail}` },
+  })),
+  {
+    method: 'GET',
+    path: '/annual-report/:year/block',
+    access: 'annual-report:edit',
+    sample: { own: '/annual-report/FY2017-18/block' },
+  },
+  // The published report (no sign-in): the latest publication; a year whose report is still being prepared says so.
+  {
+    method: 'GET',
+    path: '/public/annual-report/:year',
+    access: 'public',
+    sample: { own: '/public/annual-report/FY2017-18' },
+  },
   // The delivery plan's actions (src/plan/action-routes.ts). Every role reads the plan; a data owner only the actions
   // their agency leads (the list shows only those; another agency's action is 404). `{actionA}` is led by WMP,
   // `{actionB}` by YOT (the matrix test adds them).

@@ -21,6 +21,7 @@ import { appendixAMigration } from './0022-appendix-a.ts'
 import { strategyApprovalAndStatutoryFunctionsMigration } from './0024-strategy-approval-and-statutory-functions.ts'
 import { boardAndGroupsMigration } from './0025-board-and-groups.ts'
 import { tensionsCentresRetentionMigration } from './0032-tensions-centres-retention.ts'
+import { annualReportMigration } from './0028-annual-report.ts'
 import { actionReturnsMigration } from './0020-action-returns.ts'
 import { serviceReturnsMigration } from './0021-service-returns.ts'
 import { strategicAssessmentMigration } from './0019-strategic-assessment.ts'
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '0024-strategy-approval-and-statutory-functions': strategyApprovalAndStatutoryFunctionsMigration,
   '0025-board-and-groups': boardAndGroupsMigration,
   '0032-tensions-centres-retention': tensionsCentresRetentionMigration,
+  '0028-annual-report': annualReportMigration,
 }
