@@ -62,7 +62,8 @@ import { createAppendixARepository } from './funding/appendix-a-repository.ts'
 import { createAppendixAService } from './funding/appendix-a-service.ts'
 import { createAnnualReportRepository } from './annual-report/annual-report-repository.ts'
 import { createAnnualReportService } from './annual-report/annual-report-service.ts'
-import { kpiFigures, kpiSeriesOf, nextYear, tableBlock } from './annual-report/annual-report-generated.ts'
+import { kpiSeriesOf, nextYear, tableBlock } from './annual-report/annual-report-generated.ts'
+import { checkNumbers } from './annual-report/number-check.ts'
 import type { FigureProvider } from './annual-report/figures.ts'
 import { loadDemoAnnualReport } from './annual-report/annual-report-demo.ts'
 import { buildAppendixA } from './funding/appendix-a.ts'
@@ -586,17 +587,26 @@ export function createPartnershipServices(
     audit: partnershipAudit,
     descriptors: [tensionEntryRetention(tensionRepository), reportingCentreRetention(reportingCentreRepository)],
   })
-  // The annual report builder (src/annual-report/): its figures come from the figure providers (until the figure
-  // catalogue, which gathers the KPIs', crime's and budget's figures, is wired here in its place: the KPIs' outturns,
-  // baselines and changes from the performance report), its generated parts from the budget (Appendix A: the next
-  // year's allocation, as the seed prints) and the performance report (Appendix C); Appendix B from the board once
-  // src/board offers it.
-  const annualReportProviders: FigureProvider[] = [
-    async (year) => {
-      const report = await performanceReports.report(year as Parameters<typeof performanceReports.report>[0])
-      return report === null ? [] : kpiFigures(report)
-    },
+  // The board, its groups and their seats, the s.5 check and Appendix B (src/board/).
+  const board = createBoardService({
+    database: scopedDatabase,
+    repository: createBoardRepository(scopedDatabase),
+    audit: partnershipAudit,
+  })
+  // Every figure the partnership holds for a year, as the annual report binds it and the number checker compares with
+  // it (src/annual-report/figure-catalogue.ts): the performance report's KPIs, the budget's lines (the year's and the
+  // next year's: Appendix A), police recorded crime's headlines, and each register's counts.
+  const figureProviders: FigureProvider[] = [
+    kpiFigureProvider(performanceReports),
+    budgetFigureProvider(budget),
+    crimeFigureProvider(crimeHeadlinesOf),
+    tensions.figures,
   ]
+  const yearFigures = (year: string) => figureCatalogue(figureProviders, year)
+  // The annual report builder (src/annual-report/): its figures from the catalogue, its generated parts from the
+  // budget (Appendix A: the next year's allocation, as the seed prints), the board (Appendix B, the seats held at the
+  // year's end) and the performance report (Appendix C); the number checker's contradictions block its approval.
+  const annualReportProviders: FigureProvider[] = [yearFigures]
   const annualReport = createAnnualReportService({
     database: scopedDatabase,
     repository: createAnnualReportRepository(partnershipAudit),
@@ -625,8 +635,15 @@ export function createPartnershipServices(
             ]
           : [tableBlock(summaryTable(report), `Appendix C: performance report ${report.yearLabel}`)]
       }
+      // The seats held on the year's last day (31 March): `FY2017-18` → 2018-03-31.
+      if (part === 'appendix-b') return (await board.appendixBAsOf(`${Number(year.slice(2, 6)) + 1}-03-31`)).blocks
       return [{ kind: 'paragraph', runs: [{ text: 'Appendix B is generated from the board.' }] }]
     },
+    checker: async (text, year) =>
+      checkNumbers(text, await yearFigures(year)).findings.map((finding) => ({
+        kind: finding.outcome === 'acknowledged' ? 'from-data' : finding.outcome,
+        message: `line ${finding.line}: ${finding.message}`,
+      })),
     series: async (indicator, year) => {
       const report = await performanceReports.report(year as Parameters<typeof performanceReports.report>[0])
       return report === null ? null : kpiSeriesOf(report, indicator)
@@ -694,17 +711,9 @@ export function createPartnershipServices(
      * The year's figures an annual report binds and the number checker compares with (src/annual-report/): the
      * performance report's KPIs and the budget's lines (the year's and the next year's, Appendix A's).
      */
-    figureCatalogue: (year: string) =>
-      figureCatalogue(
-        [kpiFigureProvider(performanceReports), budgetFigureProvider(budget), crimeFigureProvider(crimeHeadlinesOf)],
-        year,
-      ),
+    figureCatalogue: yearFigures,
     /** The board, its groups and their seats, the s.5 check and Appendix B (src/board/). */
-    board: createBoardService({
-      database: scopedDatabase,
-      repository: createBoardRepository(scopedDatabase),
-      audit: partnershipAudit,
-    }),
+    board,
     /** The annual report builder: chapters, blocks bound to figures, locks, comments, approval, publication. */
     annualReport,
   }

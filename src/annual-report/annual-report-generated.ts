@@ -1,7 +1,6 @@
 import type { DocumentBlock } from '../documents/document.ts'
 import type { PerformanceReport } from '../domain/performance-report.ts'
 import type { KpiSeries } from './annual-report.ts'
-import type { Figure } from './figures.ts'
 
 /**
  * The generated parts' and charts' data as the annual report takes them from other features: a spreadsheet-shaped
@@ -50,75 +49,4 @@ export function kpiSeriesOf(report: PerformanceReport, indicator: string): KpiSe
 export function nextYear(year: string): string {
   const start = Number(year.slice(2, 6)) + 1
   return `FY${start}-${String((start + 1) % 100).padStart(2, '0')}`
-}
-
-/**
- * A year's KPI figures as the report binds them, from the performance report: for each KPI its outturn, baseline,
- * change on the baseline and that change in per cent, keyed `kpi:<KPI reference>:<what>:<year>` as the figure
- * catalogue (src/annual-report/figure-catalogue.ts, built beside this) names them. The report's own provider until the
- * catalogue is wired in its place.
- */
-export function kpiFigures(report: PerformanceReport): Figure[] {
-  const figures: Figure[] = []
-  const period = report.yearLabel
-  for (const theme of report.themes)
-    for (const row of theme.rows) {
-      const id = row.indicator.id
-      const name = row.indicator.name
-      const percent = row.indicator.measureType === 'proportion'
-      const unit = percent ? ('percent' as const) : ('count' as const)
-      const source = `Appendix C, ${name} (${row.indicator.dataOwner})`
-      const words = name
-        .toLowerCase()
-        .split(/[^a-z0-9]+/)
-        .filter((w) => w.length > 2)
-      const base = { period, source, subjectWords: words }
-      const value = row.outturn.value
-      if (value !== null)
-        figures.push({
-          ...base,
-          key: `kpi:${id}:outturn:${report.year}`,
-          label: `${name} (${period})`,
-          value,
-          unit,
-          decimals: percent || !Number.isInteger(value) ? 1 : 0,
-          sentence: `${name}: ${row.outturn.display} in ${period}.`,
-        })
-      if (row.baseline !== null)
-        figures.push({
-          ...base,
-          key: `kpi:${id}:baseline:${report.year}`,
-          label: `${name} (baseline)`,
-          value: row.baseline.value,
-          unit,
-          decimals: percent || !Number.isInteger(row.baseline.value) ? 1 : 0,
-          sentence: `${name}: the baseline for ${period} is ${row.baseline.display}.`,
-        })
-      const change = row.changeOnBaseline
-      if (change !== null) {
-        figures.push({
-          ...base,
-          key: `kpi:${id}:change:${report.year}`,
-          label: `${name} (change on the baseline)`,
-          value: Math.abs(change.absolute),
-          unit: percent ? 'percentage-points' : 'count',
-          decimals: percent || !Number.isInteger(change.absolute) ? 1 : 0,
-          sentence: `${name}: ${change.display}.`,
-          ...(change.from !== undefined && change.to !== undefined
-            ? { related: { from: change.from, to: change.to } }
-            : {}),
-        })
-        if (change.percent !== null)
-          figures.push({
-            ...base,
-            key: `kpi:${id}:change-percent:${report.year}`,
-            label: `${name} (change on the baseline, %)`,
-            value: Math.abs(change.percent),
-            unit: 'percent',
-            decimals: 1,
-            sentence: `${name}: ${change.display}.`,
-          })
-      }
-    }
-  return figures
 }

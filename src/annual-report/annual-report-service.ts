@@ -340,7 +340,7 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         repository.approvalDecisions(uow, year),
         repository.publications(uow, row.id),
       ])
-      const findings = deps.checker && EDITABLE.includes(row.state) ? await deps.checker(reportText(report)) : []
+      const findings = deps.checker && EDITABLE.includes(row.state) ? await deps.checker(reportText(report), year) : []
       return {
         report,
         locks: locks.filter((l) => lockLive(l, now())),
@@ -678,7 +678,7 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         return { outcome: 'invalid', message: 'Send the report for review before approving it' }
       const live = await liveFigures(year)
       const { report } = await assemble(row, live)
-      const findings = deps.checker ? await deps.checker(reportText(report)) : []
+      const findings = deps.checker ? await deps.checker(reportText(report), year) : []
       const blockers = approvalBlockers(report, findings)
       if (blockers.length > 0)
         return { outcome: 'invalid', message: `The report cannot be approved yet: ${blockers.join('; ')}` }

@@ -159,15 +159,19 @@ export function yearWords(year: string): string {
 /** A figure's value as the report prints it; the public version withholds a suppressed figure. */
 export function figureValueText(figure: Figure, audience: Audience, rules: DisclosureRules): string {
   if (audience === 'public' && isWithheld(figure, rules)) return '[c]'
+  // A withheld quarter has no number at all (the catalogue names it, never shows it).
+  if (Number.isNaN(figure.value)) return '[c]'
+  // A change is printed as its size: the sentence around it says which way it went ("fell by 8").
+  const value = /:change(-percent)?:/.test(figure.key) ? Math.abs(figure.value) : figure.value
   switch (figure.unit) {
     case 'pence':
-      return formatMoney(figure.value, { pence: figure.decimals > 0 ? 'auto' : 'never' })
+      return formatMoney(value, { pence: figure.decimals > 0 ? 'auto' : 'never' })
     case 'percent':
-      return `${formatDecimal(figure.value, figure.decimals)}%`
+      return `${formatDecimal(value, figure.decimals)}%`
     case 'percentage-points':
-      return `${formatDecimal(figure.value, figure.decimals)} percentage points`
+      return `${formatDecimal(value, figure.decimals)} percentage points`
     default:
-      return formatDecimal(figure.value, figure.decimals)
+      return formatDecimal(value, figure.decimals)
   }
 }
 
@@ -444,7 +448,7 @@ export interface CheckerFinding {
 }
 
 /** The number checker as approval runs it over the report's text. */
-export type NumberChecker = (text: string) => Promise<readonly CheckerFinding[]>
+export type NumberChecker = (text: string, year: string) => Promise<readonly CheckerFinding[]>
 
 /** The report's text (every text block and case study), as the number checker reads it. */
 export function reportText(report: AssembledReport): string {

@@ -434,6 +434,22 @@ export function createBoardService(deps: BoardServiceDeps) {
     return group
   }
 
+  /** Appendix B with the seats held on `asOf`: see `appendixBAsOf` below for who may ask. */
+  async function appendixBAsOf(asOf: string): Promise<DocumentSection> {
+    const [groups, seats, agencies] = await Promise.all([
+      repository.listGroups(),
+      repository.listMemberships(),
+      repository.listAgencies(),
+    ])
+    return appendixBSection({
+      groups: groups.map((g) => ({
+        ...g,
+        members: seats.filter((s) => s.groupId === g.id).map((s) => membershipView(s, agencies, asOf)),
+      })),
+      asOf,
+    })
+  }
+
   return {
     /** The partnership's linked agencies (a seat may be held for one). */
     agencies: () => repository.listAgencies(),
@@ -500,19 +516,14 @@ export function createBoardService(deps: BoardServiceDeps) {
      */
     async appendixB(user: Principal, asOf: string): Promise<DocumentSection> {
       if (!can(user, 'board:view') && !can(user, 'annual-report:view')) throw new PermissionDenied('board:view')
-      const [groups, seats, agencies] = await Promise.all([
-        repository.listGroups(),
-        repository.listMemberships(),
-        repository.listAgencies(),
-      ])
-      return appendixBSection({
-        groups: groups.map((g) => ({
-          ...g,
-          members: seats.filter((s) => s.groupId === g.id).map((s) => membershipView(s, agencies, asOf)),
-        })),
-        asOf,
-      })
+      return appendixBAsOf(asOf)
     },
+
+    /**
+     * Appendix B for the annual report, whose own service has already asked whether its reader may read the report
+     * (src/annual-report/annual-report-service.ts): what the public report prints is the board's public membership.
+     */
+    appendixBAsOf,
 
     /** Every group (and the board) a group may report to, for the form. */
     async groups(user: Principal): Promise<BoardGroup[]> {
