@@ -266,22 +266,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     return { outcome: 'removed', partnership, ...removed }
   }
 
-  // First start: the first administrator (one-time password printed once); with the demo on and no partnership
-  // yet, the demo partnership with its framework, agencies and accounts, so `npm start` on a fresh clone shows a
-  // report. Only when serving: a command creates nothing it was not asked for.
-  // The first administrator's one-time password is kept for `serve` to print last, after the line saying where it
-  // serves, so that nothing scrolls it away.
-  const firstStartNotices: string[] = []
-  if ((overrides.firstStart ?? 'serve') === 'serve') {
-    try {
-      await prepareAccounts(accounts, config, (text) => firstStartNotices.push(text))
-      if (config.loadDemoData && (await partnerships.list()).length === 0) await createDemoPartnership()
-    } catch (error) {
-      await database.close()
-      throw error
-    }
-  }
-
   // Two-step sign-in (authenticator app, recovery codes), as SAFERHUB_TWO_STEP says (a partnership may require more
   // of its members); secrets sealed under a key derived from SESSION_SECRET.
   const twoStep = createTwoStepService({
@@ -343,6 +327,23 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // Sign-in events change nothing a report or a publication shows.
     dataVersion: () => audit.latestId({ ignoring: ['user'] }),
   })
+
+  // Last, once every service is made (the demo's annual report reads crime's headlines, made above).
+  // First start: the first administrator (one-time password printed once); with the demo on and no partnership
+  // yet, the demo partnership with its framework, agencies and accounts, so `npm start` on a fresh clone shows a
+  // report. Only when serving: a command creates nothing it was not asked for.
+  // The first administrator's one-time password is kept for `serve` to print last, after the line saying where it
+  // serves, so that nothing scrolls it away.
+  const firstStartNotices: string[] = []
+  if ((overrides.firstStart ?? 'serve') === 'serve') {
+    try {
+      await prepareAccounts(accounts, config, (text) => firstStartNotices.push(text))
+      if (config.loadDemoData && (await partnerships.list()).length === 0) await createDemoPartnership()
+    } catch (error) {
+      await database.close()
+      throw error
+    }
+  }
 
   // The printed documents' one browser (Debian's Chromium): launched on the first PDF or DOCX with charts, reused,
   // closed with the services.

@@ -36,6 +36,9 @@ export function tensionFigures(deps: {
       deps.centres.quarters(uow, { quarterPrefix: `${year}-` }),
       deps.tensions.entries(uow, { from, to }),
     ])
+    // A year with no log entry and no centre's quarterly report is one the registers hold nothing of (the centres'
+    // list is today's, with no opening dates, so it says nothing about a year long past).
+    if (quarters.length === 0 && entries.length === 0) return []
     const figures: Figure[] = []
     const count = (
       key: string,
@@ -67,7 +70,8 @@ export function tensionFigures(deps: {
       'Third-party hate-crime reporting centres',
       open.length,
       `There were ${open.length} third-party reporting centres where residents can report a hate crime without going to the police.`,
-      ['reporting', 'centres', 'third-party', 'hate'],
+      // Not "hate" or "crime": those name the hate-crime KPI, which a sentence about offences is about.
+      ['reporting', 'centres', 'third-party'],
       { suppressible: false, illustrative: centresIllustrative, source: centreSource },
     )
     const wards = new Set(open.map((c) => c.wardId))
@@ -87,7 +91,7 @@ export function tensionFigures(deps: {
       'Hate-crime reports taken by third-party reporting centres',
       taken,
       `Third-party reporting centres took ${taken} hate-crime reports.`,
-      ['reports', 'hate', 'third-party', 'centres'],
+      ['reports', 'third-party', 'centres'],
       { suppressible: true, illustrative: quartersIllustrative, source: centreSource },
     )
     count(
