@@ -25,6 +25,8 @@ const TABLE_FILES = [
   'src/plan/action-return-tables.ts',
   'src/plan/plan-tables.ts',
   'src/public/publication-tables.ts',
+  'src/registers/engagement-tables.ts',
+  'src/registers/prevent-tables.ts',
   'src/returns/tables.ts',
 ]
 const TABLES = TABLE_FILES.map((file) => `^${file.replace(/\./g, '\\.')}$`).join('|')

@@ -20,6 +20,7 @@ import { createPublicationRepository } from './public/publication-repository.ts'
 import { createPublicationService } from './public/publication-service.ts'
 import { createCommentaryReviewRepository } from './public/commentary-review-repository.ts'
 import { roleNames } from './accounts/roles.ts'
+import { can } from './accounts/permissions.ts'
 import { createPerformanceImportService } from './performance/import-service.ts'
 import type { ImportReader } from './performance/import/read-in-worker.ts'
 import { createPerformanceRepository } from './performance/performance-repository.ts'
@@ -69,6 +70,10 @@ import type { HeadlinesService } from './crime/headlines/headlines-service.ts'
 import { createAssessmentRepository } from './plan/assessment-repository.ts'
 import { createAssessmentService } from './plan/assessment-service.ts'
 import { loadDemoAssessment } from './plan/assessment-demo.ts'
+import { createPreventRepository } from './registers/prevent-repository.ts'
+import { createPreventService } from './registers/prevent-service.ts'
+import { preventFigureProvider } from './registers/prevent-figures.ts'
+import { loadDemoPrevent } from './registers/prevent-demo.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -200,6 +205,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // Each of these loads only what is missing, so `saferhub demo load` completes a demo made by an earlier version.
     await demo.appendixA.loadDemo(DEMO_ACTOR)
     await loadDemoAssessment(demo.assessments)
+    // The Prevent and engagement registers (src/registers/): referrals from Appendix C, the rest as the seed names it.
+    await demo.registers.loadDemoPrevent(DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -496,8 +503,44 @@ export function createPartnershipServices(
       },
     },
   })
+  // The Prevent and Channel record and the engagement registers (src/registers/prevent-*, engagement-*): they read
+  // the Prevent referrals KPI's returned values to compare (never write them) and list the plan's own Prevent actions.
+  const preventRepository = createPreventRepository(partnershipAudit)
+  const prevent = createPreventService({
+    database: scopedDatabase,
+    repository: preventRepository,
+    disclosureMinimum: settings.disclosureMinimum,
+    indicators: async () =>
+      (await performanceRepository.listIndicators()).map((i) => ({ value: i.id, text: i.name })),
+    kpiQuarterValues: async (indicatorId, year) => {
+      const values = await performanceRepository.listValues({ indicatorIds: [indicatorId], years: [year] })
+      return new Map(values.filter((v) => /-Q[1-4]$/.test(v.period)).map((v) => [v.period, v.value]))
+    },
+    planActions: async (viewer, deliveryPriorityId) => {
+      if (!can(viewer, 'plan:view')) return null
+      const { actions: listed } = await actions.list(viewer)
+      return listed
+        .filter((a) => a.deliveryPriorityId === deliveryPriorityId)
+        .map((a) => ({
+          id: a.id,
+          reference: a.reference,
+          title: a.title,
+          statusText: a.statusText,
+          dueDate: a.dueDate,
+          overdue: a.overdue,
+        }))
+    },
+  })
+  const registers = {
+    prevent,
+    /** The registers' figures of a year for the annual report (src/annual-report/figures.ts). */
+    preventFigures: preventFigureProvider(() => prevent.rowsForFigures(), settings.disclosureMinimum),
+    loadDemoPrevent: (actor: string) => loadDemoPrevent({ database: scopedDatabase, repository: preventRepository }, actor),
+  }
   return {
     partnership,
+    /** The statutory registers: Prevent and Channel, engagement (src/registers/). */
+    registers,
     /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
     appendixA,
     /** The grants (commissioned services) in the 360Giving Data Standard, and how the partnership names itself there. */

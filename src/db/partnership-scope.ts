@@ -78,6 +78,18 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'board_memberships',
   'board_meetings',
   'board_decisions',
+  'prevent_arrangements',
+  'prevent_meetings',
+  'prevent_risk_assessments',
+  'prevent_referral_pathways',
+  'channel_panel_meetings',
+  'prevent_register_settings',
+  'prevent_training',
+  'prevent_communications',
+  'prevent_referral_counts',
+  'engagement_activities',
+  'engagement_consultations',
+  'covenant_signatories',
 ])
 
 const COLUMN = 'partnership_id'

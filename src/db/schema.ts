@@ -15,6 +15,8 @@ import type { ActionReturnTables } from '../plan/action-return-tables.ts'
 import type { ServiceReturnTables } from '../funding/service-return-tables.ts'
 import type { AssessmentTables } from '../plan/assessment-tables.ts'
 import type { BoardTables } from '../board/board-tables.ts'
+import type { PreventTables } from '../registers/prevent-tables.ts'
+import type { EngagementTables } from '../registers/engagement-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -38,4 +40,6 @@ export interface DatabaseSchema
     ActionReturnTables,
     ServiceReturnTables,
     AssessmentTables,
-    BoardTables {}
+    BoardTables,
+    PreventTables,
+    EngagementTables {}

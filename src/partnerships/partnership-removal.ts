@@ -12,6 +12,18 @@ import type { PartnershipRepository } from './partnership-repository.ts'
  * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
  */
 const OWNED_TABLES_CHILDREN_FIRST = [
+  'prevent_arrangements',
+  'prevent_meetings',
+  'prevent_risk_assessments',
+  'prevent_referral_pathways',
+  'channel_panel_meetings',
+  'prevent_training',
+  'prevent_register_settings',
+  'prevent_communications',
+  'prevent_referral_counts',
+  'engagement_activities',
+  'engagement_consultations',
+  'covenant_signatories',
   'board_decisions',
   'board_meetings',
   'board_memberships',
