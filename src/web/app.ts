@@ -49,6 +49,7 @@ import { setUpStaticAssets } from './static-assets.ts'
 import { partnershipStylesheet } from '../shared/web/stylesheet.ts'
 import { govukFrontendVersion } from '../shared/web/paths.ts'
 import { appendixARoutes } from '../funding/appendix-a-routes.ts'
+import { preventRoutes } from '../registers/prevent-routes.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */
@@ -304,6 +305,10 @@ function partnershipRouter(
                   },
                 ]
               : []),
+            // The statutory registers (src/registers/): Prevent and Channel, engagement, and the others.
+            ...(can(res.locals.currentUser, 'statutory:view')
+              ? [{ href: `${base}/registers`, text: 'Registers', active: path === '/registers' || path.startsWith('/registers/') }]
+              : []),
             // Loading figures, for those who may: the page was linked from nowhere.
             ...(can(res.locals.currentUser, 'import:run')
               ? [{ href: `${base}/imports`, text: 'Imports', active: path.startsWith('/imports') }]
@@ -432,6 +437,8 @@ function partnershipRouter(
   )
   // The annual strategic assessment and its consultation (src/plan/assessment-routes.ts): plan:view, plan:edit.
   router.use(assessmentRoutes({ assessments: scoped.assessments, accounts }))
+  // The statutory registers' landing page, Prevent and Channel, engagement (src/registers/): statutory:view, :edit.
+  router.use(preventRoutes({ prevent: scoped.registers.prevent, accounts, uploadDirectory: shared.uploads.directory }))
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
   router.use(
     crimeWebRoutes({
