@@ -135,7 +135,7 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
   ) => {
     const choices = await prevent.arrangementChoices(userOf(res))
     const items = (list: Choice[], selected: string, none: string) => [
-      { value: '', text: none, selected: selected === '' },
+      { value: 'none', text: none, selected: selected === '' || selected === 'none' },
       ...list.map((c) => ({ ...c, selected: c.value === selected })),
     ]
     const failed = Object.keys(errors).length > 0
@@ -344,6 +344,20 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
       const type = typeOf(req)
       const id = String(req.params.id)
       if (!type || !ID.test(id)) return next()
+      const body = (req.body ?? {}) as Record<string, unknown>
+      // Asked first: the row is deleted only once the confirmation page's "Yes, delete" is pressed.
+      if (body.confirm !== 'yes') {
+        const row = await prevent.get(userOf(res), type, Number(id))
+        if (!row) return next()
+        return res.render('registers/register-delete.njk', {
+          pageTitle: `${type.title}: delete`,
+          type,
+          cells: type.fields.map((f, i) => ({ label: f.label.replace(/ \(optional\)$/, ''), index: i })),
+          row: (await prevent.list(userOf(res), type)).find((r) => r.id === row.id),
+          deleteAction: `${listPath(req, type)}/${id}/delete`,
+          cancelHref: `${listPath(req, type)}/${id}/edit`,
+        })
+      }
       const result = await prevent.remove(userOf(res), type, Number(id))
       if (result === 'not-found') return next()
       req.session.flash =

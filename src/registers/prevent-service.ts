@@ -390,9 +390,10 @@ export function createPreventService(deps: PreventServiceDeps): PreventService {
       const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '')
       const uow = read()
       const errors: Record<string, string> = {}
+      // Each list sends `none` for none: a form without a field is refused, never read as "clear it".
       const pick = (name: string, choices: Choice[], message: string): string | null => {
         const value = text(name)
-        if (value === '') return null
+        if (value === 'none') return null
         if (!choices.some((c) => c.value === value)) errors[name] = message
         return value
       }
