@@ -165,7 +165,7 @@ export const RECORD_TYPES: readonly RecordType[] = [
     dateColumn: 'effective_on',
     fields: [
       { name: 'pathway_version', label: 'Version', kind: 'text', required: true, hint: 'For example, 2.1', maxLength: 40 },
-      { name: 'effective_on', label: 'In use from', kind: 'date', required: true },
+      { name: 'effective_on', label: 'Date in use from', kind: 'date', required: true },
       { name: 'pathway', label: 'The pathway', kind: 'longtext', required: true, maxLength: LONG },
     ],
   },
@@ -321,8 +321,8 @@ export const RECORD_TYPES: readonly RecordType[] = [
     dateColumn: 'opens_on',
     fields: [
       { name: 'title', label: 'Title', kind: 'text', required: true, maxLength: SHORT },
-      { name: 'opens_on', label: 'Opened', kind: 'date', required: true },
-      { name: 'closes_on', label: 'Closed (optional)', kind: 'date', required: false },
+      { name: 'opens_on', label: 'Date opened', kind: 'date', required: true },
+      { name: 'closes_on', label: 'Date closed (optional)', kind: 'date', required: false },
       { name: 'responses', label: 'Responses (optional)', kind: 'count', required: false },
       { name: 'findings', label: 'Findings (optional)', kind: 'longtext', required: false, maxLength: LONG },
     ],
@@ -350,7 +350,7 @@ export const RECORD_TYPES: readonly RecordType[] = [
       },
       { name: 'organisation', label: 'Organisation', kind: 'text', required: true, maxLength: SHORT },
       { name: 'sector', label: 'Sector', kind: 'choice', choices: SECTORS, required: true },
-      { name: 'signed_on', label: 'Signed on', kind: 'date', required: true },
+      { name: 'signed_on', label: 'Date signed', kind: 'date', required: true },
     ],
   },
 ]

@@ -64,9 +64,24 @@ export interface Stamp {
 type AnyTables = Kysely<Record<string, Record<string, unknown>>>
 const loose = (uow: UnitOfWork) => uow.trx as unknown as AnyTables
 
-/** The audit trail's kind of record: `channel-panel-meeting`, … (the table, singular, with hyphens). */
+/** The audit trail's kind of record for each register's rows. */
+const ENTITY_TYPES: Readonly<Record<RegisterTable, string>> = {
+  prevent_arrangements: 'prevent-arrangements',
+  prevent_meetings: 'prevent-meeting',
+  prevent_risk_assessments: 'prevent-risk-assessment',
+  prevent_referral_pathways: 'prevent-referral-pathway',
+  channel_panel_meetings: 'channel-panel-meeting',
+  prevent_register_settings: 'prevent-setting',
+  prevent_training: 'prevent-training',
+  prevent_communications: 'prevent-communication',
+  prevent_referral_counts: 'prevent-referral-count',
+  engagement_activities: 'engagement-activity',
+  engagement_consultations: 'engagement-consultation',
+  covenant_signatories: 'covenant-signatory',
+}
+
 export function entityTypeOf(table: RegisterTable): string {
-  return table.replace(/_/g, '-').replace(/s$/, '')
+  return ENTITY_TYPES[table]
 }
 
 const asRecord = (row: Record<string, unknown>): RegisterRecord => ({
