@@ -510,8 +510,7 @@ export function createPartnershipServices(
     database: scopedDatabase,
     repository: preventRepository,
     disclosureMinimum: settings.disclosureMinimum,
-    indicators: async () =>
-      (await performanceRepository.listIndicators()).map((i) => ({ value: i.id, text: i.name })),
+    indicators: async () => (await performanceRepository.listIndicators()).map((i) => ({ value: i.id, text: i.name })),
     kpiQuarterValues: async (indicatorId, year) => {
       const values = await performanceRepository.listValues({ indicatorIds: [indicatorId], years: [year] })
       return new Map(values.filter((v) => /-Q[1-4]$/.test(v.period)).map((v) => [v.period, v.value]))
@@ -535,7 +534,8 @@ export function createPartnershipServices(
     prevent,
     /** The registers' figures of a year for the annual report (src/annual-report/figures.ts). */
     preventFigures: preventFigureProvider(() => prevent.rowsForFigures(), settings.disclosureMinimum),
-    loadDemoPrevent: (actor: string) => loadDemoPrevent({ database: scopedDatabase, repository: preventRepository }, actor),
+    loadDemoPrevent: (actor: string) =>
+      loadDemoPrevent({ database: scopedDatabase, repository: preventRepository }, actor),
   }
   return {
     partnership,

@@ -10,7 +10,8 @@ export interface EngagementTables {
   covenant_signatories: CovenantSignatoriesTable
 }
 
-export type ActivityType = 'event' | 'campaign' | 'training' | 'pact-meeting' | 'survey' | 'social-media' | 'consultation'
+export type ActivityType =
+  'event' | 'campaign' | 'training' | 'pact-meeting' | 'survey' | 'social-media' | 'consultation'
 
 export interface EngagementActivitiesTable extends RegisterRow {
   activity_type: ActivityType

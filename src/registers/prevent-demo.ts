@@ -32,10 +32,7 @@ export async function loadDemoPrevent(
   const type = (table: RegisterTable) => RECORD_TYPES.find((t) => t.table === table) as RecordType
   return inUnitOfWork(database, async (uow) => {
     let loaded = 0
-    const fill = async (
-      table: RegisterTable,
-      rows: readonly DemoRow[],
-    ): Promise<number[]> => {
+    const fill = async (table: RegisterTable, rows: readonly DemoRow[]): Promise<number[]> => {
       const t = type(table)
       if ((await repository.list(uow, t)).length > 0) return []
       const ids: number[] = []
@@ -50,8 +47,18 @@ export async function loadDemoPrevent(
     await arrangements(uow, repository, actor)
 
     await fill('prevent_referral_counts', [
-      ...[13, 11, 15, 10].map((n, i) => ({ quarter: `FY2016-17-Q${i + 1}`, referrals: n, source: 'WMP CTU', illustrative: false })),
-      ...[23, 9, 12, 11].map((n, i) => ({ quarter: `FY2017-18-Q${i + 1}`, referrals: n, source: 'WMP CTU', illustrative: false })),
+      ...[13, 11, 15, 10].map((n, i) => ({
+        quarter: `FY2016-17-Q${i + 1}`,
+        referrals: n,
+        source: 'WMP CTU',
+        illustrative: false,
+      })),
+      ...[23, 9, 12, 11].map((n, i) => ({
+        quarter: `FY2017-18-Q${i + 1}`,
+        referrals: n,
+        source: 'WMP CTU',
+        illustrative: false,
+      })),
     ])
 
     await fill('prevent_risk_assessments', [
@@ -112,7 +119,13 @@ export async function loadDemoPrevent(
     await fill('engagement_activities', [
       activity('event', 'Hate crime stand at Wolverhampton Pride 2017', '2017-07-15', priority, 'Residents at Pride'),
       activity('event', 'Council equalities events group: engagement planning', '2017-10-10', priority, 'Partners'),
-      activity('pact-meeting', 'PACT meetings (Partners and Communities Together)', '2017-06-20', priority, 'Residents'),
+      activity(
+        'pact-meeting',
+        'PACT meetings (Partners and Communities Together)',
+        '2017-06-20',
+        priority,
+        'Residents',
+      ),
       activity('survey', 'Questionnaire seeking residents’ views', '2017-11-01', null, 'Residents'),
       { ...activity('social-media', 'SWP Twitter account', '2018-03-31', null, 'Residents'), reach: 217 },
       { ...activity('social-media', 'SWP Facebook page', '2018-03-31', null, 'Residents'), reach: 134 },
@@ -137,16 +150,19 @@ type DemoRow = { readonly illustrative: boolean } & { readonly [column: string]:
 
 /** The number of illustrative schools (the seed gives none). */
 export const SCHOOLS = 12
-const DELIVERY_DATES = ['2017-05-10', '2017-06-14', '2017-09-20', '2017-10-18', '2017-11-15', '2018-01-17', '2018-02-21', '2018-03-14']
+const DELIVERY_DATES = [
+  '2017-05-10',
+  '2017-06-14',
+  '2017-09-20',
+  '2017-10-18',
+  '2017-11-15',
+  '2018-01-17',
+  '2018-02-21',
+  '2018-03-14',
+]
 const QUARTER_MEETINGS = ['2017-06-08', '2017-09-14', '2017-12-07', '2018-03-08']
 
-function activity(
-  type: string,
-  title: string,
-  heldOn: string,
-  priority: number | null,
-  audience: string,
-): DemoRow {
+function activity(type: string, title: string, heldOn: string, priority: number | null, audience: string): DemoRow {
   return {
     activity_type: type,
     title,

@@ -2,7 +2,14 @@ import type { Figure, FigureProvider } from '../annual-report/figures.ts'
 import { formatPercent, percentOf } from '../domain/rounding.ts'
 import { activitiesByType, covenantCounts } from './engagement-overview.ts'
 import { SETTING_KIND_PLURAL } from './prevent-record-types.ts'
-import { channelTotals, coverage, financialYearOfDate, referralsOfYear, trainingTotals, yearWords } from './prevent-overview.ts'
+import {
+  channelTotals,
+  coverage,
+  financialYearOfDate,
+  referralsOfYear,
+  trainingTotals,
+  yearWords,
+} from './prevent-overview.ts'
 import { withheldFromPublic, type FigureRows } from './prevent-service.ts'
 
 const SOURCE_PREVENT = 'Prevent and Channel register'
@@ -75,7 +82,9 @@ export function preventFigureProvider(rows: () => Promise<FigureRows>, minimumCo
     }
 
     const training = trainingTotals(data.training, year)
-    const trainingIllustrative = data.training.some((t) => t.illustrative && financialYearOfDate(t.deliveredOn) === year)
+    const trainingIllustrative = data.training.some(
+      (t) => t.illustrative && financialYearOfDate(t.deliveredOn) === year,
+    )
     const all = training.find((t) => t.course === '')
     if (all) {
       figures.push({
@@ -173,7 +182,9 @@ export function preventFigureProvider(rows: () => Promise<FigureRows>, minimumCo
         sentence: `${c.sentence}.`,
         subjectWords: ['covenant', 'signed', 'organisations', ...c.covenant.toLowerCase().split(/\s+/)],
         related: { signedByYearEnd: c.signedByYearEnd },
-        ...(data.signatories.some((s) => s.illustrative && s.covenant === c.covenant && financialYearOfDate(s.signedOn) === year)
+        ...(data.signatories.some(
+          (s) => s.illustrative && s.covenant === c.covenant && financialYearOfDate(s.signedOn) === year,
+        )
           ? { illustrative: true }
           : {}),
       })
@@ -183,6 +194,8 @@ export function preventFigureProvider(rows: () => Promise<FigureRows>, minimumCo
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
 }
-

@@ -122,13 +122,16 @@ describe('the engagement registers’ counts', () => {
       { type: 'survey', heldOn: '2018-04-01', reach: 10, participants: 10 },
     ]
     const counts = activitiesByType(rows, 'FY2017-18')
-    assert.deepEqual(counts.find((c) => c.type === 'event'), {
-      type: 'event',
-      label: 'Event',
-      activities: 2,
-      reach: 300,
-      participants: 12,
-    })
+    assert.deepEqual(
+      counts.find((c) => c.type === 'event'),
+      {
+        type: 'event',
+        label: 'Event',
+        activities: 2,
+        reach: 300,
+        participants: 12,
+      },
+    )
     assert.equal(counts.find((c) => c.type === 'survey')?.activities, 0)
     assert.equal(counts.length, 7)
   })

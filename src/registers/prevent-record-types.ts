@@ -164,7 +164,14 @@ export const RECORD_TYPES: readonly RecordType[] = [
     description: 'How a concern is referred, in each version the partnership has agreed.',
     dateColumn: 'effective_on',
     fields: [
-      { name: 'pathway_version', label: 'Version', kind: 'text', required: true, hint: 'For example, 2.1', maxLength: 40 },
+      {
+        name: 'pathway_version',
+        label: 'Version',
+        kind: 'text',
+        required: true,
+        hint: 'For example, 2.1',
+        maxLength: 40,
+      },
       { name: 'effective_on', label: 'Date in use from', kind: 'date', required: true },
       { name: 'pathway', label: 'The pathway', kind: 'longtext', required: true, maxLength: LONG },
     ],
@@ -411,7 +418,11 @@ export function parseRecordForm(
   for (const field of type.fields) {
     const label = field.label.replace(/ \(optional\)$/, '')
     if (field.kind === 'date') {
-      const boxes = { day: text(`${field.name}-day`), month: text(`${field.name}-month`), year: text(`${field.name}-year`) }
+      const boxes = {
+        day: text(`${field.name}-day`),
+        month: text(`${field.name}-month`),
+        year: text(`${field.name}-year`),
+      }
       entered[field.name] = boxes
       const date = dateFromBoxes(boxes)
       if (date === null) errors[field.name] = `${label} must be a real date, for example 31 3 2018`
@@ -424,7 +435,9 @@ export function parseRecordForm(
     if (raw === '') {
       if (field.required)
         errors[field.name] =
-          field.kind === 'choice' || field.kind === 'reference' ? `Select the ${lowerFirst(label)}` : `Enter the ${lowerFirst(label)}`
+          field.kind === 'choice' || field.kind === 'reference'
+            ? `Select the ${lowerFirst(label)}`
+            : `Enter the ${lowerFirst(label)}`
       else values[field.name] = null
       continue
     }
@@ -436,8 +449,7 @@ export function parseRecordForm(
         else values[field.name] = raw
         break
       case 'count':
-        if (!/^\d{1,9}$/.test(raw.replace(/,/g, '')))
-          errors[field.name] = `${label} must be a whole number, 0 or more`
+        if (!/^\d{1,9}$/.test(raw.replace(/,/g, ''))) errors[field.name] = `${label} must be a whole number, 0 or more`
         else values[field.name] = Number(raw.replace(/,/g, ''))
         break
       case 'quarter': {

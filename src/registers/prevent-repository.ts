@@ -241,7 +241,12 @@ export function createPreventRepository(audit: AuditRepository): PreventReposito
       return rows.map((r) => ({ value: String(r.id), text: `${r.name}, ${r.meeting_date}` }))
     },
     async boardGroups({ trx }) {
-      const rows = await trx.selectFrom('board_groups').select(['id', 'name']).orderBy('sort_order').orderBy('name').execute()
+      const rows = await trx
+        .selectFrom('board_groups')
+        .select(['id', 'name'])
+        .orderBy('sort_order')
+        .orderBy('name')
+        .execute()
       return rows.map((r) => ({ value: String(r.id), text: r.name }))
     },
     async settings({ trx }) {

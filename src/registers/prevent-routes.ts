@@ -8,7 +8,14 @@ import { barChart } from '../charts/bar-chart.ts'
 import { BadMultipart, receiveMultipart, UploadTooLarge } from '../shared/web/multipart.ts'
 import { dateInWords } from '../shared/time-in-words.ts'
 import { ILLUSTRATIVE_LABEL } from './prevent-labels.ts'
-import { RECORD_TYPES, recordType, enteredOf, type Choice, type EnteredValue, type RecordType } from './prevent-record-types.ts'
+import {
+  RECORD_TYPES,
+  recordType,
+  enteredOf,
+  type Choice,
+  type EnteredValue,
+  type RecordType,
+} from './prevent-record-types.ts'
 import { MAX_SETTINGS_BYTES } from './prevent-settings-import.ts'
 import type { PreventPage, PreventService, RegisterUser } from './prevent-service.ts'
 
@@ -169,7 +176,11 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
       return renderArrangements(
         req,
         res,
-        { boardGroup: text('boardGroup'), planPriority: text('planPriority'), referralsIndicator: text('referralsIndicator') },
+        {
+          boardGroup: text('boardGroup'),
+          planPriority: text('planPriority'),
+          referralsIndicator: text('referralsIndicator'),
+        },
         result.errors,
       )
     }
@@ -178,7 +189,11 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
   })
 
   // The area's settings from CSV: all or nothing, every problem named by row and column.
-  const renderImport = (res: Response, status: number, problems: readonly { row: number | null; column: string | null; message: string }[]) =>
+  const renderImport = (
+    res: Response,
+    status: number,
+    problems: readonly { row: number | null; column: string | null; message: string }[],
+  ) =>
     res.status(status).render('registers/prevent-settings-import.njk', {
       pageTitle: `${problems.length > 0 ? 'Error: ' : ''}Import the area’s settings`,
       problems: problems.map((p) => ({
@@ -189,7 +204,12 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
       })),
       errorList:
         problems.length > 0
-          ? [{ text: `The file was not imported: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}. Nothing was changed.`, href: '#problems' }]
+          ? [
+              {
+                text: `The file was not imported: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}. Nothing was changed.`,
+                href: '#problems',
+              },
+            ]
           : [],
     })
   router.get('/registers/prevent/settings/import', ...edit, (_req, res) => renderImport(res, 200, []))
@@ -198,7 +218,10 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
       return renderImport(res, 400, [{ row: null, column: null, message: 'Select a CSV file of the area’s settings' }])
     let content: Buffer | null = null
     try {
-      const form = await receiveMultipart(req, { directory: options.uploadDirectory, limit: MAX_SETTINGS_BYTES + 64 * 1024 })
+      const form = await receiveMultipart(req, {
+        directory: options.uploadDirectory,
+        limit: MAX_SETTINGS_BYTES + 64 * 1024,
+      })
       try {
         const files = form.files.filter((f) => f.field === 'settings')
         if (files.length === 1 && files[0]) content = await readFile(files[0].path)
@@ -237,40 +260,46 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
       },
     ) => {
       const choices = await prevent.choices(userOf(res), type)
-      const title = options.id === null ? `Add: ${type.singular.toLowerCase()}` : `Change: ${type.singular.toLowerCase()}`
+      const title =
+        options.id === null ? `Add: ${type.singular.toLowerCase()}` : `Change: ${type.singular.toLowerCase()}`
       const failed = Object.keys(options.errors).length > 0 || options.conflict === true
-      res.status(options.conflict ? 409 : Object.keys(options.errors).length > 0 ? 400 : 200).render('registers/register-form.njk', {
-        pageTitle: `${failed ? 'Error: ' : ''}${type.title}: ${title.toLowerCase()}`,
-        title,
-        type,
-        conflict: options.conflict === true,
-        formAction:
-          options.id === null ? `${listPath(req, type)}/new` : `${listPath(req, type)}/${options.id}/edit`,
-        deleteAction: options.id === null ? null : `${listPath(req, type)}/${options.id}/delete`,
-        cancelHref: listPath(req, type),
-        version: options.version === null ? '' : String(options.version),
-        errorList: type.fields
-          .filter((f) => options.errors[f.name] !== undefined)
-          .map((f) => ({ text: options.errors[f.name], href: `#${f.name}${f.kind === 'date' ? '-day' : ''}` })),
-        fields: type.fields.map((f) => {
-          const entered = options.entered[f.name] ?? (f.kind === 'date' ? { day: '', month: '', year: '' } : '')
-          const error = options.errors[f.name]
-          const list: readonly Choice[] =
-            f.kind === 'choice' ? (f.choices ?? []) : f.kind === 'reference' ? (choices[f.reference ?? 'setting'] ?? []) : []
-          return {
-            ...f,
-            value: entered,
-            errorMessage: error === undefined ? undefined : { text: error },
-            items:
-              f.kind === 'choice' || f.kind === 'reference'
-                ? [
-                    { value: '', text: f.required ? 'Choose one' : 'None', selected: entered === '' },
-                    ...list.map((c) => ({ ...c, selected: c.value === entered })),
-                  ]
-                : [],
-          }
-        }),
-      })
+      res
+        .status(options.conflict ? 409 : Object.keys(options.errors).length > 0 ? 400 : 200)
+        .render('registers/register-form.njk', {
+          pageTitle: `${failed ? 'Error: ' : ''}${type.title}: ${title.toLowerCase()}`,
+          title,
+          type,
+          conflict: options.conflict === true,
+          formAction: options.id === null ? `${listPath(req, type)}/new` : `${listPath(req, type)}/${options.id}/edit`,
+          deleteAction: options.id === null ? null : `${listPath(req, type)}/${options.id}/delete`,
+          cancelHref: listPath(req, type),
+          version: options.version === null ? '' : String(options.version),
+          errorList: type.fields
+            .filter((f) => options.errors[f.name] !== undefined)
+            .map((f) => ({ text: options.errors[f.name], href: `#${f.name}${f.kind === 'date' ? '-day' : ''}` })),
+          fields: type.fields.map((f) => {
+            const entered = options.entered[f.name] ?? (f.kind === 'date' ? { day: '', month: '', year: '' } : '')
+            const error = options.errors[f.name]
+            const list: readonly Choice[] =
+              f.kind === 'choice'
+                ? (f.choices ?? [])
+                : f.kind === 'reference'
+                  ? (choices[f.reference ?? 'setting'] ?? [])
+                  : []
+            return {
+              ...f,
+              value: entered,
+              errorMessage: error === undefined ? undefined : { text: error },
+              items:
+                f.kind === 'choice' || f.kind === 'reference'
+                  ? [
+                      { value: '', text: f.required ? 'Choose one' : 'None', selected: entered === '' },
+                      ...list.map((c) => ({ ...c, selected: c.value === entered })),
+                    ]
+                  : [],
+            }
+          }),
+        })
     }
 
     router.get(`/registers/${area}/:register`, ...view, async (req, res, next) => {
@@ -302,11 +331,15 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
       if (!type) return next()
       const result = await prevent.create(userOf(res), type, (req.body ?? {}) as Record<string, unknown>)
       if (result.outcome === 'invalid')
-        return renderForm(req, res, type, { id: null, version: null, entered: result.form.entered, errors: result.form.errors })
+        return renderForm(req, res, type, {
+          id: null,
+          version: null,
+          entered: result.form.entered,
+          errors: result.form.errors,
+        })
       req.session.flash = `${type.singular} added.`
       await redirectAfterSaving(req, res, listPath(req, type))
     })
-
 
     router.get(`/registers/${area}/:register/:id/edit`, ...edit, async (req, res, next) => {
       const type = typeOf(req)
@@ -325,7 +358,12 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
       const result = await prevent.update(userOf(res), type, Number(id), Number.isInteger(version) ? version : -1, body)
       if (result.outcome === 'not-found') return next()
       if (result.outcome === 'invalid')
-        return renderForm(req, res, type, { id: Number(id), version, entered: result.form.entered, errors: result.form.errors })
+        return renderForm(req, res, type, {
+          id: Number(id),
+          version,
+          entered: result.form.entered,
+          errors: result.form.errors,
+        })
       if (result.outcome === 'changed') {
         const row = await prevent.get(userOf(res), type, Number(id))
         if (!row) return next()

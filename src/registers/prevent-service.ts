@@ -108,7 +108,11 @@ export interface EngagementPage {
   readonly years: readonly string[]
   readonly activities: readonly ActivityCount[]
   readonly covenants: readonly CovenantCount[]
-  readonly consultations: readonly { readonly title: string; readonly opensOn: string; readonly responses: number | null }[]
+  readonly consultations: readonly {
+    readonly title: string
+    readonly opensOn: string
+    readonly responses: number | null
+  }[]
   readonly illustrative: boolean
 }
 
@@ -133,7 +137,12 @@ export interface PreventService {
   /** The choices of the type's reference fields ('statutory:edit'). */
   choices(editor: Principal, type: RecordType): Promise<Partial<Record<ReferenceKind, Choice[]>>>
   get(editor: Principal, type: RecordType, id: number): Promise<RegisterRecord | null>
-  create(editor: RegisterUser, type: RecordType, body: Record<string, unknown>, requestId?: string | null): Promise<SaveOutcome>
+  create(
+    editor: RegisterUser,
+    type: RecordType,
+    body: Record<string, unknown>,
+    requestId?: string | null,
+  ): Promise<SaveOutcome>
   update(
     editor: RegisterUser,
     type: RecordType,
@@ -215,7 +224,11 @@ export function createPreventService(deps: PreventServiceDeps): PreventService {
         source: str(r.source),
         illustrative: flag(r),
       })),
-      settings: (await rows('prevent_register_settings')).map((r) => ({ id: r.id, kind: str(r.kind), illustrative: flag(r) })),
+      settings: (await rows('prevent_register_settings')).map((r) => ({
+        id: r.id,
+        kind: str(r.kind),
+        illustrative: flag(r),
+      })),
       training: (await rows('prevent_training')).map((r) => ({
         course: str(r.course),
         deliveredOn: str(r.delivered_on),
@@ -361,7 +374,9 @@ export function createPreventService(deps: PreventServiceDeps): PreventService {
             if (result !== 'updated')
               throw new RollBack<ImportOutcome>({
                 ok: false,
-                problems: [{ row: null, column: null, message: 'The settings changed while the file was imported: try again' }],
+                problems: [
+                  { row: null, column: null, message: 'The settings changed while the file was imported: try again' },
+                ],
               })
             updated += 1
           }
@@ -398,7 +413,11 @@ export function createPreventService(deps: PreventServiceDeps): PreventService {
         return value
       }
       const group = pick('boardGroup', await repository.boardGroups(uow), 'Select the group from the list')
-      const priority = pick('planPriority', await repository.deliveryPriorities(uow), 'Select the delivery priority from the list')
+      const priority = pick(
+        'planPriority',
+        await repository.deliveryPriorities(uow),
+        'Select the delivery priority from the list',
+      )
       const indicator = pick('referralsIndicator', await deps.indicators(), 'Select the KPI from the list')
       if (Object.keys(errors).length > 0) return { ok: false, errors }
       await inUnitOfWork(database, (work) =>
@@ -465,7 +484,11 @@ export function createPreventService(deps: PreventServiceDeps): PreventService {
             }
           : null,
         pathway: pathway
-          ? { version: str(pathway.pathway_version), effectiveOn: str(pathway.effective_on), text: str(pathway.pathway) }
+          ? {
+              version: str(pathway.pathway_version),
+              effectiveOn: str(pathway.effective_on),
+              text: str(pathway.pathway),
+            }
           : null,
         meetings: bodies.map((body) => {
           const of = meetings.filter((m) => str(m.body) === body)
@@ -524,8 +547,16 @@ export function createPreventService(deps: PreventServiceDeps): PreventService {
     id: number | null,
   ): Promise<Record<string, string> | null> {
     const keys: Partial<Record<RecordType['table'], { fields: string[]; field: string; message: string }>> = {
-      prevent_register_settings: { fields: ['kind', 'name'], field: 'name', message: 'The register already has this setting' },
-      prevent_referral_counts: { fields: ['quarter'], field: 'quarter', message: 'This quarter’s referrals are already recorded: change them instead' },
+      prevent_register_settings: {
+        fields: ['kind', 'name'],
+        field: 'name',
+        message: 'The register already has this setting',
+      },
+      prevent_referral_counts: {
+        fields: ['quarter'],
+        field: 'quarter',
+        message: 'This quarter’s referrals are already recorded: change them instead',
+      },
       covenant_signatories: {
         fields: ['covenant', 'organisation'],
         field: 'organisation',
@@ -536,9 +567,7 @@ export function createPreventService(deps: PreventServiceDeps): PreventService {
     if (!key) return null
     const rows = await repository.list(uow, type)
     const same = rows.find(
-      (r) =>
-        r.id !== id &&
-        key.fields.every((f) => str(r[f]).toLowerCase() === str(form.values[f]).toLowerCase()),
+      (r) => r.id !== id && key.fields.every((f) => str(r[f]).toLowerCase() === str(form.values[f]).toLowerCase()),
     )
     return same ? { [key.field]: key.message } : null
   }

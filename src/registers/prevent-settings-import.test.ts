@@ -6,7 +6,9 @@ import { readSettingsCsv } from './prevent-settings-import.ts'
 describe('reading the area’s settings from CSV', () => {
   it('reads a good file, with a byte-order mark, kinds in words, an optional reference and quoted commas', () => {
     const result = readSettingsCsv(
-      Buffer.from('\uFEFFKind,Name,Reference\nschool,Oak Primary,104321\nSchools,"St Mary’s, Bilston",\nCollege,City College,X1\n'),
+      Buffer.from(
+        '\uFEFFKind,Name,Reference\nschool,Oak Primary,104321\nSchools,"St Mary’s, Bilston",\nCollege,City College,X1\n',
+      ),
     )
     assert.deepEqual(result, {
       ok: true,
@@ -32,7 +34,11 @@ describe('reading the area’s settings from CSV', () => {
     assert.equal(result.ok, false)
     assert.ok(!result.ok)
     assert.deepEqual(result.problems, [
-      { row: 3, column: 'kind', message: '“shop” is not a kind of setting (school, college, university, early-years, health, other)' },
+      {
+        row: 3,
+        column: 'kind',
+        message: '“shop” is not a kind of setting (school, college, university, early-years, health, other)',
+      },
       { row: 4, column: 'kind', message: 'The kind of setting is empty' },
       { row: 5, column: 'name', message: 'The name is empty' },
       { row: 6, column: 'name', message: 'The same school is already on row 2' },
@@ -54,7 +60,10 @@ describe('reading the area’s settings from CSV', () => {
   })
 
   it('refuses an empty file, a header alone, and a name over 200 characters', () => {
-    assert.deepEqual(readSettingsCsv(''), { ok: false, problems: [{ row: null, column: null, message: 'The file is empty' }] })
+    assert.deepEqual(readSettingsCsv(''), {
+      ok: false,
+      problems: [{ row: null, column: null, message: 'The file is empty' }],
+    })
     assert.deepEqual(readSettingsCsv('kind,name\n'), {
       ok: false,
       problems: [{ row: null, column: null, message: 'The file has a header but no settings' }],

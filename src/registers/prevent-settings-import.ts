@@ -35,7 +35,8 @@ const REFERENCE_LIMIT = 40
 function kindOf(text: string): string | null {
   const t = text.trim().toLowerCase()
   for (const k of SETTING_KINDS) {
-    if (t === k.value || t === k.text.toLowerCase() || t === `${k.text.toLowerCase()}s` || t === `${k.value}s`) return k.value
+    if (t === k.value || t === k.text.toLowerCase() || t === `${k.text.toLowerCase()}s` || t === `${k.value}s`)
+      return k.value
   }
   return null
 }
@@ -47,7 +48,8 @@ function kindOf(text: string): string | null {
 export function readSettingsCsv(content: Buffer | string): SettingsCsv {
   const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length
   if (bytes === 0) return refuse(null, null, 'The file is empty')
-  if (bytes > MAX_SETTINGS_BYTES) return refuse(null, null, 'The file is larger than 1 MB: an area’s settings fit in far less')
+  if (bytes > MAX_SETTINGS_BYTES)
+    return refuse(null, null, 'The file is larger than 1 MB: an area’s settings fit in far less')
   let records: string[][]
   try {
     records = parse(typeof content === 'string' ? content : content.toString('utf8'), {
@@ -65,11 +67,17 @@ export function readSettingsCsv(content: Buffer | string): SettingsCsv {
   const names = header.map((h) => h.trim().toLowerCase())
   names.forEach((name, i) => {
     if (!(COLUMNS as readonly string[]).includes(name))
-      problems.push({ row: 1, column: header[i] ?? '', message: `“${header[i] ?? ''}” is not a column this file may have (kind, name, reference)` })
-    else if (names.indexOf(name) !== i) problems.push({ row: 1, column: name, message: `The column “${name}” appears twice` })
+      problems.push({
+        row: 1,
+        column: header[i] ?? '',
+        message: `“${header[i] ?? ''}” is not a column this file may have (kind, name, reference)`,
+      })
+    else if (names.indexOf(name) !== i)
+      problems.push({ row: 1, column: name, message: `The column “${name}” appears twice` })
   })
   for (const required of ['kind', 'name'])
-    if (!names.includes(required)) problems.push({ row: 1, column: required, message: `The header has no “${required}” column` })
+    if (!names.includes(required))
+      problems.push({ row: 1, column: required, message: `The header has no “${required}” column` })
   if (problems.length > 0) return { ok: false, problems }
   if (body.length === 0) return refuse(null, null, 'The file has a header but no settings')
   if (body.length > MAX_SETTINGS_ROWS) return refuse(null, null, `The file has more than ${MAX_SETTINGS_ROWS} settings`)
@@ -80,7 +88,11 @@ export function readSettingsCsv(content: Buffer | string): SettingsCsv {
   body.forEach((cells, i) => {
     const row = i + 2
     if (cells.length !== header.length) {
-      problems.push({ row, column: null, message: `The row has ${cells.length} cells; the header has ${header.length}` })
+      problems.push({
+        row,
+        column: null,
+        message: `The row has ${cells.length} cells; the header has ${header.length}`,
+      })
       return
     }
     const kindText = at(cells, 'kind')

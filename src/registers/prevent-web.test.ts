@@ -32,14 +32,22 @@ for (const dialect of testDialects())
         for (const path of ['/registers', '/registers/prevent', '/registers/engagement', '/registers/prevent/training'])
           assert.equal((await browser.get(path)).status, 200, `${role} ${path}`)
         const landing = await (await browser.get('/registers')).text()
-        assert.match(landing, /<a class="govuk-service-navigation__link" href="\/registers"[^>]*>[\s\S]{0,200}Registers</, `${role} has the menu item`)
+        assert.match(
+          landing,
+          /<a class="govuk-service-navigation__link" href="\/registers"[^>]*>[\s\S]{0,200}Registers</,
+          `${role} has the menu item`,
+        )
         assert.match(landing, /href="\/registers\/prevent">Prevent and Channel</)
         assert.match(landing, /href="\/registers\/engagement">Engagement, campaigns and covenants</)
       }
       for (const role of ['viewer', 'data-owner'] as const) {
         const browser = await app.signedIn(role)
         assert.equal((await browser.get('/registers/prevent')).status, 403, role)
-        assert.doesNotMatch(await (await browser.get('/account')).text(), /navigation__link" href="\/registers"/, `${role}: no menu item`)
+        assert.doesNotMatch(
+          await (await browser.get('/account')).text(),
+          /navigation__link" href="\/registers"/,
+          `${role}: no menu item`,
+        )
       }
       assert.equal((await new TestBrowser(app.base).get('/registers')).status, 303, 'nobody signed in: to sign in')
       const board = await app.signedIn('board-member')
@@ -51,7 +59,10 @@ for (const dialect of testDialects())
       const html = decode(await (await analyst.get('/registers/prevent?year=FY2017-18')).text())
       // 23 + 9 + 12 + 11 = 55 against 13 + 11 + 15 + 10 = 49 (Appendix C's row; the narrative's "from 49 to 55").
       assert.ok(html.includes('55 Prevent referrals in 2017-18 (49 the year before)'), 'the summary')
-      const table = html.slice(html.indexOf('id="referrals-table"'), html.indexOf('</table>', html.indexOf('id="referrals-table"')))
+      const table = html.slice(
+        html.indexOf('id="referrals-table"'),
+        html.indexOf('</table>', html.indexOf('id="referrals-table"')),
+      )
       const cells = [...table.matchAll(/govuk-table__cell--numeric">([^<]*)</g)].map((m) => m[1])
       // Per quarter: this year, the year before, the KPI as returned (the demo framework holds the same figures).
       assert.deepEqual(cells, ['23', '13', '23', '9', '11', '9', '12', '15', '12', '11', '10', '11', '55', '49', '55'])
@@ -132,7 +143,10 @@ for (const dialect of testDialects())
       const ask = await analyst.post(`/registers/prevent/channel-panel/${id}/delete`, { _csrf: csrf })
       assert.equal(ask.status, 200)
       assert.ok(decode(await ask.text()).includes('Delete this channel panel meeting?'))
-      const deleted = await analyst.post(`/registers/prevent/channel-panel/${id}/delete`, { _csrf: csrf, confirm: 'yes' })
+      const deleted = await analyst.post(`/registers/prevent/channel-panel/${id}/delete`, {
+        _csrf: csrf,
+        confirm: 'yes',
+      })
       assert.equal(deleted.status, 303)
       assert.equal((await analyst.get(`/registers/prevent/channel-panel/${id}/edit`)).status, 404)
     })
@@ -165,7 +179,9 @@ for (const dialect of testDialects())
       assert.ok(html.includes('Nothing was changed.'))
       assert.equal(await count(), before, 'nothing written')
 
-      const imported = await upload('kind,name,reference\nschool,Oak Primary,104321\nschool,Illustrative school 1,999\n')
+      const imported = await upload(
+        'kind,name,reference\nschool,Oak Primary,104321\nschool,Illustrative school 1,999\n',
+      )
       assert.equal(imported.status, 303)
       const list = decode(await (await analyst.get('/registers/prevent/settings')).text())
       assert.ok(list.includes('Settings imported: 1 added, 1 updated, 0 unchanged.'))

@@ -78,7 +78,9 @@ for (const dialect of testDialects()) {
       assert.equal(await service.remove(analyst, type, created.id), 'deleted')
       assert.equal(await service.remove(analyst, type, created.id), 'not-found')
 
-      const events = (await audit.list({ entityType: 'covenant-signatory' })).filter((e) => e.entityKey === String(created.id))
+      const events = (await audit.list({ entityType: 'covenant-signatory' })).filter(
+        (e) => e.entityKey === String(created.id),
+      )
       assert.deepEqual(
         events.map((e) => e.action),
         ['create', 'update', 'delete'],
@@ -118,13 +120,10 @@ for (const dialect of testDialects()) {
       assert.deepEqual(done, { ok: true, added: 2, updated: 0, unchanged: 0 })
       const again = await service.importSettings(analyst, 'kind,name,reference\nschool,ASH,1\nschool,Elm,3\n')
       assert.deepEqual(again, { ok: true, added: 0, updated: 1, unchanged: 1 })
-      assert.deepEqual(
-        (await service.list(analyst, settings)).map((r) => r.cells.slice(1)).sort(),
-        [
-          ['Ash', '1'],
-          ['Elm', '3'],
-        ],
-      )
+      assert.deepEqual((await service.list(analyst, settings)).map((r) => r.cells.slice(1)).sort(), [
+        ['Ash', '1'],
+        ['Elm', '3'],
+      ])
     })
 
     test('one partnership never sees another’s rows, nor refers to them', async () => {
@@ -135,7 +134,10 @@ for (const dialect of testDialects()) {
       assert.ok(aSettings.length > 0)
       const first = aSettings[0]
       assert.ok(first)
-      assert.equal((await inB.list(analyst, settings)).some((r) => r.cells.includes('Oak Primary')), false)
+      assert.equal(
+        (await inB.list(analyst, settings)).some((r) => r.cells.includes('Oak Primary')),
+        false,
+      )
       assert.equal(await inB.get(analyst, settings, first.id), null)
       assert.equal(await inB.remove(analyst, settings, first.id), 'not-found')
       const crossed = await inB.create(analyst, typeOf('prevent', 'training'), {

@@ -307,7 +307,13 @@ function partnershipRouter(
               : []),
             // The statutory registers (src/registers/): Prevent and Channel, engagement, and the others.
             ...(can(res.locals.currentUser, 'statutory:view')
-              ? [{ href: `${base}/registers`, text: 'Registers', active: path === '/registers' || path.startsWith('/registers/') }]
+              ? [
+                  {
+                    href: `${base}/registers`,
+                    text: 'Registers',
+                    active: path === '/registers' || path.startsWith('/registers/'),
+                  },
+                ]
               : []),
             // Loading figures, for those who may: the page was linked from nowhere.
             ...(can(res.locals.currentUser, 'import:run')

@@ -698,7 +698,8 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'GET', path: '/registers/prevent/arrangements', access: 'statutory:edit' },
   { method: 'POST', path: '/registers/prevent/arrangements', access: 'statutory:edit' },
   { method: 'GET', path: '/registers/prevent/settings/import', access: 'statutory:edit' },
-  { method: 'POST', path: '/registers/prevent/settings/import', access: 'statutory:edit' },  {
+  { method: 'POST', path: '/registers/prevent/settings/import', access: 'statutory:edit' },
+  {
     method: 'GET',
     path: '/registers/prevent/:register',
     access: 'statutory:view',
@@ -733,7 +734,8 @@ export const routeManifest: readonly RouteAccess[] = [
     path: '/registers/prevent/:register/:id/delete',
     access: 'statutory:edit',
     sample: { own: '/registers/prevent/channel-panel/1/delete' },
-  },  {
+  },
+  {
     method: 'GET',
     path: '/registers/engagement/:register',
     access: 'statutory:view',

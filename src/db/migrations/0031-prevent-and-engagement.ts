@@ -52,7 +52,8 @@ export const preventAndEngagementMigration: Migration = {
         table,
         ['partnership_id', 'id'],
       ) as unknown as B
-    const date = (column: string, required: boolean) => sql.raw(`${required ? '' : `${column} is null or `}length(${column}) = 10`)
+    const date = (column: string, required: boolean) =>
+      sql.raw(`${required ? '' : `${column} is null or `}length(${column}) = 10`)
     const count = (column: string) => sql.raw(`${column} is null or ${column} >= 0`)
     const present = (column: string) => sql.raw(`length(${column}) > 0`)
 
@@ -182,7 +183,10 @@ export const preventAndEngagementMigration: Migration = {
         )
         .addCheckConstraint('engagement_activities_title_present', present('title'))
         .addCheckConstraint('engagement_activities_date_shape', date('held_on', true))
-        .addCheckConstraint('engagement_activities_counts', sql`(reach is null or reach >= 0) and (participants is null or participants >= 0)`),
+        .addCheckConstraint(
+          'engagement_activities_counts',
+          sql`(reach is null or reach >= 0) and (participants is null or participants >= 0)`,
+        ),
       'engagement_activities_priority',
       'priority_id',
       'strategic_priorities',
