@@ -223,7 +223,8 @@ export function preventRoutes(options: PreventRoutesOptions): express.Router {
         limit: MAX_SETTINGS_BYTES + 64 * 1024,
       })
       try {
-        const files = form.files.filter((f) => f.field === 'settings')
+        // A form sent with no file chosen carries an empty part with no name: that is no file.
+        const files = form.files.filter((f) => f.field === 'settings' && f.name !== '')
         if (files.length === 1 && files[0]) content = await readFile(files[0].path)
       } finally {
         await form.discard()
