@@ -233,6 +233,19 @@ const PLAN_AND_MONEY_TABLES = [
   ['spend_entries', 'spend figure(s)'],
   ['service_outputs', 'service output(s)'],
   ['service_output_actuals', 'service output figure(s)'],
+  // The Prevent and engagement registers (src/registers/prevent-*, engagement-*, migration 0031).
+  ['prevent_arrangements', 'Prevent arrangements'],
+  ['prevent_meetings', 'Prevent group meeting(s)'],
+  ['prevent_risk_assessments', 'Prevent risk assessment(s)'],
+  ['prevent_referral_pathways', 'Prevent referral pathway(s)'],
+  ['channel_panel_meetings', 'Channel panel meeting(s)'],
+  ['prevent_register_settings', 'setting(s) of the area'],
+  ['prevent_training', 'Prevent training record(s)'],
+  ['prevent_communications', 'Prevent communication(s)'],
+  ['prevent_referral_counts', 'Prevent referral count(s)'],
+  ['engagement_activities', 'engagement activit(y/ies)'],
+  ['engagement_consultations', 'consultation(s)'],
+  ['covenant_signatories', 'covenant sign-up(s)'],
 ] as const
 
 /**
