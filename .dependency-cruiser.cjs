@@ -26,6 +26,8 @@ const TABLE_FILES = [
   'src/plan/action-return-tables.ts',
   'src/plan/plan-tables.ts',
   'src/public/publication-tables.ts',
+  'src/registers/engagement-tables.ts',
+  'src/registers/prevent-tables.ts',
   'src/returns/tables.ts',
   'src/registers/tension-tables.ts',
   'src/retention/retention-tables.ts',

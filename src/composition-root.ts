@@ -20,6 +20,7 @@ import { createPublicationRepository } from './public/publication-repository.ts'
 import { createPublicationService } from './public/publication-service.ts'
 import { createCommentaryReviewRepository } from './public/commentary-review-repository.ts'
 import { roleNames } from './accounts/roles.ts'
+import { can } from './accounts/permissions.ts'
 import { createPerformanceImportService } from './performance/import-service.ts'
 import type { ImportReader } from './performance/import/read-in-worker.ts'
 import { createPerformanceRepository } from './performance/performance-repository.ts'
@@ -97,6 +98,10 @@ import { createReportingCentreService, reportingCentreRetention } from './regist
 import { tensionFigures } from './registers/tension-figures.ts'
 import { loadDemoTensions } from './registers/tension-demo.ts'
 import { createRetentionService } from './retention/retention-service.ts'
+import { createPreventRepository } from './registers/prevent-repository.ts'
+import { createPreventService } from './registers/prevent-service.ts'
+import { preventFigureProvider } from './registers/prevent-figures.ts'
+import { loadDemoPrevent } from './registers/prevent-demo.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -234,6 +239,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await demo.tensions.loadDemo(DEMO_ACTOR)
     // The seed's 2017-18 annual report rebuilt (src/annual-report/): in review until the board's decision is recorded.
     await loadDemoAnnualReport(demo.annualReport, DEMO_ACTOR)
+    // The Prevent and engagement registers (src/registers/): referrals from Appendix C, the rest as the seed names it.
+    await demo.registers.loadDemoPrevent(DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -588,6 +595,40 @@ export function createPartnershipServices(
     audit: partnershipAudit,
     descriptors: [tensionEntryRetention(tensionRepository), reportingCentreRetention(reportingCentreRepository)],
   })
+  // The Prevent and Channel record and the engagement registers (src/registers/prevent-*, engagement-*): they read
+  // the Prevent referrals KPI's returned values to compare (never write them) and list the plan's own Prevent actions.
+  const preventRepository = createPreventRepository(partnershipAudit)
+  const prevent = createPreventService({
+    database: scopedDatabase,
+    repository: preventRepository,
+    disclosureMinimum: settings.disclosureMinimum,
+    indicators: async () => (await performanceRepository.listIndicators()).map((i) => ({ value: i.id, text: i.name })),
+    kpiQuarterValues: async (indicatorId, year) => {
+      const values = await performanceRepository.listValues({ indicatorIds: [indicatorId], years: [year] })
+      return new Map(values.filter((v) => /-Q[1-4]$/.test(v.period)).map((v) => [v.period, v.value]))
+    },
+    planActions: async (viewer, deliveryPriorityId) => {
+      if (!can(viewer, 'plan:view')) return null
+      const { actions: listed } = await actions.list(viewer)
+      return listed
+        .filter((a) => a.deliveryPriorityId === deliveryPriorityId)
+        .map((a) => ({
+          id: a.id,
+          reference: a.reference,
+          title: a.title,
+          statusText: a.statusText,
+          dueDate: a.dueDate,
+          overdue: a.overdue,
+        }))
+    },
+  })
+  const registers = {
+    prevent,
+    /** The registers' figures of a year for the annual report (src/annual-report/figures.ts). */
+    preventFigures: preventFigureProvider(() => prevent.rowsForFigures(), settings.disclosureMinimum),
+    loadDemoPrevent: (actor: string) =>
+      loadDemoPrevent({ database: scopedDatabase, repository: preventRepository }, actor),
+  }
   // The board, its groups and their seats, the s.5 check and Appendix B (src/board/).
   const board = createBoardService({
     database: scopedDatabase,
@@ -602,6 +643,7 @@ export function createPartnershipServices(
     budgetFigureProvider(budget),
     crimeFigureProvider(crimeHeadlinesOf),
     tensions.figures,
+    registers.preventFigures,
   ]
   const yearFigures = (year: string) => figureCatalogue(figureProviders, year)
   // The annual report builder (src/annual-report/): its figures from the catalogue, its generated parts from the
@@ -657,6 +699,8 @@ export function createPartnershipServices(
     tensions,
     /** Retention periods, the review list of what is due, and deletion leaving a tombstone. */
     retention,
+    /** The statutory registers: Prevent and Channel, engagement (src/registers/). */
+    registers,
     /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
     appendixA,
     /** The grants (commissioned services) in the 360Giving Data Standard, and how the partnership names itself there. */

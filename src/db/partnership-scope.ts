@@ -93,6 +93,18 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'annual_report_case_studies',
   'annual_report_frozen_figures',
   'annual_report_publications',
+  'prevent_arrangements',
+  'prevent_meetings',
+  'prevent_risk_assessments',
+  'prevent_referral_pathways',
+  'channel_panel_meetings',
+  'prevent_register_settings',
+  'prevent_training',
+  'prevent_communications',
+  'prevent_referral_counts',
+  'engagement_activities',
+  'engagement_consultations',
+  'covenant_signatories',
 ])
 
 const COLUMN = 'partnership_id'

@@ -18,6 +18,8 @@ import type { BoardTables } from '../board/board-tables.ts'
 import type { TensionTables } from '../registers/tension-tables.ts'
 import type { RetentionTables } from '../retention/retention-tables.ts'
 import type { AnnualReportTables } from '../annual-report/annual-report-tables.ts'
+import type { PreventTables } from '../registers/prevent-tables.ts'
+import type { EngagementTables } from '../registers/engagement-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -44,4 +46,6 @@ export interface DatabaseSchema
     BoardTables,
     TensionTables,
     RetentionTables,
-    AnnualReportTables {}
+    AnnualReportTables,
+    PreventTables,
+    EngagementTables {}

@@ -27,6 +27,18 @@ const OWNED_TABLES_CHILDREN_FIRST = [
   'annual_report_blocks',
   'annual_report_chapters',
   'annual_reports',
+  'prevent_arrangements',
+  'prevent_meetings',
+  'prevent_risk_assessments',
+  'prevent_referral_pathways',
+  'channel_panel_meetings',
+  'prevent_training',
+  'prevent_register_settings',
+  'prevent_communications',
+  'prevent_referral_counts',
+  'engagement_activities',
+  'engagement_consultations',
+  'covenant_signatories',
   'board_decisions',
   'board_meetings',
   'board_memberships',
@@ -239,6 +251,19 @@ const PLAN_AND_MONEY_TABLES = [
   // The board (issue 11): its groups and seats (src/board/board-demo.ts loads the demo's).
   ['board_groups', 'board or group(s)'],
   ['board_memberships', 'board or group seat(s)'],
+  // The Prevent and engagement registers (src/registers/prevent-*, engagement-*, migration 0031).
+  ['prevent_arrangements', 'Prevent arrangements'],
+  ['prevent_meetings', 'Prevent group meeting(s)'],
+  ['prevent_risk_assessments', 'Prevent risk assessment(s)'],
+  ['prevent_referral_pathways', 'Prevent referral pathway(s)'],
+  ['channel_panel_meetings', 'Channel panel meeting(s)'],
+  ['prevent_register_settings', 'setting(s) of the area'],
+  ['prevent_training', 'Prevent training record(s)'],
+  ['prevent_communications', 'Prevent communication(s)'],
+  ['prevent_referral_counts', 'Prevent referral count(s)'],
+  ['engagement_activities', 'engagement activit(y/ies)'],
+  ['engagement_consultations', 'consultation(s)'],
+  ['covenant_signatories', 'covenant sign-up(s)'],
 ] as const
 
 /**

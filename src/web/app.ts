@@ -55,6 +55,7 @@ import { tensionRoutes } from '../registers/tension-routes.ts'
 import { reportingCentreRoutes } from '../registers/reporting-centre-routes.ts'
 import { retentionRoutes } from '../retention/retention-routes.ts'
 import { annualReportRoutes } from '../annual-report/annual-report-routes.ts'
+import { preventRoutes } from '../registers/prevent-routes.ts'
 
 export interface AppOptions {
   /** Where request failures are logged (one JSON line each); stderr by default. */
@@ -317,6 +318,16 @@ function partnershipRouter(
             ...(can(res.locals.currentUser, 'annual-report:view')
               ? [{ href: `${base}/annual-report`, text: 'Annual report', active: path.startsWith('/annual-report') }]
               : []),
+            // The statutory registers (src/registers/): Prevent and Channel, engagement, and the others.
+            ...(can(res.locals.currentUser, 'statutory:view')
+              ? [
+                  {
+                    href: `${base}/registers`,
+                    text: 'Registers',
+                    active: path === '/registers' || path.startsWith('/registers/'),
+                  },
+                ]
+              : []),
             // Loading figures, for those who may: the page was linked from nowhere.
             ...(can(res.locals.currentUser, 'import:run')
               ? [{ href: `${base}/imports`, text: 'Imports', active: path.startsWith('/imports') }]
@@ -458,6 +469,8 @@ function partnershipRouter(
   router.use(assessmentRoutes({ assessments: scoped.assessments, accounts }))
   // The board, its groups and seats, the s.5 check and Appendix B (src/board/: board:view, board:edit).
   router.use(boardRoutes({ board: scoped.board, accounts }))
+  // The statutory registers' landing page, Prevent and Channel, engagement (src/registers/): statutory:view, :edit.
+  router.use(preventRoutes({ prevent: scoped.registers.prevent, accounts, uploadDirectory: shared.uploads.directory }))
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
   router.use(
     crimeWebRoutes({

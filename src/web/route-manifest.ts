@@ -900,4 +900,86 @@ export const routeManifest: readonly RouteAccess[] = [
     // A centre whose clock has not started (or, after the close route's sample, started today): never deleted here.
     sample: { own: '/retention/reporting-centre/1' },
   },
+  // The statutory registers' landing page, Prevent and Channel, engagement (src/registers/prevent-routes.ts). Case
+  // counts only (no person in any of them), so no compartment: statutory:view reads, statutory:edit changes. The
+  // `1` in a change's sample is the first row the demo loader writes in a fresh database (every register has one).
+  { method: 'GET', path: '/registers', access: 'statutory:view' },
+  { method: 'GET', path: '/registers/prevent', access: 'statutory:view' },
+  { method: 'GET', path: '/registers/engagement', access: 'statutory:view' },
+  { method: 'GET', path: '/registers/prevent/arrangements', access: 'statutory:edit' },
+  { method: 'POST', path: '/registers/prevent/arrangements', access: 'statutory:edit' },
+  { method: 'GET', path: '/registers/prevent/settings/import', access: 'statutory:edit' },
+  { method: 'POST', path: '/registers/prevent/settings/import', access: 'statutory:edit' },
+  {
+    method: 'GET',
+    path: '/registers/prevent/:register',
+    access: 'statutory:view',
+    sample: { own: '/registers/prevent/channel-panel' },
+  },
+  {
+    method: 'GET',
+    path: '/registers/prevent/:register/new',
+    access: 'statutory:edit',
+    sample: { own: '/registers/prevent/channel-panel/new' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/prevent/:register/new',
+    access: 'statutory:edit',
+    sample: { own: '/registers/prevent/channel-panel/new' },
+  },
+  {
+    method: 'GET',
+    path: '/registers/prevent/:register/:id/edit',
+    access: 'statutory:edit',
+    sample: { own: '/registers/prevent/channel-panel/1/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/prevent/:register/:id/edit',
+    access: 'statutory:edit',
+    sample: { own: '/registers/prevent/channel-panel/1/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/prevent/:register/:id/delete',
+    access: 'statutory:edit',
+    sample: { own: '/registers/prevent/channel-panel/1/delete' },
+  },
+  {
+    method: 'GET',
+    path: '/registers/engagement/:register',
+    access: 'statutory:view',
+    sample: { own: '/registers/engagement/covenants' },
+  },
+  {
+    method: 'GET',
+    path: '/registers/engagement/:register/new',
+    access: 'statutory:edit',
+    sample: { own: '/registers/engagement/covenants/new' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/engagement/:register/new',
+    access: 'statutory:edit',
+    sample: { own: '/registers/engagement/covenants/new' },
+  },
+  {
+    method: 'GET',
+    path: '/registers/engagement/:register/:id/edit',
+    access: 'statutory:edit',
+    sample: { own: '/registers/engagement/covenants/1/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/engagement/:register/:id/edit',
+    access: 'statutory:edit',
+    sample: { own: '/registers/engagement/covenants/1/edit' },
+  },
+  {
+    method: 'POST',
+    path: '/registers/engagement/:register/:id/delete',
+    access: 'statutory:edit',
+    sample: { own: '/registers/engagement/covenants/1/delete' },
+  },
 ]

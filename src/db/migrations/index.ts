@@ -22,6 +22,7 @@ import { strategyApprovalAndStatutoryFunctionsMigration } from './0024-strategy-
 import { boardAndGroupsMigration } from './0025-board-and-groups.ts'
 import { tensionsCentresRetentionMigration } from './0032-tensions-centres-retention.ts'
 import { annualReportMigration } from './0028-annual-report.ts'
+import { preventAndEngagementMigration } from './0031-prevent-and-engagement.ts'
 import { actionReturnsMigration } from './0020-action-returns.ts'
 import { serviceReturnsMigration } from './0021-service-returns.ts'
 import { strategicAssessmentMigration } from './0019-strategic-assessment.ts'
@@ -57,4 +58,5 @@ export const migrations: Record<string, Migration> = {
   '0025-board-and-groups': boardAndGroupsMigration,
   '0032-tensions-centres-retention': tensionsCentresRetentionMigration,
   '0028-annual-report': annualReportMigration,
+  '0031-prevent-and-engagement': preventAndEngagementMigration,
 }

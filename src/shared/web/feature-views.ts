@@ -35,3 +35,5 @@ export const boardViews = path.join(src, 'board', 'views')
 export const registerViews = path.join(src, 'registers', 'views')
 /** Retention (periods, the review list, tombstones), named `retention/…`. */
 export const retentionViews = path.join(src, 'retention', 'views')
+/** The statutory registers (Prevent and Channel, engagement, and the others), named `registers/…`. */
+export const registersViews = path.join(src, 'registers', 'views')

@@ -20,6 +20,7 @@ import {
   boardViews,
   registerViews,
   retentionViews,
+  registersViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -55,6 +56,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       boardViews,
       registerViews,
       retentionViews,
+      registersViews,
     ],
     {
       noCache: options.watch ?? false,
