@@ -78,6 +78,11 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'board_memberships',
   'board_meetings',
   'board_decisions',
+  'board_agenda_items',
+  'board_attendance',
+  'board_minutes',
+  'board_meeting_actions',
+  'board_decision_links',
 ])
 
 const COLUMN = 'partnership_id'

@@ -12,6 +12,11 @@ import type { PartnershipRepository } from './partnership-repository.ts'
  * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
  */
 const OWNED_TABLES_CHILDREN_FIRST = [
+  'board_decision_links',
+  'board_meeting_actions',
+  'board_minutes',
+  'board_attendance',
+  'board_agenda_items',
   'board_decisions',
   'board_meetings',
   'board_memberships',
