@@ -6,6 +6,7 @@ import type { Database } from '../db/database.ts'
 import { londonDate } from '../domain/period.ts'
 import { quorumOf, type QuorumAnswer } from '../domain/quorum.ts'
 import { dateInWords } from '../shared/time-in-words.ts'
+import { attendanceOf, seatCurrentOn, type BodyAttendance } from './attendance-report.ts'
 import type { DecisionKind } from './board-tables.ts'
 import type {
   AttendanceRow,
@@ -95,11 +96,6 @@ export function readDate(text: string): { readonly date: string | null } | { rea
   const at = new Date(Date.UTC(year, month - 1, day))
   if (year < 1990 || year > 2100 || at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) return { problem: true }
   return { date: at.toISOString().slice(0, 10) }
-}
-
-/** Whether a seat was held on `date` (its from and to dates, either open). */
-export function seatCurrentOn(seat: Pick<Seat, 'fromDate' | 'toDate'>, date: string): boolean {
-  return (seat.fromDate === null || seat.fromDate <= date) && (seat.toDate === null || seat.toDate >= date)
 }
 
 export interface MeetingShown {
@@ -441,6 +437,20 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     /** The whole of a meeting for its agenda pack (src/board/meeting-pack.ts): nothing hidden; the pack decides. */
     internals: readMeeting,
     actionsShown,
+
+    /** Attendance per organisation at the board's and each group's meetings held in a financial year. */
+    async attendance(user: Principal, year: string): Promise<BodyAttendance[]> {
+      demandView(user)
+      const range = yearRange(year)
+      if (!range) throw new MeetingNotFound()
+      const [bodies, meetings, seats] = await Promise.all([
+        repository.bodies(),
+        repository.listMeetings(range),
+        repository.seats(),
+      ])
+      const attendance = await repository.attendance(meetings.map((m) => m.id))
+      return bodies.map((b) => attendanceOf(b, meetings, seats, attendance))
+    },
 
     /** A decision with the things it decided (the links other features' pages show). */
     async decision(user: Principal, id: number) {
@@ -990,6 +1000,19 @@ export function createMeetingService(deps: MeetingServiceDeps) {
 }
 
 export type MeetingService = ReturnType<typeof createMeetingService>
+
+/**
+ * The first and last dates of a financial year `FY2017-18`, or null for anything else.
+ *
+ * @example yearRange('FY2017-18') // { from: '2017-04-01', to: '2018-03-31' }
+ */
+export function yearRange(year: string): { from: string; to: string } | null {
+  const match = /^FY(\d{4})-(\d{2})$/.exec(year)
+  if (!match) return null
+  const start = Number(match[1])
+  if ((start + 1) % 100 !== Number(match[2])) return null
+  return { from: `${start}-04-01`, to: `${start + 1}-03-31` }
+}
 
 function capital(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
