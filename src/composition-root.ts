@@ -69,6 +69,14 @@ import type { HeadlinesService } from './crime/headlines/headlines-service.ts'
 import { createAssessmentRepository } from './plan/assessment-repository.ts'
 import { createAssessmentService } from './plan/assessment-service.ts'
 import { loadDemoAssessment } from './plan/assessment-demo.ts'
+import { createMeetingRepository } from './board/meeting-repository.ts'
+import { createMeetingService } from './board/meeting-service.ts'
+import { createMeetingPapers } from './board/meeting-papers.ts'
+import { createAgendaPacks } from './board/meeting-pack.ts'
+import { createScrutinyPacks } from './board/scrutiny-pack.ts'
+import { loadDemoMeetings } from './board/meeting-demo.ts'
+import { STATUS_WORDS as PLAN_ACTION_STATUS_WORDS } from './plan/action-service.ts'
+import { CLOSED_STATUSES as PLAN_ACTION_CLOSED } from './plan/action-overdue.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -200,6 +208,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // Each of these loads only what is missing, so `saferhub demo load` completes a demo made by an earlier version.
     await demo.appendixA.loadDemo(DEMO_ACTOR)
     await loadDemoAssessment(demo.assessments)
+    // The board's 2017-18 meetings, their attendance and decisions (src/board/meeting-demo.ts): after the board's own
+    // loader, and nothing while the partnership has no board.
+    await loadDemoMeetings({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -496,8 +507,34 @@ export function createPartnershipServices(
       },
     },
   })
+  // The board's and groups' meetings, decisions and actions (src/board/meeting-*.ts), their agenda packs with papers
+  // read from the features that hold them, and the year's scrutiny pack.
+  const meetings = createMeetingService({
+    database: scopedDatabase,
+    repository: createMeetingRepository(scopedDatabase),
+    audit: partnershipAudit,
+  })
+  const meetingPapers = createMeetingPapers({
+    report: (year) => performanceReports.report(year),
+    yearBudget: (year) => budget.yearBudget(year),
+    planActions: async () =>
+      (await actionRepository.listActions()).map((a) => ({
+        reference: a.reference,
+        title: a.title,
+        statusText: PLAN_ACTION_STATUS_WORDS[a.status],
+        dueDate: a.dueDate,
+        closed: PLAN_ACTION_CLOSED.includes(a.status),
+      })),
+  })
+  const board = {
+    meetings,
+    packs: createAgendaPacks({ meetings, papers: meetingPapers, partnership: partnership.name }),
+    scrutiny: createScrutinyPacks({ meetings, papers: meetingPapers, partnership: partnership.name }),
+  }
   return {
     partnership,
+    /** Meetings, decisions, actions, attendance, the agenda and scrutiny packs (src/board/meeting-service.ts). */
+    board,
     /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
     appendixA,
     /** The grants (commissioned services) in the 360Giving Data Standard, and how the partnership names itself there. */

@@ -452,6 +452,14 @@ export function createMeetingService(deps: MeetingServiceDeps) {
       return bodies.map((b) => attendanceOf(b, meetings, seats, attendance))
     },
 
+    /** The meeting that raised an action (its page is where the action is closed). */
+    async meetingOfAction(user: Principal, actionId: number): Promise<number> {
+      demandView(user)
+      const action = (await repository.actions()).find((a) => a.id === actionId)
+      if (!action) throw new MeetingNotFound()
+      return action.raised_at_meeting_id
+    },
+
     /** A decision with the things it decided (the links other features' pages show). */
     async decision(user: Principal, id: number) {
       demandView(user)
@@ -716,6 +724,7 @@ export function createMeetingService(deps: MeetingServiceDeps) {
           })
         }
         if (problems.length > 0) return { ok: false, problems }
+        if (writes.length === 0) return refused('attendance', 'Choose the attendance of at least one seat')
         const before = await repository.readAttendance(uow, meetingId)
         const stamp = stampOf(user)
         for (const w of writes)

@@ -14,6 +14,7 @@ import { kpiRemovalRoutes } from '../imports-web/kpi-removal-routes.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { actionRoutes } from '../plan/action-routes.ts'
+import { meetingRoutes } from '../board/meeting-routes.ts'
 import { commissionedServiceRoutes } from '../funding/service-routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
@@ -392,6 +393,15 @@ function partnershipRouter(
   )
   // The delivery plan's actions (agency-scoped for data owners: the service checks each action's lead agency).
   router.use(actionRoutes({ actions: scoped.actions, accounts }))
+  // The board's meetings, decisions, attendance and packs (src/board/meeting-routes.ts): board:view, board:edit.
+  router.use(
+    meetingRoutes({
+      meetings: scoped.board.meetings,
+      packs: scoped.board.packs,
+      scrutiny: scoped.board.scrutiny,
+      accounts,
+    }),
+  )
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
   // before the internal report's router so that `/` is the public report.
   router.use(

@@ -14,6 +14,7 @@ import { routeManifest, type RouteAccess } from './route-manifest.ts'
 import { declaredRoutes } from './route-table.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
 import { seedMatrixActions } from '../plan/testing/action-fixtures.ts'
+import { seedMatrixMeeting } from '../board/testing/meeting-fixtures.ts'
 
 /**
  * The authorisation matrix: every route of the manifest × every role (the demo users, plus a data owner of a
@@ -168,6 +169,8 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
     'the demo has a strategy with priorities and delivery priorities',
   )
   const actions = await seedMatrixActions(await onlyPartnership(services), agencyIds[AGENCY_A] ?? 0, agencyB)
+  const partnershipServices = await onlyPartnership(services)
+  const meetings = await seedMatrixMeeting(partnershipServices.database, partnershipServices.board.meetings)
   return {
     ...app,
     agencyIds,
@@ -182,6 +185,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
       deliveryPriority: String(firstPriority.delivery[0].id),
       actionA: String(actions.a),
       actionB: String(actions.b),
+      ...meetings,
     },
     personalObjectOwner: analyst.id,
     seededCanaries,

@@ -14,6 +14,7 @@ import { TestBrowser, type TestResponse } from '../accounts/web/test-client.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
 import { commentaryHash } from '../public/commentary-review.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
+import { seedMatrixMeeting } from '../board/testing/meeting-fixtures.ts'
 import { seedMatrixActions } from '../plan/testing/action-fixtures.ts'
 
 /**
@@ -50,7 +51,18 @@ const INSTANCE_ROUTE = /^\/(assets|ping|health|info|sign-in|sign-out|account|adm
 interface Objects {
   readonly placeholders: Readonly<
     Record<
-      'user' | 'apiToken' | 'upload' | 'agency' | 'strategy' | 'priority' | 'deliveryPriority' | 'actionA' | 'actionB',
+      | 'user'
+      | 'apiToken'
+      | 'upload'
+      | 'agency'
+      | 'strategy'
+      | 'priority'
+      | 'deliveryPriority'
+      | 'actionA'
+      | 'actionB'
+      | 'meeting'
+      | 'decision'
+      | 'meetingAction',
       string
     >
   >
@@ -371,6 +383,8 @@ async function populate(app: RunningApp): Promise<World> {
   assert.ok(yot)
   const actionsA = await seedMatrixActions(A, wmp.id, yot.id, 'WOLVES')
   const actionsB = await seedMatrixActions(B, police.agency.id, police.agency.id, 'NORTHSHIRE')
+  const meetingsA = await seedMatrixMeeting(A.database, A.board.meetings)
+  const meetingsB = await seedMatrixMeeting(B.database, B.board.meetings, '2024-06-12')
   const targetA = a.users.get('viewer') as User
   const targetB = b.users.get('viewer') as User
   return {
@@ -391,6 +405,7 @@ async function populate(app: RunningApp): Promise<World> {
           ...(await strategyObjects(A, false)),
           actionA: String(actionsA.a),
           actionB: String(actionsA.b),
+          ...meetingsA,
         },
         kpi: null,
         agencyCode: null,
@@ -412,6 +427,7 @@ async function populate(app: RunningApp): Promise<World> {
           ...planB,
           actionA: String(actionsB.a),
           actionB: String(actionsB.b),
+          ...meetingsB,
         },
         kpi: 'burglary-dwelling',
         agencyCode: 'NP',
@@ -429,6 +445,9 @@ async function populate(app: RunningApp): Promise<World> {
         deliveryPriority: '999999',
         actionA: '999999',
         actionB: '999999',
+        meeting: '999999',
+        decision: '999999',
+        meetingAction: '999999',
       },
       kpi: 'no-such-kpi',
       agencyCode: 'NOAGENCY',

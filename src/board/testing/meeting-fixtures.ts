@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts'
+import type { MeetingService } from '../meeting-service.ts'
 
 const STAMP = { created_at: '2017-04-01T00:00:00.000Z', updated_at: '2017-04-01T00:00:00.000Z', updated_by: 'test' }
 
@@ -81,4 +82,44 @@ export async function addTestBoard(database: Database, options: { readonly quoru
     groupPolice: await seat(group.id, 'Police', 'police'),
   }
   return { board: board.id, group: group.id, seats }
+}
+
+/**
+ * A held meeting with a decision and an open action, for the authorisation matrices' sample paths: of a group of its
+ * own (no quorum, so whatever board the partnership has, the decision stands). Returns the placeholders' values.
+ */
+export async function seedMatrixMeeting(database: Database, meetings: MeetingService, date = '2018-06-12') {
+  const group = await database.db
+    .insertInto('board_groups')
+    .values({
+      name: 'Matrix Group',
+      kind: 'group',
+      parent_group_id: null,
+      quorum: null,
+      purpose: null,
+      terms_of_reference: null,
+      meeting_frequency: null,
+      ...STAMP,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const user = { role: 'administrator' as const, agencyId: null, email: 'matrix@example.org' }
+  const must = (o: Awaited<ReturnType<MeetingService['hold']>>) => {
+    if (!o.ok) throw new Error(JSON.stringify(o.problems))
+    return o.id
+  }
+  const meeting = must(await meetings.schedule(user, { groupId: String(group.id), date, startsAt: '', location: '' }))
+  must(await meetings.hold(user, meeting))
+  const decision = must(
+    await meetings.recordDecision(user, meeting, {
+      minuteNumber: '1',
+      kind: 'resolution',
+      subject: '',
+      text: 'Matrix decision',
+    }),
+  )
+  const action = must(
+    await meetings.raiseAction(user, meeting, { text: 'Matrix action', owner: '', agencyId: '', dueDate: '' }),
+  )
+  return { meeting: String(meeting), decision: String(decision), meetingAction: String(action) }
 }
