@@ -123,3 +123,24 @@ export async function seedMatrixMeeting(database: Database, meetings: MeetingSer
   )
   return { meeting: String(meeting), decision: String(decision), meetingAction: String(action) }
 }
+
+/**
+ * Removes the partnership's board, groups, memberships and every meeting row (children first): a test that loads the
+ * demo clears the demo's board before adding its own (one board per partnership).
+ */
+export async function clearBoard(database: Database): Promise<void> {
+  for (const table of [
+    'board_decision_links',
+    'board_meeting_actions',
+    'board_minutes',
+    'board_attendance',
+    'board_agenda_items',
+    'board_decisions',
+    'board_meetings',
+    'board_memberships',
+  ] as const)
+    await database.db.deleteFrom(table).execute()
+  // Groups refer to their parent: the groups first, then the board.
+  await database.db.deleteFrom('board_groups').where('kind', '=', 'group').execute()
+  await database.db.deleteFrom('board_groups').execute()
+}
