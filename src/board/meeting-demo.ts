@@ -180,7 +180,6 @@ export async function loadDemoMeetings(
     if (!outcome.ok) throw new Error(`The demo's ${what} was refused: ${JSON.stringify(outcome.problems)}`)
     return outcome.id
   }
-  const seats = await repository.seats(board.id)
   const ids: number[] = []
   const open: { id: number; closedAtNext: 'done' | 'dropped' }[] = []
   for (const [index, demo] of DEMO_MEETINGS.entries()) {
