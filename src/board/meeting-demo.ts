@@ -126,10 +126,11 @@ export const DEMO_MEETINGS: readonly DemoMeeting[] = [
       },
     ],
     decisions: [
+      // saferhub signs off a year's report (its fourth quarter completes it): the subject is the year.
       {
         minute: '5',
         kind: 'report-sign-off',
-        subject: 'FY2017-18-Q4',
+        subject: 'FY2017-18',
         text: 'The Board signed off the Q4 and year-end performance report.',
         link: true,
       },

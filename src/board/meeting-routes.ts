@@ -366,6 +366,38 @@ export function meetingRoutes(deps: MeetingRoutesDeps): express.Router {
     }),
   )
 
+  // A sign-off or approval recorded elsewhere (the publication page) linked to the board's decision that made it.
+  router.post(
+    '/board/decision-links',
+    editGuard,
+    handle(async (req, res) => {
+      const returnTo = formField(req.body, 'returnTo')
+      const back =
+        /^\/[A-Za-z0-9/_-]{0,200}$/.test(returnTo) && !returnTo.startsWith('//')
+          ? returnTo
+          : `${req.baseUrl}/board/meetings`
+      const kind = formField(req.body, 'kind')
+      const decision = formField(req.body, 'decision')
+      const outcome =
+        Object.hasOwn(DECISION_KIND_WORDS, kind) && ID_PATTERN.test(decision)
+          ? await meetings.linkDecision(userOf(res), {
+              kind: kind as keyof typeof DECISION_KIND_WORDS,
+              subject: formField(req.body, 'subject'),
+              decisionId: Number(decision),
+            })
+          : { ok: false as const, problems: [{ field: 'decision', message: 'Choose the board’s decision' }] }
+      if (outcome.ok) {
+        req.session.flash = 'The board’s decision is recorded.'
+        return res.redirect(303, back)
+      }
+      res.status(400).render('meetings/link-refused.njk', {
+        pageTitle: 'Error: The decision was not recorded',
+        errorList: outcome.problems.map((p) => ({ text: p.message, href: '#back' })),
+        back,
+      })
+    }),
+  )
+
   const renderDocument = (res: Response, document: Awaited<ReturnType<AgendaPacks['agendaPack']>>, back: string) =>
     res.render('meetings/document.njk', { pageTitle: document.title, document, back })
 

@@ -34,6 +34,19 @@ for (const dialect of testDialects()) {
     })
     after(() => app?.stop())
 
+    /** A board meeting held on `date` with every seat present (quorate). */
+    const held = async (date: string) => {
+      const meetings = services.board.meetings
+      const made = await meetings.schedule(analyst, { groupId: String(board.board), date, startsAt: '', location: '' })
+      assert.ok(made.ok)
+      const id = made.ok ? made.id : 0
+      assert.ok((await meetings.hold(analyst, id)).ok)
+      const roster = (await meetings.page(analyst, id)).roster
+      const present = roster.map((l) => ({ membershipId: l.seat.id, status: 'present', substituteName: '' }))
+      assert.ok((await meetings.recordAttendance(analyst, id, present)).ok)
+      return id
+    }
+
     test('the demo: five illustrative held meetings, minutes approved at the next, decisions linked', async () => {
       assert.deepEqual(Object.keys(meeting), ['2017-06-13', '2017-09-12', '2017-12-12', '2018-03-13', '2018-06-12'])
       const june = await services.board.meetings.page(analyst, meeting['2018-06-12'] as number)
@@ -41,7 +54,7 @@ for (const dialect of testDialects()) {
       assert.deepEqual(
         june.decisions.map((d) => [d.minuteNumber, d.kind, d.subject]),
         [
-          ['5', 'report-sign-off', 'FY2017-18-Q4'],
+          ['5', 'report-sign-off', 'FY2017-18'],
           ['6', 'publication-approval', 'FY2017-18'],
           ['7', 'annual-report-approval', 'FY2017-18'],
           ['8', 'appendix-a-approval', 'FY2017-18'],
@@ -142,9 +155,41 @@ for (const dialect of testDialects()) {
       assert.match(html, /Crime and disorder scrutiny pack 2017\/18/)
       assert.match(html, /Police and Justice Act 2006/)
       assert.match(html, /Test Board, 12 September 2017[\s\S]*FY2017-18-Q1/)
-      assert.doesNotMatch(html, /FY2017-18-Q4/, 'June 2018 is in the next year')
+      assert.doesNotMatch(html, /approved the annual report 2017\/18/, 'June 2018 is in the next year')
       assert.match(html, /3 actions were raised at the year’s meetings; 1 open on 31 March 2018/)
       assert.match(html, /Attendance per agency/)
+    })
+
+    test('the publication page says which decision signed off and approved the year, and offers the others', async () => {
+      const browser = await app.signedIn('partnership-analyst')
+      const html = await (await browser.get('/publication/2017-18')).text()
+      assert.match(html, /Decided by the Test Board on 12 June 2018 \(minute 5\)/)
+      assert.match(html, /Decided by the Test Board on 12 June 2018 \(minute 6\)/)
+      // A second sign-off decision of the year at a later held board meeting is offered, and chosen through the form.
+      const id = await held('2018-09-11')
+      const signOff = await services.board.meetings.recordDecision(analyst, id, {
+        minuteNumber: '4',
+        kind: 'report-sign-off',
+        subject: 'FY2017-18',
+        text: 'Signed off again after the amendment',
+      })
+      assert.ok(signOff.ok)
+      const page = await (await browser.get('/publication/2017-18')).text()
+      assert.match(page, /Performance report sign-off: the Test Board on 11 September 2018 \(minute 4\)/)
+      const csrf = /name="_csrf" value="([0-9a-f]+)"/.exec(page)?.[1] ?? ''
+      const chosen = await browser.post('/board/decision-links', {
+        _csrf: csrf,
+        kind: 'report-sign-off',
+        subject: 'FY2017-18',
+        decision: String(signOff.ok ? signOff.id : 0),
+        returnTo: '/publication/2017-18',
+      })
+      assert.equal(chosen.status, 303)
+      assert.equal(chosen.headers.get('location'), '/publication/2017-18')
+      assert.match(await (await browser.get('/publication/2017-18')).text(), /on 11 September 2018 \(minute 4\)<\/a>/)
+      const member = await app.signedIn('board-member')
+      const refused = await member.post('/board/decision-links', { _csrf: csrf })
+      assert.equal(refused.status, 403)
     })
 
     test('through the forms: scheduling, holding, attendance and the quorum, a refused decision, audited', async () => {

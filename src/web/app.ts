@@ -15,6 +15,7 @@ import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { actionRoutes } from '../plan/action-routes.ts'
 import { meetingRoutes } from '../board/meeting-routes.ts'
+import { decisionsOf } from '../board/decision-links.ts'
 import { commissionedServiceRoutes } from '../funding/service-routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
@@ -410,6 +411,8 @@ function partnershipRouter(
       signedInGuard: [requirePermission(accounts, 'report:view')],
       publishGuard: [requirePermission(accounts, 'report:publish')],
       signOffGuard: [requirePermission(accounts, 'report:sign-off')],
+      // "Decided by the SWP Board on …": the year's sign-off and publication as decisions of a meeting (src/board/).
+      boardDecisions: decisionsOf(scoped.board.meetings, ['report-sign-off', 'publication-approval']),
     }),
   )
   router.use(
