@@ -559,6 +559,8 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'board:edit',
     sample: { own: '/board/meeting-actions/{meetingAction}/close' },
   },
+  // The board's decision that made a sign-off or an approval, chosen on that thing's page (the publication page).
+  { method: 'POST', path: '/board/decision-links', access: 'board:edit' },
   {
     method: 'GET',
     path: '/board/meetings/:id/pack',
