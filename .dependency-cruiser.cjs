@@ -15,6 +15,7 @@ const TABLE_FILES = [
   'src/api/api-tables.ts',
   'src/audit/audit-tables.ts',
   'src/board/board-tables.ts',
+  'src/board/meeting-tables.ts',
   'src/crime/crime-count-tables.ts',
   'src/crime/reference/tables.ts',
   'src/funding/appendix-a-tables.ts',

@@ -102,6 +102,14 @@ import { createPreventRepository } from './registers/prevent-repository.ts'
 import { createPreventService } from './registers/prevent-service.ts'
 import { preventFigureProvider } from './registers/prevent-figures.ts'
 import { loadDemoPrevent } from './registers/prevent-demo.ts'
+import { createMeetingRepository } from './board/meeting-repository.ts'
+import { createMeetingService } from './board/meeting-service.ts'
+import { createMeetingPapers } from './board/meeting-papers.ts'
+import { createAgendaPacks } from './board/meeting-pack.ts'
+import { createScrutinyPacks } from './board/scrutiny-pack.ts'
+import { loadDemoMeetings } from './board/meeting-demo.ts'
+import { STATUS_WORDS as PLAN_ACTION_STATUS_WORDS } from './plan/action-service.ts'
+import { CLOSED_STATUSES as PLAN_ACTION_CLOSED } from './plan/action-overdue.ts'
 
 /**
  * For tests: run the whole application over a database they opened (e.g. `openTestDatabase(dialect)`). And what only
@@ -235,6 +243,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await loadDemoAssessment(demo.assessments)
     // The SWP Board, its seats and the groups the seed names (src/board/board-demo.ts); only what is missing.
     await loadDemoBoard({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
+    // The board's 2017-18 meetings, their attendance and decisions (src/board/meeting-demo.ts): after the board's own
+    // loader (nothing while the partnership has no board), before the annual report, which the June 2018 meeting approves.
+    await loadDemoMeetings({ database: demo.database, audit: demo.audit }, DEMO_ACTOR)
     // Wards, 20 reporting centres and a year of tension assessments, all illustrative (src/registers/tension-demo.ts).
     await demo.tensions.loadDemo(DEMO_ACTOR)
     // The seed's 2017-18 annual report rebuilt (src/annual-report/): in review until the board's decision is recorded.
@@ -635,6 +646,30 @@ export function createPartnershipServices(
     repository: createBoardRepository(scopedDatabase),
     audit: partnershipAudit,
   })
+  // The board's and groups' meetings, decisions and actions (src/board/meeting-*.ts), their agenda packs with papers
+  // read from the features that hold them, and the year's scrutiny pack.
+  const meetings = createMeetingService({
+    database: scopedDatabase,
+    repository: createMeetingRepository(scopedDatabase),
+    audit: partnershipAudit,
+  })
+  const meetingPapers = createMeetingPapers({
+    report: (year) => performanceReports.report(year),
+    yearBudget: (year) => budget.yearBudget(year),
+    planActions: async () =>
+      (await actionRepository.listActions()).map((a) => ({
+        reference: a.reference,
+        title: a.title,
+        statusText: PLAN_ACTION_STATUS_WORDS[a.status],
+        dueDate: a.dueDate,
+        closed: PLAN_ACTION_CLOSED.includes(a.status),
+      })),
+  })
+  const boardMeetings = {
+    service: meetings,
+    packs: createAgendaPacks({ meetings, papers: meetingPapers, partnership: partnership.name }),
+    scrutiny: createScrutinyPacks({ meetings, papers: meetingPapers, partnership: partnership.name }),
+  }
   // Every figure the partnership holds for a year, as the annual report binds it and the number checker compares with
   // it (src/annual-report/figure-catalogue.ts): the performance report's KPIs, the budget's lines (the year's and the
   // next year's: Appendix A), police recorded crime's headlines, and each register's counts.
@@ -701,6 +736,8 @@ export function createPartnershipServices(
     retention,
     /** The statutory registers: Prevent and Channel, engagement (src/registers/). */
     registers,
+    /** Meetings, decisions, actions, attendance, the agenda and scrutiny packs (src/board/meeting-service.ts). */
+    meetings: boardMeetings,
     /** Appendix A of a year: page, downloads, narrative and its check, publication under the two-person rule. */
     appendixA,
     /** The grants (commissioned services) in the 360Giving Data Standard, and how the partnership names itself there. */

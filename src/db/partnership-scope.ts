@@ -105,6 +105,11 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'engagement_activities',
   'engagement_consultations',
   'covenant_signatories',
+  'board_agenda_items',
+  'board_attendance',
+  'board_minutes',
+  'board_meeting_actions',
+  'board_decision_links',
 ])
 
 const COLUMN = 'partnership_id'

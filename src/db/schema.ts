@@ -20,6 +20,7 @@ import type { RetentionTables } from '../retention/retention-tables.ts'
 import type { AnnualReportTables } from '../annual-report/annual-report-tables.ts'
 import type { PreventTables } from '../registers/prevent-tables.ts'
 import type { EngagementTables } from '../registers/engagement-tables.ts'
+import type { MeetingTables } from '../board/meeting-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -48,4 +49,5 @@ export interface DatabaseSchema
     RetentionTables,
     AnnualReportTables,
     PreventTables,
-    EngagementTables {}
+    EngagementTables,
+    MeetingTables {}

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express'
-import { can } from '../accounts/permissions.ts'
+import { can, type Principal } from '../accounts/permissions.ts'
 import { formField } from '../accounts/web/forms.ts'
 import { period, type PeriodId } from '../domain/period.ts'
 import { parseReportYear, yearSlug } from '../reports/performance-report-service.ts'
@@ -16,6 +16,23 @@ export interface PublicRoutesOptions {
   readonly signedInGuard: readonly RequestHandler[]
   readonly publishGuard: readonly RequestHandler[]
   readonly signOffGuard: readonly RequestHandler[]
+  /**
+   * The board's decisions about a year's sign-off and publication (src/board/decision-links.ts): which decision made
+   * them, and the held board meetings' decisions to choose from. Left out, the page shows none.
+   */
+  readonly boardDecisions?: (
+    user: Principal,
+    year: PeriodId,
+    base: string,
+  ) => Promise<{
+    readonly decided: readonly { readonly kindText: string; readonly sentence: string; readonly href: string }[]
+    readonly choices: readonly {
+      readonly kind: string
+      readonly subject: string
+      readonly decisionId: number
+      readonly label: string
+    }[]
+  }>
 }
 
 const PUBLIC_FILE = /^(\d{4}-\d{2})(?:\.(csv|json|xlsx))?$/
@@ -134,6 +151,8 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
       page,
       minimumCount: publication.rules.minimumCount,
       mayPublish: can(user, 'report:publish'),
+      boardDecisions: options.boardDecisions ? await options.boardDecisions(user, year, req.baseUrl) : null,
+      returnTo: `${req.baseUrl}/publication/${yearSlug(year)}`,
       maySignOff: can(user, 'report:sign-off'),
       recorded: req.query.recorded === 'yes',
       already: req.query.recorded === 'already',

@@ -15,6 +15,8 @@ import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { boardRoutes } from '../board/board-routes.ts'
 import { actionRoutes } from '../plan/action-routes.ts'
+import { meetingRoutes } from '../board/meeting-routes.ts'
+import { decisionsOf } from '../board/decision-links.ts'
 import { commissionedServiceRoutes } from '../funding/service-routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
@@ -416,6 +418,15 @@ function partnershipRouter(
   )
   // The delivery plan's actions (agency-scoped for data owners: the service checks each action's lead agency).
   router.use(actionRoutes({ actions: scoped.actions, accounts }))
+  // The board's meetings, decisions, attendance and packs (src/board/meeting-routes.ts): board:view, board:edit.
+  router.use(
+    meetingRoutes({
+      meetings: scoped.meetings.service,
+      packs: scoped.meetings.packs,
+      scrutiny: scoped.meetings.scrutiny,
+      accounts,
+    }),
+  )
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
   // before the internal report's router so that `/` is the public report.
   router.use(
@@ -424,6 +435,8 @@ function partnershipRouter(
       signedInGuard: [requirePermission(accounts, 'report:view')],
       publishGuard: [requirePermission(accounts, 'report:publish')],
       signOffGuard: [requirePermission(accounts, 'report:sign-off')],
+      // "Decided by the SWP Board on …": the year's sign-off and publication as decisions of a meeting (src/board/).
+      boardDecisions: decisionsOf(scoped.meetings.service, ['report-sign-off', 'publication-approval']),
     }),
   )
   router.use(

@@ -15,6 +15,7 @@ import { declaredRoutes } from './route-table.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
 import { seedMatrixBoard } from '../board/testing/board-fixtures.ts'
 import { seedMatrixActions } from '../plan/testing/action-fixtures.ts'
+import { seedMatrixMeeting } from '../board/testing/meeting-fixtures.ts'
 
 /**
  * The authorisation matrix: every route of the manifest × every role (the demo users, plus a data owner of a
@@ -170,6 +171,8 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   )
   const actions = await seedMatrixActions(await onlyPartnership(services), agencyIds[AGENCY_A] ?? 0, agencyB)
   const board = await seedMatrixBoard((await onlyPartnership(services)).board)
+  const partnershipServices = await onlyPartnership(services)
+  const meetings = await seedMatrixMeeting(partnershipServices.database, partnershipServices.meetings.service)
   return {
     ...app,
     agencyIds,
@@ -186,6 +189,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
       actionB: String(actions.b),
       boardGroup: String(board.group),
       boardMember: String(board.member),
+      ...meetings,
     },
     personalObjectOwner: analyst.id,
     seededCanaries,

@@ -14,6 +14,7 @@ import { TestBrowser, type TestResponse } from '../accounts/web/test-client.ts'
 import { createUploadStore } from '../imports-web/upload-store.ts'
 import { commentaryHash } from '../public/commentary-review.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
+import { seedMatrixMeeting } from '../board/testing/meeting-fixtures.ts'
 import { seedMatrixActions } from '../plan/testing/action-fixtures.ts'
 import { seedMatrixBoard } from '../board/testing/board-fixtures.ts'
 
@@ -61,7 +62,10 @@ interface Objects {
       | 'actionA'
       | 'actionB'
       | 'boardGroup'
-      | 'boardMember',
+      | 'boardMember'
+      | 'meeting'
+      | 'decision'
+      | 'meetingAction',
       string
     >
   >
@@ -384,6 +388,8 @@ async function populate(app: RunningApp): Promise<World> {
   const actionsB = await seedMatrixActions(B, police.agency.id, police.agency.id, 'NORTHSHIRE')
   const boardA = await seedMatrixBoard(A.board, 'WOLVES')
   const boardB = await seedMatrixBoard(B.board, 'NORTHSHIRE')
+  const meetingsA = await seedMatrixMeeting(A.database, A.meetings.service)
+  const meetingsB = await seedMatrixMeeting(B.database, B.meetings.service, '2024-06-12')
   const targetA = a.users.get('viewer') as User
   const targetB = b.users.get('viewer') as User
   return {
@@ -406,6 +412,7 @@ async function populate(app: RunningApp): Promise<World> {
           actionB: String(actionsA.b),
           boardGroup: String(boardA.group),
           boardMember: String(boardA.member),
+          ...meetingsA,
         },
         kpi: null,
         agencyCode: null,
@@ -429,6 +436,7 @@ async function populate(app: RunningApp): Promise<World> {
           actionB: String(actionsB.b),
           boardGroup: String(boardB.group),
           boardMember: String(boardB.member),
+          ...meetingsB,
         },
         kpi: 'burglary-dwelling',
         agencyCode: 'NP',
@@ -448,6 +456,9 @@ async function populate(app: RunningApp): Promise<World> {
         actionB: '999999',
         boardGroup: '999999',
         boardMember: '999999',
+        meeting: '999999',
+        decision: '999999',
+        meetingAction: '999999',
       },
       kpi: 'no-such-kpi',
       agencyCode: 'NOAGENCY',

@@ -605,6 +605,54 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'plan:edit',
     sample: { own: '/plan/actions/{actionA}/updates' },
   },
+  // The board's meetings, decisions, attendance and packs (src/board/meeting-routes.ts). Every role but the viewer reads
+  // them (exempt items hidden without board:view-exempt); the administrator and the analyst change them.
+  { method: 'GET', path: '/board/meetings', access: 'board:view' },
+  { method: 'GET', path: '/board/meetings/new', access: 'board:edit' },
+  { method: 'POST', path: '/board/meetings', access: 'board:edit' },
+  { method: 'GET', path: '/board/meetings/:id', access: 'board:view', sample: { own: '/board/meetings/{meeting}' } },
+  ...(['hold', 'cancel', 'agenda', 'attendance', 'minutes', 'minutes/approve', 'decisions', 'actions'] as const).map(
+    (step): RouteAccess => ({
+      method: 'POST',
+      path: `/board/meetings/:id/${step}`,
+      access: 'board:edit',
+      sample: { own: `/board/meetings/{meeting}/${step}` },
+    }),
+  ),
+  {
+    method: 'POST',
+    path: '/board/meeting-actions/:id/close',
+    access: 'board:edit',
+    sample: { own: '/board/meeting-actions/{meetingAction}/close' },
+  },
+  // The board's decision that made a sign-off or an approval, chosen on that thing's page (the publication page).
+  { method: 'POST', path: '/board/decision-links', access: 'board:edit' },
+  {
+    method: 'GET',
+    path: '/board/meetings/:id/pack',
+    access: 'board:view',
+    sample: { own: '/board/meetings/{meeting}/pack' },
+  },
+  {
+    method: 'GET',
+    path: '/board/meetings/:id/pack/exempt',
+    access: 'board:view-exempt',
+    sample: { own: '/board/meetings/{meeting}/pack/exempt' },
+  },
+  { method: 'GET', path: '/board/decisions/:id', access: 'board:view', sample: { own: '/board/decisions/{decision}' } },
+  {
+    method: 'GET',
+    path: '/board/attendance/:year',
+    access: 'board:view',
+    sample: { own: '/board/attendance/FY2017-18' },
+  },
+  {
+    method: 'GET',
+    path: '/board/attendance/:year.csv',
+    access: 'board:view',
+    sample: { own: '/board/attendance/FY2017-18.csv' },
+  },
+  { method: 'GET', path: '/board/scrutiny/:year', access: 'board:view', sample: { own: '/board/scrutiny/FY2017-18' } },
   // Commissioned services and providers (src/funding/service-routes.ts). A service's page belongs to its provider's
   // reporting agency: that agency's data owner sees it, another's gets 404. `MATRIX-WMP` is made by the authorisation
   // matrix test (a provider reporting through West Midlands Police); `SWP-1718-YOT-CRW` is the demo's YOT workshops.

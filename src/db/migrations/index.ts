@@ -23,6 +23,7 @@ import { boardAndGroupsMigration } from './0025-board-and-groups.ts'
 import { tensionsCentresRetentionMigration } from './0032-tensions-centres-retention.ts'
 import { annualReportMigration } from './0028-annual-report.ts'
 import { preventAndEngagementMigration } from './0031-prevent-and-engagement.ts'
+import { meetingsMigration } from './0027-meetings.ts'
 import { actionReturnsMigration } from './0020-action-returns.ts'
 import { serviceReturnsMigration } from './0021-service-returns.ts'
 import { strategicAssessmentMigration } from './0019-strategic-assessment.ts'
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   '0032-tensions-centres-retention': tensionsCentresRetentionMigration,
   '0028-annual-report': annualReportMigration,
   '0031-prevent-and-engagement': preventAndEngagementMigration,
+  '0027-meetings': meetingsMigration,
 }

@@ -37,3 +37,5 @@ export const registerViews = path.join(src, 'registers', 'views')
 export const retentionViews = path.join(src, 'retention', 'views')
 /** The statutory registers (Prevent and Channel, engagement, and the others), named `registers/…`. */
 export const registersViews = path.join(src, 'registers', 'views')
+/** The board's meetings, decisions, attendance and packs, named `meetings/…` (src/board/views/). */
+export const meetingViews = path.join(src, 'board', 'views')

@@ -21,6 +21,7 @@ import {
   registerViews,
   retentionViews,
   registersViews,
+  meetingViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -57,6 +58,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       registerViews,
       retentionViews,
       registersViews,
+      meetingViews,
     ],
     {
       noCache: options.watch ?? false,
