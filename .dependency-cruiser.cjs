@@ -26,6 +26,7 @@ const TABLE_FILES = [
   'src/plan/plan-tables.ts',
   'src/public/publication-tables.ts',
   'src/returns/tables.ts',
+  'src/reviews/review-tables.ts',
 ]
 const TABLES = TABLE_FILES.map((file) => `^${file.replace(/\./g, '\\.')}$`).join('|')
 

@@ -78,6 +78,12 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'board_memberships',
   'board_meetings',
   'board_decisions',
+  'death_review_cases',
+  'death_review_events',
+  'death_review_recommendations',
+  'death_review_members',
+  'death_review_register_grants',
+  'death_review_access',
 ])
 
 const COLUMN = 'partnership_id'

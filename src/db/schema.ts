@@ -15,6 +15,7 @@ import type { ActionReturnTables } from '../plan/action-return-tables.ts'
 import type { ServiceReturnTables } from '../funding/service-return-tables.ts'
 import type { AssessmentTables } from '../plan/assessment-tables.ts'
 import type { BoardTables } from '../board/board-tables.ts'
+import type { ReviewTables } from '../reviews/review-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -38,4 +39,5 @@ export interface DatabaseSchema
     ActionReturnTables,
     ServiceReturnTables,
     AssessmentTables,
-    BoardTables {}
+    BoardTables,
+    ReviewTables {}

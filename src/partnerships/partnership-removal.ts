@@ -12,6 +12,12 @@ import type { PartnershipRepository } from './partnership-repository.ts'
  * `partnership_id = <id>` (and on PostgreSQL the row-level security policy holds it to the partnership too).
  */
 const OWNED_TABLES_CHILDREN_FIRST = [
+  'death_review_access',
+  'death_review_members',
+  'death_review_recommendations',
+  'death_review_events',
+  'death_review_cases',
+  'death_review_register_grants',
   'board_decisions',
   'board_meetings',
   'board_memberships',

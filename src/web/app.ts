@@ -14,6 +14,8 @@ import { kpiRemovalRoutes } from '../imports-web/kpi-removal-routes.ts'
 import { importRoutes } from '../imports-web/routes.ts'
 import { returnsRoutes } from '../returns/routes.ts'
 import { actionRoutes } from '../plan/action-routes.ts'
+import { reviewRoutes } from '../reviews/review-routes.ts'
+import { REVIEW_ENTITY_PREFIX } from '../reviews/review-service.ts'
 import { commissionedServiceRoutes } from '../funding/service-routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
@@ -121,6 +123,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
       chain: services.auditChain,
       signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
       guard: [requireSignIn(), requireInstanceAdministrator()],
+      // The death review register's compartment is each partnership's: the instance's trail never shows its events.
+      hiddenEntityTypePrefix: () => Promise.resolve(REVIEW_ENTITY_PREFIX),
     }),
   )
   // The regional analyst's comparison of the partnerships they are granted (instance-level: it spans partnerships).
@@ -375,6 +379,11 @@ function partnershipRouter(
       chain: services.auditChain,
       signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
       guard: [requirePermission(accounts, 'audit:view')],
+      // The death review register's events are shown only to those who hold the register (its compartment).
+      hiddenEntityTypePrefix: async (res) => {
+        const user = res.locals.currentUser
+        return user && (await scoped.reviews.mayNotify(user)) ? null : REVIEW_ENTITY_PREFIX
+      },
     }),
   )
   // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
@@ -392,6 +401,14 @@ function partnershipRouter(
   )
   // The delivery plan's actions (agency-scoped for data owners: the service checks each action's lead agency).
   router.use(actionRoutes({ actions: scoped.actions, accounts }))
+  // The death review register behind its compartment (src/reviews/): 404 outside it, step-up within 15 minutes.
+  router.use(
+    reviewRoutes({
+      reviews: scoped.reviews,
+      accounts: { log: accounts.log, clock: services.accounts.clock },
+      twoStep: services.twoStep,
+    }),
+  )
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;
   // before the internal report's router so that `/` is the public report.
   router.use(

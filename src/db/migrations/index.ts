@@ -20,6 +20,7 @@ import { planAndFundingMigration } from './0018-plan-and-funding.ts'
 import { appendixAMigration } from './0022-appendix-a.ts'
 import { strategyApprovalAndStatutoryFunctionsMigration } from './0024-strategy-approval-and-statutory-functions.ts'
 import { boardAndGroupsMigration } from './0025-board-and-groups.ts'
+import { deathReviewsMigration } from './0030-death-reviews.ts'
 import { actionReturnsMigration } from './0020-action-returns.ts'
 import { serviceReturnsMigration } from './0021-service-returns.ts'
 import { strategicAssessmentMigration } from './0019-strategic-assessment.ts'
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '0022-appendix-a': appendixAMigration,
   '0024-strategy-approval-and-statutory-functions': strategyApprovalAndStatutoryFunctionsMigration,
   '0025-board-and-groups': boardAndGroupsMigration,
+  '0030-death-reviews': deathReviewsMigration,
 }

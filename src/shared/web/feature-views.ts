@@ -27,3 +27,5 @@ export const planViews = path.join(src, 'plan', 'views')
 export const regionalViews = path.join(src, 'regional', 'views')
 /** The money's pages (the budget, services, Appendix A, the 360Giving export), named `funding/…`. */
 export const fundingViews = path.join(src, 'funding', 'views')
+/** The death review register (behind its compartment), named `reviews/…`. */
+export const reviewViews = path.join(src, 'reviews', 'views')

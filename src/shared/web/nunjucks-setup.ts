@@ -16,6 +16,7 @@ import {
   regionalViews,
   fundingViews,
   planViews,
+  reviewViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -47,6 +48,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       regionalViews,
       fundingViews,
       planViews,
+      reviewViews,
     ],
     {
       noCache: options.watch ?? false,
