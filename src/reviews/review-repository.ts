@@ -176,7 +176,7 @@ export function createReviewRepository() {
       await trx
         .insertInto('death_review_members')
         .values(values as never)
-        .onConflict((oc) => oc.columns(['partnership_id', 'case_id', 'user_id']).doNothing())
+        .onConflict((oc) => oc.columns(['case_id', 'user_id']).doNothing())
         .execute()
     },
     async access({ trx }: UnitOfWork, caseId: number): Promise<AccessRow[]> {
@@ -210,7 +210,7 @@ export function createReviewRepository() {
       const result = await trx
         .insertInto('death_review_register_grants')
         .values({ user_id: userId, granted_at: at, granted_by: by } as never)
-        .onConflict((oc) => oc.columns(['partnership_id', 'user_id']).doNothing())
+        .onConflict((oc) => oc.column('user_id').doNothing())
         .executeTakeFirst()
       return (result.numInsertedOrUpdatedRows ?? 0n) > 0n
     },
