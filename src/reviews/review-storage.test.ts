@@ -38,7 +38,11 @@ interface World {
   close(): Promise<void>
 }
 
-async function open(dialect: 'sqlite' | 'postgres', key: string, at: { sqliteFile: string | null; url: string | null }) {
+async function open(
+  dialect: 'sqlite' | 'postgres',
+  key: string,
+  at: { sqliteFile: string | null; url: string | null },
+) {
   const database = openDatabase(at.url ? { databaseUrl: at.url } : { sqliteFile: at.sqliteFile as string })
   const services = await createServices(
     loadConfig({ NODE_ENV: 'test', SAFERHUB_DEMO: 'true', SAFERHUB_CASE_KEY: key }),
@@ -53,7 +57,8 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
   let sqliteFile: string | null = null
   let url: string | null = null
   let drop: (() => Promise<void>) | null = null
-  if (dialect === 'sqlite') sqliteFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'saferhub-reviews-')), 'db.sqlite')
+  if (dialect === 'sqlite')
+    sqliteFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'saferhub-reviews-')), 'db.sqlite')
   else {
     const empty = await createEmptyPostgresDatabase()
     url = empty.url
@@ -210,9 +215,9 @@ for (const dialect of testDialects()) {
         )
         .execute()
       assert.deepEqual(orphans, [], 'no timeline row left behind')
-      const tombstone = (await world.services.audit.list({ entityType: 'death-review', entityKey: world.reference })).find(
-        (e) => e.action === 'delete',
-      )
+      const tombstone = (
+        await world.services.audit.list({ entityType: 'death-review', entityKey: world.reference })
+      ).find((e) => e.action === 'delete')
       assert.ok(tombstone)
       assert.deepEqual(JSON.parse(tombstone.after ?? '{}'), {
         tombstone: true,
