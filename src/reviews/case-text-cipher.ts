@@ -46,10 +46,13 @@ function decodeKey(base64: string, where: string): Buffer {
   return key
 }
 
+let processKey: Buffer | undefined
+
 /** Reads (or, where allowed, makes) the key. Read once, when a case's text is first sealed or opened. */
 export function loadCaseKey(source: CaseKeySource): Buffer {
   if (source.kind === 'environment') return decodeKey(source.base64, 'SAFERHUB_CASE_KEY')
-  if (source.kind === 'process') return randomBytes(32)
+  // One key for the whole process, so that every set of services a test builds over one database reads the others'.
+  if (source.kind === 'process') return (processKey ??= randomBytes(32))
   if (!existsSync(source.path)) {
     if (!source.mayCreate) {
       throw new CaseKeyError(
