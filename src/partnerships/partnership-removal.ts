@@ -227,6 +227,8 @@ const PLAN_AND_MONEY_TABLES = [
   ['spend_entries', 'spend figure(s)'],
   ['service_outputs', 'service output(s)'],
   ['service_output_actuals', 'service output figure(s)'],
+  // A death review case someone recorded or worked (src/reviews/): named by its row id only, never its text.
+  ['death_review_cases', 'death review case(s)'],
 ] as const
 
 /**
