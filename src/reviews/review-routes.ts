@@ -14,6 +14,7 @@ import {
   type Decision,
   type RecommendationStatus,
 } from '../domain/death-review.ts'
+import { sendProblem } from '../api/problem.ts'
 import { CaseKeyError } from './case-text-cipher.ts'
 import { ReviewNotFound, StepRefused, type Problem, type ReviewService, type SessionAccess } from './review-service.ts'
 
@@ -181,6 +182,27 @@ function eventOf(kind: CaseEventKind, body: unknown): CaseEvent {
   }
 }
 
+/** Whether the request is the JSON form of a step (`Content-Type: application/json`): answered with JSON problems. */
+const isJson = (req: Request) => req.is('application/json') === 'application/json'
+
+/** A JSON step's body as the page's form would post it: dates `YYYY-MM-DD` become the three boxes. */
+function formOfJson(body: unknown): Record<string, string> {
+  const form: Record<string, string> = {}
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return form
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (name === '__proto__' || name === 'constructor') continue
+    const text = typeof value === 'boolean' ? (value ? 'yes' : 'no') : typeof value === 'number' ? String(value) : value
+    if (typeof text !== 'string') continue
+    const date = DATE_FIELDS.has(name) ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(text) : null
+    if (DATE_FIELDS.has(name)) {
+      form[`${name}-year`] = date?.[1] ?? text
+      form[`${name}-month`] = date?.[2] ?? ''
+      form[`${name}-day`] = date?.[3] ?? ''
+    } else form[name] = text
+  }
+  return form
+}
+
 /**
  * The death review register's pages (`/reviews…`), behind its compartment. Every route, in this order:
  * 1. signed in;
@@ -220,6 +242,9 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
   const requireStepUp: RequestHandler = async (req, res, next) => {
     try {
       if (stepUpIsFresh(req.session.twoStepAt, accounts.clock.now())) return next()
+      if (isJson(req)) {
+        return sendProblem(res, 401, 'Step-up needed', 'Enter a two-step code at /reviews/step-up first.')
+      }
       const status = await twoStep.status(userOf(res))
       if (!status.enabled) {
         req.session.flash = 'The death review register needs two-step sign-in: set it up, then open the register again.'
@@ -239,7 +264,9 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
       try {
         await handler(req, res)
       } catch (error) {
-        if (error instanceof ReviewNotFound) return next('router')
+        if (error instanceof ReviewNotFound) {
+          return isJson(req) ? sendProblem(res, 404, 'Not found', 'There is no such case.') : next('router')
+        }
         if (error instanceof CaseKeyError) {
           accounts.log({ event: 'case-key-error', path: `${req.baseUrl}/reviews` })
           res.status(500)
@@ -507,13 +534,36 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
       await renderStep(req, res, kind, 200)
     }),
   )
+  // A step, from the page's form or as JSON (`Content-Type: application/json`, the session's X-CSRF-Token): a JSON
+  // caller gets 200 with the case's stage, or an RFC 9457 problem: 400 bad input, 404 no such case, 409 out of order.
   router.post(
     '/reviews/:reference/steps/:step',
+    express.json({ limit: '64kb', strict: true }),
     ...register,
     casePage(async (req, res) => {
       const kind = stepOf(req)
       if (!kind) throw new ReviewNotFound()
       const reference = String(req.params.reference)
+      if (isJson(req)) {
+        // The reason for opening the case this session was given on its page, as for the form.
+        if (await reviews.needsReason(userOf(res), reference, accessOf(req))) {
+          return sendProblem(res, 403, 'Reason needed', 'Give the reason for opening this case on its page first.')
+        }
+        try {
+          const outcome = await reviews.step(userOf(res), reference, eventOf(kind, formOfJson(req.body)), accessOf(req))
+          if (!outcome.ok) {
+            return sendProblem(res, 400, 'Bad request', outcome.problems.map((p) => p.message).join('; '), {
+              errors: outcome.problems.map((p) => ({ pointer: `/${p.field}`, detail: p.message })),
+            })
+          }
+        } catch (error) {
+          if (error instanceof StepRefused) return sendProblem(res, 409, 'Conflict', error.message)
+          throw error
+        }
+        const detail = await reviews.detail(userOf(res), reference, accessOf(req))
+        res.json({ reference, state: detail.state, stage: detail.stateText })
+        return
+      }
       if (await reviews.needsReason(userOf(res), reference, accessOf(req))) {
         return res.redirect(303, `${req.baseUrl}/reviews/${reference}`)
       }

@@ -289,6 +289,45 @@ for (const dialect of testDialects()) {
       })
       assert.equal(extend.status, 400)
       assert.match(await body(extend), /Enter the reason for the extension/)
+
+      // The same steps as JSON: RFC 9457 problems.
+      const json = (path: string, payload: unknown) =>
+        world.admin.request(path, {
+          method: 'POST',
+          body: JSON.stringify(payload),
+          headers: { 'content-type': 'application/json', 'x-csrf-token': csrfOnPage(page) },
+        })
+      const conflict = await json('/reviews/DARDR-2017-02/steps/publish', {
+        on: '2018-03-01',
+        commissionerCopiedOn: '2018-03-01',
+      })
+      assert.equal(conflict.status, 409)
+      assert.equal(conflict.headers.get('content-type'), 'application/problem+json; charset=utf-8')
+      assert.deepEqual(JSON.parse(await body(conflict)), {
+        type: 'about:blank',
+        title: 'Conflict',
+        status: 409,
+        detail: 'Only a review the quality-assurance panel approved can be published',
+      })
+      const bad = await json(`/reviews/${world.reference}/steps/extend`, {
+        on: '2028-04-01',
+        which: 'report',
+        newDueOn: '2029-02-01',
+        reason: '',
+      })
+      assert.equal(bad.status, 400)
+      assert.deepEqual(JSON.parse(await body(bad)).errors, [
+        { pointer: '/reason', detail: 'Enter the reason for the extension' },
+      ])
+      const missing = await json('/reviews/DARDR-2099-01/steps/close', { on: '2099-01-02' })
+      assert.equal(missing.status, 404)
+      assert.equal(JSON.parse(await body(missing)).title, 'Not found')
+      const done = await json('/reviews/DARDR-2017-02/steps/close', {
+        on: '2018-06-01',
+        notes: 'Birmingham published its review',
+      })
+      assert.equal(done.status, 200)
+      assert.deepEqual(JSON.parse(await body(done)), { reference: 'DARDR-2017-02', state: 'closed', stage: 'Closed' })
     })
 
     it('is 404 on every register route to an analyst, a board member, a viewer and a data owner not on a case', async () => {
