@@ -256,6 +256,40 @@ for (const dialect of testDialects()) {
       assert.ok(page.includes('31 December 2028'), 'the extended overview report due date')
     })
 
+    it("renders each of the register's pages and every step's form for the register holder", async () => {
+      const kinds = [
+        'decide',
+        'inform-home-office',
+        'record-home-office-response',
+        'appoint-chair',
+        'set-up-panel',
+        'request-agency-report',
+        'receive-agency-report',
+        'contact-family',
+        'submit-to-quality-assurance',
+        'record-quality-assurance-outcome',
+        'approve-publication',
+        'publish',
+        'add-recommendation',
+        'update-recommendation',
+        'extend',
+        'close',
+      ]
+      for (const path of [
+        '/reviews/new',
+        '/reviews/register-access',
+        '/reviews/break-glass',
+        '/reviews/step-up?returnTo=%2Freviews',
+        ...kinds.map((kind) => `/reviews/${world.reference}/steps/${kind}`),
+      ]) {
+        const response = await world.admin.get(path)
+        assert.equal(response.status, 200, path)
+        const html = await body(response)
+        assert.ok(!titleOf(html).includes('Wrenthorpe'), path)
+      }
+      assert.equal((await world.admin.get(`/reviews/${world.reference}/steps/no-such-step`)).status, 404)
+    })
+
     it('refuses a step out of order with 409 and an error summary; bad input with 400', async () => {
       const reason = await body(await world.admin.get('/reviews/DARDR-2017-02'))
       await world.admin.post('/reviews/DARDR-2017-02/reason', {
