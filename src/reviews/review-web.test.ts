@@ -429,6 +429,28 @@ for (const dialect of testDialects()) {
       assert.ok(audit.includes('break-glass'))
     })
 
+    it('an administrator named on no case at all: 404 everywhere, then the one case they break the glass for', async () => {
+      const partnership = await onlyPartnership(world.services)
+      const other = { email: 'second-admin@example.org', password: 'tundra-velvet-compass-orbit' }
+      await addUserWithPassword(partnership.accounts, { ...other, role: 'administrator' })
+      const browser = await signIn(world.base, other.email, other.password)
+      await enrol(browser)
+      assert.equal((await browser.get('/reviews')).status, 404, 'no register for someone named on no case')
+      assert.equal((await browser.get(`/reviews/${world.reference}`)).status, 404)
+      const form = await body(await browser.get('/reviews/break-glass'))
+      const broken = await browser.post('/reviews/break-glass', {
+        _csrf: csrfOnPage(form),
+        reference: world.reference,
+        reason: 'Urgent request from the coroner',
+      })
+      assert.equal(broken.status, 303)
+      const page = await browser.get(`/reviews/${world.reference}`)
+      assert.equal(page.status, 200)
+      assert.ok((await body(page)).includes(`${CANARY} died at home.`))
+      assert.equal((await browser.get('/reviews/DARDR-2017-01')).status, 404, 'only the case they broke the glass for')
+      assert.equal((await browser.get('/reviews')).status, 404, 'and still no list')
+    })
+
     it('never shows the canary outside its own case pages: every route for every role, logs, the audit trail', async () => {
       const partnership = await onlyPartnership(world.services)
       const strategies = await partnership.strategy.strategies.list()
