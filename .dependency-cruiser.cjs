@@ -32,6 +32,7 @@ const TABLE_FILES = [
   'src/returns/tables.ts',
   'src/registers/tension-tables.ts',
   'src/retention/retention-tables.ts',
+  'src/reviews/review-tables.ts',
 ]
 const TABLES = TABLE_FILES.map((file) => `^${file.replace(/\./g, '\\.')}$`).join('|')
 

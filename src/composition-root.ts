@@ -48,6 +48,11 @@ import { createActionRepository } from './plan/action-repository.ts'
 import { createActionService } from './plan/action-service.ts'
 import { createReturnActionUpdates } from './plan/action-return-updates.ts'
 import { loadDemoActions } from './plan/action-demo.ts'
+import { createCaseTextCipher, type CaseTextCipher } from './reviews/case-text-cipher.ts'
+import { createReviewRepository } from './reviews/review-repository.ts'
+import { createReviewService } from './reviews/review-service.ts'
+import { reviewFigures } from './reviews/review-figures.ts'
+import { loadDemoReviews } from './reviews/review-demo.ts'
 import { createRegionalService } from './regional/regional-service.ts'
 import { PdfPrinter } from './documents/pdf-printer.ts'
 import { populationsFor } from './regional/populations.ts'
@@ -151,6 +156,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const audit = createAuditRepository(database)
   // The chain is the instance's: one check for every partnership's audit trail page, kept up to date as it grows.
   const auditChain = createChainCheck(audit)
+  // The death review register's key (src/reviews/case-text-cipher.ts): one for the instance, read when first needed.
+  const caseCipher = createCaseTextCipher(
+    config.caseKey
+      ? { kind: 'environment', base64: config.caseKey }
+      : config.caseKeyFile
+        ? { kind: 'file', path: config.caseKeyFile, mayCreate: !config.production }
+        : { kind: 'process' },
+  )
   const accounts = createAccountService({
     database,
     audit,
@@ -197,6 +210,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         database,
         config,
         instanceDefaults,
+        caseCipher,
         ...(overrides.importReader ? { importReader: overrides.importReader } : {}),
         // Read when a page cites a crime figure, never while the services are built (it is made further down).
         crimeHeadlines: () => crimeComparisons.headlines,
@@ -252,6 +266,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await loadDemoAnnualReport(demo.annualReport, DEMO_ACTOR)
     // The Prevent and engagement registers (src/registers/): referrals from Appendix C, the rest as the seed names it.
     await demo.registers.loadDemoPrevent(DEMO_ACTOR)
+    // The seed's two death review notifications of 2017-18, the demo administrator granted the register.
+    await demo.reviews.loadDemo(DEMO_ACTOR)
     return { partnership, loaded }
   }
 
@@ -385,7 +401,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     /** The demo partnership (Wolverhampton's seed report): made only when asked, and removed with all it owns. */
     demo: { create: createDemoPartnership, remove: removeDemoPartnership },
     /** What `createPartnershipServices` needs from the instance. */
-    instance: { database, config, instanceDefaults },
+    instance: { database, config, instanceDefaults, caseCipher },
     crime: {
       repository: crimeRepository,
       /** LSOA → district → partnership → force (`reference/ons/`, or the instance's own updated copy). */
@@ -419,6 +435,8 @@ export function createPartnershipServices(
     readonly database: Database
     readonly config: Config
     readonly instanceDefaults: InstanceDefaults
+    /** The death review register's cipher (its key is the instance's, never in the database). */
+    readonly caseCipher: CaseTextCipher
     readonly importReader?: ImportReader
     /** The instance's police recorded crime headlines, for the strategic assessment's citations. */
     readonly crimeHeadlines?: () => HeadlinesService
@@ -463,6 +481,36 @@ export function createPartnershipServices(
     people: async (userId) => {
       const user = await partnershipAccounts.findUser({ system: 'publication' }, userId)
       return user === null ? null : { name: user.name, roleName: roleNames[user.role] }
+    },
+  })
+  // The death review register behind its compartment (src/reviews/): text sealed under the instance's key.
+  const reviewRepository = createReviewRepository()
+  const reviewService = createReviewService({
+    database: scopedDatabase,
+    repository: reviewRepository,
+    audit: partnershipAudit,
+    cipher: instance.caseCipher,
+    partnershipId: partnership.id,
+    people: async () =>
+      (await partnershipAccounts.listUsers({ system: 'death-review-register' })).map((u) => ({
+        id: u.id,
+        email: u.email,
+        name: u.name,
+      })),
+  })
+  const reviews = Object.assign(reviewService, {
+    /** The register's counts for the annual report and KPIs, under the publication's disclosure rule. */
+    figures: reviewFigures(reviewService.countsFor, { minimumCount: settings.disclosureMinimum }),
+    /** The demo's two notifications of 2017-18, the demo administrator granted the register (idempotent). */
+    loadDemo: async (actor: string) => {
+      const people = await partnershipAccounts.listUsers({ system: 'death-review-register' })
+      const demoAdministrator = demoUsers.find((u) => u.role === 'administrator')?.email
+      const administrator = people.find((u) => u.email === demoAdministrator && u.role === 'administrator') ?? null
+      await loadDemoReviews(
+        { database: scopedDatabase, repository: reviewRepository, audit: partnershipAudit, reviews: reviewService },
+        administrator,
+        actor,
+      )
     },
   })
   // The delivery plan's actions (src/plan/action-*.ts); agencies update theirs through their quarterly return.
@@ -755,6 +803,8 @@ export function createPartnershipServices(
     returns,
     /** The delivery plan's actions (src/plan/action-service.ts). */
     actions,
+    /** The death review register (src/reviews/review-service.ts): its compartment, figures and `deleteCase`. */
+    reviews,
     /** Commissioned services, their providers, money, outputs and monitoring (src/funding/service-commissioning.ts). */
     commissioning: createCommissioning({
       database: scopedDatabase,

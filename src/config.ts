@@ -67,6 +67,16 @@ export interface Config {
    * Default 5.
    */
   readonly lockWaitSeconds?: number
+  /**
+   * `SAFERHUB_CASE_KEY`: the key (base64 of 32 bytes) that encrypts the death review register's free text
+   * (src/reviews/case-text-cipher.ts). Unset: the key file `caseKeyFile`. Never stored in the database.
+   */
+  readonly caseKey?: string | null
+  /**
+   * The register's key file when `SAFERHUB_CASE_KEY` is unset: `<data dir>/case-register.key`, made (mode 0600) on
+   * first use outside production. Null in tests given no data directory: a key for the process alone.
+   */
+  readonly caseKeyFile?: string | null
 }
 
 /**
@@ -118,6 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The demo accounts (public passwords) exist only outside production, and so does the demo's default.
     twoStepPolicy: twoStepPolicySetting(env, loadDemoData && !production),
     lockWaitSeconds: positiveNumber(env, 'SAFERHUB_LOCK_WAIT_SECONDS', 5),
+    caseKey: env.SAFERHUB_CASE_KEY || null,
+    caseKeyFile:
+      env.NODE_ENV === 'test' && !env.SAFERHUB_DATA_DIR
+        ? null
+        : path.join(path.resolve(env.SAFERHUB_DATA_DIR ?? 'data'), 'case-register.key'),
   })
 }
 

@@ -28,6 +28,8 @@ export interface AuditFilter {
   readonly entityKey?: string
   /** Keys that start with this, e.g. `knife-crime/` for every value of one KPI (compared exactly, no wildcards). */
   readonly entityKeyPrefix?: string
+  /** Leaves out events whose entity type starts with this (a compartment's, e.g. `death-review`, for outsiders). */
+  readonly excludeEntityTypePrefix?: string
   readonly actor?: string
   /** Only events whose action is one of these (e.g. the sign-in events); an empty list matches nothing. */
   readonly actions?: readonly string[]
@@ -263,6 +265,10 @@ export function createAuditRepository(database: Database, options: AuditReposito
           // substr rather than LIKE: no wildcard to escape, and the same answer under every collation.
           const prefix = filter.entityKeyPrefix
           query = query.where(sql<string>`substr(entity_key, 1, ${prefix.length})`, '=', prefix)
+        }
+        if (filter.excludeEntityTypePrefix !== undefined) {
+          const prefix = filter.excludeEntityTypePrefix
+          query = query.where(sql<string>`substr(entity_type, 1, ${prefix.length})`, '<>', prefix)
         }
         if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)
         if (filter.actions !== undefined) query = query.where('action', 'in', filter.actions)

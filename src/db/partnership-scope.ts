@@ -110,6 +110,12 @@ export const PARTNERSHIP_OWNED_TABLES: ReadonlySet<string> = new Set([
   'board_minutes',
   'board_meeting_actions',
   'board_decision_links',
+  'death_review_cases',
+  'death_review_events',
+  'death_review_recommendations',
+  'death_review_members',
+  'death_review_register_grants',
+  'death_review_access',
 ])
 
 const COLUMN = 'partnership_id'

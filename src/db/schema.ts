@@ -21,6 +21,7 @@ import type { AnnualReportTables } from '../annual-report/annual-report-tables.t
 import type { PreventTables } from '../registers/prevent-tables.ts'
 import type { EngagementTables } from '../registers/engagement-tables.ts'
 import type { MeetingTables } from '../board/meeting-tables.ts'
+import type { ReviewTables } from '../reviews/review-tables.ts'
 
 /**
  * The database schema as Kysely sees it: one interface per table. Each feature declares its tables in its
@@ -50,4 +51,5 @@ export interface DatabaseSchema
     AnnualReportTables,
     PreventTables,
     EngagementTables,
-    MeetingTables {}
+    MeetingTables,
+    ReviewTables {}

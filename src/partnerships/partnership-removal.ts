@@ -44,6 +44,12 @@ const OWNED_TABLES_CHILDREN_FIRST = [
   'board_minutes',
   'board_attendance',
   'board_agenda_items',
+  'death_review_access',
+  'death_review_members',
+  'death_review_recommendations',
+  'death_review_events',
+  'death_review_cases',
+  'death_review_register_grants',
   'board_decisions',
   'board_meetings',
   'board_memberships',
@@ -269,6 +275,8 @@ const PLAN_AND_MONEY_TABLES = [
   ['engagement_activities', 'engagement activit(y/ies)'],
   ['engagement_consultations', 'consultation(s)'],
   ['covenant_signatories', 'covenant sign-up(s)'],
+  // A death review case someone recorded or worked (src/reviews/): named by its row id only, never its text.
+  ['death_review_cases', 'death review case(s)'],
 ] as const
 
 /**

@@ -17,6 +17,8 @@ import { boardRoutes } from '../board/board-routes.ts'
 import { actionRoutes } from '../plan/action-routes.ts'
 import { meetingRoutes } from '../board/meeting-routes.ts'
 import { decisionsOf } from '../board/decision-links.ts'
+import { reviewRoutes } from '../reviews/review-routes.ts'
+import { REVIEW_ENTITY_PREFIX } from '../reviews/review-service.ts'
 import { commissionedServiceRoutes } from '../funding/service-routes.ts'
 import { crimeWebRoutes } from '../crime/web/routes.ts'
 import { mayCompare, regionalRoutes } from '../regional/routes.ts'
@@ -130,6 +132,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
       chain: services.auditChain,
       signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
       guard: [requireSignIn(), requireInstanceAdministrator()],
+      // The death review register's compartment is each partnership's: the instance's trail never shows its events.
+      hiddenEntityTypePrefix: () => Promise.resolve(REVIEW_ENTITY_PREFIX),
     }),
   )
   // The regional analyst's comparison of the partnerships they are granted (instance-level: it spans partnerships).
@@ -401,6 +405,11 @@ function partnershipRouter(
       chain: services.auditChain,
       signInEvents: { actions: SIGN_IN_AUDIT_ACTIONS, descriptions: SIGN_IN_AUDIT_DESCRIPTIONS },
       guard: [requirePermission(accounts, 'audit:view')],
+      // The death review register's events are shown only to those who hold the register (its compartment).
+      hiddenEntityTypePrefix: async (res) => {
+        const user = res.locals.currentUser
+        return user && (await scoped.reviews.mayNotify(user)) ? null : REVIEW_ENTITY_PREFIX
+      },
     }),
   )
   // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
@@ -425,6 +434,14 @@ function partnershipRouter(
       packs: scoped.meetings.packs,
       scrutiny: scoped.meetings.scrutiny,
       accounts,
+    }),
+  )
+  // The death review register behind its compartment (src/reviews/): 404 outside it, step-up within 15 minutes.
+  router.use(
+    reviewRoutes({
+      reviews: scoped.reviews,
+      accounts: { log: accounts.log, clock: services.accounts.clock },
+      twoStep: services.twoStep,
     }),
   )
   // The public pages (`/`, `/public/performance/…`: no sign-in, disclosure-controlled) and publication approvals;

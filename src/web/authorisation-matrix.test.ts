@@ -7,7 +7,7 @@ import type { Services } from '../composition-root.ts'
 import { testDialects } from '../../test/support/databases.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import { demoUsers } from '../accounts/demo-users.ts'
-import { can, type Principal } from '../accounts/permissions.ts'
+import { can, type Action, type Principal } from '../accounts/permissions.ts'
 import { TestBrowser, type TestResponse } from '../accounts/web/test-client.ts'
 import { createApp } from './app.ts'
 import { routeManifest, type RouteAccess } from './route-manifest.ts'
@@ -51,6 +51,8 @@ interface World extends RunningApp {
   readonly personalObjectOwner: number
   /** Canaries actually stored: the test says which it could seed. */
   readonly seededCanaries: readonly string[]
+  /** The one person holding the death review register (the demo administrator). */
+  readonly registerHolder: number
 }
 
 async function csrfOf(browser: TestBrowser, signedIn: boolean): Promise<string> {
@@ -193,6 +195,7 @@ async function startWorld(dialect: 'sqlite' | 'postgres'): Promise<World> {
     },
     personalObjectOwner: analyst.id,
     seededCanaries,
+    registerHolder: users.find((u) => u.email === 'admin@example.org')?.id ?? 0,
   }
 }
 
@@ -227,6 +230,10 @@ type Expectation = 'allowed' | 'forbidden' | 'hidden' | 'anonymous'
 function expectationFor(route: RouteAccess, who: Who, agencyId: number | null, world: World): Expectation {
   if (route.access === 'public') return 'allowed'
   if (who.principal === null) return 'anonymous'
+  // The death review register's compartment: outside it (whatever the role) the route does not exist. Only the demo
+  // administrator holds the register; none of these people is named on a case.
+  if (route.compartment === 'register') return who.principal.id === world.registerHolder ? 'allowed' : 'hidden'
+  if (route.compartment) return can(who.principal, route.access as Action) ? 'allowed' : 'hidden'
   if (route.access === 'signed-in') return 'allowed'
   if (route.access === 'instance-administrator') {
     return 'instanceAdministrator' in who.principal && who.principal.instanceAdministrator ? 'allowed' : 'hidden'

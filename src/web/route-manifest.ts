@@ -41,6 +41,13 @@ export interface RouteAccess {
    * (404), as they are for another agency's object; anyone else without the action gets 403.
    */
   readonly wholePartnership?: boolean
+  /**
+   * A route of the death review register's compartment (src/reviews/review-routes.ts): to everyone outside it the
+   * route does not exist (404), whatever their role. `register`: those granted the register or named on a case;
+   * `break-glass`: those with 'dhr:break-glass' (`access`); `administration`: those with `access` ('user:manage').
+   * Inside it, every route first asks for a two-step sign-in within 15 minutes (a redirect to the step-up).
+   */
+  readonly compartment?: 'register' | 'break-glass' | 'administration'
 }
 
 /**
@@ -653,6 +660,53 @@ export const routeManifest: readonly RouteAccess[] = [
     sample: { own: '/board/attendance/FY2017-18.csv' },
   },
   { method: 'GET', path: '/board/scrutiny/:year', access: 'board:view', sample: { own: '/board/scrutiny/FY2017-18' } },
+  // The death review register (src/reviews/review-routes.ts), behind its compartment: 404 to everyone outside it, a
+  // step-up (two-step within 15 minutes) inside it. The demo administrator holds the register; DARDR-2017-02 is the
+  // demo's case led by Birmingham.
+  { method: 'GET', path: '/reviews', access: 'signed-in', compartment: 'register' },
+  { method: 'POST', path: '/reviews', access: 'signed-in', compartment: 'register' },
+  { method: 'GET', path: '/reviews/new', access: 'signed-in', compartment: 'register' },
+  { method: 'GET', path: '/reviews/step-up', access: 'signed-in', compartment: 'register' },
+  { method: 'POST', path: '/reviews/step-up', access: 'signed-in', compartment: 'register' },
+  { method: 'GET', path: '/reviews/break-glass', access: 'dhr:break-glass', compartment: 'break-glass' },
+  { method: 'POST', path: '/reviews/break-glass', access: 'dhr:break-glass', compartment: 'break-glass' },
+  { method: 'GET', path: '/reviews/register-access', access: 'user:manage', compartment: 'administration' },
+  { method: 'POST', path: '/reviews/register-access', access: 'user:manage', compartment: 'administration' },
+  {
+    method: 'GET',
+    path: '/reviews/:reference',
+    access: 'signed-in',
+    compartment: 'register',
+    sample: { own: '/reviews/DARDR-2017-02' },
+  },
+  {
+    method: 'POST',
+    path: '/reviews/:reference/reason',
+    access: 'signed-in',
+    compartment: 'register',
+    sample: { own: '/reviews/DARDR-2017-02/reason' },
+  },
+  {
+    method: 'GET',
+    path: '/reviews/:reference/steps/:step',
+    access: 'signed-in',
+    compartment: 'register',
+    sample: { own: '/reviews/DARDR-2017-02/steps/close' },
+  },
+  {
+    method: 'POST',
+    path: '/reviews/:reference/steps/:step',
+    access: 'signed-in',
+    compartment: 'register',
+    sample: { own: '/reviews/DARDR-2017-02/steps/record-home-office-response' },
+  },
+  {
+    method: 'POST',
+    path: '/reviews/:reference/members',
+    access: 'signed-in',
+    compartment: 'register',
+    sample: { own: '/reviews/DARDR-2017-02/members' },
+  },
   // Commissioned services and providers (src/funding/service-routes.ts). A service's page belongs to its provider's
   // reporting agency: that agency's data owner sees it, another's gets 404. `MATRIX-WMP` is made by the authorisation
   // matrix test (a provider reporting through West Midlands Police); `SWP-1718-YOT-CRW` is the demo's YOT workshops.

@@ -107,10 +107,13 @@ describe('audit trail page and API token administration', () => {
     const page2 = [...(await (await analyst.get('/audit?page=2')).text()).matchAll(/id="event-(\d+)"/g)].map((m) =>
       Number(m[1]),
     )
-    // The partnership's events, newest first, 50 a page (ids are the instance's chain, so not 1…total).
-    const newest = (await (await onlyPartnership(services)).audit.list({ newestFirst: true, limit: 100 })).map(
-      (e) => e.id,
-    )
+    // The partnership's events, newest first, 50 a page (ids are the instance's chain, so not 1…total); the death
+    // review register's are left out for the analyst, who does not hold the register (src/reviews/).
+    const newest = (
+      await (
+        await onlyPartnership(services)
+      ).audit.list({ newestFirst: true, limit: 100, excludeEntityTypePrefix: 'death-review' })
+    ).map((e) => e.id)
     assert.equal(page1.length, Math.min(50, total))
     assert.deepEqual(page1, newest.slice(0, 50))
     if (total > 50) assert.equal(page2[0], newest[50])

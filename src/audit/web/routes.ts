@@ -99,6 +99,11 @@ export function auditTrailRoutes(deps: {
   readonly chain: ChainCheck
   readonly signInEvents: SignInEvents
   readonly guard: readonly express.RequestHandler[]
+  /**
+   * A compartment's events to leave out for this viewer (an entity type prefix, e.g. `death-review`), or null to show
+   * everything: the death review register's events are shown only to those who hold the register.
+   */
+  readonly hiddenEntityTypePrefix?: (res: express.Response) => Promise<string | null>
 }): express.Router {
   const signIn = deps.signInEvents
   const router = express.Router()
@@ -123,6 +128,7 @@ export function auditTrailRoutes(deps: {
       if (from && to && from > to) fieldErrors.to = { text: 'The to date must be the same as or after the from date' }
       for (const [field, error] of Object.entries(fieldErrors)) errors.push({ text: error.text, href: `#${field}` })
 
+      const hidden = deps.hiddenEntityTypePrefix ? await deps.hiddenEntityTypePrefix(res) : null
       const events =
         errors.length > 0
           ? []
@@ -131,6 +137,7 @@ export function auditTrailRoutes(deps: {
               limit: AUDIT_PAGE_SIZE + 1,
               offset: (query.page - 1) * AUDIT_PAGE_SIZE,
               ...(query.entityType ? { entityType: query.entityType } : {}),
+              ...(hidden ? { excludeEntityTypePrefix: hidden } : {}),
               ...(query.actor ? { actor: query.actor } : {}),
               ...(query.action ? { actions: query.action === SIGN_IN_EVENTS ? signIn.actions : [query.action] } : {}),
               ...(from ? { occurredFrom: `${from}T00:00:00.000Z` } : {}),

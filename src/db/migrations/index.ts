@@ -24,6 +24,7 @@ import { tensionsCentresRetentionMigration } from './0032-tensions-centres-reten
 import { annualReportMigration } from './0028-annual-report.ts'
 import { preventAndEngagementMigration } from './0031-prevent-and-engagement.ts'
 import { meetingsMigration } from './0027-meetings.ts'
+import { deathReviewsMigration } from './0030-death-reviews.ts'
 import { actionReturnsMigration } from './0020-action-returns.ts'
 import { serviceReturnsMigration } from './0021-service-returns.ts'
 import { strategicAssessmentMigration } from './0019-strategic-assessment.ts'
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '0028-annual-report': annualReportMigration,
   '0031-prevent-and-engagement': preventAndEngagementMigration,
   '0027-meetings': meetingsMigration,
+  '0030-death-reviews': deathReviewsMigration,
 }

@@ -39,3 +39,5 @@ export const retentionViews = path.join(src, 'retention', 'views')
 export const registersViews = path.join(src, 'registers', 'views')
 /** The board's meetings, decisions, attendance and packs, named `meetings/…` (src/board/views/). */
 export const meetingViews = path.join(src, 'board', 'views')
+/** The death review register (behind its compartment), named `reviews/…`. */
+export const reviewViews = path.join(src, 'reviews', 'views')

@@ -22,6 +22,7 @@ import {
   retentionViews,
   registersViews,
   meetingViews,
+  reviewViews,
 } from './feature-views.ts'
 
 export interface NunjucksOptions {
@@ -59,6 +60,7 @@ export function createNunjucksEnvironment(options: NunjucksOptions = {}): nunjuc
       retentionViews,
       registersViews,
       meetingViews,
+      reviewViews,
     ],
     {
       noCache: options.watch ?? false,
