@@ -727,6 +727,7 @@ export function createPartnershipServices(
     crimeFigureProvider(crimeHeadlinesOf),
     tensions.figures,
     registers.preventFigures,
+    reviews.figures,
   ]
   const yearFigures = (year: string) => figureCatalogue(figureProviders, year)
   // The annual report builder (src/annual-report/): its figures from the catalogue, its generated parts from the

@@ -1,3 +1,5 @@
+import { documentFormatOf, sendDownload } from '../documents/send-document.ts'
+import type { PdfPrinter } from '../documents/pdf-printer.ts'
 import express, { type Request, type Response } from 'express'
 import { can } from '../accounts/permissions.ts'
 import type { AccountService } from '../accounts/account-service.ts'
@@ -15,6 +17,8 @@ import { londonTime, type AnnualReportService, type Editor } from './annual-repo
 export interface AnnualReportRoutesOptions {
   readonly annualReport: AnnualReportService
   readonly accounts: Pick<AccountService, 'log'>
+  /** Prints the PDF and draws the DOCX's charts (src/documents/pdf-printer.ts). */
+  readonly printer: PdfPrinter
 }
 
 const YEAR = /^FY\d{4}-\d{2}$/
@@ -422,6 +426,27 @@ export function annualReportRoutes(options: AnnualReportRoutesOptions): express.
   })
 
   // ---- Public (no sign-in): the latest publication only ------------------------------------------------------------
+  // The report as a standalone HTML file, a tagged PDF or a DOCX (src/documents/): the partnership's version (a draft
+  // says so on every page), and the public's, which is only ever the latest publication.
+  router.get('/annual-report/:year/download/:format', ...view, async (req, res, next) => {
+    const user = editor(res)
+    const year = yearOf(req)
+    const format = documentFormatOf(req.params.format)
+    if (!user || !year || !format) return next()
+    const doc = await annualReport.document(user, year, 'partnership')
+    if (doc === null) return next()
+    await sendDownload(res, doc, format, { printer: options.printer })
+  })
+
+  router.get('/public/annual-report/:year/download/:format', async (req, res, next) => {
+    const year = yearOf(req)
+    const format = documentFormatOf(req.params.format)
+    if (!year || !format) return next()
+    const published = await annualReport.published(year)
+    if (published === null) return next()
+    await sendDownload(res, published.document, format, { printer: options.printer, public: true })
+  })
+
   router.get('/public/annual-report/:year', async (req, res, next) => {
     const year = yearOf(req)
     if (!year) return next()

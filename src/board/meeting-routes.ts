@@ -1,3 +1,5 @@
+import { documentFormatOf, sendDownload } from '../documents/send-document.ts'
+import type { PdfPrinter } from '../documents/pdf-printer.ts'
 import express, { type Request, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
 import { can } from '../accounts/permissions.ts'
@@ -25,6 +27,8 @@ export interface MeetingRoutesDeps {
   readonly packs: AgendaPacks
   readonly scrutiny: ScrutinyPacks
   readonly accounts: Pick<AccountService, 'log'>
+  /** Prints the packs as PDF and draws the DOCX's charts (src/documents/pdf-printer.ts). */
+  readonly printer: PdfPrinter
   /** Today's date in England, for the year the attendance and scrutiny links open on. */
   readonly today?: () => string
 }
@@ -463,6 +467,31 @@ export function meetingRoutes(deps: MeetingRoutesDeps): express.Router {
       res.type('text/csv; charset=utf-8')
       res.attachment(`attendance-${year}.csv`)
       res.send(attendanceCsv(year, bodies))
+    }),
+  )
+
+  // The agenda pack and the scrutiny pack as a standalone HTML file, a tagged PDF or a DOCX (src/documents/).
+  router.get(
+    '/board/meetings/:id/pack/download/:format',
+    viewGuard,
+    handle(async (req, res) => {
+      const format = documentFormatOf(req.params.format)
+      if (!format) throw new MeetingNotFound()
+      const id = idParam(req)
+      await meetings.page(userOf(res), id)
+      const pack = await deps.packs.agendaPack(id, { exempt: false, draftMinutes: can(userOf(res), 'board:edit') })
+      await sendDownload(res, pack, format, { printer: deps.printer })
+    }),
+  )
+
+  router.get(
+    '/board/scrutiny/:year/download/:format',
+    viewGuard,
+    handle(async (req, res) => {
+      const format = documentFormatOf(req.params.format)
+      if (!format) throw new MeetingNotFound()
+      const pack = await deps.scrutiny.scrutinyPack(userOf(res), yearParam(req))
+      await sendDownload(res, pack, format, { printer: deps.printer })
     }),
   )
 

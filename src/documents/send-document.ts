@@ -2,7 +2,7 @@ import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
 import type { PrintableDocument } from './document.ts'
 import { documentDocx } from './document-docx.ts'
 import { documentHtml } from './document-html.ts'
-import type { PdfPrinter } from './pdf-printer.ts'
+import { ChromiumMissingError, type PdfPrinter } from './pdf-printer.ts'
 
 /**
  * Sending a printed document from a route: the right content type, a safe file name, and caching that fits who may
@@ -97,4 +97,30 @@ export async function sendPrintable(
     name: options.name ?? doc.title,
     ...(options.public === undefined ? {} : { public: options.public }),
   })
+}
+
+/** The formats a download route offers, read from its `:format` part; anything else is not a page (404). */
+export function documentFormatOf(text: unknown): DocumentFormat | null {
+  return text === 'html' || text === 'pdf' || text === 'docx' ? text : null
+}
+
+/**
+ * A download route's answer: the document in the format asked for, or, when this machine has no Chromium to print
+ * with, 503 with what to install (the HTML download still works). The one place routes turn the printer's missing
+ * browser into "not available" rather than a server error.
+ */
+export async function sendDownload(
+  res: DocumentResponse & { status(code: number): unknown; type(type: string): unknown; send(body: string): unknown },
+  doc: PrintableDocument,
+  format: DocumentFormat,
+  options: { readonly printer: PdfPrinter; readonly public?: boolean },
+): Promise<void> {
+  try {
+    await sendPrintable(res, doc, format, options)
+  } catch (error) {
+    if (!(error instanceof ChromiumMissingError)) throw error
+    res.status(503)
+    res.type('text/plain; charset=utf-8')
+    res.send(`${error.message}. The HTML download does not need it.`)
+  }
 }

@@ -434,6 +434,7 @@ function partnershipRouter(
       packs: scoped.meetings.packs,
       scrutiny: scoped.meetings.scrutiny,
       accounts,
+      printer: services.printer,
     }),
   )
   // The death review register behind its compartment (src/reviews/): 404 outside it, step-up within 15 minutes.
@@ -474,7 +475,7 @@ function partnershipRouter(
     }),
   )
   // The annual report builder and its public page (src/annual-report/: annual-report:view, :edit, :publish).
-  router.use(annualReportRoutes({ annualReport: scoped.annualReport, accounts }))
+  router.use(annualReportRoutes({ annualReport: scoped.annualReport, accounts, printer: services.printer }))
   // The plan's landing page, the strategy and its priorities, KPIs linked to them (src/plan/: plan:view, plan:edit).
   router.use(
     strategyRoutes({

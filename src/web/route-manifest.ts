@@ -660,6 +660,31 @@ export const routeManifest: readonly RouteAccess[] = [
     sample: { own: '/board/attendance/FY2017-18.csv' },
   },
   { method: 'GET', path: '/board/scrutiny/:year', access: 'board:view', sample: { own: '/board/scrutiny/FY2017-18' } },
+  // The packs and the annual report as files (src/documents/): the samples ask for the HTML, which needs no Chromium.
+  {
+    method: 'GET',
+    path: '/board/scrutiny/:year/download/:format',
+    access: 'board:view',
+    sample: { own: '/board/scrutiny/FY2017-18/download/html' },
+  },
+  {
+    method: 'GET',
+    path: '/board/meetings/:id/pack/download/:format',
+    access: 'board:view',
+    sample: { own: '/board/meetings/{meeting}/pack/download/html' },
+  },
+  {
+    method: 'GET',
+    path: '/annual-report/:year/download/:format',
+    access: 'annual-report:view',
+    sample: { own: '/annual-report/FY2017-18/download/html' },
+  },
+  {
+    method: 'GET',
+    path: '/public/annual-report/:year/download/:format',
+    access: 'public',
+    sample: { own: '/public/annual-report/FY2017-18/download/html' },
+  },
   // The death review register (src/reviews/review-routes.ts), behind its compartment: 404 to everyone outside it, a
   // step-up (two-step within 15 minutes) inside it. The demo administrator holds the register; DARDR-2017-02 is the
   // demo's case led by Birmingham.
