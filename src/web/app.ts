@@ -58,6 +58,7 @@ import { numberCheckRoutes } from '../annual-report/number-check-routes.ts'
 import { tensionRoutes } from '../registers/tension-routes.ts'
 import { reportingCentreRoutes } from '../registers/reporting-centre-routes.ts'
 import { retentionRoutes } from '../retention/retention-routes.ts'
+import { reportsHubRoutes } from './reports-hub.ts'
 import { annualReportRoutes } from '../annual-report/annual-report-routes.ts'
 import { preventRoutes } from '../registers/prevent-routes.ts'
 
@@ -290,10 +291,17 @@ function partnershipRouter(
               text: 'Dashboard',
               active: path === '/dashboard' || path.startsWith('/kpis/'),
             },
+            // The performance report, the annual report, the packs, Appendix A and the imports: one item, one page
+            // (src/web/reports-hub.ts), so that the menu keeps to one row with the board and the registers.
             {
-              href: `${base}/reports/performance`,
-              text: 'Performance report',
-              active: path.startsWith('/reports/performance') || path.startsWith('/publication/'),
+              href: `${base}/reports`,
+              text: 'Reports',
+              active:
+                path === '/reports' ||
+                path.startsWith('/reports/') ||
+                path.startsWith('/publication/') ||
+                path.startsWith('/annual-report') ||
+                path.startsWith('/imports'),
             },
             ...(can(res.locals.currentUser, 'return:view', { agencyId: res.locals.currentUser.agencyId }) ||
             can(res.locals.currentUser, 'return:view')
@@ -321,9 +329,6 @@ function partnershipRouter(
             ...(can(res.locals.currentUser, 'board:view')
               ? [{ href: `${base}/board`, text: 'Board', active: path === '/board' || path.startsWith('/board/') }]
               : []),
-            ...(can(res.locals.currentUser, 'annual-report:view')
-              ? [{ href: `${base}/annual-report`, text: 'Annual report', active: path.startsWith('/annual-report') }]
-              : []),
             // The statutory registers (src/registers/): Prevent and Channel, engagement, and the others.
             ...(can(res.locals.currentUser, 'statutory:view')
               ? [
@@ -334,19 +339,13 @@ function partnershipRouter(
                   },
                 ]
               : []),
-            // Loading figures, for those who may: the page was linked from nowhere.
-            ...(can(res.locals.currentUser, 'import:run')
-              ? [{ href: `${base}/imports`, text: 'Imports', active: path.startsWith('/imports') }]
-              : []),
           ]
         : []),
-      // The public report of the latest published year: the home page, for everybody.
-      // "Public" shown, "Public report" heard (as "Compare" below): the menu keeps to one row with Plan and Funding.
-      {
-        href: base || '/',
-        html: res.locals.currentUser ? 'Public<span class="govuk-visually-hidden"> report</span>' : 'Public report',
-        active: path === '/' || path.startsWith('/public/'),
-      },
+      // The public report of the latest published year, the home page: in the menu before signing in; once signed in,
+      // from the Reports page (src/web/reports-hub.ts), so that the menu keeps to one row.
+      ...(res.locals.currentUser
+        ? []
+        : [{ href: base || '/', text: 'Public report', active: path === '/' || path.startsWith('/public/') }]),
       ...(mayCompare(res.locals.currentUser) ? [compareItem(false)] : []),
       // Users, agencies, API tokens, the audit trail, partnerships: one "Admin" item (src/accounts/web/admin-menu.ts).
       ...accountNavigation(req, res),
@@ -475,6 +474,7 @@ function partnershipRouter(
     }),
   )
   // The annual report builder and its public page (src/annual-report/: annual-report:view, :edit, :publish).
+  router.use(reportsHubRoutes(accounts))
   router.use(annualReportRoutes({ annualReport: scoped.annualReport, accounts, printer: services.printer }))
   // The plan's landing page, the strategy and its priorities, KPIs linked to them (src/plan/: plan:view, plan:edit).
   router.use(

@@ -55,21 +55,23 @@ describe('the menu', () => {
   })
   after(() => app.stop())
 
-  it('links to the imports page for those who may import, and only for them', async () => {
+  it('links to the imports page from the Reports page for those who may import, and only for them', async () => {
     for (const role of ROLES) {
-      const links = menu(await (await (await app.signedIn(role)).get('/dashboard')).text())
-      const mayImport = can({ role, instanceAdministrator: false } as never, 'import:run')
-      assert.equal(
-        links.some(([href, text]) => href === '/imports' && text === 'Imports'),
-        mayImport,
+      const user = await app.signedIn(role)
+      const links = menu(await (await user.get('/dashboard')).text())
+      assert.ok(
+        links.some(([href, text]) => href === '/reports' && text === 'Reports'),
         `${role}: ${JSON.stringify(links)}`,
       )
+      const hub = await (await user.get('/reports')).text()
+      const mayImport = can({ role, instanceAdministrator: false } as never, 'import:run')
+      assert.equal(/id="report-links"[^]*href="\/imports"/.test(hub), mayImport, role)
     }
     // Independently of the policy's table: the analyst imports, the viewer does not.
-    const analyst = menu(await (await (await app.signedIn('partnership-analyst')).get('/dashboard')).text())
-    assert.ok(analyst.some(([href]) => href === '/imports'))
-    const viewer = menu(await (await (await app.signedIn('viewer')).get('/dashboard')).text())
-    assert.ok(!viewer.some(([href]) => href === '/imports'))
+    const analyst = await (await (await app.signedIn('partnership-analyst')).get('/reports')).text()
+    assert.match(analyst, /href="\/imports"/)
+    const viewer = await (await (await app.signedIn('viewer')).get('/reports')).text()
+    assert.doesNotMatch(viewer, /href="\/imports"/)
   })
 
   it('fits one row of a 1280px laptop for every role, with administration and the account grouped', async () => {

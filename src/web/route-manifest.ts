@@ -659,6 +659,8 @@ export const routeManifest: readonly RouteAccess[] = [
     access: 'board:view',
     sample: { own: '/board/attendance/FY2017-18.csv' },
   },
+  // The menu's Reports page (src/web/reports-hub.ts): links to what the person may read.
+  { method: 'GET', path: '/reports', access: 'report:view' },
   { method: 'GET', path: '/board/scrutiny/:year', access: 'board:view', sample: { own: '/board/scrutiny/FY2017-18' } },
   // The packs and the annual report as files (src/documents/): the samples ask for the HTML, which needs no Chromium.
   {
