@@ -501,7 +501,26 @@ function partnershipRouter(
   // The board, its groups and seats, the s.5 check and Appendix B (src/board/: board:view, board:edit).
   router.use(boardRoutes({ board: scoped.board, accounts }))
   // The statutory registers' landing page, Prevent and Channel, engagement (src/registers/): statutory:view, :edit.
-  router.use(preventRoutes({ prevent: scoped.registers.prevent, accounts, uploadDirectory: shared.uploads.directory }))
+  router.use(
+    preventRoutes({
+      prevent: scoped.registers.prevent,
+      accounts,
+      uploadDirectory: shared.uploads.directory,
+      // The other registers on the landing page. Not the death reviews: whether one exists is the compartment's.
+      moreRegisters: [
+        {
+          href: '/registers/tensions',
+          title: 'Community tensions',
+          description: 'The monthly log and assessment by ward, with its trend, and the Community Cohesion Forum.',
+        },
+        {
+          href: '/registers/reporting-centres',
+          title: 'Hate-crime reporting centres',
+          description: 'Third-party reporting centres: coverage by ward, checks due, reports taken and passed on.',
+        },
+      ],
+    }),
+  )
   // Police recorded crime: the partnership's overview (report:view) and the crime imports (import:run).
   router.use(
     crimeWebRoutes({
