@@ -25,7 +25,8 @@ export function reportsHubRoutes(accounts: Pick<AccountService, 'log'>): express
             {
               href: `${base}/annual-report`,
               text: 'Annual report',
-              description: 'The year’s report, built from the data, every number checked; its approval and publication.',
+              description:
+                'The year’s report, built from the data, every number checked; its approval and publication.',
             },
           ]
         : []),
