@@ -173,6 +173,37 @@ export function agencyRemoval(context: AccountContext) {
             .where('id', '=', action.id)
             .execute()
         }
+        // Seats on the board or a group held for the agency, and meeting actions given to it, stay the partnership's
+        // record (the seat keeps its organisation's name), without the link to the agency.
+        for (const [table, entityType] of [
+          ['board_memberships', 'board-membership'],
+          ['board_meeting_actions', 'board-meeting-action'],
+        ] as const) {
+          const linked = await trx
+            .selectFrom(table)
+            .select(['id', 'version'])
+            .where('agency_id', '=', agencyId)
+            .execute()
+          for (const row of linked)
+            events.push({
+              actor: who,
+              action: 'update',
+              entityType,
+              entityKey: String(row.id),
+              before: { agencyId, version: row.version },
+              after: { agencyId: null, version: row.version + 1 },
+            })
+          await trx
+            .updateTable(table)
+            .set((eb) => ({
+              agency_id: null,
+              version: eb('version', '+', 1),
+              updated_at: clock.now().toISOString(),
+              updated_by: who,
+            }))
+            .where('agency_id', '=', agencyId)
+            .execute()
+        }
         for (const token of tokens)
           gone('api-token', String(token.id), { name: token.name, prefix: token.token_prefix })
         await trx.deleteFrom('api_tokens').where('agency_id', '=', agencyId).execute()

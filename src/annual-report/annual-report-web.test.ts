@@ -4,12 +4,13 @@ import { onlyPartnership } from '../../test/support/partnership.ts'
 import { testDialects } from '../../test/support/databases.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import { TestBrowser } from '../accounts/web/test-client.ts'
-import { addApprovalDecision, clearAnnualReports } from './testing/annual-report-fixtures.ts'
+import { addApprovalDecision, clearAnnualReports, clearApprovalDecisions } from './testing/annual-report-fixtures.ts'
 
 /**
- * The annual report over HTTP, on the demo (its 2017-18 report, rebuilt from the seed, is in review; the demo holds
- * 2017-18's KPI figures): after a look at the demo's report it is cleared, and a 2017-18 report is started from the
- * template and worked on by two people (the demo's analyst and administrator). The tests run in order on one app.
+ * The annual report over HTTP, on the demo (its 2017-18 report, rebuilt from the seed, approved at the board's June
+ * 2018 meeting and published; the demo holds 2017-18's KPI figures): after a look at the demo's report it is cleared
+ * with the board's decision approving it, and a 2017-18 report is started from the template and worked on by two
+ * people (the demo's analyst and administrator). The tests run in order on one app.
  */
 const YEAR = 'FY2017-18'
 const PAGE = `/annual-report/${YEAR}`
@@ -51,11 +52,12 @@ for (const dialect of testDialects())
     })
     after(() => app.stop())
 
-    it('lists the demo’s 2017-18 report in review, in the menu of those who may read it', async () => {
+    it('lists the demo’s 2017-18 report, published, on the Reports page of those who may read it', async () => {
       const html = decode(await (await analyst.get('/annual-report')).text())
       assert.ok(html.includes('Safer Wolverhampton Partnership Annual Report 2017-2018'))
-      assert.match(html, /In review/)
-      assert.ok(html.includes('<a class="govuk-service-navigation__link" href="/annual-report"'), 'the menu item')
+      assert.match(html, /Published/)
+      assert.match(await (await analyst.get('/reports')).text(), /id="report-links"[^]*href="\/annual-report"/)
+      assert.doesNotMatch(await (await (await app.signedIn('viewer')).get('/reports')).text(), /href="\/annual-report"/)
       const viewer = await app.signedIn('viewer')
       assert.equal((await viewer.get('/annual-report')).status, 403)
       assert.equal((await new TestBrowser(app.base).get('/annual-report')).status, 303)
@@ -66,7 +68,9 @@ for (const dialect of testDialects())
     })
 
     it('starts a report from the template, and refuses a year twice', async () => {
-      await clearAnnualReports((await onlyPartnership(app.services)).database)
+      const database = (await onlyPartnership(app.services)).database
+      await clearAnnualReports(database)
+      await clearApprovalDecisions(database)
       const started = await analyst.post('/annual-report', { _csrf: csrfA, year: YEAR })
       assert.equal(started.status, 303)
       assert.equal(started.headers.get('location'), PAGE)

@@ -134,7 +134,8 @@ for (const dialect of testDialects()) {
     it('gives each figure a key of the agreed shape, once', () => {
       const keys = figures.map((f) => f.key)
       assert.equal(new Set(keys).size, keys.length)
-      for (const key of keys) assert.match(key, /^(kpi|budget|register):[a-z0-9-]+(:[a-z0-9-]+)?:FY\d{4}-\d{2}$/, key)
+      for (const key of keys)
+        assert.match(key, /^(kpi:|budget:|register:)[a-z0-9-]+(:[a-z0-9-]+){0,3}:FY\d{4}-\d{2}$/, key)
       for (const figure of figures) {
         assert.ok(figure.label && figure.period && figure.source && figure.sentence, figure.key)
         assert.ok(figure.subjectWords.length > 0, figure.key)

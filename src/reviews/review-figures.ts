@@ -29,6 +29,9 @@ export function reviewFigures(
 ): FigureProvider {
   return async (year) => {
     const counts = await countsFor(year)
+    // A year with nothing in the register gives no figures, rather than a row of noughts the report would bind as
+    // "no notifications": the register cannot tell a quiet year from one before it was kept.
+    if (Object.values(counts).every((n) => n === 0)) return []
     const period = yearWords(year)
     const source = 'Death review register (saferhub)'
     const figure = (key: string, label: string, value: number, words: string, subject: string[]): Figure => {

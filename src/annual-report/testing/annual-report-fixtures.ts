@@ -98,3 +98,13 @@ export async function clearAnnualReports(database: ScopedDatabase): Promise<void
   ] as const)
     await database.db.deleteFrom(table).execute()
 }
+
+/**
+ * Removes the board's decisions approving an annual report (the demo's June 2018 meeting has one), and their links,
+ * so that a test can start from "no decision yet".
+ */
+export async function clearApprovalDecisions(database: ScopedDatabase): Promise<void> {
+  const decisions = database.db.selectFrom('board_decisions').select('id').where('kind', '=', 'annual-report-approval')
+  await database.db.deleteFrom('board_decision_links').where('decision_id', 'in', decisions).execute()
+  await database.db.deleteFrom('board_decisions').where('kind', '=', 'annual-report-approval').execute()
+}
