@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely'
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
-import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { BoardGroupsTable, BoardMembershipsTable, Sector } from './board-tables.ts'
+import { listPartnershipAgencies } from '../db/partnership-agencies.ts'
 
 /** The board (`kind = 'board'`) or a group under it. */
 export interface BoardGroup {
@@ -245,20 +245,7 @@ export function createBoardRepository(database: Database): BoardRepository {
     listMemberships: (groupId) => memberships(db, groupId),
     getMembership: (id) => membership(db, id),
 
-    async listAgencies() {
-      // Agencies are the instance's; the partnership's are those linked to it (as the returns list them).
-      const partnershipId = partnershipIdOf(database)
-      let query = db.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name')
-      if (partnershipId !== null) {
-        query = query.where('id', 'in', (eb) =>
-          eb
-            .selectFrom('partnership_agencies')
-            .select('partnership_agencies.agency_id')
-            .where('partnership_agencies.partnership_id', '=', partnershipId),
-        )
-      }
-      return query.execute()
-    },
+    listAgencies: () => listPartnershipAgencies(database),
 
     async actionsWithGroups() {
       const rows = await db

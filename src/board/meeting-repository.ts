@@ -1,7 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
-import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { BoardDecisionsTable, BoardMeetingsTable, DecisionKind } from './board-tables.ts'
 import type {
   AgendaItemsTable,
@@ -11,6 +10,7 @@ import type {
   MinutesTable,
   PaperKind,
 } from './meeting-tables.ts'
+import { listPartnershipAgencies } from '../db/partnership-agencies.ts'
 
 export type MeetingRow = Selectable<BoardMeetingsTable>
 export type DecisionRow = Selectable<BoardDecisionsTable>
@@ -161,19 +161,7 @@ export function createMeetingRepository(database: Database) {
         .where('subject', '=', subject)
         .executeTakeFirst(),
     /** The agencies linked to the partnership, for an action's agency. */
-    async agencies(): Promise<{ id: number; code: string; name: string }[]> {
-      const partnershipId = partnershipIdOf(database)
-      let q = db.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name')
-      if (partnershipId !== null) {
-        q = q.where('id', 'in', (eb) =>
-          eb
-            .selectFrom('partnership_agencies')
-            .select('partnership_agencies.agency_id')
-            .where('partnership_agencies.partnership_id', '=', partnershipId),
-        )
-      }
-      return q.execute()
-    },
+    agencies: () => listPartnershipAgencies(database),
 
     // ---- Inside a unit of work ------------------------------------------------------------------------------
     readBodies: (uow: UnitOfWork) => bodies(uow.trx),

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
-import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import type { Pence } from '../domain/money.ts'
 import type { OutputKind, ServiceAgreement, ServiceStatus, SpendKind } from './funding-tables.ts'
+import { listPartnershipAgencies } from '../db/partnership-agencies.ts'
 
 /**
  * The rows of commissioned services: providers, services, what each was awarded and paid, its outputs and their
@@ -286,19 +286,7 @@ export function createServiceRepository(database: Database) {
     },
 
     /** The partnership's agencies (those linked to it), for choosing the agency that reports for a provider. */
-    async listAgencies(): Promise<Named[]> {
-      const partnershipId = partnershipIdOf(database)
-      let query = db.selectFrom('agencies').select(['id', 'name']).orderBy('name')
-      if (partnershipId !== null) {
-        query = query.where('id', 'in', (eb) =>
-          eb
-            .selectFrom('partnership_agencies')
-            .select('partnership_agencies.agency_id')
-            .where('partnership_agencies.partnership_id', '=', partnershipId),
-        )
-      }
-      return query.execute()
-    },
+    listAgencies: (): Promise<Named[]> => listPartnershipAgencies(database),
 
     listPriorities: (): Promise<Named[]> =>
       db.selectFrom('strategic_priorities').select(['id', 'name']).orderBy('position').orderBy('id').execute(),

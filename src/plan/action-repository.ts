@@ -2,9 +2,9 @@ import type { CompiledQuery, Selectable } from 'kysely'
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import { compiledOnce } from '../db/compiled-once.ts'
 import type { Database } from '../db/database.ts'
-import { partnershipIdOf } from '../db/partnership-scope.ts'
 import { CLOSED_STATUSES } from './action-overdue.ts'
 import type { ActionStatus, PlanActionsTable } from './plan-tables.ts'
+import { listPartnershipAgencies } from '../db/partnership-agencies.ts'
 
 /** A milestone of an action, in the order the plan gives them. */
 export interface Milestone {
@@ -262,20 +262,7 @@ export function createActionRepository(database: Database): ActionRepository {
       }
     },
 
-    async listAgencies() {
-      // Agencies are the instance's; the partnership's are those linked to it (as the returns list them).
-      const partnershipId = partnershipIdOf(database)
-      let query = db.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name')
-      if (partnershipId !== null) {
-        query = query.where('id', 'in', (eb) =>
-          eb
-            .selectFrom('partnership_agencies')
-            .select('partnership_agencies.agency_id')
-            .where('partnership_agencies.partnership_id', '=', partnershipId),
-        )
-      }
-      return query.execute()
-    },
+    listAgencies: () => listPartnershipAgencies(database),
 
     async openActionDates(filter = {}) {
       openEverywhere ??= openActions().compile()

@@ -1,13 +1,13 @@
 import type { Kysely, Selectable, Updateable } from 'kysely'
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
-import { partnershipIdOf } from '../db/partnership-scope.ts'
 import type { DatabaseSchema } from '../db/schema.ts'
 import type { IndicatorValue } from '../domain/indicator.ts'
 import type { PeriodId } from '../domain/period.ts'
 import { toValue, valueColumns } from '../performance/performance-repository.ts'
 import type { ReturnStatus } from './return-transitions.ts'
 import type { AgencyReturnsTable, ReturnItemsTable, ReturnPeriodsTable } from './tables.ts'
+import { listPartnershipAgencies } from '../db/partnership-agencies.ts'
 
 export type { ReturnStatus } from './return-transitions.ts'
 
@@ -208,20 +208,10 @@ export function createReturnsRepository(database: Database): ReturnsRepository {
 
   return {
     async listAgencies() {
-      // Agencies are the instance's; a partnership's returns are those of the agencies linked to it. Without this,
-      // another partnership's agency (its code in a return's address) answered 403 where an unknown one is 404.
-      const partnershipId = partnershipIdOf(database)
-      let query = db.selectFrom('agencies').select(['id', 'code', 'name']).orderBy('name')
-      if (partnershipId !== null) {
-        query = query.where('id', 'in', (eb) =>
-          eb
-            .selectFrom('partnership_agencies')
-            .select('partnership_agencies.agency_id')
-            .where('partnership_agencies.partnership_id', '=', partnershipId),
-        )
-      }
-      const rows = await query.execute()
-      // With the owner names, which decide the KPIs each agency owns (src/accounts/data-owner-names.ts).
+      // A partnership's returns are those of the agencies linked to it (another partnership's agency, its code in a
+      // return's address, must be 404 as an unknown one is), with the owner names, which decide the KPIs each agency
+      // owns (src/accounts/data-owner-names.ts).
+      const rows = await listPartnershipAgencies(database)
       const names = await db.selectFrom('agency_owner_names').select(['agency_id', 'name']).orderBy('id').execute()
       return rows.map((a) => ({ ...a, ownerNames: names.filter((n) => n.agency_id === a.id).map((n) => n.name) }))
     },

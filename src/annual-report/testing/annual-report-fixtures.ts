@@ -85,7 +85,7 @@ export async function addApprovalDecision(
 }
 
 /** Removes every annual report (the demo's too), children first, for a test that makes its own. */
-export async function clearAnnualReports(database: ScopedDatabase): Promise<void> {
+export async function clearAnnualReports(database: Pick<ScopedDatabase, 'db'>): Promise<void> {
   for (const table of [
     'annual_report_publications',
     'annual_report_frozen_figures',

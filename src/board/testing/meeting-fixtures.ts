@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.ts'
 import type { MeetingService } from '../meeting-service.ts'
+import { clearAnnualReports } from '../../annual-report/testing/annual-report-fixtures.ts'
 
 const STAMP = { created_at: '2017-04-01T00:00:00.000Z', updated_at: '2017-04-01T00:00:00.000Z', updated_by: 'test' }
 
@@ -132,17 +133,7 @@ export async function clearBoard(database: Database): Promise<void> {
   // What other features keep of the board's: the annual report's approvals and publications (each names a decision;
   // the demo's report is approved at the June 2018 meeting) go with it, the registers' links to meetings and groups
   // are emptied.
-  for (const table of [
-    'annual_report_publications',
-    'annual_report_frozen_figures',
-    'annual_report_case_studies',
-    'annual_report_comments',
-    'annual_report_block_locks',
-    'annual_report_blocks',
-    'annual_report_chapters',
-    'annual_reports',
-  ] as const)
-    await database.db.deleteFrom(table).execute()
+  await clearAnnualReports(database)
   await database.db.updateTable('tension_assessments').set({ meeting_id: null }).execute()
   await database.db.updateTable('prevent_meetings').set({ board_meeting_id: null }).execute()
   await database.db.updateTable('prevent_arrangements').set({ board_group_id: null }).execute()
