@@ -2,7 +2,8 @@ import type { Browser, Page } from '@playwright/test'
 import { expect, recordVisitedPages, signInOn, test } from './fixtures.ts'
 
 /**
- * The annual report builder, on the demo: its 2017-18 report (the seed's, rebuilt, in review) read, then a report of
+ * The annual report builder, on the demo: its 2017-18 report (the seed's, rebuilt, approved at the board's June 2018
+ * meeting and published) read, then a report of
  * a year no other spec uses (2020-21) started from the template and edited by two people at once, each in a browser
  * context of their own: the first to open a block holds it, the other is told who and since when; after the save the
  * other may open it. Every page either browser is sent is checked with axe (e2e/fixtures.ts).
@@ -39,7 +40,7 @@ test('the demo’s report: the seed rebuilt, the data’s figures where the seed
   await page.goto('/annual-report')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Annual report')
   await page.getByRole('link', { name: 'Safer Wolverhampton Partnership Annual Report 2017-2018' }).click()
-  await expect(page.locator('#report-state')).toHaveText('In review')
+  await expect(page.locator('#report-state')).toHaveText('Published')
   await expect(page.getByRole('heading', { level: 2, name: 'Violence Prevention' })).toBeVisible()
   // The seed printed 16.5%; the data gives 15.7% (30 on a baseline of 191).
   await expect(page.getByText(/rose by 30 offences \(15\.7%\)/)).toBeVisible()
