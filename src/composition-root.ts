@@ -25,6 +25,8 @@ import { createPerformanceImportService } from './performance/import-service.ts'
 import type { ImportReader } from './performance/import/read-in-worker.ts'
 import { createPerformanceRepository } from './performance/performance-repository.ts'
 import { buildPerformanceReport } from './domain/build-performance-report.ts'
+import { nextFinancialYear } from './domain/budget.ts'
+import { financialYearDates } from './domain/period.ts'
 import { createPerformanceReportService } from './reports/performance-report-service.ts'
 import { createCrimeRepository } from './crime/crime-repository.ts'
 import { geographyLoader } from './crime/geography/lookup-files.ts'
@@ -68,7 +70,7 @@ import { createAppendixARepository } from './funding/appendix-a-repository.ts'
 import { createAppendixAService } from './funding/appendix-a-service.ts'
 import { createAnnualReportRepository } from './annual-report/annual-report-repository.ts'
 import { createAnnualReportService } from './annual-report/annual-report-service.ts'
-import { kpiSeriesOf, nextYear, tableBlock } from './annual-report/annual-report-generated.ts'
+import { kpiSeriesOf, tableBlock } from './annual-report/annual-report-generated.ts'
 import { checkNumbers } from './annual-report/number-check.ts'
 import type { FigureProvider } from './annual-report/figures.ts'
 import { loadDemoAnnualReport } from './annual-report/annual-report-demo.ts'
@@ -746,7 +748,7 @@ export function createPartnershipServices(
     },
     generated: async (part, year, audience) => {
       if (part === 'appendix-a') {
-        const appendix = buildAppendixA(partnership.name, await budget.rows(), nextYear(year), null)
+        const appendix = buildAppendixA(partnership.name, await budget.rows(), nextFinancialYear(year), null)
         return [tableBlock(appendixATable(appendix), `Appendix A: budget allocation ${appendix.yearLabel}`)]
       }
       if (part === 'appendix-c') {
@@ -762,12 +764,13 @@ export function createPartnershipServices(
             ]
           : [tableBlock(summaryTable(report), `Appendix C: performance report ${report.yearLabel}`)]
       }
-      // The seats held on the year's last day (31 March): `FY2017-18` → 2018-03-31.
-      if (part === 'appendix-b') return (await board.appendixBAsOf(`${Number(year.slice(2, 6)) + 1}-03-31`)).blocks
+      // The seats held on the year's last day (31 March).
+      const yearEnd = financialYearDates(year)?.to
+      if (part === 'appendix-b' && yearEnd) return (await board.appendixBAsOf(yearEnd)).blocks
       return [{ kind: 'paragraph', runs: [{ text: 'Appendix B is generated from the board.' }] }]
     },
-    checker: async (text, year) =>
-      checkNumbers(text, await yearFigures(year)).findings.map((finding) => ({
+    checker: async (text, figures) =>
+      checkNumbers(text, figures).findings.map((finding) => ({
         kind: finding.outcome === 'acknowledged' ? 'from-data' : finding.outcome,
         message: `line ${finding.line}: ${finding.message}`,
       })),

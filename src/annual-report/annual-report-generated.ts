@@ -44,9 +44,3 @@ export function kpiSeriesOf(report: PerformanceReport, indicator: string): KpiSe
         }
   return null
 }
-
-/** "FY2017-18" → "FY2018-19": the seed's 2017-18 report prints the next year's budget as its Appendix A. */
-export function nextYear(year: string): string {
-  const start = Number(year.slice(2, 6)) + 1
-  return `FY${start}-${String((start + 1) % 100).padStart(2, '0')}`
-}

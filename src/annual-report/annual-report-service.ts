@@ -6,7 +6,8 @@ import type { DocumentBlock, PrintableDocument } from '../documents/document.ts'
 import type { DisclosureRules } from '../domain/disclosure-control.ts'
 import { londonDate } from '../domain/period.ts'
 import { dateInWords } from '../shared/time-in-words.ts'
-import { nextYear } from './annual-report-generated.ts'
+// The seed's 2017-18 report prints the next year's budget as its Appendix A.
+import { nextFinancialYear as nextYear } from '../domain/budget.ts'
 import { DEFAULT_GLOSSARY, parseGlossary, type GlossaryEntry } from './annual-report-glossary.ts'
 import {
   annualReportDocument,
@@ -187,11 +188,15 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
 
   /**
    * The figures a year's report may bind: the year's, and the next year's too, because a year's report prints the
-   * next year's budget allocation as its Appendix A (the seed's 2017-18 report prints 2018-19's).
+   * next year's budget allocation as its Appendix A (the seed's 2017-18 report prints 2018-19's). `ofYear`: the
+   * year's own, what the number checker compares the text with (read once with the rest, not again for the check).
    */
-  async function liveFigures(year: string): Promise<Map<string, Figure>> {
+  async function liveFigures(year: string): Promise<{ byKey: Map<string, Figure>; ofYear: readonly Figure[] }> {
     const lists = await Promise.all(deps.providers.flatMap((p) => [p(year), p(nextYear(year))]))
-    return new Map(lists.flat().map((f) => [f.key, f]))
+    return {
+      byKey: new Map(lists.flat().map((f) => [f.key, f])),
+      ofYear: lists.filter((_, i) => i % 2 === 0).flat(),
+    }
   }
 
   /** The report assembled as it shows now: frozen figures once approved, live before. */
@@ -331,7 +336,7 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       const uow = readUnit(database)
       const row = await repository.report(uow, year)
       if (row === null) return null
-      const live = await liveFigures(year)
+      const { byKey: live, ofYear } = await liveFigures(year)
       const { report, frozen } = await assemble(row, live)
       const blockIds = report.chapters.flatMap((c) => c.blocks.map((b) => b.id))
       const [locks, comments, decisions, publications] = await Promise.all([
@@ -340,7 +345,8 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         repository.approvalDecisions(uow, year),
         repository.publications(uow, row.id),
       ])
-      const findings = deps.checker && EDITABLE.includes(row.state) ? await deps.checker(reportText(report), year) : []
+      const findings =
+        deps.checker && EDITABLE.includes(row.state) ? await deps.checker(reportText(report), ofYear) : []
       return {
         report,
         locks: locks.filter((l) => lockLive(l, now())),
@@ -361,7 +367,7 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       if (!isYear(year)) return null
       const row = await repository.report(readUnit(database), year)
       if (row === null) return null
-      const { report } = await assemble(row, await liveFigures(year))
+      const { report } = await assemble(row, (await liveFigures(year)).byKey)
       return annualReportDocument(report, { audience })
     },
 
@@ -676,9 +682,9 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       if (row === null) return { outcome: 'not-found' }
       if (row.state !== 'in-review')
         return { outcome: 'invalid', message: 'Send the report for review before approving it' }
-      const live = await liveFigures(year)
+      const { byKey: live, ofYear } = await liveFigures(year)
       const { report } = await assemble(row, live)
-      const findings = deps.checker ? await deps.checker(reportText(report), year) : []
+      const findings = deps.checker ? await deps.checker(reportText(report), ofYear) : []
       const blockers = approvalBlockers(report, findings)
       if (blockers.length > 0)
         return { outcome: 'invalid', message: `The report cannot be approved yet: ${blockers.join('; ')}` }
@@ -867,7 +873,7 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         await repository.updateReport(uow, system, content.year, { state: 'in-review' }, 'send-for-review')
       })
       const row = (await repository.report(readUnit(database), content.year)) as ReportRow
-      const live = await liveFigures(content.year)
+      const { byKey: live } = await liveFigures(content.year)
       const { report } = await assemble(row, live)
       const unknownKeys = unknownFigureKeys(report).map((u) => u.key)
       const decisions = await repository.approvalDecisions(readUnit(database), content.year)

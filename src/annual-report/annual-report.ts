@@ -13,6 +13,7 @@ import type { AnnualReportState, BlockKind } from './annual-report-tables.ts'
 import { undefinedAcronyms, type GlossaryEntry, type UndefinedAcronym } from './annual-report-glossary.ts'
 import { figureKeysIn, parseSafeMarkdown, type InlineRun, type MarkdownBlock } from './annual-report-markdown.ts'
 import type { Figure } from './figures.ts'
+import { financialYearWords } from '../domain/period.ts'
 
 /**
  * The annual report as one value: its chapters and blocks, with everything they show already gathered (the year's
@@ -151,10 +152,8 @@ export interface AssembledReport {
   readonly amendments: readonly string[]
 }
 
-/** "FY2017-18" → "2017-18". */
-export function yearWords(year: string): string {
-  return `${year.slice(2, 6)}-${year.slice(7, 9)}`
-}
+/** "FY2017-18" → "2017-18" (src/domain/period.ts), as the report's pages and documents name a year. */
+export const yearWords = financialYearWords
 
 /** A figure's value as the report prints it; the public version withholds a suppressed figure. */
 export function figureValueText(figure: Figure, audience: Audience, rules: DisclosureRules): string {
@@ -447,8 +446,8 @@ export interface CheckerFinding {
   readonly message: string
 }
 
-/** The number checker as approval runs it over the report's text. */
-export type NumberChecker = (text: string, year: string) => Promise<readonly CheckerFinding[]>
+/** The number checker as approval runs it over the report's text, against the year's figures. */
+export type NumberChecker = (text: string, figures: readonly Figure[]) => Promise<readonly CheckerFinding[]>
 
 /** The report's text (every text block and case study), as the number checker reads it. */
 export function reportText(report: AssembledReport): string {

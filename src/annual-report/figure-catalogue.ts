@@ -1,7 +1,7 @@
 import { yearsWithMoney, type BudgetRows, type YearBudget } from '../domain/budget.ts'
 import { formatMoney } from '../domain/money.ts'
 import type { Change, IndicatorRow, PerformanceReport } from '../domain/performance-report.ts'
-import { parsePeriod, yearPeriod } from '../domain/period.ts'
+import { financialYearWords, parsePeriod, yearPeriod } from '../domain/period.ts'
 import type { HeadlineFigures } from '../crime/headlines/headline-figures.ts'
 import type { HeadlineReport } from '../crime/headlines/headlines-service.ts'
 import type { RankOf } from '../crime/headlines/ranking.ts'
@@ -81,12 +81,6 @@ export function contentWords(text: string): string[] {
 
 const unique = (words: readonly string[]) => [...new Set(words)]
 
-/** "2017-18" from `FY2017-18`. */
-function yearWords(year: string): string {
-  const p = parsePeriod(year)
-  return p ? p.label.replace('/', '-') : year
-}
-
 const round1 = (n: number) => Math.round(n * 10) / 10
 
 function changeRelated(change: Change): Record<string, number> {
@@ -107,7 +101,7 @@ function changeRelated(change: Change): Record<string, number> {
 export function kpiFigures(report: PerformanceReport): Figure[] {
   const figures: Figure[] = []
   const year = report.year
-  const period = yearWords(year)
+  const period = financialYearWords(year)
   for (const theme of report.themes) {
     for (const row of theme.rows) figures.push(...rowFigures(row, year, period))
   }
@@ -346,7 +340,7 @@ function slug(text: string): string {
  */
 export function budgetFigures(budget: YearBudget, rows?: Pick<BudgetRows, 'awards' | 'carryForwards'>): Figure[] {
   const year = budget.year
-  const period = yearWords(year)
+  const period = financialYearWords(year)
   const source = `the budget ${period} (Appendix A)`
   const figures: Figure[] = []
   const money = (
@@ -452,7 +446,7 @@ export function budgetFigureProvider(budget: {
  * @example crimeFigures(report, 'FY2017-18').find((f) => f.key === 'crime:total-recorded-crime:change:FY2017-18')
  */
 export function crimeFigures(report: HeadlineReport, year: string): Figure[] {
-  const period = yearWords(year)
+  const period = financialYearWords(year)
   const h = report.figures
   const source = h.source
   const figures: Figure[] = []

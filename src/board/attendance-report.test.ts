@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { attendanceCsv, attendanceOf } from './attendance-report.ts'
-import { yearOfDate, yearReadOn } from './meeting-papers.ts'
+import { financialYearOfDate as yearOfDate } from '../domain/period.ts'
+import { yearReadOn } from './meeting-papers.ts'
 import type { AttendanceRow, Body, MeetingRow, Seat } from './meeting-repository.ts'
 
 const body: Body = { id: 1, name: 'Board', kind: 'board', quorum: 2 }

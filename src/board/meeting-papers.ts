@@ -3,6 +3,7 @@ import { formatMoney } from '../domain/money.ts'
 import type { PerformanceReport } from '../domain/performance-report.ts'
 import { OUTCOME_WORDS, readKpi, summariseReport, summarySentences } from '../domain/kpi-summary.ts'
 import { budgetSentence, type YearBudget } from '../domain/budget.ts'
+import { financialYearId, financialYearLabelOf, financialYearOfDate } from '../domain/period.ts'
 
 /** A paper the agenda pack prints under an item: its blocks as of the meeting's date. */
 export type PaperWriter = (meetingDate: string) => Promise<DocumentBlock[]>
@@ -34,14 +35,7 @@ export function yearReadOn(date: string): string {
   const month = Number(date.slice(5, 7))
   // The quarter before the meeting's: April to June meetings read the year that ended on 31 March.
   const start = month >= 7 ? year : year - 1
-  return `FY${start}-${String((start + 1) % 100).padStart(2, '0')}`
-}
-
-/** The financial year a date is in (April to March). */
-export function yearOfDate(date: string): string {
-  const year = Number(date.slice(0, 4))
-  const start = Number(date.slice(5, 7)) >= 4 ? year : year - 1
-  return `FY${start}-${String((start + 1) % 100).padStart(2, '0')}`
+  return financialYearId(start)
 }
 
 const paragraph = (text: string): DocumentBlock => ({ kind: 'paragraph', runs: [{ text }] })
@@ -77,14 +71,14 @@ export function createMeetingPapers(deps: {
       ]
     },
     async budget(date) {
-      const year = yearOfDate(date)
+      const year = financialYearOfDate(date)
       const budget = await deps.yearBudget(year)
       const money = (p: number) => formatMoney(p)
       const blocks: DocumentBlock[] = [
         paragraph(budgetSentence(budget)),
         {
           kind: 'table',
-          caption: `Budget monitoring ${year.slice(2, 6)}/${year.slice(7, 9)} by priority`,
+          caption: `Budget monitoring ${financialYearLabelOf(year)} by priority`,
           head: ['Priority', 'Allocated', 'Spent'],
           numeric: [false, true, true],
           rows: [

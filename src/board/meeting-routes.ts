@@ -5,6 +5,7 @@ import type { AccountService } from '../accounts/account-service.ts'
 import { can } from '../accounts/permissions.ts'
 import { objectPageHandler, requirePermission } from '../accounts/web/authentication.ts'
 import { formField } from '../accounts/web/forms.ts'
+import { financialYearDates, financialYearLabelOf } from '../domain/period.ts'
 import { dateInWords } from '../shared/time-in-words.ts'
 import { attendanceCsv } from './attendance-report.ts'
 import type { AgendaPacks } from './meeting-pack.ts'
@@ -14,7 +15,6 @@ import {
   DECISION_KIND_WORDS,
   MeetingNotFound,
   PAPER_WORDS,
-  yearRange,
   type MeetingService,
   type MeetingUser,
   type Outcome,
@@ -77,7 +77,7 @@ export function meetingRoutes(deps: MeetingRoutesDeps): express.Router {
   }
   const yearParam = (req: Request): string => {
     const year = req.params.year
-    if (typeof year !== 'string' || !YEAR_PATTERN.test(year) || !yearRange(year)) throw new MeetingNotFound()
+    if (typeof year !== 'string' || !YEAR_PATTERN.test(year) || !financialYearDates(year)) throw new MeetingNotFound()
     return year
   }
   const takeFlash = (req: Request): string | undefined => {
@@ -447,7 +447,7 @@ export function meetingRoutes(deps: MeetingRoutesDeps): express.Router {
     handle(async (req, res) => {
       const year = yearParam(req)
       const bodies = await meetings.attendance(userOf(res), year)
-      const label = `${year.slice(2, 6)}/${year.slice(7, 9)}`
+      const label = financialYearLabelOf(year)
       res.render('meetings/attendance.njk', {
         pageTitle: `Attendance per agency ${label}`,
         label,

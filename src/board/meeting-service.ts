@@ -3,7 +3,7 @@ import type { AuditEventInput } from '../audit/audit-chain.ts'
 import type { AuditRepository } from '../audit/audit-repository.ts'
 import { inUnitOfWork, type UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
-import { londonDate } from '../domain/period.ts'
+import { financialYearDates, londonDate } from '../domain/period.ts'
 import { quorumOf, type QuorumAnswer } from '../domain/quorum.ts'
 import { dateInWords } from '../shared/time-in-words.ts'
 import { attendanceOf, seatCurrentOn, type BodyAttendance } from './attendance-report.ts'
@@ -441,7 +441,7 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     /** Attendance per organisation at the board's and each group's meetings held in a financial year. */
     async attendance(user: Principal, year: string): Promise<BodyAttendance[]> {
       demandView(user)
-      const range = yearRange(year)
+      const range = financialYearDates(year)
       if (!range) throw new MeetingNotFound()
       const [bodies, meetings, seats] = await Promise.all([
         repository.bodies(),
@@ -1009,19 +1009,6 @@ export function createMeetingService(deps: MeetingServiceDeps) {
 }
 
 export type MeetingService = ReturnType<typeof createMeetingService>
-
-/**
- * The first and last dates of a financial year `FY2017-18`, or null for anything else.
- *
- * @example yearRange('FY2017-18') // { from: '2017-04-01', to: '2018-03-31' }
- */
-export function yearRange(year: string): { from: string; to: string } | null {
-  const match = /^FY(\d{4})-(\d{2})$/.exec(year)
-  if (!match) return null
-  const start = Number(match[1])
-  if ((start + 1) % 100 !== Number(match[2])) return null
-  return { from: `${start}-04-01`, to: `${start + 1}-03-31` }
-}
 
 function capital(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)

@@ -3,7 +3,8 @@ import type { Principal } from '../accounts/permissions.ts'
 import { dateInWords } from '../shared/time-in-words.ts'
 import { actionsTable } from './meeting-pack.ts'
 import type { MeetingPapers } from './meeting-papers.ts'
-import { MeetingNotFound, yearRange, type MeetingService } from './meeting-service.ts'
+import { financialYearDates, financialYearLabelOf } from '../domain/period.ts'
+import { MeetingNotFound, type MeetingService } from './meeting-service.ts'
 
 const paragraph = (text: string): DocumentBlock => ({ kind: 'paragraph', runs: [{ text }] })
 
@@ -19,9 +20,9 @@ export function createScrutinyPacks(deps: {
 }) {
   return {
     async scrutinyPack(user: Principal, year: string): Promise<PrintableDocument> {
-      const range = yearRange(year)
+      const range = financialYearDates(year)
       if (!range) throw new MeetingNotFound()
-      const label = `${year.slice(2, 6)}/${year.slice(7, 9)}`
+      const label = financialYearLabelOf(year)
       const bodies = await deps.meetings.list(user)
       const held = bodies.flatMap((b) =>
         b.meetings.filter((m) => m.state === 'held' && m.date >= range.from && m.date <= range.to),

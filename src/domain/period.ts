@@ -99,6 +99,45 @@ export function financialYearId(startYear: number): PeriodId {
   return `FY${startYear}-${pad2((startYear + 1) % 100)}`
 }
 
+/**
+ * The financial year (April to March) a calendar date `YYYY-MM-DD` falls in.
+ *
+ * @example financialYearOfDate('2018-03-31') // 'FY2017-18'
+ */
+export function financialYearOfDate(date: string): PeriodId {
+  const year = Number(date.slice(0, 4))
+  return financialYearId(Number(date.slice(5, 7)) >= 4 ? year : year - 1)
+}
+
+/** The start year of a well-formed `FY2017-18` (the two halves one year apart), else null. */
+function startYearOfId(year: string): number | null {
+  const match = /^FY(\d{4})-(\d{2})$/.exec(year)
+  if (!match) return null
+  const start = Number(match[1])
+  return (start + 1) % 100 === Number(match[2]) ? start : null
+}
+
+/**
+ * The first and last dates of financial year `FY2017-18`, or null for anything else.
+ *
+ * @example financialYearDates('FY2017-18') // { from: '2017-04-01', to: '2018-03-31' }
+ */
+export function financialYearDates(year: string): { from: string; to: string } | null {
+  const start = startYearOfId(year)
+  return start === null ? null : { from: `${start}-04-01`, to: `${start + 1}-03-31` }
+}
+
+/** "2017/18" for `FY2017-18` (the form the performance report and the budget print); anything else as it is. */
+export function financialYearLabelOf(year: string): string {
+  const start = startYearOfId(year)
+  return start === null ? year : financialYearLabel(start)
+}
+
+/** "2017-18" for `FY2017-18` (the form the annual report and the registers print); anything else as it is. */
+export function financialYearWords(year: string): string {
+  return financialYearLabelOf(year).replace('/', '-')
+}
+
 /** The calendar month (`YYYY-MM`) that is month `index` (April = 1) of financial year `startYear`. */
 function calendarMonth(startYear: number, index: number): string {
   const zeroBased = 3 + (index - 1) // April is month 3 counting January as 0

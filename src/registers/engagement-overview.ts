@@ -1,5 +1,5 @@
 import { ACTIVITY_TYPES } from './prevent-record-types.ts'
-import { financialYearOfDate } from './prevent-overview.ts'
+import { financialYearDates, financialYearOfDate } from '../domain/period.ts'
 
 /** The engagement registers' counts for a year: pure, read by the page and the figures alike. */
 
@@ -49,7 +49,7 @@ export interface CovenantCount {
 
 /** Sign-ups to each covenant in the year, and in all by its end. */
 export function covenantCounts(rows: readonly SignatoryRow[], year: string, yearWords: string): CovenantCount[] {
-  const end = `${Number(year.slice(2, 6)) + 1}-03-31`
+  const end = financialYearDates(year)?.to ?? ''
   const covenants = [...new Set(rows.map((r) => r.covenant))].sort()
   return covenants
     .map((covenant) => {

@@ -2,14 +2,8 @@ import type { Figure, FigureProvider } from '../annual-report/figures.ts'
 import { formatPercent, percentOf } from '../domain/rounding.ts'
 import { activitiesByType, covenantCounts } from './engagement-overview.ts'
 import { SETTING_KIND_PLURAL } from './prevent-record-types.ts'
-import {
-  channelTotals,
-  coverage,
-  financialYearOfDate,
-  referralsOfYear,
-  trainingTotals,
-  yearWords,
-} from './prevent-overview.ts'
+import { channelTotals, coverage, referralsOfYear, trainingTotals } from './prevent-overview.ts'
+import { financialYearOfDate, financialYearWords } from '../domain/period.ts'
 import { withheldFromPublic, type FigureRows } from './prevent-service.ts'
 
 const SOURCE_PREVENT = 'Prevent and Channel register'
@@ -30,7 +24,7 @@ const SOURCE_ENGAGEMENT = 'Engagement register'
 export function preventFigureProvider(rows: () => Promise<FigureRows>, minimumCount: number): FigureProvider {
   return async (year) => {
     const data = await rows()
-    const words = yearWords(year)
+    const words = financialYearWords(year)
     const figures: Figure[] = []
     const peopleCount = (count: number) => withheldFromPublic(count, minimumCount)
 

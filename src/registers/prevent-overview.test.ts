@@ -1,14 +1,8 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import {
-  channelTotals,
-  coverage,
-  coveragePercentText,
-  financialYearOfDate,
-  referralsOfYear,
-  trainingTotals,
-} from './prevent-overview.ts'
+import { channelTotals, coverage, coveragePercentText, referralsOfYear, trainingTotals } from './prevent-overview.ts'
 import { activitiesByType, covenantCounts } from './engagement-overview.ts'
+import { financialYearOfDate } from '../domain/period.ts'
 import { parseRecordForm, recordType, dateFromBoxes } from './prevent-record-types.ts'
 
 const training = (course: string, deliveredOn: string, settingId: number | null, sessions = 1, attendees = 10) => ({

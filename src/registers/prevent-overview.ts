@@ -1,4 +1,4 @@
-import { financialYearId, financialYearLabel } from '../domain/period.ts'
+import { financialYearId, financialYearOfDate, financialYearWords } from '../domain/period.ts'
 import { formatPercent, percentOf } from '../domain/rounding.ts'
 import { SETTING_KIND_PLURAL } from './prevent-record-types.ts'
 
@@ -7,21 +7,9 @@ import { SETTING_KIND_PLURAL } from './prevent-record-types.ts'
  * the same numbers. A row belongs to the financial year (April to March) its date falls in.
  */
 
-/** `FY2017-18` for a date of 2017-04-01 to 2018-03-31. */
-export function financialYearOfDate(date: string): string {
-  const year = Number(date.slice(0, 4))
-  const month = Number(date.slice(5, 7))
-  return financialYearId(month >= 4 ? year : year - 1)
-}
-
 /** `FY2016-17` for `FY2017-18`. */
 export function previousYear(year: string): string {
   return financialYearId(Number(year.slice(2, 6)) - 1)
-}
-
-/** "2017-18" for `FY2017-18`. */
-export function yearWords(year: string): string {
-  return financialYearLabel(Number(year.slice(2, 6))).replace('/', '-')
 }
 
 export interface SettingRow {
@@ -91,7 +79,7 @@ export function coverage(settings: readonly SettingRow[], training: readonly Tra
       denominator,
       percent: percentOf(numerator, denominator) ?? 0,
       percentText,
-      sentence: `${percentText} of ${SETTING_KIND_PLURAL[kind] ?? kind} (${numerator} of ${denominator}) received ${course} in ${yearWords(year)}`,
+      sentence: `${percentText} of ${SETTING_KIND_PLURAL[kind] ?? kind} (${numerator} of ${denominator}) received ${course} in ${financialYearWords(year)}`,
     })
   }
   return result.sort((a, b) => a.course.localeCompare(b.course) || a.kind.localeCompare(b.kind))

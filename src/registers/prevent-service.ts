@@ -16,15 +16,14 @@ import type { PreventArrangements, PreventRepository, RegisterRecord } from './p
 import {
   channelTotals,
   coverage,
-  financialYearOfDate,
   referralsOfYear,
   trainingTotals,
-  yearWords,
   type ChannelTotals,
   type Coverage,
   type ReferralsOfYear,
   type TrainingTotals,
 } from './prevent-overview.ts'
+import { financialYearOfDate, financialYearWords as yearWords } from '../domain/period.ts'
 import { activitiesByType, covenantCounts, type ActivityCount, type CovenantCount } from './engagement-overview.ts'
 import { readSettingsCsv, type ImportProblem } from './prevent-settings-import.ts'
 

@@ -1,6 +1,7 @@
 import type { Figure, FigureProvider } from '../annual-report/figures.ts'
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
 import { isSmallCount, type DisclosureRules } from '../domain/disclosure-control.ts'
+import { financialYearDates, financialYearWords } from '../domain/period.ts'
 import type { ReportingCentreRepository } from './reporting-centre-repository.ts'
 import { CATEGORIES, LEVELS, LEVEL_WORDS } from './tension-rules.ts'
 import type { TensionRepository } from './tension-repository.ts'
@@ -25,11 +26,10 @@ export function tensionFigures(deps: {
   readonly rules: DisclosureRules
 }): FigureProvider {
   return async (year) => {
-    if (!/^FY\d{4}-\d{2}$/.test(year)) return []
-    const start = Number(year.slice(2, 6))
-    const from = `${start}-04-01`
-    const to = `${start + 1}-03-31`
-    const period = `${start}-${String((start + 1) % 100).padStart(2, '0')}`
+    const dates = financialYearDates(year)
+    if (!dates) return []
+    const { from, to } = dates
+    const period = financialYearWords(year)
     const uow = deps.unit()
     const [centres, quarters, entries] = await Promise.all([
       deps.centres.centres(uow),

@@ -4,7 +4,7 @@ import type { AccountService } from '../accounts/account-service.ts'
 import { requirePermission } from '../accounts/web/authentication.ts'
 import { formField } from '../accounts/web/forms.ts'
 import { lineChart } from '../charts/line-chart.ts'
-import { londonDate } from '../domain/period.ts'
+import { financialYearId, financialYearLabel, londonDate } from '../domain/period.ts'
 import type { TensionService } from './tension-service.ts'
 import {
   CATEGORIES,
@@ -159,9 +159,9 @@ export function tensionRoutes(options: TensionRoutesOptions): express.Router {
       pageTitle: `Community tensions in ${area.ward.name}`,
       area,
       year,
-      yearWords: `${start}/${String((start + 1) % 100).padStart(2, '0')}`,
-      previousYear: `FY${start - 1}-${String(start % 100).padStart(2, '0')}`,
-      nextYear: `FY${start + 1}-${String((start + 2) % 100).padStart(2, '0')}`,
+      yearWords: financialYearLabel(start),
+      previousYear: financialYearId(start - 1),
+      nextYear: financialYearId(start + 1),
       summary,
       chart: lineChart({
         id: `tension-${area.ward.id}`,

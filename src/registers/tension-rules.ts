@@ -1,3 +1,5 @@
+import { periodsOfYear } from '../domain/period.ts'
+
 /**
  * The rules of the community tension log and the monthly assessment, with no I/O: what a valid entry is, when its
  * review is overdue, and how a ward's level moved on the month before.
@@ -183,11 +185,7 @@ export function monthInWords(month: string): string {
 
 /** The twelve months `YYYY-MM` of financial year `FY2017-18`, April first. */
 export function monthsOfFinancialYear(year: string): string[] {
-  const start = Number(year.slice(2, 6))
-  return Array.from({ length: 12 }, (_, i) => {
-    const m = ((3 + i) % 12) + 1
-    return `${start + (i >= 9 ? 1 : 0)}-${String(m).padStart(2, '0')}`
-  })
+  return periodsOfYear(Number(year.slice(2, 6)), 'month').map((month) => month.firstMonth)
 }
 
 /**

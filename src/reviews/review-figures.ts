@@ -1,5 +1,6 @@
 import type { Figure, FigureProvider } from '../annual-report/figures.ts'
 import { isSmallCount, type DisclosureRules } from '../domain/disclosure-control.ts'
+import { financialYearWords } from '../domain/period.ts'
 
 /** The register's counts of one financial year, as the service gives them. */
 export interface RegisterCounts {
@@ -8,11 +9,6 @@ export interface RegisterCounts {
   readonly notHeld: number
   readonly ledElsewhere: number
   readonly overdue: number
-}
-
-/** "2017-18" from `FY2017-18`. */
-function yearWords(year: string): string {
-  return year.replace(/^FY/, '')
 }
 
 /**
@@ -32,7 +28,7 @@ export function reviewFigures(
     // A year with nothing in the register gives no figures, rather than a row of noughts the report would bind as
     // "no notifications": the register cannot tell a quiet year from one before it was kept.
     if (Object.values(counts).every((n) => n === 0)) return []
-    const period = yearWords(year)
+    const period = financialYearWords(year)
     const source = 'Death review register (saferhub)'
     const figure = (key: string, label: string, value: number, words: string, subject: string[]): Figure => {
       const suppressed = isSmallCount(value, rules)
