@@ -31,7 +31,12 @@ import { createPerformanceReportService } from './reports/performance-report-ser
 import { createCrimeRepository } from './crime/crime-repository.ts'
 import { geographyLoader } from './crime/geography/lookup-files.ts'
 import { createCrimeImportService } from './crime/ingest/import-service.ts'
-import { lookupFilePaths, readDistrictPartnershipFile } from './crime/geography/lookup-files.ts'
+import {
+  lookupFilePaths,
+  readDistrictPartnershipFile,
+  SHIPPED_LOOKUP_DIRECTORY,
+} from './crime/geography/lookup-files.ts'
+import { readWardLookup, type OnsWard, type WardLookup } from './crime/geography/wards.ts'
 import { partnershipDirectoryLoader } from './crime/reference/partnerships.ts'
 import { createReferenceRepository } from './crime/reference/reference-repository.ts'
 import { createCrimeReferenceService } from './crime/reference/reference-service.ts'
@@ -178,6 +183,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // National public data: shared by every partnership of the instance.
   const crimeRepository = createCrimeRepository(database)
   const crimeGeography = geographyLoader(config.dataDirectory)
+  // The ONS wards of 2018 each partnership's area holds (src/crime/geography/wards.ts), read once when first asked for.
+  let wardLookup: WardLookup | null = null
+  const wardsByPartnership = new Map<string, readonly OnsWard[]>()
+  const onsWardsOf = (code: string): readonly OnsWard[] => {
+    wardLookup ??= readWardLookup(SHIPPED_LOOKUP_DIRECTORY)
+    const found = wardsByPartnership.get(code) ?? wardLookup.wardsOf(crimeGeography(), code)
+    wardsByPartnership.set(code, found)
+    return found
+  }
   const partnershipDirectory = partnershipDirectoryLoader(() =>
     readDistrictPartnershipFile(lookupFilePaths(config.dataDirectory).partnership),
   )
@@ -216,6 +230,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         ...(overrides.importReader ? { importReader: overrides.importReader } : {}),
         // Read when a page cites a crime figure, never while the services are built (it is made further down).
         crimeHeadlines: () => crimeComparisons.headlines,
+        onsWards: onsWardsOf,
       },
       partnership,
     )
@@ -442,6 +457,8 @@ export function createPartnershipServices(
     readonly importReader?: ImportReader
     /** The instance's police recorded crime headlines, for the strategic assessment's citations. */
     readonly crimeHeadlines?: () => HeadlinesService
+    /** The wards an ONS partnership code's area holds, in the ONS lookup of 2018. */
+    readonly onsWards?: (partnershipCode: string) => readonly OnsWard[]
   },
   partnership: Partnership,
 ) {
@@ -623,6 +640,7 @@ export function createPartnershipServices(
   }
   // Community tensions and the hate-crime third-party reporting centres (src/registers/tension-*, reporting-centre-*).
   const tensionRepository = createTensionRepository(partnershipAudit)
+  const partnershipWards = () => (partnership.onsCode ? (instance.onsWards?.(partnership.onsCode) ?? []) : [])
   const reportingCentreRepository = createReportingCentreRepository(partnershipAudit)
   const tensions = {
     log: createTensionService({
@@ -630,6 +648,7 @@ export function createPartnershipServices(
       repository: tensionRepository,
       centres: reportingCentreRepository,
       audit: partnershipAudit,
+      onsWards: partnershipWards,
     }),
     centres: createReportingCentreService({
       database: scopedDatabase,
@@ -645,7 +664,12 @@ export function createPartnershipServices(
     }),
     loadDemo: (actor: string) =>
       loadDemoTensions(
-        { database: scopedDatabase, tensions: tensionRepository, centres: reportingCentreRepository },
+        {
+          database: scopedDatabase,
+          tensions: tensionRepository,
+          centres: reportingCentreRepository,
+          onsWards: partnershipWards,
+        },
         actor,
       ),
   }

@@ -136,14 +136,22 @@ export async function loadDemoTensions(
     readonly database: Database
     readonly tensions: TensionRepository
     readonly centres: ReportingCentreRepository
+    /** The partnership's wards in the ONS lookup: the demo's wards take their codes from it. */
+    readonly onsWards?: () => readonly { readonly code: string; readonly name: string }[]
   },
   actor: string,
 ): Promise<void> {
   const { tensions, centres } = deps
   await inUnitOfWork(deps.database, async (uow) => {
-    const known = new Set((await tensions.wards(uow)).map((w) => w.name))
+    const codeOf = new Map((deps.onsWards?.() ?? []).map((w) => [w.name, w.code]))
+    const held = await tensions.wards(uow)
+    const known = new Set(held.map((w) => w.name))
     for (const name of DEMO_WARDS)
-      if (!known.has(name)) await tensions.addWard(uow, { name, onsCode: null, illustrative: false }, actor, null)
+      if (!known.has(name))
+        await tensions.addWard(uow, { name, onsCode: codeOf.get(name) ?? null, illustrative: false }, actor, null)
+    for (const ward of held)
+      if (ward.onsCode === null && codeOf.has(ward.name))
+        await tensions.setWardCode(uow, ward.id, codeOf.get(ward.name) as string, actor, null)
     const wardId = new Map((await tensions.wards(uow)).map((w) => [w.name, w.id]))
 
     const existing = new Set((await centres.centres(uow)).map((c) => c.organisation))

@@ -61,6 +61,8 @@ export interface TensionRepository {
     actor: string,
     requestId: string | null,
   ): Promise<number>
+  /** Gives a ward its ONS code (a ward added by name before the code was known), audited. */
+  setWardCode(uow: UnitOfWork, id: number, onsCode: string, actor: string, requestId: string | null): Promise<void>
   entries(uow: UnitOfWork, filter?: { wardId?: number; from?: string; to?: string }): Promise<TensionEntry[]>
   entry(uow: UnitOfWork, id: number): Promise<TensionEntry | null>
   /** The next free reference of a calendar year: `CT-2018-001`, `CT-2018-002`, … */
@@ -197,6 +199,20 @@ export function createTensionRepository(audit: AuditRepository): TensionReposito
         requestId,
       })
       return id
+    },
+    async setWardCode({ trx }, id, onsCode, actor, requestId) {
+      const before = await trx.selectFrom('register_wards').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+      const change = { ons_code: onsCode, updated_at: now(), updated_by: actor }
+      await trx.updateTable('register_wards').set(change).where('id', '=', id).execute()
+      await audit.append(trx, {
+        actor,
+        action: 'update',
+        entityType: 'register-ward',
+        entityKey: String(id),
+        before,
+        after: { ...before, ...change },
+        requestId,
+      })
     },
     async entries({ trx }, filter = {}) {
       let query = trx

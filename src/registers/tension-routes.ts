@@ -305,7 +305,7 @@ export function tensionRoutes(options: TensionRoutesOptions): express.Router {
   const renderWards = async (
     res: Response,
     form: { values: Record<string, string>; errors: readonly FieldError[] } | null,
-    saved: boolean,
+    saved: string | null,
   ) => {
     const user = res.locals.currentUser
     if (!user) throw new Error('The wards page was reached without a signed-in user')
@@ -313,6 +313,7 @@ export function tensionRoutes(options: TensionRoutesOptions): express.Router {
     res.status(invalid ? 400 : 200).render('registers/wards.njk', {
       pageTitle: `${invalid ? 'Error: ' : ''}The partnership’s wards`,
       wards: await tensions.wards(user),
+      ons: await tensions.onsWardsNotHeld(user),
       values: form?.values ?? { name: '', onsCode: '' },
       mayEdit: can(user, 'statutory:edit'),
       saved,
@@ -321,7 +322,23 @@ export function tensionRoutes(options: TensionRoutesOptions): express.Router {
   }
 
   router.get('/registers/wards', ...view, async (req, res) => {
-    await renderWards(res, null, req.query.saved === 'yes')
+    const saved = req.query.saved
+    const added = Number(req.query.added ?? 0)
+    const coded = Number(req.query.coded ?? 0)
+    const savedText =
+      saved === 'yes'
+        ? 'The ward has been added.'
+        : saved === 'ons' && Number.isInteger(added) && Number.isInteger(coded)
+          ? `${added} ${added === 1 ? 'ward' : 'wards'} added and ${coded} given ${coded === 1 ? 'its' : 'their'} ONS code.`
+          : null
+    await renderWards(res, null, savedText)
+  })
+
+  router.post('/registers/wards/ons', ...edit, async (req, res, next) => {
+    const user = res.locals.currentUser
+    if (!user) return next()
+    const { added, coded } = await tensions.addOnsWards(user)
+    res.redirect(303, `${req.baseUrl}/registers/wards?saved=ons&added=${added}&coded=${coded}`)
   })
 
   router.post('/registers/wards', ...edit, async (req, res, next) => {
@@ -329,7 +346,7 @@ export function tensionRoutes(options: TensionRoutesOptions): express.Router {
     if (!user) return next()
     const values = { name: formField(req.body, 'name'), onsCode: formField(req.body, 'onsCode') }
     const result = await tensions.addWard(user, values.name, values.onsCode)
-    if (result.outcome === 'invalid') return renderWards(res, { values, errors: result.errors }, false)
+    if (result.outcome === 'invalid') return renderWards(res, { values, errors: result.errors }, null)
     res.redirect(303, `${req.baseUrl}/registers/wards?saved=yes`)
   })
 

@@ -58,9 +58,27 @@ export interface AreaView {
   readonly meetings: readonly ForumMeeting[]
 }
 
+/** A ward of the ONS lookup, and whether the partnership holds it by name without its code. */
+export interface OnsWardShown {
+  readonly code: string
+  readonly name: string
+  /** The held ward of the same name that will be given this code; null when the ward will be added. */
+  readonly heldWithoutCode: number | null
+}
+
 export interface TensionService {
   wards(viewer: Principal): Promise<Ward[]>
   addWard(user: User, name: string, onsCode: string, requestId?: string | null): Promise<Outcome<number>>
+  /**
+   * The partnership's wards in the ONS lookup of 2018 that it does not hold yet (by code, or by name for a ward held
+   * without its code). Empty when the partnership has no ONS code.
+   */
+  onsWardsNotHeld(viewer: Principal): Promise<{ readonly listed: number; readonly notHeld: readonly OnsWardShown[] }>
+  /**
+   * Adds the partnership's ONS wards it does not hold, and gives their codes to wards held by name alone, in one
+   * audited unit: what "Add the wards from the ONS lookup" does.
+   */
+  addOnsWards(user: User, requestId?: string | null): Promise<{ readonly added: number; readonly coded: number }>
   month(viewer: Principal, month: string): Promise<MonthView>
   area(viewer: Principal, wardId: number, months: readonly string[]): Promise<AreaView | null>
   entry(viewer: Principal, id: number): Promise<TensionEntryShown | null>
@@ -91,6 +109,8 @@ export function createTensionService(deps: {
   readonly repository: TensionRepository
   readonly centres: ReportingCentreRepository
   readonly audit: AuditRepository
+  /** The partnership's wards in the ONS lookup (src/crime/geography/wards.ts); none when it has no ONS code. */
+  readonly onsWards?: () => readonly { readonly code: string; readonly name: string }[]
   readonly now?: () => Date
 }): TensionService {
   const { database, repository } = deps
@@ -124,6 +144,20 @@ export function createTensionService(deps: {
     }
   }
 
+  /** The ONS wards the partnership does not hold by code, matched by name to wards held without one. */
+  async function notHeld(uow: UnitOfWork) {
+    const listed = deps.onsWards?.() ?? []
+    const held = await repository.wards(uow)
+    const codes = new Set(held.map((w) => w.onsCode).filter((c) => c !== null))
+    const uncoded = new Map(held.filter((w) => w.onsCode === null).map((w) => [w.name.toLowerCase(), w.id]))
+    // A ward held by name under another code (a newer boundary's) is left as the partnership recorded it.
+    const codedNames = new Set(held.filter((w) => w.onsCode !== null).map((w) => w.name.toLowerCase()))
+    const missing = listed
+      .filter((w) => !codes.has(w.code) && !codedNames.has(w.name.toLowerCase()))
+      .map((w) => ({ code: w.code, name: w.name, heldWithoutCode: uncoded.get(w.name.toLowerCase()) ?? null }))
+    return { listed: listed.length, notHeld: missing }
+  }
+
   return {
     async wards(viewer) {
       view(viewer)
@@ -148,6 +182,33 @@ export function createTensionService(deps: {
         repository.addWard(uow, { name: n, onsCode: code || null, illustrative: false }, user.email, requestId),
       )
       return { outcome: 'saved', value: id }
+    },
+    async onsWardsNotHeld(viewer) {
+      view(viewer)
+      return notHeld(read())
+    },
+    async addOnsWards(user, requestId = null) {
+      edit(user)
+      return inUnitOfWork(database, async (uow) => {
+        const { notHeld: missing } = await notHeld(uow)
+        let added = 0
+        let coded = 0
+        for (const ward of missing) {
+          if (ward.heldWithoutCode === null) {
+            await repository.addWard(
+              uow,
+              { name: ward.name, onsCode: ward.code, illustrative: false },
+              user.email,
+              requestId,
+            )
+            added++
+          } else {
+            await repository.setWardCode(uow, ward.heldWithoutCode, ward.code, user.email, requestId)
+            coded++
+          }
+        }
+        return { added, coded }
+      })
     },
     async month(viewer, month) {
       view(viewer)

@@ -319,4 +319,43 @@ for (const dialect of testDialects())
       await demo.tensions.loadDemo('demo-data')
       assert.equal(await demo.audit.count(), before)
     })
+
+    it('gives the demo’s wards their ONS codes and says the partnership holds every ward of the lookup', async () => {
+      const admin = { role: 'administrator' as const, agencyId: null, email: 'test@example.org' }
+      const wards = await demo.tensions.log.wards(admin)
+      // Codes read from the ONS LSOA (2011) to Ward (2018) lookup by hand (LAD18CD E08000031).
+      assert.equal(wards.find((w) => w.name === 'Heath Town')?.onsCode, 'E05001330')
+      assert.equal(wards.find((w) => w.name === "St Peter's")?.onsCode, 'E05001335')
+      assert.ok(wards.every((w) => w.onsCode !== null))
+      const html = decode(await (await (await app.signedIn('partnership-analyst')).get('/registers/wards')).text())
+      assert.ok(html.includes('lists 20 wards in the partnership’s area'))
+      assert.ok(html.includes('The partnership holds all of them with their codes.'))
+    })
+
+    it('adds a new partnership’s wards from the ONS lookup in one step, audited, and only once', async () => {
+      const added = await app.services.partnerships.add('test', { name: 'Safer Blaenau Gwent', code: 'W14000019' })
+      assert.ok(added.ok)
+      const gwent = app.services.forPartnership(added.value)
+      const admin = { role: 'administrator' as const, agencyId: null, email: 'test@example.org' }
+      // One ward held by name before the code was known: it is given its code, not added again.
+      const first = await gwent.tensions.log.addWard(admin, 'Abertillery', '')
+      assert.equal(first.outcome, 'saved')
+      const shown = await gwent.tensions.log.onsWardsNotHeld(admin)
+      // Blaenau Gwent had 16 wards in 2018 (counted in the ONS original, LAD18NM "Blaenau Gwent").
+      assert.equal(shown.listed, 16)
+      assert.equal(shown.notHeld.length, 16)
+      assert.equal(
+        shown.notHeld.find((w) => w.code === 'W05000751')?.heldWithoutCode,
+        first.outcome === 'saved' ? first.value : -1,
+      )
+      const auditBefore = await gwent.audit.count()
+      assert.deepEqual(await gwent.tensions.log.addOnsWards(admin), { added: 15, coded: 1 })
+      assert.equal((await gwent.audit.count()) - auditBefore, 16)
+      const wards = await gwent.tensions.log.wards(admin)
+      assert.equal(wards.length, 16)
+      assert.equal(wards.find((w) => w.name === 'Abertillery')?.onsCode, 'W05000751')
+      assert.deepEqual(await gwent.tensions.log.addOnsWards(admin), { added: 0, coded: 0 })
+      // The demo's own wards are untouched by another partnership's.
+      assert.equal((await demo.tensions.log.wards(admin)).length, DEMO_WARDS.length)
+    })
   })

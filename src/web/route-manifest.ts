@@ -979,6 +979,7 @@ export const routeManifest: readonly RouteAccess[] = [
   },
   { method: 'GET', path: '/registers/wards', access: 'statutory:view' },
   { method: 'POST', path: '/registers/wards', access: 'statutory:edit' },
+  { method: 'POST', path: '/registers/wards/ons', access: 'statutory:edit' },
   { method: 'GET', path: '/registers/reporting-centres', access: 'statutory:view' },
   { method: 'GET', path: '/registers/reporting-centres/import', access: 'statutory:edit' },
   { method: 'POST', path: '/registers/reporting-centres/import', access: 'statutory:edit' },
