@@ -1,10 +1,11 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
-import { can } from '../accounts/permissions.ts'
+import { can, type Principal } from '../accounts/permissions.ts'
 import { requirePermission } from '../accounts/web/authentication.ts'
 import { errorView, formField, idParameter } from '../accounts/web/forms.ts'
 import { redirectAfterSaving, takeFlash } from '../accounts/web/session.ts'
 import { period } from '../domain/period.ts'
+import { dateInWords } from '../shared/time-in-words.ts'
 import { CITATION_KIND_WORDS, CITATION_KINDS, CRIME_RANKS, CRIME_TOTAL } from './assessment-citations.ts'
 import { IMPACT_WORDS, LIKELIHOOD_WORDS } from './assessment-scoring.ts'
 import {
@@ -26,9 +27,28 @@ import { assessmentSummary, assessmentView, ratingItems } from './assessment-vie
  * owner (whose `plan:view` is their own agency's) does not read it (see docs/architecture.md). Changing asks
  * `plan:edit`. Every form works without JavaScript and answers a problem with the GOV.UK error summary.
  */
+/** A consultation or survey of the engagement register (src/registers/), shown beside the assessment's own record. */
+export interface RegisterConsultationLine {
+  readonly title: string
+  readonly opensOn: string
+  readonly closesOn: string | null
+  readonly responses: number | null
+  readonly findings: string | null
+  readonly illustrative: boolean
+}
+
 export function assessmentRoutes(options: {
   readonly assessments: AssessmentService
   readonly accounts: Pick<AccountService, 'log'>
+  /**
+   * The engagement register's consultations and surveys open between two dates, for a reader who may see the
+   * registers; null for one who may not. Optional: the plan does not depend on the registers.
+   */
+  readonly registerConsultations?: (
+    user: Principal,
+    from: string,
+    to: string,
+  ) => Promise<readonly RegisterConsultationLine[] | null>
 }): express.Router {
   const { assessments } = options
   const router = express.Router()
@@ -165,9 +185,23 @@ export function assessmentRoutes(options: {
     const page = await pageOf(req)
     const model = assessmentView(page)
     const title = `${model.title}${model.illustrative ? ' (illustrative)' : ''}`
+    const user = res.locals.currentUser
+    // The register's consultations over the months the assessment's data covers.
+    const from = `${period(page.record.assessment.dataFrom).firstMonth}-01`
+    const to = lastDayOf(period(page.record.assessment.dataTo).lastMonth)
+    const registered =
+      user && options.registerConsultations ? await options.registerConsultations(user, from, to) : null
     res.status(status).render('plan/assessment.njk', {
       pageTitle: problems.length > 0 ? `Error: ${title}` : title,
       assessment: model,
+      registerConsultations: registered?.map((c) => ({
+        title: c.title,
+        when: c.closesOn ? `${dateInWords(c.opensOn)} to ${dateInWords(c.closesOn)}` : dateInWords(c.opensOn),
+        responses: c.responses === null ? 'Not recorded' : c.responses.toLocaleString('en-GB'),
+        findings: c.findings ?? 'Not recorded',
+        illustrative: c.illustrative,
+      })),
+      registerWindow: `${dateInWords(from)} to ${dateInWords(to)}`,
       canEdit: can(res.locals.currentUser, 'plan:edit'),
       flash: problems.length > 0 ? undefined : takeFlash(req),
       // The problem is with the whole page's action: the summary links to the top of the findings.
@@ -677,4 +711,10 @@ function select(
   hint?: string,
 ): FormFieldSpec {
   return { kind: 'select', name, label, items, ...(hint === undefined ? {} : { hint }) }
+}
+
+/** The last day (`YYYY-MM-DD`) of a calendar month `YYYY-MM`. */
+function lastDayOf(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number]
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`
 }

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import { parse } from 'csv-parse/sync'
 import { testDialects } from '../../test/support/databases.ts'
 import { onlyPartnership } from '../../test/support/partnership.ts'
+import { recordType } from '../registers/prevent-record-types.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import type { TestBrowser } from '../accounts/web/test-client.ts'
 import type { Role } from '../accounts/roles.ts'
@@ -415,6 +416,44 @@ for (const dialect of testDialects()) {
           refused.notFromTheDemo.some((line) => /^\d+ strategic assessment\(s\): .*FY2018-19/.test(line)),
         JSON.stringify(refused),
       )
+    })
+
+    it('lists the engagement register’s consultations over the months its data covers, for register readers', async () => {
+      const prevent = (await scoped()).registers.prevent
+      const type = recordType('engagement', 'consultations')
+      assert.ok(type)
+      const admin = { role: 'administrator' as const, agencyId: null, email: 'test@example.org' }
+      const consultation = (title: string, opens: string, closes: string) => {
+        const [oy, om, od] = opens.split('-')
+        const [cy, cm, cd] = closes.split('-')
+        return prevent.create(admin, type, {
+          title,
+          'opens_on-day': od,
+          'opens_on-month': om,
+          'opens_on-year': oy,
+          'closes_on-day': cd,
+          'closes_on-month': cm,
+          'closes_on-year': cy,
+          responses: '1250',
+        })
+      }
+      // The demo's 2018-19 assessment reads 2017/18 Q1 to Q4: 1 April 2017 to 31 March 2018.
+      for (const made of [
+        await consultation('Residents’ survey 2017', '2017-09-01', '2017-10-31'),
+        await consultation('Consultation open across the year’s end', '2018-03-01', '2018-04-30'),
+        await consultation('Consultation closed before the year', '2017-01-01', '2017-03-31'),
+        await consultation('Consultation after the year', '2018-04-01', '2018-05-31'),
+      ])
+        assert.equal(made.outcome, 'saved')
+      const html = await page('/plan/assessments/2018-19')
+      assert.ok(html.includes('In the engagement register, 1 April 2017 to 31 March 2018'))
+      assert.ok(html.includes('Residents’ survey 2017') && html.includes('1,250'))
+      assert.ok(html.includes('Consultation open across the year’s end'))
+      assert.ok(!html.includes('Consultation closed before the year'))
+      assert.ok(!html.includes('Consultation after the year'))
+      // A viewer reads the assessment but not the registers: the section is not shown.
+      const viewerPage = await page('/plan/assessments/2018-19', await app.signedIn('viewer'))
+      assert.ok(!viewerPage.includes('Residents’ survey 2017') && !viewerPage.includes('In the engagement register'))
     })
 
     it('lets every reader but a data owner read it, and only analysts and administrators change it', async () => {

@@ -130,6 +130,17 @@ const num = (v: unknown): number => Number(v ?? 0)
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v))
 
+/** A consultation or survey of the engagement register, as the strategic assessment lists it. */
+export interface RegisterConsultation {
+  readonly id: number
+  readonly title: string
+  readonly opensOn: string
+  readonly closesOn: string | null
+  readonly responses: number | null
+  readonly findings: string | null
+  readonly illustrative: boolean
+}
+
 export interface PreventService {
   /** The rows of a register, newest first, as the list shows them ('statutory:view'). */
   list(viewer: Principal, type: RecordType): Promise<ListedRecord[]>
@@ -165,6 +176,11 @@ export interface PreventService {
   years(viewer: Principal): Promise<string[]>
   preventPage(viewer: RegisterUser, year: string): Promise<PreventPage>
   engagementPage(viewer: Principal, year: string): Promise<EngagementPage>
+  /**
+   * The consultations and surveys of the engagement register open at any time from `from` to `to` (`YYYY-MM-DD`), in
+   * date order: what the strategic assessment shows beside its own consultation record.
+   */
+  consultationsBetween(viewer: Principal, from: string, to: string): Promise<RegisterConsultation[]>
   /** The raw rows the figures read (no permission: the annual report's catalogue calls it for the partnership). */
   rowsForFigures(): Promise<FigureRows>
   readonly disclosureMinimum: number
@@ -300,6 +316,23 @@ export function createPreventService(deps: PreventServiceDeps): PreventService {
           }
         }),
       }))
+    },
+
+    async consultationsBetween(viewer, from, to) {
+      demand(viewer, 'statutory:view')
+      const rows = await repository.list(read(), typeOf('engagement_consultations'))
+      return rows
+        .map((row) => ({
+          id: row.id,
+          title: str(row.title),
+          opensOn: str(row.opens_on),
+          closesOn: row.closes_on ? str(row.closes_on) : null,
+          responses: numOrNull(row.responses),
+          findings: row.findings ? str(row.findings) : null,
+          illustrative: num(row.illustrative) === 1,
+        }))
+        .filter((c) => c.opensOn <= to && (c.closesOn ?? c.opensOn) >= from)
+        .sort((a, b) => a.opensOn.localeCompare(b.opensOn) || a.id - b.id)
     },
 
     async choices(editor, type) {

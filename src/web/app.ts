@@ -497,7 +497,17 @@ function partnershipRouter(
     }),
   )
   // The annual strategic assessment and its consultation (src/plan/assessment-routes.ts): plan:view, plan:edit.
-  router.use(assessmentRoutes({ assessments: scoped.assessments, accounts }))
+  router.use(
+    assessmentRoutes({
+      assessments: scoped.assessments,
+      accounts,
+      // The engagement register's consultations beside the assessment's own, for those who may read the registers.
+      registerConsultations: (user, from, to) =>
+        can(user, 'statutory:view')
+          ? scoped.registers.prevent.consultationsBetween(user, from, to)
+          : Promise.resolve(null),
+    }),
+  )
   // The board, its groups and seats, the s.5 check and Appendix B (src/board/: board:view, board:edit).
   router.use(boardRoutes({ board: scoped.board, accounts }))
   // The statutory registers' landing page, Prevent and Channel, engagement (src/registers/): statutory:view, :edit.
