@@ -191,7 +191,8 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
       landing: false,
       ...common(req, res),
       ...shown,
-      boardDecisions: options.boardDecisions && user ? await options.boardDecisions(user, String(id), req.baseUrl) : null,
+      boardDecisions:
+        options.boardDecisions && user ? await options.boardDecisions(user, String(id), req.baseUrl) : null,
       returnTo: `${req.baseUrl}/plan/strategies/${id}`,
     })
   })

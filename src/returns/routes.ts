@@ -438,7 +438,9 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
         snapshot,
         signedOffBy,
         flash: takeFlash(req),
-        boardDecisions: deps.boardDecisions ? await quarterDecisions(deps.boardDecisions, user, period, req.baseUrl) : null,
+        boardDecisions: deps.boardDecisions
+          ? await quarterDecisions(deps.boardDecisions, user, period, req.baseUrl)
+          : null,
         returnTo,
       })
     }),
