@@ -727,17 +727,29 @@ export function createPartnershipServices(
     repository: createMeetingRepository(scopedDatabase),
     audit: partnershipAudit,
   })
+  // The papers as of a meeting's date: the report as signed off by then, the spend of the quarters ended by then, the
+  // actions' status from their dated updates (src/board/meeting-papers.ts).
   const meetingPapers = createMeetingPapers({
     report: (year) => performanceReports.report(year),
-    yearBudget: (year) => budget.yearBudget(year),
+    signedOffReports: () => returns.signedOffReports(),
+    yearBudget: (year, date) => budget.yearBudgetAsOf(year, date),
     planActions: async () =>
-      (await actionRepository.listActions()).map((a) => ({
-        reference: a.reference,
-        title: a.title,
-        statusText: PLAN_ACTION_STATUS_WORDS[a.status],
-        dueDate: a.dueDate,
-        closed: PLAN_ACTION_CLOSED.includes(a.status),
-      })),
+      Promise.all(
+        (await actionRepository.listActions()).map(async (a) => ({
+          reference: a.reference,
+          title: a.title,
+          statusText: PLAN_ACTION_STATUS_WORDS[a.status],
+          closed: PLAN_ACTION_CLOSED.includes(a.status),
+          startDate: a.startDate,
+          dueDate: a.dueDate,
+          // Newest first from the repository: oldest first here, so that of two on one day the later one counts.
+          updates: (await actionRepository.listUpdates(a.id)).reverse().map((u) => ({
+            writtenOn: u.writtenOn,
+            statusText: PLAN_ACTION_STATUS_WORDS[u.status],
+            closed: PLAN_ACTION_CLOSED.includes(u.status),
+          })),
+        })),
+      ),
   })
   const boardMeetings = {
     service: meetings,

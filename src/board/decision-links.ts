@@ -1,19 +1,9 @@
 import { can, type Principal } from '../accounts/permissions.ts'
 import type { DecisionKind } from './board-tables.ts'
 import { DECISION_KIND_WORDS, type MeetingService } from './meeting-service.ts'
+import type { BoardDecisions, DecisionsOfAThing } from '../shared/web/board-decisions.ts'
 
-/** What another feature's page shows of the board's decisions about one of its things. */
-export interface DecisionsOfAThing {
-  /** "Decided by the SWP Board on 12 June 2018 (minute 7)", with the decision's page. */
-  readonly decided: readonly { readonly kindText: string; readonly sentence: string; readonly href: string }[]
-  /** The held board meetings' matching decisions not yet linked, offered to those who may edit the board. */
-  readonly choices: readonly {
-    readonly kind: DecisionKind
-    readonly subject: string
-    readonly decisionId: number
-    readonly label: string
-  }[]
-}
+export type { DecisionsOfAThing } from '../shared/web/board-decisions.ts'
 
 /**
  * The board's decisions about things of `kinds` named `subject` (e.g. a year's sign-off and publication approval), as
@@ -22,8 +12,8 @@ export interface DecisionsOfAThing {
  *
  * @example await decisionsOf(meetings, ['report-sign-off', 'publication-approval'])(user, 'FY2017-18', '/p/wolves')
  */
-export function decisionsOf(meetings: MeetingService, kinds: readonly DecisionKind[]) {
-  return async (user: Principal, subject: string, base: string): Promise<DecisionsOfAThing> => {
+export function decisionsOf(meetings: MeetingService, kinds: readonly DecisionKind[]): BoardDecisions<Principal> {
+  return async (user, subject, base) => {
     if (!can(user, 'board:view')) return { decided: [], choices: [] }
     const decided: DecisionsOfAThing['decided'][number][] = []
     const choices: DecisionsOfAThing['choices'][number][] = []

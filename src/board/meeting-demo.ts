@@ -9,7 +9,10 @@ import type { PaperKind } from './meeting-tables.ts'
  * The seed says only that the SWP Board "meets quarterly"; it gives no dates, attendance, minutes or minute numbers.
  * The demo's 2017-18 meetings are therefore illustrative (`illustrative = 1`, labelled on every page): four quarterly
  * meetings and the June 2018 one that signs off the fourth quarter and approves the annual report, with the sign-offs
- * and approvals the demo itself holds (its published 2017/18 performance report and Appendix A) as decisions.
+ * and approvals the demo itself holds (its published 2017/18 performance report, its 2017/18 budget and Appendix A) as
+ * decisions, each linked so that its page says which meeting made it. The quarters' sign-offs are not linked: the demo
+ * signs off no quarter in its returns. Nor is the strategy's approval recorded: the seed gives no date for it (the demo
+ * strategy says "date of approval not given"), and the meeting it fell at is before the demo's first.
  */
 interface DemoMeeting {
   readonly date: string
@@ -38,7 +41,14 @@ export const DEMO_MEETINGS: readonly DemoMeeting[] = [
     date: '2017-06-13',
     agenda: STANDING_ITEMS,
     decisions: [
-      { minute: '6', kind: 'budget-approval', subject: 'FY2017-18', text: 'The Board approved the 2017/18 budget.' },
+      // Linked: the budget page of 2017/18 says which meeting approved it.
+      {
+        minute: '6',
+        kind: 'budget-approval',
+        subject: 'FY2017-18',
+        text: 'The Board approved the 2017/18 budget.',
+        link: true,
+      },
     ],
     actions: [
       {

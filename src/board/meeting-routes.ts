@@ -21,6 +21,7 @@ import {
   type Problem,
 } from './meeting-service.ts'
 import type { ScrutinyPacks } from './scrutiny-pack.ts'
+import { returnPathWithin } from '../shared/web/board-decisions.ts'
 
 export interface MeetingRoutesDeps {
   readonly meetings: MeetingService
@@ -370,16 +371,14 @@ export function meetingRoutes(deps: MeetingRoutesDeps): express.Router {
     }),
   )
 
-  // A sign-off or approval recorded elsewhere (the publication page) linked to the board's decision that made it.
+  // A sign-off or approval recorded elsewhere (the publication, budget, Appendix A, strategy, quarter pages) linked to the board's decision that made it.
   router.post(
     '/board/decision-links',
     editGuard,
     handle(async (req, res) => {
       const returnTo = formField(req.body, 'returnTo')
-      const back =
-        /^\/[A-Za-z0-9/_-]{0,200}$/.test(returnTo) && !returnTo.startsWith('//')
-          ? returnTo
-          : `${req.baseUrl}/board/meetings`
+      // Back to the page the choice was made on, when it is this partnership's own page (never another site's).
+      const back = returnPathWithin(returnTo, req.baseUrl, `${req.baseUrl}/board/meetings`)
       const kind = formField(req.body, 'kind')
       const decision = formField(req.body, 'decision')
       const outcome =

@@ -1,8 +1,10 @@
 import express, { type Request, type Response } from 'express'
-import { can } from '../accounts/permissions.ts'
+import { can, type Principal } from '../accounts/permissions.ts'
 import type { AccountService } from '../accounts/account-service.ts'
 import { requirePermission, requireWholePartnershipPermission } from '../accounts/web/authentication.ts'
 import { formField } from '../accounts/web/forms.ts'
+import { takeFlash } from '../accounts/web/session.ts'
+import type { BoardDecisions } from '../shared/web/board-decisions.ts'
 import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
 import { appendixACsv, appendixAStandaloneHtml, appendixAView, appendixAXlsx } from './appendix-a-exports.ts'
 import { MAX_NARRATIVE, type AppendixAService } from './appendix-a-service.ts'
@@ -16,6 +18,8 @@ export interface AppendixARoutesOptions {
   readonly threeSixtyGiving: ThreeSixtyGivingService
   readonly accounts: Pick<AccountService, 'log'>
   readonly nunjucks: nunjucks.Environment
+  /** The board's approvals of a year's Appendix A (kind `appendix-a-approval`, src/board/); left out, none shown. */
+  readonly boardDecisions?: BoardDecisions<Principal>
 }
 
 /** A year in an address: `FY2018-19`, optionally with a file's extension. */
@@ -86,6 +90,9 @@ export function appendixARoutes(options: AppendixARoutesOptions): express.Router
         mayEdit: can(user, 'budget:edit'),
         mayPublish: can(user, 'report:publish'),
         recorded: typeof req.query.approval === 'string' ? req.query.approval : null,
+        flash: takeFlash(req),
+        boardDecisions: options.boardDecisions ? await options.boardDecisions(user, year, req.baseUrl) : null,
+        returnTo: `${req.baseUrl}/funding/appendix-a/${year}`,
       })
       return
     }

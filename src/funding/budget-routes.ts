@@ -1,12 +1,13 @@
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { AccountService } from '../accounts/account-service.ts'
-import { can } from '../accounts/permissions.ts'
+import { can, type Principal } from '../accounts/permissions.ts'
 import { requirePermission, requireWholePartnershipPermission } from '../accounts/web/authentication.ts'
 import { redirectAfterSaving, takeFlash } from '../accounts/web/session.ts'
 import { reconciliationSentences, budgetSentence } from '../domain/budget.ts'
 import type { UploadStore } from '../imports-web/upload-store.ts'
 import { BadMultipart, receiveMultipart, UploadTooLarge } from '../shared/web/multipart.ts'
 import { attachment } from '../shared/web/content-disposition.ts'
+import type { BoardDecisions } from '../shared/web/board-decisions.ts'
 import { MAX_BUDGET_WORKBOOK_BYTES } from './budget-import.ts'
 import { importSummaryText, type BudgetImportService, type BudgetImportSummary } from './budget-import-service.ts'
 import type { BudgetService, FieldError, FormInput, SaveResult } from './budget-service.ts'
@@ -37,6 +38,8 @@ export function budgetRoutes(deps: {
   readonly imports: BudgetImportService
   readonly uploads: UploadStore
   readonly partnershipId: number
+  /** The board's approvals of a year's budget (kind `budget-approval`, src/board/decision-links.ts); left out, none. */
+  readonly boardDecisions?: BoardDecisions<Principal>
 }): express.Router {
   const router = express.Router()
   const { budget } = deps
@@ -70,6 +73,8 @@ export function budgetRoutes(deps: {
     const page = await budget.page(year)
     const view = budgetPageView(page)
     const errors = extra.errors ?? []
+    const returnTo = `${req.baseUrl}/funding?year=${year}`
+    const boardDecisions = deps.boardDecisions ? await deps.boardDecisions(user(res), year, req.baseUrl) : null
     res.status(extra.status ?? 200).render('funding/budget.njk', {
       pageTitle: `${errors.length > 0 ? 'Error: ' : ''}Budget ${view.yearLabel}`,
       ...view,
@@ -81,6 +86,8 @@ export function budgetRoutes(deps: {
       errorFor: Object.fromEntries(errors.map((e) => [e.field, e.text])),
       openForm: extra.form ?? null,
       values: extra.values ?? {},
+      boardDecisions,
+      returnTo,
     })
   }
 

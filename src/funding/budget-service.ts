@@ -3,6 +3,7 @@ import type { AuditRepository } from '../audit/audit-repository.ts'
 import type { Database } from '../db/database.ts'
 import { computeYearBudget, yearsWithMoney, type BudgetRows, type YearBudget } from '../domain/budget.ts'
 import { formatMoney, parseMoney, type Pence } from '../domain/money.ts'
+import { parsePeriod } from '../domain/period.ts'
 import type {
   AllocationRecord,
   AwardRecord,
@@ -118,6 +119,24 @@ export function createBudgetService(deps: {
     /** The year's money, computed (src/domain/budget.ts). What other features (services, Appendix A) read. */
     async yearBudget(year: string): Promise<YearBudget> {
       return computeYearBudget(await repository.readRows(), year)
+    },
+
+    /**
+     * The year's money as a meeting on `date` (`YYYY-MM-DD`) could have known it: the actual spend of the quarters that
+     * had ended by then (a quarter ending on 30 June is reported from 1 July), and forecasts, allocations and income
+     * as held now (they carry no date of their own). With `quartersCounted`, the quarters whose actual spend counts.
+     *
+     * @example await budget.yearBudgetAsOf('FY2017-18', '2017-12-12') // Q1 and Q2's actual spend
+     */
+    async yearBudgetAsOf(year: string, date: string): Promise<YearBudget & { readonly quartersCounted: string[] }> {
+      const endedBy = (quarter: string) => {
+        const p = parsePeriod(quarter)
+        return p !== null && p.lastMonth < date.slice(0, 7)
+      }
+      const rows = await repository.readRows()
+      const spend = rows.spend.filter((s) => s.kind !== 'actual' || endedBy(s.period))
+      const quartersCounted = [1, 2, 3, 4].map((q) => `${year}-Q${q}`).filter(endedBy)
+      return { ...computeYearBudget({ ...rows, spend }, year), quartersCounted }
     },
 
     /** The financial years that hold any money, oldest first. */

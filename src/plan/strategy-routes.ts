@@ -1,11 +1,12 @@
 import express, { type Request, type RequestHandler, type Response } from 'express'
-import { can } from '../accounts/permissions.ts'
+import { can, type Principal } from '../accounts/permissions.ts'
 import type { AccountService } from '../accounts/account-service.ts'
 import { redirectAfterSaving, requirePermission } from '../accounts/web/index.ts'
 import { takeFlash } from '../accounts/web/session.ts'
 import { financialYearId, financialYearOf } from '../domain/period.ts'
 import type { PerformanceReportService } from '../reports/performance-report-service.ts'
 import { OUTCOME_TAG } from '../reports/outcome-tags.ts'
+import type { BoardDecisions } from '../shared/web/board-decisions.ts'
 import type { KpiLinkService } from './kpi-links.ts'
 import type { StrategyRepository } from './strategy-repository.ts'
 import { buildStrategyOverview, type PriorityMoney } from './strategy-overview.ts'
@@ -36,6 +37,11 @@ export interface StrategyRoutesOptions {
     current: string,
   ) => Promise<{ year: string; byPriority: Map<number, PriorityMoney>; yearsWithMoney: string[] } | null>
   readonly now?: () => Date
+  /**
+   * The board's approvals of a strategy (kind `strategy-approval`, subject the strategy's number; src/board/), shown
+   * on the strategy's own page. Left out, the page shows none.
+   */
+  readonly boardDecisions?: BoardDecisions<Principal>
 }
 
 export const STATUS_WORDS = { draft: 'Draft', approved: 'Approved', superseded: 'Superseded' } as const
@@ -178,12 +184,16 @@ export function strategyRoutes(options: StrategyRoutesOptions): express.Router {
   router.get('/plan/strategies/:id', ...view, async (req, res, next) => {
     const id = idOf(req.params.id)
     const shown = id === null ? null : await overview(id, req, res)
-    if (!shown) return next()
+    if (!shown || id === null) return next()
+    const user = res.locals.currentUser
     res.render('plan/strategy-overview.njk', {
       pageTitle: shown.view.detail.strategy.title,
       landing: false,
       ...common(req, res),
       ...shown,
+      boardDecisions:
+        options.boardDecisions && user ? await options.boardDecisions(user, String(id), req.baseUrl) : null,
+      returnTo: `${req.baseUrl}/plan/strategies/${id}`,
     })
   })
 

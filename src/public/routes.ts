@@ -5,6 +5,7 @@ import { period, type PeriodId } from '../domain/period.ts'
 import { parseReportYear, yearSlug } from '../reports/performance-report-service.ts'
 import { attachment, fileSlug } from '../shared/web/content-disposition.ts'
 import { dateInWords } from '../shared/time-in-words.ts'
+import type { BoardDecisions } from '../shared/web/board-decisions.ts'
 import type { ReviewFieldError } from './commentary-review.ts'
 import { publicReportCsv, publicReportJson, publicReportXlsx } from './public-exports.ts'
 import { publicPageView } from './public-page.ts'
@@ -20,19 +21,7 @@ export interface PublicRoutesOptions {
    * The board's decisions about a year's sign-off and publication (src/board/decision-links.ts): which decision made
    * them, and the held board meetings' decisions to choose from. Left out, the page shows none.
    */
-  readonly boardDecisions?: (
-    user: Principal,
-    year: PeriodId,
-    base: string,
-  ) => Promise<{
-    readonly decided: readonly { readonly kindText: string; readonly sentence: string; readonly href: string }[]
-    readonly choices: readonly {
-      readonly kind: string
-      readonly subject: string
-      readonly decisionId: number
-      readonly label: string
-    }[]
-  }>
+  readonly boardDecisions?: BoardDecisions<Principal>
 }
 
 const PUBLIC_FILE = /^(\d{4}-\d{2})(?:\.(csv|json|xlsx))?$/

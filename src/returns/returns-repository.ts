@@ -89,6 +89,8 @@ export type WriteOutcome = { readonly kind: 'saved'; readonly saved: AgencyRetur
 export interface ReturnsRepository {
   listAgencies(): Promise<Agency[]>
   getPeriod(period: PeriodId): Promise<ReturnPeriod | null>
+  /** The quarters that hold a report as signed off (reopened ones keep it), oldest quarter first. */
+  listSignedOffPeriods(): Promise<ReturnPeriod[]>
   getReturn(agencyId: number, period: PeriodId): Promise<AgencyReturn | null>
   listReturns(period: PeriodId): Promise<AgencyReturn[]>
 
@@ -219,6 +221,16 @@ export function createReturnsRepository(database: Database): ReturnsRepository {
     async getPeriod(period) {
       const row = await db.selectFrom('return_periods').selectAll().where('period', '=', period).executeTakeFirst()
       return row ? toPeriod(row) : null
+    },
+
+    async listSignedOffPeriods() {
+      const rows = await db
+        .selectFrom('return_periods')
+        .selectAll()
+        .where('signed_off_report', 'is not', null)
+        .orderBy('period')
+        .execute()
+      return rows.map(toPeriod)
     },
 
     async getReturn(agencyId, period) {

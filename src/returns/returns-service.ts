@@ -565,6 +565,15 @@ export function createReturnsService(deps: ReturnsServiceDeps) {
       return quarter ? { kind: 'reopened', quarter } : { kind: 'not-locked' }
     },
 
+    /**
+     * Every quarter's report as signed off, oldest quarter first: what the board's meeting papers read to print the
+     * report a meeting had before it (src/board/meeting-papers.ts). Not a page of its own: the pack that prints it
+     * asks its own permission (`board:view`), so this asks none.
+     */
+    async signedOffReports(): Promise<SignedOffReport[]> {
+      return (await deps.repository.listSignedOffPeriods()).map((q) => q.signedOffReport as SignedOffReport)
+    },
+
     /** The report as signed off for a quarter, or null when the quarter has not been signed off. */
     async signedOffReport(user: ReturnsUser, periodId: string): Promise<SignedOffReport | null> {
       demand(user, 'report:view')

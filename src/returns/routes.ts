@@ -7,6 +7,7 @@ import { formField } from '../accounts/web/forms.ts'
 import type { Indicator, ValueStatus } from '../domain/indicator.ts'
 import { quarterOfMonth, type PeriodKind } from '../domain/period.ts'
 import { escapeXml } from '../charts/svg.ts'
+import type { BoardDecisions, DecisionsOfAThing } from '../shared/web/board-decisions.ts'
 import { londonDate } from './due-dates.ts'
 import { fieldName, ITEM_FIELDS, type ItemField, type ItemProblem } from './return-fields.ts'
 import type { AgencyReturn, ReturnItem } from './returns-repository.ts'
@@ -219,10 +220,31 @@ export function latestEndedQuarter(now: Date): string {
   return `FY${year}-${String((year + 1) % 100).padStart(2, '0')}-Q${index}`
 }
 
+/**
+ * The board's decisions about a quarter's sign-off: those about the quarter (`FY2017-18-Q3`) and, for a fourth quarter,
+ * those about its year (`FY2017-18`), since signing off the fourth quarter signs off the year's report (the publication
+ * page links the year's sign-off under the year's name).
+ */
+async function quarterDecisions(
+  decisions: BoardDecisions<Principal>,
+  user: Principal,
+  period: string,
+  base: string,
+): Promise<DecisionsOfAThing> {
+  const subjects = period.endsWith('-Q4') ? [period, period.slice(0, -3)] : [period]
+  const found = await Promise.all(subjects.map((subject) => decisions(user, subject, base)))
+  return { decided: found.flatMap((f) => f.decided), choices: found.flatMap((f) => f.choices) }
+}
+
 export interface ReturnsRoutesDeps {
   readonly returns: ReturnsService
   readonly accounts: Pick<AccountService, 'log' | 'repository'>
   readonly now?: () => Date
+  /**
+   * The board's decisions signing off a quarter (src/board/decision-links.ts, kind `report-sign-off`), shown on the
+   * quarter's signed-off page. Left out, the page shows none.
+   */
+  readonly boardDecisions?: BoardDecisions<Principal>
 }
 
 /**
@@ -409,7 +431,18 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): express.Router {
       const user = userOf(res)
       const snapshot = await returns.signedOffReport(user, period)
       const signedOffBy = await personShown(user, snapshot?.signedOffBy)
-      res.render('returns/signed-off.njk', { pageTitle: 'Signed-off report', period, snapshot, signedOffBy })
+      const returnTo = `${req.baseUrl}/returns/${period}/signed-off`
+      res.render('returns/signed-off.njk', {
+        pageTitle: 'Signed-off report',
+        period,
+        snapshot,
+        signedOffBy,
+        flash: takeFlash(req),
+        boardDecisions: deps.boardDecisions
+          ? await quarterDecisions(deps.boardDecisions, user, period, req.baseUrl)
+          : null,
+        returnTo,
+      })
     }),
   )
 

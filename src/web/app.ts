@@ -412,7 +412,14 @@ function partnershipRouter(
     }),
   )
   // Quarterly returns, review and sign-off (agency-scoped: the service checks every return's own agency).
-  router.use(returnsRoutes({ returns: scoped.returns, accounts }))
+  router.use(
+    returnsRoutes({
+      returns: scoped.returns,
+      accounts,
+      // "Decided by the SWP Board on …" on a quarter's signed-off page (src/board/decision-links.ts).
+      boardDecisions: decisionsOf(scoped.meetings.service, ['report-sign-off']),
+    }),
+  )
   // Commissioned services and providers (agency-scoped: a provider's data owner sees its own services only).
   router.use(commissionedServiceRoutes({ commissioning: scoped.commissioning, accounts }))
   router.use(
@@ -422,6 +429,7 @@ function partnershipRouter(
       imports: scoped.budget.imports,
       uploads: shared.uploads,
       partnershipId: scoped.partnership.id,
+      boardDecisions: decisionsOf(scoped.meetings.service, ['budget-approval']),
     }),
   )
   // The delivery plan's actions (agency-scoped for data owners: the service checks each action's lead agency).
@@ -471,6 +479,7 @@ function partnershipRouter(
       threeSixtyGiving: scoped.threeSixtyGiving,
       accounts,
       nunjucks: shared.nunjucks,
+      boardDecisions: decisionsOf(scoped.meetings.service, ['appendix-a-approval']),
     }),
   )
   // The annual report builder and its public page (src/annual-report/: annual-report:view, :edit, :publish).
@@ -485,6 +494,7 @@ function partnershipRouter(
       repository: scoped.strategy.repository,
       reports: scoped.reports.performance,
       money: planMoney(scoped.budget.rows),
+      boardDecisions: decisionsOf(scoped.meetings.service, ['strategy-approval']),
     }),
   )
   // The annual report's number checker and the seed comparison (src/annual-report/number-check-routes.ts).
