@@ -104,13 +104,13 @@ function movedWord(change: Change): string {
  * and reason are said together: "2017/18 Q1, 2017/18 Q2 and 2017/18 Q3 are not available (no figure…)".
  */
 function gapPhrases(gaps: readonly PeriodGap[]): string[] {
-  const state: Record<PeriodGap['status'], readonly [string, string]> = {
-    'not-yet-available': ['is not available', 'are not available'],
-    'not-collected': ['was not collected', 'were not collected'],
-    'not-applicable': ['is not applicable', 'are not applicable'],
-    suppressed: ['was suppressed as a small number', 'were suppressed as small numbers'],
-    reported: ['has no figure', 'have no figure'],
+  const only = gaps.length === 1 ? gaps[0] : undefined
+  if (only !== undefined) {
+    // One gap (the commonest incomplete year): what the grouping below says of a group of one period.
+    const reason = only.reason?.trim() ?? ''
+    return [`${period(only.period).label} ${GAP_STATES[only.status][0]}${reason === '' ? '' : ` (${reason})`}`]
   }
+  const state = GAP_STATES
   const groups = new Map<string, { status: PeriodGap['status']; reason: string; periods: PeriodId[] }>()
   for (const gap of gaps) {
     const reason = gap.reason?.trim() ?? ''
@@ -124,6 +124,15 @@ function gapPhrases(gaps: readonly PeriodGap[]): string[] {
     return `${listPhrases(periodRuns(periods))} ${verb}${reason === '' ? '' : ` (${reason})`}`
   })
 }
+
+/** How a gap's period is described, for one period and for several. */
+const GAP_STATES: Readonly<Record<PeriodGap['status'], readonly [string, string]>> = Object.freeze({
+  'not-yet-available': ['is not available', 'are not available'],
+  'not-collected': ['was not collected', 'were not collected'],
+  'not-applicable': ['is not applicable', 'are not applicable'],
+  suppressed: ['was suppressed as a small number', 'were suppressed as small numbers'],
+  reported: ['has no figure', 'have no figure'],
+})
 
 /** Periods in order, with runs of three or more in a row said as one: "April 2017 to December 2017". */
 function periodRuns(ids: readonly PeriodId[]): string[] {
