@@ -75,18 +75,13 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
   }
   const previousYear = previousPeriod(year)
 
-  const valuesByIndicator = new Map<string, IndicatorValue[]>()
-  for (const v of input.values) {
-    let forIndicator = valuesByIndicator.get(v.indicatorId)
-    if (forIndicator === undefined) valuesByIndicator.set(v.indicatorId, (forIndicator = []))
-    forIndicator.push(v)
-  }
+  const valuesOf = valuesByIndicator(input.values)
   const baselines = new Map<string, Baseline>()
   for (const b of input.baselines) baselines.set(`${b.indicatorId}\u0000${b.year}`, b)
 
   const themes: { theme: string; rows: IndicatorRow[] }[] = []
   for (const indicator of input.indicators) {
-    const { inScope, control } = readHistory(indicator, year, valuesByIndicator.get(indicator.id))
+    const { inScope, control } = readHistory(indicator, year, valuesOf(indicator.id))
     const row = indicatorRow(
       indicator,
       year,
@@ -110,6 +105,44 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
   }
 }
 
+/** A KPI's stored values, in their order: the run of a list, or the list itself. */
+interface StoredValues {
+  readonly list: readonly IndicatorValue[]
+  readonly start: number
+  readonly end: number
+}
+
+/**
+ * The report's values by KPI. Storage gives each KPI's values together, so a list is read as runs (where each KPI's
+ * run starts and ends) without copying a value; a list with a KPI's values apart is copied into a list per KPI. A
+ * list per KPI per report, grown a value at a time, was an eighth of the bytes a report allocated.
+ */
+function valuesByIndicator(values: readonly IndicatorValue[]): (indicatorId: string) => StoredValues | undefined {
+  const runs = new Map<string, StoredValues>()
+  let start = 0
+  for (let i = 1; i <= values.length; i++) {
+    const id = (values[start] as IndicatorValue).indicatorId
+    if (i < values.length && (values[i] as IndicatorValue).indicatorId === id) continue
+    if (runs.has(id)) return valuesCopiedByIndicator(values)
+    runs.set(id, { list: values, start, end: i })
+    start = i
+  }
+  return (id) => runs.get(id)
+}
+
+function valuesCopiedByIndicator(values: readonly IndicatorValue[]): (indicatorId: string) => StoredValues | undefined {
+  const lists = new Map<string, IndicatorValue[]>()
+  for (const v of values) {
+    let forIndicator = lists.get(v.indicatorId)
+    if (forIndicator === undefined) lists.set(v.indicatorId, (forIndicator = []))
+    forIndicator.push(v)
+  }
+  return (id) => {
+    const list = lists.get(id)
+    return list === undefined ? undefined : { list, start: 0, end: list.length }
+  }
+}
+
 /**
  * One pass over a KPI's stored values for a year's row: the values the row can use, and the figures its control
  * limits are read from.
@@ -122,7 +155,7 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
 function readHistory(
   indicator: Indicator,
   year: Period,
-  stored: readonly IndicatorValue[] | undefined,
+  stored: StoredValues | undefined,
 ): { inScope: RowValues; control: ControlChart | null } {
   if (stored === undefined) return { inScope: new RowValues(indicator), control: null }
   let from = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
@@ -148,17 +181,17 @@ function readEachOnce(
   indicator: Indicator,
   year: Period,
   from: string,
-  stored: readonly IndicatorValue[],
+  { list, start, end }: StoredValues,
 ): { inScope: RowValues; control: ControlChart | null } | null {
   const inScope = new RowValues(indicator)
   const series = new ControlSeries(indicator, year)
   let stamp = 0
   let previous: Period | null = null
-  for (let i = 0; i < stored.length; i++) {
-    const value = stored[i] as IndicatorValue
+  for (let i = start; i < end; i++) {
+    const value = list[i] as IndicatorValue
     const p = parsePeriod(value.period)
     if (p === null || p.id !== value.period) return null
-    if (stamp === 0 && previous !== null && !follows(previous, p)) stamp = stampPeriodsBefore(stored, i)
+    if (stamp === 0 && previous !== null && !follows(previous, p)) stamp = stampPeriodsBefore(list, start, i)
     if (stamp !== 0) {
       if (seenInList.get(p) === stamp) return null
       seenInList.set(p, stamp)
@@ -175,11 +208,11 @@ function follows(before: Period, p: Period): boolean {
   return before.firstMonth < p.firstMonth || (before.firstMonth === p.firstMonth && before.lastMonth < p.lastMonth)
 }
 
-/** Stamps the periods of the values before `end` (all readable, and in time order) with a new list stamp. */
-function stampPeriodsBefore(stored: readonly IndicatorValue[], end: number): number {
+/** Stamps the periods of the values from `start` to before `end` (all readable, in time order) with a new stamp. */
+function stampPeriodsBefore(list: readonly IndicatorValue[], start: number, end: number): number {
   const stamp = ++listsRead
   if (seenInList.size > 10_000) seenInList.clear()
-  for (let i = 0; i < end; i++) seenInList.set(parsePeriod((stored[i] as IndicatorValue).period) as Period, stamp)
+  for (let i = start; i < end; i++) seenInList.set(parsePeriod((list[i] as IndicatorValue).period) as Period, stamp)
   return stamp
 }
 
@@ -195,10 +228,10 @@ function readThroughMap(
   indicator: Indicator,
   year: Period,
   from: string,
-  stored: readonly IndicatorValue[],
+  { list, start, end }: StoredValues,
 ): { inScope: RowValues; control: ControlChart | null } {
   const byId = new Map<PeriodId, IndicatorValue>()
-  for (const value of stored) byId.set(value.period, value)
+  for (let i = start; i < end; i++) byId.set((list[i] as IndicatorValue).period, list[i] as IndicatorValue)
   const inScope = new RowValues(indicator)
   const series = new ControlSeries(indicator, year)
   for (const [id, value] of byId) {
