@@ -24,6 +24,26 @@ import {
 export type CommentaryInput = Omit<IndicatorRow, 'generatedCommentary' | 'ownerCommentary'>
 
 /**
+ * The words a KPI's name may count, and the unit each gives, first match winning: made once (a literal in the
+ * function made twelve patterns per call, and the report asks twice a row). None has the `g` flag, so a shared
+ * pattern keeps no position between calls.
+ */
+const UNIT_WORDS: readonly (readonly [RegExp, string])[] = [
+  [/\bincidents?\b/, 'incidents'],
+  [/\breferrals?\b/, 'referrals'],
+  [/\bfirst time entrants?\b/, 'first time entrants'],
+  [/\bvictims?\b/, 'victims'],
+  [/\bgang members?\b/, 'gang members'],
+  [/\boffenders?\b/, 'offenders'],
+  [/\bhomicides?\b/, 'homicides'],
+  [/\bchecks?\b/, 'checks'],
+  [/\bvisits?\b/, 'visits'],
+  [/\bcases?\b/, 'cases'],
+  [/\byoung people\b/, 'young people'],
+  [/\b(?:offences?|crimes?|robbery|violence|burglar(?:y|ies))\b/, 'offences'],
+]
+
+/**
  * What an indicator counts, plural, from its `unit` or else from its name ("Hate Crime - number of recorded
  * crimes" → "offences"; "Number of referrals to SARC" → "referrals"). Null when nothing fits: the commentary then
  * gives the bare number, which is better than a wrong word.
@@ -32,21 +52,7 @@ export function unitOf(indicator: Indicator): string | null {
   if (indicator.unit !== undefined && indicator.unit.trim() !== '') return indicator.unit.trim()
   // What a share is of is said in brackets ("(% that are recordable offences)"): not what is counted.
   const name = indicator.name.replace(/\([^)]*\)/g, ' ').toLowerCase()
-  const words: readonly (readonly [RegExp, string])[] = [
-    [/\bincidents?\b/, 'incidents'],
-    [/\breferrals?\b/, 'referrals'],
-    [/\bfirst time entrants?\b/, 'first time entrants'],
-    [/\bvictims?\b/, 'victims'],
-    [/\bgang members?\b/, 'gang members'],
-    [/\boffenders?\b/, 'offenders'],
-    [/\bhomicides?\b/, 'homicides'],
-    [/\bchecks?\b/, 'checks'],
-    [/\bvisits?\b/, 'visits'],
-    [/\bcases?\b/, 'cases'],
-    [/\byoung people\b/, 'young people'],
-    [/\b(?:offences?|crimes?|robbery|violence|burglar(?:y|ies))\b/, 'offences'],
-  ]
-  for (const [pattern, unit] of words) if (pattern.test(name)) return unit
+  for (const [pattern, unit] of UNIT_WORDS) if (pattern.test(name)) return unit
   return null
 }
 
@@ -157,11 +163,17 @@ function listPhrases(items: readonly string[]): string {
 
 function sentence(text: string): string {
   const trimmed = text.trim()
-  const initial = trimmed.charAt(0)
-  const capital = initial.toUpperCase()
-  const first = capital === initial ? trimmed : capital + trimmed.slice(1)
-  const last = first.charAt(first.length - 1)
-  return last === '.' || last === '!' || last === '?' ? first : `${first}.`
+  // By character code, as every sentence of every row passes here: a to z made capital by arithmetic, any other
+  // ASCII character left as it is, and anything beyond ASCII through `toUpperCase` as before.
+  const initial = trimmed.charCodeAt(0)
+  let first = trimmed
+  if (initial >= 97 && initial <= 122) first = String.fromCharCode(initial - 32) + trimmed.slice(1)
+  else if (initial > 127) {
+    const capital = trimmed.charAt(0).toUpperCase()
+    if (capital !== trimmed.charAt(0)) first = capital + trimmed.slice(1)
+  }
+  const last = first.charCodeAt(first.length - 1)
+  return last === 46 || last === 33 || last === 63 ? first : `${first}.` // . ! ?
 }
 
 /** "up 16 (31.4%) on 2016/17 Q4", "unchanged on 2017/18 Q3". */
