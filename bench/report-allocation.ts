@@ -6,7 +6,8 @@
  * follows them. This builds the same generated frameworks as `npm run bench` (each partnership's ten years), once to
  * warm up, then again under V8's sampling heap profiler with collected objects included, and prints the bytes per
  * row in all and by the function that allocated them (a sample every 1 KB: estimates; with 20 partnerships three runs
- * gave 19,268–19,327 bytes a row, with 10 they differed by a tenth).
+ * gave 19,268–19,327 bytes a row before the rows were rebuilt for issue 8 item 6, two runs 16,164–16,311 after;
+ * with 10 they differed by a tenth).
  *
  * Options: --partnerships N (default 20), --functions N (how many functions to list, default 25).
  */

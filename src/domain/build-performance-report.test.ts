@@ -262,4 +262,29 @@ describe('building the 2017/18 performance report from Appendix C', () => {
     // Reversed, the first value of Q1 read is 60 and the later one 49 (from the original list): 49 wins.
     assert.equal(reversed?.outturn.value, 221)
   })
+
+  it('gives the same report whatever order the values come in', () => {
+    // Storage gives each KPI's values together and in time order (read as runs, without copying); values of one KPI
+    // apart, or a KPI's run out of time order, are read another way. The report cannot depend on which.
+    const report = (ordered: typeof values) =>
+      buildPerformanceReport({ partnership: 'P', year: 'FY2017-18', indicators, values: ordered, baselines: [] })
+    const asStored = report(values)
+    // Every KPI's run backwards: each run out of time order from its second value.
+    const runsBackwards = indicators.flatMap((i) => values.filter((v) => v.indicatorId === i.id).reverse())
+    // The KPIs' values dealt out in turn, so that no KPI's values are together.
+    const dealt: typeof values = []
+    const byKpi = indicators.map((i) => values.filter((v) => v.indicatorId === i.id))
+    for (let k = 0; byKpi.some((list) => k < list.length); k++)
+      for (const list of byKpi) if (k < list.length) dealt.push(list[k] as (typeof values)[number])
+    assert.equal(dealt.length, values.length)
+    assert.deepEqual(report(runsBackwards), asStored)
+    assert.deepEqual(report(dealt), asStored)
+    assert.deepEqual(report([...values].reverse()), asStored)
+    // A value for a period already read, found after the run was in order so far, is still the later one taken.
+    const knifeRun = [...knifeCrimeValues, reported('knife-crime', 'FY2017-18-Q1', { value: 60 })]
+    const row = report([...values.filter((v) => v.indicatorId !== 'knife-crime'), ...knifeRun])
+      .themes.flatMap((t) => t.rows)
+      .find((r) => r.indicator.id === 'knife-crime')
+    assert.equal(row?.outturn.value, 60 + 49 + 56 + 67)
+  })
 })

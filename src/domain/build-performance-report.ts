@@ -37,7 +37,14 @@ import {
 } from './period.ts'
 import { percentOf } from './rounding.ts'
 import { describeTrendOfPeriods } from './trend.ts'
-import { displayValue, formatCountWithShare, formatFigure, formatMeasure, periodColumnLabel } from './value-display.ts'
+import {
+  displayValue,
+  figureOf,
+  formatCountWithShare,
+  formatFigure,
+  formatMeasure,
+  periodColumnLabel,
+} from './value-display.ts'
 
 export interface PerformanceReportInput {
   readonly partnership: string
@@ -68,18 +75,13 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
   }
   const previousYear = previousPeriod(year)
 
-  const valuesByIndicator = new Map<string, IndicatorValue[]>()
-  for (const v of input.values) {
-    let forIndicator = valuesByIndicator.get(v.indicatorId)
-    if (forIndicator === undefined) valuesByIndicator.set(v.indicatorId, (forIndicator = []))
-    forIndicator.push(v)
-  }
+  const valuesOf = valuesByIndicator(input.values)
   const baselines = new Map<string, Baseline>()
   for (const b of input.baselines) baselines.set(`${b.indicatorId}\u0000${b.year}`, b)
 
   const themes: { theme: string; rows: IndicatorRow[] }[] = []
   for (const indicator of input.indicators) {
-    const { inScope, control } = readHistory(indicator, year, valuesByIndicator.get(indicator.id))
+    const { inScope, control } = readHistory(indicator, year, valuesOf(indicator.id))
     const row = indicatorRow(
       indicator,
       year,
@@ -103,6 +105,44 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
   }
 }
 
+/** A KPI's stored values, in their order: the run of a list, or the list itself. */
+interface StoredValues {
+  readonly list: readonly IndicatorValue[]
+  readonly start: number
+  readonly end: number
+}
+
+/**
+ * The report's values by KPI. Storage gives each KPI's values together, so a list is read as runs (where each KPI's
+ * run starts and ends) without copying a value; a list with a KPI's values apart is copied into a list per KPI. A
+ * list per KPI per report, grown a value at a time, was an eighth of the bytes a report allocated.
+ */
+function valuesByIndicator(values: readonly IndicatorValue[]): (indicatorId: string) => StoredValues | undefined {
+  const runs = new Map<string, StoredValues>()
+  let start = 0
+  for (let i = 1; i <= values.length; i++) {
+    const id = (values[start] as IndicatorValue).indicatorId
+    if (i < values.length && (values[i] as IndicatorValue).indicatorId === id) continue
+    if (runs.has(id)) return valuesCopiedByIndicator(values)
+    runs.set(id, { list: values, start, end: i })
+    start = i
+  }
+  return (id) => runs.get(id)
+}
+
+function valuesCopiedByIndicator(values: readonly IndicatorValue[]): (indicatorId: string) => StoredValues | undefined {
+  const lists = new Map<string, IndicatorValue[]>()
+  for (const v of values) {
+    let forIndicator = lists.get(v.indicatorId)
+    if (forIndicator === undefined) lists.set(v.indicatorId, (forIndicator = []))
+    forIndicator.push(v)
+  }
+  return (id) => {
+    const list = lists.get(id)
+    return list === undefined ? undefined : { list, start: 0, end: list.length }
+  }
+}
+
 /**
  * One pass over a KPI's stored values for a year's row: the values the row can use, and the figures its control
  * limits are read from.
@@ -115,7 +155,7 @@ export function buildPerformanceReport(input: PerformanceReportInput): Performan
 function readHistory(
   indicator: Indicator,
   year: Period,
-  stored: readonly IndicatorValue[] | undefined,
+  stored: StoredValues | undefined,
 ): { inScope: RowValues; control: ControlChart | null } {
   if (stored === undefined) return { inScope: new RowValues(indicator), control: null }
   let from = yearPeriod(year.financialYear - TREND_YEARS + 1).firstMonth
@@ -129,28 +169,51 @@ function readHistory(
 
 /**
  * `readHistory` of values stored once per period under the period's own id, as storage gives them; null for a list
- * with a period twice or an id written any other way (`readThroughMap` then reads it as a map by id would). Each
- * period read is stamped with the list being read, to see a second value for it without a map per KPI per report
- * (which cost more than the rest of reading the values).
+ * with a period twice or an id written any other way (`readThroughMap` then reads it as a map by id would).
+ *
+ * A list in time order (each period starting after the one before, or with it and ending later) cannot hold a period
+ * twice, and storage gives lists in that order, so most lists are read without looking anything up. Only from the
+ * first value out of order on is each period read stamped with the list being read, to see a second value for it
+ * without a map per KPI per report (which cost more than the rest of reading the values); the stamps cost a map
+ * lookup and a map write a value, which is why lists in order skip them.
  */
 function readEachOnce(
   indicator: Indicator,
   year: Period,
   from: string,
-  stored: readonly IndicatorValue[],
+  { list, start, end }: StoredValues,
 ): { inScope: RowValues; control: ControlChart | null } | null {
-  const stamp = ++listsRead
-  if (seenInList.size > 10_000) seenInList.clear()
   const inScope = new RowValues(indicator)
   const series = new ControlSeries(indicator, year)
-  for (const value of stored) {
+  let stamp = 0
+  let previous: Period | null = null
+  for (let i = start; i < end; i++) {
+    const value = list[i] as IndicatorValue
     const p = parsePeriod(value.period)
-    if (p === null || p.id !== value.period || seenInList.get(p) === stamp) return null
-    seenInList.set(p, stamp)
+    if (p === null || p.id !== value.period) return null
+    if (stamp === 0 && previous !== null && !follows(previous, p)) stamp = stampPeriodsBefore(list, start, i)
+    if (stamp !== 0) {
+      if (seenInList.get(p) === stamp) return null
+      seenInList.set(p, stamp)
+    }
+    previous = p
     if (p.firstMonth >= from && p.lastMonth <= year.lastMonth) inScope.add(value.period, value, p)
     series.add(value, p)
   }
   return { inScope, control: series.chart() }
+}
+
+/** Whether period `p` comes after `before` in time order, as periods stored once each and sorted do. */
+function follows(before: Period, p: Period): boolean {
+  return before.firstMonth < p.firstMonth || (before.firstMonth === p.firstMonth && before.lastMonth < p.lastMonth)
+}
+
+/** Stamps the periods of the values from `start` to before `end` (all readable, in time order) with a new stamp. */
+function stampPeriodsBefore(list: readonly IndicatorValue[], start: number, end: number): number {
+  const stamp = ++listsRead
+  if (seenInList.size > 10_000) seenInList.clear()
+  for (let i = start; i < end; i++) seenInList.set(parsePeriod((list[i] as IndicatorValue).period) as Period, stamp)
+  return stamp
 }
 
 let listsRead = 0
@@ -165,10 +228,10 @@ function readThroughMap(
   indicator: Indicator,
   year: Period,
   from: string,
-  stored: readonly IndicatorValue[],
+  { list, start, end }: StoredValues,
 ): { inScope: RowValues; control: ControlChart | null } {
   const byId = new Map<PeriodId, IndicatorValue>()
-  for (const value of stored) byId.set(value.period, value)
+  for (let i = start; i < end; i++) byId.set((list[i] as IndicatorValue).period, list[i] as IndicatorValue)
   const inScope = new RowValues(indicator)
   const series = new ControlSeries(indicator, year)
   for (const [id, value] of byId) {
@@ -190,11 +253,14 @@ interface RowValue {
 /**
  * The values one row uses, each period read once and each period's figure displayed once (a row shows a figure
  * in its year's columns, in the outturn, in the latest changes and in the trend).
+ *
+ * A value is found by its period id by looking back from the newest entry rather than through a map: a row asks
+ * for its recent years' periods, which lie at the end of a history stored in time order, and a map per row (its
+ * table grown entry by entry) was a tenth of the bytes a row allocated. Ids are stored once each (every caller reads
+ * them from a map by id or refuses a list with a period twice), so the first found is the only one.
  */
 class RowValues {
   readonly #indicator: Indicator
-  /** By the id each value is stored under. */
-  readonly #byId = new Map<PeriodId, RowValue>()
   /** In the order they were stored. */
   readonly entries: RowValue[] = []
 
@@ -203,25 +269,36 @@ class RowValues {
   }
 
   add(id: PeriodId, value: IndicatorValue, period: Period | null): void {
-    const entry: RowValue = { id, period, value, shown: null }
-    this.#byId.set(id, entry)
-    this.entries.push(entry)
+    this.entries.push({ id, period, value, shown: null })
+  }
+
+  #entry(id: PeriodId): RowValue | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const entry = this.entries[i] as RowValue
+      if (entry.id === id) return entry
+    }
+    return undefined
   }
 
   /** `displayValue` of the value stored for the period (or of none), made once per value. */
   shown(p: Period): DisplayValue {
-    const entry = this.#byId.get(p.id)
+    const entry = this.#entry(p.id)
     if (entry === undefined) return displayValue(this.#indicator, p.id, undefined)
     return (entry.shown ??= displayValue(this.#indicator, p.id, entry.value))
   }
 
   /** Every expected period of a financial year, displayed (what `yearPeriods` gives). */
   yearPeriods(financialYear: number): YearPeriod[] {
-    return expectedPeriodsOf(this.#indicator.cadence, financialYear).map((p) => ({
-      period: p,
-      shown: this.shown(p),
-      value: this.#byId.get(p.id)?.value,
-    }))
+    return expectedPeriodsOf(this.#indicator.cadence, financialYear).map((p) => {
+      const entry = this.#entry(p.id)
+      if (entry === undefined)
+        return { period: p, shown: displayValue(this.#indicator, p.id, undefined), value: undefined }
+      return {
+        period: p,
+        shown: (entry.shown ??= displayValue(this.#indicator, p.id, entry.value)),
+        value: entry.value,
+      }
+    })
   }
 }
 
@@ -399,15 +476,16 @@ function trendSeries(
   const periods: Period[] = []
   const figures: number[] = []
   let inOrder = true
-  for (const { id, period: p, value: v } of values.entries) {
+  for (const { period: p, value: v } of values.entries) {
     if (p === null || p.kind !== kind || p.lastMonth > year.lastMonth || p.firstMonth < windowStart) continue
-    // A value stored under its period's own id is the one `shown` displays; any other spelling is shown itself.
-    const shown = id === p.id ? values.shown(p) : displayValue(indicator, p.id, v)
-    if (shown.number === null) continue
+    // The number the value displays (`figureOf` is `displayValue(…).number`), without displaying it: the oldest
+    // year of the window is shown nowhere else, and its display strings were a third of those a row made.
+    const figure = figureOf(indicator, v)
+    if (figure === null) continue
     const previous = periods[periods.length - 1]
     if (previous !== undefined && comparePeriods(previous, p) > 0) inOrder = false
     periods.push(p)
-    figures.push(shown.number)
+    figures.push(figure)
   }
   if (inOrder) return { periods, values: figures }
   // Oldest first; a stable sort, so that two values of one period keep their order (the trend then refuses them).

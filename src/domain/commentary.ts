@@ -24,6 +24,26 @@ import {
 export type CommentaryInput = Omit<IndicatorRow, 'generatedCommentary' | 'ownerCommentary'>
 
 /**
+ * The words a KPI's name may count, and the unit each gives, first match winning: made once (a literal in the
+ * function made twelve patterns per call, and the report asks twice a row). None has the `g` flag, so a shared
+ * pattern keeps no position between calls.
+ */
+const UNIT_WORDS: readonly (readonly [RegExp, string])[] = [
+  [/\bincidents?\b/, 'incidents'],
+  [/\breferrals?\b/, 'referrals'],
+  [/\bfirst time entrants?\b/, 'first time entrants'],
+  [/\bvictims?\b/, 'victims'],
+  [/\bgang members?\b/, 'gang members'],
+  [/\boffenders?\b/, 'offenders'],
+  [/\bhomicides?\b/, 'homicides'],
+  [/\bchecks?\b/, 'checks'],
+  [/\bvisits?\b/, 'visits'],
+  [/\bcases?\b/, 'cases'],
+  [/\byoung people\b/, 'young people'],
+  [/\b(?:offences?|crimes?|robbery|violence|burglar(?:y|ies))\b/, 'offences'],
+]
+
+/**
  * What an indicator counts, plural, from its `unit` or else from its name ("Hate Crime - number of recorded
  * crimes" → "offences"; "Number of referrals to SARC" → "referrals"). Null when nothing fits: the commentary then
  * gives the bare number, which is better than a wrong word.
@@ -32,21 +52,7 @@ export function unitOf(indicator: Indicator): string | null {
   if (indicator.unit !== undefined && indicator.unit.trim() !== '') return indicator.unit.trim()
   // What a share is of is said in brackets ("(% that are recordable offences)"): not what is counted.
   const name = indicator.name.replace(/\([^)]*\)/g, ' ').toLowerCase()
-  const words: readonly (readonly [RegExp, string])[] = [
-    [/\bincidents?\b/, 'incidents'],
-    [/\breferrals?\b/, 'referrals'],
-    [/\bfirst time entrants?\b/, 'first time entrants'],
-    [/\bvictims?\b/, 'victims'],
-    [/\bgang members?\b/, 'gang members'],
-    [/\boffenders?\b/, 'offenders'],
-    [/\bhomicides?\b/, 'homicides'],
-    [/\bchecks?\b/, 'checks'],
-    [/\bvisits?\b/, 'visits'],
-    [/\bcases?\b/, 'cases'],
-    [/\byoung people\b/, 'young people'],
-    [/\b(?:offences?|crimes?|robbery|violence|burglar(?:y|ies))\b/, 'offences'],
-  ]
-  for (const [pattern, unit] of words) if (pattern.test(name)) return unit
+  for (const [pattern, unit] of UNIT_WORDS) if (pattern.test(name)) return unit
   return null
 }
 
@@ -104,13 +110,13 @@ function movedWord(change: Change): string {
  * and reason are said together: "2017/18 Q1, 2017/18 Q2 and 2017/18 Q3 are not available (no figure…)".
  */
 function gapPhrases(gaps: readonly PeriodGap[]): string[] {
-  const state: Record<PeriodGap['status'], readonly [string, string]> = {
-    'not-yet-available': ['is not available', 'are not available'],
-    'not-collected': ['was not collected', 'were not collected'],
-    'not-applicable': ['is not applicable', 'are not applicable'],
-    suppressed: ['was suppressed as a small number', 'were suppressed as small numbers'],
-    reported: ['has no figure', 'have no figure'],
+  const only = gaps.length === 1 ? gaps[0] : undefined
+  if (only !== undefined) {
+    // One gap (the commonest incomplete year): what the grouping below says of a group of one period.
+    const reason = only.reason?.trim() ?? ''
+    return [`${period(only.period).label} ${GAP_STATES[only.status][0]}${reason === '' ? '' : ` (${reason})`}`]
   }
+  const state = GAP_STATES
   const groups = new Map<string, { status: PeriodGap['status']; reason: string; periods: PeriodId[] }>()
   for (const gap of gaps) {
     const reason = gap.reason?.trim() ?? ''
@@ -124,6 +130,15 @@ function gapPhrases(gaps: readonly PeriodGap[]): string[] {
     return `${listPhrases(periodRuns(periods))} ${verb}${reason === '' ? '' : ` (${reason})`}`
   })
 }
+
+/** How a gap's period is described, for one period and for several. */
+const GAP_STATES: Readonly<Record<PeriodGap['status'], readonly [string, string]>> = Object.freeze({
+  'not-yet-available': ['is not available', 'are not available'],
+  'not-collected': ['was not collected', 'were not collected'],
+  'not-applicable': ['is not applicable', 'are not applicable'],
+  suppressed: ['was suppressed as a small number', 'were suppressed as small numbers'],
+  reported: ['has no figure', 'have no figure'],
+})
 
 /** Periods in order, with runs of three or more in a row said as one: "April 2017 to December 2017". */
 function periodRuns(ids: readonly PeriodId[]): string[] {
@@ -148,11 +163,17 @@ function listPhrases(items: readonly string[]): string {
 
 function sentence(text: string): string {
   const trimmed = text.trim()
-  const initial = trimmed.charAt(0)
-  const capital = initial.toUpperCase()
-  const first = capital === initial ? trimmed : capital + trimmed.slice(1)
-  const last = first.charAt(first.length - 1)
-  return last === '.' || last === '!' || last === '?' ? first : `${first}.`
+  // By character code, as every sentence of every row passes here: a to z made capital by arithmetic, any other
+  // ASCII character left as it is, and anything beyond ASCII through `toUpperCase` as before.
+  const initial = trimmed.charCodeAt(0)
+  let first = trimmed
+  if (initial >= 97 && initial <= 122) first = String.fromCharCode(initial - 32) + trimmed.slice(1)
+  else if (initial > 127) {
+    const capital = trimmed.charAt(0).toUpperCase()
+    if (capital !== trimmed.charAt(0)) first = capital + trimmed.slice(1)
+  }
+  const last = first.charCodeAt(first.length - 1)
+  return last === 46 || last === 33 || last === 63 ? first : `${first}.` // . ! ?
 }
 
 /** "up 16 (31.4%) on 2016/17 Q4", "unchanged on 2017/18 Q3". */

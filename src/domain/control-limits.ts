@@ -239,7 +239,19 @@ export class ControlSeries {
     if (this.#values.length < MINIMUM_CONTROL_POINTS) return null
     const { ids, values } = this.#oldestFirst()
     const limits = controlLimits(values)
-    return limits === null ? null : { ...limits, periods: ids, values }
+    if (limits === null) return null
+    // Written out rather than spread (`{ ...limits, periods, values }`), the same fields in the same order: a spread
+    // with fields added after it copies property by property, and every KPI row makes one chart.
+    return {
+      mean: limits.mean,
+      lower: limits.lower,
+      upper: limits.upper,
+      meanMovingRange: limits.meanMovingRange,
+      screenedMovingRanges: limits.screenedMovingRanges,
+      signals: limits.signals,
+      periods: ids,
+      values,
+    }
   }
 
   /**

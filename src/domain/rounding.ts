@@ -141,10 +141,14 @@ function fixed(value: number, decimals: number): string {
 function fixedDigits(size: number, decimals: number): string {
   if (decimals <= 0) return Number.isSafeInteger(size) ? String(size) : size.toFixed(0)
   const scale = POWERS_OF_TEN[decimals]
-  const scaled = scale === undefined ? NaN : Math.round(size * scale)
+  if (scale === undefined) return size.toFixed(decimals)
+  const scaled = Math.round(size * scale)
   if (!(scaled <= 2 ** 50)) return size.toFixed(decimals) // beyond, the product could miss the whole number
-  const digits = String(scaled).padStart(decimals + 1, '0')
-  return `${digits.slice(0, digits.length - decimals)}.${digits.slice(digits.length - decimals)}`
+  // The whole part and the places, each a whole number (so both exact): the digits of `scaled` with the point put
+  // in, without padding and cutting a string (the report prints a percentage or two in every figure).
+  const places = scaled % scale
+  const whole = (scaled - places) / scale
+  return `${whole}.${String(places).padStart(decimals, '0')}`
 }
 
 /**

@@ -58,13 +58,23 @@ export function mannKendall(values: readonly number[]): MannKendallResult {
       if (sign === 0) tied = true
     }
   // With no two values equal (the commonest case) every group is of one, and there is nothing to count.
-  const groups = tied ? tiedGroupSizes(values) : new Array<number>(n).fill(1)
+  const groups = tied ? tiedGroupSizes(values) : untiedGroups(n)
   if (n <= EXACT_MANN_KENDALL_LIMIT) return { s, pValue: exactMannKendallPValue(n, s, groups), method: 'exact' }
   const variance = (n * (n - 1) * (2 * n + 5) - groups.reduce((sum, t) => sum + t * (t - 1) * (2 * t + 5), 0)) / 18
   if (s === 0 || variance === 0) return { s, pValue: 1, method: 'normal' }
   const z = (s - Math.sign(s)) / Math.sqrt(variance)
   return { s, pValue: Math.min(1, erfc(Math.abs(z) / Math.SQRT2)), method: 'normal' }
 }
+
+/** n groups of one, made once per n: read only, and asked for by every trend without ties. */
+function untiedGroups(n: number): readonly number[] {
+  if (n > EXACT_MANN_KENDALL_LIMIT) return new Array<number>(n).fill(1)
+  let groups = untied[n]
+  if (groups === undefined) untied[n] = groups = Object.freeze(new Array<number>(n).fill(1))
+  return groups
+}
+
+const untied: (readonly number[] | undefined)[] = []
 
 /** Sizes of the groups of equal values (1 for a value that occurs once). */
 function tiedGroupSizes(values: readonly number[]): number[] {
@@ -96,11 +106,10 @@ interface InversionDistribution {
 }
 
 function inversionDistribution(groups: readonly number[]): InversionDistribution {
-  // The commonest case, no two values equal, by its length alone (no key to build).
-  const sizes = groups.every((size) => size === 1) ? null : [...groups].sort((a, b) => a - b)
-  const key = sizes === null ? groups.length : sizes.join(',')
+  const key = distributionKey(groups)
   let distribution = inversionDistributions.get(key)
   if (distribution === undefined) {
+    const sizes = typeof key === 'number' ? null : [...groups].sort((a, b) => a - b)
     let counts = [1]
     let placed = 0
     for (const size of sizes ?? groups) {
@@ -112,6 +121,22 @@ function inversionDistribution(groups: readonly number[]): InversionDistribution
     inversionDistributions.set(key, distribution)
   }
   return distribution
+}
+
+/**
+ * The key of a set of group sizes: the commonest case, no two values equal, by its length alone; else the length and
+ * the sizes above one, smallest first ("12:2,3"), which with the length fix the whole set. Made without sorting or
+ * joining the whole list, as every trend with a tie asks for it and the distribution is almost always known.
+ */
+function distributionKey(groups: readonly number[]): string | number {
+  let tiedSizes: number[] | null = null
+  for (let i = 0; i < groups.length; i++) {
+    const size = groups[i] as number
+    if (size > 1) (tiedSizes ??= []).push(size)
+  }
+  if (tiedSizes === null) return groups.length
+  if (tiedSizes.length > 1) tiedSizes.sort((a, b) => a - b)
+  return `${groups.length}:${tiedSizes.join(',')}`
 }
 
 function exactMannKendallPValue(n: number, s: number, groups: readonly number[]): number {
@@ -171,17 +196,26 @@ function multiplyPolynomials(p: readonly number[], q: readonly number[]): number
  */
 export function senSlope(values: readonly number[], positions?: readonly number[]): number {
   if (values.length < 2) throw new RangeError('a slope needs at least 2 points')
-  const at = (i: number) => (positions ? (positions[i] as number) : i)
-  const slopes: number[] = []
-  for (let i = 0; i < values.length; i++)
-    for (let j = i + 1; j < values.length; j++)
-      slopes.push(((values[j] as number) - (values[i] as number)) / (at(j) - at(i)))
-  slopes.sort((x, y) => x - y)
-  const middle = slopes.length / 2
+  const n = values.length
+  const pairs = (n * (n - 1)) / 2
+  if (slopeSpace.length < pairs) slopeSpace = new Float64Array(Math.max(pairs, 2 * slopeSpace.length))
+  let k = 0
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++)
+      slopeSpace[k++] =
+        ((values[j] as number) - (values[i] as number)) /
+        (positions ? (positions[j] as number) - (positions[i] as number) : j - i)
+  // A typed array sorts numbers as numbers without a comparator call per comparison. The slopes hold no NaN and no
+  // -0 (a difference of equal numbers is +0, over a positive step), so the order is the one `(x, y) => x - y` gives.
+  const slopes = slopeSpace.subarray(0, pairs).sort()
+  const middle = pairs / 2
   return Number.isInteger(middle)
     ? ((slopes[middle - 1] as number) + (slopes[middle] as number)) / 2
     : (slopes[Math.floor(middle)] as number)
 }
+
+/** Working space for `senSlope`'s slopes, kept between calls: a trend of 12 points has 66. */
+let slopeSpace = new Float64Array(256)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Describing a trend
