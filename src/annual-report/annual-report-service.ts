@@ -221,6 +221,12 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       for (const b of c.blocks) {
         if (b.content.kind === 'generated') parts.add(b.content.part)
         if (b.content.kind === 'chart') indicators.add(b.content.indicator)
+        // A quarter bound in a block: its KPI's quarters are read too, so the public version can withhold the
+        // complement of a small quarter (withComplementsWithheld in ./annual-report.ts).
+        for (const key of figureKeysOf(b.content)) {
+          const quarter = /^kpi:([^:]+):[qp]\d+:(FY\d{4}-\d{2})$/.exec(key)
+          if (quarter && quarter[2] === row.year) indicators.add(quarter[1] as string)
+        }
       }
     const generated = new Map<GeneratedPart, Readonly<Record<Audience, readonly DocumentBlock[]>>>()
     for (const part of parts) {
