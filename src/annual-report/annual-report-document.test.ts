@@ -9,6 +9,7 @@ import {
   type AssembledReport,
   type ReportChapter,
 } from './annual-report.ts'
+import type { DocumentBlock } from '../documents/document.ts'
 import { figure } from './testing/annual-report-fixtures.ts'
 
 const RULES = { minimumCount: 5 }
@@ -136,18 +137,30 @@ describe('the annual report as a printable document', () => {
         },
       ],
     ])
-    const chart = annualReportDocument(report(chapters, { series }), { audience: 'public' }).sections[0]!.blocks[0]!
+    const [chart, note] = annualReportDocument(report(chapters, { series }), { audience: 'public' }).sections[0]!
+      .blocks as [DocumentBlock, DocumentBlock]
     assert.equal(chart.kind, 'chart')
     if (chart.kind !== 'chart') return
+    // The year (1 + 6 + 12 = 19) is public elsewhere: with Q2 and Q3 shown, Q1 would be 19 - 6 - 12. Q2, the smaller
+    // of the two others, is withheld as its complement.
     assert.deepEqual(chart.table.rows, [
       ['Q1', '<5'],
-      ['Q2', '6'],
+      ['Q2', '[c]'],
       ['Q3', '12'],
       ['Q4', 'Not reported'],
     ])
-    assert.equal(chart.summary, 'FGM incidents: Q1 <5; Q2 6; Q3 12; Q4 Not reported.')
+    assert.equal(chart.summary, 'FGM incidents: Q1 <5; Q2 [c]; Q3 12; Q4 Not reported.')
     assert.match(chart.svg, /role="img"/)
     assert.doesNotMatch(chart.svg, />1</)
+    assert.doesNotMatch(chart.svg, />6</)
+    assert.equal(note.kind, 'paragraph')
+    // The partnership's own version shows every quarter.
+    const own = annualReportDocument(report(chapters, { series }), { audience: 'partnership' }).sections[0]!.blocks[0]!
+    assert.ok(own.kind === 'chart')
+    assert.deepEqual(
+      own.table.rows.map((r) => r[1]),
+      ['1', '6', '12', 'Not reported'],
+    )
   })
 
   it('prints each audience its own version of a generated part (the public’s disclosure-controlled)', () => {
@@ -203,5 +216,55 @@ describe('the annual report as a printable document', () => {
       '“Intro” refers to a figure saferhub does not hold: x',
       '“Intro” has 2 unresolved comments',
     ])
+  })
+
+  it('withholds the complement of a small quarter bound in the text, since the year gives it back by subtraction', () => {
+    // Knife crime 2017-18 (made up): Q1 3, Q2 40, Q3 50, Q4 45; the year 138 is bound in the same paragraph.
+    const keys = ['q1', 'q2', 'q3', 'q4', 'outturn']
+    const values = [3, 40, 50, 45, 138]
+    const figures = new Map(
+      keys.map((k, i) => [`kpi:knife:${k}:FY2017-18`, figure(`kpi:knife:${k}:FY2017-18`, values[i] as number)]),
+    )
+    const markdown = keys.map((k) => `{{figure:kpi:knife:${k}:FY2017-18}}`).join(', ')
+    const chapters = [
+      { id: 1, position: 1, title: 'Knife crime', blocks: [block(1, { kind: 'text' as const, markdown })] },
+    ]
+    const text = (audience: 'public' | 'partnership') => {
+      const first = annualReportDocument(report(chapters, { figures }), { audience }).sections[0]!.blocks[0]!
+      return first.kind === 'paragraph' ? first.runs.map((r) => r.text).join('') : ''
+    }
+    // Q1 small; of Q2, Q3, Q4 the smallest (40) is the complement: 138 - 50 - 45 leaves Q1 + Q2 = 43, not Q1.
+    assert.equal(text('public'), '[c], [c], 50, 45, 138')
+    assert.equal(text('partnership'), '3, 40, 50, 45, 138')
+  })
+
+  it('withholds nothing more when no quarter is small, or when two are (two unknowns cannot be solved)', () => {
+    const chart = (points: (number | null)[]) => {
+      const series = new Map([
+        [
+          'ASB',
+          {
+            indicator: 'ASB',
+            name: 'ASB',
+            unit: 'count' as const,
+            points: points.map((value, i) => ({ label: `Q${i + 1}`, value })),
+          },
+        ],
+      ])
+      const chapters = [
+        {
+          id: 1,
+          position: 1,
+          title: 'ASB',
+          blocks: [block(1, { kind: 'chart' as const, indicator: 'ASB', caption: 'ASB' })],
+        },
+      ]
+      const first = annualReportDocument(report(chapters, { series }), { audience: 'public' }).sections[0]!.blocks[0]!
+      return first.kind === 'chart' ? first.table.rows.map((r) => r[1]) : []
+    }
+    assert.deepEqual(chart([10, 20, 30, 40]), ['10', '20', '30', '40'])
+    assert.deepEqual(chart([2, 3, 30, 40]), ['<5', '<5', '30', '40'])
+    // 5 is the smallest count published (the minimum is 5): nothing small, nothing to protect.
+    assert.deepEqual(chart([5, 6, 7, 8]), ['5', '6', '7', '8'])
   })
 })

@@ -119,6 +119,8 @@ export function annualReportRoutes(options: AnnualReportRoutesOptions): express.
         ...chapter,
         first: index === 0,
         last: index === report.chapters.length - 1,
+        // Where its blocks may be moved: every other chapter, in the report's order.
+        moveTargets: report.chapters.filter((c) => c.id !== chapter.id).map((c) => ({ value: c.id, text: c.title })),
         blocks: chapter.blocks.map((block, blockIndex) => {
           const lock = locks.get(block.id)
           return {
@@ -275,7 +277,8 @@ export function annualReportRoutes(options: AnnualReportRoutesOptions): express.
   })
 
   // A block's changes (`block` its id): `open` takes its lock to edit it (15 minutes; someone else's live lock is shown
-  // instead), `save` / `save-and-continue`, `up`, `down`, `remove`.
+  // instead), `save` / `save-and-continue`, `up`, `down`, `remove`, `move-to-chapter` (with `chapter` and the `version` the
+  // page showed).
   router.post('/annual-report/:year/block', ...edit, async (req, res, next) => {
     const user = editor(res)
     const year = yearOf(req)
@@ -287,6 +290,15 @@ export function annualReportRoutes(options: AnnualReportRoutesOptions): express.
       const opened = await annualReport.openBlock(user, year, blockId)
       if (opened.outcome === 'not-found') return next()
       return res.redirect(303, `${req.baseUrl}/annual-report/${year}/block?id=${blockId}`)
+    }
+    if (action === 'move-to-chapter') {
+      const chapterId = idParameter(formField(req.body, 'chapter'))
+      const version = Number(formField(req.body, 'version'))
+      const result =
+        chapterId === null || !Number.isInteger(version)
+          ? { outcome: 'invalid', message: 'Choose the chapter to move the block to' }
+          : await annualReport.moveBlockToChapter(user, year, blockId, version, chapterId)
+      return after(req, res, next, year, result, 'block-moved', `#block-${blockId}`)
     }
     if (action === 'up' || action === 'down' || action === 'remove') {
       const result =

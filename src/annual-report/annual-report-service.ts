@@ -221,6 +221,12 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       for (const b of c.blocks) {
         if (b.content.kind === 'generated') parts.add(b.content.part)
         if (b.content.kind === 'chart') indicators.add(b.content.indicator)
+        // A quarter bound in a block: its KPI's quarters are read too, so the public version can withhold the
+        // complement of a small quarter (withComplementsWithheld in ./annual-report.ts).
+        for (const key of figureKeysOf(b.content)) {
+          const quarter = /^kpi:([^:]+):[qp]\d+:(FY\d{4}-\d{2})$/.exec(key)
+          if (quarter && quarter[2] === row.year) indicators.add(quarter[1] as string)
+        }
       }
     const generated = new Map<GeneratedPart, Readonly<Record<Audience, readonly DocumentBlock[]>>>()
     for (const part of parts) {
@@ -544,6 +550,43 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
           if (b && b.position !== i + 1)
             await repository.updateBlock(uow, who(user, requestId), id, b.version, { position: i + 1 })
         }
+        return { outcome: 'done', value: undefined }
+      })
+    },
+    /**
+     * Moves a block to the end of another chapter of the same report. `version` is the block's version on the page
+     * the editor moved it from: when someone has saved or moved it since, the move is refused, so nobody moves a block
+     * they have not seen as it is. A block someone else is editing (a live lock) is not moved under them. The chapter
+     * it leaves keeps its other blocks' positions (a gap orders as well as 1, 2, 3), so their versions do not change
+     * and nobody editing one of them is told their copy is stale.
+     */
+    async moveBlockToChapter(
+      user: Editor,
+      year: string,
+      blockId: number,
+      version: number,
+      chapterId: number,
+      requestId: string | null = null,
+    ) {
+      return editing(user, year, async (uow, report) => {
+        const block = await blockOfReport(uow, report, blockId)
+        if (block === null) return { outcome: 'not-found' }
+        const chapter = await chapterOfReport(uow, report, chapterId)
+        if (chapter === null) return { outcome: 'invalid', message: 'Choose a chapter of this report' }
+        if (chapter.id === block.chapterId)
+          return { outcome: 'invalid', message: `The block is in “${chapter.title}” already` }
+        const held = await repository.lockOf(uow, blockId)
+        if (held !== null && lockLive(held, now()) && held.lockedBy !== user.email)
+          return { outcome: 'invalid', message: `Being edited by ${held.lockedByName}: it cannot be moved now` }
+        if (block.version !== version)
+          return {
+            outcome: 'invalid',
+            message: `${block.updatedBy} changed this block after you loaded the page: look at it again, then move it`,
+          }
+        const position = Math.max(0, ...chapter.blocks.map((b) => b.position)) + 1
+        // The update is itself conditional on the version: a save committed between the read and here wins.
+        if (!(await repository.updateBlock(uow, who(user, requestId), blockId, version, { chapterId, position })))
+          return { outcome: 'invalid', message: 'Someone changed this block just now: look at it again, then move it' }
         return { outcome: 'done', value: undefined }
       })
     },

@@ -148,6 +148,86 @@ for (const dialect of testDialects())
       assert.ok(html.includes('The analyst’s late text'), 'and the analyst’s own, not lost')
     })
 
+    it('moves a block to another chapter: not while someone else edits it, nor from a page older than the block', async () => {
+      const moved = firstBlockOf(decode(await (await admin.get(PAGE)).text()), 'The partnership')
+      const chapterOf = (html: string, title: string) =>
+        new RegExp(`<option value="(\\d+)">${title}</option>`).exec(html)?.[1] ?? ''
+      /** The version the block's move form carries, as the page shows it now. */
+      const moveForm = async (who: TestBrowser) => {
+        const html = decode(await (await who.get(PAGE)).text())
+        const form = new RegExp(`name="block" value="${moved}">\\s*<input type="hidden" name="version" value="(\\d+)"`)
+        return { html, version: form.exec(html)?.[1] ?? '' }
+      }
+      const first = await moveForm(admin)
+      const strategy = chapterOf(first.html, 'Strategy and priorities')
+      assert.ok(first.version !== '' && strategy !== '', 'the move form is on the page')
+      const move = (version: string) =>
+        admin.post(`${PAGE}/block`, {
+          _csrf: csrfB,
+          block: moved,
+          version,
+          chapter: strategy,
+          action: 'move-to-chapter',
+        })
+
+      // The analyst opens it to edit: the administrator cannot move it from under them.
+      assert.equal((await analyst.post(`${PAGE}/block`, { _csrf: csrfA, block: moved, action: 'open' })).status, 303)
+      const locked = await move(first.version)
+      assert.equal(locked.status, 400)
+      assert.match(decode(await locked.text()), /Being edited by Demo Partnership Analyst: it cannot be moved now/)
+      const form = await (await analyst.get(`${PAGE}/block?id=${moved}`)).text()
+      const saved = await analyst.post(`${PAGE}/block`, {
+        _csrf: csrfA,
+        block: moved,
+        kind: 'text',
+        version: versionOf(form),
+        markdown: '### Who we are\n\nThe analyst’s words.',
+        action: 'save',
+      })
+      assert.equal(saved.status, 303)
+
+      // The lock is released, but the administrator's page shows the block before the analyst's save: refused.
+      const stale = await move(first.version)
+      assert.equal(stale.status, 400)
+      assert.match(decode(await stale.text()), /analyst@example.org changed this block after you loaded the page/)
+      let page = decode(await (await admin.get(PAGE)).text())
+      assert.equal(firstBlockOf(page, 'The partnership'), moved, 'still where it was')
+
+      const now = await moveForm(admin)
+      assert.equal(Number(now.version), Number(first.version) + 1, 'the analyst’s save was one version')
+      const done = await move(now.version)
+      assert.equal(done.status, 303)
+      assert.equal(done.headers.get('location'), `${PAGE}?done=block-moved#block-${moved}`)
+      page = decode(await (await admin.get(PAGE)).text())
+      // In its new chapter, after the block that was there, with its text; the chapter it left has none now.
+      const strategyAt = page.indexOf('>Strategy and priorities</h2>')
+      const strategyPart = page.slice(strategyAt, page.indexOf('<h2', strategyAt))
+      assert.equal((strategyPart.match(/id="block-\d+"/g) ?? []).length, 2)
+      assert.ok(strategyPart.lastIndexOf(`id="block-${moved}"`) > strategyPart.indexOf('id="block-'), 'at the end')
+      assert.ok(strategyPart.includes('The analyst’s words.'))
+      const partnershipPart = page.slice(
+        page.indexOf('>The partnership</h2>'),
+        page.indexOf('>Strategy and priorities</h2>'),
+      )
+      assert.doesNotMatch(partnershipPart, /id="block-\d+"/)
+      // The same form sent again is stale now (the move made a new version): it is not moved twice.
+      assert.equal((await move(now.version)).status, 400)
+
+      const database = (await onlyPartnership(app.services)).database
+      const events = await database.db
+        .selectFrom('audit_events')
+        .select(['action', 'actor', 'before', 'after'])
+        .where('entity_type', '=', 'annual-report-block')
+        .where('entity_key', '=', moved)
+        .orderBy('id')
+        .execute()
+      const last = events.at(-1)
+      assert.equal(last?.actor, 'admin@example.org')
+      assert.equal(last?.action, 'update')
+      assert.equal(JSON.parse(String(last?.after)).chapter_id, Number(strategy))
+      assert.notEqual(JSON.parse(String(last?.before)).chapter_id, Number(strategy))
+    })
+
     it('blocks approval while a comment is unresolved, and needs the board’s decision', async () => {
       assert.equal(
         (await admin.post(`${PAGE}/comments`, { _csrf: csrfB, block, comment: 'Say where the figure comes from' }))

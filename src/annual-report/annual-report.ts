@@ -6,7 +6,7 @@ import type {
   PrintableDocument,
   TextRun,
 } from '../documents/document.ts'
-import { isSmallCount, type DisclosureRules } from '../domain/disclosure-control.ts'
+import { isSmallCount, protectTable, type DisclosureRules } from '../domain/disclosure-control.ts'
 import { formatMoney } from '../domain/money.ts'
 import { formatDecimal } from '../domain/rounding.ts'
 import type { AnnualReportState, BlockKind } from './annual-report-tables.ts'
@@ -128,7 +128,12 @@ export interface KpiSeries {
   readonly name: string
   /** 'count' values are disclosure-controlled on the public version; 'percent' are shown as they are. */
   readonly unit: 'count' | 'percent'
-  readonly points: readonly { readonly label: string; readonly value: number | null }[]
+  readonly points: readonly {
+    readonly label: string
+    readonly value: number | null
+    /** Withheld from the public as a complement (secondary suppression; see `withComplementsWithheld`). */
+    readonly complement?: boolean
+  }[]
 }
 
 export interface AssembledReport {
@@ -260,12 +265,16 @@ function figureNote(figure: Figure, audience: Audience, rules: DisclosureRules):
 export function seriesChart(series: KpiSeries, caption: string, audience: Audience, rules: DisclosureRules) {
   const shown = series.points.map((p) => {
     if (p.value === null) return { label: p.label, value: null, text: 'Not reported' }
-    const withheld = audience === 'public' && series.unit === 'count' && isSmallCount(p.value, rules)
-    const text = withheld
+    const small = audience === 'public' && series.unit === 'count' && isSmallCount(p.value, rules)
+    const complement = audience === 'public' && p.complement === true
+    const withheld = small || complement
+    const text = small
       ? `<${rules.minimumCount}`
-      : series.unit === 'percent'
-        ? `${formatDecimal(p.value, 1)}%`
-        : formatDecimal(p.value, 0)
+      : complement
+        ? '[c]'
+        : series.unit === 'percent'
+          ? `${formatDecimal(p.value, 1)}%`
+          : formatDecimal(p.value, 0)
     return { label: p.label, value: withheld ? null : p.value, text }
   })
   const drawn = shown.filter((p) => p.value !== null)
@@ -335,6 +344,8 @@ function blockChunks(block: ReportBlock, report: AssembledReport, audience: Audi
         return
       }
       current().push({ kind: 'chart', ...seriesChart(series, content.caption, audience, rules) })
+      if (audience === 'public' && series.points.some((p) => p.complement === true))
+        current().push({ kind: 'paragraph', runs: [{ text: WITHHELD_NOTE }] })
       return
     }
     case 'case-study': {
@@ -395,12 +406,80 @@ const anchorOf = (title: string, index: number) =>
     .replace(/^-|-$/g, '')}`.slice(0, 60)
 
 /**
+ * Secondary suppression across blocks, for the public version. A KPI's year is the sum of its quarters, and the
+ * year's total is public whatever this report prints (the public performance report and Appendix C give it; a block
+ * may bind it): so a quarter withheld as a small count beside three shown ones could be found by subtraction, from
+ * this report or from it and another publication. Each count KPI whose quarters the report shows (a chart, or a
+ * quarter's figure bound in a block) is protected as one table, its quarters adding up to the year, by the same
+ * `protectTable` the public performance report uses (src/public/public-report.ts): the complement it withholds is
+ * the same quarter there and here, so the two publications together give nothing back either. The complement is
+ * marked on the chart's point and on the quarter's figure (`suppressed`), so every block prints it as "[c]".
+ *
+ * @example withComplementsWithheld(report).series.get('knife-crime')?.points.map((p) => p.complement ?? false)
+ *   // [false, true, false, false] when Q1 is 3 and Q2 the smallest of the rest
+ */
+export function withComplementsWithheld(report: AssembledReport): AssembledReport {
+  const rules = report.disclosure
+  const quarterKey = (indicator: string, index: number, count: number) =>
+    `kpi:${indicator}:${count === 4 ? `q${index + 1}` : `p${index + 1}`}:${report.year}`
+  // Each count KPI's quarters: the chart's series when there is one, else the quarters' figures the blocks bind.
+  const quarters = new Map<string, (number | null)[]>()
+  for (const series of report.series.values())
+    if (series.unit === 'count')
+      quarters.set(
+        series.indicator,
+        series.points.map((p) => p.value),
+      )
+  for (const figure of report.figures.values()) {
+    const match = /^kpi:([^:]+):(q|p)(\d+):(FY\d{4}-\d{2})$/.exec(figure.key)
+    if (!match || match[4] !== report.year || figure.unit !== 'count' || quarters.has(match[1] as string)) continue
+    const indicator = match[1] as string
+    const count = match[2] === 'q' ? 4 : 12
+    const values = Array.from({ length: count }, (_, i) => {
+      const f = report.figures.get(quarterKey(indicator, i, count))
+      return f === undefined || Number.isNaN(f.value) ? null : f.value
+    })
+    quarters.set(indicator, values)
+  }
+  const complements = new Map<string, Set<number>>()
+  for (const [indicator, values] of quarters) {
+    const counts: Record<string, number | null> = {}
+    values.forEach((v, i) => (counts[`p${i}`] = v))
+    const parts = values.flatMap((v, i) => (v === null ? [] : [`p${i}`]))
+    if (parts.length === 0) continue
+    counts.year = values.reduce<number>((sum, v) => sum + (v ?? 0), 0)
+    const table = protectTable({ counts, totals: [{ total: 'year', parts }] }, rules)
+    const withheld = new Set(values.flatMap((_, i) => (table.counts[`p${i}`]?.suppressed === 'complement' ? [i] : [])))
+    if (withheld.size > 0) complements.set(indicator, withheld)
+  }
+  if (complements.size === 0) return report
+  const figures = new Map(report.figures)
+  for (const [indicator, indexes] of complements) {
+    const count = (quarters.get(indicator) ?? []).length
+    for (const index of indexes) {
+      const key = quarterKey(indicator, index, count)
+      const figure = figures.get(key)
+      if (figure !== undefined) figures.set(key, { ...figure, suppressed: true })
+    }
+  }
+  const series = new Map(
+    [...report.series].map(([indicator, s]) => {
+      const indexes = complements.get(indicator)
+      if (indexes === undefined || s.unit !== 'count') return [indicator, s] as const
+      return [indicator, { ...s, points: s.points.map((p, i) => (indexes.has(i) ? { ...p, complement: true } : p)) }]
+    }),
+  )
+  return { ...report, figures, series }
+}
+
+/**
  * The report as the one printable model: a section per chapter (its `###` headings sub-sections), the partnership's
  * version marked as a draft until published, the public version with every small count withheld and only approved
  * case studies. The HTML, PDF and DOCX writers and the site's pages all read this.
  */
-export function annualReportDocument(report: AssembledReport, options: { audience: Audience }): PrintableDocument {
+export function annualReportDocument(given: AssembledReport, options: { audience: Audience }): PrintableDocument {
   const { audience } = options
+  const report = audience === 'public' ? withComplementsWithheld(given) : given
   const sections: DocumentSection[] = report.chapters.map((chapter, index) => {
     const chunks: Chunk[] = [{ heading: null, blocks: [] }]
     for (const block of chapter.blocks) blockChunks(block, report, audience, chunks)

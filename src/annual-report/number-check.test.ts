@@ -271,3 +271,119 @@ describe('checking the numbers against the figures', () => {
     assert.doesNotMatch(hidden.findings[0]?.message ?? '', /NaN/)
   })
 })
+
+describe('numbers written as words', () => {
+  const found = (sentence: string) => findNumbers(sentence).map((n) => [n.text, n.kind, n.role])
+  /** Each finding's outcome and figure, without the number's text: to compare words with digits. */
+  const judged = (text: string, figures: readonly Figure[] = ALL) =>
+    checkNumbers(text, figures).findings.map((f) => [f.outcome, f.figure?.key ?? null])
+
+  it('reads cardinals as the digits would be read, reporting the words as written', () => {
+    assert.deepEqual(found('Fifteen organisations signed, twenty-three attended and three hundred and fifty came'), [
+      ['Fifteen', 'count', 'level'],
+      ['twenty-three', 'count', 'level'],
+      ['three hundred and fifty', 'count', 'level'],
+    ])
+    assert.deepEqual(
+      findNumbers('from one hundred and ninety-one offences to two hundred and twenty-one').map((n) => [
+        n.value,
+        n.role,
+      ]),
+      [
+        [191, 'from'],
+        [221, 'to'],
+      ],
+    )
+    const [number] = findNumbers('Knife crime rose by thirty offences')
+    assert.equal(number?.phrase, 'rose by thirty offences')
+    assert.equal(number?.start, 'Knife crime rose by '.length)
+  })
+
+  it('classifies a number in words exactly as the same number in digits', () => {
+    // Knife crime: 191 to 221, +30 (see KNIFE); hate crime: 374 to 385 (see HATE).
+    const pairs = [
+      ['Knife crime rose by thirty offences.', 'Knife crime rose by 30 offences.'],
+      ['Knife crime rose by twenty offences.', 'Knife crime rose by 20 offences.'],
+      [
+        'Hate crime increased from three hundred and seventy-four to three hundred and eighty-five offences.',
+        'Hate crime increased from 374 to 385 offences.',
+      ],
+      [
+        'Hate crime: most were race related (three hundred and thirty-six out of three hundred and eighty-four).',
+        'Hate crime: most were race related (336 out of 384).',
+      ],
+      ['Knife crime: twenty-four schools took part.', 'Knife crime: 24 schools took part.'],
+    ]
+    for (const [words, digits] of pairs) assert.deepEqual(judged(words as string), judged(digits as string), words)
+    assert.deepEqual(outcomes('Knife crime rose by twenty offences.'), [
+      ['twenty', 'contradicts', 'kpi:knife-crime:change:FY2017-18'],
+    ])
+    assert.match(
+      checkNumbers('Knife crime rose by twenty offences.', ALL).findings[0]?.message ?? '',
+      /^contradicts — "rose by twenty offences\.": the data gives 30 /,
+    )
+  })
+
+  it('does not read "one" as the pronoun, "a", ordinals, or a number joined to a word by a hyphen', () => {
+    // The seed's own sentences (lines 129, 410, 436, 507, 559) and others like them.
+    assert.deepEqual(found('One of the lowest increases in the West Midlands area'), [])
+    assert.deepEqual(found('resident representatives (one for each constituency area)'), [])
+    assert.deepEqual(found('One had no agency contact with Wolverhampton'), [])
+    assert.deepEqual(found('the third year running; One Day One Conversation; no one; one-off funding'), [])
+    assert.deepEqual(found('a third sector partner and a third-party reporting centre, each quarter, in a quarter'), [])
+    assert.deepEqual(found('a three-year fund, a two-way conversation, ten-minute sessions'), [])
+    assert.deepEqual(found('in the second half of the year, half-term'), [])
+    assert.deepEqual(found('often, tenth, someone, anyone, weight'), [])
+    // "one" where it can only be a number.
+    assert.deepEqual(found('with just one fewer case referred than last year'), [['one', 'count', 'change']])
+    assert.deepEqual(found('Referrals fell by one'), [['one', 'count', 'change']])
+    assert.deepEqual(found('twenty-one offences'), [['twenty-one', 'count', 'level']])
+  })
+
+  it('reads a proportion as a percentage that agrees within 2.5 points', () => {
+    assert.deepEqual(
+      findNumbers('one in five victims, two out of every three cases, a third of referrals, half of incidents').map(
+        (n) => [n.text, n.kind, Math.round(n.value * 100) / 100, n.tolerance],
+      ),
+      [
+        ['one in five', 'percent', 20, 2.5],
+        ['two out of every three', 'percent', 66.67, 2.5],
+        ['a third', 'percent', 33.33, 2.5],
+        ['half', 'percent', 50, 2.5],
+      ],
+    )
+    // Domestic abuse 2017/18: 3,112 of its 6,251 incidents were recordable offences, 49.8% (made up for this test).
+    const share = [
+      kpi('domestic-abuse', 'Domestic abuse', 'share', 49.8, {
+        subjectWords: ['domestic', 'abuse', 'recordable'],
+      }),
+    ]
+    // |50 - 49.8| = 0.2 ≤ 2.5; |33.3 - 49.8| = 16.5 > 2.5.
+    assert.deepEqual(outcomes('Domestic abuse: half of incidents were recordable offences.', share), [
+      ['half', 'agrees', 'kpi:domestic-abuse:share:FY2017-18'],
+    ])
+    assert.deepEqual(outcomes('Domestic abuse: a third of incidents were recordable offences.', share), [
+      ['a third', 'contradicts', 'kpi:domestic-abuse:share:FY2017-18'],
+    ])
+    // 47% is 2.8 points from 49.8: outside; 48% is 1.8 inside.
+    const at = (value: number) =>
+      outcomes('Domestic abuse: half of incidents were recordable offences.', [{ ...share[0]!, value }])[0]?.[1]
+    assert.equal(at(47), 'contradicts')
+    assert.equal(at(48), 'agrees')
+  })
+
+  it('reads the seed’s domestic homicide paragraph: two notifications, and no number in "One had no agency contact"', () => {
+    // The seed, line 436.
+    const paragraph =
+      'During 2017-2018 SWP received two notifications of domestic violence related deaths in Wolverhampton that ' +
+      'could meet the criteria for undertaking a DHR; neither were undertaken as a full DHR. One had no agency ' +
+      'contact with Wolverhampton and therefore there was deemed to be no possible learning; this decision was ' +
+      'supported by the Home Office. The other case was reviewed in Birmingham as the victim resided there'
+    const findings = checkNumbers(paragraph, ALL).findings
+    assert.deepEqual(
+      findings.map((f) => [f.number.text, f.number.value, f.number.phrase, f.outcome]),
+      [['two', 2, 'SWP received two notifications of', 'unsourced']],
+    )
+    assert.deepEqual(judged(paragraph), judged(paragraph.replace('two', '2')))
+  })
+})

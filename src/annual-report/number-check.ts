@@ -1,6 +1,7 @@
 import { findCitedAmounts } from '../domain/cited-amounts.ts'
 import { formatMoney } from '../domain/money.ts'
 import { contentWords } from './figure-catalogue.ts'
+import { readWithDigits } from './number-words.ts'
 import type { Figure } from './figures.ts'
 
 /**
@@ -33,7 +34,7 @@ export type NumberRole = 'level' | 'change' | 'from' | 'to' | 'part' | 'whole' |
 
 /** A number found in a sentence. */
 export interface FoundNumber {
-  /** As written, with what makes it what it is: "16.5%", "£378,390", "4th", "384". */
+  /** As written, with what makes it what it is: "16.5%", "£378,390", "4th", "384"; in words as written: "two". */
   readonly text: string
   /** The phrase to quote back: "from 37 offences to 64 offences", "336 out of 384", "by 30 offences (16.5%)". */
   readonly phrase: string
@@ -45,6 +46,11 @@ export interface FoundNumber {
   readonly role: NumberRole
   /** For money: which line it names ("income", "carry-forward", "total"), or null. */
   readonly moneyLine?: 'income' | 'carry-forward' | 'total' | null
+  /**
+   * For a proportion written in words ("one in five", "a third"): how many percentage points a figure may be from it
+   * and still agree (./number-words.ts says why 2.5).
+   */
+  readonly tolerance?: number
   /** True when the sentence ties it to a share's own words ("recordable offences"). */
   readonly ofShare?: boolean
   /** Where it is in the sentence. */
@@ -165,26 +171,52 @@ function decimalsOf(fraction: string | undefined): number {
  * @example findNumbers('Gun crime increased by 73% from 37 offences to 64 offences').map((n) => [n.value, n.role])
  *   // [[73, 'change'], [37, 'from'], [64, 'to']]
  */
-export function findNumbers(sentence: string): FoundNumber[] {
+export function findNumbers(written: string): FoundNumber[] {
   const found: FoundNumber[] = []
+  // Numbers in words ("two notifications", "one in five") are read as their digits, so every rule below applies to
+  // them as it does to digits; each is then reported with its words and its place in the sentence as written.
+  const reading = readWithDigits(written)
+  const sentence = reading.text
+  /** The number as written, and the phrase quoted, for a number found at [start, end) of the digits' reading. */
+  const asWritten = (number: FoundNumber, end: number): FoundNumber => {
+    const words = reading.wordsAt(number.start, end)
+    const phraseAt = sentence.indexOf(number.phrase, Math.max(0, number.start - 80))
+    const phrase =
+      phraseAt < 0
+        ? number.phrase
+        : written.slice(reading.original(phraseAt, 'start'), reading.original(phraseAt + number.phrase.length, 'end'))
+    const start = reading.original(number.start, 'start')
+    if (words === undefined) return { ...number, phrase, start }
+    return {
+      ...number,
+      text: words.words,
+      phrase,
+      start,
+      value: words.value,
+      ...(words.tolerance !== undefined ? { decimals: 0, tolerance: words.tolerance } : {}),
+    }
+  }
   const masked = maskedSpans(sentence)
   for (const amount of findCitedAmounts(sentence)) {
     const line = amount.figure === 'budget' ? 'total' : amount.figure
+    // "two million pounds" is read as "2 million pounds", and quoted as written.
+    const text = written.slice(reading.original(amount.start, 'start'), reading.original(amount.end, 'end'))
     found.push({
-      text: amount.text,
-      phrase: amount.text,
+      text,
+      phrase: text,
       value: amount.pence,
       decimals: amount.precision,
       kind: 'pence',
       role: 'money',
       moneyLine: line,
-      start: amount.start,
+      start: reading.original(amount.start, 'start'),
     })
   }
   for (const m of sentence.matchAll(NUMBER)) {
     const start = m.index
     const end = start + m[0].length
     if (masked.some((s) => start < s.end && end > s.start)) continue
+    const push = (number: FoundNumber) => found.push(asWritten(number, end))
     const digits = (m[2] ?? '').replace(/,/g, '')
     const value = Number(`${digits}${m[3] === undefined ? '' : `.${m[3]}`}`)
     if (notAFigure(sentence, start, end, value, m[3] !== undefined)) continue
@@ -200,7 +232,7 @@ export function findNumbers(sentence: string): FoundNumber[] {
     const points = /^\s?(percentage points?|pp\b|points?\b)/i.exec(after)
     const ordinal = /^(st|nd|rd|th)\b/i.exec(after)
     if (points) {
-      found.push({
+      push({
         ...base,
         text: `${m[0]} ${points[1]}`,
         phrase: phraseAround(sentence, start, end),
@@ -212,7 +244,7 @@ export function findNumbers(sentence: string): FoundNumber[] {
       const level = /\b(?:to|from|target of|at)\s+$/i.test(before)
       const changed =
         !level && CHANGE_WORD.test(sentence.slice(Math.max(0, start - 60), Math.min(sentence.length, end + 30)))
-      found.push({
+      push({
         ...base,
         text: `${m[0]}%`,
         phrase: phraseAround(sentence, start, end + percent[0].length),
@@ -220,7 +252,7 @@ export function findNumbers(sentence: string): FoundNumber[] {
         role: changed ? 'change' : 'share',
       })
     } else if (ordinal) {
-      found.push({
+      push({
         ...base,
         text: `${m[0]}${ordinal[1]}`,
         phrase: phraseAround(sentence, start, end),
@@ -228,7 +260,7 @@ export function findNumbers(sentence: string): FoundNumber[] {
         role: 'level',
       })
     } else {
-      found.push({ ...base, text: m[0], ...countRole(sentence, start, end, before, after), kind: 'count' })
+      push({ ...base, text: m[0], ...countRole(sentence, start, end, before, after), kind: 'count' })
     }
   }
   return found.sort((a, b) => a.start - b.start)
@@ -407,6 +439,7 @@ function agrees(found: FoundNumber, value: number): boolean {
     const precision = Math.max(1, found.decimals)
     return Math.floor((value + precision / 2) / precision) * precision === found.value
   }
+  if (found.tolerance !== undefined) return Math.abs(Math.abs(value) - Math.abs(found.value)) <= found.tolerance
   const scale = 10 ** found.decimals
   // Half away from zero, as the report rounds; a tiny allowance for binary fractions (2.95 → 3.0).
   const rounded = Math.round(Math.abs(value) * scale + 1e-9) / scale

@@ -212,6 +212,11 @@ for (const dialect of testDialects()) {
       assert.equal(agreeing(235, '59%')?.figure?.key, 'kpi:female-genital-mutilation:change-percent:FY2017-18')
       // MARAC: 151 + 143 + 166 + 191 = 651 cases.
       assert.equal(agreeing(289, '651')?.figure?.key, 'kpi:marac-referrals:outturn:FY2017-18')
+      // Written in words: MARAC "just one fewer case referred than last year" (line 645). Appendix C's line 645 gives
+      // the quarters 2016/17 then 2017/18 side by side: 156 + 175 + 155 + 166 = 652, 151 + 143 + 166 + 191 = 651.
+      const oneFewer = agreeing(645, 'one')
+      assert.equal(oneFewer?.figure?.key, 'kpi:marac-referrals:change:FY2017-18')
+      assert.equal(oneFewer?.figure?.value, 151 + 143 + 166 + 191 - (156 + 175 + 155 + 166))
       // Appendix A's income and carry-forward are the demo's PCC grant's.
       assert.equal(agreeing(570, '£339,995')?.figure?.key, 'budget:pcc-grant:income:FY2018-19')
       assert.equal(agreeing(570, '£38,435')?.figure?.key, 'budget:pcc-grant:carry-forward:FY2018-19')
@@ -223,6 +228,12 @@ for (const dialect of testDialects()) {
       assert.equal(at(404, '217'), 'acknowledged')
       assert.equal(at(404, '134'), 'acknowledged')
       assert.equal(at(406, '20'), 'unsourced') // third-party reporting centres
+      // The domestic homicide paragraph (line 436): "two notifications" is read, "One had no agency contact" is not.
+      // Two is below the publication's minimum of 5, so the register's figure is withheld: it can only be unsourced.
+      assert.deepEqual(
+        result.findings.filter((f) => f.line === 436).map((f) => [f.number.text, f.outcome]),
+        [['two', 'unsourced']],
+      )
       assert.equal(at(129, '13.6%'), 'unsourced') // total recorded crime: the demo holds no police recorded crime
       assert.equal(at(304, '£500K'), 'unsourced') // the VAWG fund's three years; the demo's yearly third is illustrative
       // Years, dates, quarters and ages are not numbers to check.

@@ -241,8 +241,13 @@ async function deleteUnusedAgencies(
   return deleted
 }
 
-/** The plan's and the money's tables whose rows say who last changed them, and what a row is called. */
-const PLAN_AND_MONEY_TABLES = [
+/**
+ * The tables whose rows say who last changed them (`updated_by`), and what a row is called: the plan and the money,
+ * the board and its meetings, the registers, the annual report. A partnership-owned table with an `updated_by` column
+ * belongs here (the test in src/partnerships/demo-removal.test.ts checks none is missed); tables whose author column
+ * has another name are read one by one in `rowsNotWrittenBy`.
+ */
+export const UPDATED_BY_TABLES = [
   ['strategies', 'strateg(y/ies)'],
   ['strategic_priorities', 'strategic priorit(y/ies)'],
   ['delivery_priorities', 'delivery priorit(y/ies)'],
@@ -259,6 +264,10 @@ const PLAN_AND_MONEY_TABLES = [
   ['spend_entries', 'spend figure(s)'],
   ['service_outputs', 'service output(s)'],
   ['service_output_actuals', 'service output figure(s)'],
+  ['return_output_items', 'figure(s) of a provider’s return'],
+  ['appendix_a_narratives', 'Appendix A narrative(s)'],
+  ['grant_publishing_settings', 'grant publishing settings'],
+  ['assessment_citations', 'figure(s) cited by a strategic assessment'],
   // The board (issue 11): its groups and seats (src/board/board-demo.ts loads the demo's).
   ['board_groups', 'board or group(s)'],
   ['board_memberships', 'board or group seat(s)'],
@@ -277,11 +286,33 @@ const PLAN_AND_MONEY_TABLES = [
   ['covenant_signatories', 'covenant sign-up(s)'],
   // A death review case someone recorded or worked (src/reviews/): named by its row id only, never its text.
   ['death_review_cases', 'death review case(s)'],
+  ['death_review_recommendations', 'death review recommendation(s)'],
+  // The board's meetings and what they hold (migrations 0025 and 0027; src/board/meeting-demo.ts loads the demo's).
+  ['board_meetings', 'meeting(s)'],
+  ['board_decisions', 'decision(s) of a meeting'],
+  ['board_agenda_items', 'agenda item(s)'],
+  ['board_attendance', 'attendance record(s)'],
+  ['board_minutes', 'minutes'],
+  ['board_meeting_actions', 'meeting action(s)'],
+  ['board_decision_links', 'link(s) from a decision to what it decided'],
+  // The annual report (migration 0028): a report, chapter, block or case study someone else wrote or changed.
+  ['annual_reports', 'annual report(s)'],
+  ['annual_report_chapters', 'annual report chapter(s)'],
+  ['annual_report_blocks', 'annual report block(s)'],
+  ['annual_report_case_studies', 'case stud(y/ies)'],
+  // Tensions, reporting centres and retention (migration 0032).
+  ['register_wards', 'ward(s)'],
+  ['tension_entries', 'tension log entr(y/ies)'],
+  ['tension_assessments', 'tension assessment(s)'],
+  ['reporting_centres', 'reporting centre(s)'],
+  ['reporting_centre_quarters', 'reporting centre quarter(s)'],
+  ['retention_periods', 'retention period(s)'],
 ] as const
 
 /**
  * What in a partnership was not written by `actor` (the demo loader), in words: KPIs, baselines and figures last
- * changed by someone else, returns (the demo loader writes none) and approvals by someone else. At most `limit`
+ * changed by someone else, returns (the demo loader writes none), approvals by someone else, and any row of the plan,
+ * the money, the board and its meetings, the registers and the annual report someone else last changed. At most `limit`
  * of each kind are named. Empty: everything it holds is the loader's, and removing it loses nobody's work.
  *
  * @example await rowsNotWrittenBy(scoped, 'demo-data') // ['figure knife-crime 2017/18 Q1 (last changed by cli:amy)']
@@ -333,9 +364,9 @@ export async function rowsNotWrittenBy(database: ScopedDatabase, actor: string, 
     )
     .orderBy('a.year')
     .execute()
-  // The plan and its money (issue 10): any row someone other than the loader last changed, by table.
-  const planAndMoney = await Promise.all(
-    PLAN_AND_MONEY_TABLES.map(async ([table, what]) => ({
+  // Any row of those tables someone other than the loader last changed, by table.
+  const updatedByTables = await Promise.all(
+    UPDATED_BY_TABLES.map(async ([table, what]) => ({
       what,
       rows: await db
         .selectFrom(table)
@@ -345,6 +376,52 @@ export async function rowsNotWrittenBy(database: ScopedDatabase, actor: string, 
         .execute(),
     })),
   )
+  // Rows whose author column has another name: a comment made or resolved, a block being edited, a publication, a
+  // record deleted under retention, a death review's event, member or register grant (named by row id only).
+  const [comments, locks, publications, tombstones, reviewEvents, reviewMembers, reviewGrants] = await Promise.all([
+    db
+      .selectFrom('annual_report_comments')
+      .select(['id', 'made_by as by'])
+      .where((eb) => eb.or([eb('made_by', '!=', actor), eb('resolved_by', '!=', actor)]))
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('annual_report_block_locks')
+      .select(['block_id as id', 'locked_by as by'])
+      .where('locked_by', '!=', actor)
+      .orderBy('block_id')
+      .execute(),
+    db
+      .selectFrom('annual_report_publications')
+      .select(['id', 'published_by as by'])
+      .where('published_by', '!=', actor)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('retention_tombstones')
+      .select(['id', 'deleted_by as by'])
+      .where('deleted_by', '!=', actor)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('death_review_events')
+      .select(['id', 'recorded_by as by'])
+      .where('recorded_by', '!=', actor)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('death_review_members')
+      .select(['id', 'added_by as by'])
+      .where('added_by', '!=', actor)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('death_review_register_grants')
+      .select(['id', 'granted_by as by'])
+      .where('granted_by', '!=', actor)
+      .orderBy('id')
+      .execute(),
+  ])
   const some = <T>(rows: readonly T[], what: string, describe: (row: T) => string): string[] => {
     if (rows.length === 0) return []
     const named = rows.slice(0, limit).map(describe).join('; ')
@@ -357,6 +434,17 @@ export async function rowsNotWrittenBy(database: ScopedDatabase, actor: string, 
     ...some(returns, 'quarterly return(s)', (r) => `${r.period} from agency ${r.agency_id}`),
     ...some(approvals, 'publication approval(s)', (r) => `${r.year} by ${r.actor}`),
     ...some(assessments, 'strategic assessment(s)', (r) => `${r.year} (changed by ${r.updated_by})`),
-    ...planAndMoney.flatMap(({ what, rows }) => some(rows, what, (r) => `#${r.id} (changed by ${r.updated_by})`)),
+    ...updatedByTables.flatMap(({ what, rows }) => some(rows, what, (r) => `#${r.id} (changed by ${r.updated_by})`)),
+    ...(
+      [
+        [comments, 'annual report comment(s)'],
+        [locks, 'annual report block(s) being edited'],
+        [publications, 'annual report publication(s)'],
+        [tombstones, 'record(s) deleted under retention'],
+        [reviewEvents, 'death review event(s)'],
+        [reviewMembers, 'death review member(s)'],
+        [reviewGrants, 'death review register grant(s)'],
+      ] as const
+    ).flatMap(([rows, what]) => some(rows, what, (r) => `#${r.id} (by ${r.by})`)),
   ]
 }
