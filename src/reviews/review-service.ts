@@ -332,20 +332,31 @@ export function createReviewService(deps: ReviewServiceDeps) {
     }
   }
 
-  /** A record type's period: the partnership's, or the policy's default. */
-  async function periodOf(recordType: string) {
-    if (deps.retentionPeriod) return deps.retentionPeriod(recordType)
-    const policy = DEATH_REVIEW_RETENTION.find((p) => p.recordType === recordType)
-    if (!policy) throw new Error(`No retention policy ${recordType}`)
-    return { periodMonths: policy.defaultMonths, reason: policy.defaultReason }
+  type Periods = ReadonlyMap<string, { readonly periodMonths: number; readonly reason: string }>
+
+  /**
+   * Each record type's period: the partnership's, or the policy's default. Read before a unit of work opens (the
+   * retention service reads on its own handle, which must not wait on this one's transaction).
+   */
+  async function periods(): Promise<Periods> {
+    const map = new Map<string, { periodMonths: number; reason: string }>()
+    for (const policy of DEATH_REVIEW_RETENTION)
+      map.set(
+        policy.recordType,
+        deps.retentionPeriod
+          ? await deps.retentionPeriod(policy.recordType)
+          : { periodMonths: policy.defaultMonths, reason: policy.defaultReason },
+      )
+    return map
   }
 
-  /** A case's retention: its record type, clock, period and due date (all null while the case is open). */
-  async function retentionOf(row: CaseRow) {
+  /** A case's retention: its record type, clock, period and due date (null while the case is open). */
+  function retentionOf(row: CaseRow, periodsOf: Periods) {
     const clock = retentionClockOf(row)
     if (!clock) return null
     const policy = DEATH_REVIEW_RETENTION.find((p) => p.recordType === clock.recordType)
-    const period = await periodOf(clock.recordType)
+    const period = periodsOf.get(clock.recordType)
+    if (!period) throw new Error(`No retention period for ${clock.recordType}`)
     return {
       ...clock,
       recordName: policy?.name ?? clock.recordType,
@@ -864,16 +875,18 @@ export function createReviewService(deps: ReviewServiceDeps) {
      * retention managers.
      */
     async retentionReview(user: ReviewUser): Promise<CaseRetentionReview[]> {
+      const periodsOf = await periods()
       return inUnitOfWork(database, async (uow) => {
         await requireRetentionManager(uow, user)
         const today = londonDate(now())
-        const reviews: CaseRetentionReview[] = []
-        for (const policy of DEATH_REVIEW_RETENTION) {
-          const period = await periodOf(policy.recordType)
-          reviews.push({ ...policy, ...period, due: [] })
-        }
+        const reviews: CaseRetentionReview[] = DEATH_REVIEW_RETENTION.map((policy) => ({
+          ...policy,
+          periodMonths: periodsOf.get(policy.recordType)?.periodMonths ?? policy.defaultMonths,
+          reason: periodsOf.get(policy.recordType)?.reason ?? policy.defaultReason,
+          due: [],
+        }))
         for (const row of await repository.listCases(uow, null)) {
-          const retention = await retentionOf(row)
+          const retention = retentionOf(row, periodsOf)
           if (!retention || retention.dueOn > today) continue
           const review = reviews.find((r) => r.recordType === retention.recordType)
           ;(review?.due as CaseDueForDeletion[] | undefined)?.push({
@@ -901,12 +914,13 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
     /** One case's retention, for its deletion's confirmation. Not found outside the retention managers. */
     async caseRetention(user: ReviewUser, reference: string): Promise<CaseRetention> {
+      const periodsOf = await periods()
       return inUnitOfWork(database, async (uow) => {
         await requireRetentionManager(uow, user)
         if (!REFERENCE_PATTERN.test(reference)) throw new ReviewNotFound()
         const row = await repository.caseByReference(uow, reference)
         if (!row) throw new ReviewNotFound()
-        const retention = await retentionOf(row)
+        const retention = retentionOf(row, periodsOf)
         return {
           reference: row.reference,
           kindText: kindText(row.kind),
@@ -930,12 +944,13 @@ export function createReviewService(deps: ReviewServiceDeps) {
         return { outcome: 'invalid', problems: [{ field: 'reason', message: 'Enter the reason for deleting the case' }] }
       if (why.length > 200)
         return { outcome: 'invalid', problems: [{ field: 'reason', message: 'The reason must be 200 characters or fewer' }] }
+      const periodsOf = await periods()
       return inUnitOfWork(database, async (uow): Promise<CaseDeletion> => {
         await requireRetentionManager(uow, user)
         if (!REFERENCE_PATTERN.test(reference)) throw new ReviewNotFound()
         const row = await repository.caseByReference(uow, reference)
         if (!row) throw new ReviewNotFound()
-        const retention = await retentionOf(row)
+        const retention = retentionOf(row, periodsOf)
         if (!retention) return { outcome: 'not-due', dueOn: null }
         if (retention.dueOn > londonDate(now())) return { outcome: 'not-due', dueOn: retention.dueOn }
         await removeCase(uow, row, user.email, why, {
