@@ -153,8 +153,7 @@ for (const dialect of testDialects()) {
       const service = retentionAt('2024-07-01')
       assert.deepEqual(await service.deleteRecord(admin, 'prevent-setting', settingId), {
         outcome: 'needed',
-        reason:
-          '1 record of training delivered names it as the setting that received it: delete that record first',
+        reason: '1 record of training delivered names it as the setting that received it: delete that record first',
       })
       assert.ok(await prevent(a).get(analyst, settings, settingId), 'nothing deleted')
       assert.equal((await service.deleteRecord(admin, 'prevent-training', trainingId)).outcome, 'deleted')

@@ -39,6 +39,12 @@ describe('the clock of a death review case', () => {
   })
 })
 
+function partnershipOf(demo: PartnershipServices): number {
+  const id = partnershipIdOf(demo.database)
+  assert.ok(id !== null)
+  return id
+}
+
 for (const dialect of testDialects())
   describe(`death review retention inside the compartment (${dialect})`, () => {
     let app: RunningApp
@@ -53,7 +59,7 @@ for (const dialect of testDialects())
         audit: demo.audit,
         // No text is opened by retention: a key of its own proves it.
         cipher: createCaseTextCipher(() => randomBytes(32)),
-        partnershipId: partnershipIdOf(demo.database),
+        partnershipId: partnershipOf(demo),
         people: async () => [],
         retentionPeriod: (recordType) => demo.retention.periodFor(recordType),
         now: () => new Date(`${date}T12:00:00Z`),
@@ -91,7 +97,7 @@ for (const dialect of testDialects())
         'death-review-not-held': [[notReviewed, '2017-06-26', '2023-06-26']],
         'death-review-led-elsewhere': [],
       })
-      assert.equal((await dueOf('2199-01-01'))['death-review-led-elsewhere'].length, 0, 'the open case is not due')
+      assert.deepEqual((await dueOf('2199-01-01'))['death-review-led-elsewhere'], [], 'the open case is not due')
       const listed = await demo.audit.list({ entityType: 'death-review-register', actions: ['retention-list'] })
       assert.ok(listed.length >= 3, 'each look at the list is audited')
       assert.ok(!listed.some((e) => `${e.after}`.includes('DARDR')), 'the listing event names no case')
@@ -108,7 +114,12 @@ for (const dialect of testDialects())
         role: 'administrator',
         password: 'harbour-quartz-meadow-lantern-3',
       })
-      const grantedAnalyst: ReviewUser = { id: analyst.id, email: analyst.email, role: 'partnership-analyst', agencyId: null }
+      const grantedAnalyst: ReviewUser = {
+        id: analyst.id,
+        email: analyst.email,
+        role: 'partnership-analyst',
+        agencyId: null,
+      }
       const service = at('2099-01-01')
       // The analyst holds the register but may not manage retention; the administrator may, but holds no register.
       const people = async () => [{ id: analyst.id, email: analyst.email, name: 'Analyst' }]
@@ -117,7 +128,7 @@ for (const dialect of testDialects())
         repository: createReviewRepository(),
         audit: demo.audit,
         cipher: createCaseTextCipher(() => randomBytes(32)),
-        partnershipId: partnershipIdOf(demo.database),
+        partnershipId: partnershipOf(demo),
         people,
       })
       assert.ok((await granting.setGrant(admin, analyst.id, true)).ok)

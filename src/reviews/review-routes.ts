@@ -236,8 +236,8 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
             : purpose === 'retention'
               ? await reviews.mayManageRetention(user)
               : purpose === 'either'
-              ? (await reviews.mayEnter(user, 'register')) || (await reviews.mayEnter(user, 'break-glass'))
-              : (purpose === 'register' && brokeGlass) || (await reviews.mayEnter(user, purpose))
+                ? (await reviews.mayEnter(user, 'register')) || (await reviews.mayEnter(user, 'break-glass'))
+                : (purpose === 'register' && brokeGlass) || (await reviews.mayEnter(user, purpose))
         // Not 403: outside the compartment the register's pages do not exist.
         if (!allowed) return next('router')
         next()
@@ -458,7 +458,10 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
       const user = userOf(res)
       res.render('reviews/retention.njk', {
         pageTitle: 'Death review register: retention',
-        reviews: (await reviews.retentionReview(user)).map((r) => ({ ...r, periodWords: periodInWords(r.periodMonths) })),
+        reviews: (await reviews.retentionReview(user)).map((r) => ({
+          ...r,
+          periodWords: periodInWords(r.periodMonths),
+        })),
         tombstones: (await reviews.caseTombstones(user)).map((t) => ({
           ...t,
           periodWords: t.periodMonths === null ? null : periodInWords(t.periodMonths),
@@ -498,7 +501,8 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
       const reference = String(req.params.reference)
       const reason = formField(req.body, 'reason').slice(0, 1000)
       const outcome = await reviews.deleteForRetention(userOf(res), reference, reason)
-      if (outcome.outcome === 'invalid') return renderCaseDeletion(req, res, 400, { reason, problems: outcome.problems })
+      if (outcome.outcome === 'invalid')
+        return renderCaseDeletion(req, res, 400, { reason, problems: outcome.problems })
       if (outcome.outcome === 'not-due') {
         const refusal =
           outcome.dueOn === null

@@ -941,9 +941,15 @@ export function createReviewService(deps: ReviewServiceDeps) {
     async deleteForRetention(user: ReviewUser, reference: string, reason: string): Promise<CaseDeletion> {
       const why = reason.trim()
       if (why === '')
-        return { outcome: 'invalid', problems: [{ field: 'reason', message: 'Enter the reason for deleting the case' }] }
+        return {
+          outcome: 'invalid',
+          problems: [{ field: 'reason', message: 'Enter the reason for deleting the case' }],
+        }
       if (why.length > 200)
-        return { outcome: 'invalid', problems: [{ field: 'reason', message: 'The reason must be 200 characters or fewer' }] }
+        return {
+          outcome: 'invalid',
+          problems: [{ field: 'reason', message: 'The reason must be 200 characters or fewer' }],
+        }
       const periodsOf = await periods()
       return inUnitOfWork(database, async (uow): Promise<CaseDeletion> => {
         await requireRetentionManager(uow, user)

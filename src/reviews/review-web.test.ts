@@ -495,7 +495,10 @@ for (const dialect of testDialects()) {
       const officer = await signIn(world.base, OFFICER.email, OFFICER.password)
       assert.equal((await officer.get('/reviews/retention')).status, 404)
       const analyst = passwordOf('partnership-analyst')
-      assert.equal((await (await signIn(world.base, analyst.email, analyst.password)).get('/reviews/retention')).status, 404)
+      assert.equal(
+        (await (await signIn(world.base, analyst.email, analyst.password)).get('/reviews/retention')).status,
+        404,
+      )
     })
 
     it('never shows the canary outside its own case pages: every route for every role, logs, the audit trail', async () => {
