@@ -850,7 +850,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
     /**
      * Removes a case and all its rows in one unit of work, leaving an audited tombstone: the reference, the kind,
-     * its dates, who and why; no text. For the retention framework (src/retention/), which decides when.
+     * its dates, who and why; no text. Asks no permission and no due date: retention's own deletion, with both, is
+     * `deleteForRetention`.
      */
     async deleteCase(actor: string, reference: string, reason: string): Promise<boolean> {
       const why = reason.trim().slice(0, 200)
@@ -993,7 +994,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     },
 
     /**
-     * The cases' dates for the retention framework's review list: reference, kind, notified and closed dates only.
+     * Every case's reference, kind, notified and closed dates, without asking who (no text): for tests and tooling.
      */
     async retentionDates(): Promise<
       { reference: string; kind: ReviewKind; notifiedOn: string; closedOn: string | null }[]
