@@ -8,7 +8,8 @@ import { expect, test } from './fixtures.ts'
  * users must keep signing in with their passwords alone, so the test makes an administrator of its own, who sets up
  * two-step sign-in (the register asks for it), grants themselves the register, records a notification (a refusal
  * first), gives the reason for opening it, records the decision, is refused a step out of order (409) and extends a
- * due date. The analyst, outside the compartment, finds nothing. The pages need no JavaScript.
+ * due date, and opens the register's retention pages. The analyst, outside the compartment, finds nothing. The
+ * pages need no JavaScript.
  */
 
 /** This test's own HOTP (RFC 4226) over the base32 key as the page shows it: what a phone would do. */
@@ -115,10 +116,20 @@ test('the register: step-up, a notification, the reason to open it, a decision, 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Death review register')
   await expect(page.locator('main')).not.toContainText('Text for the browser test only.')
 
+  // Retention inside the compartment (they hold the register and are an administrator): the list and a case's
+  // confirmation page. The new case is open, so it is not on the clock (nothing is deleted here).
+  await page.getByRole('link', { name: 'Closed cases due for deletion' }).click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retention')
+  await expect(page.locator('#tombstones')).toBeVisible()
+  await page.goto(caseUrl.replace('/reviews/', '/reviews/retention/'))
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Delete case DARDR-2029-\d{2}$/)
+  await expect(page.locator('main')).toContainText('Not on the clock: the case is not closed')
+
   // The analyst, outside the compartment, finds no register at all.
   await page.context().clearCookies()
   await signInWithPassword(page, analyst.email, analyst.password)
   const response = await page.goto(caseUrl)
   expect(response?.status()).toBe(404)
   expect((await page.goto('/reviews'))?.status()).toBe(404)
+  expect((await page.goto('/reviews/retention'))?.status()).toBe(404)
 })

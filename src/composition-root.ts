@@ -110,6 +110,8 @@ import { createReportingCentreService, reportingCentreRetention } from './regist
 import { tensionFigures } from './registers/tension-figures.ts'
 import { loadDemoTensions } from './registers/tension-demo.ts'
 import { createRetentionService } from './retention/retention-service.ts'
+import { preventRetention } from './registers/prevent-retention.ts'
+import { DEATH_REVIEW_RETENTION } from './reviews/review-retention.ts'
 import { createPreventRepository } from './registers/prevent-repository.ts'
 import { createPreventService } from './registers/prevent-service.ts'
 import { preventFigureProvider } from './registers/prevent-figures.ts'
@@ -516,6 +518,9 @@ export function createPartnershipServices(
         email: u.email,
         name: u.name,
       })),
+    // The retention service is built further down, with the registers' repositories; the register asks it for a
+    // period only when its retention page is used.
+    retentionPeriod: (recordType) => retention.periodFor(recordType),
   })
   const reviews = Object.assign(reviewService, {
     /** The register's counts for the annual report and KPIs, under the publication's disclosure rule. */
@@ -673,16 +678,23 @@ export function createPartnershipServices(
         actor,
       ),
   }
+  // The Prevent and Channel record and the engagement registers (src/registers/prevent-*, engagement-*): they read
+  // the Prevent referrals KPI's returned values to compare (never write them) and list the plan's own Prevent actions.
+  const preventRepository = createPreventRepository(partnershipAudit)
   // Retention (src/retention/): each record type is one descriptor in this list (its table, the date that starts its
   // clock, a label without personal text, what still needs a row, and how a row is deleted).
   const retention = createRetentionService({
     database: scopedDatabase,
     audit: partnershipAudit,
-    descriptors: [tensionEntryRetention(tensionRepository), reportingCentreRetention(reportingCentreRepository)],
+    descriptors: [
+      tensionEntryRetention(tensionRepository),
+      reportingCentreRetention(reportingCentreRepository),
+      ...preventRetention(preventRepository),
+    ],
+    // The death review register's record types: their periods are set here, their cases listed and deleted only
+    // inside the register's compartment (src/reviews/review-retention.ts).
+    compartmented: DEATH_REVIEW_RETENTION,
   })
-  // The Prevent and Channel record and the engagement registers (src/registers/prevent-*, engagement-*): they read
-  // the Prevent referrals KPI's returned values to compare (never write them) and list the plan's own Prevent actions.
-  const preventRepository = createPreventRepository(partnershipAudit)
   const prevent = createPreventService({
     database: scopedDatabase,
     repository: preventRepository,

@@ -10,7 +10,6 @@ import { createPreventService, type PreventService } from './prevent-service.ts'
 import { preventFigureProvider } from './prevent-figures.ts'
 import { loadDemoPrevent, SCHOOLS } from './prevent-demo.ts'
 import { recordType, type RecordType } from './prevent-record-types.ts'
-import { PREVENT_RETENTION } from './prevent-retention.ts'
 
 const analyst = { role: 'partnership-analyst' as const, agencyId: null, email: 'analyst@example.org' }
 const board = { role: 'board-member' as const, agencyId: null, email: 'board@example.org' }
@@ -228,13 +227,3 @@ for (const dialect of testDialects()) {
     })
   })
 }
-
-describe('the retention descriptors', () => {
-  test('name each register’s table and the column that starts its clock', () => {
-    const tables = PREVENT_RETENTION.map((d) => `${d.table}.${d.clockColumn}`)
-    assert.ok(tables.includes('channel_panel_meetings.meeting_date'))
-    assert.ok(tables.includes('prevent_referral_counts.quarter'))
-    assert.ok(tables.includes('covenant_signatories.signed_on'))
-    assert.equal(new Set(PREVENT_RETENTION.map((d) => d.table)).size, 11, 'eleven record types, one each')
-  })
-})

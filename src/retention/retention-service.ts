@@ -5,7 +5,7 @@ import { inUnitOfWork, type UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
 import { partnershipIdOf } from '../db/partnership-scope.ts'
 import { londonDate } from '../domain/period.ts'
-import { addMonths, type RetentionDescriptor } from './retention-descriptor.ts'
+import { addMonths, clockDateOf, type RetentionDescriptor, type RetentionPolicy } from './retention-descriptor.ts'
 
 type User = Principal & { readonly email: string }
 
@@ -29,6 +29,18 @@ export interface RetentionReview {
   readonly defaultMonths: number
   readonly defaultReason: string
   readonly due: readonly DueRecord[]
+  /**
+   * True for a record type kept inside a compartment (the death review register): its period is set here, but its
+   * records are listed and deleted only inside the compartment, so `due` is always empty here.
+   */
+  readonly compartmented: boolean
+}
+
+/** A record type's period as the partnership set it, or its default. */
+export interface RetentionPeriod {
+  readonly periodMonths: number
+  readonly reason: string
+  readonly isDefault: boolean
 }
 
 export interface Tombstone {
@@ -51,6 +63,11 @@ export type DeleteOutcome =
 
 export interface RetentionService {
   readonly descriptors: readonly RetentionDescriptor[]
+  /**
+   * A compartmented record type's period (no permission asked: a period is policy, not a record), for the
+   * compartment that lists and deletes its records.
+   */
+  periodFor(recordType: string): Promise<RetentionPeriod>
   /** Every record type, its period and the records due for deletion today (in England). */
   review(user: User): Promise<RetentionReview[]>
   /**
@@ -94,9 +111,12 @@ export function createRetentionService(deps: {
   readonly database: Database
   readonly audit: AuditRepository
   readonly descriptors: readonly RetentionDescriptor[]
+  /** Record types kept inside a compartment: their periods only (see `RetentionReview.compartmented`). */
+  readonly compartmented?: readonly RetentionPolicy[]
   readonly now?: () => Date
 }): RetentionService {
   const { database, audit, descriptors } = deps
+  const compartmented = deps.compartmented ?? []
   const now = deps.now ?? (() => new Date())
   const read = (): UnitOfWork => ({
     trx: database.db,
@@ -104,9 +124,11 @@ export function createRetentionService(deps: {
     partnershipId: partnershipIdOf(database),
   })
   const byType = new Map(descriptors.map((d) => [d.recordType, d]))
-  if (byType.size !== descriptors.length) throw new Error('Two retention descriptors have the same record type')
+  const policies = new Map<string, RetentionPolicy>([...compartmented, ...descriptors].map((d) => [d.recordType, d]))
+  if (policies.size !== descriptors.length + compartmented.length)
+    throw new Error('Two retention descriptors have the same record type')
 
-  async function periodOf(uow: UnitOfWork, d: RetentionDescriptor) {
+  async function periodOf(uow: UnitOfWork, d: RetentionPolicy): Promise<RetentionPeriod> {
     const row = await uow.trx
       .selectFrom('retention_periods')
       .select(['period_months', 'reason'])
@@ -123,22 +145,34 @@ export function createRetentionService(deps: {
     return rows.filter((r): r is typeof r & { clockStarted: string } => r.clockStarted !== null)
   }
 
-  /** The descriptor's rows, on the clock or not (dynamic table and columns: the scoped handle still filters them). */
+  /**
+   * The descriptor's rows, on the clock or not, oldest clock first (dynamic table and columns: the scoped handle still
+   * filters them). The clock's value is read as its kind here, in TypeScript, so a quarter or an instant starts the
+   * clock on the same date whichever database holds it.
+   */
   async function rowsOf(uow: UnitOfWork, d: RetentionDescriptor, id?: number) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table and columns come from the descriptor
     const db = uow.trx as unknown as Kysely<any>
     let query = db.selectFrom(d.table).select(['id', `${d.clockColumn} as clock`, `${d.labelColumn} as label`])
     if (id !== undefined) query = query.where('id', '=', id)
-    const rows = (await query.orderBy(d.clockColumn).orderBy('id').execute()) as {
-      id: number
-      clock: string | null
-      label: unknown
-    }[]
-    return rows.map((r) => ({ id: Number(r.id), clockStarted: r.clock, label: String(r.label) }))
+    const rows = (await query.orderBy('id').execute()) as { id: number; clock: unknown; label: unknown }[]
+    const kind = d.clockKind ?? 'date'
+    return rows
+      .map((r) => ({
+        id: Number(r.id),
+        clockStarted: clockDateOf(kind, r.clock),
+        label: d.labelWords ? d.labelWords(String(r.label)) : String(r.label),
+      }))
+      .sort((a, b) => (a.clockStarted ?? '9999').localeCompare(b.clockStarted ?? '9999') || a.id - b.id)
   }
 
   return {
     descriptors,
+    async periodFor(recordType) {
+      const policy = compartmented.find((p) => p.recordType === recordType)
+      if (!policy) throw new Error(`No compartmented retention policy ${recordType}`)
+      return periodOf(read(), policy)
+    },
     async review(user) {
       demand(user, 'retention:manage')
       const uow = read()
@@ -157,8 +191,20 @@ export function createRetentionService(deps: {
           defaultMonths: d.defaultMonths,
           defaultReason: d.defaultReason,
           due,
+          compartmented: false,
         })
       }
+      for (const p of compartmented)
+        reviews.push({
+          recordType: p.recordType,
+          name: p.name,
+          clockStarts: p.clockStarts,
+          ...(await periodOf(uow, p)),
+          defaultMonths: p.defaultMonths,
+          defaultReason: p.defaultReason,
+          due: [],
+          compartmented: true,
+        })
       return reviews
     },
     async record(user, recordType, id) {
@@ -174,7 +220,7 @@ export function createRetentionService(deps: {
     },
     async setPeriod(user, recordType, months, reason, requestId = null) {
       demand(user, 'retention:manage')
-      const d = byType.get(recordType)
+      const d = policies.get(recordType)
       if (!d) return { outcome: 'not-found' }
       const errors: { field: string; message: string }[] = []
       if (!Number.isInteger(months) || months < 1 || months > 1200)

@@ -16,6 +16,7 @@ import {
 } from '../domain/death-review.ts'
 import { sendProblem } from '../api/problem.ts'
 import { CaseKeyError } from './case-text-cipher.ts'
+import { periodInWords } from '../retention/retention-descriptor.ts'
 import { ReviewNotFound, StepRefused, type Problem, type ReviewService, type SessionAccess } from './review-service.ts'
 
 declare module 'express-session' {
@@ -221,7 +222,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
   const accessOf = (req: Request): SessionAccess => req.session.reviewAccess ?? {}
 
   const inCompartment =
-    (purpose: 'register' | 'break-glass' | 'administration' | 'either'): RequestHandler =>
+    (purpose: 'register' | 'break-glass' | 'administration' | 'retention' | 'either'): RequestHandler =>
     async (req, res, next) => {
       try {
         const user = userOf(res)
@@ -232,9 +233,11 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
         const allowed =
           purpose === 'administration'
             ? can(user, 'user:manage')
-            : purpose === 'either'
-              ? (await reviews.mayEnter(user, 'register')) || (await reviews.mayEnter(user, 'break-glass'))
-              : (purpose === 'register' && brokeGlass) || (await reviews.mayEnter(user, purpose))
+            : purpose === 'retention'
+              ? await reviews.mayManageRetention(user)
+              : purpose === 'either'
+                ? (await reviews.mayEnter(user, 'register')) || (await reviews.mayEnter(user, 'break-glass'))
+                : (purpose === 'register' && brokeGlass) || (await reviews.mayEnter(user, purpose))
         // Not 403: outside the compartment the register's pages do not exist.
         if (!allowed) return next('router')
         next()
@@ -317,6 +320,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
         mayNotify: await reviews.mayNotify(user),
         mayBreakGlass: can(user, 'dhr:break-glass'),
         mayGrant: can(user, 'user:manage'),
+        mayManageRetention: await reviews.mayManageRetention(user),
       })
     }),
   )
@@ -440,6 +444,74 @@ export function reviewRoutes(deps: ReviewRoutesDeps): express.Router {
       }
       req.session.flash = grant ? 'The register was granted.' : 'The register was withdrawn.'
       await redirectAfterSaving(req, res, `${req.baseUrl}/reviews/register-access`)
+    }),
+  )
+
+  // Retention inside the compartment: the cases due for deletion, each deleted with a reason, its tombstone kept.
+  // For those who hold the register and may manage retention ('retention:manage'); the administrators' `/retention`
+  // page sets the periods but never lists a case.
+  const retentionPages = [requireSignIn(), inCompartment('retention'), requireStepUp]
+  router.get(
+    '/reviews/retention',
+    ...retentionPages,
+    casePage(async (req, res) => {
+      const user = userOf(res)
+      res.render('reviews/retention.njk', {
+        pageTitle: 'Death review register: retention',
+        reviews: (await reviews.retentionReview(user)).map((r) => ({
+          ...r,
+          periodWords: periodInWords(r.periodMonths),
+        })),
+        tombstones: (await reviews.caseTombstones(user)).map((t) => ({
+          ...t,
+          periodWords: t.periodMonths === null ? null : periodInWords(t.periodMonths),
+        })),
+        flash: takeFlash(req),
+      })
+    }),
+  )
+  const renderCaseDeletion = async (
+    req: Request,
+    res: Response,
+    status: number,
+    extra: { reason?: string; refusal?: string; problems?: readonly Problem[] } = {},
+  ) => {
+    const record = await reviews.caseRetention(userOf(res), String(req.params.reference))
+    const errors = extra.refusal
+      ? { errorList: [{ text: extra.refusal, href: '#refusal' }], fieldErrors: {} }
+      : errorsOf(extra.problems ?? [])
+    res.status(status)
+    res.render('reviews/retention-delete.njk', {
+      pageTitle: `${errors.errorList.length ? 'Error: ' : ''}Delete case ${record.reference}`,
+      record,
+      reason: extra.reason ?? '',
+      refusal: extra.refusal ?? null,
+      ...errors,
+    })
+  }
+  router.get(
+    '/reviews/retention/:reference',
+    ...retentionPages,
+    casePage((req, res) => renderCaseDeletion(req, res, 200)),
+  )
+  router.post(
+    '/reviews/retention/:reference',
+    ...retentionPages,
+    casePage(async (req, res) => {
+      const reference = String(req.params.reference)
+      const reason = formField(req.body, 'reason').slice(0, 1000)
+      const outcome = await reviews.deleteForRetention(userOf(res), reference, reason)
+      if (outcome.outcome === 'invalid')
+        return renderCaseDeletion(req, res, 400, { reason, problems: outcome.problems })
+      if (outcome.outcome === 'not-due') {
+        const refusal =
+          outcome.dueOn === null
+            ? 'It cannot be deleted: the case is not closed, so its retention clock has not started.'
+            : `It cannot be deleted before ${outcome.dueOn}, when its retention period ends.`
+        return renderCaseDeletion(req, res, 409, { reason, refusal })
+      }
+      req.session.flash = `Case ${reference} has been deleted; its tombstone is listed below.`
+      await redirectAfterSaving(req, res, `${req.baseUrl}/reviews/retention`)
     }),
   )
 

@@ -19,7 +19,9 @@ import {
   type ReviewKind,
 } from '../domain/death-review.ts'
 import { londonDate } from '../domain/period.ts'
+import { addMonths } from '../retention/retention-descriptor.ts'
 import type { CaseTextCipher } from './case-text-cipher.ts'
+import { DEATH_REVIEW_RETENTION, retentionClockOf } from './review-retention.ts'
 import type { CaseChanges, CaseRow, RecommendationRow, ReviewRepository } from './review-repository.ts'
 
 /** The audit trail's entity types of the register: the audit pages hide every `death-review*` event from outsiders. */
@@ -128,13 +130,64 @@ export type Outcome<T> =
 export interface ReviewServiceDeps {
   readonly database: Database
   readonly repository: ReviewRepository
-  readonly audit: Pick<AuditRepository, 'append'>
+  readonly audit: Pick<AuditRepository, 'append' | 'list'>
   readonly cipher: CaseTextCipher
   readonly partnershipId: number
   /** The partnership's people (to name one on a case, or grant the register). */
   readonly people: () => Promise<readonly { readonly id: number; readonly email: string; readonly name: string }[]>
+  /**
+   * The partnership's retention period of a death review record type (src/retention/ keeps it); the default when not
+   * given.
+   */
+  readonly retentionPeriod?: (recordType: string) => Promise<{ readonly periodMonths: number; readonly reason: string }>
   readonly now?: () => Date
 }
+
+/** A closed case due for deletion under its record type's retention period: its reference and dates, no text. */
+export interface CaseDueForDeletion {
+  readonly reference: string
+  readonly kindText: string
+  readonly clockStarted: string
+  readonly dueOn: string
+}
+
+/** A record type of the register in retention, its period and the cases due (inside the compartment only). */
+export interface CaseRetentionReview {
+  readonly recordType: string
+  readonly name: string
+  readonly clockStarts: string
+  readonly periodMonths: number
+  readonly reason: string
+  readonly due: readonly CaseDueForDeletion[]
+}
+
+/** What remains of a case deleted: the audit event's tombstone (reference, kind, dates, who, when, why). */
+export interface CaseTombstone {
+  readonly reference: string
+  readonly kindText: string
+  readonly recordName: string | null
+  readonly clockStarted: string | null
+  readonly periodMonths: number | null
+  readonly deletedAt: string
+  readonly deletedBy: string
+  readonly reason: string
+}
+
+/** A case's retention as its deletion's confirmation shows it (clock and due date null while it is open). */
+export interface CaseRetention {
+  readonly reference: string
+  readonly kindText: string
+  readonly stateText: string
+  readonly recordName: string | null
+  readonly clockStarted: string | null
+  readonly dueOn: string | null
+  readonly due: boolean
+}
+
+export type CaseDeletion =
+  | { readonly outcome: 'deleted' }
+  | { readonly outcome: 'not-due'; readonly dueOn: string | null }
+  | { readonly outcome: 'invalid'; readonly problems: readonly Problem[] }
 
 const TEXT_LIMIT = 5000
 
@@ -277,6 +330,75 @@ export function createReviewService(deps: ReviewServiceDeps) {
       illustrative: row.illustrative === 1,
       overdue,
     }
+  }
+
+  type Periods = ReadonlyMap<string, { readonly periodMonths: number; readonly reason: string }>
+
+  /**
+   * Each record type's period: the partnership's, or the policy's default. Read before a unit of work opens (the
+   * retention service reads on its own handle, which must not wait on this one's transaction).
+   */
+  async function periods(): Promise<Periods> {
+    const map = new Map<string, { periodMonths: number; reason: string }>()
+    for (const policy of DEATH_REVIEW_RETENTION)
+      map.set(
+        policy.recordType,
+        deps.retentionPeriod
+          ? await deps.retentionPeriod(policy.recordType)
+          : { periodMonths: policy.defaultMonths, reason: policy.defaultReason },
+      )
+    return map
+  }
+
+  /** A case's retention: its record type, clock, period and due date (null while the case is open). */
+  function retentionOf(row: CaseRow, periodsOf: Periods) {
+    const clock = retentionClockOf(row)
+    if (!clock) return null
+    const policy = DEATH_REVIEW_RETENTION.find((p) => p.recordType === clock.recordType)
+    const period = periodsOf.get(clock.recordType)
+    if (!period) throw new Error(`No retention period for ${clock.recordType}`)
+    return {
+      ...clock,
+      recordName: policy?.name ?? clock.recordType,
+      ...period,
+      dueOn: addMonths(clock.clockStarted, period.periodMonths),
+    }
+  }
+
+  /**
+   * Retention inside the compartment is for those who hold the whole register (a person named on one case sees too
+   * little to review the register's retention) and may manage retention: everyone else is told it does not exist.
+   */
+  async function requireRetentionManager(uow: UnitOfWork, user: ReviewUser): Promise<void> {
+    if (!can(user, 'retention:manage') || !(await repository.isGranted(uow, user.id))) throw new ReviewNotFound()
+  }
+
+  /** Deletes a case and all its rows, its audit event the tombstone: the reference, kind, dates, who and why. */
+  async function removeCase(
+    uow: UnitOfWork,
+    row: CaseRow,
+    actor: string,
+    why: string,
+    retention: Readonly<Record<string, unknown>> = {},
+  ): Promise<void> {
+    await repository.deleteCase(uow, row.id)
+    await audit.append(uow.trx, {
+      actor,
+      action: 'delete',
+      entityType: REVIEW_ENTITY,
+      entityKey: row.reference,
+      before: auditedColumns(row),
+      after: {
+        tombstone: true,
+        reference: row.reference,
+        kind: row.kind,
+        notifiedOn: row.notified_on,
+        closedOn: row.closed_on,
+        deletedBy: actor,
+        reason: why,
+        ...retention,
+      },
+    })
   }
 
   return {
@@ -728,7 +850,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
     /**
      * Removes a case and all its rows in one unit of work, leaving an audited tombstone: the reference, the kind,
-     * its dates, who and why; no text. For the retention framework (src/retention/), which decides when.
+     * its dates, who and why; no text. Asks no permission and no due date: retention's own deletion, with both, is
+     * `deleteForRetention`.
      */
     async deleteCase(actor: string, reference: string, reason: string): Promise<boolean> {
       const why = reason.trim().slice(0, 200)
@@ -736,29 +859,142 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return inUnitOfWork(database, async (uow) => {
         const row = await repository.caseByReference(uow, reference)
         if (!row) return false
-        await repository.deleteCase(uow, row.id)
-        await audit.append(uow.trx, {
-          actor,
-          action: 'delete',
-          entityType: REVIEW_ENTITY,
-          entityKey: reference,
-          before: auditedColumns(row),
-          after: {
-            tombstone: true,
-            reference,
-            kind: row.kind,
-            notifiedOn: row.notified_on,
-            closedOn: row.closed_on,
-            deletedBy: actor,
-            reason: why,
-          },
-        })
+        await removeCase(uow, row, actor, why)
         return true
       })
     },
 
+    /** Whether the person may see the register's retention page (holds the register and 'retention:manage'). */
+    async mayManageRetention(user: ReviewUser): Promise<boolean> {
+      if (!can(user, 'retention:manage')) return false
+      return inUnitOfWork(database, (uow) => repository.isGranted(uow, user.id))
+    },
+
     /**
-     * The cases' dates for the retention framework's review list: reference, kind, notified and closed dates only.
+     * The register's record types, each with its period and the closed cases due for deletion today (in England),
+     * oldest clock first; audited as a listing (the count, no references). Not found outside the compartment's
+     * retention managers.
+     */
+    async retentionReview(user: ReviewUser): Promise<CaseRetentionReview[]> {
+      const periodsOf = await periods()
+      return inUnitOfWork(database, async (uow) => {
+        await requireRetentionManager(uow, user)
+        const today = londonDate(now())
+        const reviews: CaseRetentionReview[] = DEATH_REVIEW_RETENTION.map((policy) => ({
+          ...policy,
+          periodMonths: periodsOf.get(policy.recordType)?.periodMonths ?? policy.defaultMonths,
+          reason: periodsOf.get(policy.recordType)?.reason ?? policy.defaultReason,
+          due: [],
+        }))
+        for (const row of await repository.listCases(uow, null)) {
+          const retention = retentionOf(row, periodsOf)
+          if (!retention || retention.dueOn > today) continue
+          const review = reviews.find((r) => r.recordType === retention.recordType)
+          ;(review?.due as CaseDueForDeletion[] | undefined)?.push({
+            reference: row.reference,
+            kindText: kindText(row.kind),
+            clockStarted: retention.clockStarted,
+            dueOn: retention.dueOn,
+          })
+        }
+        for (const review of reviews)
+          (review.due as CaseDueForDeletion[]).sort(
+            (a, b) => a.clockStarted.localeCompare(b.clockStarted) || a.reference.localeCompare(b.reference),
+          )
+        await audit.append(uow.trx, {
+          actor: user.email,
+          action: 'retention-list',
+          entityType: REGISTER_ENTITY,
+          entityKey: 'register',
+          before: null,
+          after: { due: reviews.reduce((n, r) => n + r.due.length, 0) },
+        })
+        return reviews
+      })
+    },
+
+    /** One case's retention, for its deletion's confirmation. Not found outside the retention managers. */
+    async caseRetention(user: ReviewUser, reference: string): Promise<CaseRetention> {
+      const periodsOf = await periods()
+      return inUnitOfWork(database, async (uow) => {
+        await requireRetentionManager(uow, user)
+        if (!REFERENCE_PATTERN.test(reference)) throw new ReviewNotFound()
+        const row = await repository.caseByReference(uow, reference)
+        if (!row) throw new ReviewNotFound()
+        const retention = retentionOf(row, periodsOf)
+        return {
+          reference: row.reference,
+          kindText: kindText(row.kind),
+          stateText: STATE_WORDS[row.state],
+          recordName: retention?.recordName ?? null,
+          clockStarted: retention?.clockStarted ?? null,
+          dueOn: retention?.dueOn ?? null,
+          due: retention !== null && retention.dueOn <= londonDate(now()),
+        }
+      })
+    },
+
+    /**
+     * Deletes a case whose retention period has ended, with the reason the person gives, in one unit of work: every
+     * row of the case, and the audit event that is its tombstone (with the record type, clock and period). Refused,
+     * nothing written, while it is not due. Not found outside the retention managers.
+     */
+    async deleteForRetention(user: ReviewUser, reference: string, reason: string): Promise<CaseDeletion> {
+      const why = reason.trim()
+      if (why === '')
+        return {
+          outcome: 'invalid',
+          problems: [{ field: 'reason', message: 'Enter the reason for deleting the case' }],
+        }
+      if (why.length > 200)
+        return {
+          outcome: 'invalid',
+          problems: [{ field: 'reason', message: 'The reason must be 200 characters or fewer' }],
+        }
+      const periodsOf = await periods()
+      return inUnitOfWork(database, async (uow): Promise<CaseDeletion> => {
+        await requireRetentionManager(uow, user)
+        if (!REFERENCE_PATTERN.test(reference)) throw new ReviewNotFound()
+        const row = await repository.caseByReference(uow, reference)
+        if (!row) throw new ReviewNotFound()
+        const retention = retentionOf(row, periodsOf)
+        if (!retention) return { outcome: 'not-due', dueOn: null }
+        if (retention.dueOn > londonDate(now())) return { outcome: 'not-due', dueOn: retention.dueOn }
+        await removeCase(uow, row, user.email, why, {
+          recordType: retention.recordType,
+          clockStarted: retention.clockStarted,
+          periodMonths: retention.periodMonths,
+          periodReason: retention.reason,
+        })
+        return { outcome: 'deleted' }
+      })
+    },
+
+    /** The tombstones of deleted cases, newest first, from their audit events. Not found outside the managers. */
+    async caseTombstones(user: ReviewUser): Promise<CaseTombstone[]> {
+      await inUnitOfWork(database, (uow) => requireRetentionManager(uow, user))
+      const events = await audit.list({ entityType: REVIEW_ENTITY, actions: ['delete'], limit: 10_000 })
+      return events
+        .map((e) => {
+          const after = JSON.parse(e.after ?? '{}') as Record<string, unknown>
+          const text = (key: string) => (typeof after[key] === 'string' ? (after[key] as string) : null)
+          const recordType = text('recordType')
+          return {
+            reference: e.entityKey,
+            kindText: kindText(String(after.kind) as ReviewKind),
+            recordName: DEATH_REVIEW_RETENTION.find((p) => p.recordType === recordType)?.name ?? null,
+            clockStarted: text('clockStarted'),
+            periodMonths: typeof after.periodMonths === 'number' ? after.periodMonths : null,
+            deletedAt: e.occurredAt,
+            deletedBy: e.actor,
+            reason: text('reason') ?? '',
+          }
+        })
+        .reverse()
+    },
+
+    /**
+     * Every case's reference, kind, notified and closed dates, without asking who (no text): for tests and tooling.
      */
     async retentionDates(): Promise<
       { reference: string; kind: ReviewKind; notifiedOn: string; closedOn: string | null }[]

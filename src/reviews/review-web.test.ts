@@ -280,6 +280,8 @@ for (const dialect of testDialects()) {
         '/reviews/register-access',
         '/reviews/break-glass',
         '/reviews/step-up?returnTo=%2Freviews',
+        '/reviews/retention',
+        `/reviews/retention/${world.reference}`,
         ...kinds.map((kind) => `/reviews/${world.reference}/steps/${kind}`),
       ]) {
         const response = await world.admin.get(path)
@@ -451,6 +453,54 @@ for (const dialect of testDialects()) {
       assert.equal((await browser.get('/reviews')).status, 404, 'and still no list')
     })
 
+    it('lists closed cases due for deletion inside the compartment, deletes one with a reason, shows its tombstone', async () => {
+      const partnership = await onlyPartnership(world.services)
+      // The demo's case not reviewed: decided 26 June 2017, closed 25 July 2017; six years on, due since June 2023.
+      const demoCase = (await partnership.reviews.retentionDates()).find((c) => c.closedOn === '2017-07-25')
+      assert.ok(demoCase)
+      const page = await world.admin.get('/reviews/retention')
+      assert.equal(page.status, 200)
+      const html = await body(page)
+      assert.ok(html.includes(`href="/reviews/retention/${demoCase.reference}"`), 'the case due is listed')
+      assert.ok(!html.includes(`/reviews/retention/${world.reference}"`), 'an open case is not')
+      assert.ok(html.includes('2023-06-26'))
+      const open = await world.admin.get(`/reviews/retention/${world.reference}`)
+      assert.equal(open.status, 200)
+      assert.ok((await body(open)).includes('Not on the clock: the case is not closed'))
+      const token = csrfOnPage(await body(await world.admin.get(`/reviews/retention/${demoCase.reference}`)))
+      const refusedOpen = await world.admin.post(`/reviews/retention/${world.reference}`, {
+        _csrf: token,
+        reason: 'Period ended',
+      })
+      assert.equal(refusedOpen.status, 409)
+      assert.ok((await body(refusedOpen)).includes('its retention clock has not started'))
+      const blank = await world.admin.post(`/reviews/retention/${demoCase.reference}`, { _csrf: token, reason: '' })
+      assert.equal(blank.status, 400)
+      assert.ok((await body(blank)).includes('Enter the reason for deleting the case'))
+      const deleted = await world.admin.post(`/reviews/retention/${demoCase.reference}`, {
+        _csrf: token,
+        reason: 'Six years since the decision not to review',
+      })
+      assert.equal(deleted.status, 303)
+      assert.equal(deleted.headers.get('location'), '/reviews/retention')
+      const after = await body(await world.admin.get('/reviews/retention'))
+      assert.ok(after.includes('Deleted cases (1)'))
+      assert.ok(after.includes('Six years since the decision not to review'))
+      assert.equal((await world.admin.get(`/reviews/${demoCase.reference}`)).status, 404, 'the case is gone')
+      // The administrators' retention page sets the register's periods but names no case, deleted or not.
+      const admin = await body(await world.admin.get('/retention'))
+      assert.ok(admin.includes('Death review cases not reviewed'))
+      assert.ok(!admin.includes('DARDR-'), 'no case reference on /retention')
+      // Outside the compartment's retention managers: 404, even for the officer who holds the register.
+      const officer = await signIn(world.base, OFFICER.email, OFFICER.password)
+      assert.equal((await officer.get('/reviews/retention')).status, 404)
+      const analyst = passwordOf('partnership-analyst')
+      assert.equal(
+        (await (await signIn(world.base, analyst.email, analyst.password)).get('/reviews/retention')).status,
+        404,
+      )
+    })
+
     it('never shows the canary outside its own case pages: every route for every role, logs, the audit trail', async () => {
       const partnership = await onlyPartnership(world.services)
       const strategies = await partnership.strategy.strategies.list()
@@ -469,6 +519,8 @@ for (const dialect of testDialects()) {
         if (/\{(\w+)\}/.test(template.replace(/\{(user|agency|strategy)\}/g, ''))) continue
         paths.add(template.replace(/\{(\w+)\}/g, (_m, name: string) => fill[name] ?? ''))
       }
+      // The canary's case on the retention confirmation page: its reference and dates only, so never the canary.
+      paths.add(`/reviews/retention/${world.reference}`)
       const own = [
         `/reviews/${world.reference}`,
         `/reviews/${world.reference}/steps/close`,

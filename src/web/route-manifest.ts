@@ -43,7 +43,8 @@ export interface RouteAccess {
   readonly wholePartnership?: boolean
   /**
    * A route of the death review register's compartment (src/reviews/review-routes.ts): to everyone outside it the
-   * route does not exist (404), whatever their role. `register`: those granted the register or named on a case;
+   * route does not exist (404), whatever their role. `register`: those granted the register or named on a case (its
+   * retention pages: those granted it who also hold `access`, 'retention:manage');
    * `break-glass`: those with 'dhr:break-glass' (`access`); `administration`: those with `access` ('user:manage').
    * Inside it, every route first asks for a two-step sign-in within 15 minutes (a redirect to the step-up).
    */
@@ -699,6 +700,23 @@ export const routeManifest: readonly RouteAccess[] = [
   { method: 'POST', path: '/reviews/break-glass', access: 'dhr:break-glass', compartment: 'break-glass' },
   { method: 'GET', path: '/reviews/register-access', access: 'user:manage', compartment: 'administration' },
   { method: 'POST', path: '/reviews/register-access', access: 'user:manage', compartment: 'administration' },
+  // Retention inside the compartment: for those who hold the register and may manage retention (the demo
+  // administrator). DARDR-2017-02 is still open, so never deleted here; a POST without a reason is refused anyway.
+  { method: 'GET', path: '/reviews/retention', access: 'retention:manage', compartment: 'register' },
+  {
+    method: 'GET',
+    path: '/reviews/retention/:reference',
+    access: 'retention:manage',
+    compartment: 'register',
+    sample: { own: '/reviews/retention/DARDR-2017-02' },
+  },
+  {
+    method: 'POST',
+    path: '/reviews/retention/:reference',
+    access: 'retention:manage',
+    compartment: 'register',
+    sample: { own: '/reviews/retention/DARDR-2017-02' },
+  },
   {
     method: 'GET',
     path: '/reviews/:reference',
