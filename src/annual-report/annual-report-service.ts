@@ -299,6 +299,11 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
   }
 
   const lockLive = (lock: BlockLock | null, at: Date) => lock !== null && lock.expiresAt > at.toISOString()
+  /** The live lock someone other than `user` holds on a block, or null: a block they are editing is not changed under them. */
+  const lockedByOther = async (uow: UnitOfWork, blockId: number, user: Editor): Promise<BlockLock | null> => {
+    const held = await repository.lockOf(uow, blockId)
+    return held !== null && lockLive(held, now()) && held.lockedBy !== user.email ? held : null
+  }
 
   const checkContent = (content: BlockContent): string | null => blockContentProblem(content)
 
@@ -543,6 +548,12 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         const index = blocks.findIndex((b) => b.id === blockId)
         const other = direction === 'up' ? index - 1 : index + 1
         if (other < 0 || other >= blocks.length) return { outcome: 'done', value: undefined }
+        // Swapping changes both blocks' positions (and versions): neither may be one someone else is editing.
+        for (const id of [blockId, (blocks[other] as { id: number }).id]) {
+          const held = await lockedByOther(uow, id, user)
+          if (held)
+            return { outcome: 'invalid', message: `Being edited by ${held.lockedByName}: it cannot be moved now` }
+        }
         const order = blocks.map((b) => b.id)
         ;[order[index], order[other]] = [order[other] as number, order[index] as number]
         for (const [i, id] of order.entries()) {
@@ -575,9 +586,8 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
         if (chapter === null) return { outcome: 'invalid', message: 'Choose a chapter of this report' }
         if (chapter.id === block.chapterId)
           return { outcome: 'invalid', message: `The block is in “${chapter.title}” already` }
-        const held = await repository.lockOf(uow, blockId)
-        if (held !== null && lockLive(held, now()) && held.lockedBy !== user.email)
-          return { outcome: 'invalid', message: `Being edited by ${held.lockedByName}: it cannot be moved now` }
+        const held = await lockedByOther(uow, blockId, user)
+        if (held) return { outcome: 'invalid', message: `Being edited by ${held.lockedByName}: it cannot be moved now` }
         if (block.version !== version)
           return {
             outcome: 'invalid',
@@ -594,8 +604,8 @@ export function createAnnualReportService(deps: AnnualReportDeps) {
       return editing(user, year, async (uow, report) => {
         const block = await blockOfReport(uow, report, blockId)
         if (block === null) return { outcome: 'not-found' }
-        const held = await repository.lockOf(uow, blockId)
-        if (held !== null && lockLive(held, now()) && held.lockedBy !== user.email)
+        const held = await lockedByOther(uow, blockId, user)
+        if (held)
           return { outcome: 'invalid', message: `Being edited by ${held.lockedByName}: it cannot be removed now` }
         await repository.removeBlock(uow, who(user, requestId), blockId)
         return { outcome: 'done', value: undefined }
