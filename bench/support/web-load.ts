@@ -32,15 +32,16 @@ export interface BenchServer {
 /**
  * Starts `saferhub serve` (development mode, so no production secrets are needed) with `env` over this process's
  * environment, and waits until `/health` answers 200 (up to `startTimeoutMs`: a first start migrates and may load
- * the demo).
+ * the demo). `nodeArguments` go to its `node` (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow).
  */
 export async function startBenchServer(
   env: Readonly<Record<string, string>>,
   startTimeoutMs = 120_000,
+  nodeArguments: readonly string[] = [],
 ): Promise<BenchServer> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+  const child = spawn(process.execPath, [...nodeArguments, '--import', 'tsx', 'src/main.ts', 'serve'], {
     env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

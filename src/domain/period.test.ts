@@ -9,6 +9,7 @@ import {
   periodsOfYear,
   isWithin,
   period,
+  londonDate,
 } from './period.ts'
 
 describe('periods of the financial year', () => {
@@ -77,5 +78,49 @@ describe('periods of the financial year', () => {
       assert.equal(parts[0]?.firstMonth, '2017-04')
       assert.equal(parts.at(-1)?.lastMonth, '2018-03')
     }
+  })
+})
+
+describe("a date in England (londonDate, which keeps the last hour's answer)", () => {
+  // The expected dates come from Intl itself, formatted for every instant.
+  const intl = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
+  const fresh = (at: Date) => intl.format(at)
+
+  it('gives the date in England every quarter of an hour through two years and their clock changes', () => {
+    const start = Date.UTC(2025, 0, 1)
+    for (let at = start; at < Date.UTC(2027, 0, 1); at += 15 * 60_000) {
+      assert.equal(londonDate(new Date(at)), fresh(new Date(at)), new Date(at).toISOString())
+    }
+  })
+
+  it('is right about the hours round midnight and the clock changes, in any order', () => {
+    const instants = [
+      '2026-03-28T23:59:59.999Z', // GMT: still the 28th
+      '2026-03-29T00:00:00.000Z', // the 29th
+      '2026-03-28T23:00:00.000Z', // back: the 28th
+      '2026-03-29T01:00:00.000Z', // BST from here
+      '2026-06-30T22:59:59.999Z', // BST: 23:59 on the 30th
+      '2026-06-30T23:00:00.000Z', // BST: midnight, the 1st of July
+      '2026-06-30T22:30:00.000Z', // back to the 30th
+      '2026-10-24T23:00:00.000Z', // BST midnight: the 25th
+      '2026-10-25T00:59:59.999Z', // 01:59 BST, the 25th
+      '2026-10-25T01:00:00.000Z', // 01:00 GMT, still the 25th
+      '2026-10-25T23:59:59.999Z', // GMT: the 25th
+      '2026-10-26T00:00:00.000Z', // the 26th
+      '1846-06-02T00:30:00.000Z', // before 1847 London ran 1 min 15 s behind GMT: 00:28:45 on the 2nd
+      '1846-06-02T00:00:30.000Z', // the same UTC hour, but 23:59:15 on the 1st in London
+    ]
+    for (const iso of instants) assert.equal(londonDate(new Date(iso)), fresh(new Date(iso)), iso)
+    assert.equal(londonDate(new Date('2018-04-28T23:30:00Z')), '2018-04-29')
+  })
+
+  it('still refuses an invalid date', () => {
+    londonDate(new Date('2026-01-01T12:00:00Z'))
+    assert.throws(() => londonDate(new Date(Number.NaN)), RangeError)
   })
 })
