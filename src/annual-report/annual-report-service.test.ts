@@ -125,6 +125,29 @@ for (const dialect of testDialects()) {
       assert.equal((await service.openBlock(BEN, YEAR, block.id)).outcome, 'opened')
     })
 
+    it('does not move a block up or down past one someone else is editing, nor one they are editing', async () => {
+      done(await service.start(ANA, YEAR))
+      const { chapter: opening } = await firstTextBlock()
+      done(await service.addBlock(ANA, YEAR, opening.id, { kind: 'text', markdown: 'A second paragraph.' }))
+      const chapter = (await service.page(ANA, YEAR))!.report.chapters.find((c) => c.id === opening.id)!
+      const [first, second] = chapter.blocks as [(typeof chapter.blocks)[0], (typeof chapter.blocks)[0]]
+      await service.openBlock(ANA, YEAR, second.id)
+      // Ben moving the first block down would swap it with the second, which Ana is editing.
+      const refused = await service.moveBlock(BEN, YEAR, first.id, 'down')
+      assert.equal(refused.outcome, 'invalid')
+      assert.match(refused.outcome === 'invalid' ? refused.message : '', /Being edited by Ana Analyst/)
+      assert.equal((await service.moveBlock(BEN, YEAR, second.id, 'up')).outcome, 'invalid')
+      // Ana's save still succeeds: her block's version did not change under her.
+      done(await service.saveBlock(ANA, YEAR, second.id, second.version, { kind: 'text', markdown: 'Ana’s text' }))
+      // With the lock released, Ben's move goes through.
+      done(await service.moveBlock(BEN, YEAR, first.id, 'down'))
+      const after = (await service.page(ANA, YEAR))!.report.chapters.find((c) => c.id === chapter.id)!
+      assert.deepEqual(
+        after.blocks.slice(0, 2).map((b) => b.id),
+        [second.id, first.id],
+      )
+    })
+
     it('lets an expired lock be taken', async () => {
       done(await service.start(ANA, YEAR))
       const { block } = await firstTextBlock()
