@@ -1,3 +1,5 @@
+import { NUMBER_WORDS } from '../domain/number-words.ts'
+
 /**
  * Numbers written as words in a narrative ("two notifications", "fifteen organisations", "twenty-three", "one in
  * five", "a third of"), for the number checker (./number-check.ts). Pure.
@@ -42,27 +44,7 @@ export interface WordNumber {
   readonly tolerance?: number
 }
 
-const SMALL: Readonly<Record<string, number>> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-}
+const SMALL = NUMBER_WORDS
 const TENS: Readonly<Record<string, number>> = {
   twenty: 20,
   thirty: 30,

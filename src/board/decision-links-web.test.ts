@@ -5,7 +5,7 @@ import { testDialects } from '../../test/support/databases.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import type { PartnershipServices } from '../composition-root.ts'
 import { loadDemoMeetings } from './meeting-demo.ts'
-import { addTestBoard, clearBoard } from './testing/meeting-fixtures.ts'
+import { addTestBoard, clearBoard, holdQuorateMeeting } from './testing/meeting-fixtures.ts'
 
 const analyst = { role: 'partnership-analyst' as const, agencyId: null, email: 'analyst@example.org' }
 
@@ -45,13 +45,7 @@ for (const dialect of testDialects()) {
     /** A board meeting held on `date` with every seat present (quorate), and one decision recorded at it. */
     const decidedAt = async (date: string, decision: { kind: string; subject: string; minute: string }) => {
       const meetings = services.meetings.service
-      const made = await meetings.schedule(analyst, { groupId: String(board.board), date, startsAt: '', location: '' })
-      assert.ok(made.ok)
-      const id = made.ok ? made.id : 0
-      assert.ok((await meetings.hold(analyst, id)).ok)
-      const roster = (await meetings.page(analyst, id)).roster
-      const present = roster.map((l) => ({ membershipId: l.seat.id, status: 'present', substituteName: '' }))
-      assert.ok((await meetings.recordAttendance(analyst, id, present)).ok)
+      const id = await holdQuorateMeeting(meetings, analyst, board.board, date)
       const recorded = await meetings.recordDecision(analyst, id, {
         minuteNumber: decision.minute,
         kind: decision.kind,

@@ -5,7 +5,7 @@ import { testDialects } from '../../test/support/databases.ts'
 import { startDemoApp, type RunningApp } from '../../test/support/web-app.ts'
 import type { PartnershipServices } from '../composition-root.ts'
 import { loadDemoMeetings } from './meeting-demo.ts'
-import { addTestBoard, clearBoard } from './testing/meeting-fixtures.ts'
+import { addTestBoard, clearBoard, holdQuorateMeeting } from './testing/meeting-fixtures.ts'
 
 const analyst = { role: 'partnership-analyst' as const, agencyId: null, email: 'analyst@example.org' }
 
@@ -35,17 +35,7 @@ for (const dialect of testDialects()) {
     after(() => app?.stop())
 
     /** A board meeting held on `date` with every seat present (quorate). */
-    const held = async (date: string) => {
-      const meetings = services.meetings.service
-      const made = await meetings.schedule(analyst, { groupId: String(board.board), date, startsAt: '', location: '' })
-      assert.ok(made.ok)
-      const id = made.ok ? made.id : 0
-      assert.ok((await meetings.hold(analyst, id)).ok)
-      const roster = (await meetings.page(analyst, id)).roster
-      const present = roster.map((l) => ({ membershipId: l.seat.id, status: 'present', substituteName: '' }))
-      assert.ok((await meetings.recordAttendance(analyst, id, present)).ok)
-      return id
-    }
+    const held = (date: string) => holdQuorateMeeting(services.meetings.service, analyst, board.board, date)
 
     test('the demo: five illustrative held meetings, minutes approved at the next, decisions linked', async () => {
       assert.deepEqual(Object.keys(meeting), ['2017-06-13', '2017-09-12', '2017-12-12', '2018-03-13', '2018-06-12'])

@@ -142,5 +142,12 @@ describe('disclosure control', () => {
       1,
     )
     assert.deepEqual(flagSmallNumbersInCommentary('There were 2 referrals this quarter.', rules), [])
+    // A partnership with a higher minimum: numbers in words above nine are read too ("nineteen", not "nine").
+    const eleven = flagSmallNumbersInCommentary('Eleven women were supported.', { minimumCount: 12 })
+    assert.deepEqual(
+      eleven.map((f) => [f.number, f.token]),
+      [[11, 'Eleven']],
+    )
+    assert.deepEqual(flagSmallNumbersInCommentary('Nineteen women were supported.', { minimumCount: 12 }), [])
   })
 })

@@ -17,6 +17,7 @@
  * NHS Digital HES analysis guide (suppress 1–7, round to 5); ICO anonymisation code.
  */
 
+import { NUMBER_WORDS } from './number-words.ts'
 import { formatCount, formatPercent, PERCENT_DECIMALS, roundHalfAwayFromZero } from './rounding.ts'
 
 export interface DisclosureRules {
@@ -149,6 +150,9 @@ export interface CommentaryFlag {
   readonly excerpt: string
 }
 
+/** A number of up to three digits, or one to nineteen in words. */
+const SMALL_NUMBER = new RegExp(`\\b(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'gi')
+
 /**
  * Finds small numbers (1 to minimumCount - 1, as digits or words) within a few words of a sensitive word.
  *
@@ -156,23 +160,12 @@ export interface CommentaryFlag {
  * // [{ number: 1, token: 'One', word: 'female', excerpt: 'One female received a custodial sentence.' }]
  */
 export function flagSmallNumbersInCommentary(text: string, rules: DisclosureRules): CommentaryFlag[] {
-  const words: Record<string, number> = {
-    one: 1,
-    two: 2,
-    three: 3,
-    four: 4,
-    five: 5,
-    six: 6,
-    seven: 7,
-    eight: 8,
-    nine: 9,
-  }
   const flags: CommentaryFlag[] = []
   for (const sentence of text.split(/(?<=[.!?])\s+/)) {
     if (!SENSITIVE_WORDS.test(sentence)) continue
-    for (const match of sentence.matchAll(/\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine)\b/gi)) {
+    for (const match of sentence.matchAll(SMALL_NUMBER)) {
       const token = (match[1] as string).toLowerCase()
-      const number = words[token] ?? Number(token)
+      const number = NUMBER_WORDS[token] ?? Number(token)
       if (isSmallCount(number, rules)) {
         flags.push({
           number,

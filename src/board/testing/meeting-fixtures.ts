@@ -152,3 +152,23 @@ export async function clearBoard(database: Database): Promise<void> {
   await database.db.deleteFrom('board_groups').where('kind', '=', 'group').execute()
   await database.db.deleteFrom('board_groups').execute()
 }
+
+/**
+ * A meeting of the body `groupId` scheduled on `date`, held, with every seat present (so quorate): through the
+ * meeting service, as an analyst would. Returns its id; throws if any step is refused.
+ */
+export async function holdQuorateMeeting(
+  meetings: MeetingService,
+  analyst: Parameters<MeetingService['schedule']>[0],
+  groupId: number,
+  date: string,
+): Promise<number> {
+  const made = await meetings.schedule(analyst, { groupId: String(groupId), date, startsAt: '', location: '' })
+  if (!made.ok) throw new Error(`the meeting of ${date} was not scheduled: ${JSON.stringify(made)}`)
+  if (!(await meetings.hold(analyst, made.id)).ok) throw new Error(`the meeting of ${date} was not held`)
+  const roster = (await meetings.page(analyst, made.id)).roster
+  const present = roster.map((l) => ({ membershipId: l.seat.id, status: 'present', substituteName: '' }))
+  if (!(await meetings.recordAttendance(analyst, made.id, present)).ok)
+    throw new Error(`the attendance of ${date} was not recorded`)
+  return made.id
+}
