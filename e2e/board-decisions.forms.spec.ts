@@ -23,6 +23,8 @@ test('the board’s decisions are shown on the budget and Appendix A, and linked
 
   const quarter = testInfo.project.name === 'no-javascript' ? 'Q2' : 'Q1'
   const held = quarter === 'Q1' ? '12 September 2017' : '12 December 2017'
+  // A fresh session for the second person (the sign-in page sends someone already signed in on).
+  await page.context().clearCookies()
   await signInAs('partnership-analyst')
   await page.goto(`/returns/FY2017-18-${quarter}/signed-off`)
   const form = page.locator('form', { hasText: `Performance report sign-off: the ` })
