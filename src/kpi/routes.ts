@@ -10,6 +10,7 @@ import { yearSlug } from '../reports/performance-report-service.ts'
 import { kpiHistory, type KpiHistoryEntry } from './kpi-history.ts'
 import { buildKpiPage, kpiCsv } from './kpi-page.ts'
 import { buildKpiYear, rowOf } from './kpi-year.ts'
+import { unchanging } from '../shared/web/unchanging.ts'
 
 export interface KpiRoutesOptions {
   readonly performance: Pick<PerformanceRepository, 'listIndicators' | 'listValues' | 'listBaselines'>
@@ -81,10 +82,12 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
     // The latest year with figures, judged by the report itself: the page shows the report's row, never its own sums.
     const report = await options.reports.latestReport()
     const row = report === null ? null : rowOf(report, id)
+    // The page's two models named by identity in the kept page's key (src/shared/web/unchanging.ts), so a view does
+    // not write them as JSON again: they are kept here, unchanged, until the data version moves.
     const found: KeptKpiPage = {
       indicator,
-      page: buildKpiPage(indicator, values, baselines),
-      year: report !== null && row !== null ? buildKpiYear(report, row, values) : null,
+      page: unchanging(buildKpiPage(indicator, values, baselines)),
+      year: report !== null && row !== null ? unchanging(buildKpiYear(report, row, values)) : null,
       reportYear: report === null ? null : yearSlug(report.year),
       auditHistory: null,
       // A link's every change is audited, so it moves the data version too: kept with the page.
@@ -103,7 +106,7 @@ export function kpiRoutes(options: KpiRoutesOptions): express.Router {
       ...(await options.audit.list({ entityType: 'baseline', entityKeyPrefix: `${id}/`, limit: 10_000 })),
       ...(await options.audit.list({ entityType: 'indicator-value', entityKeyPrefix: `${id}/`, limit: 10_000 })),
     ].sort((a, b) => b.id - a.id)
-    found.auditHistory = kpiHistory(found.indicator, events.slice(0, 200))
+    found.auditHistory = unchanging(kpiHistory(found.indicator, events.slice(0, 200)))
     return found.auditHistory
   }
 
