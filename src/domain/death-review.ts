@@ -1,3 +1,5 @@
+import { addMonths } from './period.ts'
+
 /**
  * A review after a death (a Domestic Homicide Review, renamed a Domestic Abuse Related Death Review by the Victims and
  * Prisoners Act 2024 s.19; an Offensive Weapons Homicide Review follows the same shape), as a state machine: which
@@ -188,15 +190,8 @@ export function isDate(text: string): boolean {
  * @example addCalendarMonths('2017-08-31', 1) // '2017-09-30'
  */
 export function addCalendarMonths(date: string, months: number): string {
-  const match = DATE.exec(date)
-  if (!match || !isDate(date)) throw new Error(`Not a date: ${date}`)
-  const year = Number(match[1])
-  const month = Number(match[2]) - 1 + months
-  const day = Number(match[3])
-  const targetYear = year + Math.floor(month / 12)
-  const targetMonth = ((month % 12) + 12) % 12
-  const lastDay = new Date(Date.UTC(targetYear, targetMonth + 1, 0)).getUTCDate()
-  return new Date(Date.UTC(targetYear, targetMonth, Math.min(day, lastDay))).toISOString().slice(0, 10)
+  if (!DATE.test(date) || !isDate(date)) throw new Error(`Not a date: ${date}`)
+  return addMonths(date, months)
 }
 
 /** The decision's due date for a notification received on `notifiedOn`. */

@@ -141,6 +141,34 @@ export function financialYearDates(year: string): { from: string; to: string } |
   return start === null ? null : { from: `${start}-04-01`, to: `${start + 1}-03-31` }
 }
 
+/**
+ * The date `months` calendar months after `date` (`YYYY-MM-DD`; before it when `months` is negative), the day clamped
+ * to the end of a shorter month: the statutory "within one month" and "six months after" (src/domain/death-review.ts),
+ * retention periods (src/retention/) and the reporting centres' six-monthly check.
+ *
+ * @example addMonths('2017-08-31', 6) // '2018-02-28'
+ * @example addMonths('2018-08-31', -6) // '2018-02-28'
+ */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  const index = y * 12 + (m - 1) + months
+  const year = Math.floor(index / 12)
+  const month = index - year * 12 + 1
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`
+}
+
+/**
+ * The last day (`YYYY-MM-DD`) of calendar month `YYYY-MM`.
+ *
+ * @example lastDayOfMonth('2024-02') // '2024-02-29'
+ */
+export function lastDayOfMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number]
+  // Day 0 of the next month is the last day of this one.
+  return new Date(Date.UTC(year, m, 0)).toISOString().slice(0, 10)
+}
+
 /** "2017/18" for `FY2017-18` (the form the performance report and the budget print); anything else as it is. */
 export function financialYearLabelOf(year: string): string {
   const start = startYearOfId(year)

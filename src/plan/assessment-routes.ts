@@ -4,7 +4,7 @@ import { can, type Principal } from '../accounts/permissions.ts'
 import { requirePermission } from '../accounts/web/authentication.ts'
 import { errorView, formField, idParameter } from '../accounts/web/forms.ts'
 import { redirectAfterSaving, takeFlash } from '../accounts/web/session.ts'
-import { period } from '../domain/period.ts'
+import { lastDayOfMonth, period } from '../domain/period.ts'
 import { dateInWords } from '../shared/time-in-words.ts'
 import { CITATION_KIND_WORDS, CITATION_KINDS, CRIME_RANKS, CRIME_TOTAL } from './assessment-citations.ts'
 import { IMPACT_WORDS, LIKELIHOOD_WORDS } from './assessment-scoring.ts'
@@ -188,7 +188,7 @@ export function assessmentRoutes(options: {
     const user = res.locals.currentUser
     // The register's consultations over the months the assessment's data covers.
     const from = `${period(page.record.assessment.dataFrom).firstMonth}-01`
-    const to = lastDayOf(period(page.record.assessment.dataTo).lastMonth)
+    const to = lastDayOfMonth(period(page.record.assessment.dataTo).lastMonth)
     const registered =
       user && options.registerConsultations ? await options.registerConsultations(user, from, to) : null
     res.status(status).render('plan/assessment.njk', {
@@ -711,10 +711,4 @@ function select(
   hint?: string,
 ): FormFieldSpec {
   return { kind: 'select', name, label, items, ...(hint === undefined ? {} : { hint }) }
-}
-
-/** The last day (`YYYY-MM-DD`) of a calendar month `YYYY-MM`. */
-function lastDayOf(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number]
-  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`
 }

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync'
+import { addMonths } from '../domain/period.ts'
 import { isDate } from './tension-rules.ts'
 
 /**
@@ -34,12 +35,7 @@ export const CHECK_EVERY_MONTHS = 6
  * (31 August less six months is 28 February, or 29 in a leap year).
  */
 export function monthsBefore(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  const index = y * 12 + (m - 1) - months
-  const year = Math.floor(index / 12)
-  const month = (index % 12) + 1
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`
+  return addMonths(date, -months)
 }
 
 /**

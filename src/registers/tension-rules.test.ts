@@ -9,7 +9,7 @@ import {
   trendSummary,
 } from './tension-rules.ts'
 import { isCheckDue, isQuarter, monthsBefore, readCentresCsv } from './reporting-centre-rules.ts'
-import { addMonths } from '../retention/retention-descriptor.ts'
+import { addMonths } from '../domain/period.ts'
 
 const entry = {
   entryDate: '2018-03-08',

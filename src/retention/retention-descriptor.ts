@@ -1,5 +1,5 @@
 import type { UnitOfWork } from '../audit/audited-transaction.ts'
-import { londonDate, parsePeriod } from '../domain/period.ts'
+import { lastDayOfMonth, londonDate, parsePeriod } from '../domain/period.ts'
 
 /**
  * What the clock column holds: a `YYYY-MM-DD` date (the clock starts that day), a quarter id `FY2017-18-Q1` (it
@@ -74,29 +74,13 @@ export function clockDateOf(kind: ClockKind, value: unknown): string | null {
       return /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : null
     case 'quarter': {
       const quarter = parsePeriod(text)
-      if (!quarter || quarter.kind !== 'quarter') return null
-      const [year, month] = quarter.lastMonth.split('-').map(Number) as [number, number]
-      const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate()
-      return `${quarter.lastMonth}-${String(lastDay).padStart(2, '0')}`
+      return quarter?.kind === 'quarter' ? lastDayOfMonth(quarter.lastMonth) : null
     }
     case 'instant': {
       const instant = new Date(text)
       return Number.isNaN(instant.getTime()) ? null : londonDate(instant)
     }
   }
-}
-
-/**
- * The date `months` calendar months after `date` (`YYYY-MM-DD`), the day clamped to the end of a shorter month
- * (31 August plus six months is 28 February, or 29 in a leap year).
- */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  const index = y * 12 + (m - 1) + months
-  const year = Math.floor(index / 12)
-  const month = (index % 12) + 1
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`
 }
 
 /** "3 years", "18 months", "1 year". */

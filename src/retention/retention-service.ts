@@ -4,8 +4,8 @@ import type { AuditRepository } from '../audit/audit-repository.ts'
 import { inUnitOfWork, type UnitOfWork } from '../audit/audited-transaction.ts'
 import type { Database } from '../db/database.ts'
 import { partnershipIdOf } from '../db/partnership-scope.ts'
-import { londonDate } from '../domain/period.ts'
-import { addMonths, clockDateOf, type RetentionDescriptor, type RetentionPolicy } from './retention-descriptor.ts'
+import { addMonths, londonDate } from '../domain/period.ts'
+import { clockDateOf, type RetentionDescriptor, type RetentionPolicy } from './retention-descriptor.ts'
 
 type User = Principal & { readonly email: string }
 

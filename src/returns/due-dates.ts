@@ -1,4 +1,4 @@
-import { londonDate, parsePeriod, type PeriodId } from '../domain/period.ts'
+import { lastDayOfMonth, londonDate, parsePeriod, type PeriodId } from '../domain/period.ts'
 
 /**
  * Due dates and lateness of quarterly returns. A due date is a calendar date (`YYYY-MM-DD`), never an instant:
@@ -15,13 +15,6 @@ function addDays(isoDate: string, days: number): string {
   const d = new Date(`${isoDate}T00:00:00Z`)
   d.setUTCDate(d.getUTCDate() + days)
   return d.toISOString().slice(0, 10)
-}
-
-/** The last day of a calendar month `YYYY-MM`. */
-function lastDayOfMonth(month: string): string {
-  const [year, m] = month.split('-').map(Number) as [number, number]
-  // Day 0 of the next month is the last day of this one.
-  return new Date(Date.UTC(year, m, 0)).toISOString().slice(0, 10)
 }
 
 /**

@@ -18,8 +18,7 @@ import {
   type ReviewCase,
   type ReviewKind,
 } from '../domain/death-review.ts'
-import { londonDate } from '../domain/period.ts'
-import { addMonths } from '../retention/retention-descriptor.ts'
+import { addMonths, londonDate } from '../domain/period.ts'
 import type { CaseTextCipher } from './case-text-cipher.ts'
 import { DEATH_REVIEW_RETENTION, retentionClockOf } from './review-retention.ts'
 import type { CaseChanges, CaseRow, RecommendationRow, ReviewRepository } from './review-repository.ts'
