@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
+import { request } from 'node:http'
 import { describe, it } from 'node:test'
+import { gunzipSync } from 'node:zlib'
+import express from 'express'
 import nunjucks from 'nunjucks'
-import { keepRenderedPages } from './kept-pages.ts'
+import { keepRenderedPages, keptPageGzip, sendRenderedPages } from './kept-pages.ts'
+import { serveForTest } from '../../test/support/web-app.ts'
 import { unchanging } from '../shared/web/unchanging.ts'
 
 const TEMPLATES: Record<string, string> = {
@@ -242,5 +246,99 @@ describe('kept rendered pages', () => {
     for (let i = 0; i < 2; i++)
       assert.match(await renderPage(env, 'page.njk', context({ kpis })), /<p>Burglary: 1,204<\/p>/)
     assert.deepEqual(counts, { rendered: 6, kept: 0 })
+  })
+
+  it('gives a kept page’s gzip form: unzipped, byte for byte what rendering gives, each request’s values stored as they are', async () => {
+    const plain = environment()
+    const env = environment()
+    keepRenderedPages(env, { templates: ['page.njk', 'edges.njk'], perRequest: ['cspNonce', 'csrfToken'] })
+    const bytes = (name: string, data: object) =>
+      new Promise<Buffer>((resolve, reject) =>
+        env.render(name, data, (error, html: unknown) => (error ? reject(error) : resolve(html as Buffer))),
+      )
+    // A long page (more than one deflate block), characters beyond ASCII, and values of every size: empty, and one
+    // longer than a stored block can hold (65,535 bytes).
+    const kpis = Array.from({ length: 2000 }, (_, i) => ({
+      name: `KPI ${i} – Wolverhampton’s 𝑥`,
+      figure: String(i * 7),
+    }))
+    for (const [nonce, token] of [
+      ['nonce-one', 'token-one'],
+      ['', 'token-two'],
+      ['n'.repeat(70_000), 't'.repeat(65_535)],
+    ] as const) {
+      const data = context({ kpis, cspNonce: nonce, csrfToken: token })
+      for (const round of ['rendered', 'kept']) {
+        const page = await bytes('page.njk', data)
+        const gzip = keptPageGzip(page)
+        assert.ok(gzip !== undefined, `a gzip form (${round})`)
+        // gunzip checks the CRC-32 and the length in the trailer, so a wrong one fails here.
+        const unzipped = gunzipSync(gzip)
+        assert.ok(unzipped.equals(Buffer.from(await renderPage(plain, 'page.njk', data), 'utf8')), round)
+        // The page is compressed; the values are not (stored as they are).
+        const values = nonce.length + token.length * 2
+        assert.ok(gzip.length < (page.length - values) / 3 + values, `compressed (${gzip.length} of ${page.length})`)
+        // The token is in the gzip as it is: never compressed together with the rest of the page (BREACH).
+        assert.ok(gzip.includes(Buffer.from(token)), 'the token stored as it is')
+      }
+    }
+    // Markers first and last, and next to each other; a page with no marker at all.
+    TEMPLATES['edges.njk'] = '{{ cspNonce }}{{ csrfToken }}<p>{{ title }}</p>{{ csrfToken }}'
+    for (const data of [context(), context({ cspNonce: 'nonce-two' }), { title: 'No markers' }]) {
+      const page = await bytes('edges.njk', data)
+      const gzip = keptPageGzip(page)
+      assert.ok(gzip !== undefined)
+      assert.equal(gunzipSync(gzip).toString('utf8'), await renderPage(plain, 'edges.njk', data))
+    }
+    delete TEMPLATES['edges.njk']
+    // A page that is not kept has no gzip form: the caller sends it as it is.
+    assert.equal(keptPageGzip(Buffer.from('<p>not kept</p>')), undefined)
+  })
+
+  it('sends a kept page gzipped to a client that takes gzip, and as it is to any other; Vary says so', async () => {
+    const env = environment()
+    keepRenderedPages(env, { templates: ['page.njk'], perRequest: ['cspNonce', 'csrfToken'] })
+    const app = express()
+    env.express(app)
+    app.use(sendRenderedPages())
+    let call = 0
+    app.get('/kept', (_req, res) => res.render('page.njk', context({ csrfToken: `token-${++call}` })))
+    app.get('/other', (_req, res) => res.render('other.njk', { title: 'Other' }))
+    const server = await serveForTest(app)
+    // node:http, not fetch: fetch asks for gzip and unzips without saying so.
+    const get = (path: string, acceptEncoding?: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const headers = acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }
+        request(`${server.base}${path}`, { headers }, (response) => {
+          const chunks: Buffer[] = []
+          response.on('data', (chunk: Buffer) => chunks.push(chunk))
+          response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }))
+        })
+          .on('error', reject)
+          .end()
+      })
+    try {
+      for (const accepted of ['gzip, deflate, br, zstd', 'GZIP', 'br;q=1, gzip;q=0.5', '*']) {
+        const { headers, body } = await get('/kept', accepted)
+        assert.equal(headers['content-encoding'], 'gzip', accepted)
+        assert.equal(headers['vary'], 'Accept-Encoding')
+        assert.equal(headers['content-type'], 'text/html; charset=utf-8')
+        assert.equal(Number(headers['content-length']), body.length)
+        const html = gunzipSync(body).toString('utf8')
+        assert.match(html, new RegExp(`value="token-${call}"`))
+        assert.match(html, /<p>Burglary: 1,204<\/p>/)
+      }
+      for (const refused of [undefined, '', 'identity', 'br, deflate', 'gzip;q=0', '*, gzip;q=0']) {
+        const { headers, body } = await get('/kept', refused)
+        assert.equal(headers['content-encoding'], undefined, String(refused))
+        assert.equal(headers['vary'], 'Accept-Encoding')
+        assert.match(body.toString('utf8'), new RegExp(`value="token-${call}"`))
+      }
+      const other = await get('/other', 'gzip')
+      assert.equal(other.headers['content-encoding'], undefined)
+      assert.equal(other.body.toString('utf8'), '<p>Other</p>')
+    } finally {
+      await server.close()
+    }
   })
 })
