@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import { gunzipSync } from 'node:zlib'
 import express from 'express'
 import nunjucks from 'nunjucks'
-import { keepRenderedPages, keptPageGzip, sendRenderedPages } from './kept-pages.ts'
+import { keepRenderedPages, KEPT_PAGE_IN_GZIP, sendRenderedPages } from './kept-pages.ts'
 import { serveForTest } from '../../test/support/web-app.ts'
 import { unchanging } from '../shared/web/unchanging.ts'
 
@@ -268,10 +268,11 @@ describe('kept rendered pages', () => {
       ['n'.repeat(70_000), 't'.repeat(65_535)],
     ] as const) {
       const data = context({ kpis, cspNonce: nonce, csrfToken: token })
-      for (const round of ['rendered', 'kept']) {
+      // Asked for in gzip first (the first time: rendered then; after: kept), then as it is.
+      for (const round of ['first', 'again']) {
+        const gzip = await bytes('page.njk', { ...data, [KEPT_PAGE_IN_GZIP]: true })
         const page = await bytes('page.njk', data)
-        const gzip = keptPageGzip(page)
-        assert.ok(gzip !== undefined, `a gzip form (${round})`)
+        assert.ok(!gzip.equals(page) && gzip[0] === 0x1f && gzip[1] === 0x8b, `a gzip form (${round})`)
         // gunzip checks the CRC-32 and the length in the trailer, so a wrong one fails here.
         const unzipped = gunzipSync(gzip)
         assert.ok(unzipped.equals(Buffer.from(await renderPage(plain, 'page.njk', data), 'utf8')), round)
@@ -285,14 +286,17 @@ describe('kept rendered pages', () => {
     // Markers first and last, and next to each other; a page with no marker at all.
     TEMPLATES['edges.njk'] = '{{ cspNonce }}{{ csrfToken }}<p>{{ title }}</p>{{ csrfToken }}'
     for (const data of [context(), context({ cspNonce: 'nonce-two' }), { title: 'No markers' }]) {
-      const page = await bytes('edges.njk', data)
-      const gzip = keptPageGzip(page)
-      assert.ok(gzip !== undefined)
+      const gzip = await bytes('edges.njk', { ...data, [KEPT_PAGE_IN_GZIP]: true })
       assert.equal(gunzipSync(gzip).toString('utf8'), await renderPage(plain, 'edges.njk', data))
     }
     delete TEMPLATES['edges.njk']
-    // A page that is not kept has no gzip form: the caller sends it as it is.
-    assert.equal(keptPageGzip(Buffer.from('<p>not kept</p>')), undefined)
+    // A template whose pages are not kept is rendered as ever, whatever the options ask.
+    const other = await new Promise<unknown>((resolve, reject) =>
+      env.render('other.njk', { title: 'Other', [KEPT_PAGE_IN_GZIP]: true }, (error, html: unknown) =>
+        error ? reject(error) : resolve(html),
+      ),
+    )
+    assert.equal(other, '<p>Other</p>')
   })
 
   it('sends a kept page gzipped to a client that takes gzip, and as it is to any other; Vary says so', async () => {
@@ -304,6 +308,12 @@ describe('kept rendered pages', () => {
     let call = 0
     app.get('/kept', (_req, res) => res.render('page.njk', context({ csrfToken: `token-${++call}` })))
     app.get('/other', (_req, res) => res.render('other.njk', { title: 'Other' }))
+    // A route that takes the page itself (to print or store it) gets its HTML, never gzip.
+    app.get('/own-use', (_req, res) =>
+      res.render('page.njk', context({ csrfToken: 'own' }), (error, html: unknown) =>
+        error ? res.status(500).end() : res.type('text').send(Buffer.from(html as Buffer).toString('utf8').length),
+      ),
+    )
     const server = await serveForTest(app)
     // node:http, not fetch: fetch asks for gzip and unzips without saying so.
     const get = (path: string, acceptEncoding?: string) =>
@@ -334,6 +344,10 @@ describe('kept rendered pages', () => {
         assert.equal(headers['vary'], 'Accept-Encoding')
         assert.match(body.toString('utf8'), new RegExp(`value="token-${call}"`))
       }
+      const ownUse = await get('/own-use', 'gzip')
+      assert.equal(ownUse.headers['content-encoding'], undefined)
+      const plainLength = (await get('/kept')).body.length - `token-${call}`.length + 'own'.length
+      assert.equal(ownUse.body.toString('utf8'), String(plainLength))
       const other = await get('/other', 'gzip')
       assert.equal(other.headers['content-encoding'], undefined)
       assert.equal(other.body.toString('utf8'), '<p>Other</p>')

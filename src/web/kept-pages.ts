@@ -119,12 +119,11 @@ export function keepRenderedPages(env: nunjucks.Environment, options: KeptPagesO
       pages.delete(key)
       pages.set(key, found)
       counts.kept++
-      const page = personalise(found, actual)
       if (done) {
-        done(null, page)
+        done(null, given(found, actual, context))
         return null
       }
-      return page.toString('utf8')
+      return personalise(found, actual).toString('utf8')
     }
     counts.rendered++
     if (!done) {
@@ -133,7 +132,7 @@ export function keepRenderedPages(env: nunjucks.Environment, options: KeptPagesO
     }
     return render(name, data, (error, html) => {
       if (error || html === undefined) return done(error)
-      done(null, personalise(keep(key, html as string), actual))
+      done(null, given(keep(key, html as string), actual, context))
     })
   } as typeof env.render
   return counts
@@ -145,28 +144,34 @@ type KeptPage = readonly (Buffer | string)[]
 /** A kept page with this request's own values in place of its markers (a marker this context lacks stays as it is). */
 function personalise(page: KeptPage, actual: ReadonlyMap<string, string>): Buffer {
   const first = page[0]
-  if (page.length === 1 && Buffer.isBuffer(first)) {
-    if (!gzipOfPage.has(first)) gzipOfPage.set(first, () => gzipped(page, actual))
-    return first
-  }
-  const bytes = Buffer.concat(
-    page.map((part) => (typeof part === 'string' ? Buffer.from(actual.get(part) ?? part) : part)),
-  )
-  gzipOfPage.set(bytes, () => gzipped(page, actual))
-  return bytes
+  if (page.length === 1 && Buffer.isBuffer(first)) return first
+  return Buffer.concat(page.map((part) => (typeof part === 'string' ? Buffer.from(actual.get(part) ?? part) : part)))
 }
 
 /**
- * The gzip form of each page `personalise` gave, made only if the response is to be compressed: a kept page's own
- * bytes are deflated once (`deflatedParts`) and each request's values put in between as they are, so compressing it
- * costs about what copying it does. Compressing the 80 KB dashboard as it is sent would take 2–3 ms, three times
- * the whole page's processor time; sending it uncompressed spent 15% of a view writing 80 KB to the socket.
+ * Asks for a kept page in gzip, in the render options `sendRenderedPages` gives when it sends the page itself to a
+ * client that takes gzip. A symbol: Express copies it into the page's context, where neither the key (JSON, which
+ * leaves symbols out) nor the template sees it, and no other caller of `render` (a PDF, a test) can be given gzip.
  */
-const gzipOfPage = new WeakMap<Buffer, () => Buffer>()
+export const KEPT_PAGE_IN_GZIP = Symbol('a kept page in gzip')
 
-/** The page's gzip form, when it is a kept page (given by a render callback): see `sendRenderedPages`. */
-export function keptPageGzip(page: Buffer): Buffer | undefined {
-  return gzipOfPage.get(page)?.()
+/**
+ * The pages given by `keepRenderedPages` to a render callback, each with its encoding: a page there is a kept page
+ * (its response varies by Accept-Encoding), and one marked gzip is the gzip form.
+ */
+const givenPages = new WeakMap<Buffer, 'gzip' | 'identity'>()
+
+/**
+ * What a render callback is given: the gzip form when the options asked for it (`KEPT_PAGE_IN_GZIP`), else the page's
+ * bytes. Compressing the 80 KB dashboard as it is sent would take 2–3 ms, three times the whole view's processor
+ * time; a kept page's own parts are deflated once (`deflatedParts`) and each request's values put in between as
+ * they are, so the gzip form costs about what copying the page does, and the page is not copied twice.
+ */
+function given(page: KeptPage, actual: ReadonlyMap<string, string>, context: object): Buffer {
+  const gzip = (context as { [KEPT_PAGE_IN_GZIP]?: boolean })[KEPT_PAGE_IN_GZIP] === true
+  const bytes = gzip ? gzipped(page, actual) : personalise(page, actual)
+  givenPages.set(bytes, gzip ? 'gzip' : 'identity')
+  return bytes
 }
 
 /**
@@ -289,19 +294,16 @@ export function sendRenderedPages(): RequestHandler {
       if (error) return req.next?.(error)
       if (!res.get('Content-Type')) res.type('html')
       // A kept page goes compressed to a client that takes gzip (every browser), made from its parts deflated once.
-      const gzip = Buffer.isBuffer(page) && !res.get('Content-Encoding') ? keptPageGzip(page) : undefined
-      if (gzip !== undefined) {
-        res.vary('Accept-Encoding')
-        if (takesGzip(req)) {
-          res.set('Content-Encoding', 'gzip')
-          return res.send(gzip)
-        }
-      }
+      const encoding = Buffer.isBuffer(page) ? givenPages.get(page) : undefined
+      if (encoding !== undefined) res.vary('Accept-Encoding')
+      if (encoding === 'gzip') res.set('Content-Encoding', 'gzip')
       res.send(page)
     }
     res.render = ((view: string, options?: object | ((...args: never[]) => void), callback?: unknown) => {
       if (typeof options === 'function') return render(view, {}, options)
-      return render(view, options ?? {}, callback ?? send)
+      if (callback !== undefined) return render(view, options ?? {}, callback)
+      // Only a page this sends itself may come as gzip, and only to a client that takes it.
+      return render(view, takesGzip(req) ? { ...options, [KEPT_PAGE_IN_GZIP]: true } : (options ?? {}), send)
     }) as typeof res.render
     next()
   }
