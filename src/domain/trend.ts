@@ -18,7 +18,7 @@ import { erfc } from './statistics.ts'
 export const MINIMUM_TREND_POINTS = 4
 /** Up to this many points the Mann–Kendall p-value is exact; beyond, the normal approximation is excellent. */
 const EXACT_MANN_KENDALL_LIMIT = 60
-const TREND_ALPHA = 0.05
+export const TREND_ALPHA = 0.05
 
 // ---------------------------------------------------------------------------------------------------------------
 // The Mann–Kendall test and the Sen slope
