@@ -41,10 +41,12 @@ import { buildPerformanceReport } from '../src/domain/build-performance-report.t
 import { controlLimits, MINIMUM_CONTROL_POINTS } from '../src/domain/control-limits.ts'
 import type { Indicator, IndicatorValue } from '../src/domain/indicator.ts'
 import type { IndicatorRow } from '../src/domain/performance-report.ts'
-import { financialYearId, parsePeriod } from '../src/domain/period.ts'
-import { PERCENT_DECIMALS, percentOf, roundHalfAwayFromZero } from '../src/domain/rounding.ts'
+import { measureChange } from '../src/domain/judgement.ts'
+import { financialYearId, parsePeriod, yearsPeriods, type Period } from '../src/domain/period.ts'
+import { formatPValue, PERCENT_DECIMALS, percentOf, roundHalfAwayFromZero } from '../src/domain/rounding.ts'
 import { poissonExactTest, twoProportionTest } from '../src/domain/statistics.ts'
 import { mannKendall, MINIMUM_TREND_POINTS, senSlope, TREND_ALPHA } from '../src/domain/trend.ts'
+import { formatCountWithShare, formatFigure, formatProportion } from '../src/domain/value-display.ts'
 import { generatedIndicators, generatedValues } from './performance-framework-data.ts'
 
 const { options } = parseOptions(process.argv.slice(2))
@@ -323,14 +325,96 @@ function floor(values: readonly IndicatorValue[], statistics: boolean): number {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// e. The figures and the least display any report prints with them: each quarter's figure printed once per
+// partnership (a row shows it in this year's column and the next year's row in last year's), and each row's two
+// outturns, its change on last year and its p-value printed, with the domain's formatters (the same strings the
+// report shows: `--check` compares them). No commentary, labels, notes or objects.
+
+/** Each quarter's figure as printed, by KPI and slot; '' where it has none. */
+const shownQuarter: string[] = new Array<string>(kpis * slots).fill('')
+
+function quarterDisplay(k: number, at: number): string {
+  const f = figure[at] as number
+  if (Number.isNaN(f)) return ''
+  switch ((indicators[k] as Indicator).measureType) {
+    case 'proportion':
+      return formatProportion(numerator[at] as number, denominator[at] as number)
+    case 'count-with-share':
+      return formatCountWithShare(f, percentOf(numerator[at] as number, f))
+    default:
+      return formatFigure(f)
+  }
+}
+
+/** A complete year's outturn as printed (an incomplete one adds "(3 of 4 quarters)", left out here). */
+function outturnDisplay(k: number, y: number, at: number): string {
+  const value = figures[at] as number
+  if (Number.isNaN(value)) return ''
+  switch ((indicators[k] as Indicator).measureType) {
+    case 'proportion':
+      return formatProportion(figures[at + F.numerator] as number, figures[at + F.denominator] as number)
+    case 'count-with-share':
+      return formatCountWithShare(value, figures[at + F.share] as number)
+    case 'stock': {
+      // The latest quarter with a figure, by its label ("2017/18 Q4").
+      let q = QUARTERS - 1
+      while (q > 0 && Number.isNaN(figure[k * slots + y * QUARTERS + q] as number)) q--
+      return `${formatFigure(value)} (${(yearsPeriods(firstYear + y, 'quarter')[q] as Period).label})`
+    }
+    default:
+      return formatFigure(value)
+  }
+}
+
+/** The change on last year as printed ("+30 (+15.7%)"); '' without one. */
+function changeDisplay(k: number, at: number): string {
+  if (Number.isNaN(figures[at + F.changeAbsolute] as number)) return ''
+  const scale = (indicators[k] as Indicator).measureType === 'proportion' ? 'percentage-points' : 'count'
+  return measureChange(figures[at + F.previousValue] as number, figures[at] as number, scale).display
+}
+
+/** The floor and its displays for one partnership: the characters printed (kept so the work cannot be skipped). */
+function floorWithDisplays(values: readonly IndicatorValue[]): number {
+  floor(values, true)
+  let characters = 0
+  for (let k = 0; k < kpis; k++)
+    for (let slot = 0; slot < slots; slot++) {
+      const at = k * slots + slot
+      const shown = quarterDisplay(k, at)
+      shownQuarter[at] = shown
+      characters += shown.length
+    }
+  for (let y = 0; y < years; y++)
+    for (let k = 0; k < kpis; k++) {
+      const at = rowAt(y, k)
+      characters += outturnDisplay(k, y, at).length + changeDisplay(k, at).length
+      if (y > 0) characters += outturnDisplay(k, y - 1, at + F.previousValue).length
+      const p = figures[at + F.pValue] as number
+      if (!Number.isNaN(p)) characters += formatPValue(p).length
+    }
+  return characters
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // --check: every row of the floor against the full report's.
 
 const same = (a: number, b: number | null | undefined) => (b === null || b === undefined ? Number.isNaN(a) : a === b)
 
-/** The differences between the floor's figures for row (y, k) and the report's row. */
+/** The differences between the floor's figures (and displays) for row (y, k) and the report's row. */
 function differences(y: number, k: number, row: IndicatorRow): string[] {
   const at = rowAt(y, k)
   const found: string[] = []
+  const expectText = (what: string, floorText: string, reportText: string) => {
+    if (floorText !== reportText) found.push(`${what}: floor "${floorText}", report "${reportText}"`)
+  }
+  row.periods.forEach((column, q) => {
+    const shown = shownQuarter[k * slots + y * QUARTERS + q] as string
+    if (shown !== '' || column.thisYear.number !== null) expectText(`Q${q + 1} display`, shown, column.thisYear.display)
+  })
+  if (row.outturn.complete) expectText('outturn display', outturnDisplay(k, y, at), row.outturn.display)
+  if (row.previousOutturn.complete)
+    expectText("last year's display", outturnDisplay(k, y - 1, at + F.previousValue), row.previousOutturn.display)
+  expectText('change display', changeDisplay(k, at), row.changeOnLastYear?.display ?? '')
   const expect = (what: string, floorValue: number, reportValue: number | null | undefined) => {
     if (!same(floorValue, reportValue)) found.push(`${what}: floor ${floorValue}, report ${reportValue}`)
   }
@@ -387,7 +471,7 @@ function checkEveryRow(): void {
   const problems: string[] = []
   for (let p = 0; p < data.length; p++) {
     const values = data[p] as IndicatorValue[]
-    floor(values, true)
+    floorWithDisplays(values)
     for (let y = 0; y < years; y++) {
       const report = buildPerformanceReport({
         partnership: `Partnership ${p}`,
@@ -518,6 +602,9 @@ const readingOnly = measure('d. floor without statistics: values grouped, outtur
 const figuresAlone = measure('c. floor: the figures alone (outturns, changes, p, trend, control limits)', (over) =>
   floorRows(over, true),
 )
+const withDisplays = measure('e. floor and its displays: c, and the quarters, outturns, change and p printed', (over) =>
+  over.reduce((characters, values) => characters + floorWithDisplays(values), 0),
+)
 const full = measure('b. full report: buildPerformanceReport, commentary read', fullReports)
 const referenceAgain = measure('a. reference again, at the end', referenceLoop)
 
@@ -529,7 +616,7 @@ console.log(
       .map((l) => l.toFixed(2))
       .join(' ')}`,
 )
-for (const m of [reference, readingOnly, figuresAlone, full, referenceAgain]) {
+for (const m of [reference, readingOnly, figuresAlone, withDisplays, full, referenceAgain]) {
   console.log(
     `${m.label}: ${m.ms.toFixed(0)} ms (processor ${m.cpuMs.toFixed(0)} ms); ` +
       `${((rowCount / m.ms) * 1000).toFixed(0)} rows/s, ${((m.ms * 1000) / rowCount).toFixed(2)} µs a row; ` +
@@ -538,10 +625,14 @@ for (const m of [reference, readingOnly, figuresAlone, full, referenceAgain]) {
   )
 }
 console.log(
-  `Against the reference at the end: d ${(readingOnly.ms / referenceAgain.ms).toFixed(1)}×, c ` +
-    `${(figuresAlone.ms / referenceAgain.ms).toFixed(1)}×, b ${(full.ms / referenceAgain.ms).toFixed(1)}× ` +
-    `(processor ${(readingOnly.cpuMs / referenceAgain.cpuMs).toFixed(1)}×, ` +
-    `${(figuresAlone.cpuMs / referenceAgain.cpuMs).toFixed(1)}×, ${(full.cpuMs / referenceAgain.cpuMs).toFixed(1)}×)`,
+  `Against the reference at the end: ` +
+    [readingOnly, figuresAlone, withDisplays, full]
+      .map(
+        (m) =>
+          `${m.label.slice(0, 1)} ${(m.ms / referenceAgain.ms).toFixed(1)}× ` +
+          `(processor ${(m.cpuMs / referenceAgain.cpuMs).toFixed(1)}×)`,
+      )
+      .join(', '),
 )
 console.log(
   `The report spends ${(((full.ms - figuresAlone.ms) / full.ms) * 100).toFixed(0)}% of its time ` +
