@@ -76,18 +76,20 @@ function untiedGroups(n: number): readonly number[] {
 
 const untied: (readonly number[] | undefined)[] = []
 
-/** Sizes of the groups of equal values (1 for a value that occurs once). */
+/**
+ * Sizes of the groups of equal values (1 for a value that occurs once), in the order of each group's first value.
+ * Counted pair by pair, as `mannKendall` compares every pair anyway: sorting a copy of the series (a typed array made
+ * and sorted for every trend with a tie) cost more than the test's own loop on the 12 points of a report's trend.
+ */
 function tiedGroupSizes(values: readonly number[]): number[] {
-  // Equal values lie side by side once sorted (the order of the groups does not matter to the test).
-  const sorted = Float64Array.from(values).sort()
+  const n = values.length
   const sizes: number[] = []
-  let size = 1
-  for (let i = 1; i <= sorted.length; i++) {
-    if (i < sorted.length && sorted[i] === sorted[i - 1]) size++
-    else {
-      if (sorted.length > 0) sizes.push(size)
-      size = 1
-    }
+  outer: for (let i = 0; i < n; i++) {
+    const value = values[i] as number
+    for (let j = 0; j < i; j++) if (values[j] === value) continue outer
+    let size = 1
+    for (let j = i + 1; j < n; j++) if (values[j] === value) size++
+    sizes.push(size)
   }
   return sizes
 }
