@@ -111,7 +111,9 @@ function inversionDistribution(groups: readonly number[]): InversionDistribution
   const key = distributionKey(groups)
   let distribution = inversionDistributions.get(key)
   if (distribution === undefined) {
-    const sizes = typeof key === 'number' ? null : [...groups].sort((a, b) => a - b)
+    // Sorted, so that one set of sizes always gives the same counts (they exceed 2^53 for long series, where the
+    // order of the products would change their rounding); a series without ties has nothing to sort.
+    const sizes = key === groups.length ? null : [...groups].sort((a, b) => a - b)
     let counts = [1]
     let placed = 0
     for (const size of sizes ?? groups) {
@@ -127,8 +129,11 @@ function inversionDistribution(groups: readonly number[]): InversionDistribution
 
 /**
  * The key of a set of group sizes: the commonest case, no two values equal, by its length alone; else the length and
- * the sizes above one, smallest first ("12:2,3"), which with the length fix the whole set. Made without sorting or
- * joining the whole list, as every trend with a tie asks for it and the distribution is almost always known.
+ * the sizes above one, smallest first, as the digits of a number in base 61 (n ≤ 60 and every size 2–60, so no two
+ * sets share a key, and each such key is above 60, the largest key without ties). Beyond 7 tied groups the digits
+ * could pass 2^53, and the key is written out instead ("12:2,2,2,2,2,2,2,2"). Made without sorting or joining the
+ * whole list, as every trend with a tie asks for it and the distribution is almost always known: a string key made
+ * and hashed for each was a twelfth of the time the report's figures alone take (bench/report-floor.ts).
  */
 function distributionKey(groups: readonly number[]): string | number {
   let tiedSizes: number[] | null = null
@@ -138,8 +143,16 @@ function distributionKey(groups: readonly number[]): string | number {
   }
   if (tiedSizes === null) return groups.length
   if (tiedSizes.length > 1) tiedSizes.sort((a, b) => a - b)
-  return `${groups.length}:${tiedSizes.join(',')}`
+  if (tiedSizes.length > MAXIMUM_NUMBERED_GROUPS) return `${groups.length}:${tiedSizes.join(',')}`
+  let key = groups.length
+  for (const size of tiedSizes) key = key * KEY_BASE + size
+  return key
 }
+
+/** One more than the largest series and group read exactly, so that each is one digit of a key. */
+const KEY_BASE = EXACT_MANN_KENDALL_LIMIT + 1
+/** 60 × 61^7 + … < 2^53: up to this many tied groups, a key is a whole number held exactly. */
+const MAXIMUM_NUMBERED_GROUPS = 7
 
 function exactMannKendallPValue(n: number, s: number, groups: readonly number[]): number {
   const distribution = inversionDistribution(groups)
