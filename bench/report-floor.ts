@@ -14,19 +14,25 @@
  *    (Mann–Kendall and Sen's slope over the same three years) and the control limits over the history (the
  *    domain's XmR kernel). No strings, no displays, no commentary, no object per row: each partnership's values are
  *    grouped once, into typed arrays by KPI and quarter, and the figures written into one reused typed array;
+ * e. the floor and the least display any report prints with its figures: each quarter's figure printed once per
+ *    partnership, and each row's two outturns, change and p-value, by the domain's formatters (no commentary, labels,
+ *    gap notes, judgements or objects);
  * b. the report itself: one `buildPerformanceReport` per partnership per year, reading each row's commentary, as
  *    `npm run bench` does (the reports are not kept: the bench keeps the latest 350 for rendering).
  * Each is printed in rows a second, µs a row and as a ratio to the reference (wall time, and processor time, which
  * other work on the shared machine disturbs less), with the peak resident set after it (runs are in the order a, d,
- * c, b, so each peak is that of the work so far, the report's last). The reference is timed again at the end, to
- * show how much the load moved during the run.
+ * c, e, b, so each peak is that of the work so far, the report's last). The reference is timed again at the end, to
+ * show how much the load moved during the run. Measured after (e), (b) took 3.6–4.6 s (peak 250–260 MB) in nine runs of
+ * nine; straight after (c), 5.3–8.1 s (peak 540–570 MB) in seven runs of eight: see docs/architecture.md, "The floor",
+ * on V8's pretenuring.
  *
  * The statistics are the domain's own functions (`poissonExactTest`, `twoProportionTest`, `mannKendall`,
  * `senSlope`, `controlLimits`), called with the inputs the report gives them; only the sums of the outturns and the
  * change's two roundings are written here. `--check` proves the floor does the report's work: for every row of a
  * smaller run (20 partnerships unless given) it compares the floor's figures with the full report's (outturns,
  * completeness, numerators, denominators, shares, the change, the p-value, the trend's points, S, p, direction and
- * the slope the description prints, the control limits and signals) and fails on the first differences.
+ * the slope the description prints, the control limits and signals; and (e)'s strings with the report's) and fails
+ * on the first differences.
  *
  * The floor reads what the generator makes (quarterly KPIs; counts, proportions, counts with a share, stocks of the
  * latest quarter; each period stored once, in time order) and refuses anything else rather than reading it wrongly.
