@@ -4,7 +4,7 @@
  *
  * On the same generated frameworks as `npm run bench` (bench/performance-framework-data.ts: 350 partnerships × 60
  * quarterly KPIs × 10 years), this times one after the other in one process, each after a warm-up pass on a few
- * partnerships and a full garbage collection:
+ * partnerships and a full garbage collection (the median of three rounds, but one of the report):
  * a. the bench's reference: the plain loop summing each KPI's values by year through a map (copied exactly);
  * d. the values read and the outturns and changes only: no statistics;
  * c. the figures alone (the floor): for each partnership, year and KPI, the numbers a row holds and nothing else —
@@ -37,7 +37,8 @@
  * The floor reads what the generator makes (quarterly KPIs; counts, proportions, counts with a share, stocks of the
  * latest quarter; each period stored once, in time order) and refuses anything else rather than reading it wrongly.
  *
- * Options: --partnerships N (default 350; 20 with --check), --check.
+ * Options: --partnerships N (default 350; 20 with --check), --rounds N (default 3: each measurement's median of N
+ * rounds, but the report's one round), --check.
  */
 import { performance } from 'node:perf_hooks'
 import v8 from 'node:v8'
@@ -59,6 +60,8 @@ const { options } = parseOptions(process.argv.slice(2))
 const check = options.has('check')
 const partnerships = Number(options.get('partnerships') ?? (check ? 20 : 350))
 const warmUpPartnerships = Math.min(5, partnerships)
+/** Rounds of each measurement but the report's, of which the median is printed. */
+const repeat = Number(options.get('rounds') ?? 3)
 const firstYear = 2014
 const years = 10
 const QUARTERS = 4
@@ -594,11 +597,33 @@ interface Measured {
   readonly peakMb: number
 }
 
-function measure(label: string, work: (over: readonly IndicatorValue[][]) => unknown): Measured {
+/** The middle of a list of numbers (of an even count, the mean of the two in the middle). */
+function median(numbers: readonly number[]): number {
+  const sorted = [...numbers].sort((x, y) => x - y)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
+/**
+ * `work` over every partnership, after a warm-up on a few and a full collection before each round: the median wall
+ * and processor times of `rounds` rounds (a pass of the reference takes some 140 ms, which one descheduling on the
+ * shared machine moves by a fifth).
+ */
+function measure(label: string, work: (over: readonly IndicatorValue[][]) => unknown, rounds = repeat): Measured {
   work(warmUp)
-  collectGarbage()
-  const run = time(() => work(data))
-  return { label, ms: run.ms, cpuMs: run.cpuMs, peakMb: peakMb() }
+  const runs: { ms: number; cpuMs: number }[] = []
+  for (let round = 0; round < rounds; round++) {
+    collectGarbage()
+    runs.push(time(() => work(data)))
+  }
+  return {
+    label,
+    ms: median(runs.map((run) => run.ms)),
+    cpuMs: median(runs.map((run) => run.cpuMs)),
+    peakMb: peakMb(),
+  }
 }
 
 const reference = measure('a. reference: plain loop summing by indicator and year', referenceLoop)
@@ -611,7 +636,8 @@ const figuresAlone = measure('c. floor: the figures alone (outturns, changes, p,
 const withDisplays = measure('e. floor and its displays: c, and the quarters, outturns, change and p printed', (over) =>
   over.reduce((characters, values) => characters + floorWithDisplays(values), 0),
 )
-const full = measure('b. full report: buildPerformanceReport, commentary read', fullReports)
+// One round of the report (some 4 s, long enough not to need more), as `npm run bench` times it.
+const full = measure('b. full report: buildPerformanceReport, commentary read', fullReports, 1)
 const referenceAgain = measure('a. reference again, at the end', referenceLoop)
 
 console.log('')
