@@ -128,10 +128,11 @@ function inversionDistribution(groups: readonly number[]): InversionDistribution
 }
 
 /**
- * The key of a set of group sizes: the commonest case, no two values equal, by its length alone; else the length and
- * the sizes above one, smallest first, as the digits of a number in base 61 (n ≤ 60 and every size 2–60, so no two
- * sets share a key, and each such key is above 60, the largest key without ties). Beyond 7 tied groups the digits
- * could pass 2^53, and the key is written out instead ("12:2,2,2,2,2,2,2,2"). Made without sorting or joining the
+ * The key of a set of group sizes: the commonest case, no two values equal, by the number of groups alone (the
+ * series' length); else the number of groups and the sizes above one, smallest first, which fix the whole set, as the
+ * digits of a number in base 61 (at most 60 groups, every size 2–60: no two sets share a key, and each such key is
+ * above 60, the largest key without ties). Beyond 7 tied groups the digits could pass 2^53, and the key is written
+ * out instead ("12:2,2,2,2,2,2,2,2"). Made without sorting or joining the
  * whole list, as every trend with a tie asks for it and the distribution is almost always known: a string key made
  * and hashed for each was a twelfth of the time the report's figures alone take (bench/report-floor.ts).
  */
