@@ -44,7 +44,7 @@ import { performance } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { parseOptions } from '../src/cli/command.ts'
-import { buildPerformanceReport } from '../src/domain/build-performance-report.ts'
+import { buildPerformanceReport, TREND_YEARS } from '../src/domain/build-performance-report.ts'
 import { controlLimits, MINIMUM_CONTROL_POINTS } from '../src/domain/control-limits.ts'
 import type { Indicator, IndicatorValue } from '../src/domain/indicator.ts'
 import type { IndicatorRow } from '../src/domain/performance-report.ts'
@@ -66,8 +66,6 @@ const firstYear = 2014
 const years = 10
 const QUARTERS = 4
 const slots = years * QUARTERS
-/** The trend reads this many financial years ending with the report's (`TREND_YEARS` in the report builder). */
-const TREND_YEARS = 3
 
 const indicators = generatedIndicators(60)
 const kpis = indicators.length
