@@ -22,6 +22,49 @@ function quarters(values: readonly number[], ids: readonly string[] = EIGHT_QUAR
   return values.map((value, i) => ({ period: ids[i] as string, periodLabel: label(ids[i] as string), value }))
 }
 
+/**
+ * The exact two-sided Mann–Kendall p-value by a memoised recursion over the counts of each value still to place:
+ * placing value v leftmost adds one inversion with each smaller value still to come. S = untied pairs − 2 ×
+ * inversions; p = P(|S| ≥ |S observed|) over the distinct arrangements, all equally likely.
+ */
+function pValueByRecursion(values: readonly number[]): number {
+  const distinct = [...new Set(values)].sort((a, b) => a - b)
+  const counts = distinct.map((d) => values.filter((v) => v === d).length)
+  const memo = new Map<string, number[]>()
+  const arrangements = (left: number[]): number[] => {
+    const key = left.join(',')
+    const known = memo.get(key)
+    if (known !== undefined) return known
+    let byInversions: number[] = left.every((c) => c === 0) ? [1] : []
+    let smaller = 0
+    for (let v = 0; v < left.length; v++) {
+      if ((left[v] as number) > 0) {
+        const rest = [...left]
+        rest[v] = (rest[v] as number) - 1
+        const sub = arrangements(rest)
+        const next = [...byInversions]
+        sub.forEach((c, k) => (next[k + smaller] = (next[k + smaller] ?? 0) + c))
+        byInversions = Array.from(next, (c) => c ?? 0)
+      }
+      smaller += left[v] as number
+    }
+    memo.set(key, byInversions)
+    return byInversions
+  }
+  const n = values.length
+  let observed = 0
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) observed += Math.sign((values[j] as number) - (values[i] as number))
+  const untiedPairs = (n * (n - 1)) / 2 - counts.reduce((sum, t) => sum + (t * (t - 1)) / 2, 0)
+  let total = 0
+  let extreme = 0
+  arrangements(counts).forEach((count, inversions) => {
+    total += count
+    if (Math.abs(untiedPairs - 2 * inversions) >= Math.abs(observed)) extreme += count
+  })
+  return extreme / total
+}
+
 /** The seed report's knife crime quarters, 2016/17 Q1 to 2017/18 Q4 (Appendix C). */
 const KNIFE_CRIME = [40, 49, 51, 51, 49, 49, 56, 67]
 
@@ -61,6 +104,62 @@ describe('mannKendall', () => {
       assert.equal(result.s, s)
       assert.ok(Math.abs(result.pValue - p) <= 1e-9 * p, `expected ${p}, got ${result.pValue}`)
     }
+  })
+
+  it('matches a count by recursion for series with many tied groups, in any order of the ties', () => {
+    // Seven tied groups and more (the code keys distributions differently beyond seven): the p-value against a
+    // memoised recursion over the values still to place, each leftmost value adding an inversion with every smaller
+    // value still to come (a different algorithm from the q-binomial product in the code; whole counts below 2^53).
+    const twice = (groups: number, singles: number) => {
+      const values: number[] = []
+      for (let v = 1; v <= groups; v++) values.push(v, v)
+      for (let v = groups + 1; v <= groups + singles; v++) values.push(v)
+      return values
+    }
+    const cases = [
+      [1, 2, 1, 3, 2, 4, 3, 5, 4, 6, 5, 7, 6, 8, 7, 9], // 7 groups of two and 2 single values, rising
+      [1, 2, 1, 3, 2, 4, 3, 5, 4, 6, 5, 7, 6, 8, 7, 9, 8, 10], // 8 groups of two and 2 single values
+      [4, 1, 9, 2, 8, 3, 5, 7, 1, 6, 2, 3, 10, 4, 5, 6, 7, 8], // the same values in no clear order
+      [3, 3, 3, 1, 2, 2, 2, 4, 5, 6, 5, 7, 6, 7, 8, 8, 9, 9, 10, 10], // groups of three, three and six of two
+    ]
+    assert.deepEqual(
+      [...cases[2]!].sort((a, b) => a - b),
+      twice(8, 2),
+    )
+    for (const values of cases) {
+      const expected = pValueByRecursion(values)
+      const result = mannKendall(values)
+      assert.equal(result.method, 'exact')
+      assert.ok(
+        Math.abs(result.pValue - expected) <= 1e-12 * expected,
+        `${values.join(', ')}: expected ${expected}, got ${result.pValue}`,
+      )
+      // The distribution depends on the sizes of the tied groups only: reversed, the same |S| and p.
+      assert.equal(mannKendall([...values].reverse()).pValue, result.pValue)
+    }
+  })
+
+  it('tells apart every set of tied groups', () => {
+    // Distributions are remembered by the sizes of the tied groups: series with different sizes must never share
+    // one. Each series of 8–14 points holds groups of the given sizes and single values, rotated by a third so that
+    // S is neither 0 nor extreme; its p-value is checked against the recursion.
+    const sizeSets = [[2], [3], [4], [5], [6], [2, 2], [2, 3], [2, 4], [2, 5], [2, 6], [3, 3], [3, 4], [2, 2, 2]]
+    sizeSets.push([2, 2, 3], [2, 2, 4], [2, 3, 3], [2, 2, 2, 2], [2, 2, 2, 3], [2, 2, 2, 2, 2])
+    for (const n of [8, 10, 12, 14])
+      for (const sizes of sizeSets) {
+        if (sizes.reduce((sum, size) => sum + size, 0) > n) continue
+        const sorted: number[] = []
+        sizes.forEach((size, v) => sorted.push(...new Array<number>(size).fill(v)))
+        for (let v = sizes.length; sorted.length < n; v++) sorted.push(v)
+        const third = Math.floor(n / 3)
+        const values = [...sorted.slice(third), ...sorted.slice(0, third)]
+        const expected = pValueByRecursion(values)
+        const { pValue } = mannKendall(values)
+        assert.ok(
+          Math.abs(pValue - expected) <= 1e-12 * expected,
+          `${values.join(', ')}: expected ${expected}, got ${pValue}`,
+        )
+      }
   })
 
   it('works out the shortest series by hand', () => {

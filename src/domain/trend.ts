@@ -18,7 +18,7 @@ import { erfc } from './statistics.ts'
 export const MINIMUM_TREND_POINTS = 4
 /** Up to this many points the Mann–Kendall p-value is exact; beyond, the normal approximation is excellent. */
 const EXACT_MANN_KENDALL_LIMIT = 60
-const TREND_ALPHA = 0.05
+export const TREND_ALPHA = 0.05
 
 // ---------------------------------------------------------------------------------------------------------------
 // The Mann–Kendall test and the Sen slope
@@ -76,18 +76,20 @@ function untiedGroups(n: number): readonly number[] {
 
 const untied: (readonly number[] | undefined)[] = []
 
-/** Sizes of the groups of equal values (1 for a value that occurs once). */
+/**
+ * Sizes of the groups of equal values (1 for a value that occurs once), in the order of each group's first value.
+ * Counted pair by pair, as `mannKendall` compares every pair anyway: sorting a copy of the series (a typed array made
+ * and sorted for every trend with a tie) cost more than the test's own loop on the 12 points of a report's trend.
+ */
 function tiedGroupSizes(values: readonly number[]): number[] {
-  // Equal values lie side by side once sorted (the order of the groups does not matter to the test).
-  const sorted = Float64Array.from(values).sort()
+  const n = values.length
   const sizes: number[] = []
-  let size = 1
-  for (let i = 1; i <= sorted.length; i++) {
-    if (i < sorted.length && sorted[i] === sorted[i - 1]) size++
-    else {
-      if (sorted.length > 0) sizes.push(size)
-      size = 1
-    }
+  outer: for (let i = 0; i < n; i++) {
+    const value = values[i] as number
+    for (let j = 0; j < i; j++) if (values[j] === value) continue outer
+    let size = 1
+    for (let j = i + 1; j < n; j++) if (values[j] === value) size++
+    sizes.push(size)
   }
   return sizes
 }
@@ -109,7 +111,9 @@ function inversionDistribution(groups: readonly number[]): InversionDistribution
   const key = distributionKey(groups)
   let distribution = inversionDistributions.get(key)
   if (distribution === undefined) {
-    const sizes = typeof key === 'number' ? null : [...groups].sort((a, b) => a - b)
+    // Sorted, so that one set of sizes always gives the same counts (they exceed 2^53 for long series, where the
+    // order of the products would change their rounding); a series without ties has nothing to sort.
+    const sizes = key === groups.length ? null : [...groups].sort((a, b) => a - b)
     let counts = [1]
     let placed = 0
     for (const size of sizes ?? groups) {
@@ -124,9 +128,13 @@ function inversionDistribution(groups: readonly number[]): InversionDistribution
 }
 
 /**
- * The key of a set of group sizes: the commonest case, no two values equal, by its length alone; else the length and
- * the sizes above one, smallest first ("12:2,3"), which with the length fix the whole set. Made without sorting or
- * joining the whole list, as every trend with a tie asks for it and the distribution is almost always known.
+ * The key of a set of group sizes: the commonest case, no two values equal, by the number of groups alone (the
+ * series' length); else the number of groups and the sizes above one, smallest first, which fix the whole set, as the
+ * digits of a number in base 61 (at most 60 groups, every size 2–60: no two sets share a key, and each such key is
+ * above 60, the largest key without ties). Beyond 7 tied groups the digits could pass 2^53, and the key is written
+ * out instead ("12:2,2,2,2,2,2,2,2"). Made without sorting or joining the
+ * whole list, as every trend with a tie asks for it and the distribution is almost always known: a string key made
+ * and hashed for each was a twelfth of the time the report's figures alone take (bench/report-floor.ts).
  */
 function distributionKey(groups: readonly number[]): string | number {
   let tiedSizes: number[] | null = null
@@ -136,8 +144,16 @@ function distributionKey(groups: readonly number[]): string | number {
   }
   if (tiedSizes === null) return groups.length
   if (tiedSizes.length > 1) tiedSizes.sort((a, b) => a - b)
-  return `${groups.length}:${tiedSizes.join(',')}`
+  if (tiedSizes.length > MAXIMUM_NUMBERED_GROUPS) return `${groups.length}:${tiedSizes.join(',')}`
+  let key = groups.length
+  for (const size of tiedSizes) key = key * KEY_BASE + size
+  return key
 }
+
+/** One more than the largest series and group read exactly, so that each is one digit of a key. */
+const KEY_BASE = EXACT_MANN_KENDALL_LIMIT + 1
+/** 60 × 61^7 + … < 2^53: up to this many tied groups, a key is a whole number held exactly. */
+const MAXIMUM_NUMBERED_GROUPS = 7
 
 function exactMannKendallPValue(n: number, s: number, groups: readonly number[]): number {
   const distribution = inversionDistribution(groups)
