@@ -1,6 +1,8 @@
 /**
- * `npm run bench:web [-- --duration 30 --connections 50 --warmup 3 --accept-encoding "gzip, deflate, br, zstd"]`:
- * the web application under load on loopback. Starts `saferhub serve` on the demo data in a temporary directory,
+ * `npm run bench:web [-- --duration 30 --connections 50 --warmup 3 --accept-encoding "gzip, deflate, br, zstd"
+ * --processes auto]`: the web application under load on loopback. Starts `saferhub serve` on the demo data in a
+ * temporary directory, with `SAFERHUB_PROCESSES` as `--processes` says (default 1, the product's default;
+ * `--processes auto` for one per processor core),
  * signs in, and drives with autocannon (each for the duration, with N concurrent clients, after a warm-up of the same
  * load that is not counted, so that the first seconds, before V8 has optimised the route's code and filled its
  * caches, do not weigh in the figures): `/ping` (the ceiling: the same server doing nothing), the dashboard (or the
@@ -35,6 +37,8 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '3' },
     // What a browser sends (Chrome, Firefox): a page may come compressed. `--accept-encoding ''` asks for none.
     'accept-encoding': { type: 'string', default: 'gzip, deflate, br, zstd' },
+    // SAFERHUB_PROCESSES for the server: 1 (the default) or more, or `auto` (one per processor core).
+    processes: { type: 'string', default: '1' },
   },
 })
 const duration = Number(options.duration)
@@ -58,7 +62,12 @@ const warmUp = async (base: string, target: Target) => {
 
 async function main(): Promise<void> {
   const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'saferhub-bench-web-'))
-  const server = await startBenchServer({ SAFERHUB_DATA_DIR: dataDirectory, SAFERHUB_DEMO: 'true', DATABASE_URL: '' })
+  const server = await startBenchServer({
+    SAFERHUB_DATA_DIR: dataDirectory,
+    SAFERHUB_DEMO: 'true',
+    DATABASE_URL: '',
+    SAFERHUB_PROCESSES: options.processes,
+  })
   const base = server.base
   try {
     const analyst = await signIn(base, 'partnership-analyst')
@@ -99,7 +108,7 @@ async function main(): Promise<void> {
 
     console.log(
       `bench:web — ${connections} connections, ${duration} s each after ${warmup} s of warm-up, on ${base}, ` +
-        `Accept-Encoding "${acceptEncoding}" ` +
+        `Accept-Encoding "${acceptEncoding}", SAFERHUB_PROCESSES=${options.processes} (${os.availableParallelism()} cores) ` +
         `(Node ${process.version}, load average ${os
           .loadavg()
           .map((l) => l.toFixed(1))

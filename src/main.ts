@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import { loadConfig } from './config.ts'
 import { createServices, type Services } from './composition-root.ts'
 import type { Command, CommandOutput } from './cli/command.ts'
@@ -85,7 +86,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const services = await createServices(
     loadConfig(),
     match.name === 'serve'
-      ? { onConnectionLost: (detail) => logger.log('warn', 'database connection lost', { detail }) }
+      ? {
+          onConnectionLost: (detail) => logger.log('warn', 'database connection lost', { detail }),
+          // One of several serving processes (SAFERHUB_PROCESSES): the first process made what a first start makes.
+          ...(cluster.isWorker ? { firstStart: 'nothing' as const } : {}),
+        }
       : // A command creates nothing it was not asked for: no demo before a first import, no administrator before init.
         { firstStart: 'nothing' as const },
   )

@@ -207,14 +207,19 @@ export async function drive(
 export const ms = (value: number): string => (Number.isFinite(value) ? value.toFixed(1) : '–')
 
 /**
- * The processor time (user + system, ms) process `pid` has used so far, from Linux's `/proc/<pid>/stat` (in clock
- * ticks of 10 ms); null elsewhere. Unlike latency, it hardly moves when other work shares the machine.
+ * The processor time (user + system, ms) process `pid` and the processes it started (the serving processes of
+ * `SAFERHUB_PROCESSES`) have used so far, from Linux's `/proc` (in clock ticks of 10 ms); null elsewhere. Unlike
+ * latency, it hardly moves when other work shares the machine.
  */
 export function processorMs(pid: number | undefined): number | null {
   if (pid === undefined) return null
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    const ticks = Number(fields[11]) + Number(fields[12])
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
+    let ticks = 0
+    for (const process of [String(pid), ...children]) {
+      const fields = readFileSync(`/proc/${process}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      ticks += Number(fields[11]) + Number(fields[12])
+    }
     return Number.isFinite(ticks) ? ticks * 10 : null
   } catch {
     return null

