@@ -139,3 +139,20 @@ export function generatedValues(
   }
   return values
 }
+
+/**
+ * The reference the report benchmarks divide by: the least any implementation must do, one pass summing each
+ * indicator's reported figures by financial year (the period id's first nine characters, `FY2017-18`).
+ */
+export function referenceLoop(partnerships: readonly (readonly IndicatorValue[])[]): number {
+  let checksum = 0
+  for (const values of partnerships) {
+    const sums = new Map<string, number>()
+    for (const v of values) {
+      const key = `${v.indicatorId}|${v.period.slice(0, 9)}`
+      sums.set(key, (sums.get(key) ?? 0) + (v.value ?? v.numerator ?? 0))
+    }
+    for (const s of sums.values()) checksum += s
+  }
+  return checksum
+}

@@ -14,7 +14,6 @@
  * Options: --partnerships N (default 350: 3,500 reports), --indicators N (60), --years N (10). A quick run:
  * `npm run bench -- --partnerships 20`.
  */
-import { performance } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { parseOptions } from '../src/cli/command.ts'
@@ -25,7 +24,8 @@ import type { PerformanceReport } from '../src/domain/performance-report.ts'
 import { performanceReportCsv } from '../src/reports/csv.ts'
 import { performanceReportStandaloneHtml } from '../src/reports/html.ts'
 import { createNunjucksEnvironment } from '../src/shared/web/nunjucks-setup.ts'
-import { generatedIndicators, generatedValues } from './performance-framework-data.ts'
+import { generatedIndicators, generatedValues, referenceLoop } from './performance-framework-data.ts'
+import { peakMb, time } from './support/measure.ts'
 
 const { options } = parseOptions(process.argv.slice(2))
 const partnerships = Number(options.get('partnerships') ?? 350)
@@ -35,21 +35,6 @@ const firstYear = 2014
 
 const indicators = generatedIndicators(indicatorCount)
 const valuesFor = (partnership: number) => generatedValues(partnership, indicators, firstYear, years)
-
-/**
- * Wall time, and the process's processor time (user and system, every thread: garbage collection included), which
- * other work on a shared machine disturbs much less than the wall time.
- */
-function time<T>(work: () => T): { ms: number; cpuMs: number; result: T } {
-  const start = performance.now()
-  const cpu = process.cpuUsage()
-  const result = work()
-  const used = process.cpuUsage(cpu)
-  return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, result }
-}
-
-/** The largest resident set so far, in MB. */
-const peakMb = () => process.resourceUsage().maxRSS / 1024
 
 /**
  * The JavaScript heap still in use after a full collection, in MB: what the computation keeps alive, apart from the
@@ -69,18 +54,7 @@ const valueCount = data.reduce((s, v) => s + v.length, 0)
 console.log(`  ${valueCount.toLocaleString('en-GB')} values in ${generated.ms.toFixed(0)} ms`)
 
 // Reference: the least any implementation must do — one pass summing each indicator's reported figures by year.
-const reference = time(() => {
-  let checksum = 0
-  for (const values of data) {
-    const sums = new Map<string, number>()
-    for (const v of values) {
-      const key = `${v.indicatorId}|${v.period.slice(0, 9)}`
-      sums.set(key, (sums.get(key) ?? 0) + (v.value ?? v.numerator ?? 0))
-    }
-    for (const s of sums.values()) checksum += s
-  }
-  return checksum
-})
+const reference = time(() => referenceLoop(data))
 
 const latestYear = financialYearId(firstYear + years - 1)
 const computed = time(() => {

@@ -17,7 +17,6 @@
  *
  * Options: --partnerships N (default 300), --services N (80), --years N (10).
  */
-import { performance } from 'node:perf_hooks'
 import { parseOptions } from '../src/cli/command.ts'
 import { computeYearBudget, reconciliationSentences, type BudgetRows } from '../src/domain/budget.ts'
 import { financialYearId } from '../src/domain/period.ts'
@@ -31,20 +30,13 @@ import { OUTCOME_TAG } from '../src/reports/outcome-tags.ts'
 import { createNunjucksEnvironment } from '../src/shared/web/nunjucks-setup.ts'
 import { generatedBudgetRows } from './plan-and-budget-data.ts'
 import { generatedIndicators, generatedValues } from './performance-framework-data.ts'
+import { time } from './support/measure.ts'
 
 const { options } = parseOptions(process.argv.slice(2))
 const partnerships = Number(options.get('partnerships') ?? 300)
 const serviceCount = Number(options.get('services') ?? 80)
 const years = Number(options.get('years') ?? 10)
 const firstYear = 2016
-
-function time<T>(work: () => T): { ms: number; cpuMs: number; result: T } {
-  const start = performance.now()
-  const cpu = process.cpuUsage()
-  const result = work()
-  const used = process.cpuUsage(cpu)
-  return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, result }
-}
 
 console.log(`Generating ${partnerships} partnerships × ${serviceCount} services × ${years} years of money…`)
 const generated = time(() =>

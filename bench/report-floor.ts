@@ -40,7 +40,6 @@
  * Options: --partnerships N (default 350; 20 with --check), --rounds N (default 3: each measurement's median of N
  * rounds, but the report's one round), --check.
  */
-import { performance } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { parseOptions } from '../src/cli/command.ts'
@@ -54,7 +53,8 @@ import { formatPValue, PERCENT_DECIMALS, percentOf, roundHalfAwayFromZero } from
 import { poissonExactTest, twoProportionTest } from '../src/domain/statistics.ts'
 import { mannKendall, MINIMUM_TREND_POINTS, senSlope, TREND_ALPHA } from '../src/domain/trend.ts'
 import { formatCountWithShare, formatFigure, formatProportion } from '../src/domain/value-display.ts'
-import { generatedIndicators, generatedValues } from './performance-framework-data.ts'
+import { generatedIndicators, generatedValues, referenceLoop } from './performance-framework-data.ts'
+import { peakMb, time } from './support/measure.ts'
 
 const { options } = parseOptions(process.argv.slice(2))
 const check = options.has('check')
@@ -521,32 +521,8 @@ if (check) {
 // ---------------------------------------------------------------------------------------------------------------
 // The timings.
 
-/** Wall time and the process's processor time (every thread, the garbage collector's included). */
-function time<T>(work: () => T): { ms: number; cpuMs: number; result: T } {
-  const start = performance.now()
-  const cpu = process.cpuUsage()
-  const result = work()
-  const used = process.cpuUsage(cpu)
-  return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, result }
-}
-
-const peakMb = () => process.resourceUsage().maxRSS / 1024
 v8.setFlagsFromString('--expose-gc')
 const collectGarbage = vm.runInNewContext('gc') as () => void
-
-/** The bench's reference loop, exactly: one pass summing each indicator's reported figures by year. */
-function referenceLoop(over: readonly IndicatorValue[][]): number {
-  let checksum = 0
-  for (const values of over) {
-    const sums = new Map<string, number>()
-    for (const v of values) {
-      const key = `${v.indicatorId}|${v.period.slice(0, 9)}`
-      sums.set(key, (sums.get(key) ?? 0) + (v.value ?? v.numerator ?? 0))
-    }
-    for (const s of sums.values()) checksum += s
-  }
-  return checksum
-}
 
 /** The report as `npm run bench` computes it: rows counted and each row's commentary read. */
 function fullReports(over: readonly IndicatorValue[][]): number {
